@@ -1,0 +1,54 @@
+//! Evaluation of constant expressions (global initializers, segment offsets and items).
+//! Spec: <https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions>
+
+use crate::ExecStore;
+use alloc::vec::Vec;
+use wisp_parse::{ConstExpr, ConstOp};
+use wisp_store::ModuleInst;
+use wisp_types::RawVal;
+
+/// Evaluates `expr` in the context of a (partially built) module instance. Validation
+/// guarantees the shape, so a malformed expression just yields zero.
+pub(crate) fn eval(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> RawVal {
+    let mut stack: Vec<u64> = Vec::new();
+    for op in &expr.0 {
+        let v = match *op {
+            ConstOp::I32(v) => v as u32 as u64,
+            ConstOp::I64(v) => v as u64,
+            ConstOp::F32(v) => v as u64,
+            ConstOp::F64(v) => v,
+            ConstOp::V128(v) => v as u64,
+            ConstOp::RefNull(_) => 0,
+            ConstOp::RefFunc(f) => inst
+                .funcs
+                .get(f as usize)
+                .map_or(0, |a| RawVal::from_ref_addr(Some(a.0)).0),
+            ConstOp::GlobalGet(g) => inst
+                .globals
+                .get(g as usize)
+                .and_then(|a| store.globals.get(*a as usize))
+                .map_or(0, |g| g.value.0),
+            ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                let (b, a) = (
+                    stack.pop().unwrap_or(0) as u32,
+                    stack.pop().unwrap_or(0) as u32,
+                );
+                (match op {
+                    ConstOp::I32Add => a.wrapping_add(b),
+                    ConstOp::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }) as u64
+            }
+            ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                let (b, a) = (stack.pop().unwrap_or(0), stack.pop().unwrap_or(0));
+                match op {
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }
+            }
+        };
+        stack.push(v);
+    }
+    RawVal(stack.pop().unwrap_or(0))
+}

@@ -1,0 +1,391 @@
+//! The dispatch loop: the only place where Wisp's IR is executed.
+//! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html>
+//!
+//! Registers: `ip` points at the next instruction, `sp` at the current frame's first
+//! cell, and `mem`/`mem_len` describe memory 0 of the current instance. They are
+//! reloaded only where they can change: on calls and returns, after `memory.grow`, and
+//! when the loop is re-entered after a host call.
+//!
+//! Safety rests on invariants the translator establishes and the call sequence checks:
+//! every slot an instruction names is below its function's `frame_size`; every branch
+//! target is inside the function's code, which ends in `Return`; a frame is entered only
+//! after the value stack holds `base + frame_size` cells; compiled code is never freed
+//! or moved while the store lives (it is boxed, owned by the store through `Rc`).
+
+pub(crate) mod numeric;
+
+use crate::ir::{Op, Slot};
+use crate::stack::{Frame, Regs, Stack};
+use crate::{CompiledFunc, ExecStore};
+use alloc::vec::Vec;
+use core::ptr;
+use wisp_parse::ParseError;
+use wisp_store::FuncKind;
+use wisp_types::{FuncAddr, RawVal, TrapCode};
+
+/// A trap, with the functions that were active, innermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    pub code: TrapCode,
+    pub trace: Vec<FuncAddr>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    Trap(Trap),
+    /// A function's code could not be translated (for example an unsupported operator).
+    Translate {
+        func: FuncAddr,
+        error: ParseError,
+    },
+}
+
+/// Why the loop returned control to the embedder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunResult {
+    /// The outermost function returned; its results are in cells `0..n`.
+    Done,
+    /// A host function was called: its arguments are in cells `base..`, its results go
+    /// there too, and then [`run`] resumes the caller.
+    HostCall {
+        func: FuncAddr,
+        host_index: u32,
+        base: usize,
+    },
+}
+
+/// Starts a call of `func` with arguments already in cells `0..n_params`.
+/// Returns `HostCall` at once if `func` is a host function.
+pub fn run(
+    store: &mut ExecStore,
+    stack: &mut Stack,
+    func: Option<FuncAddr>,
+    fuel: &mut u64,
+) -> Result<RunResult, RunError> {
+    let mut state = match func {
+        Some(f) => {
+            stack.reset();
+            match enter(store, stack, f, 0, None)? {
+                Entered::Host(r) => return Ok(r),
+                Entered::Wasm(regs) => regs,
+            }
+        }
+        // Resume after a host call or when given more fuel.
+        None => match stack.regs.take() {
+            Some(r) => r,
+            None => return Ok(RunResult::Done),
+        },
+    };
+    let result = execute(store, stack, &mut state, fuel);
+    match &result {
+        Ok(RunResult::HostCall { .. }) => stack.regs = Some(state),
+        Err(RunError::Trap(t)) if t.code == TrapCode::OutOfFuel => stack.regs = Some(state),
+        _ => stack.reset(),
+    }
+    result
+}
+
+enum Entered {
+    Wasm(Regs),
+    Host(RunResult),
+}
+
+fn trap(stack: &Stack, regs: Option<&Regs>, code: TrapCode) -> RunError {
+    let mut trace: Vec<FuncAddr> = regs.iter().map(|r| r.func).collect();
+    trace.extend(stack.frames.iter().rev().map(|f| f.func));
+    RunError::Trap(Trap { code, trace })
+}
+
+/// Sets up a call of `func` whose frame starts at cell `base`. `caller` is saved as the
+/// return frame when the callee is Wasm code.
+fn enter(
+    store: &ExecStore,
+    stack: &mut Stack,
+    func: FuncAddr,
+    base: usize,
+    caller: Option<&Regs>,
+) -> Result<Entered, RunError> {
+    let f = store
+        .funcs
+        .get(func.0 as usize)
+        .ok_or_else(|| trap(stack, caller, TrapCode::UndefinedElement))?;
+    match &f.kind {
+        FuncKind::Host { index } => {
+            let n = f.ty.params().len().max(f.ty.results().len());
+            if !stack.reserve(base, n) {
+                return Err(trap(stack, caller, TrapCode::StackOverflow));
+            }
+            Ok(Entered::Host(RunResult::HostCall {
+                func,
+                host_index: *index,
+                base,
+            }))
+        }
+        FuncKind::Wasm { instance, code } => {
+            let c: &CompiledFunc = code
+                .module
+                .code(code.index as usize)
+                .map_err(|error| RunError::Translate { func, error })?;
+            if stack.frames.len() >= stack.limits.max_frames
+                || !stack.reserve(base, c.frame_size as usize)
+            {
+                return Err(trap(stack, caller, TrapCode::StackOverflow));
+            }
+            if let Some(r) = caller {
+                stack.frames.push(Frame {
+                    code: r.code,
+                    ret: r.ip,
+                    base: r.base,
+                    instance: r.instance,
+                    func: r.func,
+                });
+            }
+            // Declared locals start at zero; parameters are already in place.
+            stack.values[base + c.n_params as usize..base + c.n_locals as usize].fill(RawVal(0));
+            Ok(Entered::Wasm(Regs {
+                code: c.ops.as_ptr(),
+                ip: c.ops.as_ptr(),
+                base,
+                instance: instance.0,
+                func,
+            }))
+        }
+    }
+}
+
+/// Memory 0 of an instance as a base pointer and length (null and 0 if it has none).
+fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, usize) {
+    let addr = store
+        .instances
+        .get(instance as usize)
+        .and_then(|i| i.mems.first().copied());
+    match addr.and_then(|a| store.mems.get_mut(a as usize)) {
+        Some(m) => {
+            let d = m.data_mut();
+            (d.as_mut_ptr(), d.len())
+        }
+        None => (ptr::null_mut(), 0),
+    }
+}
+
+/// The effective address of an access of `width` bytes, if it is in bounds.
+#[inline(always)]
+fn effective(addr: u64, offset: u32, width: usize, len: usize) -> Option<usize> {
+    let ea = addr as u32 as u64 + offset as u64;
+    if ea + width as u64 > len as u64 {
+        None
+    } else {
+        Some(ea as usize)
+    }
+}
+
+macro_rules! define_execute {
+    (
+        unary: [$($u:ident $uf:ident,)*],
+        unary_trap: [$($ut:ident $utf:ident,)*],
+        binary: [$($b:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
+        load: [$($l:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $sw:literal,)*],
+    ) => {
+        /// Runs until the outermost function returns, a host function is called, or a trap.
+        fn execute(
+            store: &mut ExecStore,
+            stack: &mut Stack,
+            regs: &mut Regs,
+            fuel: &mut u64,
+        ) -> Result<RunResult, RunError> {
+            let mut ip = regs.ip;
+            // SAFETY: `enter` reserved `base + frame_size` cells for the current frame.
+            let mut sp = unsafe { stack.values.as_mut_ptr().add(regs.base) };
+            let (mut mem, mut mem_len) = mem0(store, regs.instance);
+
+            // SAFETY (for `get`/`set`): slots are below `frame_size` (translator invariant)
+            // and the frame's cells are reserved (call-sequence invariant).
+            #[inline(always)]
+            unsafe fn get(sp: *mut RawVal, s: Slot) -> u64 {
+                unsafe { (*sp.add(s as usize)).0 }
+            }
+            #[inline(always)]
+            unsafe fn set(sp: *mut RawVal, s: Slot, v: u64) {
+                unsafe { *sp.add(s as usize) = RawVal(v) }
+            }
+
+            macro_rules! trap {
+                ($code:expr) => {{
+                    regs.ip = ip;
+                    return Err(trap(stack, Some(regs), $code));
+                }};
+            }
+            macro_rules! jump {
+                ($target:expr) => {{
+                    // SAFETY: branch targets are inside the current function's code.
+                    ip = regs.code.add($target as usize);
+                }};
+            }
+
+            loop {
+                // SAFETY: `ip` is inside the current function's code, which ends in `Return`.
+                let op = unsafe { *ip };
+                ip = unsafe { ip.add(1) };
+                // SAFETY: see `get`/`set` above.
+                unsafe {
+                    match op {
+                        $(Op::$u { dst, src } => set(sp, dst, numeric::$uf(get(sp, src))),)*
+                        $(Op::$ut { dst, src } => match numeric::$utf(get(sp, src)) {
+                            Ok(v) => set(sp, dst, v),
+                            Err(t) => trap!(t),
+                        },)*
+                        $(Op::$b { dst, lhs, rhs } =>
+                            set(sp, dst, numeric::$bf(get(sp, lhs), get(sp, rhs))),)*
+                        $(Op::$bi { dst, lhs, rhs } =>
+                            set(sp, dst, numeric::$bif(get(sp, lhs), get(sp, rhs))),)*
+                        $(Op::$bii { dst, lhs, imm } =>
+                            set(sp, dst, numeric::$bif(get(sp, lhs), imm as i32 as i64 as u64)),)*
+                        $(Op::$bt { dst, lhs, rhs } =>
+                            match numeric::$btf(get(sp, lhs), get(sp, rhs)) {
+                                Ok(v) => set(sp, dst, v),
+                                Err(t) => trap!(t),
+                            },)*
+                        $(Op::$bti { dst, lhs, imm } =>
+                            match numeric::$btf(get(sp, lhs), imm as i32 as i64 as u64) {
+                                Ok(v) => set(sp, dst, v),
+                                Err(t) => trap!(t),
+                            },)*
+                        $(Op::$l { dst, addr, offset } => {
+                            match effective(get(sp, addr), offset, $lw, mem_len) {
+                                Some(ea) => {
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    let bytes = ptr::read_unaligned(mem.add(ea) as *const [u8; $lw]);
+                                    set(sp, dst, ($lf)(bytes));
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
+                        $(Op::$s { addr, value, offset } => {
+                            match effective(get(sp, addr), offset, $sw, mem_len) {
+                                Some(ea) => {
+                                    let bytes = get(sp, value).to_le_bytes();
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $sw);
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
+                        Op::Arg { .. } => {}
+                        Op::Unreachable => trap!(TrapCode::Unreachable),
+                        Op::ConsumeFuel { amount } => {
+                            if *fuel < amount as u64 {
+                                // Point back at this instruction so a resume charges again.
+                                ip = ip.sub(1);
+                                trap!(TrapCode::OutOfFuel);
+                            }
+                            *fuel -= amount as u64;
+                        }
+                        Op::Br { target } => jump!(target),
+                        Op::BrIfNez { cond, target } => {
+                            if get(sp, cond) as u32 != 0 {
+                                jump!(target)
+                            }
+                        }
+                        Op::BrIfEqz { cond, target } => {
+                            if get(sp, cond) as u32 == 0 {
+                                jump!(target)
+                            }
+                        }
+                        Op::BrTable { index, len } => {
+                            let i = (get(sp, index) as u32).min(len);
+                            // The table's `Br`s follow; take the chosen one next.
+                            ip = ip.add(i as usize);
+                        }
+                        Op::Copy { dst, src } => set(sp, dst, get(sp, src)),
+                        Op::Const32 { dst, value } => set(sp, dst, value as u64),
+                        Op::Const64 { dst, value } => set(sp, dst, value),
+                        Op::Select { dst, cond, if_true } => {
+                            let Op::Arg { a: if_false, .. } = *ip else {
+                                trap!(TrapCode::Unreachable)
+                            };
+                            ip = ip.add(1);
+                            let v = if get(sp, cond) as u32 != 0 { if_true } else { if_false };
+                            set(sp, dst, get(sp, v));
+                        }
+                        Op::GlobalGet { dst, index } => {
+                            let a = store.instances[regs.instance as usize].globals[index as usize];
+                            set(sp, dst, store.globals[a as usize].value.0);
+                        }
+                        Op::GlobalSet { src, index } => {
+                            let a = store.instances[regs.instance as usize].globals[index as usize];
+                            store.globals[a as usize].value = RawVal(get(sp, src));
+                        }
+                        Op::MemorySize { dst } => {
+                            let a = store.instances[regs.instance as usize].mems[0];
+                            set(sp, dst, store.mems[a as usize].pages());
+                        }
+                        Op::MemoryGrow { dst, delta } => {
+                            let a = store.instances[regs.instance as usize].mems[0];
+                            let r = store.mems[a as usize].grow(get(sp, delta) as u32 as u64);
+                            set(sp, dst, r.map_or(u32::MAX as u64, |old| old));
+                            (mem, mem_len) = mem0(store, regs.instance);
+                        }
+                        Op::Return => {
+                            let Some(f) = stack.frames.pop() else {
+                                return Ok(RunResult::Done);
+                            };
+                            *regs = Regs {
+                                code: f.code,
+                                ip: f.ret,
+                                base: f.base,
+                                instance: f.instance,
+                                func: f.func,
+                            };
+                            ip = f.ret;
+                            sp = stack.values.as_mut_ptr().add(f.base);
+                            (mem, mem_len) = mem0(store, regs.instance);
+                        }
+                        Op::Call { func, base } => {
+                            let callee = store.instances[regs.instance as usize].funcs[func as usize];
+                            regs.ip = ip;
+                            let at = regs.base + base as usize;
+                            match enter(store, stack, callee, at, Some(regs))? {
+                                Entered::Host(r) => return Ok(r),
+                                Entered::Wasm(r) => *regs = r,
+                            }
+                            ip = regs.ip;
+                            sp = stack.values.as_mut_ptr().add(regs.base);
+                            (mem, mem_len) = mem0(store, regs.instance);
+                        }
+                        Op::CallIndirect { index, base, ty } => {
+                            let Op::Arg { a: table, .. } = *ip else {
+                                trap!(TrapCode::Unreachable)
+                            };
+                            ip = ip.add(1);
+                            let inst = &store.instances[regs.instance as usize];
+                            let ta = inst.tables[table as usize];
+                            let i = get(sp, index) as u32;
+                            let Some(cell) = store.tables[ta as usize].elements.get(i as usize) else {
+                                trap!(TrapCode::UndefinedElement)
+                            };
+                            let Some(callee) = cell.as_ref_addr() else {
+                                trap!(TrapCode::UninitializedElement)
+                            };
+                            if store.funcs[callee as usize].ty != inst.types[ty as usize] {
+                                trap!(TrapCode::BadSignature)
+                            }
+                            regs.ip = ip;
+                            let at = regs.base + base as usize;
+                            match enter(store, stack, FuncAddr(callee), at, Some(regs))? {
+                                Entered::Host(r) => return Ok(r),
+                                Entered::Wasm(r) => *regs = r,
+                            }
+                            ip = regs.ip;
+                            sp = stack.values.as_mut_ptr().add(regs.base);
+                            (mem, mem_len) = mem0(store, regs.instance);
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
+crate::for_each_instr!(define_execute);

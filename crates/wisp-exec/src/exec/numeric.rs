@@ -1,0 +1,478 @@
+//! Numeric instructions over untyped 64-bit cells.
+//! Spec: <https://webassembly.github.io/spec/core/exec/numerics.html>
+//!
+//! An `i32` or `f32` occupies the low 32 bits of its cell. Operations on 32-bit values
+//! read only those bits, so `i32.wrap_i64` and the `reinterpret` instructions cost nothing.
+
+use wisp_types::TrapCode;
+
+type R = Result<u64, TrapCode>;
+
+#[inline(always)]
+fn i32_(x: u64) -> i32 {
+    x as u32 as i32
+}
+#[inline(always)]
+fn u32_(x: u64) -> u32 {
+    x as u32
+}
+#[inline(always)]
+fn c32(v: i32) -> u64 {
+    v as u32 as u64
+}
+#[inline(always)]
+fn b(v: bool) -> u64 {
+    v as u64
+}
+#[inline(always)]
+fn f32_(x: u64) -> f32 {
+    f32::from_bits(x as u32)
+}
+#[inline(always)]
+fn f64_(x: u64) -> f64 {
+    f64::from_bits(x)
+}
+#[inline(always)]
+fn cf32(v: f32) -> u64 {
+    v.to_bits() as u64
+}
+#[inline(always)]
+fn cf64(v: f64) -> u64 {
+    v.to_bits()
+}
+
+// ---- i32 ----
+#[inline(always)]
+pub fn i32_eqz(a: u64) -> u64 {
+    b(u32_(a) == 0)
+}
+#[inline(always)]
+pub fn i32_clz(a: u64) -> u64 {
+    u32_(a).leading_zeros() as u64
+}
+#[inline(always)]
+pub fn i32_ctz(a: u64) -> u64 {
+    u32_(a).trailing_zeros() as u64
+}
+#[inline(always)]
+pub fn i32_popcnt(a: u64) -> u64 {
+    u32_(a).count_ones() as u64
+}
+#[inline(always)]
+pub fn i32_extend8_s(a: u64) -> u64 {
+    c32(a as u8 as i8 as i32)
+}
+#[inline(always)]
+pub fn i32_extend16_s(a: u64) -> u64 {
+    c32(a as u16 as i16 as i32)
+}
+macro_rules! i32_bin {
+    ($($name:ident($a:ident, $b:ident) $body:expr;)*) => {$(
+        #[inline(always)]
+        pub fn $name(x: u64, y: u64) -> u64 {
+            let ($a, $b) = (i32_(x), i32_(y));
+            $body
+        }
+    )*};
+}
+i32_bin! {
+    i32_eq(a, b_) b(a == b_);
+    i32_ne(a, b_) b(a != b_);
+    i32_lt_s(a, b_) b(a < b_);
+    i32_lt_u(a, b_) b((a as u32) < (b_ as u32));
+    i32_gt_s(a, b_) b(a > b_);
+    i32_gt_u(a, b_) b((a as u32) > (b_ as u32));
+    i32_le_s(a, b_) b(a <= b_);
+    i32_le_u(a, b_) b((a as u32) <= (b_ as u32));
+    i32_ge_s(a, b_) b(a >= b_);
+    i32_ge_u(a, b_) b((a as u32) >= (b_ as u32));
+    i32_add(a, b_) c32(a.wrapping_add(b_));
+    i32_sub(a, b_) c32(a.wrapping_sub(b_));
+    i32_mul(a, b_) c32(a.wrapping_mul(b_));
+    i32_and(a, b_) c32(a & b_);
+    i32_or(a, b_) c32(a | b_);
+    i32_xor(a, b_) c32(a ^ b_);
+    i32_shl(a, b_) c32(a.wrapping_shl(b_ as u32));
+    i32_shr_s(a, b_) c32(a.wrapping_shr(b_ as u32));
+    i32_shr_u(a, b_) ((a as u32).wrapping_shr(b_ as u32)) as u64;
+    i32_rotl(a, b_) (a as u32).rotate_left(b_ as u32) as u64;
+    i32_rotr(a, b_) (a as u32).rotate_right(b_ as u32) as u64;
+}
+#[inline(always)]
+pub fn i32_div_s(x: u64, y: u64) -> R {
+    let (a, d) = (i32_(x), i32_(y));
+    if d == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    a.checked_div(d).map(c32).ok_or(TrapCode::IntegerOverflow)
+}
+#[inline(always)]
+pub fn i32_div_u(x: u64, y: u64) -> R {
+    let (a, d) = (u32_(x), u32_(y));
+    a.checked_div(d)
+        .map(|v| v as u64)
+        .ok_or(TrapCode::IntegerDivideByZero)
+}
+#[inline(always)]
+pub fn i32_rem_s(x: u64, y: u64) -> R {
+    let (a, d) = (i32_(x), i32_(y));
+    if d == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    Ok(c32(a.wrapping_rem(d)))
+}
+#[inline(always)]
+pub fn i32_rem_u(x: u64, y: u64) -> R {
+    let (a, d) = (u32_(x), u32_(y));
+    a.checked_rem(d)
+        .map(|v| v as u64)
+        .ok_or(TrapCode::IntegerDivideByZero)
+}
+
+// ---- i64 ----
+#[inline(always)]
+pub fn i64_eqz(a: u64) -> u64 {
+    b(a == 0)
+}
+#[inline(always)]
+pub fn i64_clz(a: u64) -> u64 {
+    a.leading_zeros() as u64
+}
+#[inline(always)]
+pub fn i64_ctz(a: u64) -> u64 {
+    a.trailing_zeros() as u64
+}
+#[inline(always)]
+pub fn i64_popcnt(a: u64) -> u64 {
+    a.count_ones() as u64
+}
+#[inline(always)]
+pub fn i64_extend8_s(a: u64) -> u64 {
+    a as u8 as i8 as i64 as u64
+}
+#[inline(always)]
+pub fn i64_extend16_s(a: u64) -> u64 {
+    a as u16 as i16 as i64 as u64
+}
+#[inline(always)]
+pub fn i64_extend32_s(a: u64) -> u64 {
+    a as u32 as i32 as i64 as u64
+}
+#[inline(always)]
+pub fn i64_extend_i32_s(a: u64) -> u64 {
+    a as u32 as i32 as i64 as u64
+}
+#[inline(always)]
+pub fn i64_extend_i32_u(a: u64) -> u64 {
+    a as u32 as u64
+}
+macro_rules! i64_bin {
+    ($($name:ident($a:ident, $b:ident) $body:expr;)*) => {$(
+        #[inline(always)]
+        pub fn $name(x: u64, y: u64) -> u64 {
+            let ($a, $b) = (x as i64, y as i64);
+            $body
+        }
+    )*};
+}
+i64_bin! {
+    i64_eq(a, b_) b(a == b_);
+    i64_ne(a, b_) b(a != b_);
+    i64_lt_s(a, b_) b(a < b_);
+    i64_lt_u(a, b_) b((a as u64) < (b_ as u64));
+    i64_gt_s(a, b_) b(a > b_);
+    i64_gt_u(a, b_) b((a as u64) > (b_ as u64));
+    i64_le_s(a, b_) b(a <= b_);
+    i64_le_u(a, b_) b((a as u64) <= (b_ as u64));
+    i64_ge_s(a, b_) b(a >= b_);
+    i64_ge_u(a, b_) b((a as u64) >= (b_ as u64));
+    i64_add(a, b_) a.wrapping_add(b_) as u64;
+    i64_sub(a, b_) a.wrapping_sub(b_) as u64;
+    i64_mul(a, b_) a.wrapping_mul(b_) as u64;
+    i64_and(a, b_) (a & b_) as u64;
+    i64_or(a, b_) (a | b_) as u64;
+    i64_xor(a, b_) (a ^ b_) as u64;
+    i64_shl(a, b_) a.wrapping_shl(b_ as u32) as u64;
+    i64_shr_s(a, b_) a.wrapping_shr(b_ as u32) as u64;
+    i64_shr_u(a, b_) (a as u64).wrapping_shr(b_ as u32);
+    i64_rotl(a, b_) (a as u64).rotate_left((b_ as u64 % 64) as u32);
+    i64_rotr(a, b_) (a as u64).rotate_right((b_ as u64 % 64) as u32);
+}
+#[inline(always)]
+pub fn i64_div_s(x: u64, y: u64) -> R {
+    let (a, d) = (x as i64, y as i64);
+    if d == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    a.checked_div(d)
+        .map(|v| v as u64)
+        .ok_or(TrapCode::IntegerOverflow)
+}
+#[inline(always)]
+pub fn i64_div_u(x: u64, y: u64) -> R {
+    x.checked_div(y).ok_or(TrapCode::IntegerDivideByZero)
+}
+#[inline(always)]
+pub fn i64_rem_s(x: u64, y: u64) -> R {
+    let (a, d) = (x as i64, y as i64);
+    if d == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    Ok(a.wrapping_rem(d) as u64)
+}
+#[inline(always)]
+pub fn i64_rem_u(x: u64, y: u64) -> R {
+    x.checked_rem(y).ok_or(TrapCode::IntegerDivideByZero)
+}
+
+// ---- floats ----
+/// NaN inputs must come out quiet (an arithmetic NaN); `x + x` quiets without changing
+/// a canonical NaN. libm's rounding functions may hand a signalling NaN back unchanged.
+macro_rules! quiet_nan {
+    ($x:expr, $body:expr) => {
+        if $x.is_nan() {
+            $x + $x
+        } else {
+            $body
+        }
+    };
+}
+macro_rules! float_ops {
+    ($t:ty, $from:ident, $to:ident, $bits:ty, $sign:expr,
+     $abs:ident $neg:ident $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
+     $add:ident $sub:ident $mul:ident $div:ident $min:ident $max:ident $copysign:ident
+     $eq:ident $ne:ident $lt:ident $gt:ident $le:ident $ge:ident,
+     $lceil:path, $lfloor:path, $ltrunc:path, $lrint:path, $lsqrt:path) => {
+        #[inline(always)]
+        pub fn $abs(a: u64) -> u64 {
+            (a as $bits & !$sign) as u64
+        }
+        #[inline(always)]
+        pub fn $neg(a: u64) -> u64 {
+            (a as $bits ^ $sign) as u64
+        }
+        #[inline(always)]
+        pub fn $ceil(a: u64) -> u64 {
+            let x = $from(a);
+            $to(quiet_nan!(x, $lceil(x)))
+        }
+        #[inline(always)]
+        pub fn $floor(a: u64) -> u64 {
+            let x = $from(a);
+            $to(quiet_nan!(x, $lfloor(x)))
+        }
+        #[inline(always)]
+        pub fn $trunc(a: u64) -> u64 {
+            let x = $from(a);
+            $to(quiet_nan!(x, $ltrunc(x)))
+        }
+        #[inline(always)]
+        pub fn $nearest(a: u64) -> u64 {
+            let x = $from(a);
+            $to(quiet_nan!(x, $lrint(x)))
+        }
+        #[inline(always)]
+        pub fn $sqrt(a: u64) -> u64 {
+            let x = $from(a);
+            $to(quiet_nan!(x, $lsqrt(x)))
+        }
+        #[inline(always)]
+        pub fn $add(a: u64, b: u64) -> u64 {
+            $to($from(a) + $from(b))
+        }
+        #[inline(always)]
+        pub fn $sub(a: u64, b: u64) -> u64 {
+            $to($from(a) - $from(b))
+        }
+        #[inline(always)]
+        pub fn $mul(a: u64, b: u64) -> u64 {
+            $to($from(a) * $from(b))
+        }
+        #[inline(always)]
+        pub fn $div(a: u64, b: u64) -> u64 {
+            $to($from(a) / $from(b))
+        }
+        /// Unlike Rust's `min`, NaN wins and -0 is below +0.
+        #[inline(always)]
+        pub fn $min(a: u64, b: u64) -> u64 {
+            let (x, y) = ($from(a), $from(b));
+            if x.is_nan() || y.is_nan() {
+                $to(x + y)
+            } else if x == y {
+                (a as $bits | b as $bits) as u64
+            } else {
+                $to(if x < y { x } else { y })
+            }
+        }
+        #[inline(always)]
+        pub fn $max(a: u64, b: u64) -> u64 {
+            let (x, y) = ($from(a), $from(b));
+            if x.is_nan() || y.is_nan() {
+                $to(x + y)
+            } else if x == y {
+                (a as $bits & b as $bits) as u64
+            } else {
+                $to(if x > y { x } else { y })
+            }
+        }
+        #[inline(always)]
+        pub fn $copysign(a: u64, b: u64) -> u64 {
+            ((a as $bits & !$sign) | (b as $bits & $sign)) as u64
+        }
+        #[inline(always)]
+        pub fn $eq(a: u64, b_: u64) -> u64 {
+            b($from(a) == $from(b_))
+        }
+        #[inline(always)]
+        pub fn $ne(a: u64, b_: u64) -> u64 {
+            b($from(a) != $from(b_))
+        }
+        #[inline(always)]
+        pub fn $lt(a: u64, b_: u64) -> u64 {
+            b($from(a) < $from(b_))
+        }
+        #[inline(always)]
+        pub fn $gt(a: u64, b_: u64) -> u64 {
+            b($from(a) > $from(b_))
+        }
+        #[inline(always)]
+        pub fn $le(a: u64, b_: u64) -> u64 {
+            b($from(a) <= $from(b_))
+        }
+        #[inline(always)]
+        pub fn $ge(a: u64, b_: u64) -> u64 {
+            b($from(a) >= $from(b_))
+        }
+    };
+}
+float_ops!(f32, f32_, cf32, u32, 0x8000_0000u32,
+    f32_abs f32_neg f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
+    f32_add f32_sub f32_mul f32_div f32_min f32_max f32_copysign
+    f32_eq f32_ne f32_lt f32_gt f32_le f32_ge,
+    libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
+float_ops!(f64, f64_, cf64, u64, 0x8000_0000_0000_0000u64,
+    f64_abs f64_neg f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
+    f64_add f64_sub f64_mul f64_div f64_min f64_max f64_copysign
+    f64_eq f64_ne f64_lt f64_gt f64_le f64_ge,
+    libm::ceil, libm::floor, libm::trunc, libm::rint, libm::sqrt);
+
+// ---- conversions ----
+/// Truncation traps on NaN and on values outside the open interval (lo, hi).
+macro_rules! trunc {
+    ($($name:ident: $from:ident -> $t:ty $(as $t2:ty)?, $lo:expr, $hi:expr;)*) => {$(
+        #[inline(always)]
+        pub fn $name(a: u64) -> R {
+            let x = $from(a);
+            if x.is_nan() {
+                Err(TrapCode::BadConversionToInteger)
+            } else if x > $lo && x < $hi {
+                Ok(x as $t $(as $t2)? as u64)
+            } else {
+                Err(TrapCode::IntegerOverflow)
+            }
+        }
+    )*};
+}
+trunc! {
+    i32_trunc_f32_s: f32_ -> i32 as u32, -2147483904.0, 2147483648.0;
+    i32_trunc_f32_u: f32_ -> u32, -1.0, 4294967296.0;
+    i32_trunc_f64_s: f64_ -> i32 as u32, -2147483649.0, 2147483648.0;
+    i32_trunc_f64_u: f64_ -> u32, -1.0, 4294967296.0;
+    i64_trunc_f32_s: f32_ -> i64, -9223373136366403584.0, 9223372036854775808.0;
+    i64_trunc_f32_u: f32_ -> u64, -1.0, 18446744073709551616.0;
+    i64_trunc_f64_s: f64_ -> i64, -9223372036854777856.0, 9223372036854775808.0;
+    i64_trunc_f64_u: f64_ -> u64, -1.0, 18446744073709551616.0;
+}
+/// Rust's `as` already saturates and maps NaN to zero, as the spec asks.
+macro_rules! sat {
+    ($($name:ident: $from:ident -> $t:ty $(as $t2:ty)?;)*) => {$(
+        #[inline(always)]
+        pub fn $name(a: u64) -> u64 {
+            $from(a) as $t $(as $t2)? as u64
+        }
+    )*};
+}
+sat! {
+    i32_trunc_sat_f32_s: f32_ -> i32 as u32;
+    i32_trunc_sat_f32_u: f32_ -> u32;
+    i32_trunc_sat_f64_s: f64_ -> i32 as u32;
+    i32_trunc_sat_f64_u: f64_ -> u32;
+    i64_trunc_sat_f32_s: f32_ -> i64;
+    i64_trunc_sat_f32_u: f32_ -> u64;
+    i64_trunc_sat_f64_s: f64_ -> i64;
+    i64_trunc_sat_f64_u: f64_ -> u64;
+}
+#[inline(always)]
+pub fn f32_convert_i32_s(a: u64) -> u64 {
+    cf32(i32_(a) as f32)
+}
+#[inline(always)]
+pub fn f32_convert_i32_u(a: u64) -> u64 {
+    cf32(u32_(a) as f32)
+}
+#[inline(always)]
+pub fn f32_convert_i64_s(a: u64) -> u64 {
+    cf32(a as i64 as f32)
+}
+#[inline(always)]
+pub fn f32_convert_i64_u(a: u64) -> u64 {
+    cf32(a as f32)
+}
+#[inline(always)]
+pub fn f32_demote_f64(a: u64) -> u64 {
+    cf32(f64_(a) as f32)
+}
+#[inline(always)]
+pub fn f64_convert_i32_s(a: u64) -> u64 {
+    cf64(i32_(a) as f64)
+}
+#[inline(always)]
+pub fn f64_convert_i32_u(a: u64) -> u64 {
+    cf64(u32_(a) as f64)
+}
+#[inline(always)]
+pub fn f64_convert_i64_s(a: u64) -> u64 {
+    cf64(a as i64 as f64)
+}
+#[inline(always)]
+pub fn f64_convert_i64_u(a: u64) -> u64 {
+    cf64(a as f64)
+}
+#[inline(always)]
+pub fn f64_promote_f32(a: u64) -> u64 {
+    cf64(f32_(a) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn min_max_signed_zero_and_nan() {
+        let (pz, nz) = (0.0f32.to_bits() as u64, (-0.0f32).to_bits() as u64);
+        assert_eq!(f32_min(pz, nz), nz);
+        assert_eq!(f32_max(pz, nz), pz);
+        assert!(f32_(f32_min(cf32(f32::NAN), cf32(1.0))).is_nan());
+    }
+    #[test]
+    fn trunc_bounds() {
+        assert_eq!(i32_trunc_f32_s(cf32(-2147483648.0)), Ok(0x8000_0000));
+        assert_eq!(
+            i32_trunc_f32_s(cf32(2147483648.0)),
+            Err(TrapCode::IntegerOverflow)
+        );
+        assert_eq!(i32_trunc_f64_u(cf64(-0.9)), Ok(0));
+        assert_eq!(
+            i64_trunc_f64_s(cf64(f64::NAN)),
+            Err(TrapCode::BadConversionToInteger)
+        );
+    }
+    #[test]
+    fn division_traps() {
+        assert_eq!(
+            i32_div_s(c32(i32::MIN), c32(-1)),
+            Err(TrapCode::IntegerOverflow)
+        );
+        assert_eq!(i32_rem_s(c32(i32::MIN), c32(-1)), Ok(0));
+        assert_eq!(i64_div_u(1, 0), Err(TrapCode::IntegerDivideByZero));
+    }
+}

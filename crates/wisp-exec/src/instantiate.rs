@@ -1,0 +1,273 @@
+//! Instantiation. Spec: <https://webassembly.github.io/spec/core/exec/modules.html#instantiation>
+
+use crate::const_eval::eval;
+use crate::{CodeRef, CompiledModule, ExecStore};
+use alloc::rc::Rc;
+use alloc::string::String;
+use core::fmt;
+use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
+use wisp_store::{
+    DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst, InstanceAddr,
+    MemInst, ModuleInst, TableInst,
+};
+use wisp_types::{FuncAddr, Limits as TypeLimits, RawVal, TrapCode};
+
+/// The embedder's caps on what a module may allocate.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Pages any one memory may reach.
+    pub max_memory_pages: u64,
+    /// Elements any one table may reach.
+    pub max_table_elements: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstantiateError {
+    /// Import `index` has the wrong kind or type. Spec: "incompatible import type".
+    IncompatibleImport { index: usize, detail: String },
+    /// The number of external values does not match the imports.
+    ImportCount { expected: usize, given: usize },
+    /// A memory or table could not be allocated.
+    Resource(&'static str),
+    /// A segment was out of bounds; effects before it remain, as the spec says.
+    Trap(TrapCode),
+}
+
+impl fmt::Display for InstantiateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstantiateError::IncompatibleImport { index, detail } => {
+                write!(f, "incompatible import type for import {index}: {detail}")
+            }
+            InstantiateError::ImportCount { expected, given } => {
+                write!(f, "expected {expected} imports, got {given}")
+            }
+            InstantiateError::Resource(what) => write!(f, "cannot allocate {what}"),
+            InstantiateError::Trap(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+/// A new instance, and the start function that the caller must now invoke.
+pub struct Instantiated {
+    pub instance: InstanceAddr,
+    pub start: Option<FuncAddr>,
+}
+
+fn incompatible(index: usize, detail: &str) -> InstantiateError {
+    InstantiateError::IncompatibleImport {
+        index,
+        detail: detail.into(),
+    }
+}
+
+/// Checks the external values against the imports, then allocates the instance and runs
+/// the segment initializers. The start function is returned, not run.
+pub fn instantiate(
+    store: &mut ExecStore,
+    module: &Rc<CompiledModule>,
+    externs: &[ExternVal],
+    limits: Limits,
+) -> Result<Instantiated, InstantiateError> {
+    let m = &module.module;
+    if externs.len() != m.imports.len() {
+        return Err(InstantiateError::ImportCount {
+            expected: m.imports.len(),
+            given: externs.len(),
+        });
+    }
+    let mut inst = ModuleInst {
+        types: m.types.clone(),
+        ..ModuleInst::default()
+    };
+    // Spec: <https://webassembly.github.io/spec/core/valid/types.html#import-subtyping>
+    for (i, (imp, ext)) in m.imports.iter().zip(externs).enumerate() {
+        match (&imp.desc, *ext) {
+            (ImportDesc::Func(t), ExternVal::Func(a)) => {
+                let want = m.types.get(*t as usize);
+                let have = store.funcs.get(a.0 as usize).map(|f| &f.ty);
+                if want.is_none() || want != have {
+                    return Err(incompatible(i, "function type mismatch"));
+                }
+                inst.funcs.push(a);
+            }
+            (ImportDesc::Table(t), ExternVal::Table(a)) => {
+                let have = store
+                    .tables
+                    .get(a as usize)
+                    .ok_or(incompatible(i, "no table"))?;
+                let have_limits = TypeLimits {
+                    min: have.elements.len() as u64,
+                    max: have.ty.limits.max,
+                };
+                if have.ty.element != t.element || !have_limits.matches(&t.limits) {
+                    return Err(incompatible(i, "table type mismatch"));
+                }
+                inst.tables.push(a);
+            }
+            (ImportDesc::Memory(t), ExternVal::Memory(a)) => {
+                let have = store
+                    .mems
+                    .get(a as usize)
+                    .ok_or(incompatible(i, "no memory"))?;
+                let have_limits = TypeLimits {
+                    min: have.pages(),
+                    max: have.ty.limits.max,
+                };
+                if have.ty.memory64 != t.memory64
+                    || have.ty.page_size_log2 != t.page_size_log2
+                    || !have_limits.matches(&t.limits)
+                {
+                    return Err(incompatible(i, "memory type mismatch"));
+                }
+                inst.mems.push(a);
+            }
+            (ImportDesc::Global(t), ExternVal::Global(a)) => {
+                let have = store
+                    .globals
+                    .get(a as usize)
+                    .ok_or(incompatible(i, "no global"))?;
+                if have.ty != *t {
+                    return Err(incompatible(i, "global type mismatch"));
+                }
+                inst.globals.push(a);
+            }
+            _ => return Err(incompatible(i, "wrong kind of external value")),
+        }
+    }
+
+    let inst_addr = InstanceAddr(store.instances.len() as u32);
+    for (i, &ty_idx) in m
+        .funcs
+        .iter()
+        .enumerate()
+        .skip(m.num_imported_funcs as usize)
+    {
+        let ty = m
+            .types
+            .get(ty_idx as usize)
+            .cloned()
+            .unwrap_or_else(|| wisp_types::FuncType::new([], []));
+        let code = CodeRef {
+            module: module.clone(),
+            index: (i - m.num_imported_funcs as usize) as u32,
+        };
+        let a = store.alloc_func(FuncInst {
+            ty,
+            kind: FuncKind::Wasm {
+                instance: inst_addr,
+                code,
+            },
+        });
+        inst.funcs.push(a);
+    }
+    for g in m.globals.iter().skip(m.num_imported_globals as usize) {
+        let value = eval(&g.init, store, &inst);
+        let a = store.alloc_global(GlobalInst { ty: g.ty, value });
+        inst.globals.push(a);
+    }
+    for t in m.tables.iter().skip(m.num_imported_tables as usize) {
+        let init = t.init.as_ref().map_or(RawVal(0), |e| eval(e, store, &inst));
+        let table = TableInst::new(t.ty, init, limits.max_table_elements)
+            .filter(|t| t.elements.len() as u64 <= limits.max_table_elements)
+            .ok_or(InstantiateError::Resource("table"))?;
+        inst.tables.push(store.alloc_table(table));
+    }
+    for ty in m.memories.iter().skip(m.num_imported_memories as usize) {
+        let mem = MemInst::new_vec(*ty, limits.max_memory_pages)
+            .map_err(|_| InstantiateError::Resource("memory"))?;
+        inst.mems.push(store.alloc_mem(mem));
+    }
+    for e in &m.elements {
+        let elements = e.items.iter().map(|x| eval(x, store, &inst)).collect();
+        store.elems.push(ElemInst { ty: e.ty, elements });
+        inst.elems.push(store.elems.len() as u32 - 1);
+    }
+    for d in &m.datas {
+        let bytes = m.bytes.get(d.bytes.clone()).unwrap_or(&[]).to_vec();
+        store.datas.push(DataInst { bytes });
+        inst.datas.push(store.datas.len() as u32 - 1);
+    }
+    for e in &m.exports {
+        let value = match e.kind {
+            ExportKind::Func => inst
+                .funcs
+                .get(e.index as usize)
+                .map(|a| ExternVal::Func(*a)),
+            ExportKind::Table => inst
+                .tables
+                .get(e.index as usize)
+                .map(|a| ExternVal::Table(*a)),
+            ExportKind::Memory => inst
+                .mems
+                .get(e.index as usize)
+                .map(|a| ExternVal::Memory(*a)),
+            ExportKind::Global => inst
+                .globals
+                .get(e.index as usize)
+                .map(|a| ExternVal::Global(*a)),
+        };
+        if let Some(value) = value {
+            inst.exports.push(ExportInst {
+                name: e.name.clone(),
+                value,
+            });
+        }
+    }
+    let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
+    let elem_addrs = inst.elems.clone();
+    let data_addrs = inst.datas.clone();
+    let table_addrs = inst.tables.clone();
+    let mem_addrs = inst.mems.clone();
+    store.instances.push(inst);
+
+    // Active segments are copied in order, then dropped; declarative ones just dropped.
+    for (seg, &ea) in m.elements.iter().zip(&elem_addrs) {
+        match &seg.mode {
+            ElemMode::Passive => continue,
+            ElemMode::Declarative => {}
+            ElemMode::Active { table, offset } => {
+                let off = eval(offset, store, &store.instances[inst_addr.0 as usize]).0 as u32;
+                let ta = *table_addrs
+                    .get(*table as usize)
+                    .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
+                let items = core::mem::take(&mut store.elems[ea as usize].elements);
+                let t = &mut store.tables[ta as usize].elements;
+                let dst = t
+                    .get_mut(off as usize..)
+                    .and_then(|s| s.get_mut(..items.len()))
+                    .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
+                dst.copy_from_slice(&items);
+            }
+        }
+        store.elems[ea as usize].elements.clear();
+    }
+    for (seg, &da) in m.datas.iter().zip(&data_addrs) {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let off = eval(offset, store, &store.instances[inst_addr.0 as usize]).0 as u32;
+            let ma = *mem_addrs
+                .get(*memory as usize)
+                .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;
+            let bytes = core::mem::take(&mut store.datas[da as usize].bytes);
+            let mem = store.mems[ma as usize].data_mut();
+            let dst = mem
+                .get_mut(off as usize..)
+                .and_then(|s| s.get_mut(..bytes.len()))
+                .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;
+            dst.copy_from_slice(&bytes);
+        }
+    }
+    Ok(Instantiated {
+        instance: inst_addr,
+        start,
+    })
+}

@@ -1,0 +1,111 @@
+//! The value stack and the call stack.
+//! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#stack>
+//!
+//! Both live on the heap, so Wasm recursion never grows the host's stack; their limits
+//! turn runaway recursion into the "call stack exhausted" trap.
+
+use crate::ir::Op;
+use alloc::vec::Vec;
+use wisp_types::{FuncAddr, RawVal};
+
+/// How deep execution may go before it traps.
+#[derive(Debug, Clone, Copy)]
+pub struct StackLimits {
+    /// Cells of the value stack (8 bytes each).
+    pub max_values: usize,
+    /// Nested calls.
+    pub max_frames: usize,
+}
+
+impl Default for StackLimits {
+    fn default() -> Self {
+        StackLimits {
+            max_values: 1 << 20,
+            max_frames: 100_000,
+        }
+    }
+}
+
+/// A suspended caller.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    /// The start of the caller's code, for its branches.
+    pub code: *const Op,
+    pub ret: *const Op,
+    pub base: usize,
+    pub instance: u32,
+    pub func: FuncAddr,
+}
+
+/// The registers of the running function, saved while control is outside the loop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Regs {
+    /// The start of the current function's code: branch targets are relative to it.
+    pub code: *const Op,
+    pub ip: *const Op,
+    pub base: usize,
+    pub instance: u32,
+    pub func: FuncAddr,
+}
+
+/// The stacks of one execution thread.
+#[derive(Debug)]
+pub struct Stack {
+    pub(crate) values: Vec<RawVal>,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) regs: Option<Regs>,
+    pub(crate) limits: StackLimits,
+}
+
+impl Stack {
+    pub fn new(limits: StackLimits) -> Self {
+        Stack {
+            values: Vec::new(),
+            frames: Vec::new(),
+            regs: None,
+            limits,
+        }
+    }
+
+    /// Cells `base..base + n`: a host call's arguments, then its results.
+    pub fn cells(&mut self, base: usize, n: usize) -> &mut [RawVal] {
+        let end = base + n;
+        if self.values.len() < end {
+            self.values.resize(end, RawVal(0));
+        }
+        &mut self.values[base..end]
+    }
+
+    /// Makes room for `n` cells from `base`; false if that passes the limit.
+    pub(crate) fn reserve(&mut self, base: usize, n: usize) -> bool {
+        let end = base + n;
+        if end > self.limits.max_values {
+            return false;
+        }
+        if self.values.len() < end {
+            // Grow geometrically: a deep recursion should not copy the stack per call.
+            let want = end.max(self.values.len() * 2).min(self.limits.max_values);
+            if self.values.try_reserve(want - self.values.len()).is_err() {
+                return false;
+            }
+            self.values.resize(want, RawVal(0));
+        }
+        true
+    }
+
+    /// Forgets any suspended execution.
+    pub fn reset(&mut self) {
+        self.frames.clear();
+        self.regs = None;
+    }
+
+    /// The instance of the suspended function, while a host function it called runs.
+    pub fn current_instance(&self) -> Option<wisp_store::InstanceAddr> {
+        self.regs.map(|r| wisp_store::InstanceAddr(r.instance))
+    }
+
+    /// Whether an execution is suspended (in a host call or out of fuel).
+    pub fn is_suspended(&self) -> bool {
+        self.regs.is_some()
+    }
+}

@@ -1,0 +1,319 @@
+//! Control instructions: blocks, branches, calls and returns.
+//! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
+
+use super::{Ctrl, CtrlKind, Operand, TResult, Translator};
+use crate::ir::Op;
+use alloc::string::String;
+use alloc::vec::Vec;
+use wisp_parse::wasmparser::BlockType;
+
+impl Translator<'_> {
+    fn block_arity(&self, bt: BlockType) -> Result<(u32, u32), String> {
+        let ty = wisp_parse::block_type(bt, &self.module.types, 0).map_err(|e| e.message)?;
+        Ok((ty.params().len() as u32, ty.results().len() as u32))
+    }
+
+    fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) -> TResult {
+        let (n_params, n_results) = self.block_arity(bt)?;
+        // Values that cross into a block live in their own slots, so that every path
+        // through the block sees them in the same place.
+        self.materialize_from(0);
+        let height = self.stack.len() as u32 - n_params;
+        self.ctrl.push(Ctrl {
+            kind,
+            height,
+            n_params,
+            n_results,
+            start: self.pc(),
+            fixups: Vec::new(),
+            else_fixup: None,
+        });
+        Ok(())
+    }
+
+    pub(super) fn visit_block(&mut self, bt: BlockType) -> TResult {
+        self.push_ctrl(CtrlKind::Block, bt)
+    }
+
+    pub(super) fn visit_loop(&mut self, bt: BlockType) -> TResult {
+        self.push_ctrl(CtrlKind::Loop, bt)?;
+        self.start_basic_block();
+        Ok(())
+    }
+
+    pub(super) fn visit_if(&mut self, bt: BlockType) -> TResult {
+        let (_, cond) = self.pop_read()?;
+        self.push_ctrl(CtrlKind::If, bt)?;
+        let jump = self.emit(Op::BrIfEqz { cond, target: 0 });
+        if let Some(c) = self.ctrl.last_mut() {
+            c.else_fixup = Some(jump);
+        }
+        Ok(())
+    }
+
+    pub(super) fn visit_else(&mut self) -> TResult {
+        if self.reachable {
+            self.place_block_results()?;
+            let jump = self.emit(Op::Br { target: 0 });
+            self.top_ctrl()?.fixups.push(jump);
+        }
+        let pc = self.pc();
+        let frame = self.top_ctrl()?;
+        frame.kind = CtrlKind::Else;
+        let else_jump = frame.else_fixup.take();
+        let (height, n_params) = (frame.height, frame.n_params);
+        if let Some(j) = else_jump {
+            self.patch(j, pc);
+        }
+        // The else arm starts from the block's parameters, still in their slots.
+        self.stack.truncate(height as usize);
+        for _ in 0..n_params {
+            self.push(Operand::Temp);
+        }
+        self.reachable = true;
+        self.start_basic_block();
+        Ok(())
+    }
+
+    pub(super) fn visit_end(&mut self) -> TResult {
+        if self.ctrl.len() == 1 {
+            // The end of the function.
+            if self.reachable {
+                self.emit_return()?;
+            }
+            self.ctrl.pop();
+            return Ok(());
+        }
+        if self.reachable {
+            self.place_block_results()?;
+        }
+        let frame = self.ctrl.pop().ok_or("control stack underflow")?;
+        let pc = self.pc();
+        for f in frame.fixups.iter().copied().chain(frame.else_fixup) {
+            self.patch(f, pc);
+        }
+        self.stack.truncate(frame.height as usize);
+        for _ in 0..frame.n_results {
+            self.push(Operand::Temp);
+        }
+        self.reachable = true;
+        self.start_basic_block();
+        Ok(())
+    }
+
+    /// At a block's end its results must be in the slots of their heights.
+    fn place_block_results(&mut self) -> TResult {
+        let frame = self.ctrl.last().ok_or("control stack underflow")?;
+        let from = frame.height as usize;
+        self.materialize_from(from);
+        Ok(())
+    }
+
+    fn top_ctrl(&mut self) -> Result<&mut Ctrl, String> {
+        self.ctrl
+            .last_mut()
+            .ok_or_else(|| "control stack underflow".into())
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        match &mut self.ops[at] {
+            Op::Br { target: t }
+            | Op::BrIfNez { target: t, .. }
+            | Op::BrIfEqz { target: t, .. } => *t = target,
+            _ => {}
+        }
+    }
+
+    fn unreachable_rest(&mut self) {
+        self.reachable = false;
+        if let Some(f) = self.ctrl.last() {
+            self.stack.truncate(f.height as usize);
+        }
+    }
+
+    /// Whether branching to `depth` needs values moved into the target's slots.
+    fn branch_needs_moves(&self, depth: u32) -> Result<bool, String> {
+        let frame = self.frame_at(depth)?;
+        if frame.kind == CtrlKind::Func {
+            return Ok(true);
+        }
+        let arity = frame.branch_arity() as usize;
+        let first = self.stack.len() - arity;
+        Ok((0..arity).any(|i| {
+            self.stack[first + i] != Operand::Temp || first + i != frame.height as usize + i
+        }))
+    }
+
+    fn frame_at(&self, depth: u32) -> Result<&Ctrl, String> {
+        let i = self
+            .ctrl
+            .len()
+            .checked_sub(1 + depth as usize)
+            .ok_or("unknown label")?;
+        Ok(&self.ctrl[i])
+    }
+
+    /// Emits the moves and the jump of an unconditional branch to `depth`.
+    fn emit_branch(&mut self, depth: u32) -> TResult {
+        let frame = self.frame_at(depth)?;
+        if frame.kind == CtrlKind::Func {
+            return self.emit_return();
+        }
+        let (kind, height, start, arity) =
+            (frame.kind, frame.height, frame.start, frame.branch_arity());
+        let first = self.stack.len() - arity as usize;
+        // Targets are at or below their sources, so moving upwards never clobbers a source.
+        for i in 0..arity {
+            let dst = self.slot((height + i) as usize);
+            self.move_to(dst, first + i as usize);
+        }
+        if kind == CtrlKind::Loop {
+            self.emit(Op::Br { target: start });
+        } else {
+            let j = self.emit(Op::Br { target: 0 });
+            let idx = self.ctrl.len() - 1 - depth as usize;
+            self.ctrl[idx].fixups.push(j);
+        }
+        Ok(())
+    }
+
+    pub(super) fn visit_br(&mut self, depth: u32) -> TResult {
+        self.emit_branch(depth)?;
+        self.unreachable_rest();
+        Ok(())
+    }
+
+    pub(super) fn visit_br_if(&mut self, depth: u32) -> TResult {
+        let (_, cond) = self.pop_read()?;
+        if !self.branch_needs_moves(depth)? {
+            let frame = self.frame_at(depth)?;
+            if frame.kind == CtrlKind::Loop {
+                let target = frame.start;
+                self.emit(Op::BrIfNez { cond, target });
+            } else {
+                let j = self.emit(Op::BrIfNez { cond, target: 0 });
+                let idx = self.ctrl.len() - 1 - depth as usize;
+                self.ctrl[idx].fixups.push(j);
+            }
+            return Ok(());
+        }
+        let skip = self.emit(Op::BrIfEqz { cond, target: 0 });
+        self.emit_branch(depth)?;
+        let pc = self.pc();
+        self.patch(skip, pc);
+        self.fusable = None;
+        Ok(())
+    }
+
+    pub(super) fn visit_br_table(&mut self, targets: Vec<u32>, default: u32) -> TResult {
+        let (_, index) = self.pop_read()?;
+        let len = targets.len() as u32;
+        self.emit(Op::BrTable { index, len });
+        // One jump per entry; entries whose branch needs moves jump to a stub after the table.
+        let mut stubs = Vec::new();
+        for depth in targets.iter().copied().chain(core::iter::once(default)) {
+            if self.branch_needs_moves(depth)? {
+                let j = self.emit(Op::Br { target: 0 });
+                stubs.push((j, depth));
+                continue;
+            }
+            let frame = self.frame_at(depth)?;
+            if frame.kind == CtrlKind::Loop {
+                let target = frame.start;
+                self.emit(Op::Br { target });
+            } else {
+                let j = self.emit(Op::Br { target: 0 });
+                let idx = self.ctrl.len() - 1 - depth as usize;
+                self.ctrl[idx].fixups.push(j);
+            }
+        }
+        for (j, depth) in stubs {
+            let pc = self.pc();
+            self.patch(j, pc);
+            self.emit_branch(depth)?;
+        }
+        self.unreachable_rest();
+        Ok(())
+    }
+
+    /// Moves the results into slots `0..n` and returns.
+    pub(super) fn emit_return(&mut self) -> TResult {
+        let n = self.n_results as usize;
+        let first = self
+            .stack
+            .len()
+            .checked_sub(n)
+            .ok_or("operand stack underflow")?;
+        // A local that a lower result overwrites is saved to its height slot first. The
+        // operand stack is left as it was: a conditional return must not change what the
+        // fall-through path believes.
+        let mut saved = Vec::new();
+        for i in 0..n {
+            if let Operand::Local(l) = self.stack[first + i] {
+                if (l as usize) < i {
+                    let dst = self.slot(first + i);
+                    self.emit(Op::Copy { dst, src: l });
+                    saved.push(i);
+                }
+            }
+        }
+        for i in 0..n {
+            if saved.contains(&i) {
+                let src = self.slot(first + i);
+                self.emit(Op::Copy { dst: i as u32, src });
+            } else {
+                self.move_to(i as u32, first + i);
+            }
+        }
+        self.emit(Op::Return);
+        Ok(())
+    }
+
+    pub(super) fn visit_return(&mut self) -> TResult {
+        self.emit_return()?;
+        self.unreachable_rest();
+        Ok(())
+    }
+
+    pub(super) fn visit_unreachable(&mut self) -> TResult {
+        self.emit(Op::Unreachable);
+        self.unreachable_rest();
+        Ok(())
+    }
+
+    /// Arguments go to consecutive slots, where the callee's frame will begin.
+    fn prepare_call(&mut self, n_params: usize, n_results: usize) -> Result<u32, String> {
+        let first = self
+            .stack
+            .len()
+            .checked_sub(n_params)
+            .ok_or("operand stack underflow")?;
+        self.materialize_from(first);
+        let base = self.slot(first);
+        self.stack.truncate(first);
+        for _ in 0..n_results {
+            self.push(Operand::Temp);
+        }
+        Ok(base)
+    }
+
+    pub(super) fn visit_call(&mut self, func: u32) -> TResult {
+        let ty = self.module.func_type(func).ok_or("unknown function")?;
+        let (np, nr) = (ty.params().len(), ty.results().len());
+        let base = self.prepare_call(np, nr)?;
+        self.emit(Op::Call { func, base });
+        Ok(())
+    }
+
+    pub(super) fn visit_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
+        let (np, nr) = {
+            let t = self.module.types.get(ty as usize).ok_or("unknown type")?;
+            (t.params().len(), t.results().len())
+        };
+        let (_, index) = self.pop_read()?;
+        let base = self.prepare_call(np, nr)?;
+        self.emit(Op::CallIndirect { index, base, ty });
+        self.emit(Op::Arg { a: table, b: 0 });
+        Ok(())
+    }
+}

@@ -1,0 +1,290 @@
+//! Translation of a function body into Wisp's IR.
+//!
+//! Spec (what is translated): <https://webassembly.github.io/spec/core/exec/instructions.html>
+//!
+//! The translator walks the (already validated) operators once. It mirrors the wasm
+//! operand stack with [`Operand`]s that say where each value lives: in a local, as a
+//! constant not yet written anywhere, or in the frame slot reserved for its stack
+//! height. An instruction reads its operands from wherever they are and writes its result
+//! to the slot of the height it leaves it at, so `local.get`s and constants usually cost
+//! nothing. Values are forced into their height slots ("materialized") only where the
+//! semantics need it: before a local they alias is overwritten, at block boundaries, and
+//! when they are passed to a call or a branch target.
+//!
+//! Branch targets become absolute code indices: backward ones (loops) are known, forward
+//! ones are recorded and patched when the block's `end` is reached.
+
+mod control;
+mod visit;
+
+use crate::ir::{Op, Slot};
+use crate::CompiledFunc;
+use alloc::format;
+use alloc::vec::Vec;
+use wisp_parse::{wasmparser, Module, ParseError};
+
+/// Where a value on the translator's operand stack lives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Operand {
+    /// In the slot of its stack height.
+    Temp,
+    /// In a local, which nothing has overwritten since the `local.get`.
+    Local(Slot),
+    /// A constant, not yet written anywhere.
+    Const(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CtrlKind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A control frame: a block being translated.
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand-stack height below the block's parameters.
+    height: u32,
+    n_params: u32,
+    n_results: u32,
+    /// Code index of a loop's header.
+    start: u32,
+    /// Branches to patch with the code index of the block's end.
+    fixups: Vec<usize>,
+    /// The `if`'s jump to its `else` arm (or end).
+    else_fixup: Option<usize>,
+}
+
+impl Ctrl {
+    /// The number of values a branch to this block carries.
+    fn branch_arity(&self) -> u32 {
+        if self.kind == CtrlKind::Loop {
+            self.n_params
+        } else {
+            self.n_results
+        }
+    }
+}
+
+/// Translation options, fixed per engine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TranslateConfig {
+    /// Emit fuel checks at the start of every basic block.
+    pub fuel: bool,
+}
+
+/// Translates the defined function `defined_idx` of `module`.
+pub fn translate(
+    module: &Module,
+    defined_idx: usize,
+    config: TranslateConfig,
+) -> Result<CompiledFunc, ParseError> {
+    let func_idx = module.num_imported_funcs as usize + defined_idx;
+    let ty = module
+        .func_type(func_idx as u32)
+        .ok_or_else(|| ParseError::new("unknown function", 0))?;
+    let body_bytes = module
+        .body(defined_idx)
+        .ok_or_else(|| ParseError::new("unknown function body", 0))?;
+    let body_offset = module.body_offset(defined_idx);
+    let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
+        body_bytes,
+        body_offset as u64,
+    ));
+
+    let n_params = ty.params().len() as u32;
+    let mut n_locals = n_params as u64;
+    for local in body.get_locals_reader()? {
+        let (count, _ty) = local?;
+        n_locals += count as u64;
+    }
+    // wasmparser caps locals far below this; the check keeps slot arithmetic in u32.
+    if n_locals > (u32::MAX / 4) as u64 {
+        return Err(ParseError::new("too many locals", body_offset));
+    }
+
+    let mut t = Translator {
+        module,
+        config,
+        ops: Vec::new(),
+        stack: Vec::new(),
+        ctrl: Vec::new(),
+        n_locals: n_locals as u32,
+        n_results: ty.results().len() as u32,
+        max_height: 0,
+        reachable: true,
+        dead_depth: 0,
+        fuel_op: None,
+        fusable: None,
+    };
+    t.ctrl.push(Ctrl {
+        kind: CtrlKind::Func,
+        height: 0,
+        n_params: 0,
+        n_results: t.n_results,
+        start: 0,
+        fixups: Vec::new(),
+        else_fixup: None,
+    });
+    t.start_basic_block();
+
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset()?;
+        t.visit(op)
+            .map_err(|msg| ParseError::new(msg, offset as usize))?;
+    }
+    if !t.ctrl.is_empty() {
+        return Err(ParseError::new("function body ends early", body_offset));
+    }
+    let frame_size = t.n_locals as u64 + t.max_height as u64;
+    Ok(CompiledFunc {
+        ops: t.ops.into_boxed_slice(),
+        n_params,
+        n_locals: t.n_locals,
+        n_results: t.n_results,
+        frame_size: u32::try_from(frame_size)
+            .map_err(|_| ParseError::new(format!("frame too large: {frame_size}"), body_offset))?,
+    })
+}
+
+pub(crate) type TResult = Result<(), alloc::string::String>;
+
+struct Translator<'m> {
+    module: &'m Module,
+    config: TranslateConfig,
+    ops: Vec<Op>,
+    stack: Vec<Operand>,
+    ctrl: Vec<Ctrl>,
+    n_locals: u32,
+    n_results: u32,
+    max_height: u32,
+    /// False after an unconditional branch, until the end of the block.
+    reachable: bool,
+    /// Blocks opened in unreachable code, which are skipped whole.
+    dead_depth: u32,
+    /// The `ConsumeFuel` of the current basic block.
+    fuel_op: Option<usize>,
+    /// The last instruction, if it only computed the value on top of the stack: a
+    /// following `local.set` may redirect its result instead of copying it.
+    fusable: Option<usize>,
+}
+
+impl Translator<'_> {
+    fn slot(&self, pos: usize) -> Slot {
+        self.n_locals + pos as u32
+    }
+
+    fn pc(&self) -> u32 {
+        self.ops.len() as u32
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.fusable = None;
+        self.ops.push(op);
+        self.ops.len() - 1
+    }
+
+    fn push(&mut self, v: Operand) {
+        self.stack.push(v);
+        self.max_height = self.max_height.max(self.stack.len() as u32);
+    }
+
+    fn pop(&mut self) -> Result<(usize, Operand), alloc::string::String> {
+        let v = self.stack.pop().ok_or("operand stack underflow")?;
+        Ok((self.stack.len(), v))
+    }
+
+    /// Writes a constant into a slot.
+    fn emit_const(&mut self, dst: Slot, value: u64) {
+        if value >> 32 == 0 {
+            self.emit(Op::Const32 {
+                dst,
+                value: value as u32,
+            });
+        } else {
+            self.emit(Op::Const64 { dst, value });
+        }
+    }
+
+    /// Forces the value at `pos` into its own slot.
+    fn materialize(&mut self, pos: usize) {
+        let dst = self.slot(pos);
+        match self.stack[pos] {
+            Operand::Temp => return,
+            Operand::Local(src) => {
+                self.emit(Op::Copy { dst, src });
+            }
+            Operand::Const(c) => self.emit_const(dst, c),
+        }
+        self.stack[pos] = Operand::Temp;
+    }
+
+    fn materialize_from(&mut self, from: usize) {
+        for pos in from..self.stack.len() {
+            self.materialize(pos);
+        }
+    }
+
+    /// The slot to read the value at `pos` from.
+    fn read(&mut self, pos: usize, v: Operand) -> Slot {
+        match v {
+            Operand::Temp => self.slot(pos),
+            Operand::Local(l) => l,
+            Operand::Const(c) => {
+                let dst = self.slot(pos);
+                self.emit_const(dst, c);
+                dst
+            }
+        }
+    }
+
+    /// Pops one operand and returns its position and the slot to read it from.
+    fn pop_read(&mut self) -> Result<(usize, Slot), alloc::string::String> {
+        let (pos, v) = self.pop()?;
+        Ok((pos, self.read(pos, v)))
+    }
+
+    /// Pushes the result of an instruction that writes the slot of `pos`.
+    fn push_result(&mut self, op: Op) {
+        let idx = self.emit(op);
+        self.push(Operand::Temp);
+        self.fusable = Some(idx);
+    }
+
+    /// Starts a new basic block: with fuel on, it is charged as a whole on entry.
+    fn start_basic_block(&mut self) {
+        self.fusable = None;
+        if self.config.fuel {
+            self.fuel_op = Some(self.emit(Op::ConsumeFuel { amount: 0 }));
+        }
+    }
+
+    fn charge_fuel(&mut self) {
+        if let Some(i) = self.fuel_op {
+            if let Op::ConsumeFuel { amount } = &mut self.ops[i] {
+                *amount = amount.saturating_add(1);
+            }
+        }
+    }
+
+    /// Writes the value at `pos` into slot `dst`, unless it is there already.
+    fn move_to(&mut self, dst: Slot, pos: usize) {
+        match self.stack[pos] {
+            Operand::Temp => {
+                let src = self.slot(pos);
+                if src != dst {
+                    self.emit(Op::Copy { dst, src });
+                }
+            }
+            Operand::Local(src) => {
+                self.emit(Op::Copy { dst, src });
+            }
+            Operand::Const(c) => self.emit_const(dst, c),
+        }
+    }
+}

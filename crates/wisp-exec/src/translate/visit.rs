@@ -1,0 +1,273 @@
+//! The operator-by-operator translation, dispatched from wasmparser's `Operator`.
+//! Spec: <https://webassembly.github.io/spec/core/syntax/instructions.html>
+
+use super::{Operand, TResult, Translator};
+use crate::ir::{Op, Slot};
+use alloc::format;
+use alloc::vec::Vec;
+use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
+
+macro_rules! translate_instrs {
+    (
+        unary: [$($u:ident $uf:ident,)*],
+        unary_trap: [$($ut:ident $utf:ident,)*],
+        binary: [$($b:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
+        load: [$($l:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $sw:literal,)*],
+    ) => {
+        impl Translator<'_> {
+            /// Translates the numeric and memory instructions; `Ok(false)` for any other.
+            fn visit_instr(&mut self, op: &Operator<'_>) -> Result<bool, alloc::string::String> {
+                match *op {
+                    $(Operator::$u => self.unary(|dst, src| Op::$u { dst, src })?,)*
+                    $(Operator::$ut => self.unary(|dst, src| Op::$ut { dst, src })?,)*
+                    $(Operator::$b => self.binary(|dst, lhs, rhs| Op::$b { dst, lhs, rhs })?,)*
+                    $(Operator::$bi => self.binary_imm(
+                        stringify!($bi).starts_with("I64"),
+                        |dst, lhs, rhs| Op::$bi { dst, lhs, rhs },
+                        |dst, lhs, imm| Op::$bii { dst, lhs, imm },
+                    )?,)*
+                    $(Operator::$bt => self.binary_imm(
+                        stringify!($bt).starts_with("I64"),
+                        |dst, lhs, rhs| Op::$bt { dst, lhs, rhs },
+                        |dst, lhs, imm| Op::$bti { dst, lhs, imm },
+                    )?,)*
+                    $(Operator::$l { memarg } => {
+                        let offset = mem0_offset(&memarg)?;
+                        self.unary(|dst, addr| Op::$l { dst, addr, offset })?
+                    })*
+                    $(Operator::$s { memarg } => {
+                        let offset = mem0_offset(&memarg)?;
+                        let (_, value) = self.pop_read()?;
+                        let (_, addr) = self.pop_read()?;
+                        self.emit(Op::$s { addr, value, offset });
+                    })*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+crate::for_each_instr!(translate_instrs);
+
+/// Multiple memories and 64-bit memories are not translated yet.
+fn mem0_offset(m: &MemArg) -> Result<u32, alloc::string::String> {
+    if m.target != MemArgTarget::Memory(0) {
+        return Err("multiple memories are not supported".into());
+    }
+    u32::try_from(m.offset).map_err(|_| "memory offset out of range".into())
+}
+
+impl Translator<'_> {
+    pub(super) fn visit(&mut self, op: Operator<'_>) -> TResult {
+        if !self.reachable {
+            // Skip dead code, but keep track of the blocks it opens and closes.
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.dead_depth += 1;
+                    return Ok(());
+                }
+                Operator::Else if self.dead_depth == 0 => return self.visit_else(),
+                Operator::End if self.dead_depth == 0 => return self.visit_end(),
+                Operator::End => {
+                    self.dead_depth -= 1;
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            }
+        }
+        self.charge_fuel();
+        if self.visit_instr(&op)? {
+            return Ok(());
+        }
+        match op {
+            Operator::Nop => {}
+            Operator::Unreachable => self.visit_unreachable()?,
+            Operator::Block { blockty } => self.visit_block(blockty)?,
+            Operator::Loop { blockty } => self.visit_loop(blockty)?,
+            Operator::If { blockty } => self.visit_if(blockty)?,
+            Operator::Else => self.visit_else()?,
+            Operator::End => self.visit_end()?,
+            Operator::Br { relative_depth } => self.visit_br(relative_depth)?,
+            Operator::BrIf { relative_depth } => self.visit_br_if(relative_depth)?,
+            Operator::BrTable { targets } => {
+                let default = targets.default();
+                let list = targets
+                    .targets()
+                    .collect::<Result<Vec<u32>, _>>()
+                    .map_err(|e| alloc::string::String::from(e.message()))?;
+                self.visit_br_table(list, default)?
+            }
+            Operator::Return => self.visit_return()?,
+            Operator::Call { function_index } => self.visit_call(function_index)?,
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => self.visit_call_indirect(type_index, table_index)?,
+            Operator::Drop => {
+                self.pop()?;
+            }
+            Operator::Select | Operator::TypedSelect { .. } => self.visit_select()?,
+            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            Operator::LocalSet { local_index } => self.visit_local_set(local_index, false)?,
+            Operator::LocalTee { local_index } => self.visit_local_set(local_index, true)?,
+            Operator::GlobalGet { global_index } => {
+                let dst = self.slot(self.stack.len());
+                self.push_result(Op::GlobalGet {
+                    dst,
+                    index: global_index,
+                });
+            }
+            Operator::GlobalSet { global_index } => {
+                let (_, src) = self.pop_read()?;
+                self.emit(Op::GlobalSet {
+                    src,
+                    index: global_index,
+                });
+            }
+            Operator::MemorySize { mem } => {
+                if mem != 0 {
+                    return Err("multiple memories are not supported".into());
+                }
+                let dst = self.slot(self.stack.len());
+                self.push_result(Op::MemorySize { dst });
+            }
+            Operator::MemoryGrow { mem } => {
+                if mem != 0 {
+                    return Err("multiple memories are not supported".into());
+                }
+                self.unary(|dst, delta| Op::MemoryGrow { dst, delta })?;
+            }
+            Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
+            Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
+            Operator::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
+            Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
+            // A 32-bit value is the low half of its cell, so these change nothing.
+            Operator::I32WrapI64
+            | Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {}
+            other => return Err(format!("unsupported operator: {other:?}")),
+        }
+        Ok(())
+    }
+
+    fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> TResult {
+        let (pos, src) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.push_result(make(dst, src));
+        Ok(())
+    }
+
+    fn binary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+        let (_, rhs) = self.pop_read()?;
+        let (pos, lhs) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.push_result(make(dst, lhs, rhs));
+        Ok(())
+    }
+
+    /// A constant right operand that fits in 32 bits becomes an immediate.
+    fn binary_imm(
+        &mut self,
+        is64: bool,
+        make: impl FnOnce(Slot, Slot, Slot) -> Op,
+        make_imm: impl FnOnce(Slot, Slot, u32) -> Op,
+    ) -> TResult {
+        if let Some(&Operand::Const(c)) = self.stack.last() {
+            if !is64 || c as i64 == c as i32 as i64 {
+                self.pop()?;
+                let (pos, lhs) = self.pop_read()?;
+                let dst = self.slot(pos);
+                self.push_result(make_imm(dst, lhs, c as u32));
+                return Ok(());
+            }
+        }
+        self.binary(make)
+    }
+
+    fn visit_select(&mut self) -> TResult {
+        let (_, cond) = self.pop_read()?;
+        let (_, if_false) = self.pop_read()?;
+        let (pos, if_true) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.emit(Op::Select { dst, cond, if_true });
+        self.emit(Op::Arg { a: if_false, b: 0 });
+        self.push(Operand::Temp);
+        Ok(())
+    }
+
+    fn visit_local_set(&mut self, local: u32, tee: bool) -> TResult {
+        let aliased = self.stack.contains(&Operand::Local(local));
+        let top_pos = self
+            .stack
+            .len()
+            .checked_sub(1)
+            .ok_or("operand stack underflow")?;
+        // `x = a + b; local.set l` becomes `l = a + b` when nothing else needs the old `l`.
+        if let (false, Some(idx), Some(Operand::Temp)) =
+            (aliased, self.fusable, self.stack.last().copied())
+        {
+            let top_slot = self.slot(top_pos);
+            if let Some(dst) = dst_of(&mut self.ops[idx]) {
+                if *dst == top_slot {
+                    *dst = local;
+                    self.fusable = None;
+                    self.stack.pop();
+                    if tee {
+                        self.push(Operand::Local(local));
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        if aliased {
+            for pos in 0..top_pos {
+                if self.stack[pos] == Operand::Local(local) {
+                    self.materialize(pos);
+                }
+            }
+        }
+        self.move_to(local, top_pos);
+        self.stack.pop();
+        if tee {
+            self.push(Operand::Local(local));
+        }
+        Ok(())
+    }
+}
+
+macro_rules! dst_of_impl {
+    (
+        unary: [$($u:ident $uf:ident,)*],
+        unary_trap: [$($ut:ident $utf:ident,)*],
+        binary: [$($b:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
+        load: [$($l:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $sw:literal,)*],
+    ) => {
+        /// The result slot of an instruction that computes one value from its operands.
+        fn dst_of(op: &mut Op) -> Option<&mut Slot> {
+            match op {
+                $(Op::$u { dst, .. })|*
+                | $(Op::$ut { dst, .. })|*
+                | $(Op::$b { dst, .. })|*
+                | $(Op::$bi { dst, .. })|*
+                | $(Op::$bii { dst, .. })|*
+                | $(Op::$bt { dst, .. })|*
+                | $(Op::$bti { dst, .. })|*
+                | $(Op::$l { dst, .. })|*
+                | Op::GlobalGet { dst, .. }
+                | Op::MemorySize { dst }
+                | Op::MemoryGrow { dst, .. } => Some(dst),
+                _ => None,
+            }
+        }
+    };
+}
+crate::for_each_instr!(dst_of_impl);

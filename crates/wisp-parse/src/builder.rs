@@ -1,0 +1,330 @@
+//! Builds a [`Module`] from wasmparser payloads, one section at a time.
+//! Spec: <https://webassembly.github.io/spec/core/binary/modules.html#sections>
+
+use crate::convert::{ref_type, val_type};
+use crate::module::*;
+use crate::ParseError;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use wasmparser::{Payload, TypeRef};
+use wisp_types::{FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType};
+
+/// Accumulates the sections of one module.
+pub struct ModuleBuilder<'a> {
+    bytes: &'a [u8],
+    module: Module,
+}
+
+impl<'a> ModuleBuilder<'a> {
+    /// `bytes` must be the buffer the payloads are parsed from (offset 0).
+    pub fn new(bytes: &'a [u8]) -> Self {
+        ModuleBuilder {
+            bytes,
+            module: Module::default(),
+        }
+    }
+
+    pub fn finish(mut self) -> Module {
+        self.module.bytes = self.bytes.into();
+        self.module
+    }
+
+    /// Takes in one payload. Payloads that do not concern a module's structure are ignored.
+    pub fn payload(&mut self, payload: &Payload<'a>) -> Result<(), ParseError> {
+        let m = &mut self.module;
+        match payload {
+            Payload::TypeSection(r) => {
+                for group in r.clone() {
+                    let group = group?;
+                    for sub in group.into_types() {
+                        let off = 0;
+                        match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => {
+                                let params = f
+                                    .params()
+                                    .iter()
+                                    .map(|t| val_type(*t, off))
+                                    .collect::<Result<Vec<_>, _>>()?;
+                                let results = f
+                                    .results()
+                                    .iter()
+                                    .map(|t| val_type(*t, off))
+                                    .collect::<Result<Vec<_>, _>>()?;
+                                m.types.push(FuncType::new(params, results));
+                            }
+                            _ => {
+                                return Err(ParseError::new(
+                                    "GC composite types are not supported",
+                                    r.range().start as usize,
+                                ))
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(r) => {
+                let off = r.range().start as usize;
+                for imp in r.clone().into_imports() {
+                    let imp = imp?;
+                    let desc = match imp.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            m.funcs.push(t);
+                            m.num_imported_funcs += 1;
+                            ImportDesc::Func(t)
+                        }
+                        TypeRef::Table(t) => {
+                            let ty = table_type(&t, off)?;
+                            m.tables.push(TableDef { ty, init: None });
+                            m.num_imported_tables += 1;
+                            ImportDesc::Table(ty)
+                        }
+                        TypeRef::Memory(t) => {
+                            let ty = memory_type(&t);
+                            m.memories.push(ty);
+                            m.num_imported_memories += 1;
+                            ImportDesc::Memory(ty)
+                        }
+                        TypeRef::Global(g) => {
+                            let ty = global_type(&g, off)?;
+                            // Imported globals have no initializer; a placeholder keeps indices aligned.
+                            m.globals.push(GlobalDef {
+                                ty,
+                                init: ConstExpr(Vec::new()),
+                            });
+                            m.num_imported_globals += 1;
+                            ImportDesc::Global(ty)
+                        }
+                        TypeRef::Tag(_) => {
+                            return Err(ParseError::new("exception tags are not supported", off))
+                        }
+                    };
+                    m.imports.push(Import {
+                        module: imp.module.to_string(),
+                        name: imp.name.to_string(),
+                        desc,
+                    });
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r.clone() {
+                    m.funcs.push(t?);
+                }
+            }
+            Payload::TableSection(r) => {
+                let off = r.range().start as usize;
+                for t in r.clone() {
+                    let t = t?;
+                    let init = match t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(&e)?),
+                    };
+                    m.tables.push(TableDef {
+                        ty: table_type(&t.ty, off)?,
+                        init,
+                    });
+                }
+            }
+            Payload::MemorySection(r) => {
+                for t in r.clone() {
+                    m.memories.push(memory_type(&t?));
+                }
+            }
+            Payload::GlobalSection(r) => {
+                let off = r.range().start as usize;
+                for g in r.clone() {
+                    let g = g?;
+                    m.globals.push(GlobalDef {
+                        ty: global_type(&g.ty, off)?,
+                        init: const_expr(&g.init_expr)?,
+                    });
+                }
+            }
+            Payload::ExportSection(r) => {
+                let off = r.range().start as usize;
+                for e in r.clone() {
+                    let e = e?;
+                    let kind = match e.kind {
+                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                            ExportKind::Func
+                        }
+                        wasmparser::ExternalKind::Table => ExportKind::Table,
+                        wasmparser::ExternalKind::Memory => ExportKind::Memory,
+                        wasmparser::ExternalKind::Global => ExportKind::Global,
+                        wasmparser::ExternalKind::Tag => {
+                            return Err(ParseError::new("exception tags are not supported", off))
+                        }
+                    };
+                    m.exports.push(Export {
+                        name: e.name.to_string(),
+                        kind,
+                        index: e.index,
+                    });
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(*func),
+            Payload::ElementSection(r) => {
+                for e in r.clone() {
+                    let e = e?;
+                    let off = e.range.start as usize;
+                    let mode = match e.kind {
+                        wasmparser::ElementKind::Passive => ElemMode::Passive,
+                        wasmparser::ElementKind::Declared => ElemMode::Declarative,
+                        wasmparser::ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match e.items {
+                        wasmparser::ElementItems::Functions(fs) => {
+                            let mut items = Vec::new();
+                            for f in fs {
+                                items.push(ConstExpr(alloc::vec![ConstOp::RefFunc(f?)]));
+                            }
+                            (RefType::Func, items)
+                        }
+                        wasmparser::ElementItems::Expressions(rt, es) => {
+                            let mut items = Vec::new();
+                            for ex in es {
+                                items.push(const_expr(&ex?)?);
+                            }
+                            (ref_type(rt, off)?, items)
+                        }
+                    };
+                    m.elements.push(ElementSegment { ty, mode, items });
+                }
+            }
+            Payload::DataSection(r) => {
+                for d in r.clone() {
+                    let d = d?;
+                    // The segment's bytes end its encoding.
+                    let end = d.range.end as usize;
+                    let bytes = end - d.data.len()..end;
+                    let mode = match d.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataMode::Active {
+                            memory: memory_index,
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    m.datas.push(DataSegment { mode, bytes });
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let r = body.range();
+                m.bodies.push(r.start as usize..r.end as usize);
+            }
+            Payload::CustomSection(c) => {
+                // A malformed name section is ignored, as the spec's appendix asks.
+                if let wasmparser::KnownCustom::Name(names) = c.as_known() {
+                    let _ = read_func_names(names, &mut m.func_names);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn read_func_names(
+    names: wasmparser::NameSectionReader<'_>,
+    out: &mut alloc::collections::BTreeMap<u32, String>,
+) -> Result<(), ParseError> {
+    for n in names {
+        if let wasmparser::Name::Function(map) = n? {
+            for naming in map {
+                let naming = naming?;
+                out.insert(naming.index, naming.name.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn table_type(t: &wasmparser::TableType, off: usize) -> Result<TableType, ParseError> {
+    if t.table64 {
+        return Err(ParseError::new("64-bit tables are not supported", off));
+    }
+    Ok(TableType {
+        element: ref_type(t.element_type, off)?,
+        limits: Limits {
+            min: t.initial,
+            max: t.maximum,
+        },
+    })
+}
+
+fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType {
+        limits: Limits {
+            min: t.initial,
+            max: t.maximum,
+        },
+        memory64: t.memory64,
+        shared: t.shared,
+        page_size_log2: t.page_size_log2.unwrap_or(16) as u8,
+    }
+}
+
+fn global_type(g: &wasmparser::GlobalType, off: usize) -> Result<GlobalType, ParseError> {
+    Ok(GlobalType {
+        content: val_type(g.content_type, off)?,
+        mutability: if g.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        },
+    })
+}
+
+/// Decodes a constant expression. Validation has already restricted which operators occur.
+pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ParseError> {
+    use wasmparser::Operator as O;
+    let mut ops = Vec::new();
+    let mut reader = e.get_operators_reader();
+    loop {
+        let offset = reader.original_position();
+        let op = match reader.read()? {
+            O::End => break,
+            O::I32Const { value } => ConstOp::I32(value),
+            O::I64Const { value } => ConstOp::I64(value),
+            O::F32Const { value } => ConstOp::F32(value.bits()),
+            O::F64Const { value } => ConstOp::F64(value.bits()),
+            O::V128Const { value } => ConstOp::V128(value.i128() as u128),
+            O::RefNull { hty } => ConstOp::RefNull(
+                if matches!(
+                    hty,
+                    wasmparser::HeapType::Abstract {
+                        ty: wasmparser::AbstractHeapType::Extern,
+                        ..
+                    }
+                ) {
+                    RefType::Extern
+                } else {
+                    RefType::Func
+                },
+            ),
+            O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+            O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+            O::I32Add => ConstOp::I32Add,
+            O::I32Sub => ConstOp::I32Sub,
+            O::I32Mul => ConstOp::I32Mul,
+            O::I64Add => ConstOp::I64Add,
+            O::I64Sub => ConstOp::I64Sub,
+            O::I64Mul => ConstOp::I64Mul,
+            other => {
+                return Err(ParseError::new(
+                    alloc::format!("constant expression required, found {other:?}"),
+                    offset as usize,
+                ))
+            }
+        };
+        ops.push(op);
+    }
+    Ok(ConstExpr(ops))
+}

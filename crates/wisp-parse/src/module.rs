@@ -1,0 +1,140 @@
+//! Modules. Spec: <https://webassembly.github.io/spec/core/syntax/modules.html>
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ops::Range;
+use wisp_types::{FuncType, GlobalType, MemoryType, RefType, TableType};
+
+/// A decoded module. Indices are the spec's: imports come first in each index space.
+#[derive(Debug, Default)]
+pub struct Module {
+    /// The module's bytes; function bodies are ranges into them.
+    pub bytes: Box<[u8]>,
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    /// Byte range of each defined function's body (locals and code).
+    pub bodies: Vec<Range<usize>>,
+    pub tables: Vec<TableDef>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalDef>,
+    pub num_imported_globals: u32,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elements: Vec<ElementSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Function names from the `name` custom section, for backtraces.
+    pub func_names: BTreeMap<u32, String>,
+}
+
+impl Module {
+    pub fn func_type(&self, func_idx: u32) -> Option<&FuncType> {
+        self.types.get(*self.funcs.get(func_idx as usize)? as usize)
+    }
+    pub fn body(&self, defined_idx: usize) -> Option<&[u8]> {
+        self.bytes.get(self.bodies.get(defined_idx)?.clone())
+    }
+    /// The offset of a defined function's body within the module bytes.
+    pub fn body_offset(&self, defined_idx: usize) -> usize {
+        self.bodies.get(defined_idx).map_or(0, |r| r.start)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub desc: ImportDesc,
+}
+
+#[derive(Debug, Clone)]
+pub enum ImportDesc {
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub ty: TableType,
+    /// The initial element (typed function references); `None` means null.
+    pub init: Option<ConstExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GlobalDef {
+    pub ty: GlobalType,
+    pub init: ConstExpr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Func,
+    Table,
+    Memory,
+    Global,
+}
+
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+    pub index: u32,
+}
+
+/// A constant expression, kept as the sequence of its instructions.
+/// Spec: <https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions>
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstExpr(pub Vec<ConstOp>);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ConstOp {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    V128(u128),
+    RefNull(RefType),
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+#[derive(Debug, Clone)]
+pub enum ElemMode {
+    Passive,
+    Declarative,
+    Active { table: u32, offset: ConstExpr },
+}
+
+#[derive(Debug, Clone)]
+pub struct ElementSegment {
+    pub ty: RefType,
+    pub mode: ElemMode,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+#[derive(Debug, Clone)]
+pub struct DataSegment {
+    pub mode: DataMode,
+    /// Range of the segment's bytes within the module bytes.
+    pub bytes: Range<usize>,
+}

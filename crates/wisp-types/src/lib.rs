@@ -1,0 +1,22 @@
+//! The structure of WebAssembly programs: types, values and trap codes.
+//!
+//! Spec: <https://webassembly.github.io/spec/core/syntax/types.html> and
+//! <https://webassembly.github.io/spec/core/exec/runtime.html#values>.
+//!
+//! Everything here is plain data with no dependencies, so that every other layer (the
+//! decoder, the store, the executor on a microcontroller) can share one vocabulary.
+#![no_std]
+extern crate alloc;
+
+mod trap;
+mod types;
+mod value;
+
+pub use trap::TrapCode;
+pub use types::{
+    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+};
+pub use value::{ExternAddr, FuncAddr, RawVal, Val, F32, F64};
+
+/// Page size of linear memory (spec: 64 KiB).
+pub const WASM_PAGE_SIZE: u64 = 65536;

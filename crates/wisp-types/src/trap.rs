@@ -1,0 +1,51 @@
+//! Trap codes. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#results>
+//!
+//! The messages are the spec test suite's, so that `assert_trap` can compare them.
+
+use core::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrapCode {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    IndirectCallToNull,
+    BadSignature,
+    IntegerOverflow,
+    IntegerDivideByZero,
+    BadConversionToInteger,
+    StackOverflow,
+    UninitializedElement,
+    /// `call_indirect` with an index past the table's end.
+    UndefinedElement,
+    /// Fuel ran out; the call may be resumed with more fuel.
+    OutOfFuel,
+    /// A host function reported an error.
+    HostError,
+}
+
+impl TrapCode {
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::IndirectCallToNull => "uninitialized element",
+            TrapCode::BadSignature => "indirect call type mismatch",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::OutOfFuel => "all fuel consumed",
+            TrapCode::HostError => "host function error",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}

@@ -1,0 +1,182 @@
+//! Types. Spec: <https://webassembly.github.io/spec/core/syntax/types.html>
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// Reference types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefType {
+    Func,
+    Extern,
+}
+
+/// Value types: numbers, vectors and references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    Ref(RefType),
+}
+
+impl ValType {
+    pub const FUNCREF: ValType = ValType::Ref(RefType::Func);
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::Extern);
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::Ref(RefType::Func) => "funcref",
+            ValType::Ref(RefType::Extern) => "externref",
+        })
+    }
+}
+
+/// A function type: parameters to results.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    params_results: Box<[ValType]>,
+    n_params: usize,
+}
+
+impl FuncType {
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> Self {
+        let mut all: Vec<ValType> = params.into_iter().collect();
+        let n_params = all.len();
+        all.extend(results);
+        FuncType {
+            params_results: all.into_boxed_slice(),
+            n_params,
+        }
+    }
+    pub fn params(&self) -> &[ValType] {
+        &self.params_results[..self.n_params]
+    }
+    pub fn results(&self) -> &[ValType] {
+        &self.params_results[self.n_params..]
+    }
+}
+
+impl fmt::Debug for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(func")?;
+        for (kw, list) in [("param", self.params()), ("result", self.results())] {
+            if !list.is_empty() {
+                write!(f, " ({kw}")?;
+                for t in list {
+                    write!(f, " {t}")?;
+                }
+                f.write_str(")")?;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+/// Size bounds of a memory or table. Spec: <https://webassembly.github.io/spec/core/syntax/types.html#limits>
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+impl Limits {
+    /// Import matching: <https://webassembly.github.io/spec/core/valid/types.html#limits>
+    pub fn matches(&self, wanted: &Limits) -> bool {
+        self.min >= wanted.min
+            && match (self.max, wanted.max) {
+                (_, None) => true,
+                (Some(have), Some(want)) => have <= want,
+                (None, Some(_)) => false,
+            }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MemoryType {
+    pub limits: Limits,
+    pub memory64: bool,
+    pub shared: bool,
+    /// log2 of the page size; 16 unless custom-page-sizes says otherwise.
+    pub page_size_log2: u8,
+}
+
+impl MemoryType {
+    pub fn new(min: u64, max: Option<u64>) -> Self {
+        MemoryType {
+            limits: Limits { min, max },
+            memory64: false,
+            shared: false,
+            page_size_log2: 16,
+        }
+    }
+    pub fn page_size(&self) -> u64 {
+        1u64 << self.page_size_log2
+    }
+    /// The largest page count addressable with this index type and page size.
+    pub fn max_pages(&self) -> u64 {
+        let bits = if self.memory64 { 64 } else { 32 };
+        let shift = bits - self.page_size_log2 as u32;
+        if shift >= 64 {
+            u64::MAX
+        } else {
+            1u64 << shift
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableType {
+    pub element: RefType,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    Const,
+    Var,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutability: Mutability,
+}
+
+/// The type of an external value (import or export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternType {
+    Func(FuncType),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+impl ExternType {
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ExternType::Func(_) => "function",
+            ExternType::Table(_) => "table",
+            ExternType::Memory(_) => "memory",
+            ExternType::Global(_) => "global",
+        }
+    }
+}

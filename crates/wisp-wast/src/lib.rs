@@ -1,0 +1,14 @@
+//! Runs WebAssembly spec scripts (`.wast`) against Wisp.
+//!
+//! Script format: <https://github.com/WebAssembly/spec/tree/main/interpreter#scripts>
+//!
+//! [`run_wast`] executes every directive of a script, counts each one as passed or
+//! failed, and goes on after a failure; a panic inside Wisp is caught and counted as a
+//! failure of its directive. [`suite`] iterates the official test suite by group.
+mod runner;
+mod spectest;
+pub mod suite;
+mod values;
+
+pub use runner::{run_wast, run_wast_with, FileReport};
+pub use wast;

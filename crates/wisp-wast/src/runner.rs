@@ -1,0 +1,317 @@
+//! Executes the directives of one script.
+
+use crate::{spectest, values};
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use wast::core::Module as WatModule;
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
+use wisp::{Config, Engine, Error, Features, Instance, Linker, Module, Store, Val};
+
+/// The outcome of one script.
+#[derive(Debug, Clone, Default)]
+pub struct FileReport {
+    pub passed: u32,
+    pub failed: u32,
+    /// One line per failed directive: `line:col: what went wrong`.
+    pub failures: Vec<String>,
+}
+
+/// Runs a script, choosing the features from its name: files of the `wasm-v1` group run
+/// with WebAssembly 1.0 only, so that later features must be rejected there.
+pub fn run_wast(name: &str, source: &str) -> FileReport {
+    let features = if name.starts_with("wasm-v1/") {
+        Features::mvp()
+    } else {
+        Features::default()
+    };
+    let mut config = Config::new();
+    config.features(features);
+    run_wast_with(&config, source)
+}
+
+/// Runs a script with the given configuration.
+pub fn run_wast_with(config: &Config, source: &str) -> FileReport {
+    let mut report = FileReport::default();
+    let mut lexer = wast::lexer::Lexer::new(source);
+    lexer.allow_confusing_unicode(true);
+    let buf = match ParseBuffer::new_with_lexer(lexer) {
+        Ok(b) => b,
+        Err(e) => return parse_failure(&mut report, e),
+    };
+    let script = match parser::parse::<Wast>(&buf) {
+        Ok(s) => s,
+        Err(e) => return parse_failure(&mut report, e),
+    };
+    let mut runner = match Runner::new(config) {
+        Ok(r) => r,
+        Err(e) => {
+            report.failed += 1;
+            report
+                .failures
+                .push(format!("0:0: cannot set up spectest: {e}"));
+            return report;
+        }
+    };
+    for directive in script.directives {
+        let (line, col) = directive.span().linecol_in(source);
+        let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
+            .unwrap_or_else(|p| Err(format!("panic: {}", panic_message(&p))));
+        match outcome {
+            Ok(()) => report.passed += 1,
+            Err(msg) => {
+                report.failed += 1;
+                report
+                    .failures
+                    .push(format!("{}:{}: {msg}", line + 1, col + 1));
+            }
+        }
+    }
+    report
+}
+
+fn parse_failure(report: &mut FileReport, e: wast::Error) -> FileReport {
+    report.failed += 1;
+    report
+        .failures
+        .push(format!("0:0: script does not parse: {e}"));
+    std::mem::take(report)
+}
+
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+type Outcome = Result<(), String>;
+
+struct Runner {
+    engine: Engine,
+    store: Store<()>,
+    linker: Linker<()>,
+    instances: HashMap<String, Instance>,
+    definitions: HashMap<String, Module>,
+    last: Option<Instance>,
+}
+
+impl Runner {
+    fn new(config: &Config) -> Result<Self, Error> {
+        let engine = Engine::new(config);
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        spectest::define(&mut linker, &mut store)?;
+        Ok(Runner {
+            engine,
+            store,
+            linker,
+            instances: HashMap::new(),
+            definitions: HashMap::new(),
+            last: None,
+        })
+    }
+
+    fn directive(&mut self, d: WastDirective<'_>) -> Outcome {
+        match d {
+            WastDirective::Module(mut m) => {
+                let name = quote_id(&m);
+                let module = self.compile(&mut m)?;
+                let inst = self
+                    .linker
+                    .instantiate(&mut self.store, &module)
+                    .map_err(|e| format!("instantiation failed: {e}"))?;
+                self.name_instance(name, inst);
+                Ok(())
+            }
+            WastDirective::ModuleDefinition(mut m) => {
+                let name = quote_id(&m);
+                let module = self.compile(&mut m)?;
+                if let Some(n) = name {
+                    self.definitions.insert(n, module);
+                }
+                Ok(())
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let def = module
+                    .and_then(|m| self.definitions.get(m.name()))
+                    .ok_or("unknown module definition")?
+                    .clone();
+                let inst = self
+                    .linker
+                    .instantiate(&mut self.store, &def)
+                    .map_err(|e| format!("instantiation failed: {e}"))?;
+                self.name_instance(instance.map(|i| i.name().to_string()), inst);
+                Ok(())
+            }
+            WastDirective::Register { name, module, .. } => {
+                let inst = self.instance(module.map(|m| m.name()))?;
+                self.linker.instance(&self.store, name, inst);
+                Ok(())
+            }
+            WastDirective::Invoke(call) => {
+                self.invoke(&call).map(|_| ()).map_err(|e| e.to_string())
+            }
+            WastDirective::AssertReturn { exec, results, .. } => {
+                let got = self
+                    .execute(exec)
+                    .map_err(|e| format!("unexpected error: {e}"))?;
+                if got.len() != results.len() {
+                    return Err(format!("expected {} results, got {got:?}", results.len()));
+                }
+                for (i, (e, v)) in results.iter().zip(&got).enumerate() {
+                    if !values::matches(e, v)? {
+                        return Err(format!("result {i}: expected {e:?}, got {v:?}"));
+                    }
+                }
+                Ok(())
+            }
+            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
+                Ok(v) => Err(format!("expected trap `{message}`, got {v:?}")),
+                Err(Error::Trap(t)) if message_matches(t.code.message(), message) => Ok(()),
+                Err(e) => Err(format!("expected trap `{message}`, got error: {e}")),
+            },
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Ok(v) => Err(format!("expected exhaustion `{message}`, got {v:?}")),
+                Err(Error::Trap(t)) if message_matches(t.code.message(), message) => Ok(()),
+                Err(e) => Err(format!("expected exhaustion `{message}`, got error: {e}")),
+            },
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => self.expect_rejected(&mut module, message, "invalid"),
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
+                // A text module the `wast` parser already rejects tests `wast`, not Wisp;
+                // it counts as rejected.
+                if let QuoteWat::QuoteModule(..) = module {
+                    if module.encode().is_err() {
+                        return Ok(());
+                    }
+                }
+                self.expect_rejected(&mut module, message, "malformed")
+            }
+            WastDirective::AssertUnlinkable {
+                mut module,
+                message,
+                ..
+            } => {
+                let bytes = module.encode().map_err(|e| format!("cannot encode: {e}"))?;
+                let m = Module::new(&self.engine, &bytes)
+                    .map_err(|e| format!("unlinkable module does not compile: {e}"))?;
+                match self.linker.instantiate(&mut self.store, &m) {
+                    Ok(_) => Err(format!("expected link failure `{message}`, but it linked")),
+                    Err(Error::Link(got)) if message_matches(&got, message) => Ok(()),
+                    Err(e) => Err(format!("expected link failure `{message}`, got: {e}")),
+                }
+            }
+            other => Err(format!(
+                "unsupported directive: {}",
+                format!("{other:?}")
+                    .split([' ', '{', '('])
+                    .next()
+                    .unwrap_or("?")
+            )),
+        }
+    }
+
+    fn name_instance(&mut self, name: Option<String>, inst: Instance) {
+        if let Some(n) = name {
+            self.instances.insert(n, inst);
+        }
+        self.last = Some(inst);
+    }
+
+    fn compile(&mut self, m: &mut QuoteWat<'_>) -> Result<Module, String> {
+        let bytes = m
+            .encode()
+            .map_err(|e| format!("cannot encode module: {e}"))?;
+        Module::new(&self.engine, &bytes).map_err(|e| format!("module does not compile: {e}"))
+    }
+
+    /// The module must fail to decode or validate.
+    fn expect_rejected(&mut self, m: &mut QuoteWat<'_>, message: &str, what: &str) -> Outcome {
+        let bytes = match m.encode() {
+            Ok(b) => b,
+            Err(e) => return Err(format!("cannot encode {what} module: {e}")),
+        };
+        match Module::new(&self.engine, &bytes) {
+            Ok(_) => Err(format!(
+                "expected {what} module (`{message}`), but it compiled"
+            )),
+            Err(_) => Ok(()),
+        }
+    }
+
+    fn instance(&self, name: Option<&str>) -> Result<Instance, String> {
+        match name {
+            Some(n) => self
+                .instances
+                .get(n)
+                .copied()
+                .ok_or_else(|| format!("unknown instance `{n}`")),
+            None => self.last.ok_or_else(|| "no module instantiated yet".into()),
+        }
+    }
+
+    fn invoke(&mut self, call: &WastInvoke<'_>) -> Result<Vec<Val>, Error> {
+        let inst = self
+            .instance(call.module.map(|m| m.name()))
+            .map_err(Error::Usage)?;
+        let f = inst
+            .get_func(&self.store, call.name)
+            .ok_or_else(|| Error::Usage(format!("no exported function `{}`", call.name)))?;
+        let args = call
+            .args
+            .iter()
+            .map(values::arg)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Error::Usage)?;
+        let ty = f.ty(&self.store);
+        let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
+        f.call(&mut self.store, &args, &mut out)?;
+        Ok(out)
+    }
+
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, Error> {
+        match exec {
+            WastExecute::Invoke(call) => self.invoke(&call),
+            WastExecute::Get { module, global, .. } => {
+                let inst = self
+                    .instance(module.map(|m| m.name()))
+                    .map_err(Error::Usage)?;
+                let g = inst
+                    .get_global(&self.store, global)
+                    .ok_or_else(|| Error::Usage(format!("no exported global `{global}`")))?;
+                Ok(vec![g.get(&self.store)])
+            }
+            WastExecute::Wat(mut w) => {
+                let bytes = w
+                    .encode()
+                    .map_err(|e| Error::Usage(format!("cannot encode module: {e}")))?;
+                let m = Module::new(&self.engine, &bytes)?;
+                self.linker.instantiate(&mut self.store, &m)?;
+                Ok(vec![])
+            }
+        }
+    }
+}
+
+/// Spec messages are sometimes longer or shorter than ours ("out of bounds memory access"
+/// vs "out of bounds memory access: …"): one must begin with the other.
+fn message_matches(ours: &str, expected: &str) -> bool {
+    ours.contains(expected) || expected.starts_with(ours)
+}
+
+fn quote_id(m: &QuoteWat<'_>) -> Option<String> {
+    match m {
+        QuoteWat::Wat(Wat::Module(WatModule { id: Some(id), .. })) => Some(id.name().to_string()),
+        _ => None,
+    }
+}

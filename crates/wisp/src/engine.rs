@@ -1,0 +1,78 @@
+//! Engine and configuration.
+
+use wisp_exec::{Limits, StackLimits, TranslateConfig};
+use wisp_validate::Features;
+
+/// Settings shared by every module and store of an [`Engine`].
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub(crate) features: Features,
+    pub(crate) fuel: bool,
+    pub(crate) eager: bool,
+    pub(crate) stack: StackLimits,
+    pub(crate) limits: Limits,
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The WebAssembly proposals modules may use; anything else makes them invalid.
+    pub fn features(&mut self, features: Features) -> &mut Self {
+        self.features = features;
+        self
+    }
+    pub fn get_features(&self) -> Features {
+        self.features
+    }
+    /// Meter execution with fuel (see [`crate::Store::set_fuel`]). Off, it costs nothing.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
+        self.fuel = on;
+        self
+    }
+    /// Translate every function when the module is compiled instead of on first call.
+    pub fn eager_translation(&mut self, on: bool) -> &mut Self {
+        self.eager = on;
+        self
+    }
+    /// The deepest call nesting before "call stack exhausted".
+    pub fn max_call_depth(&mut self, frames: usize) -> &mut Self {
+        self.stack.max_frames = frames;
+        self
+    }
+    /// The value-stack size, in 8-byte cells, before "call stack exhausted".
+    pub fn max_stack_values(&mut self, cells: usize) -> &mut Self {
+        self.stack.max_values = cells;
+        self
+    }
+    /// The most pages any linear memory may grow to.
+    pub fn max_memory_pages(&mut self, pages: u64) -> &mut Self {
+        self.limits.max_memory_pages = pages;
+        self
+    }
+    /// The most elements any table may grow to.
+    pub fn max_table_elements(&mut self, n: u64) -> &mut Self {
+        self.limits.max_table_elements = n;
+        self
+    }
+    pub(crate) fn translate_config(&self) -> TranslateConfig {
+        TranslateConfig { fuel: self.fuel }
+    }
+}
+
+/// Compiles modules and configures stores. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct Engine {
+    pub(crate) config: Config,
+}
+
+impl Engine {
+    pub fn new(config: &Config) -> Self {
+        Engine {
+            config: config.clone(),
+        }
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}

@@ -1,0 +1,90 @@
+//! Errors of every stage, and traps with their backtrace.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use wisp_types::TrapCode;
+
+/// One active function when a trap happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// The function's index in its module.
+    pub func_index: u32,
+    /// Its name from the module's name section.
+    pub name: Option<String>,
+}
+
+/// A WebAssembly trap. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#results>
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    pub code: TrapCode,
+    /// Innermost function first.
+    pub backtrace: Vec<FrameInfo>,
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasm trap: {}", self.code)?;
+        if !self.backtrace.is_empty() {
+            f.write_str("\nwasm backtrace:")?;
+            for (i, fr) in self.backtrace.iter().enumerate() {
+                match &fr.name {
+                    Some(n) => write!(f, "\n  {i:>3}: {n} (func {})", fr.func_index)?,
+                    None => write!(f, "\n  {i:>3}: <func {}>", fr.func_index)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong between bytes and results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The module is malformed or invalid.
+    Compile { message: String, offset: usize },
+    /// An import could not be resolved ("unknown import") or has the wrong type
+    /// ("incompatible import type").
+    Link(String),
+    /// Instantiation failed before running any code (e.g. a memory too large).
+    Instantiate(String),
+    /// Execution trapped.
+    Trap(Trap),
+    /// A host function failed.
+    Host(String),
+    /// The API was used wrongly (argument count or types, missing export…).
+    Usage(String),
+}
+
+impl Error {
+    /// The trap code, if this is a trap.
+    pub fn trap_code(&self) -> Option<TrapCode> {
+        match self {
+            Error::Trap(t) => Some(t.code),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Compile { message, offset } => write!(f, "{message} (at offset {offset:#x})"),
+            Error::Link(m) | Error::Instantiate(m) | Error::Host(m) | Error::Usage(m) => {
+                f.write_str(m)
+            }
+            Error::Trap(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<wisp_parse::ParseError> for Error {
+    fn from(e: wisp_parse::ParseError) -> Self {
+        Error::Compile {
+            message: e.message,
+            offset: e.offset,
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Functions: calling Wasm from the host, and host functions called from Wasm.
+
+use crate::error::{Error, FrameInfo, Trap};
+use crate::externals::{Extern, Instance};
+use crate::store::Store;
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use wisp_exec::{RunError, RunResult, Stack};
+use wisp_store::{FuncInst, FuncKind};
+use wisp_types::{FuncAddr, FuncType, Val};
+
+pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
+
+/// A function in a store: Wasm code or a host closure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Func(pub(crate) FuncAddr);
+
+/// A host function's view of the store while it runs.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<Instance>,
+}
+
+impl<T> Caller<'_, T> {
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+    /// An export of the calling instance (for example its memory).
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.instance?.get_export(self.store, name)
+    }
+    pub fn store(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}
+
+impl Func {
+    /// A host function of type `ty`. It receives its arguments and fills in its results.
+    pub fn new<T: 'static>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
+    ) -> Func {
+        let index = store.hosts.len() as u32;
+        store.hosts.push(Rc::new(f));
+        Func(store.inner.alloc_func(FuncInst {
+            ty,
+            kind: FuncKind::Host { index },
+        }))
+    }
+
+    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+        store.inner.funcs[self.0 .0 as usize].ty.clone()
+    }
+
+    /// Calls the function. `results` must have room for exactly its results.
+    pub fn call<T>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        let ty = self.ty(store);
+        if params.len() != ty.params().len()
+            || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
+        {
+            return Err(Error::Usage(format!(
+                "arguments do not match the function's type {ty}"
+            )));
+        }
+        if results.len() != ty.results().len() {
+            return Err(Error::Usage(format!(
+                "expected room for {} results",
+                ty.results().len()
+            )));
+        }
+        // A call from inside a host function gets a stack of its own.
+        let fresh = Stack::new(store.engine.config.stack);
+        let mut stack = core::mem::replace(&mut store.stack, fresh);
+        let r = self.call_on(store, &mut stack, &ty, params, results);
+        stack.reset();
+        store.stack = stack;
+        r
+    }
+
+    fn call_on<T>(
+        &self,
+        store: &mut Store<T>,
+        stack: &mut Stack,
+        ty: &FuncType,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        for (cell, v) in stack.cells(0, params.len()).iter_mut().zip(params) {
+            *cell = v.to_raw();
+        }
+        let mut fuel = store.fuel.unwrap_or(u64::MAX);
+        let mut next = Some(self.0);
+        loop {
+            let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
+            if store.fuel.is_some() {
+                store.fuel = Some(fuel);
+            }
+            match r {
+                Ok(RunResult::Done) => break,
+                Ok(RunResult::HostCall {
+                    func,
+                    host_index,
+                    base,
+                }) => call_host(store, stack, func, host_index, base)?,
+                Err(RunError::Trap(t)) => return Err(Error::Trap(trap_info(store, t))),
+                Err(RunError::Translate { error, .. }) => return Err(error.into()),
+            }
+        }
+        for ((v, cell), t) in results
+            .iter_mut()
+            .zip(stack.cells(0, ty.results().len()).iter())
+            .zip(ty.results())
+        {
+            *v = Val::from_raw(*cell, *t);
+        }
+        Ok(())
+    }
+}
+
+/// Runs host function `host_index` on the arguments in cells `base..` and writes its
+/// results there.
+fn call_host<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    func: FuncAddr,
+    host_index: u32,
+    base: usize,
+) -> Result<(), Error> {
+    let ty = store.inner.funcs[func.0 as usize].ty.clone();
+    let f = store.hosts[host_index as usize].clone();
+    let args: Vec<Val> = stack
+        .cells(base, ty.params().len())
+        .iter()
+        .zip(ty.params())
+        .map(|(c, t)| Val::from_raw(*c, *t))
+        .collect();
+    let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
+    let instance = calling_instance(store, stack);
+    f(Caller { store, instance }, &args, &mut out)?;
+    if out.iter().zip(ty.results()).any(|(v, t)| v.ty() != *t) {
+        return Err(Error::Host(format!(
+            "host function returned values that do not match {ty}"
+        )));
+    }
+    for (cell, v) in stack.cells(base, out.len()).iter_mut().zip(&out) {
+        *cell = v.to_raw();
+    }
+    Ok(())
+}
+
+/// The instance whose code made the host call, for [`Caller::get_export`].
+fn calling_instance<T>(_store: &Store<T>, stack: &Stack) -> Option<Instance> {
+    stack.current_instance().map(Instance)
+}
+
+/// Names the functions of a trap's trace.
+fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
+    let backtrace = t
+        .trace
+        .iter()
+        .map(|a| match &store.inner.funcs[a.0 as usize].kind {
+            FuncKind::Wasm { code, .. } => {
+                let m = &code.module.module;
+                let idx = m.num_imported_funcs + code.index;
+                FrameInfo {
+                    func_index: idx,
+                    name: m.func_names.get(&idx).cloned(),
+                }
+            }
+            FuncKind::Host { index } => FrameInfo {
+                func_index: *index,
+                name: Some(format!("<host function {index}>")),
+            },
+        })
+        .collect();
+    Trap {
+        code: t.code,
+        backtrace,
+    }
+}

@@ -1,0 +1,44 @@
+//! Wisp: a WebAssembly interpreter that runs anywhere.
+//!
+//! The embedding API follows the shape that wasmtime and wasmi made familiar: an
+//! [`Engine`] holds a [`Config`]; a [`Module`] is compiled for an engine; a [`Store`] owns
+//! all runtime objects and the embedder's data `T`; a [`Linker`] resolves imports and
+//! instantiates modules into [`Instance`]s, whose exported [`Func`]s are called with
+//! [`Val`]s or through a [`TypedFunc`].
+//!
+//! ```
+//! use wisp::{Engine, Linker, Module, Store};
+//! let engine = Engine::default();
+//! let wasm = [0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7,
+//!             7, 1, 3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11];
+//! let module = Module::new(&engine, &wasm).unwrap();
+//! let mut store = Store::new(&engine, ());
+//! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+//! let add = instance.get_typed_func::<(i32, i32), i32>(&store, "add").unwrap();
+//! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
+//! ```
+#![no_std]
+extern crate alloc;
+
+mod engine;
+mod error;
+mod externals;
+mod func;
+mod linker;
+mod module;
+mod store;
+mod typed;
+
+pub use engine::{Config, Engine};
+pub use error::{Error, FrameInfo, Trap};
+pub use externals::{Extern, Global, Instance, Memory, Table};
+pub use func::{Caller, Func};
+pub use linker::Linker;
+pub use module::{ExportType, ImportType, Module};
+pub use store::Store;
+pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use wisp_types::{
+    ExternAddr, ExternType, FuncAddr, FuncType, GlobalType, Limits, MemoryType, Mutability,
+    RefType, TableType, TrapCode, Val, ValType, F32, F64,
+};
+pub use wisp_validate::Features;

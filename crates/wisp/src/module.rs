@@ -1,0 +1,101 @@
+//! Compiled modules.
+
+use crate::engine::Engine;
+use crate::error::Error;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use wisp_exec::CompiledModule;
+use wisp_parse::{ExportKind, ImportDesc};
+use wisp_types::{ExternType, FuncType};
+
+/// A decoded and validated module, ready to instantiate any number of times.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Rc<CompiledModule>,
+}
+
+/// An import the module needs.
+#[derive(Debug, Clone)]
+pub struct ImportType {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+/// An export the module provides.
+#[derive(Debug, Clone)]
+pub struct ExportType {
+    pub name: String,
+    pub ty: ExternType,
+}
+
+impl Module {
+    /// Decodes and validates `bytes` (the binary format). Functions are translated on
+    /// their first call unless the engine asks for eager translation.
+    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let c = &engine.config;
+        let inner = wisp_exec::compile(bytes, c.features, c.translate_config())?;
+        if c.eager {
+            inner.translate_all()?;
+        }
+        Ok(Module {
+            inner: Rc::new(inner),
+        })
+    }
+
+    fn func_type(&self, idx: u32) -> FuncType {
+        self.inner
+            .module
+            .func_type(idx)
+            .cloned()
+            .unwrap_or_else(|| FuncType::new([], []))
+    }
+
+    pub fn imports(&self) -> Vec<ImportType> {
+        let m = &self.inner.module;
+        m.imports
+            .iter()
+            .map(|i| ImportType {
+                module: i.module.clone(),
+                name: i.name.clone(),
+                ty: match &i.desc {
+                    ImportDesc::Func(t) => ExternType::Func(
+                        m.types
+                            .get(*t as usize)
+                            .cloned()
+                            .unwrap_or_else(|| FuncType::new([], [])),
+                    ),
+                    ImportDesc::Table(t) => ExternType::Table(*t),
+                    ImportDesc::Memory(t) => ExternType::Memory(*t),
+                    ImportDesc::Global(t) => ExternType::Global(*t),
+                },
+            })
+            .collect()
+    }
+
+    pub fn exports(&self) -> Vec<ExportType> {
+        let m = &self.inner.module;
+        m.exports
+            .iter()
+            .filter_map(|e| {
+                let i = e.index as usize;
+                let ty = match e.kind {
+                    ExportKind::Func => ExternType::Func(self.func_type(e.index)),
+                    ExportKind::Table => ExternType::Table(m.tables.get(i)?.ty),
+                    ExportKind::Memory => ExternType::Memory(*m.memories.get(i)?),
+                    ExportKind::Global => ExternType::Global(m.globals.get(i)?.ty),
+                };
+                Some(ExportType {
+                    name: e.name.clone(),
+                    ty,
+                })
+            })
+            .collect()
+    }
+
+    /// The name of function `idx` from the name section, if any.
+    pub fn func_name(&self, idx: u32) -> Option<&str> {
+        self.inner.module.func_names.get(&idx).map(|s| s.as_str())
+    }
+}

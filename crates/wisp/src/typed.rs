@@ -1,0 +1,131 @@
+//! Statically typed calls: argument and result types checked once, not per call.
+
+use crate::error::Error;
+use crate::func::Func;
+use crate::store::Store;
+use alloc::format;
+use alloc::vec::Vec;
+use core::marker::PhantomData;
+use wisp_types::{Val, ValType, F32, F64};
+
+/// A Rust type that is a Wasm value type.
+pub trait WasmTy: Sized {
+    const TY: ValType;
+    fn into_val(self) -> Val;
+    fn from_val(v: Val) -> Option<Self>;
+}
+
+macro_rules! wasm_ty {
+    ($($t:ty => $vt:ident, $into:expr, $from:pat => $out:expr;)*) => {$(
+        impl WasmTy for $t {
+            const TY: ValType = ValType::$vt;
+            fn into_val(self) -> Val {
+                #[allow(clippy::redundant_closure_call)]
+                ($into)(self)
+            }
+            fn from_val(v: Val) -> Option<Self> {
+                match v {
+                    $from => Some($out),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+wasm_ty! {
+    i32 => I32, Val::I32, Val::I32(x) => x;
+    u32 => I32, |x: u32| Val::I32(x as i32), Val::I32(x) => x as u32;
+    i64 => I64, Val::I64, Val::I64(x) => x;
+    u64 => I64, |x: u64| Val::I64(x as i64), Val::I64(x) => x as u64;
+    f32 => F32, |x: f32| Val::F32(F32::from_float(x)), Val::F32(x) => x.to_float();
+    f64 => F64, |x: f64| Val::F64(F64::from_float(x)), Val::F64(x) => x.to_float();
+}
+
+/// Parameter lists: a single value type or a tuple of them.
+pub trait WasmParams {
+    fn types() -> Vec<ValType>;
+    fn into_vals(self) -> Vec<Val>;
+}
+/// Result lists: a single value type or a tuple of them.
+pub trait WasmResults: Sized {
+    fn types() -> Vec<ValType>;
+    fn from_vals(v: &[Val]) -> Option<Self>;
+}
+
+impl<A: WasmTy> WasmParams for A {
+    fn types() -> Vec<ValType> {
+        alloc::vec![A::TY]
+    }
+    fn into_vals(self) -> Vec<Val> {
+        alloc::vec![self.into_val()]
+    }
+}
+impl<A: WasmTy> WasmResults for A {
+    fn types() -> Vec<ValType> {
+        alloc::vec![A::TY]
+    }
+    fn from_vals(v: &[Val]) -> Option<Self> {
+        A::from_val(*v.first()?)
+    }
+}
+
+macro_rules! tuples {
+    ($(($($n:ident $i:tt),*);)*) => {$(
+        impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
+            fn types() -> Vec<ValType> {
+                alloc::vec![$($n::TY),*]
+            }
+            #[allow(clippy::unused_unit)]
+            fn into_vals(self) -> Vec<Val> {
+                alloc::vec![$(self.$i.into_val()),*]
+            }
+        }
+        impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
+            fn types() -> Vec<ValType> {
+                alloc::vec![$($n::TY),*]
+            }
+            #[allow(unused_variables)]
+            fn from_vals(v: &[Val]) -> Option<Self> {
+                Some(($($n::from_val(*v.get($i)?)?,)*))
+            }
+        }
+    )*};
+}
+tuples! {
+    ();
+    (A 0, B 1);
+    (A 0, B 1, C 2);
+    (A 0, B 1, C 2, D 3);
+    (A 0, B 1, C 2, D 3, E 4);
+    (A 0, B 1, C 2, D 3, E 4, F 5);
+}
+
+/// A function whose signature was checked against `P` and `R`.
+pub struct TypedFunc<P, R> {
+    func: Func,
+    _sig: PhantomData<fn(P) -> R>,
+}
+
+impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
+    pub fn new<T>(store: &Store<T>, func: Func) -> Result<Self, Error> {
+        let ty = func.ty(store);
+        if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
+            return Err(Error::Usage(format!(
+                "function type {ty} does not match the requested signature"
+            )));
+        }
+        Ok(TypedFunc {
+            func,
+            _sig: PhantomData,
+        })
+    }
+    pub fn func(&self) -> Func {
+        self.func
+    }
+    pub fn call<T>(&self, store: &mut Store<T>, params: P) -> Result<R, Error> {
+        let args = params.into_vals();
+        let mut out: Vec<Val> = R::types().into_iter().map(Val::default_of).collect();
+        self.func.call(store, &args, &mut out)?;
+        R::from_vals(&out).ok_or_else(|| Error::Usage("result type mismatch".into()))
+    }
+}

@@ -1,0 +1,316 @@
+//! Project automation, run as `cargo xtask <command>` (alias in `.cargo/config.toml`).
+//!
+//! `spec` runs the WebAssembly spec suite and records the result in three committed files:
+//! `spec/results.csv` (per-file baseline that `--check` and `tests/spec.rs` compare against),
+//! `spec/history.csv` (per-group totals, one row per run) and `docs/spec-progress.svg`.
+
+mod history;
+mod svg;
+
+use history::HistoryRow;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+use wisp_wast::suite::{self, Group, Regression, ResultRow};
+use wisp_wast::FileReport;
+
+const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
+
+  spec            run the spec suite; rewrite spec/results.csv, append to
+                  spec/history.csv and redraw docs/spec-progress.svg
+  --check         write nothing; exit 1 if any file passes fewer directives
+                  than in the committed spec/results.csv
+  --group NAME    only this group (repeatable); other rows of results.csv are kept
+  -v, --verbose   print the first failures of every failing file";
+
+/// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
+const VERBOSE_FAILURES: usize = 5;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SpecArgs {
+    check: bool,
+    groups: Vec<String>,
+    verbose: bool,
+}
+
+/// `Ok(None)` means help was asked for.
+fn parse_args(args: &[String]) -> Result<Option<SpecArgs>, String> {
+    let mut it = args.iter().map(String::as_str);
+    match it.next() {
+        Some("spec") => {}
+        Some("help" | "-h" | "--help") => return Ok(None),
+        Some(other) => return Err(format!("unknown command `{other}`")),
+        None => return Err("missing command".to_string()),
+    }
+    let mut out = SpecArgs::default();
+    while let Some(arg) = it.next() {
+        match arg {
+            "--check" => out.check = true,
+            "-v" | "--verbose" => out.verbose = true,
+            "--group" => match it.next() {
+                Some(name) => out.groups.push(name.to_string()),
+                None => return Err("--group needs a name".to_string()),
+            },
+            "-h" | "--help" => return Ok(None),
+            _ => match arg.strip_prefix("--group=") {
+                Some(name) => out.groups.push(name.to_string()),
+                None => return Err(format!("unknown argument `{arg}`")),
+            },
+        }
+    }
+    Ok(Some(out))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage_error = |msg: &str| {
+        eprintln!("error: {msg}\n\n{USAGE}");
+        ExitCode::from(2)
+    };
+    let spec_args = match parse_args(&args) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => return usage_error(&msg),
+    };
+    let mut groups = suite::groups();
+    if let Some(unknown) = spec_args
+        .groups
+        .iter()
+        .find(|n| !groups.iter().any(|g| &g.name == *n))
+    {
+        let names: Vec<_> = groups.iter().map(|g| g.name.as_str()).collect();
+        return usage_error(&format!(
+            "no group `{unknown}`; groups: {}",
+            names.join(", ")
+        ));
+    }
+    if !spec_args.groups.is_empty() {
+        groups.retain(|g| spec_args.groups.contains(&g.name));
+    }
+    match spec(&spec_args, &groups) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask always sits one level below it, wherever cargo is run from.
+fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Reads a file that may not exist yet; `Ok(None)` when missing.
+fn read_optional(path: &Path) -> Result<Option<String>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Runs the groups and either checks against or rewrites the records; `Ok(false)` on
+/// regressions. The baseline is read and validated before the long run, so a broken CSV
+/// fails fast instead of after minutes of testing.
+fn spec(args: &SpecArgs, groups: &[Group]) -> Result<bool, String> {
+    let root = root();
+    let results_path = root.join("spec/results.csv");
+    let baseline = match read_optional(&results_path)? {
+        Some(text) => {
+            suite::parse_results(&text).map_err(|e| format!("{}: {e}", results_path.display()))?
+        }
+        None if args.check => {
+            return Err(format!(
+                "{} is missing: nothing to check against",
+                results_path.display()
+            ))
+        }
+        None => Vec::new(),
+    };
+
+    let mut rows: Vec<ResultRow> = Vec::new();
+    let mut totals: Vec<(String, u32, u32, usize)> = Vec::new();
+    let mut regressions: Vec<Regression> = Vec::new();
+    let started = Instant::now();
+    for group in groups {
+        let t = Instant::now();
+        let reports = suite::run_group(group);
+        print_group(&group.name, &reports, args.verbose);
+        println!("  ({:.1} s)\n", t.elapsed().as_secs_f64());
+        let (mut passed, mut failed) = (0u32, 0u32);
+        for (file, report) in &reports {
+            passed = passed.saturating_add(report.passed);
+            failed = failed.saturating_add(report.failed);
+            rows.push(ResultRow::from_report(&group.name, file, report));
+        }
+        totals.push((group.name.clone(), passed, failed, reports.len()));
+        regressions.extend(suite::regressions(&baseline, &group.name, &reports));
+    }
+    print_summary(&totals);
+    println!(
+        "{} group(s) in {:.1} s",
+        totals.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    if args.check {
+        if regressions.is_empty() {
+            println!("no regressions against {}", results_path.display());
+            return Ok(true);
+        }
+        eprintln!(
+            "{} file(s) regressed against {}:",
+            regressions.len(),
+            results_path.display()
+        );
+        for r in &regressions {
+            eprintln!("  {r}");
+        }
+        return Ok(false);
+    }
+
+    // Keep the rows of groups that did not run (`--group`), replace the rest.
+    let mut merged: Vec<ResultRow> = baseline
+        .into_iter()
+        .filter(|r| !groups.iter().any(|g| g.name == r.group))
+        .collect();
+    merged.extend(rows);
+    let results = suite::write_results(&merged).map_err(|e| e.to_string())?;
+
+    let history_path = root.join("spec/history.csv");
+    let old_history = read_optional(&history_path)?.unwrap_or_default();
+    let mut history = if old_history.trim().is_empty() {
+        Vec::new()
+    } else {
+        history::parse_history(&old_history)
+            .map_err(|e| format!("{}: {e}", history_path.display()))?
+    };
+    let (date, commit) = (history::utc_today(), git_commit(&root));
+    let new_rows: Vec<HistoryRow> = totals
+        .iter()
+        .map(|(group, passed, failed, _)| HistoryRow {
+            date: date.clone(),
+            commit: commit.clone(),
+            group: group.clone(),
+            passed: *passed,
+            failed: *failed,
+            total: passed.saturating_add(*failed),
+        })
+        .collect();
+    let appended = history::append_text(&old_history, &new_rows).map_err(|e| e.to_string())?;
+    history.extend(new_rows);
+
+    write(&results_path, &results)?;
+    write(&history_path, &(old_history + &appended))?;
+    write(&root.join("docs/spec-progress.svg"), &svg::render(&history))?;
+    Ok(true)
+}
+
+/// `git rev-parse --short HEAD`, or `unknown` outside a repository or before the first
+/// commit: a missing commit id should not stop the results from being recorded.
+fn git_commit(root: &Path) -> String {
+    Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn print_group(name: &str, reports: &[(String, FileReport)], verbose: bool) {
+    let width = reports
+        .iter()
+        .map(|(f, _)| f.len())
+        .max()
+        .unwrap_or(0)
+        .max(name.len());
+    println!(
+        "{name:<width$} {:>7} {:>7} {:>7}",
+        "passed", "failed", "total"
+    );
+    let (mut passed, mut failed) = (0u64, 0u64);
+    for (file, r) in reports {
+        let total = u64::from(r.passed) + u64::from(r.failed);
+        println!("{file:<width$} {:>7} {:>7} {total:>7}", r.passed, r.failed);
+        if verbose {
+            for line in r.failures.iter().take(VERBOSE_FAILURES) {
+                println!("    {line}");
+            }
+            if r.failures.len() > VERBOSE_FAILURES {
+                println!("    ... {} more", r.failures.len() - VERBOSE_FAILURES);
+            }
+        }
+        passed += u64::from(r.passed);
+        failed += u64::from(r.failed);
+    }
+    let total = passed + failed;
+    println!("{:<width$} {passed:>7} {failed:>7} {total:>7}", "= total");
+}
+
+fn print_summary(totals: &[(String, u32, u32, usize)]) {
+    let width = totals.iter().map(|t| t.0.len()).max().unwrap_or(0).max(5);
+    println!(
+        "{:<width$} {:>5} {:>7} {:>7} {:>7} {:>6}",
+        "group", "files", "passed", "failed", "total", "%"
+    );
+    let (mut passed, mut failed) = (0u64, 0u64);
+    for (group, p, f, files) in totals {
+        let total = p.saturating_add(*f);
+        let pct = svg::percent(*p, total).map_or("-".to_string(), |x| format!("{x:.1}"));
+        println!("{group:<width$} {files:>5} {p:>7} {f:>7} {total:>7} {pct:>6}");
+        passed += u64::from(*p);
+        failed += u64::from(*f);
+    }
+    println!(
+        "{:<width$} {:>5} {passed:>7} {failed:>7} {:>7}",
+        "all",
+        "",
+        passed + failed
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Result<Option<SpecArgs>, String> {
+        parse_args(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn argument_parsing() {
+        let parsed = args(&["spec", "--check", "--group", "simd", "--group=gc", "-v"]).unwrap();
+        let expected = SpecArgs {
+            check: true,
+            groups: vec!["simd".into(), "gc".into()],
+            verbose: true,
+        };
+        assert_eq!(parsed, Some(expected));
+        assert_eq!(args(&["spec"]).unwrap(), Some(SpecArgs::default()));
+        assert_eq!(args(&["help"]).unwrap(), None);
+        assert!(args(&[]).is_err());
+        assert!(args(&["bench"]).is_err());
+        assert!(args(&["spec", "--group"]).is_err());
+        assert!(args(&["spec", "--fast"]).is_err());
+    }
+}
