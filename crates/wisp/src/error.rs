@@ -27,11 +27,16 @@ impl fmt::Display for Trap {
         write!(f, "wasm trap: {}", self.code)?;
         if !self.backtrace.is_empty() {
             f.write_str("\nwasm backtrace:")?;
-            for (i, fr) in self.backtrace.iter().enumerate() {
+            // Deep recursion leaves a trace as deep as the call stack: show its top.
+            const SHOWN: usize = 20;
+            for (i, fr) in self.backtrace.iter().enumerate().take(SHOWN) {
                 match &fr.name {
                     Some(n) => write!(f, "\n  {i:>3}: {n} (func {})", fr.func_index)?,
                     None => write!(f, "\n  {i:>3}: <func {}>", fr.func_index)?,
                 }
+            }
+            if self.backtrace.len() > SHOWN {
+                write!(f, "\n  ... {} more frames", self.backtrace.len() - SHOWN)?;
             }
         }
         Ok(())

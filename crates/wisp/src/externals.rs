@@ -104,9 +104,9 @@ impl Instance {
         self.get_export(store, name)?.into_table()
     }
     /// An exported function with a static signature, checked here once.
-    pub fn get_typed_func<P: WasmParams, R: WasmResults, T>(
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
         &self,
-        store: &Store<T>,
+        store: &Store<impl Sized>,
         name: &str,
     ) -> Result<TypedFunc<P, R>, Error> {
         let f = self

@@ -1,0 +1,130 @@
+//! Loading a module and calling one of its exports.
+
+use crate::args::Options;
+use std::process::ExitCode;
+use wisp::{Config, Engine, Error, Linker, Module, Store, Val, ValType, F32, F64};
+
+/// Exit status of a trapping program, as for an aborted process (128 + SIGABRT).
+const TRAP_EXIT: u8 = 134;
+
+pub fn run(o: &Options) -> ExitCode {
+    match try_run(o) {
+        Ok(results) => {
+            for r in results {
+                println!("{}", show(&r));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Error::Trap(t)) => {
+            eprintln!("error: {t}");
+            ExitCode::from(TRAP_EXIT)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
+    let bytes = load(&o.file)?;
+    let mut config = Config::new();
+    config.consume_fuel(o.fuel.is_some());
+    if let Some(d) = o.max_call_depth {
+        config.max_call_depth(d);
+    }
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &bytes).map_err(|e| match e {
+        Error::Compile { message, offset } => Error::Compile {
+            message: format!("{}: {message}", o.file),
+            offset,
+        },
+        e => e,
+    })?;
+    let mut store = Store::new(&engine, ());
+    if let Some(f) = o.fuel {
+        store.set_fuel(f)?;
+    }
+    let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+    let name = match &o.invoke {
+        Some(n) => n.as_str(),
+        None if instance.get_func(&store, "_start").is_some() => "_start",
+        None => return Ok(vec![]),
+    };
+    let func = instance
+        .get_func(&store, name)
+        .ok_or_else(|| Error::Usage(format!("{}: no exported function `{name}`", o.file)))?;
+    let ty = func.ty(&store);
+    if o.args.len() != ty.params().len() {
+        return Err(Error::Usage(format!(
+            "`{name}` has type {ty}: expected {} arguments, got {}",
+            ty.params().len(),
+            o.args.len()
+        )));
+    }
+    let args = o
+        .args
+        .iter()
+        .zip(ty.params())
+        .map(|(a, t)| parse_val(a, *t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
+    func.call(&mut store, &args, &mut results)?;
+    Ok(results)
+}
+
+/// Reads a binary module, or a text one (`.wat`, or any file not starting with `\0asm`).
+fn load(path: &str) -> Result<Vec<u8>, Error> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read {path}: {e}")))?;
+    if bytes.starts_with(b"\0asm") {
+        return Ok(bytes);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| Error::Compile {
+        message: format!("{path}: neither a binary module nor UTF-8 text"),
+        offset: 0,
+    })?;
+    wat_to_wasm(&text).map_err(|e| Error::Compile {
+        message: format!("{path}: {e}"),
+        offset: 0,
+    })
+}
+
+fn wat_to_wasm(text: &str) -> Result<Vec<u8>, String> {
+    use wisp_wast::wast::{parser, Wat};
+    let buf = parser::ParseBuffer::new(text).map_err(|e| e.to_string())?;
+    let mut wat = parser::parse::<Wat>(&buf).map_err(|e| e.to_string())?;
+    wat.encode().map_err(|e| e.to_string())
+}
+
+fn parse_val(s: &str, t: ValType) -> Result<Val, Error> {
+    let bad = || Error::Usage(format!("cannot parse `{s}` as {t}"));
+    Ok(match t {
+        ValType::I32 => Val::I32(
+            s.parse::<i32>()
+                .or_else(|_| s.parse::<u32>().map(|v| v as i32))
+                .map_err(|_| bad())?,
+        ),
+        ValType::I64 => Val::I64(
+            s.parse::<i64>()
+                .or_else(|_| s.parse::<u64>().map(|v| v as i64))
+                .map_err(|_| bad())?,
+        ),
+        ValType::F32 => Val::F32(F32::from_float(s.parse().map_err(|_| bad())?)),
+        ValType::F64 => Val::F64(F64::from_float(s.parse().map_err(|_| bad())?)),
+        _ => return Err(Error::Usage(format!("arguments of type {t} are not supported"))),
+    })
+}
+
+fn show(v: &Val) -> String {
+    match v {
+        Val::I32(x) => x.to_string(),
+        Val::I64(x) => x.to_string(),
+        Val::F32(x) => x.to_float().to_string(),
+        Val::F64(x) => x.to_float().to_string(),
+        Val::V128(x) => format!("{x:#034x}"),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(a)) => format!("funcref({})", a.0),
+        Val::ExternRef(Some(a)) => format!("externref({})", a.0),
+    }
+}

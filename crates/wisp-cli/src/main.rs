@@ -1,0 +1,79 @@
+//! The `wisp` command.
+//!
+//! ```text
+//! wisp [--fuel N] [--max-call-depth N] FILE.wasm|FILE.wat [--invoke NAME] [ARGS...]
+//! wisp wast FILE.wast...
+//! ```
+
+mod args;
+mod invoke;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: wisp [OPTIONS] FILE.wasm|FILE.wat [--invoke NAME] [ARGS...]
+       wisp wast FILE.wast...
+
+Runs a WebAssembly module. With --invoke, calls the exported function NAME with ARGS
+(parsed by its parameter types) and prints each result on its own line; without it,
+instantiates the module, which runs its start function, and calls `_start` if exported.
+
+options:
+  --invoke NAME         the export to call
+  --fuel N              stop with a trap after about N instructions
+  --max-call-depth N    nested calls allowed before \"call stack exhausted\"
+  -h, --help            print this help
+
+exit status: 0 on success, 1 on an error (bad module, missing import, bad argument),
+134 when the program traps.";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("wast") {
+        return run_wast(&argv[1..]);
+    }
+    let opts = match args::parse(&argv) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    invoke::run(&opts)
+}
+
+fn run_wast(files: &[String]) -> ExitCode {
+    if files.is_empty() {
+        eprintln!("error: `wisp wast` needs at least one .wast file\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let (mut passed, mut failed) = (0u32, 0u32);
+    for file in files {
+        let source = match std::fs::read_to_string(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot read {file}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let report = wisp_wast::run_wast(file, &source);
+        for f in &report.failures {
+            println!("{file}:{f}");
+        }
+        println!("{file}: {} passed, {} failed", report.passed, report.failed);
+        passed += report.passed;
+        failed += report.failed;
+    }
+    if files.len() > 1 {
+        println!("total: {passed} passed, {failed} failed");
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,164 @@
+//! The embedding API: host functions, typed calls, memories, globals, traps.
+
+mod common;
+use common::{instantiate, wat};
+use wisp::{
+    Caller, Config, Engine, Error, Extern, FuncType, Global, GlobalType, Linker, Module,
+    Mutability, Store, TrapCode, Val, ValType,
+};
+
+#[test]
+fn host_function_with_state_and_memory_access() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module
+          (import "env" "log" (func $log (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 16) "hello")
+          (func (export "run") (result i32) (call $log (i32.const 16) (i32.const 5))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let mut linker = Linker::new(&engine);
+    let ty = FuncType::new([ValType::I32, ValType::I32], [ValType::I32]);
+    linker.func_new(
+        &mut store,
+        "env",
+        "log",
+        ty,
+        |mut caller: Caller<'_, Vec<String>>, args, results| {
+            let (Val::I32(ptr), Val::I32(len)) = (args[0], args[1]) else {
+                return Err(Error::Host("bad args".into()));
+            };
+            let mem = caller.get_export("memory").and_then(Extern::into_memory).unwrap();
+            let mut buf = vec![0; len as usize];
+            mem.read(caller.store(), ptr as usize, &mut buf)?;
+            caller.data_mut().push(String::from_utf8(buf).unwrap());
+            results[0] = Val::I32(len * 2);
+            Ok(())
+        },
+    );
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_typed_func::<(), i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 10);
+    assert_eq!(store.data(), &["hello".to_string()]);
+}
+
+#[test]
+fn host_error_propagates_and_store_survives() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module (import "env" "fail" (func $f))
+                 (func (export "run") (call $f))
+                 (func (export "ok") (result i32) (i32.const 1)))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_new(&mut store, "env", "fail", FuncType::new([], []), |_, _, _| {
+        Err(Error::Host("refused".into()))
+    });
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_func(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, &[], &mut []), Err(Error::Host("refused".into())));
+    let ok = inst.get_typed_func::<(), i32>(&store, "ok").unwrap();
+    assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
+}
+
+#[test]
+fn multi_value_results() {
+    let (mut store, inst) = instantiate(
+        &Config::new(),
+        r#"(module (func (export "swap") (param i32 i64) (result i64 i32)
+              (local.get 1) (local.get 0)))"#,
+    );
+    let swap = inst.get_typed_func::<(i32, i64), (i64, i32)>(&store, "swap").unwrap();
+    assert_eq!(swap.call(&mut store, (7, -3)).unwrap(), (-3, 7));
+}
+
+#[test]
+fn trap_carries_a_named_backtrace() {
+    let (mut store, inst) = instantiate(
+        &Config::new(),
+        r#"(module
+             (func $inner (i32.div_u (i32.const 1) (i32.const 0)) drop)
+             (func $outer (export "outer") (call $inner)))"#,
+    );
+    let f = inst.get_func(&store, "outer").unwrap();
+    let Err(Error::Trap(t)) = f.call(&mut store, &[], &mut []) else {
+        panic!("expected a trap");
+    };
+    assert_eq!(t.code, TrapCode::IntegerDivideByZero);
+    let names: Vec<_> = t.backtrace.iter().map(|f| f.name.clone().unwrap()).collect();
+    assert_eq!(names, ["inner", "outer"]);
+}
+
+#[test]
+fn imported_mutable_global_is_shared() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let ty = GlobalType {
+        content: ValType::I64,
+        mutability: Mutability::Var,
+    };
+    let g = Global::new(&mut store, ty, Val::I64(40)).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "g", Extern::Global(g));
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module (global $g (import "env" "g") (mut i64))
+                 (func (export "bump") (global.set $g (i64.add (global.get $g) (i64.const 2)))))"#),
+    )
+    .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    inst.get_typed_func::<(), ()>(&store, "bump")
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap();
+    assert_eq!(g.get(&store), Val::I64(42));
+}
+
+#[test]
+fn link_errors_name_the_import() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module (import "env" "missing" (func)))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let err = Linker::new(&engine).instantiate(&mut store, &module).unwrap_err();
+    assert!(matches!(&err, Error::Link(m) if m.contains("env::missing")), "{err}");
+}
+
+#[test]
+fn wrong_argument_types_are_rejected() {
+    let (mut store, inst) = instantiate(
+        &Config::new(),
+        r#"(module (func (export "f") (param i32)))"#,
+    );
+    let f = inst.get_func(&store, "f").unwrap();
+    assert!(matches!(f.call(&mut store, &[Val::I64(1)], &mut []), Err(Error::Usage(_))));
+    assert!(inst.get_typed_func::<i64, ()>(&store, "f").is_err());
+}
+
+#[test]
+fn eager_and_lazy_translation_agree() {
+    let text = r#"(module (func (export "f") (param i32) (result i32)
+        (local i32)
+        (block (loop
+          (br_if 1 (i32.eqz (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br 0)))
+        (local.get 1)))"#;
+    for eager in [false, true] {
+        let mut config = Config::new();
+        config.eager_translation(eager);
+        let (mut store, inst) = instantiate(&config, text);
+        let f = inst.get_typed_func::<i32, i32>(&store, "f").unwrap();
+        assert_eq!(f.call(&mut store, 100).unwrap(), 5050);
+    }
+}

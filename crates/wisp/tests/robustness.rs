@@ -1,0 +1,153 @@
+//! Hostile input: deep recursion, runaway loops, huge allocations, malformed bytes.
+//! Each must end in a clear error while the host keeps running.
+
+mod common;
+use common::{instantiate, wat};
+use wisp::{Config, Engine, Error, Module, TrapCode};
+
+const RECURSE: &str = r#"(module
+  (func $down (export "down") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
+
+#[test]
+fn million_deep_recursion_traps_without_growing_the_host_stack() {
+    // A 256 KiB host thread: if Wasm calls recursed on the host stack, this would abort.
+    let t = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let (mut store, inst) = instantiate(&Config::new(), RECURSE);
+            let f = inst.get_typed_func::<i32, i32>(&store, "down").unwrap();
+            let err = f.call(&mut store, 1_000_000).unwrap_err();
+            assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow), "{err}");
+            // The store is still usable afterwards.
+            assert_eq!(f.call(&mut store, 1000).unwrap(), 1000);
+        })
+        .unwrap();
+    t.join().expect("no host stack overflow");
+}
+
+#[test]
+fn call_depth_is_configurable() {
+    let mut config = Config::new();
+    config.max_call_depth(500);
+    let (mut store, inst) = instantiate(&config, RECURSE);
+    let f = inst.get_typed_func::<i32, i32>(&store, "down").unwrap();
+    assert_eq!(f.call(&mut store, 400).unwrap(), 400);
+    let err = f.call(&mut store, 600).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+    assert!(err.to_string().contains("call stack exhausted"));
+}
+
+#[test]
+fn runaway_loop_runs_out_of_fuel() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let (mut store, inst) =
+        instantiate(&config, r#"(module (func (export "spin") (loop (br 0))))"#);
+    store.set_fuel(100_000).unwrap();
+    let f = inst.get_typed_func::<(), ()>(&store, "spin").unwrap();
+    let err = f.call(&mut store, ()).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel));
+    assert!(store.get_fuel().unwrap() < 100);
+}
+
+#[test]
+fn fuel_is_charged_per_instruction_block() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let (mut store, inst) = instantiate(
+        &config,
+        r#"(module (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))"#,
+    );
+    store.set_fuel(10).unwrap();
+    let f = inst.get_typed_func::<(), i32>(&store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 3);
+    let used = 10 - store.get_fuel().unwrap();
+    assert!((1..=4).contains(&used), "used {used}");
+}
+
+#[test]
+fn huge_memory_grow_fails_softly() {
+    let (mut store, inst) = instantiate(
+        &Config::new(),
+        r#"(module (memory 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 0x7fff_ffff).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 65536).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
+}
+
+#[test]
+fn memory_limit_is_configurable() {
+    let mut config = Config::new();
+    config.max_memory_pages(4);
+    let (mut store, inst) = instantiate(
+        &config,
+        r#"(module (memory 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 3).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+}
+
+fn compile_error(bytes: &[u8]) -> (String, usize) {
+    match Module::new(&Engine::default(), bytes) {
+        Err(Error::Compile { message, offset }) => (message, offset),
+        Err(e) => panic!("unexpected error kind: {e}"),
+        Ok(_) => panic!("accepted bad module {bytes:?}"),
+    }
+}
+
+#[test]
+fn malformed_modules_give_errors_with_offsets() {
+    let good = wat(r#"(module (func (export "f") (result i32) (i32.const 7)))"#);
+    assert_eq!(compile_error(b"").0, "unexpected end-of-file");
+    assert!(compile_error(b"\0asx\x01\0\0\0").0.contains("magic header"));
+    // Truncations either end on a section boundary (and may be valid) or are rejected
+    // with an offset inside the bytes given; none panics.
+    let mut rejected = 0;
+    for n in 0..good.len() {
+        if let Err(e) = Module::new(&Engine::default(), &good[..n]) {
+            let Error::Compile { offset, .. } = e else {
+                panic!("unexpected error kind: {e}");
+            };
+            assert!(offset <= n, "offset {offset} past the end {n}");
+            rejected += 1;
+        }
+    }
+    assert!(rejected >= good.len() - 4, "only {rejected} truncations rejected");
+    // A section claiming to be 4 GiB long.
+    let mut huge = b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\x0f".to_vec();
+    huge.extend_from_slice(&[0; 8]);
+    let (msg, _) = compile_error(&huge);
+    assert!(!msg.is_empty());
+}
+
+#[test]
+fn invalid_module_is_rejected_at_compile_time() {
+    let bytes = wat(r#"(module (func (result i32) (i64.const 1)))"#);
+    let (msg, offset) = compile_error(&bytes);
+    assert!(msg.contains("type mismatch"), "{msg}");
+    assert!(offset > 8);
+}
+
+#[test]
+fn garbage_never_panics() {
+    // A fixed pseudo-random sweep (the fuzzer does the real work).
+    let mut x: u32 = 0x1234_5678;
+    for len in 0..400 {
+        let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+        for _ in 0..len {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            bytes.push(x as u8);
+        }
+        let _ = Module::new(&Engine::default(), &bytes);
+    }
+}
