@@ -18,7 +18,7 @@ fn wisp_runner(w: &Workload, wasm: &[u8]) -> impl FnMut(i32) -> i32 {
         .instantiate(&mut store, &module)
         .expect("wisp: instantiate");
     let func = instance
-        .get_typed_func::<i32, i32, _>(&store, w.func)
+        .get_typed_func::<i32, i32>(&store, w.func)
         .expect("wisp: export");
     move |arg| func.call(&mut store, arg).expect("wisp: call")
 }

@@ -74,9 +74,7 @@ mod tests {
         let instance = wisp::Linker::new(&engine)
             .instantiate(&mut store, &module)
             .unwrap();
-        let f = instance
-            .get_typed_func::<i32, i32, _>(&store, w.func)
-            .unwrap();
+        let f = instance.get_typed_func::<i32, i32>(&store, w.func).unwrap();
         f.call(&mut store, w.arg).unwrap()
     }
 

@@ -30,8 +30,10 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
             }
             "--max-call-depth" => {
                 let v = value("--max-call-depth")?;
-                o.max_call_depth =
-                    Some(v.parse().map_err(|_| format!("bad --max-call-depth `{v}`"))?);
+                o.max_call_depth = Some(
+                    v.parse()
+                        .map_err(|_| format!("bad --max-call-depth `{v}`"))?,
+                );
             }
             // Everything after the file belongs to the program, except our own flags
             // before it; `--` ends option parsing.
@@ -57,14 +59,18 @@ mod tests {
     }
     #[test]
     fn invoke_with_args_after_file() {
-        let o = parse(&v(&["fib.wat", "--invoke", "fib", "30"])).unwrap().unwrap();
+        let o = parse(&v(&["fib.wat", "--invoke", "fib", "30"]))
+            .unwrap()
+            .unwrap();
         assert_eq!(o.file, "fib.wat");
         assert_eq!(o.invoke.as_deref(), Some("fib"));
         assert_eq!(o.args, v(&["30"]));
     }
     #[test]
     fn negative_numbers_are_arguments() {
-        let o = parse(&v(&["--invoke", "f", "m.wasm", "-5"])).unwrap().unwrap();
+        let o = parse(&v(&["--invoke", "f", "m.wasm", "-5"]))
+            .unwrap()
+            .unwrap();
         assert_eq!(o.args, v(&["-5"]));
     }
     #[test]

@@ -112,7 +112,11 @@ fn parse_val(s: &str, t: ValType) -> Result<Val, Error> {
         ),
         ValType::F32 => Val::F32(F32::from_float(s.parse().map_err(|_| bad())?)),
         ValType::F64 => Val::F64(F64::from_float(s.parse().map_err(|_| bad())?)),
-        _ => return Err(Error::Usage(format!("arguments of type {t} are not supported"))),
+        _ => {
+            return Err(Error::Usage(format!(
+                "arguments of type {t} are not supported"
+            )))
+        }
     })
 }
 

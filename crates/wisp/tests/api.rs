@@ -31,7 +31,10 @@ fn host_function_with_state_and_memory_access() {
             let (Val::I32(ptr), Val::I32(len)) = (args[0], args[1]) else {
                 return Err(Error::Host("bad args".into()));
             };
-            let mem = caller.get_export("memory").and_then(Extern::into_memory).unwrap();
+            let mem = caller
+                .get_export("memory")
+                .and_then(Extern::into_memory)
+                .unwrap();
             let mut buf = vec![0; len as usize];
             mem.read(caller.store(), ptr as usize, &mut buf)?;
             caller.data_mut().push(String::from_utf8(buf).unwrap());
@@ -57,12 +60,19 @@ fn host_error_propagates_and_store_survives() {
     .unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    linker.func_new(&mut store, "env", "fail", FuncType::new([], []), |_, _, _| {
-        Err(Error::Host("refused".into()))
-    });
+    linker.func_new(
+        &mut store,
+        "env",
+        "fail",
+        FuncType::new([], []),
+        |_, _, _| Err(Error::Host("refused".into())),
+    );
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_func(&store, "run").unwrap();
-    assert_eq!(run.call(&mut store, &[], &mut []), Err(Error::Host("refused".into())));
+    assert_eq!(
+        run.call(&mut store, &[], &mut []),
+        Err(Error::Host("refused".into()))
+    );
     let ok = inst.get_typed_func::<(), i32>(&store, "ok").unwrap();
     assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
 }
@@ -74,7 +84,9 @@ fn multi_value_results() {
         r#"(module (func (export "swap") (param i32 i64) (result i64 i32)
               (local.get 1) (local.get 0)))"#,
     );
-    let swap = inst.get_typed_func::<(i32, i64), (i64, i32)>(&store, "swap").unwrap();
+    let swap = inst
+        .get_typed_func::<(i32, i64), (i64, i32)>(&store, "swap")
+        .unwrap();
     assert_eq!(swap.call(&mut store, (7, -3)).unwrap(), (-3, 7));
 }
 
@@ -91,7 +103,11 @@ fn trap_carries_a_named_backtrace() {
         panic!("expected a trap");
     };
     assert_eq!(t.code, TrapCode::IntegerDivideByZero);
-    let names: Vec<_> = t.backtrace.iter().map(|f| f.name.clone().unwrap()).collect();
+    let names: Vec<_> = t
+        .backtrace
+        .iter()
+        .map(|f| f.name.clone().unwrap())
+        .collect();
     assert_eq!(names, ["inner", "outer"]);
 }
 
@@ -123,14 +139,15 @@ fn imported_mutable_global_is_shared() {
 #[test]
 fn link_errors_name_the_import() {
     let engine = Engine::default();
-    let module = Module::new(
-        &engine,
-        &wat(r#"(module (import "env" "missing" (func)))"#),
-    )
-    .unwrap();
+    let module = Module::new(&engine, &wat(r#"(module (import "env" "missing" (func)))"#)).unwrap();
     let mut store = Store::new(&engine, ());
-    let err = Linker::new(&engine).instantiate(&mut store, &module).unwrap_err();
-    assert!(matches!(&err, Error::Link(m) if m.contains("env::missing")), "{err}");
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains("env::missing")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -140,7 +157,10 @@ fn wrong_argument_types_are_rejected() {
         r#"(module (func (export "f") (param i32)))"#,
     );
     let f = inst.get_func(&store, "f").unwrap();
-    assert!(matches!(f.call(&mut store, &[Val::I64(1)], &mut []), Err(Error::Usage(_))));
+    assert!(matches!(
+        f.call(&mut store, &[Val::I64(1)], &mut []),
+        Err(Error::Usage(_))
+    ));
     assert!(inst.get_typed_func::<i64, ()>(&store, "f").is_err());
 }
 

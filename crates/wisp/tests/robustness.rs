@@ -120,7 +120,10 @@ fn malformed_modules_give_errors_with_offsets() {
             rejected += 1;
         }
     }
-    assert!(rejected >= good.len() - 4, "only {rejected} truncations rejected");
+    assert!(
+        rejected >= good.len() - 4,
+        "only {rejected} truncations rejected"
+    );
     // A section claiming to be 4 GiB long.
     let mut huge = b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\x0f".to_vec();
     huge.extend_from_slice(&[0; 8]);
