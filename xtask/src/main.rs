@@ -265,6 +265,13 @@ fn print_group(name: &str, reports: &[(String, FileReport)], verbose: bool) {
     }
     let total = passed + failed;
     println!("{:<width$} {passed:>7} {failed:>7} {total:>7}", "= total");
+    let mismatches: usize = reports
+        .iter()
+        .map(|(_, r)| r.message_mismatches.len())
+        .sum();
+    if mismatches > 0 {
+        println!("  ({mismatches} modules rejected as expected but with another message)");
+    }
 }
 
 fn print_summary(totals: &[(String, u32, u32, usize)]) {

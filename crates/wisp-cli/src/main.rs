@@ -64,6 +64,9 @@ fn run_wast(files: &[String]) -> ExitCode {
         for f in &report.failures {
             println!("{file}:{f}");
         }
+        for m in &report.message_mismatches {
+            println!("{file}:{m} (rejected as expected; message differs)");
+        }
         println!("{file}: {} passed, {} failed", report.passed, report.failed);
         passed += report.passed;
         failed += report.failed;

@@ -99,6 +99,7 @@ pub fn run_group(group: &Group) -> Vec<(String, FileReport)> {
                 passed: 0,
                 failed: 1,
                 failures: vec![format!("0:0: {file} did not run (worker thread died)")],
+                message_mismatches: Vec::new(),
             });
             (file.clone(), report)
         })
@@ -336,6 +337,7 @@ mod tests {
             passed,
             failed: 0,
             failures: Vec::new(),
+            message_mismatches: Vec::new(),
         };
         let reports = vec![
             ("a".to_string(), rep(4)),
