@@ -141,7 +141,10 @@ fn enter(
                 });
             }
             // Declared locals start at zero; parameters are already in place.
-            stack.values[base + c.n_params as usize..base + c.n_locals as usize].fill(RawVal(0));
+            if c.n_locals > c.n_params {
+                stack.values[base + c.n_params as usize..base + c.n_locals as usize]
+                    .fill(RawVal(0));
+            }
             Ok(Entered::Wasm(Regs {
                 code: c.ops.as_ptr(),
                 ip: c.ops.as_ptr(),
@@ -332,6 +335,7 @@ macro_rules! define_execute {
                             let Some(f) = stack.frames.pop() else {
                                 return Ok(RunResult::Done);
                             };
+                            let same_instance = f.instance == regs.instance;
                             *regs = Regs {
                                 code: f.code,
                                 ip: f.ret,
@@ -341,19 +345,26 @@ macro_rules! define_execute {
                             };
                             ip = f.ret;
                             sp = stack.values.as_mut_ptr().add(f.base);
-                            (mem, mem_len) = mem0(store, regs.instance);
+                            // Memory 0 can only have moved if the callee grew it, and then
+                            // `memory.grow` reloaded it; a different instance has its own.
+                            if !same_instance {
+                                (mem, mem_len) = mem0(store, regs.instance);
+                            }
                         }
                         Op::Call { func, base } => {
                             let callee = store.instances[regs.instance as usize].funcs[func as usize];
                             regs.ip = ip;
                             let at = regs.base + base as usize;
+                            let caller_instance = regs.instance;
                             match enter(store, stack, callee, at, Some(regs))? {
                                 Entered::Host(r) => return Ok(r),
                                 Entered::Wasm(r) => *regs = r,
                             }
                             ip = regs.ip;
                             sp = stack.values.as_mut_ptr().add(regs.base);
-                            (mem, mem_len) = mem0(store, regs.instance);
+                            if regs.instance != caller_instance {
+                                (mem, mem_len) = mem0(store, regs.instance);
+                            }
                         }
                         Op::CallIndirect { index, base, ty } => {
                             let Op::Arg { a: table, .. } = *ip else {

@@ -1,0 +1,86 @@
+//! What the translator emits for small functions: slot folding, immediates, fusion.
+
+use wisp_exec::ir::Op;
+use wisp_exec::{compile, TranslateConfig};
+
+fn ops(text: &str) -> Vec<Op> {
+    let buf = wast::parser::ParseBuffer::new(text).unwrap();
+    let bytes = wast::parser::parse::<wast::Wat>(&buf)
+        .unwrap()
+        .encode()
+        .unwrap();
+    let m = compile(&bytes, Default::default(), TranslateConfig::default()).unwrap();
+    m.code(0).unwrap().ops.to_vec()
+}
+
+#[test]
+fn fib_folds_locals_and_constants() {
+    let code = ops(include_str!("../../../examples/fib.wat"));
+    // `n < 2` reads the parameter in place and takes 2 as an immediate.
+    assert_eq!(
+        code[0],
+        Op::I32LtUImm {
+            dst: 1,
+            lhs: 0,
+            imm: 2
+        }
+    );
+    // Call arguments are computed straight into the callee's frame.
+    assert!(code.contains(&Op::I32SubImm {
+        dst: 1,
+        lhs: 0,
+        imm: 1
+    }));
+    assert!(code.contains(&Op::I32SubImm {
+        dst: 2,
+        lhs: 0,
+        imm: 2
+    }));
+    assert_eq!(code.len(), 11, "{code:#?}");
+}
+
+#[test]
+fn local_set_takes_the_result_directly() {
+    let code = ops(r#"(module (func (param i32 i32) (result i32) (local i32)
+            (local.set 2 (i32.mul (local.get 0) (local.get 1)))
+            (local.get 2)))"#);
+    assert_eq!(
+        code[0],
+        Op::I32Mul {
+            dst: 2,
+            lhs: 0,
+            rhs: 1
+        }
+    );
+    assert_eq!(code[1..], [Op::Copy { dst: 0, src: 2 }, Op::Return]);
+}
+
+#[test]
+fn overwritten_local_is_saved_first() {
+    // The first `local.get 0` must see the old value although `local.set 0` comes
+    // before the subtraction that reads it.
+    let code = ops(r#"(module (func (param i32) (result i32)
+            (local.get 0)
+            (local.set 0 (i32.const 5))
+            (local.get 0)
+            (i32.sub)))"#);
+    assert_eq!(code[0], Op::Copy { dst: 1, src: 0 });
+    assert_eq!(code[1], Op::Const32 { dst: 0, value: 5 });
+    assert_eq!(
+        code[2],
+        Op::I32Sub {
+            dst: 1,
+            lhs: 1,
+            rhs: 0
+        }
+    );
+}
+
+#[test]
+fn loop_branches_back_to_its_header() {
+    let code = ops(r#"(module (func (param i32)
+            (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#);
+    assert!(code
+        .iter()
+        .any(|op| matches!(op, Op::BrIfNez { target: 0, .. })));
+}
