@@ -150,6 +150,24 @@ macro_rules! define_ops {
             GlobalSet { src: Slot, index: u32 },
             MemorySize { dst: Slot },
             MemoryGrow { dst: Slot, delta: Slot },
+            /// Followed by `Arg { a: data, .. }`.
+            MemoryInit { dst: Slot, src: Slot, len: Slot },
+            MemoryCopy { dst: Slot, src: Slot, len: Slot },
+            MemoryFill { dst: Slot, value: Slot, len: Slot },
+            DataDrop { data: u32 },
+            RefFunc { dst: Slot, func: u32 },
+            TableGet { dst: Slot, index: Slot, table: u32 },
+            TableSet { index: Slot, value: Slot, table: u32 },
+            TableSize { dst: Slot, table: u32 },
+            /// Followed by `Arg { a: table, .. }`.
+            TableGrow { dst: Slot, init: Slot, delta: Slot },
+            /// Followed by `Arg { a: table, .. }`.
+            TableFill { index: Slot, value: Slot, len: Slot },
+            /// Followed by `Arg { a: dst_table, b: src_table }`.
+            TableCopy { dst: Slot, src: Slot, len: Slot },
+            /// Followed by `Arg { a: table, b: elem }`.
+            TableInit { dst: Slot, src: Slot, len: Slot },
+            ElemDrop { elem: u32 },
             $($u { dst: Slot, src: Slot },)*
             $($ut { dst: Slot, src: Slot },)*
             $($b { dst: Slot, lhs: Slot, rhs: Slot },)*

@@ -15,17 +15,11 @@ pub struct Features {
     pub simd: bool,
 }
 
-/// The default is what Wisp executes today: WebAssembly 1.0 plus sign extension,
-/// saturating conversions and multi-value. Bulk memory, reference types and SIMD
-/// validate when switched on but are not translated yet.
+/// The default is what Wisp executes today: WebAssembly 2.0 but for SIMD, which
+/// validates when switched on but is not translated yet.
 impl Default for Features {
     fn default() -> Self {
-        Features {
-            saturating_float_to_int: true,
-            sign_extension: true,
-            multi_value: true,
-            ..Features::mvp()
-        }
+        Features::wasm2()
     }
 }
 

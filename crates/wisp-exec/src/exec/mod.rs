@@ -12,6 +12,7 @@
 //! after the value stack holds `base + frame_size` cells; compiled code is never freed
 //! or moved while the store lives (it is boxed, owned by the store through `Rc`).
 
+mod bulk;
 pub(crate) mod numeric;
 
 use crate::ir::{Op, Slot};
@@ -221,6 +222,23 @@ macro_rules! define_execute {
                     return Err(trap(stack, Some(regs), $code));
                 }};
             }
+            // The operands of the preceding instruction, from the `Arg` that follows it.
+            macro_rules! arg {
+                () => {{
+                    let Op::Arg { a, b } = *ip else {
+                        trap!(TrapCode::Unreachable)
+                    };
+                    ip = ip.add(1);
+                    (a, b)
+                }};
+            }
+            macro_rules! check {
+                ($e:expr) => {
+                    if let Err(t) = $e {
+                        trap!(t)
+                    }
+                };
+            }
             macro_rules! jump {
                 ($target:expr) => {{
                     // SAFETY: branch targets are inside the current function's code.
@@ -306,10 +324,7 @@ macro_rules! define_execute {
                         Op::Const32 { dst, value } => set(sp, dst, value as u64),
                         Op::Const64 { dst, value } => set(sp, dst, value),
                         Op::Select { dst, cond, if_true } => {
-                            let Op::Arg { a: if_false, .. } = *ip else {
-                                trap!(TrapCode::Unreachable)
-                            };
-                            ip = ip.add(1);
+                            let (if_false, _) = arg!();
                             let v = if get(sp, cond) as u32 != 0 { if_true } else { if_false };
                             set(sp, dst, get(sp, v));
                         }
@@ -331,6 +346,53 @@ macro_rules! define_execute {
                             set(sp, dst, r.map_or(u32::MAX as u64, |old| old));
                             (mem, mem_len) = mem0(store, regs.instance);
                         }
+                        Op::MemoryInit { dst, src, len } => {
+                            let (data, _) = arg!();
+                            let (d, s, n) = (get(sp, dst) as u32, get(sp, src) as u32, get(sp, len) as u32);
+                            check!(bulk::memory_init(store, regs.instance, data, d, s, n));
+                        }
+                        Op::MemoryCopy { dst, src, len } => {
+                            let (d, s, n) = (get(sp, dst) as u32, get(sp, src) as u32, get(sp, len) as u32);
+                            check!(bulk::memory_copy(store, regs.instance, d, s, n));
+                        }
+                        Op::MemoryFill { dst, value, len } => {
+                            let (d, v, n) = (get(sp, dst) as u32, get(sp, value) as u8, get(sp, len) as u32);
+                            check!(bulk::memory_fill(store, regs.instance, d, v, n));
+                        }
+                        Op::DataDrop { data } => bulk::data_drop(store, regs.instance, data),
+                        Op::RefFunc { dst, func } => set(sp, dst, bulk::ref_func(store, regs.instance, func)),
+                        Op::TableGet { dst, index, table } => {
+                            match bulk::table_get(store, regs.instance, table, get(sp, index) as u32) {
+                                Ok(v) => set(sp, dst, v),
+                                Err(t) => trap!(t),
+                            }
+                        }
+                        Op::TableSet { index, value, table } => {
+                            let (i, v) = (get(sp, index) as u32, get(sp, value));
+                            check!(bulk::table_set(store, regs.instance, table, i, v));
+                        }
+                        Op::TableSize { dst, table } => set(sp, dst, bulk::table_size(store, regs.instance, table)),
+                        Op::TableGrow { dst, init, delta } => {
+                            let (table, _) = arg!();
+                            let (v, n) = (get(sp, init), get(sp, delta) as u32);
+                            set(sp, dst, bulk::table_grow(store, regs.instance, table, v, n));
+                        }
+                        Op::TableFill { index, value, len } => {
+                            let (table, _) = arg!();
+                            let (i, v, n) = (get(sp, index) as u32, get(sp, value), get(sp, len) as u32);
+                            check!(bulk::table_fill(store, regs.instance, table, i, v, n));
+                        }
+                        Op::TableCopy { dst, src, len } => {
+                            let tables = arg!();
+                            let ops = (get(sp, dst) as u32, get(sp, src) as u32, get(sp, len) as u32);
+                            check!(bulk::table_copy(store, regs.instance, tables, ops));
+                        }
+                        Op::TableInit { dst, src, len } => {
+                            let which = arg!();
+                            let ops = (get(sp, dst) as u32, get(sp, src) as u32, get(sp, len) as u32);
+                            check!(bulk::table_init(store, regs.instance, which, ops));
+                        }
+                        Op::ElemDrop { elem } => bulk::elem_drop(store, regs.instance, elem),
                         Op::Return => {
                             let Some(f) = stack.frames.pop() else {
                                 return Ok(RunResult::Done);
@@ -367,10 +429,7 @@ macro_rules! define_execute {
                             }
                         }
                         Op::CallIndirect { index, base, ty } => {
-                            let Op::Arg { a: table, .. } = *ip else {
-                                trap!(TrapCode::Unreachable)
-                            };
-                            ip = ip.add(1);
+                            let (table, _) = arg!();
                             let inst = &store.instances[regs.instance as usize];
                             let ta = inst.tables[table as usize];
                             let i = get(sp, index) as u32;

@@ -54,6 +54,14 @@ macro_rules! translate_instrs {
 crate::for_each_instr!(translate_instrs);
 
 /// Multiple memories and 64-bit memories are not translated yet.
+fn mem0(index: u32) -> Result<(), alloc::string::String> {
+    if index != 0 {
+        return Err("multiple memories are not supported".into());
+    }
+    Ok(())
+}
+
+/// Multiple memories and 64-bit memories are not translated yet.
 fn mem0_offset(m: &MemArg) -> Result<u32, alloc::string::String> {
     if m.target != MemArgTarget::Memory(0) {
         return Err("multiple memories are not supported".into());
@@ -141,6 +149,90 @@ impl Translator<'_> {
                 }
                 self.unary(|dst, delta| Op::MemoryGrow { dst, delta })?;
             }
+            Operator::MemoryInit { data_index, mem } => {
+                mem0(mem)?;
+                let (dst, src, len) = self.pop3()?;
+                self.emit(Op::MemoryInit { dst, src, len });
+                self.emit(Op::Arg {
+                    a: data_index,
+                    b: 0,
+                });
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                mem0(dst_mem)?;
+                mem0(src_mem)?;
+                let (dst, src, len) = self.pop3()?;
+                self.emit(Op::MemoryCopy { dst, src, len });
+            }
+            Operator::MemoryFill { mem } => {
+                mem0(mem)?;
+                let (dst, value, len) = self.pop3()?;
+                self.emit(Op::MemoryFill { dst, value, len });
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop { data: data_index });
+            }
+            // A null reference is the zero cell, so `ref.is_null` is a test for zero.
+            Operator::RefNull { .. } => self.push(Operand::Const(0)),
+            Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz { dst, src })?,
+            Operator::RefFunc { function_index } => {
+                let dst = self.slot(self.stack.len());
+                self.push_result(Op::RefFunc {
+                    dst,
+                    func: function_index,
+                });
+            }
+            Operator::TableGet { table } => {
+                self.unary(|dst, index| Op::TableGet { dst, index, table })?
+            }
+            Operator::TableSet { table } => {
+                let (_, value) = self.pop_read()?;
+                let (_, index) = self.pop_read()?;
+                self.emit(Op::TableSet {
+                    index,
+                    value,
+                    table,
+                });
+            }
+            Operator::TableSize { table } => {
+                let dst = self.slot(self.stack.len());
+                self.push_result(Op::TableSize { dst, table });
+            }
+            Operator::TableGrow { table } => {
+                let (_, delta) = self.pop_read()?;
+                let (pos, init) = self.pop_read()?;
+                let dst = self.slot(pos);
+                self.emit(Op::TableGrow { dst, init, delta });
+                self.emit(Op::Arg { a: table, b: 0 });
+                self.push(Operand::Temp);
+            }
+            Operator::TableFill { table } => {
+                let (index, value, len) = self.pop3()?;
+                self.emit(Op::TableFill { index, value, len });
+                self.emit(Op::Arg { a: table, b: 0 });
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src, len) = self.pop3()?;
+                self.emit(Op::TableCopy { dst, src, len });
+                self.emit(Op::Arg {
+                    a: dst_table,
+                    b: src_table,
+                });
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3()?;
+                self.emit(Op::TableInit { dst, src, len });
+                self.emit(Op::Arg {
+                    a: table,
+                    b: elem_index,
+                });
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop { elem: elem_index });
+            }
             Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
             Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
             Operator::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
@@ -154,6 +246,14 @@ impl Translator<'_> {
             other => return Err(format!("unsupported operator: {other:?}")),
         }
         Ok(())
+    }
+
+    /// Pops three operands, returning their slots bottom first.
+    fn pop3(&mut self) -> Result<(Slot, Slot, Slot), alloc::string::String> {
+        let (_, c) = self.pop_read()?;
+        let (_, b) = self.pop_read()?;
+        let (_, a) = self.pop_read()?;
+        Ok((a, b, c))
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> TResult {
@@ -263,6 +363,8 @@ macro_rules! dst_of_impl {
                 | $(Op::$bti { dst, .. })|*
                 | $(Op::$l { dst, .. })|*
                 | Op::GlobalGet { dst, .. }
+                | Op::RefFunc { dst, .. }
+                | Op::TableSize { dst, .. }
                 | Op::MemorySize { dst }
                 | Op::MemoryGrow { dst, .. } => Some(dst),
                 _ => None,
