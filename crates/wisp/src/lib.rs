@@ -26,6 +26,7 @@ mod externals;
 mod func;
 mod linker;
 mod module;
+mod reference;
 mod store;
 mod typed;
 
@@ -35,6 +36,7 @@ pub use externals::{Extern, Global, Instance, Memory, Table};
 pub use func::{Caller, Func};
 pub use linker::Linker;
 pub use module::{ExportType, ImportType, Module};
+pub use reference::ExternRef;
 pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use wisp_types::{

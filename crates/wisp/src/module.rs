@@ -30,6 +30,16 @@ pub struct ExportType {
     pub ty: ExternType,
 }
 
+impl core::fmt::Debug for Module {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Module")
+            .field("functions", &self.inner.module.funcs.len())
+            .field("imports", &self.inner.module.imports.len())
+            .field("exports", &self.inner.module.exports.len())
+            .finish()
+    }
+}
+
 impl Module {
     /// Decodes and validates `bytes` (the binary format). Functions are translated on
     /// their first call unless the engine asks for eager translation.

@@ -2,7 +2,9 @@
 
 use crate::engine::Engine;
 use crate::func::HostFunc;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::any::Any;
 use wisp_exec::{ExecStore, Stack};
 
 /// Owns instances and their functions, tables, memories and globals, and a value of the
@@ -14,6 +16,8 @@ pub struct Store<T> {
     pub(crate) engine: Engine,
     /// Fuel left; `None` when the engine does not meter.
     pub(crate) fuel: Option<u64>,
+    /// Host values behind `externref`s, indexed by their address.
+    pub(crate) externs: Vec<Box<dyn Any>>,
     data: T,
 }
 
@@ -25,6 +29,7 @@ impl<T> Store<T> {
             stack: Stack::new(engine.config.stack),
             engine: engine.clone(),
             fuel: engine.config.fuel.then_some(0),
+            externs: Vec::new(),
             data,
         }
     }
