@@ -109,7 +109,7 @@ pub fn civil_date(days: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub fn row(date: &str, commit: &str, group: &str, passed: u32, total: u32) -> HistoryRow {

@@ -176,14 +176,7 @@ mod tests {
     use super::*;
 
     fn row(commit: &str, group: &str, passed: u32, total: u32) -> HistoryRow {
-        HistoryRow {
-            date: "2026-01-01".into(),
-            commit: commit.into(),
-            group: group.into(),
-            passed,
-            failed: total - passed,
-            total,
-        }
+        crate::history::tests::row("2026-01-01", commit, group, passed, total)
     }
 
     #[test]
