@@ -111,7 +111,11 @@ impl Func {
                     func,
                     host_index,
                     base,
-                }) => call_host(store, stack, func, host_index, base)?,
+                }) => {
+                    call_host(store, stack, func, host_index, base)?;
+                    // The host function may have called back into Wasm, spending fuel.
+                    fuel = store.fuel.unwrap_or(u64::MAX);
+                }
                 Err(RunError::Trap(t)) => return Err(Error::Trap(trap_info(store, t))),
                 Err(RunError::Translate { error, .. }) => return Err(error.into()),
             }

@@ -154,3 +154,48 @@ fn garbage_never_panics() {
         let _ = Module::new(&Engine::default(), &bytes);
     }
 }
+
+#[test]
+fn fuel_spent_by_reentrant_calls_is_kept() {
+    use wisp::{Caller, Extern, FuncType, Linker, Store};
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module (import "env" "back" (func $back))
+                 (func $spin (export "spin") (local i32)
+                   (loop (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+                                            (i32.const 1000)))))
+                 (func (export "outer") (call $back)))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, None::<wisp::Func>);
+    let mut linker = Linker::new(&engine);
+    linker.func_new(
+        &mut store,
+        "env",
+        "back",
+        FuncType::new([], []),
+        |mut c: Caller<'_, Option<wisp::Func>>, _, _| {
+            let spin = c.data().expect("set before the call");
+            spin.call(c.store(), &[], &mut [])
+        },
+    );
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let spin = inst
+        .get_export(&store, "spin")
+        .and_then(Extern::into_func)
+        .unwrap();
+    *store.data_mut() = Some(spin);
+    store.set_fuel(1_000_000).unwrap();
+    inst.get_func(&store, "outer")
+        .unwrap()
+        .call(&mut store, &[], &mut [])
+        .unwrap();
+    let spent = 1_000_000 - store.get_fuel().unwrap();
+    assert!(
+        spent > 1000,
+        "the nested loop's fuel was lost: spent {spent}"
+    );
+}
