@@ -29,6 +29,7 @@ mod module;
 mod reference;
 mod store;
 mod typed;
+mod wrap;
 
 pub use engine::{Config, Engine};
 pub use error::{Error, FrameInfo, Trap};
@@ -44,3 +45,4 @@ pub use wisp_types::{
     RefType, TableType, TrapCode, Val, ValType, F32, F64,
 };
 pub use wisp_validate::Features;
+pub use wrap::{HostResults, IntoFunc};

@@ -54,6 +54,19 @@ impl<T: 'static> Linker<T> {
         self.define(module, name, Extern::Func(func))
     }
 
+    /// Defines a host function from a closure, typed by its signature
+    /// (see [`Func::wrap`]).
+    pub fn func_wrap<Params, Results>(
+        &mut self,
+        store: &mut Store<T>,
+        module: &str,
+        name: &str,
+        f: impl crate::IntoFunc<T, Params, Results>,
+    ) -> &mut Self {
+        let func = Func::wrap(store, f);
+        self.define(module, name, Extern::Func(func))
+    }
+
     /// Names every export of `instance` under `module` (the spec script's `register`).
     pub fn instance(&mut self, store: &Store<T>, module: &str, instance: Instance) -> &mut Self {
         for (name, value) in instance.exports(store) {

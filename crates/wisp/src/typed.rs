@@ -50,6 +50,7 @@ pub trait WasmParams {
 pub trait WasmResults: Sized {
     fn types() -> Vec<ValType>;
     fn from_vals(v: &[Val]) -> Option<Self>;
+    fn into_vals(self) -> Vec<Val>;
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -66,6 +67,9 @@ impl<A: WasmTy> WasmResults for A {
     }
     fn from_vals(v: &[Val]) -> Option<Self> {
         A::from_val(*v.first()?)
+    }
+    fn into_vals(self) -> Vec<Val> {
+        alloc::vec![self.into_val()]
     }
 }
 
@@ -87,6 +91,10 @@ macro_rules! tuples {
             #[allow(unused_variables)]
             fn from_vals(v: &[Val]) -> Option<Self> {
                 Some(($($n::from_val(*v.get($i)?)?,)*))
+            }
+            #[allow(clippy::unused_unit)]
+            fn into_vals(self) -> Vec<Val> {
+                alloc::vec![$(self.$i.into_val()),*]
             }
         }
     )*};

@@ -182,3 +182,61 @@ fn eager_and_lazy_translation_agree() {
         assert_eq!(f.call(&mut store, 100).unwrap(), 5050);
     }
 }
+
+#[test]
+fn wrapped_closures_take_their_type_from_the_signature() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module
+          (import "env" "add" (func $add (param i32 i64) (result i64)))
+          (import "env" "count" (func $count (param f64) (result f64 i32)))
+          (import "env" "check" (func $check (param i32)))
+          (func (export "run") (result i64)
+            (call $count (f64.const 1.5)) (drop) (drop)
+            (call $check (i32.const 7))
+            (call $add (i32.const 2) (i64.const 40))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap(&mut store, "env", "add", |a: i32, b: i64| a as i64 + b);
+    linker.func_wrap(
+        &mut store,
+        "env",
+        "count",
+        |mut c: Caller<'_, u32>, x: f64| {
+            *c.data_mut() += 1;
+            (x * 2.0, 1i32)
+        },
+    );
+    linker.func_wrap(&mut store, "env", "check", |x: i32| -> Result<(), Error> {
+        if x == 7 {
+            Ok(())
+        } else {
+            Err(Error::Host("not seven".into()))
+        }
+    });
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_typed_func::<(), i64>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 42);
+    assert_eq!(*store.data(), 1);
+}
+
+#[test]
+fn wrapped_function_type_mismatch_is_a_link_error() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module (import "env" "f" (func (param i32))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap(&mut store, "env", "f", |_: i64| {});
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(
+        matches!(&err, Error::Link(m) if m.contains("incompatible import type")),
+        "{err}"
+    );
+}

@@ -1,0 +1,107 @@
+//! Host functions from ordinary Rust closures, their Wasm type taken from the closure's
+//! signature: `|a: i32, b: i32| a + b`, or with the caller first,
+//! `|caller: Caller<'_, T>, ptr: i32| -> Result<i32, Error> { … }`.
+
+use crate::error::Error;
+use crate::func::{Caller, Func};
+use crate::store::Store;
+use crate::typed::{WasmResults, WasmTy};
+use alloc::format;
+use wisp_types::{FuncType, Val};
+
+/// What a wrapped closure may return: results, or results and a possible error.
+pub trait HostResults {
+    type Results: WasmResults;
+    fn into_results(self) -> Result<Self::Results, Error>;
+}
+
+impl<R: WasmResults> HostResults for R {
+    type Results = R;
+    fn into_results(self) -> Result<R, Error> {
+        Ok(self)
+    }
+}
+
+impl<R: WasmResults> HostResults for Result<R, Error> {
+    type Results = R;
+    fn into_results(self) -> Result<R, Error> {
+        self
+    }
+}
+
+/// A closure that can become a host function. `Params` tells the two shapes apart (with
+/// or without a leading [`Caller`]) so that their implementations do not overlap.
+pub trait IntoFunc<T, Params, Results>: 'static {
+    fn into_func(self, store: &mut Store<T>) -> Func;
+}
+
+fn arg<A: WasmTy>(args: &[Val], i: usize) -> Result<A, Error> {
+    args.get(i)
+        .copied()
+        .and_then(A::from_val)
+        .ok_or_else(|| Error::Host(format!("argument {i} has the wrong type")))
+}
+
+fn store_results<R: WasmResults>(r: R, out: &mut [Val]) -> Result<(), Error> {
+    let vals = r.into_vals();
+    if vals.len() != out.len() {
+        return Err(Error::Host(
+            "host function returned the wrong number of results".into(),
+        ));
+    }
+    out.copy_from_slice(&vals);
+    Ok(())
+}
+
+macro_rules! into_func {
+    ($(($($a:ident $i:tt),*);)*) => {$(
+        impl<T: 'static, F, R, $($a: WasmTy + 'static),*> IntoFunc<T, ($($a,)*), R> for F
+        where
+            F: Fn($($a),*) -> R + 'static,
+            R: HostResults + 'static,
+        {
+            #[allow(unused_variables)]
+            fn into_func(self, store: &mut Store<T>) -> Func {
+                let ty = FuncType::new([$($a::TY),*], R::Results::types());
+                Func::new(store, ty, move |_caller, args, out| {
+                    let r = self($(arg::<$a>(args, $i)?),*).into_results()?;
+                    store_results(r, out)
+                })
+            }
+        }
+
+        impl<T: 'static, F, R, $($a: WasmTy + 'static),*> IntoFunc<T, (Caller<'static, T>, $($a,)*), R> for F
+        where
+            F: Fn(Caller<'_, T>, $($a),*) -> R + 'static,
+            R: HostResults + 'static,
+        {
+            #[allow(unused_variables)]
+            fn into_func(self, store: &mut Store<T>) -> Func {
+                let ty = FuncType::new([$($a::TY),*], R::Results::types());
+                Func::new(store, ty, move |caller, args, out| {
+                    let r = self(caller, $(arg::<$a>(args, $i)?),*).into_results()?;
+                    store_results(r, out)
+                })
+            }
+        }
+    )*};
+}
+into_func! {
+    ();
+    (A 0);
+    (A 0, B 1);
+    (A 0, B 1, C 2);
+    (A 0, B 1, C 2, D 3);
+    (A 0, B 1, C 2, D 3, E 4);
+    (A 0, B 1, C 2, D 3, E 4, G 5);
+}
+
+impl Func {
+    /// A host function from a closure; its Wasm type comes from the closure's signature.
+    pub fn wrap<T, Params, Results>(
+        store: &mut Store<T>,
+        f: impl IntoFunc<T, Params, Results>,
+    ) -> Func {
+        f.into_func(store)
+    }
+}
