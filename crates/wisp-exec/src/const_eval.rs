@@ -10,24 +10,29 @@ use wisp_types::RawVal;
 /// Evaluates `expr` in the context of a (partially built) module instance. Validation
 /// guarantees the shape, so a malformed expression just yields zero.
 pub(crate) fn eval(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> RawVal {
-    let mut stack: Vec<u64> = Vec::new();
+    RawVal(eval128(expr, store, inst) as u64)
+}
+
+/// Like [`eval`], for any type: a `v128` fills all 128 bits.
+pub(crate) fn eval128(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> u128 {
+    let mut stack: Vec<u128> = Vec::new();
     for op in &expr.0 {
         let v = match *op {
-            ConstOp::I32(v) => v as u32 as u64,
-            ConstOp::I64(v) => v as u64,
-            ConstOp::F32(v) => v as u64,
-            ConstOp::F64(v) => v,
-            ConstOp::V128(v) => v as u64,
+            ConstOp::I32(v) => v as u32 as u128,
+            ConstOp::I64(v) => v as u64 as u128,
+            ConstOp::F32(v) => v as u128,
+            ConstOp::F64(v) => v as u128,
+            ConstOp::V128(v) => v,
             ConstOp::RefNull(_) => 0,
             ConstOp::RefFunc(f) => inst
                 .funcs
                 .get(f as usize)
-                .map_or(0, |a| RawVal::from_ref_addr(Some(a.0)).0),
+                .map_or(0, |a| RawVal::from_ref_addr(Some(a.0)).0 as u128),
             ConstOp::GlobalGet(g) => inst
                 .globals
                 .get(g as usize)
                 .and_then(|a| store.globals.get(*a as usize))
-                .map_or(0, |g| g.value.0),
+                .map_or(0, |g| g.value.0 as u128 | (g.hi.0 as u128) << 64),
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (
                     stack.pop().unwrap_or(0) as u32,
@@ -37,18 +42,21 @@ pub(crate) fn eval(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> Ra
                     ConstOp::I32Add => a.wrapping_add(b),
                     ConstOp::I32Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }) as u64
+                }) as u128
             }
             ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
-                let (b, a) = (stack.pop().unwrap_or(0), stack.pop().unwrap_or(0));
-                match op {
+                let (b, a) = (
+                    stack.pop().unwrap_or(0) as u64,
+                    stack.pop().unwrap_or(0) as u64,
+                );
+                (match op {
                     ConstOp::I64Add => a.wrapping_add(b),
                     ConstOp::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }
+                }) as u128
             }
         };
         stack.push(v);
     }
-    RawVal(stack.pop().unwrap_or(0))
+    stack.pop().unwrap_or(0)
 }

@@ -1,6 +1,6 @@
 //! Instantiation. Spec: <https://webassembly.github.io/spec/core/exec/modules.html#instantiation>
 
-use crate::const_eval::eval;
+use crate::const_eval::{eval, eval128};
 use crate::{CodeRef, CompiledModule, ExecStore};
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -171,8 +171,12 @@ pub fn instantiate(
         inst.funcs.push(a);
     }
     for g in m.globals.iter().skip(m.num_imported_globals as usize) {
-        let value = eval(&g.init, store, &inst);
-        let a = store.alloc_global(GlobalInst { ty: g.ty, value });
+        let v = eval128(&g.init, store, &inst);
+        let a = store.alloc_global(GlobalInst {
+            ty: g.ty,
+            value: RawVal(v as u64),
+            hi: RawVal((v >> 64) as u64),
+        });
         inst.globals.push(a);
     }
     for t in m.tables.iter().skip(m.num_imported_tables as usize) {

@@ -23,11 +23,12 @@ pub enum FuncKind<C> {
     Host { index: u32 },
 }
 
-/// A global instance.
+/// A global instance. A `v128` keeps its upper half in `hi`.
 #[derive(Debug, Clone, Copy)]
 pub struct GlobalInst {
     pub ty: GlobalType,
     pub value: RawVal,
+    pub hi: RawVal,
 }
 
 /// An element instance: a segment's references, emptied by `elem.drop`.

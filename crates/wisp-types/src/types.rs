@@ -25,6 +25,14 @@ pub enum ValType {
 impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::Func);
     pub const EXTERNREF: ValType = ValType::Ref(RefType::Extern);
+
+    /// How many 64-bit cells a value of this type occupies: two for `v128`.
+    pub const fn cells(self) -> usize {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
+    }
 }
 
 impl fmt::Display for ValType {

@@ -99,6 +99,27 @@ impl Val {
         })
     }
 
+    /// Writes the value into `ty.cells()` cells (a `v128` low half first).
+    pub fn write_cells(self, cells: &mut [RawVal]) {
+        match (self, cells) {
+            (Val::V128(v), [lo, hi, ..]) => {
+                *lo = RawVal(v as u64);
+                *hi = RawVal((v >> 64) as u64);
+            }
+            (v, [c, ..]) => *c = v.to_raw(),
+            _ => {}
+        }
+    }
+
+    /// Reads a value of type `ty` from its cells.
+    pub fn read_cells(cells: &[RawVal], ty: ValType) -> Val {
+        match (ty, cells) {
+            (ValType::V128, [lo, hi, ..]) => Val::V128(lo.0 as u128 | (hi.0 as u128) << 64),
+            (ty, [c, ..]) => Val::from_raw(*c, ty),
+            (ty, []) => Val::default_of(ty),
+        }
+    }
+
     /// Reads a cell back as a value of the given type.
     pub fn from_raw(raw: RawVal, ty: ValType) -> Val {
         let b = raw.0;

@@ -15,8 +15,7 @@ pub struct Features {
     pub simd: bool,
 }
 
-/// The default is what Wisp executes today: WebAssembly 2.0 but for SIMD, which
-/// validates when switched on but is not translated yet.
+/// The default is WebAssembly 2.0.
 impl Default for Features {
     fn default() -> Self {
         Features::wasm2()
@@ -37,7 +36,7 @@ impl Features {
         }
     }
 
-    /// WebAssembly 2.0 without SIMD.
+    /// WebAssembly 2.0.
     pub const fn wasm2() -> Self {
         Features {
             mutable_global: true,
@@ -46,7 +45,7 @@ impl Features {
             multi_value: true,
             bulk_memory: true,
             reference_types: true,
-            simd: false,
+            simd: true,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Script values: arguments in, expected results out, with the spec's NaN patterns.
 
-use wast::core::{HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::{WastArg, WastRet};
 use wisp::{ExternAddr, Val, F32, F64};
 
@@ -15,6 +15,7 @@ pub fn arg(a: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::F64(v) => Val::F64(F64(v.bits)),
         WastArgCore::RefNull(h) => null_of(h),
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternAddr(*n))),
+        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
         other => return Err(format!("unsupported argument {other:?}")),
     })
 }
@@ -41,16 +42,9 @@ fn core_matches(e: &WastRetCore<'_>, v: &Val) -> Result<bool, String> {
     Ok(match (e, v) {
         (WastRetCore::I32(x), Val::I32(y)) => x == y,
         (WastRetCore::I64(x), Val::I64(y)) => x == y,
-        (WastRetCore::F32(p), Val::F32(y)) => match p {
-            NanPattern::CanonicalNan => y.0 & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => y.0 & 0x7fc0_0000 == 0x7fc0_0000,
-            NanPattern::Value(x) => x.bits == y.0,
-        },
-        (WastRetCore::F64(p), Val::F64(y)) => match p {
-            NanPattern::CanonicalNan => y.0 & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => y.0 & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-            NanPattern::Value(x) => x.bits == y.0,
-        },
+        (WastRetCore::F32(p), Val::F32(y)) => f32_matches(p, y.0),
+        (WastRetCore::F64(p), Val::F64(y)) => f64_matches(p, y.0),
+        (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, *v),
         (WastRetCore::RefNull(_), Val::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(r)) => r.is_none(),
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
@@ -64,7 +58,55 @@ fn core_matches(e: &WastRetCore<'_>, v: &Val) -> Result<bool, String> {
             }
             false
         }
-        (WastRetCore::V128(_), _) => return Err("v128 results are not supported yet".into()),
         _ => false,
     })
+}
+
+fn f32_matches(p: &NanPattern<wast::token::F32>, bits: u32) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(x) => x.bits == bits,
+    }
+}
+
+fn f64_matches(p: &NanPattern<wast::token::F64>, bits: u64) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(x) => x.bits == bits,
+    }
+}
+
+/// A vector matches lane by lane; float lanes may carry NaN patterns.
+fn v128_matches(p: &V128Pattern, v: u128) -> bool {
+    let b = v.to_le_bytes();
+    let lane = |i: usize, w: usize| -> u64 {
+        let mut x = [0u8; 8];
+        x[..w].copy_from_slice(&b[i * w..i * w + w]);
+        u64::from_le_bytes(x)
+    };
+    match p {
+        V128Pattern::I8x16(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 1) == *x as u8 as u64),
+        V128Pattern::I16x8(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 2) == *x as u16 as u64),
+        V128Pattern::I32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 4) == *x as u32 as u64),
+        V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, x)| lane(i, 8) == *x as u64),
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f32_matches(p, lane(i, 4) as u32)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f64_matches(p, lane(i, 8))),
+    }
 }

@@ -125,9 +125,12 @@ impl Global {
         if value.ty() != ty.content {
             return Err(Error::Usage("global value does not match its type".into()));
         }
+        let mut cells = [RawVal(0); 2];
+        value.write_cells(&mut cells);
         Ok(Global(store.inner.alloc_global(GlobalInst {
             ty,
-            value: value.to_raw(),
+            value: cells[0],
+            hi: cells[1],
         })))
     }
     pub fn ty<T>(&self, store: &Store<T>) -> GlobalType {
@@ -135,7 +138,7 @@ impl Global {
     }
     pub fn get<T>(&self, store: &Store<T>) -> Val {
         let g = &store.inner.globals[self.0 as usize];
-        Val::from_raw(g.value, g.ty.content)
+        Val::read_cells(&[g.value, g.hi], g.ty.content)
     }
     pub fn set<T>(&self, store: &mut Store<T>, value: Val) -> Result<(), Error> {
         let g = &mut store.inner.globals[self.0 as usize];
@@ -144,7 +147,9 @@ impl Global {
                 "global is immutable or of another type".into(),
             ));
         }
-        g.value = value.to_raw();
+        let mut cells = [RawVal(0); 2];
+        value.write_cells(&mut cells);
+        (g.value, g.hi) = (cells[0], cells[1]);
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack};
 use wisp_store::{FuncInst, FuncKind};
-use wisp_types::{FuncAddr, FuncType, Val};
+use wisp_types::{FuncAddr, FuncType, Val, ValType};
 
 pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
 
@@ -95,9 +95,7 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        for (cell, v) in stack.cells(0, params.len()).iter_mut().zip(params) {
-            *cell = v.to_raw();
-        }
+        write_packed(stack, 0, params);
         let mut fuel = store.fuel.unwrap_or(u64::MAX);
         let mut next = Some(self.0);
         loop {
@@ -120,13 +118,7 @@ impl Func {
                 Err(RunError::Translate { error, .. }) => return Err(error.into()),
             }
         }
-        for ((v, cell), t) in results
-            .iter_mut()
-            .zip(stack.cells(0, ty.results().len()).iter())
-            .zip(ty.results())
-        {
-            *v = Val::from_raw(*cell, *t);
-        }
+        read_packed(stack, 0, ty.results(), results);
         Ok(())
     }
 }
@@ -142,12 +134,8 @@ fn call_host<T>(
 ) -> Result<(), Error> {
     let ty = store.inner.funcs[func.0 as usize].ty.clone();
     let f = store.hosts[host_index as usize].clone();
-    let args: Vec<Val> = stack
-        .cells(base, ty.params().len())
-        .iter()
-        .zip(ty.params())
-        .map(|(c, t)| Val::from_raw(*c, *t))
-        .collect();
+    let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
+    read_packed(stack, base, ty.params(), &mut args);
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args, &mut out)?;
@@ -156,10 +144,28 @@ fn call_host<T>(
             "host function returned values that do not match {ty}"
         )));
     }
-    for (cell, v) in stack.cells(base, out.len()).iter_mut().zip(&out) {
-        *cell = v.to_raw();
-    }
+    write_packed(stack, base, &out);
     Ok(())
+}
+
+/// Values cross the host boundary packed by type: one cell each, two for a `v128`.
+fn write_packed(stack: &mut Stack, base: usize, vals: &[Val]) {
+    let n = vals.iter().map(|v| v.ty().cells()).sum();
+    let mut cells = stack.cells(base, n);
+    for v in vals {
+        let w = v.ty().cells();
+        v.write_cells(cells);
+        cells = &mut cells[w..];
+    }
+}
+
+fn read_packed(stack: &mut Stack, base: usize, types: &[ValType], out: &mut [Val]) {
+    let n = types.iter().map(|t| t.cells()).sum();
+    let mut cells: &[_] = stack.cells(base, n);
+    for (v, t) in out.iter_mut().zip(types) {
+        *v = Val::read_cells(cells, *t);
+        cells = &cells[t.cells()..];
+    }
 }
 
 /// The instance whose code made the host call, for [`Caller::get_export`].

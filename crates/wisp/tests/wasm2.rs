@@ -201,7 +201,10 @@ fn switched_off_features_are_rejected_by_name() {
         ),
         (
             r#"(module (func (drop (v128.const i64x2 0 0))))"#,
-            Features::default(),
+            Features {
+                simd: false,
+                ..Features::default()
+            },
             "SIMD",
         ),
     ];
@@ -214,9 +217,96 @@ fn switched_off_features_are_rejected_by_name() {
             msg.to_lowercase().contains(&name.to_lowercase()),
             "{name}: {msg}"
         );
-        // And with the feature on (SIMD aside, not executed yet) the module compiles.
-        if name != "SIMD" {
-            Module::new(&Engine::default(), &wat(text)).unwrap();
-        }
+        // And with the feature on, the module compiles.
+        Module::new(&Engine::default(), &wat(text)).unwrap();
     }
+}
+
+#[test]
+fn simd_kernel_matches_a_scalar_reference() {
+    // Dot product of two i32 arrays, four lanes at a time, against a scalar loop.
+    let (mut store, inst) = instantiate(
+        &Config::new(),
+        r#"(module (memory (export "mem") 1)
+             (func (export "dot_simd") (param $n i32) (result i32)
+               (local $i i32) (local $acc v128)
+               (block $done (loop $next
+                 (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                 (local.set $acc (i32x4.add (local.get $acc)
+                   (i32x4.mul (v128.load (i32.shl (local.get $i) (i32.const 2)))
+                              (v128.load offset=4096 (i32.shl (local.get $i) (i32.const 2))))))
+                 (local.set $i (i32.add (local.get $i) (i32.const 4)))
+                 (br $next)))
+               (i32.add (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+                        (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+             (func (export "dot_scalar") (param $n i32) (result i32)
+               (local $i i32) (local $acc i32)
+               (block $done (loop $next
+                 (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                 (local.set $acc (i32.add (local.get $acc)
+                   (i32.mul (i32.load (i32.shl (local.get $i) (i32.const 2)))
+                            (i32.load offset=4096 (i32.shl (local.get $i) (i32.const 2))))))
+                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                 (br $next)))
+               (local.get $acc)))"#,
+    );
+    let mem = inst.get_memory(&store, "mem").unwrap();
+    let mut x: u32 = 12345;
+    for i in 0..2048u32 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let v = (x >> 16) as i32 - 30000;
+        let off = if i < 1024 {
+            i * 4
+        } else {
+            4096 + (i - 1024) * 4
+        };
+        mem.write(&mut store, off as usize, &v.to_le_bytes())
+            .unwrap();
+    }
+    let simd = inst.get_typed_func::<i32, i32>(&store, "dot_simd").unwrap();
+    let scalar = inst
+        .get_typed_func::<i32, i32>(&store, "dot_scalar")
+        .unwrap();
+    for n in [0, 4, 64, 1024] {
+        assert_eq!(
+            simd.call(&mut store, n).unwrap(),
+            scalar.call(&mut store, n).unwrap(),
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn v128_crosses_the_host_boundary() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(
+            r#"(module (import "env" "swap" (func $swap (param v128 i32) (result i32 v128)))
+                 (func (export "run") (param v128) (result v128 i32) (local $r i32)
+                   (call $swap (local.get 0) (i32.const 9))
+                   (local.set 0)
+                   (local.set $r)
+                   (local.get 0)
+                   (i32.add (local.get $r) (i32.const 1))))"#,
+        ),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let ty = FuncType::new([ValType::V128, ValType::I32], [ValType::I32, ValType::V128]);
+    linker.func_new(&mut store, "env", "swap", ty, |_, args, results| {
+        let Val::V128(v) = args[0] else {
+            return Err(Error::Host("not a v128".into()));
+        };
+        results[0] = args[1];
+        results[1] = Val::V128(v.rotate_left(8));
+        Ok(())
+    });
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_func(&store, "run").unwrap();
+    let mut out = [Val::I32(0), Val::I32(0)];
+    let v = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128;
+    run.call(&mut store, &[Val::V128(v)], &mut out).unwrap();
+    assert_eq!(out, [Val::V128(v.rotate_left(8)), Val::I32(10)]);
 }

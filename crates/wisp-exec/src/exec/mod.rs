@@ -14,6 +14,7 @@
 
 mod bulk;
 pub(crate) mod numeric;
+mod simd;
 
 use crate::ir::{Op, Slot};
 use crate::stack::{Frame, Regs, Stack};
@@ -112,7 +113,8 @@ fn enter(
         .ok_or_else(|| trap(stack, caller, TrapCode::UndefinedElement))?;
     match &f.kind {
         FuncKind::Host { index } => {
-            let n = f.ty.params().len().max(f.ty.results().len());
+            let cells = |ts: &[wisp_types::ValType]| ts.iter().map(|t| t.cells()).sum::<usize>();
+            let n = cells(f.ty.params()).max(cells(f.ty.results()));
             if !stack.reserve(base, n) {
                 return Err(trap(stack, caller, TrapCode::StackOverflow));
             }
@@ -192,6 +194,16 @@ macro_rules! define_execute {
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $sw:literal,)*],
+        v_unary: [$($vu:ident $vuf:ident,)*],
+        v_binary: [$($vb:ident $vbf:ident,)*],
+        v_shift: [$($vs:ident $vsf:ident,)*],
+        v_test: [$($vt:ident $vtf:ident,)*],
+        v_splat: [$($vp:ident $vpf:ident,)*],
+        v_extract: [$($ve:ident $vef:ident,)*],
+        v_replace: [$($vr:ident $vrf:ident,)*],
+        v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
+        v_load_lane: [$($vll:ident $vllw:literal,)*],
+        v_store_lane: [$($vsl:ident $vslw:literal,)*],
     ) => {
         /// Runs until the outermost function returns, a host function is called, or a trap.
         fn execute(
@@ -214,6 +226,18 @@ macro_rules! define_execute {
             #[inline(always)]
             unsafe fn set(sp: *mut RawVal, s: Slot, v: u64) {
                 unsafe { *sp.add(s as usize) = RawVal(v) }
+            }
+            // A `v128` takes two cells, low half first (the translator gave it both).
+            #[inline(always)]
+            unsafe fn get128(sp: *mut RawVal, s: Slot) -> u128 {
+                unsafe { get(sp, s) as u128 | (get(sp, s + 1) as u128) << 64 }
+            }
+            #[inline(always)]
+            unsafe fn set128(sp: *mut RawVal, s: Slot, v: u128) {
+                unsafe {
+                    set(sp, s, v as u64);
+                    set(sp, s + 1, (v >> 64) as u64);
+                }
             }
 
             macro_rules! trap {
@@ -294,6 +318,73 @@ macro_rules! define_execute {
                                 None => trap!(TrapCode::MemoryOutOfBounds),
                             }
                         })*
+                        $(Op::$vu { dst, src } => set128(sp, dst, simd::$vuf(get128(sp, src))),)*
+                        $(Op::$vb { dst, lhs, rhs } =>
+                            set128(sp, dst, simd::$vbf(get128(sp, lhs), get128(sp, rhs))),)*
+                        $(Op::$vs { dst, lhs, rhs } =>
+                            set128(sp, dst, simd::$vsf(get128(sp, lhs), get(sp, rhs))),)*
+                        $(Op::$vt { dst, src } => set(sp, dst, simd::$vtf(get128(sp, src))),)*
+                        $(Op::$vp { dst, src } => set128(sp, dst, simd::$vpf(get(sp, src))),)*
+                        $(Op::$ve { dst, src, lane } =>
+                            set(sp, dst, simd::$vef(get128(sp, src), lane)),)*
+                        $(Op::$vr { dst, src, value } => {
+                            let (lane, _) = arg!();
+                            set128(sp, dst, simd::$vrf(get128(sp, src), get(sp, value), lane));
+                        })*
+                        $(Op::$vl { dst, addr, offset } => {
+                            match effective(get(sp, addr), offset, $vlw, mem_len) {
+                                Some(ea) => {
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    let b = ptr::read_unaligned(mem.add(ea) as *const [u8; $vlw]);
+                                    set128(sp, dst, simd::$vlf(b));
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
+                        $(Op::$vll { dst, addr, offset } => {
+                            let (vector, lane) = arg!();
+                            match effective(get(sp, addr), offset, $vllw, mem_len) {
+                                Some(ea) => {
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    let b = ptr::read_unaligned(mem.add(ea) as *const [u8; $vllw]);
+                                    let v = simd::replace_bytes(get128(sp, vector), lane, &b);
+                                    set128(sp, dst, v);
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
+                        $(Op::$vsl { addr, value, offset } => {
+                            let (lane, _) = arg!();
+                            match effective(get(sp, addr), offset, $vslw, mem_len) {
+                                Some(ea) => {
+                                    let b = simd::lane_bytes::<$vslw>(get128(sp, value), lane);
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    ptr::copy_nonoverlapping(b.as_ptr(), mem.add(ea), $vslw);
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
+                        Op::V128Store { addr, value, offset } => {
+                            match effective(get(sp, addr), offset, 16, mem_len) {
+                                Some(ea) => {
+                                    let b = get128(sp, value).to_le_bytes();
+                                    // SAFETY: `ea + 16 <= mem_len`, checked just above.
+                                    ptr::copy_nonoverlapping(b.as_ptr(), mem.add(ea), 16);
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        }
+                        Op::V128Bitselect { dst, lhs, rhs } => {
+                            let (mask, _) = arg!();
+                            let v = simd::v128_bitselect(get128(sp, lhs), get128(sp, rhs), get128(sp, mask));
+                            set128(sp, dst, v);
+                        }
+                        Op::I8x16Shuffle { dst, lhs, rhs } => {
+                            let (a, b) = arg!();
+                            let (c, d) = arg!();
+                            let lanes = a as u128 | (b as u128) << 32 | (c as u128) << 64 | (d as u128) << 96;
+                            set128(sp, dst, simd::i8x16_shuffle(get128(sp, lhs), get128(sp, rhs), lanes));
+                        }
                         Op::Arg { .. } => {}
                         Op::Unreachable => trap!(TrapCode::Unreachable),
                         Op::ConsumeFuel { amount } => {
@@ -321,6 +412,36 @@ macro_rules! define_execute {
                             ip = ip.add(i as usize);
                         }
                         Op::Copy { dst, src } => set(sp, dst, get(sp, src)),
+                        Op::Copy2 { dst, src } => {
+                            let (lo, hi) = (get(sp, src), get(sp, src + 1));
+                            set(sp, dst, lo);
+                            set(sp, dst + 1, hi);
+                        }
+                        Op::V128Const { dst } => {
+                            let (a, b) = arg!();
+                            let (c, d) = arg!();
+                            set(sp, dst, a as u64 | (b as u64) << 32);
+                            set(sp, dst + 1, c as u64 | (d as u64) << 32);
+                        }
+                        Op::Select2 { dst, cond, if_true } => {
+                            let (if_false, _) = arg!();
+                            let v = if get(sp, cond) as u32 != 0 { if_true } else { if_false };
+                            let (lo, hi) = (get(sp, v), get(sp, v + 1));
+                            set(sp, dst, lo);
+                            set(sp, dst + 1, hi);
+                        }
+                        Op::GlobalGet2 { dst, index } => {
+                            let a = store.instances[regs.instance as usize].globals[index as usize];
+                            let g = &store.globals[a as usize];
+                            set(sp, dst, g.value.0);
+                            set(sp, dst + 1, g.hi.0);
+                        }
+                        Op::GlobalSet2 { src, index } => {
+                            let a = store.instances[regs.instance as usize].globals[index as usize];
+                            let g = &mut store.globals[a as usize];
+                            g.value = RawVal(get(sp, src));
+                            g.hi = RawVal(get(sp, src + 1));
+                        }
                         Op::Const32 { dst, value } => set(sp, dst, value as u64),
                         Op::Const64 { dst, value } => set(sp, dst, value),
                         Op::Select { dst, cond, if_true } => {

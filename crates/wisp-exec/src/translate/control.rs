@@ -165,7 +165,7 @@ impl Translator<'_> {
         // Targets are at or below their sources, so moving upwards never clobbers a source.
         for i in 0..arity {
             let dst = self.slot((height + i) as usize);
-            self.move_to(dst, first + i as usize);
+            self.move_to(dst, first + i as usize, self.wide);
         }
         if kind == CtrlKind::Loop {
             self.emit(Op::Br { target: start });
@@ -236,34 +236,41 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Moves the results into slots `0..n` and returns.
+    /// Moves the results into the first cells of the frame, packed by type, and returns.
     pub(super) fn emit_return(&mut self) -> TResult {
-        let n = self.n_results as usize;
+        let results = self.results.clone();
+        let n = results.len();
         let first = self
             .stack
             .len()
             .checked_sub(n)
             .ok_or("operand stack underflow")?;
-        // A local that a lower result overwrites is saved to its height slot first. The
-        // operand stack is left as it was: a conditional return must not change what the
-        // fall-through path believes.
+        // A local that an earlier result overwrites is saved to its height slot first.
+        // The operand stack is left as it was: a conditional return must not change what
+        // the fall-through path believes.
         let mut saved = Vec::new();
-        for i in 0..n {
+        let mut dst = 0u32;
+        for (i, t) in results.iter().enumerate() {
             if let Operand::Local(l) = self.stack[first + i] {
-                if (l as usize) < i {
-                    let dst = self.slot(first + i);
-                    self.emit(Op::Copy { dst, src: l });
+                if l < dst {
+                    let tmp = self.slot(first + i);
+                    let two = self.slot_is_v128(l);
+                    self.emit_copy(tmp, l, two);
                     saved.push(i);
                 }
             }
+            dst += t.cells() as u32;
         }
-        for i in 0..n {
+        let mut dst = 0u32;
+        for (i, t) in results.iter().enumerate() {
+            let two = *t == wisp_types::ValType::V128;
             if saved.contains(&i) {
                 let src = self.slot(first + i);
-                self.emit(Op::Copy { dst: i as u32, src });
+                self.emit_copy(dst, src, two);
             } else {
-                self.move_to(i as u32, first + i);
+                self.move_to(dst, first + i, two);
             }
+            dst += t.cells() as u32;
         }
         self.emit(Op::Return);
         Ok(())
@@ -281,39 +288,85 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Arguments go to consecutive slots, where the callee's frame will begin.
-    fn prepare_call(&mut self, n_params: usize, n_results: usize) -> Result<u32, String> {
+    /// Arguments go to consecutive cells, packed by type, where the callee's frame will
+    /// begin; results come back the same way. In a narrow function the packed layout is
+    /// the stack layout, so nothing moves.
+    fn prepare_call(
+        &mut self,
+        params: &[wisp_types::ValType],
+        results: &[wisp_types::ValType],
+    ) -> Result<u32, String> {
         let first = self
             .stack
             .len()
-            .checked_sub(n_params)
+            .checked_sub(params.len())
             .ok_or("operand stack underflow")?;
         self.materialize_from(first);
         let base = self.slot(first);
+        if self.wide {
+            // Packed offsets are at or below the heights' slots: copy upwards.
+            let mut dst = base;
+            for (i, t) in params.iter().enumerate() {
+                let src = self.slot(first + i);
+                let two = *t == wisp_types::ValType::V128;
+                if src != dst {
+                    self.emit_copy(dst, src, two);
+                }
+                dst += t.cells() as u32;
+            }
+        }
         self.stack.truncate(first);
-        for _ in 0..n_results {
+        for _ in 0..results.len() {
             self.push(Operand::Temp);
         }
         Ok(base)
     }
 
+    /// After a call in a wide function, spreads the packed results out to their heights
+    /// (downwards, so that no result is overwritten before it is moved).
+    fn unpack_results(&mut self, base: u32, results: &[wisp_types::ValType]) {
+        if !self.wide {
+            return;
+        }
+        let mut offsets = Vec::with_capacity(results.len());
+        let mut off = base;
+        for t in results {
+            offsets.push(off);
+            off += t.cells() as u32;
+        }
+        let first = self.stack.len() - results.len();
+        for (i, t) in results.iter().enumerate().rev() {
+            let dst = self.slot(first + i);
+            if dst != offsets[i] {
+                self.emit_copy(dst, offsets[i], *t == wisp_types::ValType::V128);
+            }
+        }
+    }
+
     pub(super) fn visit_call(&mut self, func: u32) -> TResult {
-        let ty = self.module.func_type(func).ok_or("unknown function")?;
-        let (np, nr) = (ty.params().len(), ty.results().len());
-        let base = self.prepare_call(np, nr)?;
+        let ty = self
+            .module
+            .func_type(func)
+            .ok_or("unknown function")?
+            .clone();
+        let base = self.prepare_call(ty.params(), ty.results())?;
         self.emit(Op::Call { func, base });
+        self.unpack_results(base, ty.results());
         Ok(())
     }
 
     pub(super) fn visit_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
-        let (np, nr) = {
-            let t = self.module.types.get(ty as usize).ok_or("unknown type")?;
-            (t.params().len(), t.results().len())
-        };
+        let t = self
+            .module
+            .types
+            .get(ty as usize)
+            .ok_or("unknown type")?
+            .clone();
         let (_, index) = self.pop_read()?;
-        let base = self.prepare_call(np, nr)?;
+        let base = self.prepare_call(t.params(), t.results())?;
         self.emit(Op::CallIndirect { index, base, ty });
         self.emit(Op::Arg { a: table, b: 0 });
+        self.unpack_results(base, t.results());
         Ok(())
     }
 }

@@ -78,10 +78,29 @@ pub struct TranslateConfig {
 }
 
 /// Translates the defined function `defined_idx` of `module`.
+///
+/// A function is first translated *narrow*, one cell per operand-stack height. If it
+/// turns out to touch a `v128` it is translated again *wide*, two cells per height, so
+/// that scalar code never pays for vectors.
 pub fn translate(
     module: &Module,
     defined_idx: usize,
     config: TranslateConfig,
+) -> Result<CompiledFunc, ParseError> {
+    match translate_as(module, defined_idx, config, false) {
+        Err(e) if e.message == NEED_WIDE => translate_as(module, defined_idx, config, true),
+        other => other,
+    }
+}
+
+/// The error that restarts translation in wide mode.
+pub(super) const NEED_WIDE: &str = "internal: function needs wide slots";
+
+fn translate_as(
+    module: &Module,
+    defined_idx: usize,
+    config: TranslateConfig,
+    wide: bool,
 ) -> Result<CompiledFunc, ParseError> {
     let func_idx = module.num_imported_funcs as usize + defined_idx;
     let ty = module
@@ -96,15 +115,30 @@ pub fn translate(
         body_offset as u64,
     ));
 
-    let n_params = ty.params().len() as u32;
-    let mut n_locals = n_params as u64;
+    // Locals are packed by type: a `v128` local takes two cells.
+    let mut local_types: Vec<wisp_types::ValType> = ty.params().to_vec();
     for local in body.get_locals_reader()? {
-        let (count, _ty) = local?;
-        n_locals += count as u64;
+        let (count, t) = local?;
+        let t = wisp_parse::val_type(t, body_offset)?;
+        // wasmparser caps locals far below this; the check keeps slot arithmetic in u32.
+        if local_types.len() as u64 + count as u64 > (u32::MAX / 8) as u64 {
+            return Err(ParseError::new("too many locals", body_offset));
+        }
+        local_types.extend(core::iter::repeat_n(t, count as usize));
     }
-    // wasmparser caps locals far below this; the check keeps slot arithmetic in u32.
-    if n_locals > (u32::MAX / 4) as u64 {
-        return Err(ParseError::new("too many locals", body_offset));
+    let mut local_slots = Vec::with_capacity(local_types.len());
+    let mut cells: u64 = 0;
+    for t in &local_types {
+        local_slots.push(cells as u32);
+        cells += t.cells() as u64;
+    }
+    let param_cells: u64 = ty.params().iter().map(|t| t.cells() as u64).sum();
+    let local_v128: Vec<bool> = local_types
+        .iter()
+        .map(|t| *t == wisp_types::ValType::V128)
+        .collect();
+    if !wide && (local_v128.contains(&true) || ty.results().contains(&wisp_types::ValType::V128)) {
+        return Err(ParseError::new(NEED_WIDE, body_offset));
     }
 
     let mut t = Translator {
@@ -113,8 +147,11 @@ pub fn translate(
         ops: Vec::new(),
         stack: Vec::new(),
         ctrl: Vec::new(),
-        n_locals: n_locals as u32,
-        n_results: ty.results().len() as u32,
+        n_locals: cells as u32,
+        local_slots,
+        local_v128,
+        wide,
+        results: ty.results().to_vec(),
         max_height: 0,
         reachable: true,
         dead_depth: 0,
@@ -125,7 +162,7 @@ pub fn translate(
         kind: CtrlKind::Func,
         height: 0,
         n_params: 0,
-        n_results: t.n_results,
+        n_results: t.results.len() as u32,
         start: 0,
         fixups: Vec::new(),
         else_fixup: None,
@@ -141,12 +178,12 @@ pub fn translate(
     if !t.ctrl.is_empty() {
         return Err(ParseError::new("function body ends early", body_offset));
     }
-    let frame_size = t.n_locals as u64 + t.max_height as u64;
+    let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
     Ok(CompiledFunc {
         ops: t.ops.into_boxed_slice(),
-        n_params,
+        n_params: param_cells as u32,
         n_locals: t.n_locals,
-        n_results: t.n_results,
+        n_results: t.results.iter().map(|r| r.cells() as u32).sum(),
         frame_size: u32::try_from(frame_size)
             .map_err(|_| ParseError::new(format!("frame too large: {frame_size}"), body_offset))?,
     })
@@ -160,8 +197,15 @@ struct Translator<'m> {
     ops: Vec<Op>,
     stack: Vec<Operand>,
     ctrl: Vec<Ctrl>,
+    /// Cells taken by parameters and locals.
     n_locals: u32,
-    n_results: u32,
+    /// The first cell of each local.
+    local_slots: Vec<u32>,
+    /// Which locals are `v128`s.
+    local_v128: Vec<bool>,
+    /// Two cells per operand-stack height (the function touches `v128`).
+    wide: bool,
+    results: Vec<wisp_types::ValType>,
     max_height: u32,
     /// False after an unconditional branch, until the end of the block.
     reachable: bool,
@@ -175,8 +219,42 @@ struct Translator<'m> {
 }
 
 impl Translator<'_> {
+    /// Cells per operand-stack height.
+    fn width(&self) -> u32 {
+        if self.wide {
+            2
+        } else {
+            1
+        }
+    }
+
     fn slot(&self, pos: usize) -> Slot {
-        self.n_locals + pos as u32
+        self.n_locals + pos as u32 * self.width()
+    }
+
+    /// The cells of local `index`, and whether it is a `v128`.
+    fn local(&self, index: u32) -> Result<(Slot, bool), alloc::string::String> {
+        let i = index as usize;
+        match (self.local_slots.get(i), self.local_v128.get(i)) {
+            (Some(s), Some(v)) => Ok((*s, *v)),
+            _ => Err("unknown local".into()),
+        }
+    }
+
+    /// Whether the local in cell `slot` is a `v128`.
+    fn slot_is_v128(&self, slot: Slot) -> bool {
+        self.local_slots
+            .binary_search(&slot)
+            .is_ok_and(|i| self.local_v128[i])
+    }
+
+    /// A copy of one cell, or of two for a `v128`.
+    fn emit_copy(&mut self, dst: Slot, src: Slot, two: bool) {
+        if two {
+            self.emit(Op::Copy2 { dst, src });
+        } else {
+            self.emit(Op::Copy { dst, src });
+        }
     }
 
     fn pc(&self) -> u32 {
@@ -217,7 +295,8 @@ impl Translator<'_> {
         match self.stack[pos] {
             Operand::Temp => return,
             Operand::Local(src) => {
-                self.emit(Op::Copy { dst, src });
+                let two = self.slot_is_v128(src);
+                self.emit_copy(dst, src, two);
             }
             Operand::Const(c) => self.emit_const(dst, c),
         }
@@ -272,17 +351,20 @@ impl Translator<'_> {
         }
     }
 
-    /// Writes the value at `pos` into slot `dst`, unless it is there already.
-    fn move_to(&mut self, dst: Slot, pos: usize) {
+    /// Writes the value at `pos` into slot `dst`, unless it is there already. `two`
+    /// says whether the value may be a `v128` (moves between stack heights of a wide
+    /// function do not know the type, and copy both cells).
+    fn move_to(&mut self, dst: Slot, pos: usize, two: bool) {
         match self.stack[pos] {
             Operand::Temp => {
                 let src = self.slot(pos);
                 if src != dst {
-                    self.emit(Op::Copy { dst, src });
+                    self.emit_copy(dst, src, two);
                 }
             }
             Operand::Local(src) => {
-                self.emit(Op::Copy { dst, src });
+                let two = self.slot_is_v128(src);
+                self.emit_copy(dst, src, two);
             }
             Operand::Const(c) => self.emit_const(dst, c),
         }

@@ -6,6 +6,7 @@ use crate::ir::{Op, Slot};
 use alloc::format;
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
+use wisp_types::ValType;
 
 macro_rules! translate_instrs {
     (
@@ -16,6 +17,16 @@ macro_rules! translate_instrs {
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $sw:literal,)*],
+        v_unary: [$($vu:ident $vuf:ident,)*],
+        v_binary: [$($vb:ident $vbf:ident,)*],
+        v_shift: [$($vs:ident $vsf:ident,)*],
+        v_test: [$($vt:ident $vtf:ident,)*],
+        v_splat: [$($vp:ident $vpf:ident,)*],
+        v_extract: [$($ve:ident $vef:ident,)*],
+        v_replace: [$($vr:ident $vrf:ident,)*],
+        v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
+        v_load_lane: [$($vll:ident $vllw:literal,)*],
+        v_store_lane: [$($vsl:ident $vslw:literal,)*],
     ) => {
         impl Translator<'_> {
             /// Translates the numeric and memory instructions; `Ok(false)` for any other.
@@ -44,10 +55,69 @@ macro_rules! translate_instrs {
                         let (_, addr) = self.pop_read()?;
                         self.emit(Op::$s { addr, value, offset });
                     })*
+                    $(Operator::$vu => self.unary(|dst, src| Op::$vu { dst, src })?,)*
+                    $(Operator::$vb => self.binary(|dst, lhs, rhs| Op::$vb { dst, lhs, rhs })?,)*
+                    $(Operator::$vs => self.binary(|dst, lhs, rhs| Op::$vs { dst, lhs, rhs })?,)*
+                    $(Operator::$vt => self.unary(|dst, src| Op::$vt { dst, src })?,)*
+                    $(Operator::$vp => self.unary(|dst, src| Op::$vp { dst, src })?,)*
+                    $(Operator::$ve { lane } => {
+                        let lane = lane as u32;
+                        self.unary(|dst, src| Op::$ve { dst, src, lane })?
+                    })*
+                    $(Operator::$vr { lane } => {
+                        let (_, value) = self.pop_read()?;
+                        let (pos, src) = self.pop_read()?;
+                        let dst = self.slot(pos);
+                        self.emit(Op::$vr { dst, src, value });
+                        self.emit(Op::Arg { a: lane as u32, b: 0 });
+                        self.push(Operand::Temp);
+                    })*
+                    $(Operator::$vl { memarg } => {
+                        let offset = mem0_offset(&memarg)?;
+                        self.unary(|dst, addr| Op::$vl { dst, addr, offset })?
+                    })*
+                    $(Operator::$vll { memarg, lane } => {
+                        let offset = mem0_offset(&memarg)?;
+                        let (_, vector) = self.pop_read()?;
+                        let (pos, addr) = self.pop_read()?;
+                        let dst = self.slot(pos);
+                        self.emit(Op::$vll { dst, addr, offset });
+                        self.emit(Op::Arg { a: vector, b: lane as u32 });
+                        self.push(Operand::Temp);
+                    })*
+                    $(Operator::$vsl { memarg, lane } => {
+                        let offset = mem0_offset(&memarg)?;
+                        let (_, value) = self.pop_read()?;
+                        let (_, addr) = self.pop_read()?;
+                        self.emit(Op::$vsl { addr, value, offset });
+                        self.emit(Op::Arg { a: lane as u32, b: 0 });
+                    })*
                     _ => return Ok(false),
                 }
                 Ok(true)
             }
+        }
+
+        /// Operators that produce or consume a `v128`, so that their function must be
+        /// translated wide.
+        fn is_vector_op(op: &Operator<'_>) -> bool {
+            matches!(
+                op,
+                $(Operator::$vu)|*
+                | $(Operator::$vb)|*
+                | $(Operator::$vs)|*
+                | $(Operator::$vt)|*
+                | $(Operator::$vp)|*
+                | $(Operator::$ve { .. })|*
+                | $(Operator::$vr { .. })|*
+                | $(Operator::$vl { .. })|*
+                | $(Operator::$vll { .. })|*
+                | $(Operator::$vsl { .. })|*
+                | Operator::V128Const { .. }
+                | Operator::V128Store { .. }
+                | Operator::V128Bitselect
+                | Operator::I8x16Shuffle { .. }
+            )
         }
     };
 }
@@ -87,6 +157,9 @@ impl Translator<'_> {
                 _ => return Ok(()),
             }
         }
+        if !self.wide && self.needs_wide(&op) {
+            return Err(super::NEED_WIDE.into());
+        }
         self.charge_fuel();
         if self.visit_instr(&op)? {
             return Ok(());
@@ -119,22 +192,81 @@ impl Translator<'_> {
                 self.pop()?;
             }
             Operator::Select | Operator::TypedSelect { .. } => self.visit_select()?,
-            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index)),
+            Operator::V128Const { value } => {
+                let dst = self.slot(self.stack.len());
+                let b = value.i128() as u128;
+                self.emit(Op::V128Const { dst });
+                self.emit(Op::Arg {
+                    a: b as u32,
+                    b: (b >> 32) as u32,
+                });
+                self.emit(Op::Arg {
+                    a: (b >> 64) as u32,
+                    b: (b >> 96) as u32,
+                });
+                self.push(Operand::Temp);
+            }
+            Operator::V128Store { memarg } => {
+                let offset = mem0_offset(&memarg)?;
+                let (_, value) = self.pop_read()?;
+                let (_, addr) = self.pop_read()?;
+                self.emit(Op::V128Store {
+                    addr,
+                    value,
+                    offset,
+                });
+            }
+            Operator::V128Bitselect => {
+                let (_, mask) = self.pop_read()?;
+                let (_, rhs) = self.pop_read()?;
+                let (pos, lhs) = self.pop_read()?;
+                let dst = self.slot(pos);
+                self.emit(Op::V128Bitselect { dst, lhs, rhs });
+                self.emit(Op::Arg { a: mask, b: 0 });
+                self.push(Operand::Temp);
+            }
+            Operator::I8x16Shuffle { lanes } => {
+                let (_, rhs) = self.pop_read()?;
+                let (pos, lhs) = self.pop_read()?;
+                let dst = self.slot(pos);
+                let word = |i: usize| {
+                    u32::from_le_bytes([lanes[i], lanes[i + 1], lanes[i + 2], lanes[i + 3]])
+                };
+                self.emit(Op::I8x16Shuffle { dst, lhs, rhs });
+                self.emit(Op::Arg {
+                    a: word(0),
+                    b: word(4),
+                });
+                self.emit(Op::Arg {
+                    a: word(8),
+                    b: word(12),
+                });
+                self.push(Operand::Temp);
+            }
+            Operator::LocalGet { local_index } => {
+                let (slot, _) = self.local(local_index)?;
+                self.push(Operand::Local(slot))
+            }
             Operator::LocalSet { local_index } => self.visit_local_set(local_index, false)?,
             Operator::LocalTee { local_index } => self.visit_local_set(local_index, true)?,
             Operator::GlobalGet { global_index } => {
                 let dst = self.slot(self.stack.len());
-                self.push_result(Op::GlobalGet {
-                    dst,
-                    index: global_index,
-                });
+                let index = global_index;
+                if self.global_is_v128(index) {
+                    self.emit(Op::GlobalGet2 { dst, index });
+                    self.push(Operand::Temp);
+                } else {
+                    self.push_result(Op::GlobalGet { dst, index });
+                }
             }
             Operator::GlobalSet { global_index } => {
                 let (_, src) = self.pop_read()?;
-                self.emit(Op::GlobalSet {
-                    src,
-                    index: global_index,
-                });
+                let index = global_index;
+                if self.global_is_v128(index) {
+                    self.emit(Op::GlobalSet2 { src, index });
+                } else {
+                    self.emit(Op::GlobalSet { src, index });
+                }
             }
             Operator::MemorySize { mem } => {
                 if mem != 0 {
@@ -290,18 +422,57 @@ impl Translator<'_> {
         self.binary(make)
     }
 
+    fn global_is_v128(&self, index: u32) -> bool {
+        self.module
+            .globals
+            .get(index as usize)
+            .is_some_and(|g| g.ty.content == ValType::V128)
+    }
+
+    fn type_has_v128(t: &wisp_types::FuncType) -> bool {
+        t.params().contains(&ValType::V128) || t.results().contains(&ValType::V128)
+    }
+
+    /// Whether `op` can put a `v128` on the operand stack or take one off it.
+    fn needs_wide(&self, op: &Operator<'_>) -> bool {
+        let m = self.module;
+        match op {
+            Operator::Call { function_index } => m
+                .func_type(*function_index)
+                .is_some_and(Self::type_has_v128),
+            Operator::CallIndirect { type_index, .. } => m
+                .types
+                .get(*type_index as usize)
+                .is_some_and(Self::type_has_v128),
+            Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
+                self.global_is_v128(*global_index)
+            }
+            Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+                wisp_parse::block_type(*blockty, &m.types, 0).is_ok_and(|t| Self::type_has_v128(&t))
+            }
+            Operator::TypedSelect { ty } => *ty == wisp_parse::wasmparser::ValType::V128,
+            op => is_vector_op(op),
+        }
+    }
+
     fn visit_select(&mut self) -> TResult {
         let (_, cond) = self.pop_read()?;
         let (_, if_false) = self.pop_read()?;
         let (pos, if_true) = self.pop_read()?;
         let dst = self.slot(pos);
-        self.emit(Op::Select { dst, cond, if_true });
+        // A wide function does not know the operands' type: move both cells.
+        if self.wide {
+            self.emit(Op::Select2 { dst, cond, if_true });
+        } else {
+            self.emit(Op::Select { dst, cond, if_true });
+        }
         self.emit(Op::Arg { a: if_false, b: 0 });
         self.push(Operand::Temp);
         Ok(())
     }
 
-    fn visit_local_set(&mut self, local: u32, tee: bool) -> TResult {
+    fn visit_local_set(&mut self, index: u32, tee: bool) -> TResult {
+        let (local, two) = self.local(index)?;
         let aliased = self.stack.contains(&Operand::Local(local));
         let top_pos = self
             .stack
@@ -332,7 +503,7 @@ impl Translator<'_> {
                 }
             }
         }
-        self.move_to(local, top_pos);
+        self.move_to(local, top_pos, two);
         self.stack.pop();
         if tee {
             self.push(Operand::Local(local));
@@ -350,6 +521,16 @@ macro_rules! dst_of_impl {
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $sw:literal,)*],
+        v_unary: [$($vu:ident $vuf:ident,)*],
+        v_binary: [$($vb:ident $vbf:ident,)*],
+        v_shift: [$($vs:ident $vsf:ident,)*],
+        v_test: [$($vt:ident $vtf:ident,)*],
+        v_splat: [$($vp:ident $vpf:ident,)*],
+        v_extract: [$($ve:ident $vef:ident,)*],
+        v_replace: [$($vr:ident $vrf:ident,)*],
+        v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
+        v_load_lane: [$($vll:ident $vllw:literal,)*],
+        v_store_lane: [$($vsl:ident $vslw:literal,)*],
     ) => {
         /// The result slot of an instruction that computes one value from its operands.
         fn dst_of(op: &mut Op) -> Option<&mut Slot> {
@@ -362,6 +543,13 @@ macro_rules! dst_of_impl {
                 | $(Op::$bt { dst, .. })|*
                 | $(Op::$bti { dst, .. })|*
                 | $(Op::$l { dst, .. })|*
+                | $(Op::$vu { dst, .. })|*
+                | $(Op::$vb { dst, .. })|*
+                | $(Op::$vs { dst, .. })|*
+                | $(Op::$vt { dst, .. })|*
+                | $(Op::$vp { dst, .. })|*
+                | $(Op::$ve { dst, .. })|*
+                | $(Op::$vl { dst, .. })|*
                 | Op::GlobalGet { dst, .. }
                 | Op::RefFunc { dst, .. }
                 | Op::TableSize { dst, .. }
