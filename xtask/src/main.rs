@@ -283,7 +283,9 @@ fn print_summary(totals: &[(String, u32, u32, usize)]) {
     let (mut passed, mut failed) = (0u64, 0u64);
     for (group, p, f, files) in totals {
         let total = p.saturating_add(*f);
-        let pct = svg::percent(*p, total).map_or("-".to_string(), |x| format!("{x:.1}"));
+        let pct = svg::percent(*p, total).map_or("-".to_string(), |x| {
+            svg::percent_label(x).trim_end_matches('%').to_string()
+        });
         println!("{group:<width$} {files:>5} {p:>7} {f:>7} {total:>7} {pct:>6}");
         passed += u64::from(*p);
         failed += u64::from(*f);

@@ -20,6 +20,11 @@ pub fn percent(passed: u32, total: u32) -> Option<f64> {
     (total > 0).then(|| 100.0 * f64::from(passed) / f64::from(total))
 }
 
+/// A percentage with one decimal, rounded down: 7482 of 7485 is 99.9%, never 100.0%.
+pub fn percent_label(p: f64) -> String {
+    format!("{:.1}%", (p * 10.0).floor() / 10.0)
+}
+
 /// Distinct colours for many lines: hues a golden angle apart never repeat, and alternating
 /// lightness separates neighbours further. Every third line is dashed for greyscale prints.
 fn style(i: usize) -> (String, &'static str) {
@@ -155,7 +160,7 @@ pub fn render(rows: &[HistoryRow]) -> String {
         let y = PLOT_Y + LEGEND_ROW * gi as f64;
         let latest = points
             .last()
-            .map_or("n/a".to_string(), |(_, p)| format!("{p:.1}%"));
+            .map_or("n/a".to_string(), |(_, p)| percent_label(*p));
         let (x2, tx) = (LEGEND_X + 24.0, LEGEND_X + 30.0);
         let _ = writeln!(
             s,
@@ -177,6 +182,12 @@ mod tests {
 
     fn row(commit: &str, group: &str, passed: u32, total: u32) -> HistoryRow {
         crate::history::tests::row("2026-01-01", commit, group, passed, total)
+    }
+
+    #[test]
+    fn labels_round_down() {
+        assert_eq!(percent_label(percent(7482, 7485).unwrap()), "99.9%");
+        assert_eq!(percent_label(100.0), "100.0%");
     }
 
     #[test]
