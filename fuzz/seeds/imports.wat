@@ -1,0 +1,17 @@
+(module
+  (import "env" "f" (func $f (param i32 f64) (result i64)))
+  (import "env" "g" (func $g (result i32 f32)))
+  (import "env" "mem" (memory 1 2))
+  (import "env" "tab" (table 2 10 funcref))
+  (import "env" "glob" (global $glob i32))
+  (import "env" "mglob" (global $mglob (mut i64)))
+  (type $t (func (param i32 f64) (result i64)))
+  (elem (i32.const 0) $f)
+  (func (export "callf") (result i64)
+    global.get $glob f64.const 1 call $f global.get $mglob i64.add)
+  (func (export "callg") (result f32) (local f32) call $g local.set 0 drop local.get 0)
+  (func (export "indirect") (result i64)
+    i32.const 7 f64.const 0 i32.const 0 call_indirect (type $t))
+  (func (export "mem") (result i32)
+    i32.const 0 i32.const 42 i32.store i32.const 0 i32.load 
+    i32.const 1 memory.grow i32.add))

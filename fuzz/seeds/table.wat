@@ -1,0 +1,13 @@
+(module
+  (type $ii (func (param i32) (result i32)))
+  (type $v (func))
+  (table 4 funcref)
+  (elem (i32.const 0) $double $inc $void)
+  (func $double (type $ii) local.get 0 i32.const 2 i32.mul)
+  (func $inc (type $ii) local.get 0 i32.const 1 i32.add)
+  (func $void (type $v))
+  (func (export "call") (param i32) (result i32)
+    i32.const 21 local.get 0 call_indirect (type $ii))
+  (func (export "bad_sig") (result i32) i32.const 1 i32.const 2 call_indirect (type $ii))
+  (func (export "null") (result i32) i32.const 1 i32.const 3 call_indirect (type $ii))
+  (func (export "oob") (result i32) i32.const 1 i32.const 99 call_indirect (type $ii)))

@@ -1,0 +1,119 @@
+//! The harness shared by the fuzz targets that execute modules.
+//!
+//! Every import is satisfied by a dummy of the imported type (host functions return
+//! default values; memories, tables and globals are made from the import's type), the
+//! module is instantiated with fuel metering on and tight resource limits, and every
+//! exported function is called with default arguments, with the fuel refilled before
+//! each call. Any `Err` (invalid module, link error, trap, out of fuel, ...) is fine;
+//! only a panic, an abort, a crash or a hang is a bug.
+use wisp::{
+    Config, Engine, Extern, ExternType, Global, Linker, Memory, Module, RefType, Store, Table, Val,
+    ValType,
+};
+
+/// Fuel for instantiation (the start function) and for each exported call.
+const FUEL: u64 = 100_000;
+/// Cap on every linear memory (16 MiB).
+pub const MAX_MEMORY_PAGES: u64 = 256;
+/// Cap on every table.
+pub const MAX_TABLE_ELEMENTS: u64 = 100_000;
+const MAX_CALL_DEPTH: usize = 1_000;
+/// Value-stack cells (8 bytes each).
+const MAX_STACK_VALUES: usize = 1 << 16;
+
+pub fn engine() -> Engine {
+    let mut config = Config::new();
+    config
+        .consume_fuel(true)
+        .max_memory_pages(MAX_MEMORY_PAGES)
+        .max_table_elements(MAX_TABLE_ELEMENTS)
+        .max_call_depth(MAX_CALL_DEPTH)
+        .max_stack_values(MAX_STACK_VALUES);
+    Engine::new(&config)
+}
+
+/// `WISP_FUZZ_DEBUG=1` prints what each input did (for looking at one input by hand).
+fn debug() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("WISP_FUZZ_DEBUG").is_some())
+}
+
+fn null_ref(t: RefType) -> Val {
+    Val::default_of(ValType::Ref(t))
+}
+
+/// Compiles `data`; if it is a valid module, instantiates it with dummy imports and
+/// calls every exported function with default arguments. Errors are ignored: only a
+/// panic, an abort or a hang is a bug.
+pub fn run_module(data: &[u8]) {
+    let engine = engine();
+    let module = match Module::new(&engine, data) {
+        Ok(m) => m,
+        Err(e) => {
+            if debug() {
+                eprintln!("compile: {e}");
+            }
+            return;
+        }
+    };
+
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    for imp in module.imports() {
+        match imp.ty {
+            ExternType::Func(ty) => {
+                linker.func_new(&mut store, &imp.module, &imp.name, ty, |_, _, results| {
+                    for r in results.iter_mut() {
+                        *r = Val::default_of(r.ty());
+                    }
+                    Ok(())
+                });
+            }
+            ExternType::Memory(ty) => {
+                // Too big for our limits (or otherwise unallocatable): the linker will
+                // then report an unknown import, which is fine.
+                if let Ok(m) = Memory::new(&mut store, ty) {
+                    linker.define(&imp.module, &imp.name, Extern::Memory(m));
+                }
+            }
+            ExternType::Table(ty) => {
+                if let Ok(t) = Table::new(&mut store, ty, null_ref(ty.element)) {
+                    linker.define(&imp.module, &imp.name, Extern::Table(t));
+                }
+            }
+            ExternType::Global(ty) => {
+                if let Ok(g) = Global::new(&mut store, ty, Val::default_of(ty.content)) {
+                    linker.define(&imp.module, &imp.name, Extern::Global(g));
+                }
+            }
+        }
+    }
+
+    store.set_fuel(FUEL).expect("fuel is enabled");
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => {
+            if debug() {
+                eprintln!("instantiate: {e}");
+            }
+            return;
+        }
+    };
+
+    for (name, export) in instance.exports(&store) {
+        let Extern::Func(func) = export else {
+            continue;
+        };
+        let ty = func.ty(&store);
+        let params: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
+        store.set_fuel(FUEL).expect("fuel is enabled");
+        let r = func.call(&mut store, &params, &mut results);
+        if debug() {
+            match r {
+                Ok(()) => eprintln!("{name}: {results:?}"),
+                Err(e) => eprintln!("{name}: {e}"),
+            }
+        }
+    }
+}
