@@ -41,9 +41,11 @@ pub type ExecStore = wisp_store::Store<CodeRef>;
 #[derive(Debug)]
 pub struct CompiledFunc {
     pub ops: Box<[ir::Op]>,
+    /// Cells taken by the parameters (two for each `v128`).
     pub n_params: u32,
-    /// Parameters plus declared locals.
+    /// Cells taken by the parameters and declared locals.
     pub n_locals: u32,
+    /// Cells taken by the results, packed at the start of the frame on return.
     pub n_results: u32,
     /// Cells the frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
