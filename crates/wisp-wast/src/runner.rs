@@ -21,10 +21,15 @@ pub struct FileReport {
     pub message_mismatches: Vec<String>,
 }
 
-/// Runs a script, choosing the features from its name (`group/file.wast`): each group
-/// runs on the feature set its tests were written against, so that features they expect
-/// to be missing are rejected.
+/// Runs a script of the official suite with the configuration [`config_for`] its name.
 pub fn run_wast(name: &str, source: &str) -> FileReport {
+    run_wast_with(&config_for(name), source)
+}
+
+/// The configuration a script of the official suite runs with, from its name
+/// (`group/file.wast`): each group runs on the feature set its tests were written against,
+/// so that features they expect to be missing are rejected.
+pub fn config_for(name: &str) -> Config {
     let features = match name.split('/').next() {
         Some("wasm-v1") => Features::mvp(),
         // The threads repository forked before reference types and bulk memory were
@@ -38,7 +43,7 @@ pub fn run_wast(name: &str, source: &str) -> FileReport {
     };
     let mut config = Config::new();
     config.features(features);
-    run_wast_with(&config, source)
+    config
 }
 
 /// Runs a script with the given configuration.
@@ -118,6 +123,11 @@ impl Runner {
     fn new(config: &Config) -> Result<Self, Error> {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
+        // With metering on, scripts run with fuel to spare: what is tested is that the
+        // metering does not change what programs compute.
+        if store.get_fuel().is_some() {
+            store.set_fuel(u64::MAX)?;
+        }
         let mut linker = Linker::new(&engine);
         spectest::define(&mut linker, &mut store)?;
         Ok(Runner {
