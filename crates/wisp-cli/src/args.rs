@@ -1,20 +1,22 @@
 //! Command-line parsing (small enough that a parser crate would cost more than it saves).
 
-/// What `wisp FILE …` was asked to do.
+/// What `wisp [run] FILE …` was asked to do.
 #[derive(Debug, Default, PartialEq)]
 pub struct Options {
     pub file: String,
     pub invoke: Option<String>,
+    /// The program's arguments (after `argv[0]`), or the invoked function's.
     pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
     pub fuel: Option<u64>,
     pub max_call_depth: Option<usize>,
 }
 
-/// `Ok(None)` means help was asked for.
+/// `Ok(None)` means help was asked for. Options come before the file; everything after it
+/// belongs to the program (or, with `--invoke`, to the function).
 pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
     let mut o = Options::default();
     let mut it = argv.iter();
-    let mut file = None;
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
             it.next()
@@ -35,19 +37,37 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
                         .map_err(|_| format!("bad --max-call-depth `{v}`"))?,
                 );
             }
-            // Everything after the file belongs to the program, except our own flags
-            // before it; `--` ends option parsing.
-            "--" => {
-                o.args.extend(it.by_ref().cloned());
+            "--env" => {
+                let v = value("--env")?;
+                let (k, val) = v
+                    .split_once('=')
+                    .ok_or_else(|| format!("--env wants KEY=VALUE, got `{v}`"))?;
+                o.env.push((k.to_string(), val.to_string()));
             }
-            s if s.starts_with('-') && file.is_none() && s.parse::<f64>().is_err() => {
+            "--dir" => {
+                return Err("--dir: preopened directories are not supported yet".into());
+            }
+            "--" => {}
+            s if s.starts_with('-') && s.len() > 1 => {
                 return Err(format!("unknown option `{s}`"));
             }
-            s if file.is_none() => file = Some(s.to_string()),
-            s => o.args.push(s.to_string()),
+            s => {
+                o.file = s.to_string();
+                let rest: Vec<String> = it.by_ref().cloned().collect();
+                // `FILE --invoke NAME ARGS…` (the spec tools' order) is accepted too.
+                match rest.as_slice() {
+                    [flag, name, args @ ..] if flag == "--invoke" => {
+                        o.invoke = Some(name.clone());
+                        o.args = args.to_vec();
+                    }
+                    _ => o.args = rest,
+                }
+            }
         }
     }
-    o.file = file.ok_or("no module file given")?;
+    if o.file.is_empty() {
+        return Err("no module file given".into());
+    }
     Ok(Some(o))
 }
 
@@ -59,7 +79,7 @@ mod tests {
     }
     #[test]
     fn invoke_with_args_after_file() {
-        let o = parse(&v(&["fib.wat", "--invoke", "fib", "30"]))
+        let o = parse(&v(&["--invoke", "fib", "fib.wat", "30"]))
             .unwrap()
             .unwrap();
         assert_eq!(o.file, "fib.wat");
@@ -67,17 +87,28 @@ mod tests {
         assert_eq!(o.args, v(&["30"]));
     }
     #[test]
-    fn negative_numbers_are_arguments() {
-        let o = parse(&v(&["--invoke", "f", "m.wasm", "-5"]))
+    fn invoke_may_follow_the_file() {
+        let o = parse(&v(&["fib.wat", "--invoke", "fib", "30"]))
             .unwrap()
             .unwrap();
-        assert_eq!(o.args, v(&["-5"]));
+        assert_eq!(o.invoke.as_deref(), Some("fib"));
+        assert_eq!(o.args, v(&["30"]));
+    }
+    #[test]
+    fn everything_after_the_file_is_the_programs() {
+        let o = parse(&v(&["--env", "A=1", "p.wasm", "-5", "--fuel", "x"]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.args, v(&["-5", "--fuel", "x"]));
+        assert_eq!(o.env, [("A".to_string(), "1".to_string())]);
+        assert_eq!(o.fuel, None);
     }
     #[test]
     fn errors() {
         assert!(parse(&v(&[])).is_err());
         assert!(parse(&v(&["--fuel"])).is_err());
         assert!(parse(&v(&["--bogus", "x.wasm"])).is_err());
+        assert!(parse(&v(&["--env", "NOEQUALS", "x.wasm"])).is_err());
         assert_eq!(parse(&v(&["--help"])).unwrap(), None);
     }
 }

@@ -1,8 +1,9 @@
-//! Loading a module and calling one of its exports.
+//! Loading a module, giving it WASI, and running it or calling one of its exports.
 
 use crate::args::Options;
 use std::process::ExitCode;
 use wisp::{Config, Engine, Error, Linker, Module, Store, Val, ValType, F32, F64};
+use wisp_wasi::WasiCtx;
 
 /// Exit status of a trapping program, as for an aborted process (128 + SIGABRT).
 const TRAP_EXIT: u8 = 134;
@@ -15,6 +16,8 @@ pub fn run(o: &Options) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        // The program's own exit status; the shell sees its low byte, as on Unix.
+        Err(Error::Exit(code)) => ExitCode::from(code as u8),
         Err(Error::Trap(t)) => {
             eprintln!("error: {t}");
             ExitCode::from(TRAP_EXIT)
@@ -41,13 +44,30 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
         },
         e => e,
     })?;
-    let mut store = Store::new(&engine, ());
+
+    let mut wasi = WasiCtx::builder().inherit_host().arg(o.file.clone());
+    if o.invoke.is_none() {
+        wasi = wasi.args(o.args.iter().cloned());
+    }
+    for (k, v) in &o.env {
+        wasi = wasi.env(k, v);
+    }
+    let mut store = Store::new(&engine, wasi.build());
     if let Some(f) = o.fuel {
         store.set_fuel(f)?;
     }
-    let instance = Linker::new(&engine).instantiate(&mut store, &module)?;
+    let mut linker = Linker::new(&engine);
+    wisp_wasi::add_to_linker(&mut linker, &mut store, |ctx: &mut WasiCtx| ctx);
+    let instance = linker.instantiate(&mut store, &module)?;
+
     let name = match &o.invoke {
-        Some(n) => n.as_str(),
+        Some(n) => {
+            // A reactor initializes itself before any export is called.
+            if let Some(init) = instance.get_func(&store, "_initialize") {
+                init.call(&mut store, &[], &mut [])?;
+            }
+            n.as_str()
+        }
         None if instance.get_func(&store, "_start").is_some() => "_start",
         None => return Ok(vec![]),
     };
@@ -55,15 +75,15 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
         .get_func(&store, name)
         .ok_or_else(|| Error::Usage(format!("{}: no exported function `{name}`", o.file)))?;
     let ty = func.ty(&store);
-    if o.args.len() != ty.params().len() {
+    let args: &[String] = if o.invoke.is_some() { &o.args } else { &[] };
+    if args.len() != ty.params().len() {
         return Err(Error::Usage(format!(
             "`{name}` has type {ty}: expected {} arguments, got {}",
             ty.params().len(),
-            o.args.len()
+            args.len()
         )));
     }
-    let args = o
-        .args
+    let args = args
         .iter()
         .zip(ty.params())
         .map(|(a, t)| parse_val(a, *t))

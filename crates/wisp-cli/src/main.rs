@@ -1,7 +1,8 @@
 //! The `wisp` command.
 //!
 //! ```text
-//! wisp [--fuel N] [--max-call-depth N] FILE.wasm|FILE.wat [--invoke NAME] [ARGS...]
+//! wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
+//! wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]    (or MODULE --invoke NAME ARGS...)
 //! wisp wast FILE.wast...
 //! ```
 
@@ -11,26 +12,34 @@ mod invoke;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: wisp [OPTIONS] FILE.wasm|FILE.wat [--invoke NAME] [ARGS...]
+usage: wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
+       wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]
        wisp wast FILE.wast...
 
-Runs a WebAssembly module. With --invoke, calls the exported function NAME with ARGS
-(parsed by its parameter types) and prints each result on its own line; without it,
-instantiates the module, which runs its start function, and calls `_start` if exported.
+Runs a WebAssembly program with WASI (preview1): ARGS are its arguments, stdin, stdout and
+stderr are the terminal's, and the exit status is the program's own (`proc_exit`). With
+--invoke, calls the exported function NAME instead (after `_initialize`, for reactors),
+with ARGS parsed by its parameter types, and prints each result on its own line.
+`wisp MODULE --invoke NAME ARGS...` is accepted too.
 
 options:
-  --invoke NAME         the export to call
+  --invoke NAME         the export to call instead of `_start`
+  --env KEY=VALUE       an environment variable for the program (repeatable)
   --fuel N              stop with a trap after about N instructions
   --max-call-depth N    nested calls allowed before \"call stack exhausted\"
   -h, --help            print this help
 
-exit status: 0 on success, 1 on an error (bad module, missing import, bad argument),
+exit status: the program's own; 1 on an error (bad module, missing import, bad argument);
 134 when the program traps.";
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.first().map(String::as_str) == Some("wast") {
-        return run_wast(&argv[1..]);
+    let mut argv: Vec<String> = std::env::args().skip(1).collect();
+    match argv.first().map(String::as_str) {
+        Some("wast") => return run_wast(&argv[1..]),
+        Some("run") => {
+            argv.remove(0);
+        }
+        _ => {}
     }
     let opts = match args::parse(&argv) {
         Ok(Some(o)) => o,

@@ -57,6 +57,9 @@ pub enum Error {
     Trap(Trap),
     /// A host function failed.
     Host(String),
+    /// A host function ended the program with this exit status (WASI's `proc_exit`).
+    /// Not a failure: the caller decides what the status means.
+    Exit(i32),
     /// The API was used wrongly (argument count or types, missing export…).
     Usage(String),
 }
@@ -79,6 +82,7 @@ impl fmt::Display for Error {
                 f.write_str(m)
             }
             Error::Trap(t) => write!(f, "{t}"),
+            Error::Exit(code) => write!(f, "program exited with status {code}"),
         }
     }
 }

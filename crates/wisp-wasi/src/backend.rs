@@ -1,0 +1,83 @@
+//! What an embedder plugs in: byte streams, a clock, randomness. A board without an OS
+//! implements these over its UART, timer and RNG.
+
+use crate::Errno;
+
+/// A byte stream: stdin, stdout or stderr (or anything an embedder connects to them).
+pub trait Stream {
+    /// Reads into `buf`; zero bytes means end of stream.
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        let _ = buf;
+        Err(Errno::Badf)
+    }
+    /// Writes from `buf`, returning how much was written.
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
+        let _ = buf;
+        Err(Errno::Badf)
+    }
+    /// Whether reads are allowed (false for an output stream).
+    fn readable(&self) -> bool {
+        false
+    }
+    /// Whether writes are allowed (false for an input stream).
+    fn writable(&self) -> bool {
+        false
+    }
+}
+
+/// Preview1's clocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockId {
+    Realtime,
+    Monotonic,
+    ProcessCputime,
+    ThreadCputime,
+}
+
+impl ClockId {
+    pub fn from_raw(id: u32) -> Option<Self> {
+        Some(match id {
+            0 => ClockId::Realtime,
+            1 => ClockId::Monotonic,
+            2 => ClockId::ProcessCputime,
+            3 => ClockId::ThreadCputime,
+            _ => return None,
+        })
+    }
+}
+
+/// Time in nanoseconds.
+pub trait Clock {
+    fn now(&self, id: ClockId) -> Result<u64, Errno>;
+    fn resolution(&self, id: ClockId) -> Result<u64, Errno>;
+}
+
+pub trait Random {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Errno>;
+}
+
+/// A clock that reads zero: for embedders without one, and for reproducible runs.
+pub(crate) struct ZeroClock;
+
+impl Clock for ZeroClock {
+    fn now(&self, _: ClockId) -> Result<u64, Errno> {
+        Ok(0)
+    }
+    fn resolution(&self, _: ClockId) -> Result<u64, Errno> {
+        Ok(1)
+    }
+}
+
+/// Randomness that is not there: `random_get` fails rather than hand out predictable bytes.
+pub(crate) struct NoRandom;
+
+impl Random for NoRandom {
+    fn fill(&mut self, _: &mut [u8]) -> Result<(), Errno> {
+        Err(Errno::Nosys)
+    }
+}
+
+/// A stream that is closed at both ends.
+pub(crate) struct Closed;
+
+impl Stream for Closed {}

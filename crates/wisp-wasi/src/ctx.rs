@@ -1,0 +1,106 @@
+//! The WASI context: what one program sees.
+
+use crate::backend::{Clock, Closed, NoRandom, Random, Stream, ZeroClock};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// An open file descriptor. Preopened directories and files come with the filesystem.
+pub(crate) enum Descriptor {
+    Stream(Box<dyn Stream>),
+}
+
+pub struct WasiCtx {
+    pub(crate) args: Vec<Vec<u8>>,
+    pub(crate) env: Vec<Vec<u8>>,
+    pub(crate) fds: Vec<Option<Descriptor>>,
+    pub(crate) clock: Box<dyn Clock>,
+    pub(crate) random: Box<dyn Random>,
+}
+
+impl WasiCtx {
+    pub fn builder() -> WasiCtxBuilder {
+        WasiCtxBuilder::default()
+    }
+
+    pub(crate) fn fd(&mut self, fd: u32) -> Option<&mut Descriptor> {
+        self.fds.get_mut(fd as usize)?.as_mut()
+    }
+}
+
+/// Builds a [`WasiCtx`]. Without backends, stdio is closed, clocks read zero and
+/// `random_get` fails: a program gets nothing it was not given.
+#[derive(Default)]
+pub struct WasiCtxBuilder {
+    args: Vec<Vec<u8>>,
+    env: Vec<Vec<u8>>,
+    stdio: [Option<Box<dyn Stream>>; 3],
+    clock: Option<Box<dyn Clock>>,
+    random: Option<Box<dyn Random>>,
+}
+
+impl WasiCtxBuilder {
+    /// Appends one argument (the first is conventionally the program's name).
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into().into_bytes());
+        self
+    }
+    pub fn args<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        for a in args {
+            self = self.arg(a);
+        }
+        self
+    }
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        let mut kv = Vec::from(key.as_bytes());
+        kv.push(b'=');
+        kv.extend_from_slice(value.as_bytes());
+        self.env.push(kv);
+        self
+    }
+    pub fn stdin(mut self, s: impl Stream + 'static) -> Self {
+        self.stdio[0] = Some(Box::new(s));
+        self
+    }
+    pub fn stdout(mut self, s: impl Stream + 'static) -> Self {
+        self.stdio[1] = Some(Box::new(s));
+        self
+    }
+    pub fn stderr(mut self, s: impl Stream + 'static) -> Self {
+        self.stdio[2] = Some(Box::new(s));
+        self
+    }
+    pub fn clock(mut self, c: impl Clock + 'static) -> Self {
+        self.clock = Some(Box::new(c));
+        self
+    }
+    pub fn random(mut self, r: impl Random + 'static) -> Self {
+        self.random = Some(Box::new(r));
+        self
+    }
+    /// The host process's stdin, stdout and stderr, clock and randomness.
+    #[cfg(feature = "std")]
+    pub fn inherit_host(self) -> Self {
+        use crate::std_backend::*;
+        self.stdin(Stdin)
+            .stdout(Stdout)
+            .stderr(Stderr)
+            .clock(HostClock::new())
+            .random(HostRandom::new())
+    }
+
+    pub fn build(self) -> WasiCtx {
+        let fds = self
+            .stdio
+            .into_iter()
+            .map(|s| Some(Descriptor::Stream(s.unwrap_or_else(|| Box::new(Closed)))))
+            .collect();
+        WasiCtx {
+            args: self.args,
+            env: self.env,
+            fds,
+            clock: self.clock.unwrap_or_else(|| Box::new(ZeroClock)),
+            random: self.random.unwrap_or_else(|| Box::new(NoRandom)),
+        }
+    }
+}

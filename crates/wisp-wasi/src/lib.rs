@@ -1,0 +1,28 @@
+//! WASI preview1 for Wisp.
+//!
+//! Spec: <https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md>
+//!
+//! A [`WasiCtx`] holds what one program sees: its arguments and environment, its file
+//! descriptors, and the backends behind them. [`add_to_linker`] defines the preview1
+//! functions in a [`wisp::Linker`]; they reach the context through a function the embedder
+//! gives, so the store's data can hold other things too. Nothing here uses `std` unless
+//! the `std` feature supplies host backends.
+#![no_std]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod backend;
+mod ctx;
+mod errno;
+mod mem;
+mod preview1;
+#[cfg(feature = "std")]
+mod std_backend;
+
+pub use backend::{Clock, ClockId, Random, Stream};
+pub use ctx::{WasiCtx, WasiCtxBuilder};
+pub use errno::Errno;
+pub use preview1::{add_to_linker, MODULE};
+#[cfg(feature = "std")]
+pub use std_backend::{HostClock, HostRandom, Stderr, Stdin, Stdout};

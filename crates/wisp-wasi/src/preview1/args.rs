@@ -1,0 +1,83 @@
+//! `args_*` and `environ_*`: lists of NUL-terminated strings.
+
+use super::{memory, ret, GetCtx};
+use crate::mem::{write_bytes, write_u32};
+use crate::{Errno, MODULE};
+use alloc::vec::Vec;
+use wisp::{Caller, Linker, Store};
+
+/// Writes `list` as preview1 does: pointers into `ptrs`, the strings packed into `buf`.
+fn write_list<T>(
+    caller: &mut Caller<'_, T>,
+    list: &[Vec<u8>],
+    ptrs: u32,
+    buf: u32,
+) -> Result<(), Errno> {
+    let m = memory(caller)?;
+    let mem = m.data_mut(caller.store());
+    let mut at = buf;
+    for (i, s) in list.iter().enumerate() {
+        write_u32(mem, ptrs.wrapping_add(4 * i as u32), at)?;
+        write_bytes(mem, at, s)?;
+        write_bytes(mem, at.wrapping_add(s.len() as u32), &[0])?;
+        at = at.checked_add(s.len() as u32 + 1).ok_or(Errno::Overflow)?;
+    }
+    Ok(())
+}
+
+/// Writes the number of strings and the bytes they need, NULs included.
+fn write_sizes<T>(
+    caller: &mut Caller<'_, T>,
+    list: &[Vec<u8>],
+    count: u32,
+    size: u32,
+) -> Result<(), Errno> {
+    let bytes: usize = list.iter().map(|s| s.len() + 1).sum();
+    let m = memory(caller)?;
+    let mem = m.data_mut(caller.store());
+    write_u32(mem, count, list.len() as u32)?;
+    write_u32(
+        mem,
+        size,
+        u32::try_from(bytes).map_err(|_| Errno::Overflow)?,
+    )
+}
+
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+    linker.func_wrap(
+        store,
+        MODULE,
+        "args_get",
+        move |mut c: Caller<'_, T>, argv: u32, buf: u32| {
+            let args = get(c.data_mut()).args.clone();
+            ret(write_list(&mut c, &args, argv, buf))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "args_sizes_get",
+        move |mut c: Caller<'_, T>, n: u32, size: u32| {
+            let args = get(c.data_mut()).args.clone();
+            ret(write_sizes(&mut c, &args, n, size))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "environ_get",
+        move |mut c: Caller<'_, T>, env: u32, buf: u32| {
+            let vars = get(c.data_mut()).env.clone();
+            ret(write_list(&mut c, &vars, env, buf))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "environ_sizes_get",
+        move |mut c: Caller<'_, T>, n: u32, size: u32| {
+            let vars = get(c.data_mut()).env.clone();
+            ret(write_sizes(&mut c, &vars, n, size))
+        },
+    );
+}
