@@ -50,6 +50,11 @@ impl ClockId {
 pub trait Clock {
     fn now(&self, id: ClockId) -> Result<u64, Errno>;
     fn resolution(&self, id: ClockId) -> Result<u64, Errno>;
+    /// Waits about `ns` nanoseconds (`poll_oneoff` on a clock). The default returns at
+    /// once, as a clock that cannot wait must.
+    fn sleep(&self, ns: u64) {
+        let _ = ns;
+    }
 }
 
 pub trait Random {

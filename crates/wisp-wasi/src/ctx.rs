@@ -1,19 +1,40 @@
 //! The WASI context: what one program sees.
 
 use crate::backend::{Clock, Closed, NoRandom, Random, Stream, ZeroClock};
+use crate::rights;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// An open file descriptor. Preopened directories and files come with the filesystem.
+/// What a descriptor refers to. Preopened directories and files come with the filesystem.
 pub(crate) enum Descriptor {
     Stream(Box<dyn Stream>),
+}
+
+/// An open descriptor: the object, what it allows, and its flags.
+pub(crate) struct FdEntry {
+    pub desc: Descriptor,
+    pub rights: u64,
+    pub inheriting: u64,
+    /// preview1 `fdflags` as last set.
+    pub flags: u16,
+}
+
+impl FdEntry {
+    /// Fails with `ENOTCAPABLE` unless every right in `needed` is held.
+    pub fn require(&mut self, needed: u64) -> Result<&mut Descriptor, crate::Errno> {
+        if self.rights & needed == needed {
+            Ok(&mut self.desc)
+        } else {
+            Err(crate::Errno::Notcapable)
+        }
+    }
 }
 
 pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
-    pub(crate) fds: Vec<Option<Descriptor>>,
+    pub(crate) fds: Vec<Option<FdEntry>>,
     pub(crate) clock: Box<dyn Clock>,
     pub(crate) random: Box<dyn Random>,
 }
@@ -23,8 +44,12 @@ impl WasiCtx {
         WasiCtxBuilder::default()
     }
 
-    pub(crate) fn fd(&mut self, fd: u32) -> Option<&mut Descriptor> {
-        self.fds.get_mut(fd as usize)?.as_mut()
+    /// The open descriptor `fd`, or `EBADF`.
+    pub(crate) fn fd(&mut self, fd: u32) -> Result<&mut FdEntry, crate::Errno> {
+        self.fds
+            .get_mut(fd as usize)
+            .and_then(Option::as_mut)
+            .ok_or(crate::Errno::Badf)
     }
 }
 
@@ -93,7 +118,20 @@ impl WasiCtxBuilder {
         let fds = self
             .stdio
             .into_iter()
-            .map(|s| Some(Descriptor::Stream(s.unwrap_or_else(|| Box::new(Closed)))))
+            .enumerate()
+            .map(|(i, s)| {
+                let rights = if i == 0 {
+                    rights::INPUT_STREAM
+                } else {
+                    rights::OUTPUT_STREAM
+                };
+                Some(FdEntry {
+                    desc: Descriptor::Stream(s.unwrap_or_else(|| Box::new(Closed))),
+                    rights,
+                    inheriting: 0,
+                    flags: 0,
+                })
+            })
             .collect();
         WasiCtx {
             args: self.args,

@@ -10,6 +10,8 @@ pub enum Errno {
     Inval = 28,
     Io = 29,
     Nosys = 52,
+    Notdir = 54,
+    Notsock = 57,
     Notsup = 58,
     Overflow = 61,
     Spipe = 70,

@@ -17,6 +17,7 @@ mod ctx;
 mod errno;
 mod mem;
 mod preview1;
+pub mod rights;
 #[cfg(feature = "std")]
 mod std_backend;
 

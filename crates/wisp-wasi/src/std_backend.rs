@@ -77,6 +77,9 @@ impl Clock for HostClock {
     fn resolution(&self, _: ClockId) -> Result<u64, Errno> {
         Ok(1)
     }
+    fn sleep(&self, ns: u64) {
+        std::thread::sleep(std::time::Duration::from_nanos(ns));
+    }
 }
 
 /// Randomness from the operating system (`/dev/urandom`), read in one go per call.

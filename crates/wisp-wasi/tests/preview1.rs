@@ -133,17 +133,28 @@ fn wat(text: &str) -> Vec<u8> {
         .unwrap()
 }
 
+/// The preview1 imports the hand-written modules use.
+const IMPORTS: &str = r#"
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_rights" (func $set_rights (param i32 i64 i64) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_shutdown" (func $sock_shutdown (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+"#;
+
 /// Runs a module whose `_start` records each call's errno with `$rec` at 0, 4, 8, … of
 /// memory, and returns them with the memory.
 fn errnos(calls: &str, ctx: WasiCtx) -> (Vec<i32>, Vec<u8>) {
     let text = format!(
-        r#"(module
-          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+        r#"(module {IMPORTS}
           (memory (export "memory") 1)
           (global $at (mut i32) (i32.const 0))
           (func $rec (param i32) (i32.store (global.get $at) (local.get 0))
@@ -222,7 +233,8 @@ fn descriptors_and_backends() {
         "#,
         ctx,
     );
-    assert_eq!(e, [0, 8, 8, 8, 0, 0, 28, 0, 8]);
+    // stdin is closed (EBADF), stdout has no read right (ENOTCAPABLE), fd 9 is not open.
+    assert_eq!(e, [0, 8, 76, 8, 0, 0, 28, 0, 8]);
     assert_eq!(&*out.written.borrow(), b"hi");
     assert_eq!(u64::from_le_bytes(mem[512..520].try_into().unwrap()), 42);
     assert_eq!(&mem[520..524], &[1, 2, 3, 4]);
@@ -239,4 +251,143 @@ fn a_context_without_backends_gives_nothing_away() {
         WasiCtx::builder().build(),
     );
     assert_eq!(e, [52, 8], "random_get: ENOSYS; a closed stdout: EBADF");
+}
+
+#[test]
+fn dropped_rights_stop_operations() {
+    let out = Pipe::default();
+    let (e, mem) = errnos(
+        r#"
+        (i32.store (i32.const 200) (i32.const 300)) (i32.store (i32.const 204) (i32.const 1))
+        (call $rec (call $fd_write (i32.const 1) (i32.const 200) (i32.const 1) (i32.const 400)))
+        ;; keep only fd_fdstat_set_flags (bit 3): writing must now be refused
+        (call $rec (call $set_rights (i32.const 1) (i64.const 8) (i64.const 0)))
+        (call $rec (call $fd_write (i32.const 1) (i32.const 200) (i32.const 1) (i32.const 400)))
+        ;; and the right cannot be taken back
+        (call $rec (call $set_rights (i32.const 1) (i64.const 72) (i64.const 0)))
+        (call $rec (call $fd_fdstat_get (i32.const 1) (i32.const 512)))
+        "#,
+        WasiCtx::builder().stdout(Sink(out.clone())).build(),
+    );
+    assert_eq!(e, [0, 0, 76, 76, 0]);
+    assert_eq!(
+        out.written.borrow().len(),
+        1,
+        "only the first write got through"
+    );
+    assert_eq!(u64::from_le_bytes(mem[520..528].try_into().unwrap()), 8);
+}
+
+#[test]
+fn streams_answer_like_pipes() {
+    let (e, _) = errnos(
+        r#"
+        (call $rec (call $fd_seek (i32.const 1) (i64.const 0) (i32.const 1) (i32.const 400)))
+        (call $rec (call $sock_shutdown (i32.const 1) (i32.const 0)))
+        (call $rec (call $sock_shutdown (i32.const 7) (i32.const 0)))
+        (call $rec (call $path_open (i32.const 1) (i32.const 0) (i32.const 0) (i32.const 0)
+                                    (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 400)))
+        (call $rec (call $path_open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 0)
+                                    (i32.const 0) (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 400)))
+        ;; move stderr onto stdout: fd 2 is then closed
+        (call $rec (call $fd_renumber (i32.const 2) (i32.const 1)))
+        (call $rec (call $fd_fdstat_get (i32.const 2) (i32.const 512)))
+        (call $rec (call $fd_renumber (i32.const 1) (i32.const 5)))
+        "#,
+        WasiCtx::builder().build(),
+    );
+    // ESPIPE, ENOTSOCK, EBADF, ENOTDIR, EBADF, ok, EBADF, EBADF
+    assert_eq!(e, [70, 57, 8, 54, 8, 0, 8, 8]);
+}
+
+#[test]
+fn poll_waits_for_the_earliest_clock_or_a_ready_stream() {
+    // Two clock subscriptions (relative 5 and 9 ns): only the earlier one fires.
+    let clocks = r#"
+        (i64.store (i32.const 1000) (i64.const 11)) (i32.store8 (i32.const 1008) (i32.const 0))
+        (i32.store (i32.const 1016) (i32.const 1)) (i64.store (i32.const 1024) (i64.const 5))
+        (i64.store (i32.const 1048) (i64.const 22)) (i32.store8 (i32.const 1056) (i32.const 0))
+        (i32.store (i32.const 1064) (i32.const 1)) (i64.store (i32.const 1072) (i64.const 9))
+        (call $rec (call $poll_oneoff (i32.const 1000) (i32.const 2000) (i32.const 2) (i32.const 600)))
+        ;; no subscriptions at all is invalid
+        (call $rec (call $poll_oneoff (i32.const 1000) (i32.const 2000) (i32.const 0) (i32.const 600)))
+    "#;
+    let (e, mem) = errnos(clocks, WasiCtx::builder().build());
+    assert_eq!(e, [0, 28]);
+    assert_eq!(u32::from_le_bytes(mem[600..604].try_into().unwrap()), 1);
+    assert_eq!(u64::from_le_bytes(mem[2000..2008].try_into().unwrap()), 11);
+    // A stream subscription is ready at once, and the clock does not fire.
+    let mixed = r#"
+        (i64.store (i32.const 1000) (i64.const 11)) (i32.store8 (i32.const 1008) (i32.const 0))
+        (i32.store (i32.const 1016) (i32.const 1)) (i64.store (i32.const 1024) (i64.const 5))
+        (i64.store (i32.const 1048) (i64.const 33)) (i32.store8 (i32.const 1056) (i32.const 2))
+        (i32.store (i32.const 1064) (i32.const 1))
+        (call $rec (call $poll_oneoff (i32.const 1000) (i32.const 2000) (i32.const 2) (i32.const 600)))
+    "#;
+    let (e, mem) = errnos(mixed, WasiCtx::builder().build());
+    assert_eq!(e, [0]);
+    assert_eq!(u32::from_le_bytes(mem[600..604].try_into().unwrap()), 1);
+    assert_eq!(u64::from_le_bytes(mem[2000..2008].try_into().unwrap()), 33);
+    assert_eq!(mem[2010], 2, "an fd_write event");
+}
+
+#[test]
+fn all_preview1_functions_are_defined() {
+    const ALL: [&str; 45] = [
+        "args_get",
+        "args_sizes_get",
+        "environ_get",
+        "environ_sizes_get",
+        "clock_res_get",
+        "clock_time_get",
+        "fd_advise",
+        "fd_allocate",
+        "fd_close",
+        "fd_datasync",
+        "fd_fdstat_get",
+        "fd_fdstat_set_flags",
+        "fd_fdstat_set_rights",
+        "fd_filestat_get",
+        "fd_filestat_set_size",
+        "fd_filestat_set_times",
+        "fd_pread",
+        "fd_prestat_get",
+        "fd_prestat_dir_name",
+        "fd_pwrite",
+        "fd_read",
+        "fd_readdir",
+        "fd_renumber",
+        "fd_seek",
+        "fd_sync",
+        "fd_tell",
+        "fd_write",
+        "path_create_directory",
+        "path_filestat_get",
+        "path_filestat_set_times",
+        "path_link",
+        "path_open",
+        "path_readlink",
+        "path_remove_directory",
+        "path_rename",
+        "path_symlink",
+        "path_unlink_file",
+        "poll_oneoff",
+        "proc_exit",
+        "proc_raise",
+        "random_get",
+        "sched_yield",
+        "sock_accept",
+        "sock_recv",
+        "sock_send",
+    ];
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, WasiCtx::builder().build());
+    let mut linker = Linker::new(&engine);
+    wisp_wasi::add_to_linker(&mut linker, &mut store, |c: &mut WasiCtx| c);
+    let missing: Vec<_> = ALL
+        .iter()
+        .chain(["sock_shutdown"].iter())
+        .filter(|n| linker.get(wisp_wasi::MODULE, n).is_none())
+        .collect();
+    assert!(missing.is_empty(), "missing: {missing:?}");
 }

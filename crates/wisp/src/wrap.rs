@@ -94,6 +94,10 @@ into_func! {
     (A 0, B 1, C 2, D 3);
     (A 0, B 1, C 2, D 3, E 4);
     (A 0, B 1, C 2, D 3, E 4, G 5);
+    (A 0, B 1, C 2, D 3, E 4, G 5, H 6);
+    (A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7);
+    (A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7, J 8);
+    (A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7, J 8, K 9);
 }
 
 impl Func {

@@ -1,21 +1,19 @@
-//! File descriptors. So far the three stdio streams; preopened directories and files come
-//! with the filesystem backends.
+//! File descriptors. So far the stdio streams; files and preopened directories come with
+//! the filesystem backends. Every operation checks its right first (`ENOTCAPABLE`), then
+//! what the descriptor is: a stream cannot seek (`ESPIPE`) nor be synced (`EINVAL`), as
+//! for a pipe or terminal under POSIX.
 
 use super::{memory, ret, GetCtx};
 use crate::ctx::Descriptor;
 use crate::mem::{iovecs, slice, slice_mut, write_bytes, write_u32};
-use crate::{Errno, MODULE};
+use crate::rights::*;
+use crate::{Errno, WasiCtx, MODULE};
 use alloc::vec;
 use alloc::vec::Vec;
 use wisp::{Caller, Linker, Store};
 
 /// Preview1 `filetype::character_device`: what a terminal or pipe looks like.
-const CHARACTER_DEVICE: u8 = 2;
-/// The rights a stream grants: `fd_read` (bit 1) and `fd_write` (bit 6), plus
-/// `poll_fd_readwrite` (bit 27).
-const RIGHT_READ: u64 = 1 << 1;
-const RIGHT_WRITE: u64 = 1 << 6;
-const RIGHT_POLL: u64 = 1 << 27;
+pub(super) const CHARACTER_DEVICE: u8 = 2;
 
 fn write_fd<T>(
     c: &mut Caller<'_, T>,
@@ -35,9 +33,8 @@ fn write_fd<T>(
         }
         data
     };
-    let written = match get(c.data_mut()).fd(fd).ok_or(Errno::Badf)? {
-        Descriptor::Stream(s) if s.writable() => s.write(&data)?,
-        Descriptor::Stream(_) => return Err(Errno::Badf),
+    let written = match get(c.data_mut()).fd(fd)?.require(FD_WRITE)? {
+        Descriptor::Stream(s) => s.write(&data)?,
     };
     write_u32(m.data_mut(c.store()), out, written as u32)
 }
@@ -60,12 +57,12 @@ fn read_fd<T>(
         }
         list
     };
+    get(c.data_mut()).fd(fd)?.require(FD_READ)?;
     let mut total = 0u32;
     for (ptr, len) in bufs {
         let mut chunk = vec![0u8; len as usize];
-        let got = match get(c.data_mut()).fd(fd).ok_or(Errno::Badf)? {
-            Descriptor::Stream(s) if s.readable() => s.read(&mut chunk)?,
-            Descriptor::Stream(_) => return Err(Errno::Badf),
+        let got = match get(c.data_mut()).fd(fd)?.require(FD_READ)? {
+            Descriptor::Stream(s) => s.read(&mut chunk)?,
         };
         slice_mut(m.data_mut(c.store()), ptr, got as u32)?.copy_from_slice(&chunk[..got]);
         total += got as u32;
@@ -78,19 +75,57 @@ fn read_fd<T>(
 }
 
 fn fdstat<T>(c: &mut Caller<'_, T>, get: GetCtx<T>, fd: u32, out: u32) -> Result<(), Errno> {
-    let rights = match get(c.data_mut()).fd(fd).ok_or(Errno::Badf)? {
-        Descriptor::Stream(s) => {
-            let r = if s.readable() { RIGHT_READ } else { 0 };
-            let w = if s.writable() { RIGHT_WRITE } else { 0 };
-            r | w | RIGHT_POLL
-        }
+    let e = get(c.data_mut()).fd(fd)?;
+    let filetype = match e.desc {
+        Descriptor::Stream(_) => CHARACTER_DEVICE,
     };
     // struct fdstat { filetype: u8, flags: u16 @2, rights_base: u64 @8, inheriting: u64 @16 }
     let mut buf = [0u8; 24];
-    buf[0] = CHARACTER_DEVICE;
-    buf[8..16].copy_from_slice(&rights.to_le_bytes());
+    buf[0] = filetype;
+    buf[2..4].copy_from_slice(&e.flags.to_le_bytes());
+    buf[8..16].copy_from_slice(&e.rights.to_le_bytes());
+    buf[16..24].copy_from_slice(&e.inheriting.to_le_bytes());
     let m = memory(c)?;
     write_bytes(m.data_mut(c.store()), out, &buf)
+}
+
+fn filestat<T>(c: &mut Caller<'_, T>, get: GetCtx<T>, fd: u32, out: u32) -> Result<(), Errno> {
+    let filetype = match get(c.data_mut()).fd(fd)?.require(FD_FILESTAT_GET)? {
+        Descriptor::Stream(_) => CHARACTER_DEVICE,
+    };
+    // struct filestat { dev, ino: u64, filetype: u8 @16, nlink, size, atim, mtim, ctim: u64 }
+    let mut buf = [0u8; 64];
+    buf[16] = filetype;
+    let m = memory(c)?;
+    write_bytes(m.data_mut(c.store()), out, &buf)
+}
+
+/// An operation that a stream refuses with `refusal`, once `right` is checked.
+fn stream_refuses(ctx: &mut WasiCtx, fd: u32, right: u64, refusal: Errno) -> Result<(), Errno> {
+    match ctx.fd(fd)?.require(right)? {
+        Descriptor::Stream(_) => Err(refusal),
+    }
+}
+
+fn set_rights(ctx: &mut WasiCtx, fd: u32, base: u64, inheriting: u64) -> Result<(), Errno> {
+    let e = ctx.fd(fd)?;
+    // Rights can be dropped, never gained.
+    if base & !e.rights != 0 || inheriting & !e.inheriting != 0 {
+        return Err(Errno::Notcapable);
+    }
+    e.rights = base;
+    e.inheriting = inheriting;
+    Ok(())
+}
+
+fn renumber(ctx: &mut WasiCtx, from: u32, to: u32) -> Result<(), Errno> {
+    ctx.fd(from)?;
+    ctx.fd(to)?;
+    if from != to {
+        let moved = ctx.fds[from as usize].take();
+        ctx.fds[to as usize] = moved;
+    }
+    Ok(())
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
@@ -113,17 +148,43 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
     linker.func_wrap(
         store,
         MODULE,
+        "fd_pread",
+        move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _n: u32, _offset: u64, _out: u32| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_READ | FD_SEEK,
+                Errno::Spipe,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_pwrite",
+        move |mut c: Caller<'_, T>, fd: u32, _iovs: u32, _n: u32, _offset: u64, _out: u32| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_WRITE | FD_SEEK,
+                Errno::Spipe,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
         "fd_close",
         move |mut c: Caller<'_, T>, fd: u32| {
             let ctx = get(c.data_mut());
-            ret(match ctx.fds.get_mut(fd as usize) {
-                Some(slot @ Some(_)) => {
-                    *slot = None;
-                    Ok(())
-                }
-                _ => Err(Errno::Badf),
-            })
+            ret(ctx.fd(fd).map(|_| ()).map(|()| ctx.fds[fd as usize] = None))
         },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_renumber",
+        move |mut c: Caller<'_, T>, from: u32, to: u32| ret(renumber(get(c.data_mut()), from, to)),
     );
     linker.func_wrap(
         store,
@@ -134,16 +195,145 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
     linker.func_wrap(
         store,
         MODULE,
-        "fd_seek",
-        move |mut c: Caller<'_, T>, fd: u32, _offset: i64, _whence: u32, _out: u32| {
-            // Streams cannot seek.
-            ret(match get(c.data_mut()).fd(fd) {
-                Some(Descriptor::Stream(_)) => Err(Errno::Spipe),
-                None => Err(Errno::Badf),
-            })
+        "fd_fdstat_set_flags",
+        move |mut c: Caller<'_, T>, fd: u32, flags: u32| {
+            let r = (|| {
+                let e = get(c.data_mut()).fd(fd)?;
+                e.require(FD_FDSTAT_SET_FLAGS)?;
+                // append, dsync, nonblock, rsync, sync: five flag bits.
+                e.flags = u16::try_from(flags)
+                    .ok()
+                    .filter(|f| f & !0x1f == 0)
+                    .ok_or(Errno::Inval)?;
+                Ok(())
+            })();
+            ret(r)
         },
     );
-    // No preopened directories yet: the program's search for them ends at once.
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_fdstat_set_rights",
+        move |mut c: Caller<'_, T>, fd: u32, base: u64, inheriting: u64| {
+            ret(set_rights(get(c.data_mut()), fd, base, inheriting))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_filestat_get",
+        move |mut c: Caller<'_, T>, fd: u32, out: u32| ret(filestat(&mut c, get, fd, out)),
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_filestat_set_size",
+        move |mut c: Caller<'_, T>, fd: u32, _size: u64| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_FILESTAT_SET_SIZE,
+                Errno::Inval,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_filestat_set_times",
+        move |mut c: Caller<'_, T>, fd: u32, _atim: u64, _mtim: u64, _flags: u32| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_FILESTAT_SET_TIMES,
+                Errno::Inval,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_seek",
+        move |mut c: Caller<'_, T>, fd: u32, offset: i64, whence: u32, _out: u32| {
+            // Asking for the position (offset 0 from the current one) needs only `fd_tell`.
+            let right = if offset == 0 && whence == 1 {
+                FD_TELL
+            } else {
+                FD_SEEK
+            };
+            ret(stream_refuses(get(c.data_mut()), fd, right, Errno::Spipe))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_tell",
+        move |mut c: Caller<'_, T>, fd: u32, _out: u32| {
+            ret(stream_refuses(get(c.data_mut()), fd, FD_TELL, Errno::Spipe))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_advise",
+        move |mut c: Caller<'_, T>, fd: u32, _offset: u64, _len: u64, _advice: u32| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_ADVISE,
+                Errno::Spipe,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_allocate",
+        move |mut c: Caller<'_, T>, fd: u32, _offset: u64, _len: u64| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_ALLOCATE,
+                Errno::Spipe,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_sync",
+        move |mut c: Caller<'_, T>, fd: u32| {
+            ret(stream_refuses(get(c.data_mut()), fd, FD_SYNC, Errno::Inval))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_datasync",
+        move |mut c: Caller<'_, T>, fd: u32| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_DATASYNC,
+                Errno::Inval,
+            ))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "fd_readdir",
+        move |mut c: Caller<'_, T>, fd: u32, _buf: u32, _len: u32, _cookie: u64, _out: u32| {
+            ret(stream_refuses(
+                get(c.data_mut()),
+                fd,
+                FD_READDIR,
+                Errno::Notdir,
+            ))
+        },
+    );
+    // Only preopened directories have a prestat, and none can be given yet: a program's
+    // search for them (fd 3, 4, … until EBADF) ends at once.
     linker.func_wrap(store, MODULE, "fd_prestat_get", |_fd: u32, _out: u32| {
         ret(Err(Errno::Badf))
     });

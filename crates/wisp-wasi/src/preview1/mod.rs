@@ -6,6 +6,8 @@
 
 mod args;
 mod fd;
+mod path;
+mod poll;
 mod proc;
 
 use crate::{Errno, WasiCtx};
@@ -17,11 +19,13 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 /// How a host function finds the WASI context in the store's data.
 pub type GetCtx<T> = fn(&mut T) -> &mut WasiCtx;
 
-/// Defines every implemented preview1 function in `linker`.
+/// Defines all 45 preview1 functions in `linker`.
 pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
     args::define(linker, store, get);
     proc::define(linker, store, get);
     fd::define(linker, store, get);
+    path::define(linker, store, get);
+    poll::define(linker, store, get);
 }
 
 /// The calling instance's memory; preview1 programs export it as `memory`.

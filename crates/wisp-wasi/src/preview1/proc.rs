@@ -61,4 +61,45 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         "proc_exit",
         |code: u32| -> Result<(), Error> { Err(Error::Exit(code as i32)) },
     );
+    // Signals are not part of what a sandboxed program can do to its host.
+    linker.func_wrap(store, MODULE, "proc_raise", |_sig: u32| {
+        ret(Err(Errno::Nosys))
+    });
+    // Sockets exist in preview1 only when the embedder hands them over, which it cannot
+    // yet: every open descriptor is something else.
+    let not_a_socket = |ctx: &mut crate::WasiCtx, fd: u32| ctx.fd(fd).and(Err(Errno::Notsock));
+    linker.func_wrap(
+        store,
+        MODULE,
+        "sock_accept",
+        move |mut c: Caller<'_, T>, fd: u32, _flags: u32, _out: u32| {
+            ret(not_a_socket(get(c.data_mut()), fd))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "sock_recv",
+        move |mut c: Caller<'_, T>,
+              fd: u32,
+              _d: u32,
+              _n: u32,
+              _flags: u32,
+              _len: u32,
+              _oflags: u32| { ret(not_a_socket(get(c.data_mut()), fd)) },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "sock_send",
+        move |mut c: Caller<'_, T>, fd: u32, _d: u32, _n: u32, _flags: u32, _len: u32| {
+            ret(not_a_socket(get(c.data_mut()), fd))
+        },
+    );
+    linker.func_wrap(
+        store,
+        MODULE,
+        "sock_shutdown",
+        move |mut c: Caller<'_, T>, fd: u32, _how: u32| ret(not_a_socket(get(c.data_mut()), fd)),
+    );
 }
