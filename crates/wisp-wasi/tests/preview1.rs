@@ -191,14 +191,20 @@ fn hostile_pointers_and_lengths_are_efault() {
         (call $rec (call $fd_write (i32.const 1) (i32.const 0) (i32.const 0x7fffffff) (i32.const 100)))
         ;; 4 GiB of randomness: refused before anything is allocated
         (call $rec (call $random_get (i32.const 16) (i32.const -1)))
-        ;; argv pointers out of bounds
+        ;; argv pointers out of bounds, or wrapping around the end of the address space
         (call $rec (call $args_get (i32.const 65535) (i32.const 300)))
+        (call $rec (call $args_get (i32.const -4) (i32.const 300)))
+        (call $rec (call $args_get (i32.const 300) (i32.const -1)))
         ;; the result pointer out of bounds
         (call $rec (call $clock_time_get (i32.const 0) (i64.const 0) (i32.const 65530)))
         "#,
         ctx,
     );
-    assert_eq!(e, [21, 21, 61, 21, 21, 21], "EFAULT / EOVERFLOW expected");
+    assert_eq!(
+        e,
+        [21, 21, 61, 21, 21, 21, 21, 21],
+        "EFAULT / EOVERFLOW expected"
+    );
     assert!(
         out.written.borrow().is_empty(),
         "nothing may be written on a fault"

@@ -15,12 +15,15 @@ fn write_list<T>(
 ) -> Result<(), Errno> {
     let m = memory(caller)?;
     let mem = m.data_mut(caller.store());
-    let mut at = buf;
-    for (i, s) in list.iter().enumerate() {
-        write_u32(mem, ptrs.wrapping_add(4 * i as u32), at)?;
+    // Pointer arithmetic is checked: wrapping past 4 GiB would write at low addresses.
+    let (mut ptr, mut at) = (ptrs, buf);
+    for s in list {
+        write_u32(mem, ptr, at)?;
         write_bytes(mem, at, s)?;
-        write_bytes(mem, at.wrapping_add(s.len() as u32), &[0])?;
-        at = at.checked_add(s.len() as u32 + 1).ok_or(Errno::Overflow)?;
+        let nul = at.checked_add(s.len() as u32).ok_or(Errno::Fault)?;
+        write_bytes(mem, nul, &[0])?;
+        at = nul.checked_add(1).ok_or(Errno::Fault)?;
+        ptr = ptr.checked_add(4).ok_or(Errno::Fault)?;
     }
     Ok(())
 }
