@@ -2,7 +2,7 @@
 
 use super::{memory, ret, GetCtx};
 use crate::mem::{write_bytes, write_u32};
-use crate::{Errno, MODULE};
+use crate::{Errno, WasiCtx, MODULE};
 use alloc::vec::Vec;
 use wisp::{Caller, Linker, Store};
 
@@ -46,41 +46,33 @@ fn write_sizes<T>(
     )
 }
 
+/// Which list of the context a pair of functions serves.
+type List = fn(&WasiCtx) -> &Vec<Vec<u8>>;
+
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
-    linker.func_wrap(
-        store,
-        MODULE,
-        "args_get",
-        move |mut c: Caller<'_, T>, argv: u32, buf: u32| {
-            let args = get(c.data_mut()).args.clone();
-            ret(write_list(&mut c, &args, argv, buf))
-        },
-    );
-    linker.func_wrap(
-        store,
-        MODULE,
-        "args_sizes_get",
-        move |mut c: Caller<'_, T>, n: u32, size: u32| {
-            let args = get(c.data_mut()).args.clone();
-            ret(write_sizes(&mut c, &args, n, size))
-        },
-    );
-    linker.func_wrap(
-        store,
-        MODULE,
-        "environ_get",
-        move |mut c: Caller<'_, T>, env: u32, buf: u32| {
-            let vars = get(c.data_mut()).env.clone();
-            ret(write_list(&mut c, &vars, env, buf))
-        },
-    );
-    linker.func_wrap(
-        store,
-        MODULE,
-        "environ_sizes_get",
-        move |mut c: Caller<'_, T>, n: u32, size: u32| {
-            let vars = get(c.data_mut()).env.clone();
-            ret(write_sizes(&mut c, &vars, n, size))
-        },
-    );
+    // Arguments and environment variables are both lists of strings, served alike.
+    let lists: [(&str, &str, List); 2] = [
+        ("args_get", "args_sizes_get", |ctx| &ctx.args),
+        ("environ_get", "environ_sizes_get", |ctx| &ctx.env),
+    ];
+    for (list_fn, sizes_fn, which) in lists {
+        linker.func_wrap(
+            store,
+            MODULE,
+            list_fn,
+            move |mut c: Caller<'_, T>, ptrs: u32, buf: u32| {
+                let list = which(get(c.data_mut())).clone();
+                ret(write_list(&mut c, &list, ptrs, buf))
+            },
+        );
+        linker.func_wrap(
+            store,
+            MODULE,
+            sizes_fn,
+            move |mut c: Caller<'_, T>, n: u32, size: u32| {
+                let list = which(get(c.data_mut())).clone();
+                ret(write_sizes(&mut c, &list, n, size))
+            },
+        );
+    }
 }
