@@ -8,6 +8,8 @@ pub struct Options {
     /// The program's arguments (after `argv[0]`), or the invoked function's.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Preopened directories: (host path, guest path).
+    pub dirs: Vec<(String, String)>,
     pub fuel: Option<u64>,
     pub max_call_depth: Option<usize>,
 }
@@ -45,7 +47,13 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
                 o.env.push((k.to_string(), val.to_string()));
             }
             "--dir" => {
-                return Err("--dir: preopened directories are not supported yet".into());
+                let v = value("--dir")?;
+                // `HOST::GUEST`, or `HOST` seen by the program under the same name.
+                let (host, guest) = v.split_once("::").unwrap_or((&v, &v));
+                if host.is_empty() || guest.is_empty() {
+                    return Err(format!("--dir wants HOST[::GUEST], got `{v}`"));
+                }
+                o.dirs.push((host.to_string(), guest.to_string()));
             }
             "--" => {}
             s if s.starts_with('-') && s.len() > 1 => {
@@ -110,5 +118,19 @@ mod tests {
         assert!(parse(&v(&["--bogus", "x.wasm"])).is_err());
         assert!(parse(&v(&["--env", "NOEQUALS", "x.wasm"])).is_err());
         assert_eq!(parse(&v(&["--help"])).unwrap(), None);
+        assert!(parse(&v(&["--dir", "::x", "x.wasm"])).is_err());
+    }
+    #[test]
+    fn dirs() {
+        let o = parse(&v(&["--dir", "data", "--dir", "/tmp/w::/work", "p.wasm"]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            o.dirs,
+            [
+                ("data".to_string(), "data".to_string()),
+                ("/tmp/w".to_string(), "/work".to_string())
+            ]
+        );
     }
 }

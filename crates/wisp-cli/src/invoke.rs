@@ -52,6 +52,11 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     for (k, v) in &o.env {
         wasi = wasi.env(k, v);
     }
+    for (host, guest) in &o.dirs {
+        wasi = wasi
+            .preopen_host_dir(host, guest)
+            .map_err(|e| Error::Usage(format!("--dir {host}: {e}")))?;
+    }
     let mut store = Store::new(&engine, wasi.build());
     if let Some(f) = o.fuel {
         store.set_fuel(f)?;

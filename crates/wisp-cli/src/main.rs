@@ -24,6 +24,8 @@ with ARGS parsed by its parameter types, and prints each result on its own line.
 
 options:
   --invoke NAME         the export to call instead of `_start`
+  --dir HOST[::GUEST]   give the program the host directory HOST, seen as GUEST
+                        (default: HOST); nothing outside it is reachable (repeatable)
   --env KEY=VALUE       an environment variable for the program (repeatable)
   --fuel N              stop with a trap after about N instructions
   --max-call-depth N    nested calls allowed before \"call stack exhausted\"

@@ -1,14 +1,32 @@
 //! The WASI context: what one program sees.
 
 use crate::backend::{Clock, Closed, NoRandom, Random, Stream, ZeroClock};
+use crate::fs::{File, Filesystem};
 use crate::rights;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// What a descriptor refers to. Preopened directories and files come with the filesystem.
+/// What a descriptor refers to.
 pub(crate) enum Descriptor {
     Stream(Box<dyn Stream>),
+    File(OpenFile),
+    Dir(OpenDir),
+}
+
+/// A regular file and the descriptor's position in it.
+pub(crate) struct OpenFile {
+    pub file: Box<dyn File>,
+    pub pos: u64,
+}
+
+/// A directory: a clean path on one of the context's filesystems. It is the boundary for
+/// paths resolved from it.
+pub(crate) struct OpenDir {
+    pub mount: usize,
+    pub path: String,
+    /// The name a preopened directory is known by (`fd_prestat_dir_name`).
+    pub preopen: Option<String>,
 }
 
 /// An open descriptor: the object, what it allows, and its flags.
@@ -35,6 +53,8 @@ pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
     pub(crate) fds: Vec<Option<FdEntry>>,
+    /// The filesystems behind preopened directories, by [`OpenDir::mount`].
+    pub(crate) mounts: Vec<Box<dyn Filesystem>>,
     pub(crate) clock: Box<dyn Clock>,
     pub(crate) random: Box<dyn Random>,
 }
@@ -51,6 +71,20 @@ impl WasiCtx {
             .and_then(Option::as_mut)
             .ok_or(crate::Errno::Badf)
     }
+
+    /// Puts `entry` in the lowest free descriptor, as POSIX `open` does.
+    pub(crate) fn insert(&mut self, entry: FdEntry) -> Result<u32, crate::Errno> {
+        let slot = match self.fds.iter().position(Option::is_none) {
+            Some(i) => i,
+            None => {
+                self.fds.push(None);
+                self.fds.len() - 1
+            }
+        };
+        let fd = u32::try_from(slot).map_err(|_| crate::Errno::Nomem)?;
+        self.fds[slot] = Some(entry);
+        Ok(fd)
+    }
 }
 
 /// Builds a [`WasiCtx`]. Without backends, stdio is closed, clocks read zero and
@@ -62,6 +96,7 @@ pub struct WasiCtxBuilder {
     stdio: [Option<Box<dyn Stream>>; 3],
     clock: Option<Box<dyn Clock>>,
     random: Option<Box<dyn Random>>,
+    preopens: Vec<(Box<dyn Filesystem>, String)>,
 }
 
 impl WasiCtxBuilder {
@@ -103,6 +138,21 @@ impl WasiCtxBuilder {
         self.random = Some(Box::new(r));
         self
     }
+    /// Gives the program a directory: `fs` appears as `guest_path` (a preopened descriptor,
+    /// numbered from 3 in the order given). Nothing outside `fs` can be reached through it.
+    pub fn preopen(mut self, fs: impl Filesystem + 'static, guest_path: &str) -> Self {
+        self.preopens.push((Box::new(fs), String::from(guest_path)));
+        self
+    }
+    /// Gives the program the host directory `host_path` as `guest_path`.
+    #[cfg(feature = "std")]
+    pub fn preopen_host_dir(
+        self,
+        host_path: impl AsRef<std::path::Path>,
+        guest_path: &str,
+    ) -> std::io::Result<Self> {
+        Ok(self.preopen(crate::fs::HostDir::open(host_path)?, guest_path))
+    }
     /// The host process's stdin, stdout and stderr, clock and randomness.
     #[cfg(feature = "std")]
     pub fn inherit_host(self) -> Self {
@@ -115,7 +165,7 @@ impl WasiCtxBuilder {
     }
 
     pub fn build(self) -> WasiCtx {
-        let fds = self
+        let mut fds: Vec<Option<FdEntry>> = self
             .stdio
             .into_iter()
             .enumerate()
@@ -133,10 +183,25 @@ impl WasiCtxBuilder {
                 })
             })
             .collect();
+        let mut mounts = Vec::new();
+        for (fs, name) in self.preopens {
+            fds.push(Some(FdEntry {
+                desc: Descriptor::Dir(OpenDir {
+                    mount: mounts.len(),
+                    path: String::new(),
+                    preopen: Some(name),
+                }),
+                rights: rights::DIRECTORY,
+                inheriting: rights::DIRECTORY | rights::REGULAR_FILE,
+                flags: 0,
+            }));
+            mounts.push(fs);
+        }
         WasiCtx {
             args: self.args,
             env: self.env,
             fds,
+            mounts,
             clock: self.clock.unwrap_or_else(|| Box::new(ZeroClock)),
             random: self.random.unwrap_or_else(|| Box::new(NoRandom)),
         }

@@ -15,6 +15,7 @@ extern crate std;
 mod backend;
 mod ctx;
 mod errno;
+pub mod fs;
 mod mem;
 mod preview1;
 pub mod rights;
@@ -24,6 +25,9 @@ mod std_backend;
 pub use backend::{Clock, ClockId, Random, Stream};
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
+#[cfg(feature = "std")]
+pub use fs::HostDir;
+pub use fs::{Filesystem, MemFs};
 pub use preview1::{add_to_linker, MODULE};
 #[cfg(feature = "std")]
 pub use std_backend::{HostClock, HostRandom, Stderr, Stdin, Stdout};

@@ -1,7 +1,8 @@
 //! Rights: what a descriptor allows. Spec: preview1 `rights`.
 //!
-//! Rights only ever shrink (`fd_fdstat_set_rights`), and every operation checks its right
-//! before touching the backend, so a dropped right really stops the operation.
+//! Rights only ever shrink (`fd_fdstat_set_rights`, and a directory hands a file it opens
+//! no more than its own inheriting rights), and every operation checks its right before
+//! touching the backend, so a dropped right really stops the operation.
 
 pub const FD_DATASYNC: u64 = 1 << 0;
 pub const FD_READ: u64 = 1 << 1;
@@ -12,10 +13,24 @@ pub const FD_TELL: u64 = 1 << 5;
 pub const FD_WRITE: u64 = 1 << 6;
 pub const FD_ADVISE: u64 = 1 << 7;
 pub const FD_ALLOCATE: u64 = 1 << 8;
+pub const PATH_CREATE_DIRECTORY: u64 = 1 << 9;
+pub const PATH_CREATE_FILE: u64 = 1 << 10;
+pub const PATH_LINK_SOURCE: u64 = 1 << 11;
+pub const PATH_LINK_TARGET: u64 = 1 << 12;
+pub const PATH_OPEN: u64 = 1 << 13;
 pub const FD_READDIR: u64 = 1 << 14;
+pub const PATH_READLINK: u64 = 1 << 15;
+pub const PATH_RENAME_SOURCE: u64 = 1 << 16;
+pub const PATH_RENAME_TARGET: u64 = 1 << 17;
+pub const PATH_FILESTAT_GET: u64 = 1 << 18;
+pub const PATH_FILESTAT_SET_SIZE: u64 = 1 << 19;
+pub const PATH_FILESTAT_SET_TIMES: u64 = 1 << 20;
 pub const FD_FILESTAT_GET: u64 = 1 << 21;
 pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
 pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;
+pub const PATH_SYMLINK: u64 = 1 << 24;
+pub const PATH_REMOVE_DIRECTORY: u64 = 1 << 25;
+pub const PATH_UNLINK_FILE: u64 = 1 << 26;
 pub const POLL_FD_READWRITE: u64 = 1 << 27;
 pub const SOCK_SHUTDOWN: u64 = 1 << 28;
 pub const SOCK_ACCEPT: u64 = 1 << 29;
@@ -38,3 +53,40 @@ const STREAM: u64 = FD_SEEK
 pub const INPUT_STREAM: u64 = STREAM | FD_READ;
 /// The rights of an output stream (stdout, stderr).
 pub const OUTPUT_STREAM: u64 = STREAM | FD_WRITE;
+
+/// Every right that means something for a regular file.
+pub const REGULAR_FILE: u64 = FD_DATASYNC
+    | FD_READ
+    | FD_SEEK
+    | FD_FDSTAT_SET_FLAGS
+    | FD_SYNC
+    | FD_TELL
+    | FD_WRITE
+    | FD_ADVISE
+    | FD_ALLOCATE
+    | FD_FILESTAT_GET
+    | FD_FILESTAT_SET_SIZE
+    | FD_FILESTAT_SET_TIMES
+    | POLL_FD_READWRITE;
+
+/// Every right that means something for a directory.
+pub const DIRECTORY: u64 = FD_FDSTAT_SET_FLAGS
+    | FD_SYNC
+    | FD_DATASYNC
+    | PATH_CREATE_DIRECTORY
+    | PATH_CREATE_FILE
+    | PATH_LINK_SOURCE
+    | PATH_LINK_TARGET
+    | PATH_OPEN
+    | FD_READDIR
+    | PATH_READLINK
+    | PATH_RENAME_SOURCE
+    | PATH_RENAME_TARGET
+    | PATH_FILESTAT_GET
+    | PATH_FILESTAT_SET_SIZE
+    | PATH_FILESTAT_SET_TIMES
+    | FD_FILESTAT_GET
+    | FD_FILESTAT_SET_TIMES
+    | PATH_SYMLINK
+    | PATH_REMOVE_DIRECTORY
+    | PATH_UNLINK_FILE;

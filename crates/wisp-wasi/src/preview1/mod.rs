@@ -6,11 +6,15 @@
 
 mod args;
 mod fd;
+mod file;
+mod io;
 mod path;
 mod poll;
 mod proc;
 
+use crate::mem::{slice, write_bytes, write_u32};
 use crate::{Errno, WasiCtx};
+use alloc::vec::Vec;
 use wisp::{Caller, Error, Extern, Linker, Memory, Store};
 
 /// The import module name.
@@ -24,6 +28,8 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
     args::define(linker, store, get);
     proc::define(linker, store, get);
     fd::define(linker, store, get);
+    io::define(linker, store, get);
+    file::define(linker, store, get);
     path::define(linker, store, get);
     poll::define(linker, store, get);
 }
@@ -39,4 +45,39 @@ fn memory<T>(caller: &Caller<'_, T>) -> Result<Memory, Errno> {
 /// The value a preview1 function returns to the program.
 fn ret(r: Result<(), Errno>) -> Result<i32, Error> {
     Ok(r.err().unwrap_or(Errno::Success).raw())
+}
+
+/// What a call works on: the program's memory and its WASI context, both in the store,
+/// so each is borrowed in turn.
+struct Env<'a, 'c, T> {
+    caller: &'a mut Caller<'c, T>,
+    memory: Memory,
+    get: GetCtx<T>,
+}
+
+impl<'a, 'c, T> Env<'a, 'c, T> {
+    fn new(caller: &'a mut Caller<'c, T>, get: GetCtx<T>) -> Result<Self, Errno> {
+        let memory = memory(caller)?;
+        Ok(Env {
+            caller,
+            memory,
+            get,
+        })
+    }
+    fn ctx(&mut self) -> &mut WasiCtx {
+        (self.get)(self.caller.data_mut())
+    }
+    fn mem(&mut self) -> &mut [u8] {
+        self.memory.data_mut(self.caller.store())
+    }
+    /// A copy of guest bytes (a path, say), so the context can be used while holding it.
+    fn bytes(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
+        Ok(slice(self.mem(), ptr, len)?.to_vec())
+    }
+    fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), Errno> {
+        write_bytes(self.mem(), ptr, bytes)
+    }
+    fn write_u32(&mut self, ptr: u32, v: u32) -> Result<(), Errno> {
+        write_u32(self.mem(), ptr, v)
+    }
 }
