@@ -1,0 +1,128 @@
+//! Large modules: tens of thousands of functions and tens of megabytes must start fast,
+//! because only the functions that run are translated. The module is built here, byte by
+//! byte, so the test needs no files.
+
+use std::time::Instant;
+use wisp::{Config, Engine, Linker, Module, Store, Val};
+
+fn leb(mut v: u32, out: &mut Vec<u8>) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
+    out.push(id);
+    leb(body.len() as u32, out);
+    out.extend_from_slice(body);
+}
+
+/// `funcs` functions of type (i32) -> i32, each adding 1 to its argument `adds` times
+/// and then calling the next one (the last returns). `run` is the first.
+fn big_module(funcs: u32, adds: u32) -> Vec<u8> {
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    section(1, &[1, 0x60, 1, 0x7f, 1, 0x7f], &mut m);
+    let mut fs = Vec::new();
+    leb(funcs, &mut fs);
+    fs.extend(std::iter::repeat_n(0u8, funcs as usize));
+    section(3, &fs, &mut m);
+    section(7, &[1, 3, b'r', b'u', b'n', 0, 0], &mut m);
+    let mut code = Vec::new();
+    leb(funcs, &mut code);
+    for i in 0..funcs {
+        let mut body = vec![0u8]; // no locals
+        for _ in 0..adds {
+            body.extend_from_slice(&[0x20, 0, 0x41, 1, 0x6a, 0x21, 0]);
+        }
+        body.extend_from_slice(&[0x20, 0]);
+        if i + 1 < funcs {
+            body.push(0x10);
+            leb(i + 1, &mut body);
+        }
+        body.push(0x0b);
+        leb(body.len() as u32, &mut code);
+        code.extend_from_slice(&body);
+    }
+    section(10, &code, &mut m);
+    m
+}
+
+#[test]
+fn a_large_module_starts_without_translating_everything() {
+    // 30,000 functions, about 12 MB of code.
+    let bytes = big_module(30_000, 55);
+    assert!(bytes.len() > 10 << 20, "{} bytes", bytes.len());
+    let engine = Engine::default();
+    let t = Instant::now();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let start = t.elapsed();
+    let run = instance.get_func(&store, "run").unwrap();
+    // One call runs the chain through every function: each is translated on first use.
+    let mut out = [Val::I32(0)];
+    run.call(&mut store, &[Val::I32(0)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(30_000 * 55));
+    eprintln!(
+        "{} MB, {} functions: decode + validate + instantiate {:?}, first run {:?}",
+        bytes.len() >> 20,
+        30_000,
+        start,
+        t.elapsed() - start
+    );
+    // Generous for unoptimized test builds; the release figure is in the notes.
+    assert!(start.as_secs_f64() < 10.0, "start-up took {start:?}");
+}
+
+#[test]
+fn eager_translation_gives_the_same_answer() {
+    let bytes = big_module(2_000, 10);
+    let mut config = Config::new();
+    config.eager_translation(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    let mut out = [Val::I32(0)];
+    run.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(5 + 2_000 * 10));
+}
+
+#[test]
+fn hundreds_of_megabytes_of_linear_memory() {
+    // Grow to 384 MiB, write the last byte and the first, read them back.
+    let wat = r#"(module (memory (export "m") 1)
+        (func (export "big") (result i32)
+          (if (i32.eq (memory.grow (i32.const 6143)) (i32.const -1)) (then (return (i32.const -1))))
+          (i32.store8 (i32.const 0x17ffffff) (i32.const 7))
+          (i32.store8 (i32.const 0) (i32.const 5))
+          (i32.add (i32.load8_u (i32.const 0x17ffffff)) (i32.load8_u (i32.const 0)))))"#;
+    let buf = wast::parser::ParseBuffer::new(wat).unwrap();
+    let bytes = wast::parser::parse::<wast::Wat>(&buf)
+        .unwrap()
+        .encode()
+        .unwrap();
+    let engine = Engine::default();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let big = instance.get_func(&store, "big").unwrap();
+    let mut out = [Val::I32(0)];
+    big.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(12));
+    let mem = instance.get_memory(&store, "m").unwrap();
+    assert_eq!(mem.data(&store).len(), 384 << 20);
+}
