@@ -3,7 +3,10 @@
 //! `spec` runs the WebAssembly spec suite and records the result in three committed files:
 //! `spec/results.csv` (per-file baseline that `--check` and `tests/spec.rs` compare against),
 //! `spec/history.csv` (per-group totals, one row per run) and `docs/spec-progress.svg`.
+//!
+//! `fixtures` builds the WASI test programs of `tests/fixtures/` (see `fixtures.rs`).
 
+mod fixtures;
 mod history;
 mod svg;
 
@@ -15,16 +18,27 @@ use wisp_wast::suite::{self, Group, Regression, ResultRow};
 use wisp_wast::FileReport;
 
 const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
+       cargo xtask fixtures
 
   spec            run the spec suite; rewrite spec/results.csv, append to
                   spec/history.csv and redraw docs/spec-progress.svg
   --check         write nothing; exit 1 if any file passes fewer directives
                   than in the committed spec/results.csv
   --group NAME    only this group (repeatable); other rows of results.csv are kept
-  -v, --verbose   print the first failures of every failing file";
+  -v, --verbose   print the first failures of every failing file
+
+  fixtures        build the WASI test programs of tests/fixtures/ (Rust and C)
+                  into tests/fixtures/NAME.wasm, installing missing toolchain
+                  parts where it can";
 
 /// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
 const VERBOSE_FAILURES: usize = 5;
+
+#[derive(Debug, PartialEq, Eq)]
+enum Cmd {
+    Spec(SpecArgs),
+    Fixtures,
+}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct SpecArgs {
@@ -34,10 +48,17 @@ struct SpecArgs {
 }
 
 /// `Ok(None)` means help was asked for.
-fn parse_args(args: &[String]) -> Result<Option<SpecArgs>, String> {
+fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
     let mut it = args.iter().map(String::as_str);
     match it.next() {
         Some("spec") => {}
+        Some("fixtures") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Fixtures)),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            }
+        }
         Some("help" | "-h" | "--help") => return Ok(None),
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("missing command".to_string()),
@@ -58,23 +79,34 @@ fn parse_args(args: &[String]) -> Result<Option<SpecArgs>, String> {
             },
         }
     }
-    Ok(Some(out))
+    Ok(Some(Cmd::Spec(out)))
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage_error = |msg: &str| {
-        eprintln!("error: {msg}\n\n{USAGE}");
-        ExitCode::from(2)
-    };
-    let spec_args = match parse_args(&args) {
-        Ok(Some(a)) => a,
+    match parse_args(&args) {
+        Ok(Some(Cmd::Spec(a))) => spec_main(&a),
+        Ok(Some(Cmd::Fixtures)) => match fixtures::run(&root()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::FAILURE
+            }
+        },
         Ok(None) => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        Err(msg) => return usage_error(&msg),
-    };
+        Err(msg) => usage_error(&msg),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn spec_main(spec_args: &SpecArgs) -> ExitCode {
     let mut groups = suite::groups();
     if let Some(unknown) = spec_args
         .groups
@@ -90,7 +122,7 @@ fn main() -> ExitCode {
     if !spec_args.groups.is_empty() {
         groups.retain(|g| spec_args.groups.contains(&g.name));
     }
-    match spec(&spec_args, &groups) {
+    match spec(spec_args, &groups) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(msg) => {
@@ -302,7 +334,7 @@ fn print_summary(totals: &[(String, u32, u32, usize)]) {
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Result<Option<SpecArgs>, String> {
+    fn args(list: &[&str]) -> Result<Option<Cmd>, String> {
         parse_args(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>())
     }
 
@@ -314,8 +346,14 @@ mod tests {
             groups: vec!["simd".into(), "gc".into()],
             verbose: true,
         };
-        assert_eq!(parsed, Some(expected));
-        assert_eq!(args(&["spec"]).unwrap(), Some(SpecArgs::default()));
+        assert_eq!(parsed, Some(Cmd::Spec(expected)));
+        assert_eq!(
+            args(&["spec"]).unwrap(),
+            Some(Cmd::Spec(SpecArgs::default()))
+        );
+        assert_eq!(args(&["fixtures"]).unwrap(), Some(Cmd::Fixtures));
+        assert_eq!(args(&["fixtures", "--help"]).unwrap(), None);
+        assert!(args(&["fixtures", "--check"]).is_err());
         assert_eq!(args(&["help"]).unwrap(), None);
         assert!(args(&[]).is_err());
         assert!(args(&["bench"]).is_err());

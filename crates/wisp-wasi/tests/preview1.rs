@@ -1,49 +1,11 @@
 //! preview1 through the public API: a real Rust-compiled program with in-memory stdio,
 //! and hand-written modules that pass hostile pointers and lengths.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+mod guest;
+
+use guest::{Pipe, Sink};
 use wisp::{Engine, Error, Instance, Linker, Module, Store};
-use wisp_wasi::{Clock, ClockId, Errno, Random, Stream, WasiCtx};
-
-/// A stream over shared buffers: what the program writes, what it will read.
-#[derive(Clone, Default)]
-struct Pipe {
-    written: Rc<RefCell<Vec<u8>>>,
-    to_read: Rc<RefCell<Vec<u8>>>,
-}
-
-impl Stream for Pipe {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
-        let mut src = self.to_read.borrow_mut();
-        let n = buf.len().min(src.len());
-        buf[..n].copy_from_slice(&src[..n]);
-        src.drain(..n);
-        Ok(n)
-    }
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
-        self.written.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn readable(&self) -> bool {
-        true
-    }
-    fn writable(&self) -> bool {
-        true
-    }
-}
-
-/// An output-only stream, as a terminal's stdout is.
-struct Sink(Pipe);
-
-impl Stream for Sink {
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
-        self.0.write(buf)
-    }
-    fn writable(&self) -> bool {
-        true
-    }
-}
+use wisp_wasi::{Clock, ClockId, Errno, Random, WasiCtx};
 
 struct FixedClock;
 impl Clock for FixedClock {

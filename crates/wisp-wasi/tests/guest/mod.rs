@@ -4,8 +4,60 @@
 //! what `add_to_linker` defines.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use wisp::{Engine, Instance, Linker, Memory, Module, Store, Val, ValType};
-use wisp_wasi::WasiCtx;
+use wisp_wasi::{Errno, Stream, WasiCtx};
+
+/// A stream over shared buffers: what the program writes, what it will read.
+#[derive(Clone, Default)]
+pub struct Pipe {
+    pub written: Rc<RefCell<Vec<u8>>>,
+    pub to_read: Rc<RefCell<Vec<u8>>>,
+}
+
+impl Pipe {
+    pub fn with_input(bytes: &[u8]) -> Pipe {
+        let p = Pipe::default();
+        p.to_read.borrow_mut().extend_from_slice(bytes);
+        p
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8(self.written.borrow().clone()).unwrap()
+    }
+}
+
+impl Stream for Pipe {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        let mut src = self.to_read.borrow_mut();
+        let n = buf.len().min(src.len());
+        buf[..n].copy_from_slice(&src[..n]);
+        src.drain(..n);
+        Ok(n)
+    }
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
+        self.written.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn readable(&self) -> bool {
+        true
+    }
+    fn writable(&self) -> bool {
+        true
+    }
+}
+
+/// An output-only stream, as a terminal's stdout is.
+pub struct Sink(pub Pipe);
+
+impl Stream for Sink {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
+        self.0.write(buf)
+    }
+    fn writable(&self) -> bool {
+        true
+    }
+}
 
 pub const EBADF: i32 = 8;
 pub const EBUSY: i32 = 10;

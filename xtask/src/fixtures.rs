@@ -1,0 +1,272 @@
+//! `cargo xtask fixtures`: builds the WASI test programs of `tests/fixtures/` into
+//! `tests/fixtures/NAME.wasm`, which are committed so that tests need no wasm toolchain.
+//!
+//! The Rust programs are the binaries of the package in `tests/fixtures/rust/`; the C
+//! programs are `tests/fixtures/c/*.c`, compiled by clang against wasi-libc. What is
+//! missing from the toolchain is installed when that is safe to do (a rustup target, or
+//! Debian packages when running as root), and named otherwise.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const RUST_TARGET: &str = "wasm32-wasip1";
+/// clang 14 (Debian bookworm) knows only this name for preview1.
+const C_TARGET: &str = "--target=wasm32-wasi";
+const C_FLAGS: &[&str] = &["-O2", "-Wall", "-Wextra", "-Wl,--strip-all"];
+/// Debian's packages for clang with wasi-libc; `libclang-rt-dev-wasm32` is the builtins
+/// library (`libclang_rt.builtins-wasm32.a`) that every link needs.
+const APT_PACKAGES: &[&str] = &["clang", "lld", "wasi-libc", "libclang-rt-dev-wasm32"];
+/// Where wasi-sdk and other distributions put the sysroot when clang has none built in.
+const SYSROOTS: &[&str] = &[
+    "/usr/share/wasi-sysroot",
+    "/opt/wasi-sdk/share/wasi-sysroot",
+];
+
+pub fn run(root: &Path) -> Result<(), String> {
+    let fixtures = root.join("tests/fixtures");
+    let mut built = rust(root, &fixtures)?;
+    built.extend(c(&fixtures)?);
+    println!();
+    for path in &built {
+        let size = std::fs::metadata(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len();
+        let shown = path.strip_prefix(root).unwrap_or(path);
+        println!("{:>9} bytes  {}", size, shown.display());
+    }
+    Ok(())
+}
+
+/// Builds every binary of the Rust package and copies it next to the sources.
+fn rust(root: &Path, fixtures: &Path) -> Result<Vec<PathBuf>, String> {
+    ensure_rust_target(root)?;
+    let package = fixtures.join("rust");
+    let target_dir = package.join("target");
+    // `CARGO` is the cargo that runs xtask: the pinned toolchain, without a rustup detour.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut build = Command::new(cargo);
+    build
+        .current_dir(root)
+        .args([
+            "build",
+            "--release",
+            "--target",
+            RUST_TARGET,
+            "--manifest-path",
+        ])
+        .arg(package.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir);
+    run_checked(&mut build)?;
+    let out_dir = target_dir.join(RUST_TARGET).join("release");
+    let mut built = Vec::new();
+    for name in sources(&package.join("src/bin"), "rs")? {
+        let from = out_dir.join(format!("{name}.wasm"));
+        let to = fixtures.join(format!("{name}.wasm"));
+        std::fs::copy(&from, &to)
+            .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))?;
+        built.push(to);
+    }
+    Ok(built)
+}
+
+/// Adds the target through rustup when it is missing. Without rustup there is nothing to
+/// install with; cargo then says clearly enough if the target is absent.
+fn ensure_rust_target(root: &Path) -> Result<(), String> {
+    let Ok(list) = Command::new("rustup")
+        .current_dir(root)
+        .args(["target", "list", "--installed"])
+        .output()
+    else {
+        println!("rustup not found; assuming the {RUST_TARGET} target is installed");
+        return Ok(());
+    };
+    if String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .any(|l| l.trim() == RUST_TARGET)
+    {
+        return Ok(());
+    }
+    run_checked(
+        Command::new("rustup")
+            .current_dir(root)
+            .args(["target", "add", RUST_TARGET]),
+    )
+}
+
+/// Compiles each `c/NAME.c` to `NAME.wasm`.
+fn c(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
+    let toolchain = match find_c_toolchain() {
+        Ok(t) => t,
+        // A sysroot chosen by hand is not something a package install would fix.
+        Err(missing) if std::env::var_os("WASI_SYSROOT").is_some() => {
+            return Err(format!(
+                "cannot build the C fixtures with WASI_SYSROOT: {missing}"
+            ));
+        }
+        Err(missing) => {
+            install_c_toolchain(&missing)?;
+            find_c_toolchain().map_err(|still| {
+                format!("the C toolchain is still incomplete after installing: {still}")
+            })?
+        }
+    };
+    let mut built = Vec::new();
+    for name in sources(&fixtures.join("c"), "c")? {
+        let out = fixtures.join(format!("{name}.wasm"));
+        let mut cc = toolchain.clang();
+        cc.args(C_FLAGS)
+            .arg("-o")
+            .arg(&out)
+            .arg(fixtures.join(format!("c/{name}.c")));
+        run_checked(&mut cc)?;
+        built.push(out);
+    }
+    Ok(built)
+}
+
+struct CToolchain {
+    /// `None` when clang's built-in sysroot already holds wasi-libc (Debian's does).
+    sysroot: Option<PathBuf>,
+}
+
+impl CToolchain {
+    fn clang(&self) -> Command {
+        let mut cmd = Command::new("clang");
+        cmd.arg(C_TARGET);
+        if let Some(s) = &self.sysroot {
+            cmd.arg(format!("--sysroot={}", s.display()));
+        }
+        cmd
+    }
+
+    /// Asks clang where it would find `flag`'s file; it echoes the bare name when it finds
+    /// nothing, so only an existing absolute path counts.
+    fn finds(&self, flag: &str) -> bool {
+        let Ok(out) = self.clang().arg(flag).output() else {
+            return false;
+        };
+        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        out.status.success() && path.is_absolute() && path.exists()
+    }
+}
+
+/// Either a toolchain that can compile and link for WASI or a list of what is missing.
+fn find_c_toolchain() -> Result<CToolchain, String> {
+    if Command::new("clang").arg("--version").output().is_err() {
+        return Err("clang is not installed".into());
+    }
+    let mut candidates = vec![CToolchain { sysroot: None }];
+    if let Some(s) = std::env::var_os("WASI_SYSROOT") {
+        // An explicit choice is the only one tried.
+        candidates = vec![CToolchain {
+            sysroot: Some(s.into()),
+        }];
+    } else {
+        candidates.extend(SYSROOTS.iter().map(|s| CToolchain {
+            sysroot: Some(s.into()),
+        }));
+    }
+    let Some(t) = candidates
+        .into_iter()
+        .find(|t| t.finds("-print-file-name=libc.a"))
+    else {
+        return Err("wasi-libc (libc.a for wasm32-wasi) was not found".into());
+    };
+    let mut missing = Vec::new();
+    if !t.finds("-print-libgcc-file-name") {
+        missing.push("the wasm32 compiler-rt builtins (libclang_rt.builtins-wasm32.a)");
+    }
+    if !t.finds("-print-prog-name=wasm-ld") {
+        missing.push("the wasm-ld linker");
+    }
+    if missing.is_empty() {
+        Ok(t)
+    } else {
+        Err(format!("{} not found", missing.join(" and ")))
+    }
+}
+
+/// Installs Debian's packages when that is possible without asking (root, apt-get
+/// present); otherwise fails with the command to run.
+fn install_c_toolchain(missing: &str) -> Result<(), String> {
+    let command = format!("apt-get install -y {}", APT_PACKAGES.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let has_apt = Command::new("apt-get").arg("--version").output().is_ok();
+    if !(is_root && has_apt) {
+        return Err(format!(
+            "cannot build the C fixtures: {missing}.\n\
+             On Debian or Ubuntu, install the toolchain with:\n    sudo {command}\n\
+             Elsewhere, install clang with wasm-ld and a wasi-libc sysroot (wasi-sdk) and \
+             set WASI_SYSROOT to the sysroot."
+        ));
+    }
+    println!("{missing}; installing: {command}");
+    let apt = |args: &[&str]| {
+        let mut cmd = Command::new("apt-get");
+        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        cmd
+    };
+    // The package lists may be stale or absent (fresh containers ship without them).
+    run_checked(&mut apt(&["update"]))?;
+    let mut install = apt(&["install", "-y"]);
+    install.args(APT_PACKAGES);
+    run_checked(&mut install)
+}
+
+/// The stems of the files in `dir` ending in `.ext`, sorted.
+fn sources(dir: &Path, ext: &str) -> Result<Vec<String>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension() == Some(OsStr::new(ext)) {
+            if let Some(stem) = path.file_stem() {
+                names.push(stem.to_string_lossy().into_owned());
+            }
+        }
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("no .{ext} files in {}", dir.display()));
+    }
+    Ok(names)
+}
+
+/// Runs a command with inherited output; a failure names the command.
+fn run_checked(cmd: &mut Command) -> Result<(), String> {
+    let shown = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!("$ {shown}");
+    match cmd.status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{shown}` failed ({s})")),
+        Err(e) => Err(format!("could not run `{shown}`: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_sorted_stems() {
+        let fixtures = crate::root().join("tests/fixtures");
+        assert_eq!(
+            sources(&fixtures.join("c"), "c").unwrap(),
+            ["adventure", "posix"]
+        );
+        assert_eq!(
+            sources(&fixtures.join("rust/src/bin"), "rs").unwrap(),
+            ["cat", "fsops", "grep"]
+        );
+        assert!(sources(&fixtures.join("data"), "rs").is_err());
+    }
+}
