@@ -5,72 +5,8 @@
 mod guest;
 
 use guest::*;
-use std::path::PathBuf;
 use wisp::Val;
-use wisp_wasi::{Clock, ClockId, Errno, MemFs, WasiCtx};
-
-const NOW: u64 = 1_700_000_000_123_456_789;
-
-struct FixedClock;
-impl Clock for FixedClock {
-    fn now(&self, _: ClockId) -> Result<u64, Errno> {
-        Ok(NOW)
-    }
-    fn resolution(&self, _: ClockId) -> Result<u64, Errno> {
-        Ok(1)
-    }
-}
-
-/// A host directory removed when the test ends.
-pub struct TempDir(pub PathBuf);
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("wisp-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn mem_guest() -> Guest {
-    let ctx = WasiCtx::builder()
-        .clock(FixedClock)
-        .preopen(MemFs::new(), "/sandbox")
-        .build();
-    Guest::new(ctx)
-}
-
-fn host_guest(tag: &str) -> (Guest, TempDir) {
-    let dir = TempDir::new(tag);
-    let ctx = WasiCtx::builder()
-        .clock(FixedClock)
-        .preopen_host_dir(&dir.0, "/sandbox")
-        .unwrap()
-        .build();
-    (Guest::new(ctx), dir)
-}
-
-/// Runs a check on the in-memory filesystem and on a host directory.
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[test]
-            fn memfs() {
-                super::$name(&mut super::mem_guest());
-            }
-            #[test]
-            fn host() {
-                let (mut g, _dir) = super::host_guest(stringify!($name));
-                super::$name(&mut g);
-            }
-        }
-    )*};
-}
+use wisp_wasi::{MemFs, WasiCtx};
 
 both!(
     preopens_are_named,

@@ -3,11 +3,12 @@
 //! [`MemFs`] is a handle; clones share one tree, so an embedder keeps one to fill the tree
 //! before a run and to look at what the program left after it. The tree has a byte budget
 //! (64 MiB unless set): a program that writes more, or seeks far and writes one byte, gets
-//! `ENOSPC`/`EFBIG` instead of taking the host's memory. Timestamps change only through
-//! `set_times`, as there is no clock here.
+//! `ENOSPC`/`EFBIG` instead of taking the host's memory. Timestamps come from the clock
+//! given to [`MemFs::with_clock`] (creation and writes stamp them); without one they are
+//! zero unless set.
 
 use super::{DirEntry, File, FileType, Filestat, Filesystem, OpenOptions};
-use crate::Errno;
+use crate::{Clock, ClockId, Errno};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
@@ -39,6 +40,7 @@ struct Tree {
     /// Bytes of file data held, against `budget`.
     used: u64,
     budget: u64,
+    clock: Option<Box<dyn Clock>>,
 }
 
 /// A shared handle to an in-memory directory tree.
@@ -61,15 +63,29 @@ impl MemFs {
 
     /// An empty tree holding at most `bytes` of file data.
     pub fn with_budget(bytes: u64) -> Self {
-        let root = Node::new(Data::Dir(BTreeMap::new()));
+        let root = Node::new(Data::Dir(BTreeMap::new()), 0);
         MemFs {
             tree: Rc::new(RefCell::new(Tree {
                 nodes: alloc::vec![Some(root)],
                 free: Vec::new(),
                 used: 0,
                 budget: bytes,
+                clock: None,
             })),
         }
+    }
+
+    /// An empty tree whose timestamps come from `clock` (its real-time clock).
+    pub fn with_clock(clock: impl Clock + 'static) -> Self {
+        let fs = Self::new();
+        {
+            let mut tree = fs.tree.borrow_mut();
+            tree.clock = Some(Box::new(clock));
+            let now = tree.now();
+            let root = tree.node_mut(ROOT).expect("the root exists");
+            (root.atim, root.mtim) = (now, now);
+        }
+        fs
     }
 
     /// Creates a directory and its missing parents. Paths are `/`-separated from the root.
@@ -129,18 +145,33 @@ impl MemFs {
 }
 
 impl Node {
-    fn new(data: Data) -> Self {
+    fn new(data: Data, now: u64) -> Self {
         Node {
             data,
             nlink: 1,
             open: 0,
-            atim: 0,
-            mtim: 0,
+            atim: now,
+            mtim: now,
         }
     }
 }
 
 impl Tree {
+    fn now(&self) -> u64 {
+        self.clock
+            .as_ref()
+            .and_then(|c| c.now(ClockId::Realtime).ok())
+            .unwrap_or(0)
+    }
+
+    /// Marks a node (and nothing else) modified now.
+    fn touch(&mut self, ino: usize) {
+        let now = self.now();
+        if let Ok(n) = self.node_mut(ino) {
+            n.mtim = now;
+        }
+    }
+
     fn node(&self, ino: usize) -> Result<&Node, Errno> {
         self.nodes
             .get(ino)
@@ -204,8 +235,9 @@ impl Tree {
         if self.entries_mut(dir)?.contains_key(name) {
             return Err(Errno::Exist);
         }
-        let ino = self.alloc(Node::new(data));
+        let ino = self.alloc(Node::new(data, self.now()));
         self.entries_mut(dir)?.insert(name.to_string(), ino);
+        self.touch(dir);
         Ok(ino)
     }
 
@@ -462,6 +494,7 @@ impl File for MemFile {
         };
         // `end` fits: the file was just resized to hold it.
         bytes[offset as usize..end as usize].copy_from_slice(buf);
+        tree.touch(self.ino);
         Ok(buf.len())
     }
 
@@ -470,7 +503,10 @@ impl File for MemFile {
     }
 
     fn set_size(&mut self, size: u64) -> Result<(), Errno> {
-        self.tree.borrow_mut().resize(self.ino, size)
+        let mut tree = self.tree.borrow_mut();
+        tree.resize(self.ino, size)?;
+        tree.touch(self.ino);
+        Ok(())
     }
 
     fn set_times(&mut self, atim: Option<u64>, mtim: Option<u64>) -> Result<(), Errno> {

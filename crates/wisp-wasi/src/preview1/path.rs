@@ -82,9 +82,8 @@ fn open(
             if oflags & TRUNC != 0 {
                 return Err(Errno::Isdir);
             }
-            // Asking to write a directory is `EISDIR`, as `open(dir, O_RDWR)` is, unless
-            // the program said it wants a directory: then rights it cannot use are dropped.
-            if oflags & DIRECTORY == 0 && base & FD_WRITE != 0 {
+            // Asking to write a directory is `EISDIR`, as `open(dir, O_RDWR)` is.
+            if base & FD_WRITE != 0 {
                 return Err(Errno::Isdir);
             }
             let entry = FdEntry {
@@ -172,6 +171,11 @@ fn symlink(ctx: &mut WasiCtx, target: &[u8], fd: u32, path: &[u8]) -> Result<(),
     }
     if target.contains('\0') {
         return Err(Errno::Ilseq);
+    }
+    // Such a link could never be followed inside the sandbox; refusing it also keeps
+    // the host's own tools from following it out of the preopened directory later.
+    if target.starts_with('/') {
+        return Err(Errno::Notcapable);
     }
     let (mount, _, r) = lookup(ctx, fd, PATH_SYMLINK, path, false)?;
     if r.stat.is_some() {

@@ -89,7 +89,8 @@ pub const ALL: i64 = -1;
 pub const RIGHT_FD_READ: i64 = 1 << 1;
 pub const RIGHT_FD_WRITE: i64 = 1 << 6;
 
-const NAMES: [&str; 46] = [
+/// Every preview1 function.
+pub const NAMES: [&str; 46] = [
     "args_get",
     "args_sizes_get",
     "environ_get",
@@ -294,8 +295,14 @@ impl Guest {
             e => Err(e),
         }
     }
+    /// Opens with every right, but a directory without `fd_write` (which is `EISDIR`).
     pub fn open(&mut self, dir: u32, path: &str, oflags: i32) -> Result<u32, i32> {
-        self.open_with(dir, FOLLOW, path, oflags, ALL, 0)
+        let rights = if oflags & DIRECTORY != 0 {
+            ALL & !RIGHT_FD_WRITE
+        } else {
+            ALL
+        };
+        self.open_with(dir, FOLLOW, path, oflags, rights, 0)
     }
 
     /// Like `call`, but leaves scratch memory for the caller to read results from.
@@ -540,3 +547,112 @@ impl Guest {
         Ok(name)
     }
 }
+
+impl Guest {
+    /// `path_open` with every argument given, rights included.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_full(
+        &mut self,
+        dir: u32,
+        lookup: i32,
+        path: &str,
+        oflags: i32,
+        base: u64,
+        inheriting: u64,
+        fdflags: i32,
+    ) -> Result<u32, i32> {
+        let (p, l) = self.path(path);
+        let out = self.room(4);
+        let args = [
+            Val::I32(dir as i32),
+            Val::I32(lookup),
+            p,
+            l,
+            Val::I32(oflags),
+            Val::I64(base as i64),
+            Val::I64(inheriting as i64),
+            Val::I32(fdflags),
+            Val::I32(out),
+        ];
+        match self.call_keep("path_open", &args) {
+            0 => Ok(self.u32_at(out)),
+            e => Err(e),
+        }
+    }
+}
+
+/// What [`FixedClock`] always reads.
+pub const NOW: u64 = 1_700_000_000_123_456_789;
+
+/// A clock that stands still at [`NOW`], so timestamps are predictable.
+pub struct FixedClock;
+impl wisp_wasi::Clock for FixedClock {
+    fn now(&self, _: wisp_wasi::ClockId) -> Result<u64, Errno> {
+        Ok(NOW)
+    }
+    fn resolution(&self, _: wisp_wasi::ClockId) -> Result<u64, Errno> {
+        Ok(1)
+    }
+}
+
+/// A host directory removed when the test ends.
+pub struct TempDir(pub std::path::PathBuf);
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("wisp-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A guest with an empty in-memory filesystem preopened as `/sandbox` (descriptor 3).
+pub fn mem_guest() -> Guest {
+    let ctx = WasiCtx::builder()
+        .clock(FixedClock)
+        .preopen(wisp_wasi::MemFs::with_clock(FixedClock), "/sandbox")
+        .build();
+    Guest::new(ctx)
+}
+
+/// A guest with a fresh host temp directory preopened as `/sandbox` (descriptor 3).
+pub fn host_guest(tag: &str) -> (Guest, TempDir) {
+    let dir = TempDir::new(tag);
+    let ctx = WasiCtx::builder()
+        .clock(FixedClock)
+        .preopen_host_dir(&dir.0, "/sandbox")
+        .unwrap()
+        .build();
+    (Guest::new(ctx), dir)
+}
+
+/// Runs each check `fn name(&mut Guest)` twice, as `name::memfs` on the in-memory
+/// filesystem and as `name::host` on a host directory. Attributes before a name go on both
+/// tests; `memfs: #[..]` and `host: #[..]` after it go on one only (an `#[ignore]`, say).
+#[allow(unused_macros)]
+macro_rules! both {
+    ($($(#[$all:meta])* $name:ident $(memfs: #[$mem:meta])? $(host: #[$host:meta])?),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            $(#[$all])*
+            $(#[$mem])?
+            fn memfs() {
+                super::$name(&mut $crate::guest::mem_guest());
+            }
+            #[test]
+            $(#[$all])*
+            $(#[$host])?
+            fn host() {
+                let (mut g, _dir) = $crate::guest::host_guest(stringify!($name));
+                super::$name(&mut g);
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use both;
