@@ -248,6 +248,32 @@ macro_rules! for_each_instr {
             v_store_lane: [
                 V128Store8Lane 1, V128Store16Lane 2, V128Store32Lane 4, V128Store64Lane 8,
             ],
+            // Compare-and-branch: a comparison whose only use is a `br_if` or an `if`
+            // becomes one instruction. Each row: the comparison (register and immediate
+            // forms), its semantics, its fused branches, then those of the opposite
+            // comparison (for branching when it is false).
+            br_cmp: [
+                I32Eq I32EqImm i32_eq BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm,
+                I32Ne I32NeImm i32_ne BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm,
+                I32LtS I32LtSImm i32_lt_s BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm,
+                I32LtU I32LtUImm i32_lt_u BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm,
+                I32GtS I32GtSImm i32_gt_s BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm,
+                I32GtU I32GtUImm i32_gt_u BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm,
+                I32LeS I32LeSImm i32_le_s BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm,
+                I32LeU I32LeUImm i32_le_u BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm,
+                I32GeS I32GeSImm i32_ge_s BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm,
+                I32GeU I32GeUImm i32_ge_u BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm,
+                I64Eq I64EqImm i64_eq BrI64Eq BrI64EqImm BrI64Ne BrI64NeImm,
+                I64Ne I64NeImm i64_ne BrI64Ne BrI64NeImm BrI64Eq BrI64EqImm,
+                I64LtS I64LtSImm i64_lt_s BrI64LtS BrI64LtSImm BrI64GeS BrI64GeSImm,
+                I64LtU I64LtUImm i64_lt_u BrI64LtU BrI64LtUImm BrI64GeU BrI64GeUImm,
+                I64GtS I64GtSImm i64_gt_s BrI64GtS BrI64GtSImm BrI64LeS BrI64LeSImm,
+                I64GtU I64GtUImm i64_gt_u BrI64GtU BrI64GtUImm BrI64LeU BrI64LeUImm,
+                I64LeS I64LeSImm i64_le_s BrI64LeS BrI64LeSImm BrI64GtS BrI64GtSImm,
+                I64LeU I64LeUImm i64_le_u BrI64LeU BrI64LeUImm BrI64GtU BrI64GtUImm,
+                I64GeS I64GeSImm i64_ge_s BrI64GeS BrI64GeSImm BrI64LtS BrI64LtSImm,
+                I64GeU I64GeUImm i64_ge_u BrI64GeU BrI64GeUImm BrI64LtU BrI64LtUImm,
+            ],
         }
     };
 }
@@ -271,6 +297,7 @@ macro_rules! define_ops {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
+        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
     ) => {
         /// One instruction of Wisp's IR. See the module documentation.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -350,6 +377,8 @@ macro_rules! define_ops {
             V128Bitselect { dst: Slot, lhs: Slot, rhs: Slot },
             /// Followed by two `Arg`s holding the 16 lane indices.
             I8x16Shuffle { dst: Slot, lhs: Slot, rhs: Slot },
+            $($cb { lhs: Slot, rhs: Slot, target: u32 },)*
+            $($cbi { lhs: Slot, imm: u32, target: u32 },)*
         }
     };
 }

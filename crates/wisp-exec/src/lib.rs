@@ -61,6 +61,12 @@ pub struct CompiledModule {
 
 impl CompiledModule {
     /// The code of defined function `idx`, translating it on first use.
+    /// A function's code if it has been translated already: the call fast path.
+    #[inline(always)]
+    pub fn translated(&self, idx: usize) -> Option<&CompiledFunc> {
+        self.code.get(idx)?.get()
+    }
+
     pub fn code(&self, idx: usize) -> Result<&CompiledFunc, ParseError> {
         let cell = self
             .code

@@ -16,14 +16,16 @@ fn ops(text: &str) -> Vec<Op> {
 #[test]
 fn fib_folds_locals_and_constants() {
     let code = ops(include_str!("../../../examples/fib.wat"));
-    // `n < 2` reads the parameter in place and takes 2 as an immediate.
+    // `if (n < 2)` reads the parameter in place, takes 2 as an immediate, and is one
+    // compare-and-branch to the else arm, taken when `n >= 2`.
     assert_eq!(
         code[0],
-        Op::I32LtUImm {
-            dst: 1,
+        Op::BrI32GeUImm {
             lhs: 0,
-            imm: 2
-        }
+            imm: 2,
+            target: 3
+        },
+        "{code:#?}"
     );
     // Call arguments are computed straight into the callee's frame.
     assert!(code.contains(&Op::I32SubImm {
@@ -36,7 +38,34 @@ fn fib_folds_locals_and_constants() {
         lhs: 0,
         imm: 2
     }));
-    assert_eq!(code.len(), 11, "{code:#?}");
+    assert_eq!(code.len(), 10, "{code:#?}");
+}
+
+#[test]
+fn comparisons_fuse_with_branches_only_when_their_result_is_not_kept() {
+    // `br_if` on a comparison: one instruction.
+    let code = ops(r#"(module (func (param i32 i32)
+            (loop (br_if 0 (i32.lt_s (local.get 0) (local.get 1))))))"#);
+    assert!(
+        code.contains(&Op::BrI32LtS {
+            lhs: 0,
+            rhs: 1,
+            target: 0
+        }),
+        "{code:#?}"
+    );
+    // `br_if` on `eqz`: the branch tests the operand itself, the other way round.
+    let code = ops(r#"(module (func (param i32)
+            (block (br_if 0 (i32.eqz (local.get 0))))))"#);
+    assert!(matches!(code[0], Op::BrIfEqz { cond: 0, .. }), "{code:#?}");
+    // A comparison that is also stored stays a comparison.
+    let code = ops(r#"(module (func (param i32 i32) (result i32) (local i32)
+            (block (br_if 0 (local.tee 2 (i32.lt_s (local.get 0) (local.get 1)))))
+            (local.get 2)))"#);
+    assert!(
+        code.iter().any(|op| matches!(op, Op::I32LtS { .. })),
+        "{code:#?}"
+    );
 }
 
 #[test]

@@ -204,6 +204,7 @@ macro_rules! define_execute {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
+        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
     ) => {
         /// Runs until the outermost function returns, a host function is called, or a trap.
         fn execute(
@@ -396,6 +397,16 @@ macro_rules! define_execute {
                             *fuel -= amount as u64;
                         }
                         Op::Br { target } => jump!(target),
+                        $(Op::$cb { lhs, rhs, target } => {
+                            if numeric::$cf(get(sp, lhs), get(sp, rhs)) != 0 {
+                                jump!(target)
+                            }
+                        })*
+                        $(Op::$cbi { lhs, imm, target } => {
+                            if numeric::$cf(get(sp, lhs), imm as i32 as i64 as u64) != 0 {
+                                jump!(target)
+                            }
+                        })*
                         Op::BrIfNez { cond, target } => {
                             if get(sp, cond) as u32 != 0 {
                                 jump!(target)
@@ -536,6 +547,40 @@ macro_rules! define_execute {
                         }
                         Op::Call { func, base } => {
                             let callee = store.instances[regs.instance as usize].funcs[func as usize];
+                            // The fast path: a Wasm callee of the same instance, already
+                            // translated, whose frame fits in the stack as it is.
+                            if let Some(FuncKind::Wasm { instance, code }) =
+                                store.funcs.get(callee.0 as usize).map(|f| &f.kind)
+                            {
+                                if let Some(c) = code.module.translated(code.index as usize) {
+                                    let at = regs.base + base as usize;
+                                    if instance.0 == regs.instance
+                                        && at + c.frame_size as usize <= stack.values.len()
+                                        && stack.frames.len() < stack.limits.max_frames
+                                    {
+                                        stack.frames.push(Frame {
+                                            code: regs.code,
+                                            ret: ip,
+                                            base: regs.base,
+                                            instance: regs.instance,
+                                            func: regs.func,
+                                        });
+                                        // SAFETY: cells `at..at + frame_size` lie inside the
+                                        // value stack (checked above) and locals are below
+                                        // `frame_size` (translator invariant).
+                                        sp = stack.values.as_mut_ptr().add(at);
+                                        // Declared locals start at zero.
+                                        for i in c.n_params..c.n_locals {
+                                            set(sp, i as Slot, 0);
+                                        }
+                                        regs.code = c.ops.as_ptr();
+                                        regs.base = at;
+                                        regs.func = callee;
+                                        ip = regs.code;
+                                        continue;
+                                    }
+                                }
+                            }
                             regs.ip = ip;
                             let at = regs.base + base as usize;
                             let caller_instance = regs.instance;

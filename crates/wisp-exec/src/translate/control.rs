@@ -1,6 +1,7 @@
 //! Control instructions: blocks, branches, calls and returns.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
+use super::visit::{branch_target, dst_of, fuse_branch};
 use super::{Ctrl, CtrlKind, Operand, TResult, Translator};
 use crate::ir::Op;
 use alloc::string::String;
@@ -41,10 +42,55 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// If the condition on top of the stack was computed by the last instruction for
+    /// this branch alone, that instruction and the branch fused (target zero).
+    fn fusable_condition(&mut self, negate: bool) -> Option<(usize, Op)> {
+        let idx = self.fusable?;
+        let top = self.stack.len().checked_sub(1)?;
+        if self.stack[top] != Operand::Temp || idx + 1 != self.ops.len() {
+            return None;
+        }
+        let slot = self.slot(top);
+        let dst = dst_of(&mut self.ops[idx]).map(|d| *d);
+        if dst != Some(slot) {
+            return None;
+        }
+        fuse_branch(&self.ops[idx], negate).map(|op| (idx, op))
+    }
+
+    /// Pops the condition and emits a branch to `target` taken when it is non-zero
+    /// (`when_true`) or zero, fused with the comparison that computed it if possible.
+    fn emit_cond_branch(&mut self, when_true: bool, target: u32) -> Result<usize, String> {
+        if let Some((idx, mut op)) = self.fusable_condition(!when_true) {
+            self.stack.pop();
+            if let Some(t) = branch_target(&mut op) {
+                *t = target;
+            }
+            self.ops[idx] = op;
+            self.fusable = None;
+            return Ok(idx);
+        }
+        let (_, cond) = self.pop_read()?;
+        Ok(self.emit(if when_true {
+            Op::BrIfNez { cond, target }
+        } else {
+            Op::BrIfEqz { cond, target }
+        }))
+    }
+
     pub(super) fn visit_if(&mut self, bt: BlockType) -> TResult {
+        let fused = self.fusable_condition(true);
         let (_, cond) = self.pop_read()?;
         self.push_ctrl(CtrlKind::If, bt)?;
-        let jump = self.emit(Op::BrIfEqz { cond, target: 0 });
+        // Entering the block may have moved values into their slots; then the comparison
+        // is no longer the last instruction and the plain branch reads its result.
+        let jump = match fused {
+            Some((idx, op)) if idx + 1 == self.ops.len() => {
+                self.ops[idx] = op;
+                idx
+            }
+            _ => self.emit(Op::BrIfEqz { cond, target: 0 }),
+        };
         if let Some(c) = self.ctrl.last_mut() {
             c.else_fixup = Some(jump);
         }
@@ -116,11 +162,8 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, at: usize, target: u32) {
-        match &mut self.ops[at] {
-            Op::Br { target: t }
-            | Op::BrIfNez { target: t, .. }
-            | Op::BrIfEqz { target: t, .. } => *t = target,
-            _ => {}
+        if let Some(t) = branch_target(&mut self.ops[at]) {
+            *t = target;
         }
     }
 
@@ -184,20 +227,23 @@ impl Translator<'_> {
     }
 
     pub(super) fn visit_br_if(&mut self, depth: u32) -> TResult {
-        let (_, cond) = self.pop_read()?;
-        if !self.branch_needs_moves(depth)? {
+        // The moves a branch needs are decided without the condition on the stack.
+        let cond_top = self.stack.pop().ok_or("operand stack underflow")?;
+        let needs_moves = self.branch_needs_moves(depth);
+        self.stack.push(cond_top);
+        if !needs_moves? {
             let frame = self.frame_at(depth)?;
             if frame.kind == CtrlKind::Loop {
                 let target = frame.start;
-                self.emit(Op::BrIfNez { cond, target });
+                self.emit_cond_branch(true, target)?;
             } else {
-                let j = self.emit(Op::BrIfNez { cond, target: 0 });
+                let j = self.emit_cond_branch(true, 0)?;
                 let idx = self.ctrl.len() - 1 - depth as usize;
                 self.ctrl[idx].fixups.push(j);
             }
             return Ok(());
         }
-        let skip = self.emit(Op::BrIfEqz { cond, target: 0 });
+        let skip = self.emit_cond_branch(false, 0)?;
         self.emit_branch(depth)?;
         let pc = self.pc();
         self.patch(skip, pc);

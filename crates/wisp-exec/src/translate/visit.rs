@@ -27,6 +27,7 @@ macro_rules! translate_instrs {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
+        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
     ) => {
         impl Translator<'_> {
             /// Translates the numeric and memory instructions; `Ok(false)` for any other.
@@ -531,9 +532,10 @@ macro_rules! dst_of_impl {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
+        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
     ) => {
         /// The result slot of an instruction that computes one value from its operands.
-        fn dst_of(op: &mut Op) -> Option<&mut Slot> {
+        pub(super) fn dst_of(op: &mut Op) -> Option<&mut Slot> {
             match op {
                 $(Op::$u { dst, .. })|*
                 | $(Op::$ut { dst, .. })|*
@@ -555,6 +557,33 @@ macro_rules! dst_of_impl {
                 | Op::TableSize { dst, .. }
                 | Op::MemorySize { dst }
                 | Op::MemoryGrow { dst, .. } => Some(dst),
+                _ => None,
+            }
+        }
+
+        /// The compare-and-branch that replaces comparison `op` when its only use is a
+        /// branch taken if the comparison holds, or if it fails (`negate`). The target
+        /// is left zero for the caller.
+        pub(super) fn fuse_branch(op: &Op, negate: bool) -> Option<Op> {
+            Some(match (*op, negate) {
+                $((Op::$c { lhs, rhs, .. }, false) => Op::$cb { lhs, rhs, target: 0 },)*
+                $((Op::$c { lhs, rhs, .. }, true) => Op::$cn { lhs, rhs, target: 0 },)*
+                $((Op::$ci { lhs, imm, .. }, false) => Op::$cbi { lhs, imm, target: 0 },)*
+                $((Op::$ci { lhs, imm, .. }, true) => Op::$cni { lhs, imm, target: 0 },)*
+                (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
+                (Op::I32Eqz { src, .. }, true) => Op::BrIfNez { cond: src, target: 0 },
+                _ => return None,
+            })
+        }
+
+        /// Where a branch instruction jumps.
+        pub(super) fn branch_target(op: &mut Op) -> Option<&mut u32> {
+            match op {
+                Op::Br { target }
+                | Op::BrIfNez { target, .. }
+                | Op::BrIfEqz { target, .. }
+                $(| Op::$cb { target, .. })*
+                $(| Op::$cbi { target, .. })* => Some(target),
                 _ => None,
             }
         }
