@@ -314,6 +314,8 @@ macro_rules! define_ops {
             BrTable { index: Slot, len: u32 },
             /// Results are already in slots `0..n`.
             Return,
+            /// Copies the one result cell from `src` into slot 0, then returns.
+            ReturnCopy { src: Slot },
             /// The callee's frame starts at `base`, where its arguments are.
             Call { func: u32, base: Slot },
             /// Followed by `Arg { a: table, .. }`.

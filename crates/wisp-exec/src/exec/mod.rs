@@ -8,7 +8,7 @@
 //!
 //! Safety rests on invariants the translator establishes and the call sequence checks:
 //! every slot an instruction names is below its function's `frame_size`; every branch
-//! target is inside the function's code, which ends in `Return`; a frame is entered only
+//! target is inside the function's code, which ends in a return; a frame is entered only
 //! after the value stack holds `base + frame_size` cells; compiled code is never freed
 //! or moved while the store lives (it is boxed, owned by the store through `Rc`).
 
@@ -271,8 +271,31 @@ macro_rules! define_execute {
                 }};
             }
 
+            // Returns to the caller's frame, or out of the loop from the outermost one.
+            macro_rules! do_return {
+                () => {{
+                    let Some(f) = stack.frames.pop() else {
+                        return Ok(RunResult::Done);
+                    };
+                    let same_instance = f.instance == regs.instance;
+                    *regs = Regs {
+                        code: f.code,
+                        ip: f.ret,
+                        base: f.base,
+                        instance: f.instance,
+                        func: f.func,
+                    };
+                    ip = f.ret;
+                    sp = stack.values.as_mut_ptr().add(f.base);
+                    // Memory 0 can only have moved if the callee grew it, and then
+                    // `memory.grow` reloaded it; a different instance has its own.
+                    if !same_instance {
+                        (mem, mem_len) = mem0(store, regs.instance);
+                    }
+                }};
+            }
             loop {
-                // SAFETY: `ip` is inside the current function's code, which ends in `Return`.
+                // SAFETY: `ip` is inside the current function's code, which ends in a return.
                 let op = unsafe { *ip };
                 ip = unsafe { ip.add(1) };
                 // SAFETY: see `get`/`set` above.
@@ -525,26 +548,11 @@ macro_rules! define_execute {
                             check!(bulk::table_init(store, regs.instance, which, ops));
                         }
                         Op::ElemDrop { elem } => bulk::elem_drop(store, regs.instance, elem),
-                        Op::Return => {
-                            let Some(f) = stack.frames.pop() else {
-                                return Ok(RunResult::Done);
-                            };
-                            let same_instance = f.instance == regs.instance;
-                            *regs = Regs {
-                                code: f.code,
-                                ip: f.ret,
-                                base: f.base,
-                                instance: f.instance,
-                                func: f.func,
-                            };
-                            ip = f.ret;
-                            sp = stack.values.as_mut_ptr().add(f.base);
-                            // Memory 0 can only have moved if the callee grew it, and then
-                            // `memory.grow` reloaded it; a different instance has its own.
-                            if !same_instance {
-                                (mem, mem_len) = mem0(store, regs.instance);
-                            }
+                        Op::ReturnCopy { src } => {
+                            set(sp, 0, get(sp, src));
+                            do_return!();
                         }
+                        Op::Return => do_return!(),
                         Op::Call { func, base } => {
                             let callee = store.instances[regs.instance as usize].funcs[func as usize];
                             // The fast path: a Wasm callee of the same instance, already

@@ -294,6 +294,7 @@ impl Translator<'_> {
         // A local that an earlier result overwrites is saved to its height slot first.
         // The operand stack is left as it was: a conditional return must not change what
         // the fall-through path believes.
+        let before = self.ops.len();
         let mut saved = Vec::new();
         let mut dst = 0u32;
         for (i, t) in results.iter().enumerate() {
@@ -317,6 +318,14 @@ impl Translator<'_> {
                 self.move_to(dst, first + i, two);
             }
             dst += t.cells() as u32;
+        }
+        // One result moved by a copy: the copy and the return are one instruction.
+        if let (1, Some(&Op::Copy { dst: 0, src })) = (n, self.ops.last()) {
+            if self.ops.len() > before {
+                self.ops.pop();
+                self.emit(Op::ReturnCopy { src });
+                return Ok(());
+            }
         }
         self.emit(Op::Return);
         Ok(())

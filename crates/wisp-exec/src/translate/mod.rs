@@ -179,6 +179,7 @@ fn translate_as(
         return Err(ParseError::new("function body ends early", body_offset));
     }
     let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
+    thread_jumps(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into_boxed_slice(),
         n_params: param_cells as u32,
@@ -187,6 +188,19 @@ fn translate_as(
         frame_size: u32::try_from(frame_size)
             .map_err(|_| ParseError::new(format!("frame too large: {frame_size}"), body_offset))?,
     })
+}
+
+/// A jump to a return is the return itself: the `br` out of an `if` arm into the
+/// function's end costs nothing then. (With fuel on, a block's first instruction is
+/// `ConsumeFuel`, so no charged instruction is ever skipped.)
+fn thread_jumps(ops: &mut [Op]) {
+    for i in 0..ops.len() {
+        if let Op::Br { target } = ops[i] {
+            if let Some(&ret @ (Op::Return | Op::ReturnCopy { .. })) = ops.get(target as usize) {
+                ops[i] = ret;
+            }
+        }
+    }
 }
 
 pub(crate) type TResult = Result<(), alloc::string::String>;
