@@ -265,7 +265,7 @@ mod tests {
         );
         assert_eq!(
             sources(&fixtures.join("rust/src/bin"), "rs").unwrap(),
-            ["cat", "fsops", "grep"]
+            ["cat", "fsops", "grep", "script"]
         );
         assert!(sources(&fixtures.join("data"), "rs").is_err());
     }
