@@ -116,3 +116,33 @@ fn loop_branches_back_to_its_header() {
         .iter()
         .any(|op| matches!(op, Op::BrIfNez { target: 0, .. })));
 }
+
+#[test]
+fn a_loop_tests_its_exit_at_the_bottom() {
+    // A `while` loop: the exit test at the top, the jump back at the bottom.
+    let code = ops(r#"(module (func (param i32) (local i32)
+            (block (loop
+              (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br 0)))))"#);
+    assert_eq!(
+        code[0],
+        Op::BrI32GeU {
+            lhs: 1,
+            rhs: 0,
+            target: 3
+        },
+        "{code:#?}"
+    );
+    // The jump back became the opposite test, jumping past the top test into the body.
+    assert_eq!(
+        code[2],
+        Op::BrI32LtU {
+            lhs: 1,
+            rhs: 0,
+            target: 1
+        },
+        "{code:#?}"
+    );
+    assert_eq!(code[3], Op::Return);
+}

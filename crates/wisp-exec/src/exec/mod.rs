@@ -210,9 +210,14 @@ macro_rules! define_execute {
         fn execute(
             store: &mut ExecStore,
             stack: &mut Stack,
-            regs: &mut Regs,
+            saved: &mut Regs,
             fuel: &mut u64,
         ) -> Result<RunResult, RunError> {
+            // The registers live in a local while the loop runs, so the compiler can keep
+            // them in machine registers; they are written back whenever control leaves
+            // with something to resume (a host call, running out of fuel).
+            let mut local = *saved;
+            let regs = &mut local;
             let mut ip = regs.ip;
             // SAFETY: `enter` reserved `base + frame_size` cells for the current frame.
             let mut sp = unsafe { stack.values.as_mut_ptr().add(regs.base) };
@@ -244,6 +249,7 @@ macro_rules! define_execute {
             macro_rules! trap {
                 ($code:expr) => {{
                     regs.ip = ip;
+                    *saved = *regs;
                     return Err(trap(stack, Some(regs), $code));
                 }};
             }
@@ -593,7 +599,10 @@ macro_rules! define_execute {
                             let at = regs.base + base as usize;
                             let caller_instance = regs.instance;
                             match enter(store, stack, callee, at, Some(regs))? {
-                                Entered::Host(r) => return Ok(r),
+                                Entered::Host(r) => {
+                                    *saved = *regs;
+                                    return Ok(r);
+                                }
                                 Entered::Wasm(r) => *regs = r,
                             }
                             ip = regs.ip;
@@ -619,7 +628,10 @@ macro_rules! define_execute {
                             regs.ip = ip;
                             let at = regs.base + base as usize;
                             match enter(store, stack, FuncAddr(callee), at, Some(regs))? {
-                                Entered::Host(r) => return Ok(r),
+                                Entered::Host(r) => {
+                                    *saved = *regs;
+                                    return Ok(r);
+                                }
                                 Entered::Wasm(r) => *regs = r,
                             }
                             ip = regs.ip;

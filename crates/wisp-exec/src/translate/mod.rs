@@ -190,14 +190,30 @@ fn translate_as(
     })
 }
 
-/// A jump to a return is the return itself: the `br` out of an `if` arm into the
-/// function's end costs nothing then. (With fuel on, a block's first instruction is
-/// `ConsumeFuel`, so no charged instruction is ever skipped.)
+/// Rewrites unconditional jumps whose target makes them redundant. (With fuel on, a
+/// block's first instruction is `ConsumeFuel`, so no charged instruction is skipped.)
+/// - A jump to a return is the return itself: the `br` out of an `if` arm into the
+///   function's end costs nothing then.
+/// - A jump back to a loop's exit test, when the exit is just after the jump, becomes
+///   the opposite test jumping into the body: one instruction per iteration less.
 fn thread_jumps(ops: &mut [Op]) {
     for i in 0..ops.len() {
-        if let Op::Br { target } = ops[i] {
-            if let Some(&ret @ (Op::Return | Op::ReturnCopy { .. })) = ops.get(target as usize) {
-                ops[i] = ret;
+        let Op::Br { target } = ops[i] else { continue };
+        let Some(&at_target) = ops.get(target as usize) else {
+            continue;
+        };
+        if let Op::Return | Op::ReturnCopy { .. } = at_target {
+            ops[i] = at_target;
+            continue;
+        }
+        let mut test = at_target;
+        let exits_here = visit::branch_target(&mut test).is_some_and(|t| *t as usize == i + 1);
+        if exits_here && !matches!(at_target, Op::Br { .. }) {
+            if let Some(mut rotated) = visit::negate_branch(&at_target) {
+                if let Some(t) = visit::branch_target(&mut rotated) {
+                    *t = target + 1;
+                }
+                ops[i] = rotated;
             }
         }
     }

@@ -576,6 +576,17 @@ macro_rules! dst_of_impl {
             })
         }
 
+        /// The conditional branch taken exactly when `op` is not (same target).
+        pub(super) fn negate_branch(op: &Op) -> Option<Op> {
+            Some(match *op {
+                Op::BrIfEqz { cond, target } => Op::BrIfNez { cond, target },
+                Op::BrIfNez { cond, target } => Op::BrIfEqz { cond, target },
+                $(Op::$cb { lhs, rhs, target } => Op::$cn { lhs, rhs, target },)*
+                $(Op::$cbi { lhs, imm, target } => Op::$cni { lhs, imm, target },)*
+                _ => return None,
+            })
+        }
+
         /// Where a branch instruction jumps.
         pub(super) fn branch_target(op: &mut Op) -> Option<&mut u32> {
             match op {
