@@ -104,9 +104,11 @@ macro_rules! for_each_instr {
                 I64Load32S 4 (|b: [u8; 4]| i32::from_le_bytes(b) as i64 as u64),
                 I64Load32U 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
             ],
+            // Stores, with the variant that stores a constant (sign-extended from 32 bits).
             store: [
-                I32Store 4, I64Store 8, F32Store 4, F64Store 8, I32Store8 1, I32Store16 2,
-                I64Store8 1, I64Store16 2, I64Store32 4,
+                I32Store I32StoreImm 4, I64Store I64StoreImm 8, F32Store F32StoreImm 4,
+                F64Store F64StoreImm 8, I32Store8 I32Store8Imm 1, I32Store16 I32Store16Imm 2,
+                I64Store8 I64Store8Imm 1, I64Store16 I64Store16Imm 2, I64Store32 I64Store32Imm 4,
             ],
             // Vector instructions (`exec::simd`): v128 -> v128.
             v_unary: [
@@ -286,7 +288,7 @@ macro_rules! define_ops {
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $sw:literal,)*],
+        store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -364,6 +366,7 @@ macro_rules! define_ops {
             $($bti { dst: Slot, lhs: Slot, imm: u32 },)*
             $($l { dst: Slot, addr: Slot, offset: u32 },)*
             $($s { addr: Slot, value: Slot, offset: u32 },)*
+            $($si { addr: Slot, value: u32, offset: u32 },)*
             $($vu { dst: Slot, src: Slot },)*
             $($vb { dst: Slot, lhs: Slot, rhs: Slot },)*
             $($vs { dst: Slot, lhs: Slot, rhs: Slot },)*

@@ -146,3 +146,30 @@ fn a_loop_tests_its_exit_at_the_bottom() {
     );
     assert_eq!(code[3], Op::Return);
 }
+
+#[test]
+fn constants_are_stored_from_the_instruction() {
+    let code = ops(r#"(module (memory 1) (func (param i32)
+            (i32.store8 offset=3 (local.get 0) (i32.const 1))
+            (i64.store (local.get 0) (i64.const -5))
+            (i64.store (local.get 0) (i64.const 0x100000000))))"#);
+    assert_eq!(
+        code[0],
+        Op::I32Store8Imm {
+            addr: 0,
+            value: 1,
+            offset: 3
+        }
+    );
+    assert_eq!(
+        code[1],
+        Op::I64StoreImm {
+            addr: 0,
+            value: -5i32 as u32,
+            offset: 0
+        }
+    );
+    // 2^32 is not the sign extension of any 32-bit value: it goes through a slot.
+    assert!(matches!(code[2], Op::Const64 { .. }), "{code:#?}");
+    assert!(matches!(code[3], Op::I64Store { .. }), "{code:#?}");
+}

@@ -193,7 +193,7 @@ macro_rules! define_execute {
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $sw:literal,)*],
+        store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -342,6 +342,16 @@ macro_rules! define_execute {
                             match effective(get(sp, addr), offset, $sw, mem_len) {
                                 Some(ea) => {
                                     let bytes = get(sp, value).to_le_bytes();
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $sw);
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
+                        $(Op::$si { addr, value, offset } => {
+                            match effective(get(sp, addr), offset, $sw, mem_len) {
+                                Some(ea) => {
+                                    let bytes = (value as i32 as i64 as u64).to_le_bytes();
                                     // SAFETY: `ea + width <= mem_len`, checked just above.
                                     ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $sw);
                                 }

@@ -16,7 +16,7 @@ macro_rules! translate_instrs {
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $sw:literal,)*],
+        store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -52,9 +52,23 @@ macro_rules! translate_instrs {
                     })*
                     $(Operator::$s { memarg } => {
                         let offset = mem0_offset(&memarg)?;
-                        let (_, value) = self.pop_read()?;
-                        let (_, addr) = self.pop_read()?;
-                        self.emit(Op::$s { addr, value, offset });
+                        // A constant value is stored from the instruction itself when the
+                        // bytes it writes are those of its 32-bit sign extension.
+                        let imm = match self.stack.last() {
+                            Some(&Operand::Const(c)) if $sw <= 4 || c as u32 as i32 as i64 as u64 == c => {
+                                Some(c as u32)
+                            }
+                            _ => None,
+                        };
+                        if let Some(value) = imm {
+                            self.pop()?;
+                            let (_, addr) = self.pop_read()?;
+                            self.emit(Op::$si { addr, value, offset });
+                        } else {
+                            let (_, value) = self.pop_read()?;
+                            let (_, addr) = self.pop_read()?;
+                            self.emit(Op::$s { addr, value, offset });
+                        }
                     })*
                     $(Operator::$vu => self.unary(|dst, src| Op::$vu { dst, src })?,)*
                     $(Operator::$vb => self.binary(|dst, lhs, rhs| Op::$vb { dst, lhs, rhs })?,)*
@@ -521,7 +535,7 @@ macro_rules! dst_of_impl {
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
         load: [$($l:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $sw:literal,)*],
+        store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
