@@ -570,11 +570,20 @@ macro_rules! define_execute {
                         }
                         Op::Return => do_return!(),
                         Op::Call { func, base } => {
-                            let callee = store.instances[regs.instance as usize].funcs[func as usize];
+                            // SAFETY: `regs.instance` is the address of a live module
+                            // instance, and validation checked `func` against its
+                            // function count, the length of its `funcs`.
+                            let callee = *store
+                                .instances
+                                .get_unchecked(regs.instance as usize)
+                                .funcs
+                                .get_unchecked(func as usize);
                             // The fast path: a Wasm callee of the same instance, already
                             // translated, whose frame fits in the stack as it is.
-                            if let Some(FuncKind::Wasm { instance, code }) =
-                                store.funcs.get(callee.0 as usize).map(|f| &f.kind)
+                            // SAFETY: function addresses in an instance are never stale:
+                            // the store only ever adds function instances.
+                            if let FuncKind::Wasm { instance, code } =
+                                &store.funcs.get_unchecked(callee.0 as usize).kind
                             {
                                 if let Some(c) = code.module.translated(code.index as usize) {
                                     let at = regs.base + base as usize;
