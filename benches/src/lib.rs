@@ -1,20 +1,39 @@
 //! Workloads shared by the Wisp benchmarks.
 //!
-//! The workloads are WebAssembly text files in `wat/`, embedded here at build time and
-//! turned into binary modules with the `wast` crate when a benchmark starts. They live in
-//! this library rather than in a bench target so that every bench target (and this
-//! crate's tests) runs exactly the same modules with the same arguments and expected
-//! results, and so that the check that both engines compute the right answer is written
-//! once. Keeping the text in the repository, rather than binary modules, means each
-//! workload can be read and reviewed.
+//! Two kinds of module run here. The WebAssembly text files in `wat/` are small
+//! hand-written kernels, turned into binary modules with the `wast` crate when a benchmark
+//! starts. `workloads.wasm` is the Rust package in `workloads/` compiled to
+//! `wasm32-unknown-unknown` by `cargo xtask fixtures` (committed, so benchmarks need no
+//! wasm toolchain): real libraries (`serde_json`, `miniz_oxide`, `sha2`, `pulldown-cmark`)
+//! and code shaped like what people compile to Wasm.
+//!
+//! They live in this library rather than in a bench target so that every bench target,
+//! the `peak` binary and this crate's tests run exactly the same modules with the same
+//! arguments and expected results, and so that the check that both engines compute the
+//! right answer is written once.
+
+pub mod engines;
+pub mod synthetic;
+
+/// The compiled Rust workloads (`workloads/`, built by `cargo xtask fixtures`).
+pub const WORKLOADS_WASM: &[u8] = include_bytes!("../workloads.wasm");
+
+/// Where a workload's module comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// WebAssembly text, in `wat/`.
+    Wat(&'static str),
+    /// An export of [`WORKLOADS_WASM`].
+    Rust,
+}
 
 /// One benchmark workload: a module exporting `func: (i32) -> i32`, called with `arg`.
 #[derive(Debug, Clone, Copy)]
 pub struct Workload {
     /// The benchmark group's name.
     pub name: &'static str,
-    /// The module, as WebAssembly text.
-    pub wat: &'static str,
+    /// The module.
+    pub source: Source,
     /// The exported function to call.
     pub func: &'static str,
     /// Its argument.
@@ -28,33 +47,91 @@ impl Workload {
     ///
     /// # Panics
     ///
-    /// If the text does not parse; the workloads are fixed, so that is a bug here.
+    /// If a text module does not parse; the workloads are fixed, so that is a bug here.
     pub fn wasm(&self) -> Vec<u8> {
-        wat_to_wasm(self.wat).unwrap_or_else(|e| panic!("{}: {e}", self.name))
+        match self.source {
+            Source::Wat(text) => wat_to_wasm(text).unwrap_or_else(|e| panic!("{}: {e}", self.name)),
+            Source::Rust => WORKLOADS_WASM.to_vec(),
+        }
+    }
+
+    /// `func(arg)`, as the tables show it.
+    pub fn call(&self) -> String {
+        format!("{}({})", self.func, self.arg)
+    }
+
+    /// Looks a workload up by its group name.
+    pub fn by_name(name: &str) -> Option<&'static Workload> {
+        WORKLOADS.iter().find(|w| w.name == name)
     }
 }
 
-/// Recursive `fib(25)`: call and return overhead.
+const fn rust(name: &'static str, func: &'static str, arg: i32, expected: u32) -> Workload {
+    Workload {
+        name,
+        source: Source::Rust,
+        func,
+        arg,
+        expected: expected as i32,
+    }
+}
+
+/// Recursive `fib(25)` in WebAssembly text: call and return overhead.
 pub const FIB: Workload = Workload {
     name: "fib",
-    wat: include_str!("../wat/fib.wat"),
+    source: Source::Wat(include_str!("../wat/fib.wat")),
     func: "fib",
     arg: 25,
     expected: 75025,
 };
 
-/// Sieve of Eratosthenes below 100 000 over linear memory: loops, branches, byte
-/// loads and stores.
+/// Sieve of Eratosthenes below 100 000 over linear memory, in WebAssembly text: loops,
+/// branches, byte loads and stores.
 pub const SIEVE: Workload = Workload {
     name: "sieve",
-    wat: include_str!("../wat/sieve.wat"),
+    source: Source::Wat(include_str!("../wat/sieve.wat")),
     func: "sieve",
     arg: 100_000,
     expected: 9592,
 };
 
-/// Every workload, in the order they are benchmarked.
-pub const WORKLOADS: &[Workload] = &[FIB, SIEVE];
+/// Every workload, in the order they are benchmarked. The Rust workloads' checksums are
+/// what `cargo test --release` in `workloads/` prints for the same arguments (natively).
+pub const WORKLOADS: &[Workload] = &[
+    FIB,
+    SIEVE,
+    rust("fib_rs", "fib", 27, 196_418),
+    rust("sieve_rs", "sieve", 500_000, 4_207_720_553),
+    rust("matmul", "matmul", 80, 1_434_057_816),
+    rust("sha256", "sha256", 128, 2_951_067_721),
+    rust("deflate", "deflate", 16, 3_475_709_641),
+    rust("json", "json", 150, 3_478_147_180),
+    rust("stackvm", "stackvm", 10_000, 1_029_741_230),
+    rust("markdown", "markdown", 40, 1_828_457_814),
+    rust("mixed", "mixed", 60, 3_991_955),
+];
+
+/// The module and arguments of the call benchmarks (`benches/calls.rs`).
+pub mod calls {
+    /// How many host calls one `call_host` makes in the wasm-to-host benchmark.
+    pub const HOST_CALLS: i32 = 10_000;
+
+    /// The imported host function: `a * 31 + (b ^ c)`, wrapping.
+    pub fn host(a: i32, b: i32, c: i32) -> i32 {
+        a.wrapping_mul(31).wrapping_add(b ^ c)
+    }
+
+    /// What `call_host(n)` returns when every call reached the host with the right
+    /// arguments.
+    pub fn expected(n: i32) -> i32 {
+        (1..=n).rev().fold(0, |acc, i| host(acc, i, 7))
+    }
+
+    /// The module, `wat/calls.wat`, as a binary.
+    pub fn wasm() -> Vec<u8> {
+        super::wat_to_wasm(include_str!("../wat/calls.wat")).expect("wat/calls.wat")
+    }
+}
 
 /// Converts WebAssembly text (a module) to its binary encoding.
 pub fn wat_to_wasm(text: &str) -> Result<Vec<u8>, wast::Error> {
@@ -65,35 +142,82 @@ pub fn wat_to_wasm(text: &str) -> Result<Vec<u8>, wast::Error> {
 
 #[cfg(test)]
 mod tests {
+    use super::engines::{Engine, Mode};
     use super::*;
 
-    fn run_wisp(w: &Workload) -> i32 {
-        let engine = wisp::Engine::default();
-        let module = wisp::Module::new(&engine, &w.wasm()).unwrap();
-        let mut store = wisp::Store::new(&engine, ());
-        let instance = wisp::Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let f = instance.get_typed_func::<i32, i32>(&store, w.func).unwrap();
-        f.call(&mut store, w.arg).unwrap()
-    }
-
-    fn run_wasmi(w: &Workload) -> i32 {
-        let engine = wasmi::Engine::default();
-        let module = wasmi::Module::new(&engine, w.wasm()).unwrap();
-        let mut store = wasmi::Store::new(&engine, ());
-        let instance = wasmi::Linker::<()>::new(&engine)
-            .instantiate_and_start(&mut store, &module)
-            .unwrap();
-        let f = instance.get_typed_func::<i32, i32>(&store, w.func).unwrap();
-        f.call(&mut store, w.arg).unwrap()
+    /// Runs `func(arg)` on both engines; collects every disagreement instead of stopping
+    /// at the first, so one run shows all of them.
+    fn check(name: &str, wasm: &[u8], func: &str, arg: i32, expected: Option<i32>) -> Vec<String> {
+        let mut results = Vec::new();
+        let mut failures = Vec::new();
+        for engine in Engine::ALL {
+            let got = engine
+                .runner(wasm, func, Mode::Lazy)
+                .and_then(|mut run| run(arg));
+            match (&got, expected) {
+                (Ok(v), Some(e)) if *v != e => failures.push(format!(
+                    "{name}: {}: {func}({arg}) = {v}, expected {e}",
+                    engine.name()
+                )),
+                (Err(msg), _) => failures.push(format!("{name}: {msg}")),
+                _ => {}
+            }
+            results.push(got);
+        }
+        if let [Ok(a), Ok(b)] = results[..] {
+            if a != b {
+                failures.push(format!("{name}: wisp gives {a}, wasmi gives {b}"));
+            }
+        }
+        failures
     }
 
     #[test]
     fn workloads_are_right_on_both_engines() {
+        let mut failures = Vec::new();
         for w in WORKLOADS {
-            assert_eq!(run_wisp(w), w.expected, "wisp: {}", w.name);
-            assert_eq!(run_wasmi(w), w.expected, "wasmi: {}", w.name);
+            failures.extend(check(w.name, &w.wasm(), w.func, w.arg, Some(w.expected)));
         }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn the_big_module_starts_and_runs_alike_in_both_modes() {
+        let wasm = synthetic::big_module();
+        assert!(wasm.len() > 4 << 20, "{} bytes", wasm.len());
+        let mut failures = check("big_module", &wasm, "run", 5, None);
+        for engine in Engine::ALL {
+            let lazy = engine
+                .runner(&wasm, "run", Mode::Lazy)
+                .and_then(|mut r| r(5));
+            let eager = engine
+                .runner(&wasm, "run", Mode::Eager)
+                .and_then(|mut r| r(5));
+            if lazy != eager {
+                failures.push(format!("{}: lazy {lazy:?}, eager {eager:?}", engine.name()));
+            }
+        }
+        for mode in Mode::ALL {
+            for start in [
+                |w: &[u8], m| engines::wisp_start(w, m).map(drop),
+                |w: &[u8], m| engines::wasmi_start(w, m).map(drop),
+            ] {
+                if let Err(e) = start(WORKLOADS_WASM, mode) {
+                    failures.push(format!("workloads.wasm, {}: {e}", mode.name()));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn calls_are_right_on_both_engines() {
+        let expected = calls::expected(calls::HOST_CALLS);
+        let mut wisp = engines::WispCalls::new().unwrap();
+        let mut wasmi = engines::WasmiCalls::new().unwrap();
+        assert_eq!(wisp.add3(1, 2, 3), Ok(6));
+        assert_eq!(wasmi.add3(1, 2, 3), Ok(6));
+        assert_eq!(wisp.call_host(calls::HOST_CALLS), Ok(expected));
+        assert_eq!(wasmi.call_host(calls::HOST_CALLS), Ok(expected));
     }
 }

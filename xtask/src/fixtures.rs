@@ -1,16 +1,21 @@
 //! `cargo xtask fixtures`: builds the WASI test programs of `tests/fixtures/` into
-//! `tests/fixtures/NAME.wasm`, which are committed so that tests need no wasm toolchain.
+//! `tests/fixtures/NAME.wasm`, and the benchmark workloads of `benches/workloads/` into
+//! `benches/workloads.wasm`; both are committed so that tests and benchmarks need no wasm
+//! toolchain.
 //!
 //! The Rust programs are the binaries of the package in `tests/fixtures/rust/`; the C
-//! programs are `tests/fixtures/c/*.c`, compiled by clang against wasi-libc. What is
-//! missing from the toolchain is installed when that is safe to do (a rustup target, or
-//! Debian packages when running as root), and named otherwise.
+//! programs are `tests/fixtures/c/*.c`, compiled by clang against wasi-libc. The workloads
+//! are one cdylib for `wasm32-unknown-unknown` (no imports, so any engine runs it without
+//! WASI). What is missing from the toolchain is installed when that is safe to do (a
+//! rustup target, or Debian packages when running as root), and named otherwise.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const RUST_TARGET: &str = "wasm32-wasip1";
+/// The benchmark workloads import nothing, not even WASI.
+const WORKLOADS_TARGET: &str = "wasm32-unknown-unknown";
 /// clang 14 (Debian bookworm) knows only this name for preview1.
 const C_TARGET: &str = "--target=wasm32-wasi";
 const C_FLAGS: &[&str] = &["-O2", "-Wall", "-Wextra", "-Wl,--strip-all"];
@@ -23,10 +28,17 @@ const SYSROOTS: &[&str] = &[
     "/opt/wasi-sdk/share/wasi-sysroot",
 ];
 
-pub fn run(root: &Path) -> Result<(), String> {
+/// Builds everything, or with `workloads_only` only `benches/workloads.wasm`.
+pub fn run(root: &Path, workloads_only: bool) -> Result<(), String> {
     let fixtures = root.join("tests/fixtures");
-    let mut built = rust(root, &fixtures)?;
-    built.extend(c(&fixtures)?);
+    let mut built = Vec::new();
+    if !workloads_only {
+        built.extend(rust(root, &fixtures)?);
+    }
+    built.push(workloads(root)?);
+    if !workloads_only {
+        built.extend(c(&fixtures)?);
+    }
     println!();
     for path in &built {
         let size = std::fs::metadata(path)
@@ -40,25 +52,10 @@ pub fn run(root: &Path) -> Result<(), String> {
 
 /// Builds every binary of the Rust package and copies it next to the sources.
 fn rust(root: &Path, fixtures: &Path) -> Result<Vec<PathBuf>, String> {
-    ensure_rust_target(root)?;
+    ensure_rust_target(root, RUST_TARGET)?;
     let package = fixtures.join("rust");
     let target_dir = package.join("target");
-    // `CARGO` is the cargo that runs xtask: the pinned toolchain, without a rustup detour.
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut build = Command::new(cargo);
-    build
-        .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            RUST_TARGET,
-            "--manifest-path",
-        ])
-        .arg(package.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir);
-    run_checked(&mut build)?;
+    run_checked(&mut cargo_build(root, &package, RUST_TARGET, &target_dir))?;
     let out_dir = target_dir.join(RUST_TARGET).join("release");
     let mut built = Vec::new();
     for name in sources(&package.join("src/bin"), "rs")? {
@@ -71,27 +68,72 @@ fn rust(root: &Path, fixtures: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(built)
 }
 
+/// Builds `benches/workloads/` and copies the module to `benches/workloads.wasm`.
+fn workloads(root: &Path) -> Result<PathBuf, String> {
+    ensure_rust_target(root, WORKLOADS_TARGET)?;
+    let package = root.join("benches/workloads");
+    // Inside the workspace's ignored `target/`, apart from the workspace's own builds.
+    let target_dir = root.join("target/wasm-workloads");
+    let mut build = cargo_build(root, &package, WORKLOADS_TARGET, &target_dir);
+    // Panic locations name the dependencies' sources under CARGO_HOME; without this the
+    // committed module would change with the home directory of whoever built it.
+    if let Some(home) = cargo_home() {
+        build.env(
+            "CARGO_ENCODED_RUSTFLAGS",
+            format!("--remap-path-prefix={}=/cargo", home.display()),
+        );
+    }
+    run_checked(&mut build)?;
+    let from = target_dir
+        .join(WORKLOADS_TARGET)
+        .join("release/wisp_workloads.wasm");
+    let to = root.join("benches/workloads.wasm");
+    std::fs::copy(&from, &to)
+        .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))?;
+    Ok(to)
+}
+
+/// `cargo build --release` of the package in `package` for `target`.
+fn cargo_build(root: &Path, package: &Path, target: &str, target_dir: &Path) -> Command {
+    // `CARGO` is the cargo that runs xtask: the pinned toolchain, without a rustup detour.
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut build = Command::new(cargo);
+    build
+        .current_dir(root)
+        .args(["build", "--release", "--target", target, "--manifest-path"])
+        .arg(package.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir);
+    build
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+}
+
 /// Adds the target through rustup when it is missing. Without rustup there is nothing to
 /// install with; cargo then says clearly enough if the target is absent.
-fn ensure_rust_target(root: &Path) -> Result<(), String> {
+fn ensure_rust_target(root: &Path, target: &str) -> Result<(), String> {
     let Ok(list) = Command::new("rustup")
         .current_dir(root)
         .args(["target", "list", "--installed"])
         .output()
     else {
-        println!("rustup not found; assuming the {RUST_TARGET} target is installed");
+        println!("rustup not found; assuming the {target} target is installed");
         return Ok(());
     };
     if String::from_utf8_lossy(&list.stdout)
         .lines()
-        .any(|l| l.trim() == RUST_TARGET)
+        .any(|l| l.trim() == target)
     {
         return Ok(());
     }
     run_checked(
         Command::new("rustup")
             .current_dir(root)
-            .args(["target", "add", RUST_TARGET]),
+            .args(["target", "add", target]),
     )
 }
 
@@ -238,7 +280,7 @@ fn sources(dir: &Path, ext: &str) -> Result<Vec<String>, String> {
 }
 
 /// Runs a command with inherited output; a failure names the command.
-fn run_checked(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
     let shown = std::iter::once(cmd.get_program())
         .chain(cmd.get_args())
         .map(|a| a.to_string_lossy())

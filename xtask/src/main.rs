@@ -4,10 +4,16 @@
 //! `spec/results.csv` (per-file baseline that `--check` and `tests/spec.rs` compare against),
 //! `spec/history.csv` (per-group totals, one row per run) and `docs/spec-progress.svg`.
 //!
-//! `fixtures` builds the WASI test programs of `tests/fixtures/` (see `fixtures.rs`).
+//! `fixtures` builds the WASI test programs of `tests/fixtures/` and the benchmark
+//! workloads of `benches/workloads/` (see `fixtures.rs`).
+//!
+//! `bench` runs the benchmarks of `benches/` and writes `benches/RESULTS.md` (see
+//! `bench.rs`).
 
+mod bench;
 mod fixtures;
 mod history;
+mod results;
 mod svg;
 
 use history::HistoryRow;
@@ -18,7 +24,8 @@ use wisp_wast::suite::{self, Group, Regression, ResultRow};
 use wisp_wast::FileReport;
 
 const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
-       cargo xtask fixtures
+       cargo xtask fixtures [--workloads]
+       cargo xtask bench [--quick]
 
   spec            run the spec suite; rewrite spec/results.csv, append to
                   spec/history.csv and redraw docs/spec-progress.svg
@@ -28,8 +35,14 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   -v, --verbose   print the first failures of every failing file
 
   fixtures        build the WASI test programs of tests/fixtures/ (Rust and C)
-                  into tests/fixtures/NAME.wasm, installing missing toolchain
-                  parts where it can";
+                  into tests/fixtures/NAME.wasm, and the benchmark workloads of
+                  benches/workloads/ into benches/workloads.wasm, installing
+                  missing toolchain parts where it can
+  --workloads     only the benchmark workloads (needs no C toolchain)
+
+  bench           run the benchmarks of benches/ (Wisp and wasmi side by side),
+                  measure peak memory, and write benches/RESULTS.md
+  --quick         short warm-up and measurement times (a few minutes in all)";
 
 /// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
 const VERBOSE_FAILURES: usize = 5;
@@ -37,7 +50,8 @@ const VERBOSE_FAILURES: usize = 5;
 #[derive(Debug, PartialEq, Eq)]
 enum Cmd {
     Spec(SpecArgs),
-    Fixtures,
+    Fixtures { workloads_only: bool },
+    Bench { quick: bool },
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -53,11 +67,26 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
     match it.next() {
         Some("spec") => {}
         Some("fixtures") => {
-            return match it.next() {
-                None => Ok(Some(Cmd::Fixtures)),
-                Some("-h" | "--help") => Ok(None),
-                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            let mut workloads_only = false;
+            for arg in it {
+                match arg {
+                    "--workloads" => workloads_only = true,
+                    "-h" | "--help" => return Ok(None),
+                    _ => return Err(format!("unknown argument `{arg}`")),
+                }
             }
+            return Ok(Some(Cmd::Fixtures { workloads_only }));
+        }
+        Some("bench") => {
+            let mut quick = false;
+            for arg in it {
+                match arg {
+                    "--quick" => quick = true,
+                    "-h" | "--help" => return Ok(None),
+                    _ => return Err(format!("unknown argument `{arg}`")),
+                }
+            }
+            return Ok(Some(Cmd::Bench { quick }));
         }
         Some("help" | "-h" | "--help") => return Ok(None),
         Some(other) => return Err(format!("unknown command `{other}`")),
@@ -86,18 +115,25 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match parse_args(&args) {
         Ok(Some(Cmd::Spec(a))) => spec_main(&a),
-        Ok(Some(Cmd::Fixtures)) => match fixtures::run(&root()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                ExitCode::FAILURE
-            }
-        },
+        Ok(Some(Cmd::Fixtures { workloads_only })) => {
+            report(fixtures::run(&root(), workloads_only))
+        }
+        Ok(Some(Cmd::Bench { quick })) => report(bench::run(&root(), quick)),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
         Err(msg) => usage_error(&msg),
+    }
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -351,12 +387,29 @@ mod tests {
             args(&["spec"]).unwrap(),
             Some(Cmd::Spec(SpecArgs::default()))
         );
-        assert_eq!(args(&["fixtures"]).unwrap(), Some(Cmd::Fixtures));
+        assert_eq!(
+            args(&["fixtures"]).unwrap(),
+            Some(Cmd::Fixtures {
+                workloads_only: false
+            })
+        );
+        assert_eq!(
+            args(&["fixtures", "--workloads"]).unwrap(),
+            Some(Cmd::Fixtures {
+                workloads_only: true
+            })
+        );
         assert_eq!(args(&["fixtures", "--help"]).unwrap(), None);
         assert!(args(&["fixtures", "--check"]).is_err());
         assert_eq!(args(&["help"]).unwrap(), None);
         assert!(args(&[]).is_err());
-        assert!(args(&["bench"]).is_err());
+        assert_eq!(args(&["bench"]).unwrap(), Some(Cmd::Bench { quick: false }));
+        assert_eq!(
+            args(&["bench", "--quick"]).unwrap(),
+            Some(Cmd::Bench { quick: true })
+        );
+        assert!(args(&["bench", "--slow"]).is_err());
+        assert!(args(&["benchmark"]).is_err());
         assert!(args(&["spec", "--group"]).is_err());
         assert!(args(&["spec", "--fast"]).is_err());
     }

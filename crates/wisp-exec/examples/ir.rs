@@ -1,0 +1,48 @@
+//! Prints the IR of one function, for looking at what the translator made of a hot loop:
+//! `cargo run -p wisp-exec --example ir -- MODULE.wasm NAME` (an export or a name-section
+//! name, or a function index).
+
+use wisp_exec::{compile, TranslateConfig};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [file, name] = args.as_slice() else {
+        eprintln!("usage: ir MODULE.wasm FUNCTION");
+        std::process::exit(2);
+    };
+    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let m = compile(&bytes, Default::default(), TranslateConfig::default())
+        .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+    let module = &m.module;
+    let index = name
+        .parse::<u32>()
+        .ok()
+        .or_else(|| {
+            module
+                .exports
+                .iter()
+                .find(|e| &e.name == name)
+                .map(|e| e.index)
+        })
+        .or_else(|| {
+            module
+                .func_names
+                .iter()
+                .find(|(_, n)| n.contains(name.as_str()))
+                .map(|(i, _)| *i)
+        })
+        .unwrap_or_else(|| panic!("no function {name}"));
+    let defined = index
+        .checked_sub(module.num_imported_funcs)
+        .expect("an imported function has no code");
+    let code = m.code(defined as usize).expect("translation failed");
+    println!(
+        "function {index} {}: {} ops, frame {} cells",
+        module.func_names.get(&index).map_or("", String::as_str),
+        code.ops.len(),
+        code.frame_size
+    );
+    for (i, op) in code.ops.iter().enumerate() {
+        println!("{i:5}: {op:?}");
+    }
+}
