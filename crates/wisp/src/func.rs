@@ -124,7 +124,8 @@ impl Func {
 }
 
 /// Runs host function `host_index` on the arguments in cells `base..` and writes its
-/// results there.
+/// results there. Up to [`INLINE_VALS`] parameters and results are passed without
+/// allocating: a Wasm loop calling the host should cost a call, not two `Vec`s.
 fn call_host<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
@@ -132,19 +133,54 @@ fn call_host<T>(
     host_index: u32,
     base: usize,
 ) -> Result<(), Error> {
-    let ty = store.inner.funcs[func.0 as usize].ty.clone();
     let f = store.hosts[host_index as usize].clone();
+    let ty = &store.inner.funcs[func.0 as usize].ty;
+    let (np, nr) = (ty.params().len(), ty.results().len());
+    if np > INLINE_VALS || nr > INLINE_VALS {
+        return call_host_boxed(store, stack, func, &f, base);
+    }
+    let mut args = [Val::I32(0); INLINE_VALS];
+    let mut out = [Val::I32(0); INLINE_VALS];
+    read_packed(stack, base, ty.params(), &mut args[..np]);
+    for (v, t) in out.iter_mut().zip(ty.results()) {
+        *v = Val::default_of(*t);
+    }
+    let instance = calling_instance(store, stack);
+    f(Caller { store, instance }, &args[..np], &mut out[..nr])?;
+    check_results(store, func, &out[..nr])?;
+    write_packed(stack, base, &out[..nr]);
+    Ok(())
+}
+
+/// Parameters and results passed on the host's stack; more go in `Vec`s.
+const INLINE_VALS: usize = 8;
+
+fn call_host_boxed<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    func: FuncAddr,
+    f: &HostFunc<T>,
+    base: usize,
+) -> Result<(), Error> {
+    let ty = store.inner.funcs[func.0 as usize].ty.clone();
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
     read_packed(stack, base, ty.params(), &mut args);
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args, &mut out)?;
+    check_results(store, func, &out)?;
+    write_packed(stack, base, &out);
+    Ok(())
+}
+
+/// A host function must return what its type says.
+fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(), Error> {
+    let ty = &store.inner.funcs[func.0 as usize].ty;
     if out.iter().zip(ty.results()).any(|(v, t)| v.ty() != *t) {
         return Err(Error::Host(format!(
             "host function returned values that do not match {ty}"
         )));
     }
-    write_packed(stack, base, &out);
     Ok(())
 }
 

@@ -51,6 +51,17 @@ pub trait WasmResults: Sized {
     fn types() -> Vec<ValType>;
     fn from_vals(v: &[Val]) -> Option<Self>;
     fn into_vals(self) -> Vec<Val>;
+    /// Writes the values into `out`, which must have room for exactly them (false
+    /// otherwise). The default goes through [`WasmResults::into_vals`]; ours allocate
+    /// nothing, as a host function returning to Wasm should not.
+    fn write_vals(self, out: &mut [Val]) -> bool {
+        let vals = self.into_vals();
+        if vals.len() != out.len() {
+            return false;
+        }
+        out.copy_from_slice(&vals);
+        true
+    }
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -70,6 +81,15 @@ impl<A: WasmTy> WasmResults for A {
     }
     fn into_vals(self) -> Vec<Val> {
         alloc::vec![self.into_val()]
+    }
+    fn write_vals(self, out: &mut [Val]) -> bool {
+        match out {
+            [slot] => {
+                *slot = self.into_val();
+                true
+            }
+            _ => false,
+        }
     }
 }
 
@@ -95,6 +115,15 @@ macro_rules! tuples {
             #[allow(clippy::unused_unit)]
             fn into_vals(self) -> Vec<Val> {
                 alloc::vec![$(self.$i.into_val()),*]
+            }
+            #[allow(unused_variables)]
+            fn write_vals(self, out: &mut [Val]) -> bool {
+                let n = <[usize]>::len(&[$($i),*]);
+                if out.len() != n {
+                    return false;
+                }
+                $(out[$i] = self.$i.into_val();)*
+                true
             }
         }
     )*};

@@ -43,14 +43,13 @@ fn arg<A: WasmTy>(args: &[Val], i: usize) -> Result<A, Error> {
 }
 
 fn store_results<R: WasmResults>(r: R, out: &mut [Val]) -> Result<(), Error> {
-    let vals = r.into_vals();
-    if vals.len() != out.len() {
-        return Err(Error::Host(
+    if r.write_vals(out) {
+        Ok(())
+    } else {
+        Err(Error::Host(
             "host function returned the wrong number of results".into(),
-        ));
+        ))
     }
-    out.copy_from_slice(&vals);
-    Ok(())
 }
 
 macro_rules! into_func {
