@@ -300,6 +300,63 @@ macro_rules! define_execute {
                     }
                 }};
             }
+            // Calls `callee` with its frame at `base` in the caller's. The fast path: a
+            // Wasm callee of the same instance, already translated, whose frame fits in
+            // the value stack as it is; anything else goes through `enter`.
+            macro_rules! call {
+                ($callee:expr, $base:expr) => {{
+                    let callee: FuncAddr = $callee;
+                    let at = regs.base + $base as usize;
+                    // SAFETY: function addresses are never stale: the store only ever
+                    // adds function instances.
+                    let fast = match &store.funcs.get_unchecked(callee.0 as usize).kind {
+                        FuncKind::Wasm { instance, code } if instance.0 == regs.instance => code
+                            .module
+                            .translated(code.index as usize)
+                            .filter(|c| {
+                                at + c.frame_size as usize <= stack.values.len()
+                                    && stack.frames.len() < stack.limits.max_frames
+                            }),
+                        _ => None,
+                    };
+                    if let Some(c) = fast {
+                        stack.frames.push(Frame {
+                            code: regs.code,
+                            ret: ip,
+                            base: regs.base,
+                            instance: regs.instance,
+                            func: regs.func,
+                        });
+                        // SAFETY: cells `at..at + frame_size` lie inside the value stack
+                        // (checked above) and locals are below `frame_size` (translator
+                        // invariant).
+                        sp = stack.values.as_mut_ptr().add(at);
+                        // Declared locals start at zero.
+                        for i in c.n_params..c.n_locals {
+                            set(sp, i as Slot, 0);
+                        }
+                        regs.code = c.ops.as_ptr();
+                        regs.base = at;
+                        regs.func = callee;
+                        ip = regs.code;
+                        continue;
+                    }
+                    regs.ip = ip;
+                    let caller_instance = regs.instance;
+                    match enter(store, stack, callee, at, Some(regs))? {
+                        Entered::Host(r) => {
+                            *saved = *regs;
+                            return Ok(r);
+                        }
+                        Entered::Wasm(r) => *regs = r,
+                    }
+                    ip = regs.ip;
+                    sp = stack.values.as_mut_ptr().add(regs.base);
+                    if regs.instance != caller_instance {
+                        (mem, mem_len) = mem0(store, regs.instance);
+                    }
+                }};
+            }
             loop {
                 // SAFETY: `ip` is inside the current function's code, which ends in a return.
                 let op = unsafe { *ip };
@@ -499,13 +556,16 @@ macro_rules! define_execute {
                             let v = if get(sp, cond) as u32 != 0 { if_true } else { if_false };
                             set(sp, dst, get(sp, v));
                         }
+                        // SAFETY (globals): `regs.instance` is a live instance, validation
+                        // checked `index` against its global count, and global addresses
+                        // are never stale (the store only adds globals).
                         Op::GlobalGet { dst, index } => {
-                            let a = store.instances[regs.instance as usize].globals[index as usize];
-                            set(sp, dst, store.globals[a as usize].value.0);
+                            let a = *store.instances.get_unchecked(regs.instance as usize).globals.get_unchecked(index as usize);
+                            set(sp, dst, store.globals.get_unchecked(a as usize).value.0);
                         }
                         Op::GlobalSet { src, index } => {
-                            let a = store.instances[regs.instance as usize].globals[index as usize];
-                            store.globals[a as usize].value = RawVal(get(sp, src));
+                            let a = *store.instances.get_unchecked(regs.instance as usize).globals.get_unchecked(index as usize);
+                            store.globals.get_unchecked_mut(a as usize).value = RawVal(get(sp, src));
                         }
                         Op::MemorySize { dst } => {
                             let a = store.instances[regs.instance as usize].mems[0];
@@ -578,57 +638,7 @@ macro_rules! define_execute {
                                 .get_unchecked(regs.instance as usize)
                                 .funcs
                                 .get_unchecked(func as usize);
-                            // The fast path: a Wasm callee of the same instance, already
-                            // translated, whose frame fits in the stack as it is.
-                            // SAFETY: function addresses in an instance are never stale:
-                            // the store only ever adds function instances.
-                            if let FuncKind::Wasm { instance, code } =
-                                &store.funcs.get_unchecked(callee.0 as usize).kind
-                            {
-                                if let Some(c) = code.module.translated(code.index as usize) {
-                                    let at = regs.base + base as usize;
-                                    if instance.0 == regs.instance
-                                        && at + c.frame_size as usize <= stack.values.len()
-                                        && stack.frames.len() < stack.limits.max_frames
-                                    {
-                                        stack.frames.push(Frame {
-                                            code: regs.code,
-                                            ret: ip,
-                                            base: regs.base,
-                                            instance: regs.instance,
-                                            func: regs.func,
-                                        });
-                                        // SAFETY: cells `at..at + frame_size` lie inside the
-                                        // value stack (checked above) and locals are below
-                                        // `frame_size` (translator invariant).
-                                        sp = stack.values.as_mut_ptr().add(at);
-                                        // Declared locals start at zero.
-                                        for i in c.n_params..c.n_locals {
-                                            set(sp, i as Slot, 0);
-                                        }
-                                        regs.code = c.ops.as_ptr();
-                                        regs.base = at;
-                                        regs.func = callee;
-                                        ip = regs.code;
-                                        continue;
-                                    }
-                                }
-                            }
-                            regs.ip = ip;
-                            let at = regs.base + base as usize;
-                            let caller_instance = regs.instance;
-                            match enter(store, stack, callee, at, Some(regs))? {
-                                Entered::Host(r) => {
-                                    *saved = *regs;
-                                    return Ok(r);
-                                }
-                                Entered::Wasm(r) => *regs = r,
-                            }
-                            ip = regs.ip;
-                            sp = stack.values.as_mut_ptr().add(regs.base);
-                            if regs.instance != caller_instance {
-                                (mem, mem_len) = mem0(store, regs.instance);
-                            }
+                            call!(callee, base);
                         }
                         Op::CallIndirect { index, base, ty } => {
                             let (table, _) = arg!();
@@ -644,18 +654,7 @@ macro_rules! define_execute {
                             if store.funcs[callee as usize].ty != inst.types[ty as usize] {
                                 trap!(TrapCode::BadSignature)
                             }
-                            regs.ip = ip;
-                            let at = regs.base + base as usize;
-                            match enter(store, stack, FuncAddr(callee), at, Some(regs))? {
-                                Entered::Host(r) => {
-                                    *saved = *regs;
-                                    return Ok(r);
-                                }
-                                Entered::Wasm(r) => *regs = r,
-                            }
-                            ip = regs.ip;
-                            sp = stack.values.as_mut_ptr().add(regs.base);
-                            (mem, mem_len) = mem0(store, regs.instance);
+                            call!(FuncAddr(callee), base);
                         }
                     }
                 }
