@@ -88,21 +88,23 @@ macro_rules! for_each_instr {
                 I64RemS I64RemSImm i64_rem_s, I64RemU I64RemUImm i64_rem_u,
             ],
             // Memory access: width in bytes and, for loads, how the bytes become a cell.
+            // A load's `Idx` variant takes its address as the sum of two slots (an
+            // `i32.add` just before it, with offset 0).
             load: [
-                I32Load 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
-                I64Load 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
-                F32Load 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
-                F64Load 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
-                I32Load8S 1 (|b: [u8; 1]| b[0] as i8 as i32 as u32 as u64),
-                I32Load8U 1 (|b: [u8; 1]| b[0] as u64),
-                I32Load16S 2 (|b: [u8; 2]| i16::from_le_bytes(b) as i32 as u32 as u64),
-                I32Load16U 2 (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
-                I64Load8S 1 (|b: [u8; 1]| b[0] as i8 as i64 as u64),
-                I64Load8U 1 (|b: [u8; 1]| b[0] as u64),
-                I64Load16S 2 (|b: [u8; 2]| i16::from_le_bytes(b) as i64 as u64),
-                I64Load16U 2 (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
-                I64Load32S 4 (|b: [u8; 4]| i32::from_le_bytes(b) as i64 as u64),
-                I64Load32U 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
+                I32Load I32LoadIdx 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
+                I64Load I64LoadIdx 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
+                F32Load F32LoadIdx 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
+                F64Load F64LoadIdx 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
+                I32Load8S I32Load8SIdx 1 (|b: [u8; 1]| b[0] as i8 as i32 as u32 as u64),
+                I32Load8U I32Load8UIdx 1 (|b: [u8; 1]| b[0] as u64),
+                I32Load16S I32Load16SIdx 2 (|b: [u8; 2]| i16::from_le_bytes(b) as i32 as u32 as u64),
+                I32Load16U I32Load16UIdx 2 (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
+                I64Load8S I64Load8SIdx 1 (|b: [u8; 1]| b[0] as i8 as i64 as u64),
+                I64Load8U I64Load8UIdx 1 (|b: [u8; 1]| b[0] as u64),
+                I64Load16S I64Load16SIdx 2 (|b: [u8; 2]| i16::from_le_bytes(b) as i64 as u64),
+                I64Load16U I64Load16UIdx 2 (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
+                I64Load32S I64Load32SIdx 4 (|b: [u8; 4]| i32::from_le_bytes(b) as i64 as u64),
+                I64Load32U I64Load32UIdx 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
             ],
             // Stores, with the variant that stores a constant (sign-extended from 32 bits).
             store: [
@@ -287,7 +289,7 @@ macro_rules! define_ops {
         binary: [$($b:ident $bf:ident,)*],
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lw:literal $lf:tt,)*],
+        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
@@ -365,6 +367,7 @@ macro_rules! define_ops {
             $($bt { dst: Slot, lhs: Slot, rhs: Slot },)*
             $($bti { dst: Slot, lhs: Slot, imm: u32 },)*
             $($l { dst: Slot, addr: Slot, offset: u32 },)*
+            $($lx { dst: Slot, base: Slot, index: Slot },)*
             $($s { addr: Slot, value: Slot, offset: u32 },)*
             $($si { addr: Slot, value: u32, offset: u32 },)*
             $($vu { dst: Slot, src: Slot },)*

@@ -173,3 +173,26 @@ fn constants_are_stored_from_the_instruction() {
     assert!(matches!(code[2], Op::Const64 { .. }), "{code:#?}");
     assert!(matches!(code[3], Op::I64Store { .. }), "{code:#?}");
 }
+
+#[test]
+fn a_load_from_a_sum_adds_its_address_itself() {
+    let code = ops(r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.add
+              (i32.load8_u (i32.add (local.get 0) (local.get 1)))
+              (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))))"#);
+    assert_eq!(
+        code[0],
+        Op::I32Load8UIdx {
+            dst: 2,
+            base: 0,
+            index: 1
+        },
+        "{code:#?}"
+    );
+    // With an offset the sum stays a separate instruction.
+    assert!(matches!(code[1], Op::I32Add { .. }), "{code:#?}");
+    assert!(
+        matches!(code[2], Op::I32Load8U { offset: 4, .. }),
+        "{code:#?}"
+    );
+}

@@ -192,7 +192,7 @@ macro_rules! define_execute {
         binary: [$($b:ident $bf:ident,)*],
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lw:literal $lf:tt,)*],
+        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
@@ -395,6 +395,17 @@ macro_rules! define_execute {
                                 None => trap!(TrapCode::MemoryOutOfBounds),
                             }
                         })*
+                        $(Op::$lx { dst, base, index } => {
+                            let addr = get(sp, base).wrapping_add(get(sp, index)) as u32 as u64;
+                            match effective(addr, 0, $lw, mem_len) {
+                                Some(ea) => {
+                                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                                    let bytes = ptr::read_unaligned(mem.add(ea) as *const [u8; $lw]);
+                                    set(sp, dst, ($lf)(bytes));
+                                }
+                                None => trap!(TrapCode::MemoryOutOfBounds),
+                            }
+                        })*
                         $(Op::$s { addr, value, offset } => {
                             match effective(get(sp, addr), offset, $sw, mem_len) {
                                 Some(ea) => {
@@ -515,8 +526,12 @@ macro_rules! define_execute {
                         }
                         Op::BrTable { index, len } => {
                             let i = (get(sp, index) as u32).min(len);
-                            // The table's `Br`s follow; take the chosen one next.
-                            ip = ip.add(i as usize);
+                            // The table's `Br`s follow: jump where the chosen one goes,
+                            // without dispatching it.
+                            match *ip.add(i as usize) {
+                                Op::Br { target } => jump!(target),
+                                _ => ip = ip.add(i as usize),
+                            }
                         }
                         Op::Copy { dst, src } => set(sp, dst, get(sp, src)),
                         Op::Copy2 { dst, src } => {

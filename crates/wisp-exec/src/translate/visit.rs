@@ -15,7 +15,7 @@ macro_rules! translate_instrs {
         binary: [$($b:ident $bf:ident,)*],
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lw:literal $lf:tt,)*],
+        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
@@ -48,7 +48,13 @@ macro_rules! translate_instrs {
                     )?,)*
                     $(Operator::$l { memarg } => {
                         let offset = mem0_offset(&memarg)?;
-                        self.unary(|dst, addr| Op::$l { dst, addr, offset })?
+                        match self.fusable_add().filter(|_| offset == 0) {
+                            // `i32.add` then the load: one instruction, same slot.
+                            Some((idx, dst, base, index)) => {
+                                self.ops[idx] = Op::$lx { dst, base, index };
+                            }
+                            None => self.unary(|dst, addr| Op::$l { dst, addr, offset })?,
+                        }
                     })*
                     $(Operator::$s { memarg } => {
                         let offset = mem0_offset(&memarg)?;
@@ -403,6 +409,20 @@ impl Translator<'_> {
         Ok((a, b, c))
     }
 
+    /// If the value on top of the stack was just computed by an `i32.add` for this use
+    /// alone: the instruction's index, its destination and its operands.
+    fn fusable_add(&mut self) -> Option<(usize, Slot, Slot, Slot)> {
+        let idx = self.fusable?;
+        let top = self.stack.len().checked_sub(1)?;
+        if self.stack[top] != Operand::Temp || idx + 1 != self.ops.len() {
+            return None;
+        }
+        match self.ops[idx] {
+            Op::I32Add { dst, lhs, rhs } if dst == self.slot(top) => Some((idx, dst, lhs, rhs)),
+            _ => None,
+        }
+    }
+
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> TResult {
         let (pos, src) = self.pop_read()?;
         let dst = self.slot(pos);
@@ -534,7 +554,7 @@ macro_rules! dst_of_impl {
         binary: [$($b:ident $bf:ident,)*],
         binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
         binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lw:literal $lf:tt,)*],
+        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
         store: [$($s:ident $si:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
@@ -559,6 +579,7 @@ macro_rules! dst_of_impl {
                 | $(Op::$bt { dst, .. })|*
                 | $(Op::$bti { dst, .. })|*
                 | $(Op::$l { dst, .. })|*
+                | $(Op::$lx { dst, .. })|*
                 | $(Op::$vu { dst, .. })|*
                 | $(Op::$vb { dst, .. })|*
                 | $(Op::$vs { dst, .. })|*
