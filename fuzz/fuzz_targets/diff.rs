@@ -31,33 +31,7 @@ const WASMI_FUEL: u64 = 300_000;
 
 fn generate(u: &mut Unstructured) -> Result<Vec<u8>> {
     let mut c: wasm_smith::Config = u.arbitrary()?;
-    let f = wisp::Features::default();
-    c.multi_value_enabled &= f.multi_value;
-    c.saturating_float_to_int_enabled &= f.saturating_float_to_int;
-    c.sign_extension_ops_enabled &= f.sign_extension;
-    c.bulk_memory_enabled &= f.bulk_memory;
-    c.reference_types_enabled &= f.reference_types;
-    c.simd_enabled &= f.simd;
-    // Nondeterministic by design.
-    c.relaxed_simd_enabled = false;
-    c.threads_enabled = false;
-    c.shared_everything_threads_enabled = false;
-    // Not in WebAssembly 2.0.
-    c.exceptions_enabled = false;
-    c.tail_call_enabled = false;
-    c.gc_enabled = false;
-    c.memory64_enabled = false;
-    c.extended_const_enabled = false;
-    c.wide_arithmetic_enabled = false;
-    c.custom_page_sizes_enabled = false;
-    c.compact_imports_enabled = false;
-    c.custom_descriptors_enabled = false;
-    c.acquire_release_atomics_enabled = false;
-    c.multibyte_array_access_enabled = false;
-    c.max_memories = c.max_memories.min(1);
-    if !c.reference_types_enabled {
-        c.max_tables = c.max_tables.min(1);
-    }
+    wisp_fuzz::wisp_smith_config(&mut c);
     // Nothing from outside: every result depends on the module and the arguments only.
     c.min_imports = 0;
     c.max_imports = 0;
@@ -69,9 +43,6 @@ fn generate(u: &mut Unstructured) -> Result<Vec<u8>> {
     // and `table.grow` fail (-1) by the module's own types and never by an engine limit.
     c.memory_max_size_required = true;
     c.table_max_size_required = true;
-    c.max_memory32_bytes = c
-        .max_memory32_bytes
-        .min(wisp_fuzz::MAX_MEMORY_PAGES * 65536);
     c.max_table_elements = c.max_table_elements.min(10_000);
     c.export_everything = true;
     Ok(wasm_smith::Module::new(c, u)?.to_bytes())

@@ -117,3 +117,35 @@ pub fn run_module(data: &[u8]) {
         }
     }
 }
+
+/// Narrows a fuzzer-chosen wasm-smith configuration to what Wisp executes: the proposals
+/// `wisp::Features::default()` accepts (the fuzzer picks among them), nothing newer, one
+/// memory, and several tables only with reference types.
+pub fn wisp_smith_config(c: &mut wasm_smith::Config) {
+    let f = wisp::Features::default();
+    c.multi_value_enabled &= f.multi_value;
+    c.saturating_float_to_int_enabled &= f.saturating_float_to_int;
+    c.sign_extension_ops_enabled &= f.sign_extension;
+    c.bulk_memory_enabled &= f.bulk_memory;
+    c.reference_types_enabled &= f.reference_types;
+    c.simd_enabled &= f.simd;
+    c.relaxed_simd_enabled = false;
+    c.threads_enabled = false;
+    c.shared_everything_threads_enabled = false;
+    c.exceptions_enabled = false;
+    c.tail_call_enabled = false;
+    c.gc_enabled = false;
+    c.memory64_enabled = false;
+    c.extended_const_enabled = false;
+    c.wide_arithmetic_enabled = false;
+    c.custom_page_sizes_enabled = false;
+    c.compact_imports_enabled = false;
+    c.custom_descriptors_enabled = false;
+    c.acquire_release_atomics_enabled = false;
+    c.multibyte_array_access_enabled = false;
+    c.max_memories = c.max_memories.min(1);
+    if !c.reference_types_enabled {
+        c.max_tables = c.max_tables.min(1);
+    }
+    c.max_memory32_bytes = c.max_memory32_bytes.min(MAX_MEMORY_PAGES * 65536);
+}
