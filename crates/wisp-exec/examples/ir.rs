@@ -1,5 +1,5 @@
 //! Prints the IR of one function, for looking at what the translator made of a hot loop:
-//! `cargo run -p wisp-exec --example ir -- MODULE.wasm NAME` (an export or a name-section
+//! `cargo run -p wisp-exec --example ir -- MODULE.wasm NAME` (binary or text; an export or a name-section
 //! name, or a function index).
 
 use wisp_exec::{compile, TranslateConfig};
@@ -10,7 +10,15 @@ fn main() {
         eprintln!("usage: ir MODULE.wasm FUNCTION");
         std::process::exit(2);
     };
-    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let mut bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    // Text modules are accepted too.
+    if !bytes.starts_with(b"\0asm") {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let buf = wast::parser::ParseBuffer::new(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut wat =
+            wast::parser::parse::<wast::Wat>(&buf).unwrap_or_else(|e| panic!("{file}: {e}"));
+        bytes = wat.encode().unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
     let m = compile(&bytes, Default::default(), TranslateConfig::default())
         .unwrap_or_else(|e| panic!("{file}: {e:?}"));
     let module = &m.module;

@@ -304,11 +304,18 @@ macro_rules! define_ops {
         br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
     ) => {
         /// One instruction of Wisp's IR. See the module documentation.
+        ///
+        /// `repr(u16)` puts the discriminant in the first two bytes of every variant,
+        /// where the dispatcher reads it to index its handler table.
         #[derive(Debug, Clone, Copy, PartialEq)]
+        #[repr(u16)]
         pub enum Op {
             /// Operands for the preceding instruction; never executed.
             Arg { a: u32, b: u32 },
             Unreachable,
+            /// Zeroes the declared locals, cells `start..end`; the first instruction of a
+            /// function that has any.
+            ZeroLocals { start: Slot, end: Slot },
             /// Charges fuel for the basic block it starts.
             ConsumeFuel { amount: u32 },
             Br { target: u32 },

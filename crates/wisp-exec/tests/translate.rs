@@ -75,6 +75,9 @@ fn local_set_takes_the_result_directly() {
     let code = ops(r#"(module (func (param i32 i32) (result i32) (local i32)
             (local.set 2 (i32.mul (local.get 0) (local.get 1)))
             (local.get 2)))"#);
+    // The callee zeroes its declared locals itself.
+    assert_eq!(code[0], Op::ZeroLocals { start: 2, end: 3 });
+    let code = &code[1..];
     assert_eq!(
         code[0],
         Op::I32Mul {
@@ -125,12 +128,15 @@ fn a_loop_tests_its_exit_at_the_bottom() {
               (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
               (local.set 1 (i32.add (local.get 1) (i32.const 1)))
               (br 0)))))"#);
+    assert_eq!(code[0], Op::ZeroLocals { start: 1, end: 2 });
+    let code: Vec<Op> = code[1..].to_vec();
+    // Targets count from the function's first instruction, the `ZeroLocals`.
     assert_eq!(
         code[0],
         Op::BrI32GeU {
             lhs: 1,
             rhs: 0,
-            target: 3
+            target: 4
         },
         "{code:#?}"
     );
@@ -140,7 +146,7 @@ fn a_loop_tests_its_exit_at_the_bottom() {
         Op::BrI32LtU {
             lhs: 1,
             rhs: 0,
-            target: 1
+            target: 2
         },
         "{code:#?}"
     );

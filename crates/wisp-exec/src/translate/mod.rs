@@ -158,6 +158,13 @@ fn translate_as(
         fuel_op: None,
         fusable: None,
     };
+    // The callee zeroes its own declared locals, so a call needs no loop for them.
+    if cells > param_cells {
+        t.emit(Op::ZeroLocals {
+            start: param_cells as u32,
+            end: cells as u32,
+        });
+    }
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Func,
         height: 0,
