@@ -7,9 +7,13 @@
 //! `fixtures` builds the WASI test programs of `tests/fixtures/` and the benchmark
 //! workloads of `benches/workloads/` (see `fixtures.rs`).
 //!
+//! `asm` checks that the release build's instruction handlers tail-call each other
+//! (see `asm.rs`).
+//!
 //! `bench` runs the benchmarks of `benches/` and writes `benches/RESULTS.md` (see
 //! `bench.rs`).
 
+mod asm;
 mod bench;
 mod fixtures;
 mod history;
@@ -26,6 +30,7 @@ use wisp_wast::FileReport;
 const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask fixtures [--workloads]
        cargo xtask bench [--quick]
+       cargo xtask asm
 
   spec            run the spec suite; rewrite spec/results.csv, append to
                   spec/history.csv and redraw docs/spec-progress.svg
@@ -42,7 +47,10 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
 
   bench           run the benchmarks of benches/ (Wisp and wasmi side by side),
                   measure peak memory, and write benches/RESULTS.md
-  --quick         short warm-up and measurement times (a few minutes in all)";
+  --quick         short warm-up and measurement times (a few minutes in all)
+
+  asm             build the release `wisp` and check with objdump that every
+                  instruction handler dispatches by a tail jump (x86_64)";
 
 /// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
 const VERBOSE_FAILURES: usize = 5;
@@ -52,6 +60,7 @@ enum Cmd {
     Spec(SpecArgs),
     Fixtures { workloads_only: bool },
     Bench { quick: bool },
+    Asm,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -88,6 +97,13 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             }
             return Ok(Some(Cmd::Bench { quick }));
         }
+        Some("asm") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Asm)),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            };
+        }
         Some("help" | "-h" | "--help") => return Ok(None),
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("missing command".to_string()),
@@ -119,6 +135,7 @@ fn main() -> ExitCode {
             report(fixtures::run(&root(), workloads_only))
         }
         Ok(Some(Cmd::Bench { quick })) => report(bench::run(&root(), quick)),
+        Ok(Some(Cmd::Asm)) => report(asm::run(&root())),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS
