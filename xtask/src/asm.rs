@@ -4,7 +4,8 @@
 //! call instead, every executed instruction leaves a native stack frame behind and a
 //! long-running program overflows the host's stack. This builds the release `wisp`
 //! binary, disassembles it with `objdump`, and checks every instruction handler
-//! (`wisp_exec::exec::handlers::*`, see `crates/wisp-exec/src/exec/dispatch.rs`):
+//! (`wisp_exec::exec::handlers::*`, see `crates/wisp-exec/src/exec/dispatch.rs`) and
+//! every out-of-line slow path that dispatches onwards (`*_tail`):
 //! - none makes an indirect call through a register (the handler table);
 //! - each one, except those that never continue, ends an instruction with an indirect
 //!   jump.
@@ -137,9 +138,11 @@ fn handlers(text: &str) -> Vec<Handler<'_>> {
         {
             out.extend(current.take());
             current = name.strip_prefix(PREFIX).and_then(|n| {
-                // Only the generated handlers: a variant name, no path or generics.
-                let is_handler = n.starts_with(|c: char| c.is_ascii_uppercase())
-                    && n.chars().all(|c| c.is_ascii_alphanumeric());
+                // The generated handlers (a variant name, no path or generics) and the
+                // out-of-line slow paths that dispatch onwards (`*_tail`).
+                let plain = n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                let is_handler = plain
+                    && (n.starts_with(|c: char| c.is_ascii_uppercase()) || n.ends_with("_tail"));
                 is_handler.then_some(Handler {
                     name: n,
                     lines: Vec::new(),

@@ -51,6 +51,11 @@ fn main() {
         code.frame_size
     );
     for (i, op) in code.ops.iter().enumerate() {
+        // Targets are stored relative to the branch; show where they land.
+        let mut op = *op;
+        if let Some(t) = wisp_exec::ir::branch_target(&mut op) {
+            *t = (i as i64 + *t as i32 as i64) as u32;
+        }
         println!("{i:5}: {op:?}");
     }
 }

@@ -4,8 +4,8 @@
 //! the function's frame, addressed relative to the frame base. The frame holds the
 //! parameters, then the declared locals, then one slot per operand-stack height, so an
 //! instruction names where its inputs are and where its result goes, and most
-//! `local.get`s and constants cost no instruction at all. Branch targets are absolute
-//! indices into the function's code, resolved at translation time.
+//! `local.get`s and constants cost no instruction at all. Branch targets are resolved at
+//! translation time into offsets from the branch instruction (see [`branch_target`]).
 //!
 //! Every variant fits in 16 bytes (a test checks it); the few instructions that need
 //! more operands take them from a following [`Op::Arg`], which is never executed.
@@ -329,6 +329,9 @@ macro_rules! define_ops {
             ReturnCopy { src: Slot },
             /// The callee's frame starts at `base`, where its arguments are.
             Call { func: u32, base: Slot },
+            /// A call of the module's own defined function `func` (counted without the
+            /// imported ones), so it runs in the same instance.
+            CallInternal { func: u32, base: Slot },
             /// Followed by `Arg { a: table, .. }`.
             CallIndirect { index: Slot, base: Slot, ty: u32 },
             Copy { dst: Slot, src: Slot },
@@ -394,6 +397,20 @@ macro_rules! define_ops {
             I8x16Shuffle { dst: Slot, lhs: Slot, rhs: Slot },
             $($cb { lhs: Slot, rhs: Slot, target: u32 },)*
             $($cbi { lhs: Slot, imm: u32, target: u32 },)*
+        }
+
+        /// Where a branch instruction jumps: an instruction index during translation,
+        /// an offset from the branch itself (an `i32`) in finished code. `BrTable`'s
+        /// targets are in the `Br`s that follow it.
+        pub fn branch_target(op: &mut Op) -> Option<&mut u32> {
+            match op {
+                Op::Br { target }
+                | Op::BrIfNez { target, .. }
+                | Op::BrIfEqz { target, .. }
+                $(| Op::$cb { target, .. })*
+                $(| Op::$cbi { target, .. })* => Some(target),
+                _ => None,
+            }
         }
     };
 }

@@ -67,6 +67,12 @@ impl CompiledModule {
         self.code.get(idx)?.get()
     }
 
+    /// The code cells of the defined functions, for the call fast path. The boxed slice
+    /// never moves while the module lives.
+    pub(crate) fn code_cells(&self) -> *const OnceCell<CompiledFunc> {
+        self.code.as_ptr()
+    }
+
     pub fn code(&self, idx: usize) -> Result<&CompiledFunc, ParseError> {
         let cell = self
             .code

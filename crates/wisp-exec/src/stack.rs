@@ -29,8 +29,6 @@ impl Default for StackLimits {
 /// A suspended caller.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Frame {
-    /// The start of the caller's code, for its branches.
-    pub code: *const Op,
     pub ret: *const Op,
     pub base: usize,
     pub instance: u32,
@@ -40,8 +38,6 @@ pub(crate) struct Frame {
 /// The registers of the running function, saved while control is outside the loop.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Regs {
-    /// The start of the current function's code: branch targets are relative to it.
-    pub code: *const Op,
     pub ip: *const Op,
     pub base: usize,
     pub instance: u32,

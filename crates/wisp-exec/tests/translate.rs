@@ -10,7 +10,14 @@ fn ops(text: &str) -> Vec<Op> {
         .encode()
         .unwrap();
     let m = compile(&bytes, Default::default(), TranslateConfig::default()).unwrap();
-    m.code(0).unwrap().ops.to_vec()
+    // Branch targets are stored relative to the branch; the tests read them absolute.
+    let mut ops = m.code(0).unwrap().ops.to_vec();
+    for (i, op) in ops.iter_mut().enumerate() {
+        if let Some(t) = wisp_exec::ir::branch_target(op) {
+            *t = (i as i64 + *t as i32 as i64) as u32;
+        }
+    }
+    ops
 }
 
 #[test]

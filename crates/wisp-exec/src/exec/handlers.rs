@@ -12,7 +12,7 @@ use super::dispatch::{dispatch_ops, Exit, Hot};
 use super::{bulk, effective, enter, mem0, numeric, simd, trap, Cx, Entered, RunError, RunResult};
 use crate::ir::{Op, Slot};
 use crate::stack::{Frame, Regs};
-use alloc::vec::Vec;
+use crate::CompiledFunc;
 use core::ptr;
 use wisp_store::FuncKind;
 use wisp_types::{FuncAddr, RawVal, TrapCode};
@@ -68,48 +68,107 @@ fn stop_trap(cx: &mut Cx<'_>, code: TrapCode) -> Exit {
     Exit::Stop
 }
 
-/// Pushes a frame onto the call stack; growing it is out of line, so the call
-/// handler stays small.
-#[inline(always)]
-fn push_frame(frames: &mut Vec<Frame>, frame: Frame) {
-    #[cold]
-    #[inline(never)]
-    fn grow(frames: &mut Vec<Frame>) {
-        frames.reserve(frames.len().max(16));
-    }
-    if frames.len() == frames.capacity() {
-        grow(frames);
-    }
-    frames.push(frame);
+/// Defines `$slow`, a path out of line that returns the registers to continue with (or
+/// `None` to stop), and for the tail backend `$tail`, a handler-shaped wrapper that runs
+/// it and dispatches the next instruction itself. Handlers reach them through `cold!`:
+/// with the tail backend a handler's slow path is then a jump too, so its fast path
+/// needs no saved registers and no stack frame.
+macro_rules! out_of_line {
+    ($(#[$doc:meta])* fn $slow:ident / $tail:ident ($cx:ident, $hot:ident) $body:block) => {
+        $(#[$doc])*
+        #[cold]
+        #[inline(never)]
+        fn $slow($cx: &mut Cx<'_>, $hot: Hot) -> Option<Hot> $body
+
+        #[cfg(wisp_tail_dispatch)]
+        #[cold]
+        #[inline(never)]
+        unsafe fn $tail(
+            ip: *const Op,
+            sp: *mut RawVal,
+            mem: *mut u8,
+            mem_len: usize,
+            cx: &mut Cx<'_>,
+        ) -> Exit {
+            match $slow(cx, Hot { ip, sp, mem, mem_len }) {
+                // SAFETY: `$slow` returns the registers of a frame it set up.
+                Some(h) => unsafe { run(h.ip, h.sp, h.mem, h.mem_len, cx) },
+                None => Exit::Stop,
+            }
+        }
+    };
 }
 
-/// The general call sequence, through `enter`: a host function, another instance, a
-/// function not yet translated, or a frame that needs the value stack to grow.
-/// `cx.regs.ip` is the caller's return address. Returns the callee's hot registers,
-/// or `None` when the loop must stop (`cx.result` says why).
-#[cold]
-#[inline(never)]
-fn call_slow(cx: &mut Cx<'_>, callee: FuncAddr, at: usize) -> Option<Hot> {
-    match enter(cx.store, cx.stack, callee, at, Some(&cx.regs)) {
-        Err(e) => {
-            stop(cx, Err(e));
-            return None;
+out_of_line! {
+    /// The general call sequence, through `enter`, of `cx.pending_call` (callee and
+    /// frame base): a host function, another instance, a function not yet translated,
+    /// or stacks that must grow. `cx.regs.ip` is the caller's return address.
+    fn call_slow / call_slow_tail(cx, _hot) {
+        let (callee, at) = cx.pending_call;
+        match enter(cx.store, cx.stack, callee, at, Some(&cx.regs)) {
+            Err(e) => {
+                stop(cx, Err(e));
+                return None;
+            }
+            Ok(Entered::Host(r)) => {
+                stop(cx, Ok(r));
+                return None;
+            }
+            Ok(Entered::Wasm(r)) => cx.regs = r,
         }
-        Ok(Entered::Host(r)) => {
-            stop(cx, Ok(r));
-            return None;
-        }
-        Ok(Entered::Wasm(r)) => cx.regs = r,
+        // SAFETY: `enter` reserved the callee's frame at `base`.
+        let sp = unsafe { cx.stack.values.as_mut_ptr().add(cx.regs.base) };
+        let (mem, mem_len) = cx.switch_instance();
+        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len })
     }
-    // SAFETY: `enter` reserved the callee's frame at `base`.
-    let sp = unsafe { cx.stack.values.as_mut_ptr().add(cx.regs.base) };
-    let (mem, mem_len) = mem0(cx.store, cx.regs.instance);
-    Some(Hot {
-        ip: cx.regs.ip,
-        sp,
-        mem,
-        mem_len,
-    })
+}
+
+out_of_line! {
+    /// A return that leaves the outermost frame, or returns into another instance.
+    fn return_slow / return_slow_tail(cx, _hot) {
+        let Some(f) = cx.stack.frames.pop() else {
+            stop(cx, Ok(RunResult::Done));
+            return None;
+        };
+        cx.regs = Regs { ip: f.ret, base: f.base, instance: f.instance, func: f.func };
+        // SAFETY: the caller's frame was reserved when it was entered.
+        let sp = unsafe { cx.stack.values.as_mut_ptr().add(f.base) };
+        let (mem, mem_len) = cx.switch_instance();
+        Some(Hot { ip: f.ret, sp, mem, mem_len })
+    }
+}
+
+/// The call fast path: pushes the caller's frame and enters `c` at cell `at`, if the
+/// frame fits the value stack and the call stack has room without growing. Returns
+/// the callee's `sp`.
+///
+/// # Safety
+/// `c` is the code of `callee`, a function of the running instance.
+#[inline(always)]
+unsafe fn enter_fast(
+    cx: &mut Cx<'_>,
+    c: &CompiledFunc,
+    callee: FuncAddr,
+    at: usize,
+    ret: *const Op,
+) -> Option<*mut RawVal> {
+    let frames = &mut cx.stack.frames;
+    let fits = at + c.frame_size as usize <= cx.stack.values.len()
+        && frames.len() < frames.capacity().min(cx.stack.limits.max_frames);
+    if !fits {
+        return None;
+    }
+    // Within capacity: this push never reallocates.
+    frames.push(Frame {
+        ret,
+        base: cx.regs.base,
+        instance: cx.regs.instance,
+        func: cx.regs.func,
+    });
+    cx.regs.base = at;
+    cx.regs.func = callee;
+    // SAFETY: cells `at..at + frame_size` lie inside the value stack (checked above).
+    Some(unsafe { cx.stack.values.as_mut_ptr().add(at) })
 }
 
 macro_rules! define_handlers {
@@ -162,32 +221,51 @@ macro_rules! define_handlers {
         }
         macro_rules! jump {
             ($target:expr) => {{
-                // SAFETY: branch targets are inside the current function's code.
-                ip = cx.regs.code.add($target as usize);
+                // SAFETY: branch targets are inside the current function's code. They
+                // are offsets from the branch, and `ip` is already one past it.
+                ip = ip.offset($target as i32 as isize - 1);
                 keep_branch();
             }};
         }
         // Returns to the caller's frame, or out of the loop from the outermost one.
         macro_rules! do_return {
             () => {{
-                let Some(f) = cx.stack.frames.pop() else {
-                    return stop(cx, Ok(RunResult::Done));
-                };
-                let same_instance = f.instance == cx.regs.instance;
-                cx.regs = Regs {
-                    code: f.code,
-                    ip: f.ret,
-                    base: f.base,
-                    instance: f.instance,
-                    func: f.func,
-                };
-                ip = f.ret;
-                sp = cx.stack.values.as_mut_ptr().add(f.base);
-                // Memory 0 can only have moved if the callee grew it, and then
-                // `memory.grow` reloaded it; a different instance has its own.
-                if !same_instance {
-                    (mem, mem_len) = mem0(cx.store, cx.regs.instance);
+                match cx.stack.frames.last() {
+                    // Memory 0 can only have moved if the callee grew it, and then
+                    // `memory.grow` reloaded it; another instance has its own.
+                    Some(&f) if f.instance == cx.regs.instance => {
+                        cx.stack.frames.pop();
+                        cx.regs.base = f.base;
+                        cx.regs.func = f.func;
+                        ip = f.ret;
+                        sp = cx.stack.values.as_mut_ptr().add(f.base);
+                    }
+                    _ => cold!(return_slow, return_slow_tail),
                 }
+            }};
+        }
+        // Continues through an `out_of_line!` path.
+        macro_rules! cold {
+            ($slow:ident, $tail:ident) => {{
+                #[cfg(wisp_tail_dispatch)]
+                {
+                    return $tail(ip, sp, mem, mem_len, cx);
+                }
+                #[cfg(not(wisp_tail_dispatch))]
+                {
+                    match $slow(cx, Hot { ip, sp, mem, mem_len }) {
+                        Some(h) => Hot { ip, sp, mem, mem_len } = h,
+                        None => return Exit::Stop,
+                    }
+                }
+            }};
+        }
+        // Calls through `enter` when the fast path does not apply.
+        macro_rules! call_slow {
+            ($callee:expr, $at:expr) => {{
+                cx.regs.ip = ip;
+                cx.pending_call = ($callee, $at);
+                cold!(call_slow, call_slow_tail)
             }};
         }
         // Calls `callee` with its frame at `base` in the caller's. The fast path: a
@@ -203,36 +281,15 @@ macro_rules! define_handlers {
                     FuncKind::Wasm { instance, code } if instance.0 == cx.regs.instance => code
                         .module
                         .translated(code.index as usize)
-                        .filter(|c| {
-                            at + c.frame_size as usize <= cx.stack.values.len()
-                                && cx.stack.frames.len() < cx.stack.limits.max_frames
-                        }),
+                        .map(|c| c as *const CompiledFunc),
                     _ => None,
                 };
-                if let Some(c) = fast {
-                    push_frame(
-                        &mut cx.stack.frames,
-                        Frame {
-                            code: cx.regs.code,
-                            ret: ip,
-                            base: cx.regs.base,
-                            instance: cx.regs.instance,
-                            func: cx.regs.func,
-                        },
-                    );
-                    // SAFETY: cells `at..at + frame_size` lie inside the value stack
-                    // (checked above).
-                    sp = cx.stack.values.as_mut_ptr().add(at);
-                    cx.regs.code = c.ops.as_ptr();
-                    cx.regs.base = at;
-                    cx.regs.func = callee;
-                    ip = cx.regs.code;
-                } else {
-                    cx.regs.ip = ip;
-                    let Some(hot) = call_slow(cx, callee, at) else {
-                        return Exit::Stop;
-                    };
-                    Hot { ip, sp, mem, mem_len } = hot;
+                match fast.and_then(|c| Some((c, enter_fast(cx, &*c, callee, at, ip)?))) {
+                    Some((c, callee_sp)) => {
+                        sp = callee_sp;
+                        ip = (*c).ops.as_ptr();
+                    }
+                    None => call_slow!(callee, at),
                 }
             }};
         }
@@ -406,9 +463,14 @@ macro_rules! define_handlers {
             let i = (get(sp, index) as u32).min(len);
             // The table's `Br`s follow: jump where the chosen one goes,
             // without dispatching it.
-            match *ip.add(i as usize) {
-                Op::Br { target } => jump!(target),
-                _ => ip = ip.add(i as usize),
+            let at = ip.add(i as usize);
+            match *at {
+                Op::Br { target } => {
+                    // `jump!` counts from the instruction before `ip`: that `Br`.
+                    ip = at.add(1);
+                    jump!(target)
+                }
+                _ => ip = at,
             }
         },
         Op::Copy { dst, src } => set(sp, dst, get(sp, src)),
@@ -532,6 +594,22 @@ macro_rules! define_handlers {
                 .funcs
                 .get_unchecked(func as usize);
             call!(callee, base);
+        },
+        Op::CallInternal { func, base } => {
+            let at = cx.regs.base + base as usize;
+            // SAFETY: validation checked `func` against the module's functions, and
+            // `cx.code` and `cx.defined` have one entry per defined function of the
+            // running instance's module (`switch_instance`).
+            let callee = *cx.defined.add(func as usize);
+            let code = (*cx.code.add(func as usize)).get().map(|c| c as *const CompiledFunc);
+            // Not translated yet, or the stacks must grow (or overflow): `enter`.
+            match code.and_then(|c| Some((c, enter_fast(cx, &*c, callee, at, ip)?))) {
+                Some((c, callee_sp)) => {
+                    sp = callee_sp;
+                    ip = (*c).ops.as_ptr();
+                }
+                None => call_slow!(callee, at),
+            }
         },
         Op::CallIndirect { index, base, ty } => {
             let (table, _) = arg!();

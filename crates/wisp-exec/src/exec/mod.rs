@@ -20,6 +20,7 @@ mod simd;
 use crate::stack::{Frame, Regs, Stack};
 use crate::{CompiledFunc, ExecStore};
 use alloc::vec::Vec;
+use core::cell::OnceCell;
 use core::ptr;
 use wisp_parse::ParseError;
 use wisp_store::FuncKind;
@@ -136,7 +137,6 @@ fn enter(
             }
             if let Some(r) = caller {
                 stack.frames.push(Frame {
-                    code: r.code,
                     ret: r.ip,
                     base: r.base,
                     instance: r.instance,
@@ -144,7 +144,6 @@ fn enter(
                 });
             }
             Ok(Entered::Wasm(Regs {
-                code: c.ops.as_ptr(),
                 ip: c.ops.as_ptr(),
                 base,
                 instance: instance.0,
@@ -193,6 +192,41 @@ pub(super) struct Cx<'a> {
     fuel: &'a mut u64,
     /// Why the loop stopped.
     result: Result<RunResult, RunError>,
+    /// The running instance's module's code cells and the addresses of its defined
+    /// functions, both indexed by defined-function index (`CallInternal`); set by
+    /// [`Cx::switch_instance`] whenever the running instance changes.
+    code: *const OnceCell<CompiledFunc>,
+    defined: *const FuncAddr,
+    /// The callee and frame base of a call taking the general path.
+    pending_call: (FuncAddr, usize),
+}
+
+impl Cx<'_> {
+    /// Points the per-instance caches at the instance of the running function
+    /// (`regs.func`) and returns its memory 0. Out of line: it runs on entry, and on
+    /// calls and returns that cross instances.
+    #[cold]
+    #[inline(never)]
+    fn switch_instance(&mut self) -> (*mut u8, usize) {
+        if let Some(FuncKind::Wasm { instance, code }) = self
+            .store
+            .funcs
+            .get(self.regs.func.0 as usize)
+            .map(|f| &f.kind)
+        {
+            self.code = code.module.code_cells();
+            let imported = code.module.module.num_imported_funcs as usize;
+            if let Some(funcs) = self
+                .store
+                .instances
+                .get(instance.0 as usize)
+                .map(|i| &i.funcs)
+            {
+                self.defined = funcs[imported.min(funcs.len())..].as_ptr();
+            }
+        }
+        mem0(self.store, self.regs.instance)
+    }
 }
 
 /// Runs until the outermost function returns, a host function is called, or a trap.
@@ -205,14 +239,17 @@ fn execute(
     let ip = saved.ip;
     // SAFETY: `enter` reserved `base + frame_size` cells for the current frame.
     let sp = unsafe { stack.values.as_mut_ptr().add(saved.base) };
-    let (mem, mem_len) = mem0(store, saved.instance);
     let mut cx = Cx {
         store,
         stack,
         regs: *saved,
         fuel,
         result: Ok(RunResult::Done),
+        code: ptr::null(),
+        defined: ptr::null(),
+        pending_call: (FuncAddr(0), 0),
     };
+    let (mem, mem_len) = cx.switch_instance();
     // SAFETY: the registers describe the frame `saved` describes, set up by `enter`.
     unsafe { handlers::run(ip, sp, mem, mem_len, &mut cx) };
     *saved = cx.regs;

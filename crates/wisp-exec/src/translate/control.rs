@@ -1,8 +1,9 @@
 //! Control instructions: blocks, branches, calls and returns.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
-use super::visit::{branch_target, dst_of, fuse_branch};
+use super::visit::{dst_of, fuse_branch};
 use super::{Ctrl, CtrlKind, Operand, TResult, Translator};
+use crate::ir::branch_target;
 use crate::ir::Op;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -405,7 +406,13 @@ impl Translator<'_> {
             .ok_or("unknown function")?
             .clone();
         let base = self.prepare_call(ty.params(), ty.results())?;
-        self.emit(Op::Call { func, base });
+        match func.checked_sub(self.module.num_imported_funcs) {
+            Some(defined) => self.emit(Op::CallInternal {
+                func: defined,
+                base,
+            }),
+            None => self.emit(Op::Call { func, base }),
+        };
         self.unpack_results(base, ty.results());
         Ok(())
     }

@@ -187,6 +187,7 @@ fn translate_as(
     }
     let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
     thread_jumps(&mut t.ops);
+    relative_targets(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into_boxed_slice(),
         n_params: param_cells as u32,
@@ -214,14 +215,24 @@ fn thread_jumps(ops: &mut [Op]) {
             continue;
         }
         let mut test = at_target;
-        let exits_here = visit::branch_target(&mut test).is_some_and(|t| *t as usize == i + 1);
+        let exits_here = crate::ir::branch_target(&mut test).is_some_and(|t| *t as usize == i + 1);
         if exits_here && !matches!(at_target, Op::Br { .. }) {
             if let Some(mut rotated) = visit::negate_branch(&at_target) {
-                if let Some(t) = visit::branch_target(&mut rotated) {
+                if let Some(t) = crate::ir::branch_target(&mut rotated) {
                     *t = target + 1;
                 }
                 ops[i] = rotated;
             }
+        }
+    }
+}
+
+/// Turns branch targets from instruction indices into offsets from the branch itself, so
+/// that a taken branch is one addition to `ip` at run time.
+fn relative_targets(ops: &mut [Op]) {
+    for (i, op) in ops.iter_mut().enumerate() {
+        if let Some(t) = crate::ir::branch_target(op) {
+            *t = (*t as i64 - i as i64) as i32 as u32;
         }
     }
 }

@@ -622,17 +622,6 @@ macro_rules! dst_of_impl {
             })
         }
 
-        /// Where a branch instruction jumps.
-        pub(super) fn branch_target(op: &mut Op) -> Option<&mut u32> {
-            match op {
-                Op::Br { target }
-                | Op::BrIfNez { target, .. }
-                | Op::BrIfEqz { target, .. }
-                $(| Op::$cb { target, .. })*
-                $(| Op::$cbi { target, .. })* => Some(target),
-                _ => None,
-            }
-        }
     };
 }
 crate::for_each_instr!(dst_of_impl);
