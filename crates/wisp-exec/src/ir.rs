@@ -335,6 +335,12 @@ macro_rules! define_ops {
             /// Followed by `Arg { a: table, .. }`.
             CallIndirect { index: Slot, base: Slot, ty: u32 },
             Copy { dst: Slot, src: Slot },
+            /// A `Copy` and then a `Br`: the value a block leaves, and the jump out.
+            CopyBr { dst: Slot, src: Slot, target: u32 },
+            /// `i32.add` of `base` and `index` shifted left by 2 or 3: an address into an
+            /// array of 4- or 8-byte elements.
+            I32AddShl2 { dst: Slot, base: Slot, index: Slot },
+            I32AddShl3 { dst: Slot, base: Slot, index: Slot },
             /// Copies two cells: a `v128`, or a value of unknown type in a wide function.
             Copy2 { dst: Slot, src: Slot },
             /// Followed by two `Arg`s holding the 128 bits, lowest first.
@@ -405,6 +411,7 @@ macro_rules! define_ops {
         pub fn branch_target(op: &mut Op) -> Option<&mut u32> {
             match op {
                 Op::Br { target }
+                | Op::CopyBr { target, .. }
                 | Op::BrIfNez { target, .. }
                 | Op::BrIfEqz { target, .. }
                 $(| Op::$cb { target, .. })*

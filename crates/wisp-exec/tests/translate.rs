@@ -209,3 +209,42 @@ fn a_load_from_a_sum_adds_its_address_itself() {
         "{code:#?}"
     );
 }
+
+#[test]
+fn array_addresses_are_one_instruction() {
+    // `base + (i << 2)`: the shift feeds only the addition.
+    let code = ops(r#"(module (func (param i32 i32) (result i32)
+            (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))"#);
+    assert_eq!(
+        code[0],
+        Op::I32AddShl2 {
+            dst: 2,
+            base: 0,
+            index: 1
+        },
+        "{code:#?}"
+    );
+    // Other shift amounts stay a shift and an addition.
+    let code = ops(r#"(module (func (param i32 i32) (result i32)
+            (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 4)))))"#);
+    assert!(matches!(code[0], Op::I32ShlImm { imm: 4, .. }), "{code:#?}");
+}
+
+#[test]
+fn a_copy_before_a_jump_is_one_instruction() {
+    let code = ops(r#"(module (func (param i32) (local i32)
+            (loop (local.set 1 (local.get 0)) (br 0))))"#);
+    // The `Br` stays for branches that land on it; the `CopyBr` before it does both.
+    assert_eq!(
+        code[1..3],
+        [
+            Op::CopyBr {
+                dst: 1,
+                src: 0,
+                target: 1
+            },
+            Op::Br { target: 1 }
+        ],
+        "{code:#?}"
+    );
+}

@@ -474,6 +474,16 @@ macro_rules! define_handlers {
             }
         },
         Op::Copy { dst, src } => set(sp, dst, get(sp, src)),
+        Op::CopyBr { dst, src, target } => {
+            set(sp, dst, get(sp, src));
+            jump!(target)
+        },
+        Op::I32AddShl2 { dst, base, index } => {
+            set(sp, dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 2) as u64)
+        },
+        Op::I32AddShl3 { dst, base, index } => {
+            set(sp, dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 3) as u64)
+        },
         Op::Copy2 { dst, src } => {
             let (lo, hi) = (get(sp, src), get(sp, src + 1));
             set(sp, dst, lo);

@@ -187,6 +187,7 @@ fn translate_as(
     }
     let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
     thread_jumps(&mut t.ops);
+    fuse_copy_br(&mut t.ops);
     relative_targets(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into_boxed_slice(),
@@ -223,6 +224,16 @@ fn thread_jumps(ops: &mut [Op]) {
                 }
                 ops[i] = rotated;
             }
+        }
+    }
+}
+
+/// A `Copy` followed by a `Br` becomes a `CopyBr` that does both. The `Br` stays, for
+/// branches that jump to it directly.
+fn fuse_copy_br(ops: &mut [Op]) {
+    for i in 1..ops.len() {
+        if let (Op::Copy { dst, src }, Op::Br { target }) = (ops[i - 1], ops[i]) {
+            ops[i - 1] = Op::CopyBr { dst, src, target };
         }
     }
 }

@@ -182,6 +182,9 @@ impl Translator<'_> {
             return Err(super::NEED_WIDE.into());
         }
         self.charge_fuel();
+        if matches!(op, Operator::I32Add) && self.visit_add_shl()? {
+            return Ok(());
+        }
         if self.visit_instr(&op)? {
             return Ok(());
         }
@@ -409,6 +412,37 @@ impl Translator<'_> {
         Ok((a, b, c))
     }
 
+    /// `i32.add` whose right operand was just computed, for this use alone, by a shift
+    /// left by 2 or 3: one `I32AddShl*`. Returns false (and does nothing) otherwise.
+    fn visit_add_shl(&mut self) -> Result<bool, alloc::string::String> {
+        let Some(idx) = self.fusable else {
+            return Ok(false);
+        };
+        let Some(top) = self.stack.len().checked_sub(1) else {
+            return Ok(false);
+        };
+        if self.stack[top] != Operand::Temp || idx + 1 != self.ops.len() {
+            return Ok(false);
+        }
+        let (index, shift) = match self.ops[idx] {
+            Op::I32ShlImm { dst, lhs, imm } if dst == self.slot(top) && (imm == 2 || imm == 3) => {
+                (lhs, imm)
+            }
+            _ => return Ok(false),
+        };
+        // The shift is the last instruction, so its operand still holds its value.
+        self.ops.pop();
+        self.pop()?;
+        let (pos, base) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.push_result(if shift == 2 {
+            Op::I32AddShl2 { dst, base, index }
+        } else {
+            Op::I32AddShl3 { dst, base, index }
+        });
+        Ok(true)
+    }
+
     /// If the value on top of the stack was just computed by an `i32.add` for this use
     /// alone: the instruction's index, its destination and its operands.
     fn fusable_add(&mut self) -> Option<(usize, Slot, Slot, Slot)> {
@@ -588,6 +622,8 @@ macro_rules! dst_of_impl {
                 | $(Op::$ve { dst, .. })|*
                 | $(Op::$vl { dst, .. })|*
                 | Op::GlobalGet { dst, .. }
+                | Op::I32AddShl2 { dst, .. }
+                | Op::I32AddShl3 { dst, .. }
                 | Op::RefFunc { dst, .. }
                 | Op::TableSize { dst, .. }
                 | Op::MemorySize { dst }
