@@ -18,7 +18,13 @@ fn main() {
     let tail = match std::env::var("WISP_DISPATCH").as_deref() {
         Ok("tail") => true,
         Ok("loop") => false,
-        _ => opt == "3" && matches!(arch.as_str(), "x86_64" | "aarch64") && !portable && !miri && !instrumented,
+        _ => {
+            opt == "3"
+                && matches!(arch.as_str(), "x86_64" | "aarch64")
+                && !portable
+                && !miri
+                && !instrumented
+        }
     };
     if tail {
         println!("cargo::rustc-cfg=wisp_tail_dispatch");
