@@ -136,6 +136,20 @@ macro_rules! dispatch_ops {
         }
     };
 
+    // Decodes the instruction at `ip` (which only it can be: the table or `run` sent
+    // it here), steps past it, and runs its body with the prelude's macros in scope.
+    (@body ($ip:ident) { $($prelude:tt)* } $name:ident { $($f:ident),* } $body:expr) => {
+        // SAFETY: see above.
+        let Op::$name { $($f),* } = (unsafe { *$ip }) else {
+            unsafe { core::hint::unreachable_unchecked() }
+        };
+        $ip = unsafe { $ip.add(1) };
+        $($prelude)*
+        // SAFETY: the bodies keep the invariants listed in `exec/mod.rs`.
+        #[allow(unused_unsafe)]
+        unsafe { $body };
+    };
+
     (@handler ($ip:ident, $sp:ident, $mem:ident, $mem_len:ident, $cx:ident)
         { $($prelude:tt)* } $name:ident { $($f:ident),* } $body:expr
     ) => {
@@ -149,15 +163,7 @@ macro_rules! dispatch_ops {
             mut $mem_len: usize,
             $cx: &mut Cx<'_>,
         ) -> super::dispatch::Exit {
-            // SAFETY: the table sends only this instruction here.
-            let Op::$name { $($f),* } = (unsafe { *$ip }) else {
-                unsafe { core::hint::unreachable_unchecked() }
-            };
-            $ip = unsafe { $ip.add(1) };
-            $($prelude)*
-            // SAFETY: the bodies keep the invariants listed in `exec/mod.rs`.
-            #[allow(unused_unsafe)]
-            unsafe { $body };
+            dispatch_ops!(@body ($ip) { $($prelude)* } $name { $($f),* } $body);
             // SAFETY: `ip` points at the next instruction to run (a body that leaves
             // the function returned above).
             unsafe {
@@ -179,15 +185,7 @@ macro_rules! dispatch_ops {
                 mem: mut $mem,
                 mem_len: mut $mem_len,
             } = *hot;
-            // SAFETY: `run` sends only this instruction here.
-            let Op::$name { $($f),* } = (unsafe { *$ip }) else {
-                unsafe { core::hint::unreachable_unchecked() }
-            };
-            $ip = unsafe { $ip.add(1) };
-            $($prelude)*
-            // SAFETY: the bodies keep the invariants listed in `exec/mod.rs`.
-            #[allow(unused_unsafe)]
-            unsafe { $body };
+            dispatch_ops!(@body ($ip) { $($prelude)* } $name { $($f),* } $body);
             *hot = super::dispatch::Hot { ip: $ip, sp: $sp, mem: $mem, mem_len: $mem_len };
             super::dispatch::Exit::Continue
         }

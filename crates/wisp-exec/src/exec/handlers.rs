@@ -260,6 +260,21 @@ macro_rules! define_handlers {
                 }
             }};
         }
+        // Enters `callee`, whose code is `code` if it is translated and in the running
+        // instance, by the fast path when it applies and through `enter` otherwise.
+        macro_rules! call_code {
+            ($code:expr, $callee:expr, $at:expr) => {{
+                let (callee, at): (FuncAddr, usize) = ($callee, $at);
+                let code: Option<*const CompiledFunc> = $code;
+                match code.and_then(|c| Some((c, enter_fast(cx, &*c, callee, at, ip)?))) {
+                    Some((c, callee_sp)) => {
+                        sp = callee_sp;
+                        ip = (*c).ops.as_ptr();
+                    }
+                    None => call_slow!(callee, at),
+                }
+            }};
+        }
         // Calls through `enter` when the fast path does not apply.
         macro_rules! call_slow {
             ($callee:expr, $at:expr) => {{
@@ -284,13 +299,7 @@ macro_rules! define_handlers {
                         .map(|c| c as *const CompiledFunc),
                     _ => None,
                 };
-                match fast.and_then(|c| Some((c, enter_fast(cx, &*c, callee, at, ip)?))) {
-                    Some((c, callee_sp)) => {
-                        sp = callee_sp;
-                        ip = (*c).ops.as_ptr();
-                    }
-                    None => call_slow!(callee, at),
-                }
+                call_code!(fast, callee, at)
             }};
         }
         }
@@ -613,13 +622,7 @@ macro_rules! define_handlers {
             let callee = *cx.defined.add(func as usize);
             let code = (*cx.code.add(func as usize)).get().map(|c| c as *const CompiledFunc);
             // Not translated yet, or the stacks must grow (or overflow): `enter`.
-            match code.and_then(|c| Some((c, enter_fast(cx, &*c, callee, at, ip)?))) {
-                Some((c, callee_sp)) => {
-                    sp = callee_sp;
-                    ip = (*c).ops.as_ptr();
-                }
-                None => call_slow!(callee, at),
-            }
+            call_code!(code, callee, at)
         },
         Op::CallIndirect { index, base, ty } => {
             let (table, _) = arg!();
