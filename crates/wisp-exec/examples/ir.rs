@@ -50,12 +50,10 @@ fn main() {
         code.ops.len(),
         code.frame_size
     );
-    for (i, op) in code.ops.iter().enumerate() {
-        // Targets are stored relative to the branch; show where they land.
-        let mut op = *op;
-        if let Some(t) = wisp_exec::ir::branch_target(&mut op) {
-            *t = (i as i64 + *t as i32 as i64) as u32;
-        }
+    // Targets are stored relative to the branch; show where they land.
+    let mut ops = code.ops.to_vec();
+    wisp_exec::ir::absolute_targets(&mut ops);
+    for (i, op) in ops.iter().enumerate() {
         println!("{i:5}: {op:?}");
     }
 }

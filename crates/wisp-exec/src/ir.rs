@@ -9,14 +9,24 @@
 //!
 //! Every variant fits in 16 bytes (a test checks it); the few instructions that need
 //! more operands take them from a following [`Op::Arg`], which is never executed.
+//!
+//! **The accumulator.** Besides its slot, an instruction that computes one scalar leaves
+//! its result in the accumulator, a register of the dispatch loop ([`acc_result`]). The
+//! instruction right after it, when it reads that result, does so through its
+//! accumulator form (`I32AddAcc`, `I32LoadAcc`, `BrI32LtUAcc`, …; [`acc_form`]): the
+//! value then goes register to register instead of through a store and a load of the
+//! same cell, which cost about five cycles on the chain of dependent instructions that
+//! makes up most hot loops. The slot is written too, so later readers are unaffected.
 
 /// A frame-relative cell index.
 pub type Slot = u32;
 
 /// Lists the numeric and memory instructions by kind, with the names of their wasmparser
-/// operator, Wisp's immediate-operand variant where there is one, and their semantics
-/// function in `exec::numeric` (or their access width). Every consumer (the enum, the translator, the dispatch loop) expands
-/// this one list, so they cannot drift apart.
+/// operator, Wisp's immediate-operand variant where there is one, their accumulator
+/// forms (`…Acc`: the first operand is the accumulator, see [`acc_form`]) and their
+/// semantics function in `exec::numeric` (or their access width). Every consumer (the
+/// enum, the translator, the dispatch loop) expands this one list, so they cannot drift
+/// apart.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! for_each_instr {
@@ -51,66 +61,114 @@ macro_rules! for_each_instr {
                 I64TruncF64S i64_trunc_f64_s, I64TruncF64U i64_trunc_f64_u,
             ],
             binary: [
-                F32Eq f32_eq, F32Ne f32_ne, F32Lt f32_lt, F32Gt f32_gt, F32Le f32_le,
-                F32Ge f32_ge, F32Add f32_add, F32Sub f32_sub, F32Mul f32_mul,
-                F32Div f32_div, F32Min f32_min, F32Max f32_max, F32Copysign f32_copysign,
-                F64Eq f64_eq, F64Ne f64_ne, F64Lt f64_lt, F64Gt f64_gt, F64Le f64_le,
-                F64Ge f64_ge, F64Add f64_add, F64Sub f64_sub, F64Mul f64_mul,
-                F64Div f64_div, F64Min f64_min, F64Max f64_max, F64Copysign f64_copysign,
+                F32Eq F32EqAcc f32_eq, F32Ne F32NeAcc f32_ne, F32Lt F32LtAcc f32_lt,
+                F32Gt F32GtAcc f32_gt, F32Le F32LeAcc f32_le, F32Ge F32GeAcc f32_ge,
+                F32Add F32AddAcc f32_add, F32Sub F32SubAcc f32_sub, F32Mul F32MulAcc f32_mul,
+                F32Div F32DivAcc f32_div, F32Min F32MinAcc f32_min, F32Max F32MaxAcc f32_max,
+                F32Copysign F32CopysignAcc f32_copysign, F64Eq F64EqAcc f64_eq,
+                F64Ne F64NeAcc f64_ne, F64Lt F64LtAcc f64_lt, F64Gt F64GtAcc f64_gt,
+                F64Le F64LeAcc f64_le, F64Ge F64GeAcc f64_ge, F64Add F64AddAcc f64_add,
+                F64Sub F64SubAcc f64_sub, F64Mul F64MulAcc f64_mul, F64Div F64DivAcc f64_div,
+                F64Min F64MinAcc f64_min, F64Max F64MaxAcc f64_max,
+                F64Copysign F64CopysignAcc f64_copysign,
             ],
             // `i32` immediates are the value; `i64` ones are sign-extended from 32 bits.
             binary_imm: [
-                I32Eq I32EqImm i32_eq, I32Ne I32NeImm i32_ne, I32LtS I32LtSImm i32_lt_s,
-                I32LtU I32LtUImm i32_lt_u, I32GtS I32GtSImm i32_gt_s,
-                I32GtU I32GtUImm i32_gt_u, I32LeS I32LeSImm i32_le_s,
-                I32LeU I32LeUImm i32_le_u, I32GeS I32GeSImm i32_ge_s,
-                I32GeU I32GeUImm i32_ge_u, I32Add I32AddImm i32_add,
-                I32Sub I32SubImm i32_sub, I32Mul I32MulImm i32_mul,
-                I32And I32AndImm i32_and, I32Or I32OrImm i32_or, I32Xor I32XorImm i32_xor,
-                I32Shl I32ShlImm i32_shl, I32ShrS I32ShrSImm i32_shr_s,
-                I32ShrU I32ShrUImm i32_shr_u, I32Rotl I32RotlImm i32_rotl,
-                I32Rotr I32RotrImm i32_rotr,
-                I64Eq I64EqImm i64_eq, I64Ne I64NeImm i64_ne, I64LtS I64LtSImm i64_lt_s,
-                I64LtU I64LtUImm i64_lt_u, I64GtS I64GtSImm i64_gt_s,
-                I64GtU I64GtUImm i64_gt_u, I64LeS I64LeSImm i64_le_s,
-                I64LeU I64LeUImm i64_le_u, I64GeS I64GeSImm i64_ge_s,
-                I64GeU I64GeUImm i64_ge_u, I64Add I64AddImm i64_add,
-                I64Sub I64SubImm i64_sub, I64Mul I64MulImm i64_mul,
-                I64And I64AndImm i64_and, I64Or I64OrImm i64_or, I64Xor I64XorImm i64_xor,
-                I64Shl I64ShlImm i64_shl, I64ShrS I64ShrSImm i64_shr_s,
-                I64ShrU I64ShrUImm i64_shr_u, I64Rotl I64RotlImm i64_rotl,
-                I64Rotr I64RotrImm i64_rotr,
+                I32Eq I32EqImm I32EqAcc I32EqImmAcc i32_eq,
+                I32Ne I32NeImm I32NeAcc I32NeImmAcc i32_ne,
+                I32LtS I32LtSImm I32LtSAcc I32LtSImmAcc i32_lt_s,
+                I32LtU I32LtUImm I32LtUAcc I32LtUImmAcc i32_lt_u,
+                I32GtS I32GtSImm I32GtSAcc I32GtSImmAcc i32_gt_s,
+                I32GtU I32GtUImm I32GtUAcc I32GtUImmAcc i32_gt_u,
+                I32LeS I32LeSImm I32LeSAcc I32LeSImmAcc i32_le_s,
+                I32LeU I32LeUImm I32LeUAcc I32LeUImmAcc i32_le_u,
+                I32GeS I32GeSImm I32GeSAcc I32GeSImmAcc i32_ge_s,
+                I32GeU I32GeUImm I32GeUAcc I32GeUImmAcc i32_ge_u,
+                I32Add I32AddImm I32AddAcc I32AddImmAcc i32_add,
+                I32Sub I32SubImm I32SubAcc I32SubImmAcc i32_sub,
+                I32Mul I32MulImm I32MulAcc I32MulImmAcc i32_mul,
+                I32And I32AndImm I32AndAcc I32AndImmAcc i32_and,
+                I32Or I32OrImm I32OrAcc I32OrImmAcc i32_or,
+                I32Xor I32XorImm I32XorAcc I32XorImmAcc i32_xor,
+                I32Shl I32ShlImm I32ShlAcc I32ShlImmAcc i32_shl,
+                I32ShrS I32ShrSImm I32ShrSAcc I32ShrSImmAcc i32_shr_s,
+                I32ShrU I32ShrUImm I32ShrUAcc I32ShrUImmAcc i32_shr_u,
+                I32Rotl I32RotlImm I32RotlAcc I32RotlImmAcc i32_rotl,
+                I32Rotr I32RotrImm I32RotrAcc I32RotrImmAcc i32_rotr,
+                I64Eq I64EqImm I64EqAcc I64EqImmAcc i64_eq,
+                I64Ne I64NeImm I64NeAcc I64NeImmAcc i64_ne,
+                I64LtS I64LtSImm I64LtSAcc I64LtSImmAcc i64_lt_s,
+                I64LtU I64LtUImm I64LtUAcc I64LtUImmAcc i64_lt_u,
+                I64GtS I64GtSImm I64GtSAcc I64GtSImmAcc i64_gt_s,
+                I64GtU I64GtUImm I64GtUAcc I64GtUImmAcc i64_gt_u,
+                I64LeS I64LeSImm I64LeSAcc I64LeSImmAcc i64_le_s,
+                I64LeU I64LeUImm I64LeUAcc I64LeUImmAcc i64_le_u,
+                I64GeS I64GeSImm I64GeSAcc I64GeSImmAcc i64_ge_s,
+                I64GeU I64GeUImm I64GeUAcc I64GeUImmAcc i64_ge_u,
+                I64Add I64AddImm I64AddAcc I64AddImmAcc i64_add,
+                I64Sub I64SubImm I64SubAcc I64SubImmAcc i64_sub,
+                I64Mul I64MulImm I64MulAcc I64MulImmAcc i64_mul,
+                I64And I64AndImm I64AndAcc I64AndImmAcc i64_and,
+                I64Or I64OrImm I64OrAcc I64OrImmAcc i64_or,
+                I64Xor I64XorImm I64XorAcc I64XorImmAcc i64_xor,
+                I64Shl I64ShlImm I64ShlAcc I64ShlImmAcc i64_shl,
+                I64ShrS I64ShrSImm I64ShrSAcc I64ShrSImmAcc i64_shr_s,
+                I64ShrU I64ShrUImm I64ShrUAcc I64ShrUImmAcc i64_shr_u,
+                I64Rotl I64RotlImm I64RotlAcc I64RotlImmAcc i64_rotl,
+                I64Rotr I64RotrImm I64RotrAcc I64RotrImmAcc i64_rotr,
             ],
             binary_imm_trap: [
-                I32DivS I32DivSImm i32_div_s, I32DivU I32DivUImm i32_div_u,
-                I32RemS I32RemSImm i32_rem_s, I32RemU I32RemUImm i32_rem_u,
-                I64DivS I64DivSImm i64_div_s, I64DivU I64DivUImm i64_div_u,
-                I64RemS I64RemSImm i64_rem_s, I64RemU I64RemUImm i64_rem_u,
+                I32DivS I32DivSImm I32DivSAcc I32DivSImmAcc i32_div_s,
+                I32DivU I32DivUImm I32DivUAcc I32DivUImmAcc i32_div_u,
+                I32RemS I32RemSImm I32RemSAcc I32RemSImmAcc i32_rem_s,
+                I32RemU I32RemUImm I32RemUAcc I32RemUImmAcc i32_rem_u,
+                I64DivS I64DivSImm I64DivSAcc I64DivSImmAcc i64_div_s,
+                I64DivU I64DivUImm I64DivUAcc I64DivUImmAcc i64_div_u,
+                I64RemS I64RemSImm I64RemSAcc I64RemSImmAcc i64_rem_s,
+                I64RemU I64RemUImm I64RemUAcc I64RemUImmAcc i64_rem_u,
             ],
             // Memory access: width in bytes and, for loads, how the bytes become a cell.
             // A load's `Idx` variant takes its address as the sum of two slots (an
-            // `i32.add` just before it, with offset 0).
+            // `i32.add` just before it, with offset 0). Then the accumulator forms of both.
             load: [
-                I32Load I32LoadIdx 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
-                I64Load I64LoadIdx 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
-                F32Load F32LoadIdx 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
-                F64Load F64LoadIdx 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
-                I32Load8S I32Load8SIdx 1 (|b: [u8; 1]| b[0] as i8 as i32 as u32 as u64),
-                I32Load8U I32Load8UIdx 1 (|b: [u8; 1]| b[0] as u64),
-                I32Load16S I32Load16SIdx 2 (|b: [u8; 2]| i16::from_le_bytes(b) as i32 as u32 as u64),
-                I32Load16U I32Load16UIdx 2 (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
-                I64Load8S I64Load8SIdx 1 (|b: [u8; 1]| b[0] as i8 as i64 as u64),
-                I64Load8U I64Load8UIdx 1 (|b: [u8; 1]| b[0] as u64),
-                I64Load16S I64Load16SIdx 2 (|b: [u8; 2]| i16::from_le_bytes(b) as i64 as u64),
-                I64Load16U I64Load16UIdx 2 (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
-                I64Load32S I64Load32SIdx 4 (|b: [u8; 4]| i32::from_le_bytes(b) as i64 as u64),
-                I64Load32U I64Load32UIdx 4 (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
+                I32Load I32LoadIdx I32LoadAcc I32LoadIdxAcc 4
+                    (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
+                I64Load I64LoadIdx I64LoadAcc I64LoadIdxAcc 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
+                F32Load F32LoadIdx F32LoadAcc F32LoadIdxAcc 4
+                    (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
+                F64Load F64LoadIdx F64LoadAcc F64LoadIdxAcc 8 (|b: [u8; 8]| u64::from_le_bytes(b)),
+                I32Load8S I32Load8SIdx I32Load8SAcc I32Load8SIdxAcc 1
+                    (|b: [u8; 1]| b[0] as i8 as i32 as u32 as u64),
+                I32Load8U I32Load8UIdx I32Load8UAcc I32Load8UIdxAcc 1 (|b: [u8; 1]| b[0] as u64),
+                I32Load16S I32Load16SIdx I32Load16SAcc I32Load16SIdxAcc 2
+                    (|b: [u8; 2]| i16::from_le_bytes(b) as i32 as u32 as u64),
+                I32Load16U I32Load16UIdx I32Load16UAcc I32Load16UIdxAcc 2
+                    (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
+                I64Load8S I64Load8SIdx I64Load8SAcc I64Load8SIdxAcc 1
+                    (|b: [u8; 1]| b[0] as i8 as i64 as u64),
+                I64Load8U I64Load8UIdx I64Load8UAcc I64Load8UIdxAcc 1 (|b: [u8; 1]| b[0] as u64),
+                I64Load16S I64Load16SIdx I64Load16SAcc I64Load16SIdxAcc 2
+                    (|b: [u8; 2]| i16::from_le_bytes(b) as i64 as u64),
+                I64Load16U I64Load16UIdx I64Load16UAcc I64Load16UIdxAcc 2
+                    (|b: [u8; 2]| u16::from_le_bytes(b) as u64),
+                I64Load32S I64Load32SIdx I64Load32SAcc I64Load32SIdxAcc 4
+                    (|b: [u8; 4]| i32::from_le_bytes(b) as i64 as u64),
+                I64Load32U I64Load32UIdx I64Load32UAcc I64Load32UIdxAcc 4
+                    (|b: [u8; 4]| u32::from_le_bytes(b) as u64),
             ],
-            // Stores, with the variant that stores a constant (sign-extended from 32 bits).
+            // Stores, with the variant that stores a constant (sign-extended from 32 bits),
+            // their forms with the address in the accumulator, and the form that stores
+            // the accumulator.
             store: [
-                I32Store I32StoreImm 4, I64Store I64StoreImm 8, F32Store F32StoreImm 4,
-                F64Store F64StoreImm 8, I32Store8 I32Store8Imm 1, I32Store16 I32Store16Imm 2,
-                I64Store8 I64Store8Imm 1, I64Store16 I64Store16Imm 2, I64Store32 I64Store32Imm 4,
+                I32Store I32StoreImm I32StoreAcc I32StoreImmAcc I32StoreAccValue 4,
+                I64Store I64StoreImm I64StoreAcc I64StoreImmAcc I64StoreAccValue 8,
+                F32Store F32StoreImm F32StoreAcc F32StoreImmAcc F32StoreAccValue 4,
+                F64Store F64StoreImm F64StoreAcc F64StoreImmAcc F64StoreAccValue 8,
+                I32Store8 I32Store8Imm I32Store8Acc I32Store8ImmAcc I32Store8AccValue 1,
+                I32Store16 I32Store16Imm I32Store16Acc I32Store16ImmAcc I32Store16AccValue 2,
+                I64Store8 I64Store8Imm I64Store8Acc I64Store8ImmAcc I64Store8AccValue 1,
+                I64Store16 I64Store16Imm I64Store16Acc I64Store16ImmAcc I64Store16AccValue 2,
+                I64Store32 I64Store32Imm I64Store32Acc I64Store32ImmAcc I64Store32AccValue 4,
             ],
             // Vector instructions (`exec::simd`): v128 -> v128.
             v_unary: [
@@ -255,28 +313,49 @@ macro_rules! for_each_instr {
             // Compare-and-branch: a comparison whose only use is a `br_if` or an `if`
             // becomes one instruction. Each row: the comparison (register and immediate
             // forms), its semantics, its fused branches, then those of the opposite
-            // comparison (for branching when it is false).
+            // comparison (for branching when it is false), then the accumulator forms of
+            // its own fused branches.
             br_cmp: [
-                I32Eq I32EqImm i32_eq BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm,
-                I32Ne I32NeImm i32_ne BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm,
-                I32LtS I32LtSImm i32_lt_s BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm,
-                I32LtU I32LtUImm i32_lt_u BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm,
-                I32GtS I32GtSImm i32_gt_s BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm,
-                I32GtU I32GtUImm i32_gt_u BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm,
-                I32LeS I32LeSImm i32_le_s BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm,
-                I32LeU I32LeUImm i32_le_u BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm,
-                I32GeS I32GeSImm i32_ge_s BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm,
-                I32GeU I32GeUImm i32_ge_u BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm,
-                I64Eq I64EqImm i64_eq BrI64Eq BrI64EqImm BrI64Ne BrI64NeImm,
-                I64Ne I64NeImm i64_ne BrI64Ne BrI64NeImm BrI64Eq BrI64EqImm,
-                I64LtS I64LtSImm i64_lt_s BrI64LtS BrI64LtSImm BrI64GeS BrI64GeSImm,
-                I64LtU I64LtUImm i64_lt_u BrI64LtU BrI64LtUImm BrI64GeU BrI64GeUImm,
-                I64GtS I64GtSImm i64_gt_s BrI64GtS BrI64GtSImm BrI64LeS BrI64LeSImm,
-                I64GtU I64GtUImm i64_gt_u BrI64GtU BrI64GtUImm BrI64LeU BrI64LeUImm,
-                I64LeS I64LeSImm i64_le_s BrI64LeS BrI64LeSImm BrI64GtS BrI64GtSImm,
-                I64LeU I64LeUImm i64_le_u BrI64LeU BrI64LeUImm BrI64GtU BrI64GtUImm,
-                I64GeS I64GeSImm i64_ge_s BrI64GeS BrI64GeSImm BrI64LtS BrI64LtSImm,
-                I64GeU I64GeUImm i64_ge_u BrI64GeU BrI64GeUImm BrI64LtU BrI64LtUImm,
+                I32Eq I32EqImm i32_eq BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm
+                    BrI32EqAcc BrI32EqImmAcc,
+                I32Ne I32NeImm i32_ne BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm
+                    BrI32NeAcc BrI32NeImmAcc,
+                I32LtS I32LtSImm i32_lt_s BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm
+                    BrI32LtSAcc BrI32LtSImmAcc,
+                I32LtU I32LtUImm i32_lt_u BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm
+                    BrI32LtUAcc BrI32LtUImmAcc,
+                I32GtS I32GtSImm i32_gt_s BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm
+                    BrI32GtSAcc BrI32GtSImmAcc,
+                I32GtU I32GtUImm i32_gt_u BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm
+                    BrI32GtUAcc BrI32GtUImmAcc,
+                I32LeS I32LeSImm i32_le_s BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm
+                    BrI32LeSAcc BrI32LeSImmAcc,
+                I32LeU I32LeUImm i32_le_u BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm
+                    BrI32LeUAcc BrI32LeUImmAcc,
+                I32GeS I32GeSImm i32_ge_s BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm
+                    BrI32GeSAcc BrI32GeSImmAcc,
+                I32GeU I32GeUImm i32_ge_u BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm
+                    BrI32GeUAcc BrI32GeUImmAcc,
+                I64Eq I64EqImm i64_eq BrI64Eq BrI64EqImm BrI64Ne BrI64NeImm
+                    BrI64EqAcc BrI64EqImmAcc,
+                I64Ne I64NeImm i64_ne BrI64Ne BrI64NeImm BrI64Eq BrI64EqImm
+                    BrI64NeAcc BrI64NeImmAcc,
+                I64LtS I64LtSImm i64_lt_s BrI64LtS BrI64LtSImm BrI64GeS BrI64GeSImm
+                    BrI64LtSAcc BrI64LtSImmAcc,
+                I64LtU I64LtUImm i64_lt_u BrI64LtU BrI64LtUImm BrI64GeU BrI64GeUImm
+                    BrI64LtUAcc BrI64LtUImmAcc,
+                I64GtS I64GtSImm i64_gt_s BrI64GtS BrI64GtSImm BrI64LeS BrI64LeSImm
+                    BrI64GtSAcc BrI64GtSImmAcc,
+                I64GtU I64GtUImm i64_gt_u BrI64GtU BrI64GtUImm BrI64LeU BrI64LeUImm
+                    BrI64GtUAcc BrI64GtUImmAcc,
+                I64LeS I64LeSImm i64_le_s BrI64LeS BrI64LeSImm BrI64GtS BrI64GtSImm
+                    BrI64LeSAcc BrI64LeSImmAcc,
+                I64LeU I64LeUImm i64_le_u BrI64LeU BrI64LeUImm BrI64GtU BrI64GtUImm
+                    BrI64LeUAcc BrI64LeUImmAcc,
+                I64GeS I64GeSImm i64_ge_s BrI64GeS BrI64GeSImm BrI64LtS BrI64LtSImm
+                    BrI64GeSAcc BrI64GeSImmAcc,
+                I64GeU I64GeUImm i64_ge_u BrI64GeU BrI64GeUImm BrI64LtU BrI64LtUImm
+                    BrI64GeUAcc BrI64GeUImmAcc,
             ],
         }
     };
@@ -286,11 +365,11 @@ macro_rules! define_ops {
     (
         unary: [$($u:ident $uf:ident,)*],
         unary_trap: [$($ut:ident $utf:ident,)*],
-        binary: [$($b:ident $bf:ident,)*],
-        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
-        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $si:ident $sw:literal,)*],
+        binary: [$($b:ident $ba:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bia:ident $biia:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $bta:ident $btia:ident $btf:ident,)*],
+        load: [$($l:ident $lx:ident $la:ident $lxa:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $si:ident $sa:ident $sia:ident $sva:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -301,7 +380,10 @@ macro_rules! define_ops {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
-        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
+        br_cmp: [$(
+            $c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident
+            $cba:ident $cbia:ident,
+        )*],
     ) => {
         /// One instruction of Wisp's IR. See the module documentation.
         ///
@@ -403,11 +485,38 @@ macro_rules! define_ops {
             I8x16Shuffle { dst: Slot, lhs: Slot, rhs: Slot },
             $($cb { lhs: Slot, rhs: Slot, target: u32 },)*
             $($cbi { lhs: Slot, imm: u32, target: u32 },)*
+            // The accumulator forms (see the module documentation): the operand named
+            // last in the name comes from the result of the instruction just before.
+            $($ba { dst: Slot, rhs: Slot },)*
+            $($bia { dst: Slot, rhs: Slot },)*
+            $($biia { dst: Slot, imm: u32 },)*
+            $($bta { dst: Slot, rhs: Slot },)*
+            $($btia { dst: Slot, imm: u32 },)*
+            $($la { dst: Slot, offset: u32 },)*
+            /// The accumulator is `base`.
+            $($lxa { dst: Slot, index: Slot },)*
+            $($sa { value: Slot, offset: u32 },)*
+            $($sia { value: u32, offset: u32 },)*
+            /// The accumulator is the value stored.
+            $($sva { addr: Slot, offset: u32 },)*
+            /// The accumulator is `base`.
+            I32AddShl2Acc { dst: Slot, index: Slot },
+            I32AddShl3Acc { dst: Slot, index: Slot },
+            /// The accumulator is `index`.
+            I32AccShl2 { dst: Slot, base: Slot },
+            I32AccShl3 { dst: Slot, base: Slot },
+            GlobalSetAcc { index: u32 },
+            /// `BrTable` on the accumulator; the `Br`s follow as for `BrTable`.
+            BrTableAcc { len: u32 },
+            $($cba { rhs: Slot, target: u32 },)*
+            $($cbia { imm: u32, target: u32 },)*
+            BrIfNezAcc { target: u32 },
+            BrIfEqzAcc { target: u32 },
         }
 
         /// Where a branch instruction jumps: an instruction index during translation,
-        /// an offset from the branch itself (an `i32`) in finished code. `BrTable`'s
-        /// targets are in the `Br`s that follow it.
+        /// a byte offset from the branch itself (an `i32`) in finished code (see
+        /// [`relative_targets`]). `BrTable`'s targets are in the `Br`s that follow it.
         pub fn branch_target(op: &mut Op) -> Option<&mut u32> {
             match op {
                 Op::Br { target }
@@ -415,13 +524,145 @@ macro_rules! define_ops {
                 | Op::BrIfNez { target, .. }
                 | Op::BrIfEqz { target, .. }
                 $(| Op::$cb { target, .. })*
-                $(| Op::$cbi { target, .. })* => Some(target),
+                $(| Op::$cbi { target, .. })*
+                | Op::BrIfNezAcc { target }
+                | Op::BrIfEqzAcc { target }
+                $(| Op::$cba { target, .. })*
+                $(| Op::$cbia { target, .. })* => Some(target),
                 _ => None,
             }
+        }
+
+        /// The slot whose value an instruction also leaves in the accumulator, for an
+        /// accumulator form right after it to read.
+        pub fn acc_result(op: &Op) -> Option<Slot> {
+            match *op {
+                $(Op::$u { dst, .. })|*
+                | $(Op::$ut { dst, .. })|*
+                | $(Op::$b { dst, .. })|*
+                | $(Op::$ba { dst, .. })|*
+                | $(Op::$bi { dst, .. })|*
+                | $(Op::$bia { dst, .. })|*
+                | $(Op::$bii { dst, .. })|*
+                | $(Op::$biia { dst, .. })|*
+                | $(Op::$bt { dst, .. })|*
+                | $(Op::$bta { dst, .. })|*
+                | $(Op::$bti { dst, .. })|*
+                | $(Op::$btia { dst, .. })|*
+                | $(Op::$l { dst, .. })|*
+                | $(Op::$la { dst, .. })|*
+                | $(Op::$lx { dst, .. })|*
+                | $(Op::$lxa { dst, .. })|*
+                | Op::Copy { dst, .. }
+                | Op::I32AddShl2 { dst, .. }
+                | Op::I32AddShl3 { dst, .. }
+                | Op::I32AddShl2Acc { dst, .. }
+                | Op::I32AddShl3Acc { dst, .. }
+                | Op::I32AccShl2 { dst, .. }
+                | Op::I32AccShl3 { dst, .. }
+                | Op::Const32 { dst, .. }
+                | Op::Const64 { dst, .. }
+                | Op::GlobalGet { dst, .. } => Some(dst),
+                _ => None,
+            }
+        }
+
+        /// `op` reading its first operand from the accumulator instead of slot `x`, if
+        /// that operand is `x` and `op` has such a form. Commutative instructions whose
+        /// second operand is `x` swap their operands.
+        pub fn acc_form(op: Op, x: Slot) -> Option<Op> {
+            Some(match op {
+                $(Op::$b { dst, lhs, rhs } if lhs == x => Op::$ba { dst, rhs },)*
+                $(Op::$bi { dst, lhs, rhs } if lhs == x => Op::$bia { dst, rhs },)*
+                $(Op::$bii { dst, lhs, imm } if lhs == x => Op::$biia { dst, imm },)*
+                $(Op::$bt { dst, lhs, rhs } if lhs == x => Op::$bta { dst, rhs },)*
+                $(Op::$bti { dst, lhs, imm } if lhs == x => Op::$btia { dst, imm },)*
+                $(Op::$l { dst, addr, offset } if addr == x => Op::$la { dst, offset },)*
+                $(Op::$lx { dst, base, index } if base == x => Op::$lxa { dst, index },)*
+                $(Op::$lx { dst, base, index } if index == x => Op::$lxa { dst, index: base },)*
+                $(Op::$s { addr, value, offset } if addr == x => Op::$sa { value, offset },)*
+                $(Op::$si { addr, value, offset } if addr == x => Op::$sia { value, offset },)*
+                $(Op::$s { addr, value, offset } if value == x => Op::$sva { addr, offset },)*
+                Op::I32AddShl2 { dst, base, index } if base == x => {
+                    Op::I32AddShl2Acc { dst, index }
+                }
+                Op::I32AddShl3 { dst, base, index } if base == x => {
+                    Op::I32AddShl3Acc { dst, index }
+                }
+                Op::I32AddShl2 { dst, base, index } if index == x => Op::I32AccShl2 { dst, base },
+                Op::I32AddShl3 { dst, base, index } if index == x => Op::I32AccShl3 { dst, base },
+                Op::GlobalSet { src, index } if src == x => Op::GlobalSetAcc { index },
+                Op::BrTable { index, len } if index == x => Op::BrTableAcc { len },
+                $(Op::$cb { lhs, rhs, target } if lhs == x => Op::$cba { rhs, target },)*
+                $(Op::$cbi { lhs, imm, target } if lhs == x => Op::$cbia { imm, target },)*
+                Op::BrIfNez { cond, target } if cond == x => Op::BrIfNezAcc { target },
+                Op::BrIfEqz { cond, target } if cond == x => Op::BrIfEqzAcc { target },
+                _ => return swapped(op, x),
+            })
         }
     };
 }
 for_each_instr!(define_ops);
+
+/// Turns branch targets from instruction indices into byte offsets from the branch
+/// itself. A taken branch is then one load and one addition to `ip`: that chain is the
+/// critical path of a tight loop, and scaling an index by the size of an `Op` would
+/// lengthen it by a shift.
+pub fn relative_targets(ops: &mut [Op]) {
+    for (i, op) in ops.iter_mut().enumerate() {
+        if let Some(t) = branch_target(op) {
+            *t = ((*t as i64 - i as i64) * OP_BYTES) as i32 as u32;
+        }
+    }
+}
+
+/// The inverse of [`relative_targets`], for tools and tests that show where branches land.
+pub fn absolute_targets(ops: &mut [Op]) {
+    for (i, op) in ops.iter_mut().enumerate() {
+        if let Some(t) = branch_target(op) {
+            *t = (i as i64 + *t as i32 as i64 / OP_BYTES) as u32;
+        }
+    }
+}
+
+/// `acc_form` for a commutative instruction whose second operand is `x`.
+fn swapped(op: Op, x: Slot) -> Option<Op> {
+    macro_rules! commutative {
+        ($($name:ident)*) => {
+            match op {
+                $(Op::$name { dst, lhs, rhs } if rhs == x => Some(Op::$name { dst, lhs: rhs, rhs: lhs }),)*
+                _ => None,
+            }
+        };
+    }
+    // Compare-and-branch with the operands swapped: `a < b` is `b > a`.
+    macro_rules! mirrored {
+        ($($name:ident $mirror:ident)*) => {
+            match op {
+                $(Op::$name { lhs, rhs, target } if rhs == x => Some(Op::$mirror { lhs: rhs, rhs: lhs, target }),)*
+                _ => None,
+            }
+        };
+    }
+    let op = commutative!(
+        I32Add I32Mul I32And I32Or I32Xor I32Eq I32Ne
+        I64Add I64Mul I64And I64Or I64Xor I64Eq I64Ne
+        F32Add F32Mul F32Eq F32Ne F64Add F64Mul F64Eq F64Ne
+    )
+    .or_else(|| {
+        mirrored!(
+            BrI32Eq BrI32Eq BrI32Ne BrI32Ne BrI32LtS BrI32GtS BrI32LtU BrI32GtU
+            BrI32GtS BrI32LtS BrI32GtU BrI32LtU BrI32LeS BrI32GeS BrI32LeU BrI32GeU
+            BrI32GeS BrI32LeS BrI32GeU BrI32LeU
+            BrI64Eq BrI64Eq BrI64Ne BrI64Ne BrI64LtS BrI64GtS BrI64LtU BrI64GtU
+            BrI64GtS BrI64LtS BrI64GtU BrI64LtU BrI64LeS BrI64GeS BrI64LeU BrI64GeU
+            BrI64GeS BrI64LeS BrI64GeU BrI64LeU
+        )
+    })?;
+    acc_form(op, x)
+}
+
+const OP_BYTES: i64 = core::mem::size_of::<Op>() as i64;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,11 @@ use wisp_exec::ir::Op;
 use wisp_exec::{compile, TranslateConfig};
 
 fn ops(text: &str) -> Vec<Op> {
+    ops_of(text, 0)
+}
+
+/// The code of the module's `func`th defined function.
+fn ops_of(text: &str, func: usize) -> Vec<Op> {
     let buf = wast::parser::ParseBuffer::new(text).unwrap();
     let bytes = wast::parser::parse::<wast::Wat>(&buf)
         .unwrap()
@@ -11,12 +16,8 @@ fn ops(text: &str) -> Vec<Op> {
         .unwrap();
     let m = compile(&bytes, Default::default(), TranslateConfig::default()).unwrap();
     // Branch targets are stored relative to the branch; the tests read them absolute.
-    let mut ops = m.code(0).unwrap().ops.to_vec();
-    for (i, op) in ops.iter_mut().enumerate() {
-        if let Some(t) = wisp_exec::ir::branch_target(op) {
-            *t = (i as i64 + *t as i32 as i64) as u32;
-        }
-    }
+    let mut ops = m.code(func).unwrap().ops.to_vec();
+    wisp_exec::ir::absolute_targets(&mut ops);
     ops
 }
 
@@ -122,9 +123,10 @@ fn overwritten_local_is_saved_first() {
 fn loop_branches_back_to_its_header() {
     let code = ops(r#"(module (func (param i32)
             (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#);
+    // The test reads the difference just computed: from the accumulator.
     assert!(code
         .iter()
-        .any(|op| matches!(op, Op::BrIfNez { target: 0, .. })));
+        .any(|op| matches!(op, Op::BrIfNezAcc { target: 0 })));
 }
 
 #[test]
@@ -148,15 +150,8 @@ fn a_loop_tests_its_exit_at_the_bottom() {
         "{code:#?}"
     );
     // The jump back became the opposite test, jumping past the top test into the body.
-    assert_eq!(
-        code[2],
-        Op::BrI32LtU {
-            lhs: 1,
-            rhs: 0,
-            target: 2
-        },
-        "{code:#?}"
-    );
+    // It compares the sum just computed, from the accumulator.
+    assert_eq!(code[2], Op::BrI32LtUAcc { rhs: 0, target: 2 }, "{code:#?}");
     assert_eq!(code[3], Op::Return);
 }
 
@@ -184,7 +179,10 @@ fn constants_are_stored_from_the_instruction() {
     );
     // 2^32 is not the sign extension of any 32-bit value: it goes through a slot.
     assert!(matches!(code[2], Op::Const64 { .. }), "{code:#?}");
-    assert!(matches!(code[3], Op::I64Store { .. }), "{code:#?}");
+    assert!(
+        matches!(code[3], Op::I64StoreAccValue { addr: 0, .. }),
+        "{code:#?}"
+    );
 }
 
 #[test]
@@ -205,7 +203,7 @@ fn a_load_from_a_sum_adds_its_address_itself() {
     // With an offset the sum stays a separate instruction.
     assert!(matches!(code[1], Op::I32Add { .. }), "{code:#?}");
     assert!(
-        matches!(code[2], Op::I32Load8U { offset: 4, .. }),
+        matches!(code[2], Op::I32Load8UAcc { offset: 4, .. }),
         "{code:#?}"
     );
 }
@@ -246,5 +244,54 @@ fn a_copy_before_a_jump_is_one_instruction() {
             Op::Br { target: 1 }
         ],
         "{code:#?}"
+    );
+}
+
+#[test]
+fn the_accumulator_carries_a_result_to_the_next_instruction_only() {
+    let m = ops_of(
+        r#"(module
+            (func $f (result i32) (i32.const 7))
+            (func (param i32 i32) (result i32)
+              local.get 1
+              local.get 0
+              local.get 1
+              i32.mul
+              i32.xor
+              call $f
+              i32.add
+              local.set 1
+              local.get 0
+              local.get 1
+              i32.lt_u
+              if (result i32) i32.const 1 else i32.const 2 end
+              i32.const 9
+              i32.sub))"#,
+        1,
+    );
+    // The product feeds the xor as its second operand; xor is commutative, so the
+    // operands swap and the product comes from the accumulator.
+    assert!(matches!(m[0], Op::I32Mul { .. }), "{m:#?}");
+    assert!(matches!(m[1], Op::I32XorAcc { rhs: 1, .. }), "{m:#?}");
+    // A call leaves nothing in the accumulator: the sum reads both slots.
+    let call = m
+        .iter()
+        .position(|op| matches!(op, Op::CallInternal { .. }))
+        .unwrap();
+    assert!(matches!(m[call + 1], Op::I32Add { dst: 1, .. }), "{m:#?}");
+    // The `if` goes to `else` when `local 0 >= sum`, that is `sum <= local 0`: the
+    // mirrored test, on the accumulator.
+    assert_eq!(
+        m[call + 2],
+        Op::BrI32LeUAcc {
+            rhs: 0,
+            target: call as u32 + 5
+        },
+        "{m:#?}"
+    );
+    // Both arms reach the subtraction, so it reads the `if`'s result from its slot.
+    assert!(
+        m.iter().any(|op| matches!(op, Op::I32SubImm { .. })),
+        "{m:#?}"
     );
 }

@@ -44,7 +44,8 @@ pub(super) const unsafe fn tag(ip: *const Op) -> usize {
 
 /// A handler of the tail backend.
 #[cfg_attr(not(wisp_tail_dispatch), allow(dead_code))]
-pub(super) type Handler = unsafe fn(*const Op, *mut RawVal, *mut u8, usize, &mut Cx<'_>) -> Exit;
+pub(super) type Handler =
+    unsafe fn(*const Op, *mut RawVal, *mut u8, usize, u64, &mut Cx<'_>) -> Exit;
 
 /// The hot registers of the loop backend, kept in one local that the inlined handlers
 /// update in place.
@@ -55,19 +56,20 @@ pub(super) struct Hot {
     pub sp: *mut RawVal,
     pub mem: *mut u8,
     pub mem_len: usize,
+    pub acc: u64,
 }
 
 /// Generates the handlers, the handler table and `run` from the list of instruction
-/// bodies. `(ip, sp, mem, mem_len, cx)` names the registers the bodies use; `prelude`
+/// bodies. `(ip, sp, mem, mem_len, acc, cx)` names the registers the bodies use; `prelude`
 /// (helper macros that use them) is pasted at the top of every handler so that those
 /// names resolve to the handler's own.
 macro_rules! dispatch_ops {
     (
-        ($ip:ident, $sp:ident, $mem:ident, $mem_len:ident, $cx:ident);
+        ($ip:ident, $sp:ident, $mem:ident, $mem_len:ident, $acc:ident, $cx:ident);
         $prelude:tt
         $(Op::$name:ident { $($f:ident),* } => $body:expr,)*
     ) => {
-        $( dispatch_ops!(@handler ($ip, $sp, $mem, $mem_len, $cx) $prelude $name { $($f),* } $body); )*
+        $( dispatch_ops!(@handler ($ip, $sp, $mem, $mem_len, $acc, $cx) $prelude $name { $($f),* } $body); )*
 
         // The compiler checks that every instruction has a handler.
         const _: () = {
@@ -99,12 +101,13 @@ macro_rules! dispatch_ops {
             $sp: *mut RawVal,
             $mem: *mut u8,
             $mem_len: usize,
+            $acc: u64,
             $cx: &mut Cx<'_>,
         ) -> super::dispatch::Exit {
             // SAFETY: `ip` points at an instruction, and the table covers every tag.
             unsafe {
                 let handler = *HANDLERS.get_unchecked(super::dispatch::tag($ip));
-                handler($ip, $sp, $mem, $mem_len, $cx)
+                handler($ip, $sp, $mem, $mem_len, $acc, $cx)
             }
         }
 
@@ -118,10 +121,11 @@ macro_rules! dispatch_ops {
             $sp: *mut RawVal,
             $mem: *mut u8,
             $mem_len: usize,
+            $acc: u64,
             $cx: &mut Cx<'_>,
         ) -> super::dispatch::Exit {
             use super::dispatch::{Exit, Hot};
-            let mut hot = Hot { ip: $ip, sp: $sp, mem: $mem, mem_len: $mem_len };
+            let mut hot = Hot { ip: $ip, sp: $sp, mem: $mem, mem_len: $mem_len, acc: $acc };
             loop {
                 // SAFETY: `hot.ip` points at an instruction of the current function.
                 let exit = unsafe {
@@ -150,7 +154,7 @@ macro_rules! dispatch_ops {
         unsafe { $body };
     };
 
-    (@handler ($ip:ident, $sp:ident, $mem:ident, $mem_len:ident, $cx:ident)
+    (@handler ($ip:ident, $sp:ident, $mem:ident, $mem_len:ident, $acc:ident, $cx:ident)
         { $($prelude:tt)* } $name:ident { $($f:ident),* } $body:expr
     ) => {
         #[cfg(wisp_tail_dispatch)]
@@ -161,6 +165,7 @@ macro_rules! dispatch_ops {
             mut $sp: *mut RawVal,
             mut $mem: *mut u8,
             mut $mem_len: usize,
+            mut $acc: u64,
             $cx: &mut Cx<'_>,
         ) -> super::dispatch::Exit {
             dispatch_ops!(@body ($ip) { $($prelude)* } $name { $($f),* } $body);
@@ -168,7 +173,7 @@ macro_rules! dispatch_ops {
             // the function returned above).
             unsafe {
                 let handler = *HANDLERS.get_unchecked(super::dispatch::tag($ip));
-                handler($ip, $sp, $mem, $mem_len, $cx)
+                handler($ip, $sp, $mem, $mem_len, $acc, $cx)
             }
         }
 
@@ -184,9 +189,10 @@ macro_rules! dispatch_ops {
                 sp: mut $sp,
                 mem: mut $mem,
                 mem_len: mut $mem_len,
+                acc: mut $acc,
             } = *hot;
             dispatch_ops!(@body ($ip) { $($prelude)* } $name { $($f),* } $body);
-            *hot = super::dispatch::Hot { ip: $ip, sp: $sp, mem: $mem, mem_len: $mem_len };
+            *hot = super::dispatch::Hot { ip: $ip, sp: $sp, mem: $mem, mem_len: $mem_len, acc: $acc };
             super::dispatch::Exit::Continue
         }
     };

@@ -88,11 +88,12 @@ macro_rules! out_of_line {
             sp: *mut RawVal,
             mem: *mut u8,
             mem_len: usize,
+            acc: u64,
             cx: &mut Cx<'_>,
         ) -> Exit {
-            match $slow(cx, Hot { ip, sp, mem, mem_len }) {
+            match $slow(cx, Hot { ip, sp, mem, mem_len, acc }) {
                 // SAFETY: `$slow` returns the registers of a frame it set up.
-                Some(h) => unsafe { run(h.ip, h.sp, h.mem, h.mem_len, cx) },
+                Some(h) => unsafe { run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
                 None => Exit::Stop,
             }
         }
@@ -119,7 +120,7 @@ out_of_line! {
         // SAFETY: `enter` reserved the callee's frame at `base`.
         let sp = unsafe { cx.stack.values.as_mut_ptr().add(cx.regs.base) };
         let (mem, mem_len) = cx.switch_instance();
-        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len })
+        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len, acc: 0 })
     }
 }
 
@@ -134,7 +135,7 @@ out_of_line! {
         // SAFETY: the caller's frame was reserved when it was entered.
         let sp = unsafe { cx.stack.values.as_mut_ptr().add(f.base) };
         let (mem, mem_len) = cx.switch_instance();
-        Some(Hot { ip: f.ret, sp, mem, mem_len })
+        Some(Hot { ip: f.ret, sp, mem, mem_len, acc: 0 })
     }
 }
 
@@ -175,11 +176,11 @@ macro_rules! define_handlers {
     (
         unary: [$($u:ident $uf:ident,)*],
         unary_trap: [$($ut:ident $utf:ident,)*],
-        binary: [$($b:ident $bf:ident,)*],
-        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
-        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $si:ident $sw:literal,)*],
+        binary: [$($b:ident $ba:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bia:ident $biia:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $bta:ident $btia:ident $btf:ident,)*],
+        load: [$($l:ident $lx:ident $la:ident $lxa:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $si:ident $sa:ident $sia:ident $sva:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -190,16 +191,28 @@ macro_rules! define_handlers {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
-        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
+        br_cmp: [$(
+            $c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident
+            $cba:ident $cbia:ident,
+        )*],
     ) => {
         dispatch_ops! {
-        (ip, sp, mem, mem_len, cx);
+        (ip, sp, mem, mem_len, acc, cx);
         {
         // Leaves the loop with a trap; `ip` is saved so the trace and a resume see it.
         macro_rules! trap {
             ($code:expr) => {{
                 cx.regs.ip = ip;
                 return stop_trap(cx, $code);
+            }};
+        }
+        // Writes an instruction's result to its slot and keeps it in `acc`, where an
+        // accumulator form right after it reads it (`ir::acc_result`).
+        macro_rules! out {
+            ($dst:expr, $v:expr) => {{
+                let v = $v;
+                set(sp, $dst, v);
+                acc = v;
             }};
         }
         // The operands of the preceding instruction, from the `Arg` that follows it.
@@ -219,11 +232,60 @@ macro_rules! define_handlers {
                 }
             };
         }
+        // A scalar load of width `$w` from `addr + offset`, converted by `$conv`.
+        macro_rules! load {
+            ($w:literal, $conv:tt, $dst:expr, $addr:expr, $offset:expr) => {
+                match effective($addr, $offset, $w, mem_len) {
+                    Some(ea) => {
+                        // SAFETY: `ea + width <= mem_len`, checked just above.
+                        let bytes = ptr::read_unaligned(mem.add(ea) as *const [u8; $w]);
+                        out!($dst, ($conv)(bytes));
+                    }
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            };
+        }
+        // A scalar store of the low `$w` bytes of `$value` to `addr + offset`.
+        macro_rules! store {
+            ($w:literal, $addr:expr, $value:expr, $offset:expr) => {
+                match effective($addr, $offset, $w, mem_len) {
+                    Some(ea) => {
+                        let bytes = ($value).to_le_bytes();
+                        // SAFETY: `ea + width <= mem_len`, checked just above.
+                        ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $w);
+                    }
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            };
+        }
+        // Global `index` of the running instance.
+        macro_rules! global {
+            ($index:expr) => {{
+                let inst = cx.store.instances.get_unchecked(cx.regs.instance as usize);
+                let a = *inst.globals.get_unchecked($index as usize);
+                cx.store.globals.get_unchecked_mut(a as usize)
+            }};
+        }
+        // The table's `Br`s follow the instruction: jump where the chosen one goes,
+        // without dispatching it.
+        macro_rules! br_table {
+            ($index:expr, $len:expr) => {{
+                let at = ip.add(($index as u32).min($len) as usize);
+                match *at {
+                    Op::Br { target } => {
+                        // `jump!` counts from the instruction before `ip`: that `Br`.
+                        ip = at.add(1);
+                        jump!(target)
+                    }
+                    _ => ip = at,
+                }
+            }};
+        }
         macro_rules! jump {
             ($target:expr) => {{
                 // SAFETY: branch targets are inside the current function's code. They
-                // are offsets from the branch, and `ip` is already one past it.
-                ip = ip.offset($target as i32 as isize - 1);
+                // are byte offsets from the branch, and `ip` is already one past it.
+                ip = ip.byte_offset($target as i32 as isize - core::mem::size_of::<Op>() as isize);
                 keep_branch();
             }};
         }
@@ -249,12 +311,12 @@ macro_rules! define_handlers {
             ($slow:ident, $tail:ident) => {{
                 #[cfg(wisp_tail_dispatch)]
                 {
-                    return $tail(ip, sp, mem, mem_len, cx);
+                    return $tail(ip, sp, mem, mem_len, acc, cx);
                 }
                 #[cfg(not(wisp_tail_dispatch))]
                 {
-                    match $slow(cx, Hot { ip, sp, mem, mem_len }) {
-                        Some(h) => Hot { ip, sp, mem, mem_len } = h,
+                    match $slow(cx, Hot { ip, sp, mem, mem_len, acc }) {
+                        Some(h) => Hot { ip, sp, mem, mem_len, acc } = h,
                         None => return Exit::Stop,
                     }
                 }
@@ -303,68 +365,57 @@ macro_rules! define_handlers {
             }};
         }
         }
-        $(Op::$u { dst, src } => set(sp, dst, numeric::$uf(get(sp, src))),)*
+        $(Op::$u { dst, src } => out!(dst, numeric::$uf(get(sp, src))),)*
         $(Op::$ut { dst, src } => match numeric::$utf(get(sp, src)) {
-            Ok(v) => set(sp, dst, v),
+            Ok(v) => out!(dst, v),
             Err(t) => trap!(t),
         },)*
         $(Op::$b { dst, lhs, rhs } =>
-            set(sp, dst, numeric::$bf(get(sp, lhs), get(sp, rhs))),)*
+            out!(dst, numeric::$bf(get(sp, lhs), get(sp, rhs))),)*
+        $(Op::$ba { dst, rhs } => out!(dst, numeric::$bf(acc, get(sp, rhs))),)*
         $(Op::$bi { dst, lhs, rhs } =>
-            set(sp, dst, numeric::$bif(get(sp, lhs), get(sp, rhs))),)*
+            out!(dst, numeric::$bif(get(sp, lhs), get(sp, rhs))),)*
+        $(Op::$bia { dst, rhs } => out!(dst, numeric::$bif(acc, get(sp, rhs))),)*
         $(Op::$bii { dst, lhs, imm } =>
-            set(sp, dst, numeric::$bif(get(sp, lhs), imm as i32 as i64 as u64)),)*
+            out!(dst, numeric::$bif(get(sp, lhs), imm as i32 as i64 as u64)),)*
+        $(Op::$biia { dst, imm } =>
+            out!(dst, numeric::$bif(acc, imm as i32 as i64 as u64)),)*
         $(Op::$bt { dst, lhs, rhs } =>
             match numeric::$btf(get(sp, lhs), get(sp, rhs)) {
-                Ok(v) => set(sp, dst, v),
+                Ok(v) => out!(dst, v),
+                Err(t) => trap!(t),
+            },)*
+        $(Op::$bta { dst, rhs } =>
+            match numeric::$btf(acc, get(sp, rhs)) {
+                Ok(v) => out!(dst, v),
                 Err(t) => trap!(t),
             },)*
         $(Op::$bti { dst, lhs, imm } =>
             match numeric::$btf(get(sp, lhs), imm as i32 as i64 as u64) {
-                Ok(v) => set(sp, dst, v),
+                Ok(v) => out!(dst, v),
                 Err(t) => trap!(t),
             },)*
-        $(Op::$l { dst, addr, offset } => {
-            match effective(get(sp, addr), offset, $lw, mem_len) {
-                Some(ea) => {
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    let bytes = ptr::read_unaligned(mem.add(ea) as *const [u8; $lw]);
-                    set(sp, dst, ($lf)(bytes));
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
-        },)*
+        $(Op::$btia { dst, imm } =>
+            match numeric::$btf(acc, imm as i32 as i64 as u64) {
+                Ok(v) => out!(dst, v),
+                Err(t) => trap!(t),
+            },)*
+        $(Op::$l { dst, addr, offset } => load!($lw, $lf, dst, get(sp, addr), offset),)*
+        $(Op::$la { dst, offset } => load!($lw, $lf, dst, acc, offset),)*
         $(Op::$lx { dst, base, index } => {
             let addr = get(sp, base).wrapping_add(get(sp, index)) as u32 as u64;
-            match effective(addr, 0, $lw, mem_len) {
-                Some(ea) => {
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    let bytes = ptr::read_unaligned(mem.add(ea) as *const [u8; $lw]);
-                    set(sp, dst, ($lf)(bytes));
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
+            load!($lw, $lf, dst, addr, 0)
         },)*
-        $(Op::$s { addr, value, offset } => {
-            match effective(get(sp, addr), offset, $sw, mem_len) {
-                Some(ea) => {
-                    let bytes = get(sp, value).to_le_bytes();
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $sw);
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
+        $(Op::$lxa { dst, index } => {
+            let addr = acc.wrapping_add(get(sp, index)) as u32 as u64;
+            load!($lw, $lf, dst, addr, 0)
         },)*
-        $(Op::$si { addr, value, offset } => {
-            match effective(get(sp, addr), offset, $sw, mem_len) {
-                Some(ea) => {
-                    let bytes = (value as i32 as i64 as u64).to_le_bytes();
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $sw);
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
-        },)*
+        $(Op::$s { addr, value, offset } => store!($sw, get(sp, addr), get(sp, value), offset),)*
+        $(Op::$sa { value, offset } => store!($sw, acc, get(sp, value), offset),)*
+        $(Op::$si { addr, value, offset } =>
+            store!($sw, get(sp, addr), value as i32 as i64 as u64, offset),)*
+        $(Op::$sia { value, offset } => store!($sw, acc, value as i32 as i64 as u64, offset),)*
+        $(Op::$sva { addr, offset } => store!($sw, get(sp, addr), acc, offset),)*
         $(Op::$vu { dst, src } => set128(sp, dst, simd::$vuf(get128(sp, src))),)*
         $(Op::$vb { dst, lhs, rhs } =>
             set128(sp, dst, simd::$vbf(get128(sp, lhs), get128(sp, rhs))),)*
@@ -458,6 +509,16 @@ macro_rules! define_handlers {
                 jump!(target)
             }
         },)*
+        $(Op::$cba { rhs, target } => {
+            if numeric::$cf(acc, get(sp, rhs)) != 0 {
+                jump!(target)
+            }
+        },)*
+        $(Op::$cbia { imm, target } => {
+            if numeric::$cf(acc, imm as i32 as i64 as u64) != 0 {
+                jump!(target)
+            }
+        },)*
         Op::BrIfNez { cond, target } => {
             if get(sp, cond) as u32 != 0 {
                 jump!(target)
@@ -468,30 +529,40 @@ macro_rules! define_handlers {
                 jump!(target)
             }
         },
-        Op::BrTable { index, len } => {
-            let i = (get(sp, index) as u32).min(len);
-            // The table's `Br`s follow: jump where the chosen one goes,
-            // without dispatching it.
-            let at = ip.add(i as usize);
-            match *at {
-                Op::Br { target } => {
-                    // `jump!` counts from the instruction before `ip`: that `Br`.
-                    ip = at.add(1);
-                    jump!(target)
-                }
-                _ => ip = at,
+        Op::BrIfNezAcc { target } => {
+            if acc as u32 != 0 {
+                jump!(target)
             }
         },
-        Op::Copy { dst, src } => set(sp, dst, get(sp, src)),
+        Op::BrIfEqzAcc { target } => {
+            if acc as u32 == 0 {
+                jump!(target)
+            }
+        },
+        Op::BrTable { index, len } => br_table!(get(sp, index), len),
+        Op::BrTableAcc { len } => br_table!(acc, len),
+        Op::Copy { dst, src } => out!(dst, get(sp, src)),
         Op::CopyBr { dst, src, target } => {
             set(sp, dst, get(sp, src));
             jump!(target)
         },
         Op::I32AddShl2 { dst, base, index } => {
-            set(sp, dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 2) as u64)
+            out!(dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 2) as u64)
         },
         Op::I32AddShl3 { dst, base, index } => {
-            set(sp, dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 3) as u64)
+            out!(dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 3) as u64)
+        },
+        Op::I32AddShl2Acc { dst, index } => {
+            out!(dst, (acc as u32).wrapping_add((get(sp, index) as u32) << 2) as u64)
+        },
+        Op::I32AddShl3Acc { dst, index } => {
+            out!(dst, (acc as u32).wrapping_add((get(sp, index) as u32) << 3) as u64)
+        },
+        Op::I32AccShl2 { dst, base } => {
+            out!(dst, (get(sp, base) as u32).wrapping_add((acc as u32) << 2) as u64)
+        },
+        Op::I32AccShl3 { dst, base } => {
+            out!(dst, (get(sp, base) as u32).wrapping_add((acc as u32) << 3) as u64)
         },
         Op::Copy2 { dst, src } => {
             let (lo, hi) = (get(sp, src), get(sp, src + 1));
@@ -523,8 +594,8 @@ macro_rules! define_handlers {
             g.value = RawVal(get(sp, src));
             g.hi = RawVal(get(sp, src + 1));
         },
-        Op::Const32 { dst, value } => set(sp, dst, value as u64),
-        Op::Const64 { dst, value } => set(sp, dst, value),
+        Op::Const32 { dst, value } => out!(dst, value as u64),
+        Op::Const64 { dst, value } => out!(dst, value),
         Op::Select { dst, cond, if_true } => {
             let (if_false, _) = arg!();
             let v = if get(sp, cond) as u32 != 0 { if_true } else { if_false };
@@ -533,14 +604,9 @@ macro_rules! define_handlers {
         // SAFETY (globals): `cx.regs.instance` is a live instance, validation
         // checked `index` against its global count, and global addresses
         // are never stale (the store only adds globals).
-        Op::GlobalGet { dst, index } => {
-            let a = *cx.store.instances.get_unchecked(cx.regs.instance as usize).globals.get_unchecked(index as usize);
-            set(sp, dst, cx.store.globals.get_unchecked(a as usize).value.0);
-        },
-        Op::GlobalSet { src, index } => {
-            let a = *cx.store.instances.get_unchecked(cx.regs.instance as usize).globals.get_unchecked(index as usize);
-            cx.store.globals.get_unchecked_mut(a as usize).value = RawVal(get(sp, src));
-        },
+        Op::GlobalGet { dst, index } => out!(dst, global!(index).value.0),
+        Op::GlobalSet { src, index } => global!(index).value = RawVal(get(sp, src)),
+        Op::GlobalSetAcc { index } => global!(index).value = RawVal(acc),
         Op::MemorySize { dst } => {
             let a = cx.store.instances[cx.regs.instance as usize].mems[0];
             set(sp, dst, cx.store.mems[a as usize].pages());

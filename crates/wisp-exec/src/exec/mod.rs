@@ -251,7 +251,7 @@ fn execute(
     };
     let (mem, mem_len) = cx.switch_instance();
     // SAFETY: the registers describe the frame `saved` describes, set up by `enter`.
-    unsafe { handlers::run(ip, sp, mem, mem_len, &mut cx) };
+    unsafe { handlers::run(ip, sp, mem, mem_len, 0, &mut cx) };
     *saved = cx.regs;
     cx.result
 }

@@ -188,7 +188,8 @@ fn translate_as(
     let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
     thread_jumps(&mut t.ops);
     fuse_copy_br(&mut t.ops);
-    relative_targets(&mut t.ops);
+    use_accumulator(&mut t.ops);
+    crate::ir::relative_targets(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into_boxed_slice(),
         n_params: param_cells as u32,
@@ -238,12 +239,28 @@ fn fuse_copy_br(ops: &mut [Op]) {
     }
 }
 
-/// Turns branch targets from instruction indices into offsets from the branch itself, so
-/// that a taken branch is one addition to `ip` at run time.
-fn relative_targets(ops: &mut [Op]) {
-    for (i, op) in ops.iter_mut().enumerate() {
-        if let Some(t) = crate::ir::branch_target(op) {
-            *t = (*t as i64 - i as i64) as i32 as u32;
+/// An instruction that reads the result of the one just before it takes it from the
+/// accumulator, a machine register, instead of from its slot: the slot was written a
+/// moment ago, and reading it back would wait for the store (about five cycles on x86)
+/// on what is often the loop's critical path. Not where a branch lands, since the
+/// accumulator then holds whatever ran last on the other path; nor after calls and
+/// other instructions that do not set it (`ir::acc_result`).
+fn use_accumulator(ops: &mut [Op]) {
+    let mut landing = alloc::vec![false; ops.len() + 1];
+    landing[0] = true;
+    for op in ops.iter() {
+        if let Some(t) = crate::ir::branch_target(&mut op.clone()) {
+            landing[*t as usize] = true;
+        }
+    }
+    for i in 1..ops.len() {
+        if landing[i] {
+            continue;
+        }
+        if let Some(x) = crate::ir::acc_result(&ops[i - 1]) {
+            if let Some(op) = crate::ir::acc_form(ops[i], x) {
+                ops[i] = op;
+            }
         }
     }
 }

@@ -12,11 +12,11 @@ macro_rules! translate_instrs {
     (
         unary: [$($u:ident $uf:ident,)*],
         unary_trap: [$($ut:ident $utf:ident,)*],
-        binary: [$($b:ident $bf:ident,)*],
-        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
-        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $si:ident $sw:literal,)*],
+        binary: [$($b:ident $ba:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bia:ident $biia:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $bta:ident $btia:ident $btf:ident,)*],
+        load: [$($l:ident $lx:ident $la:ident $lxa:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $si:ident $sa:ident $sia:ident $sva:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -27,7 +27,10 @@ macro_rules! translate_instrs {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
-        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
+        br_cmp: [$(
+            $c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident
+            $cba:ident $cbia:ident,
+        )*],
     ) => {
         impl Translator<'_> {
             /// Translates the numeric and memory instructions; `Ok(false)` for any other.
@@ -585,11 +588,11 @@ macro_rules! dst_of_impl {
     (
         unary: [$($u:ident $uf:ident,)*],
         unary_trap: [$($ut:ident $utf:ident,)*],
-        binary: [$($b:ident $bf:ident,)*],
-        binary_imm: [$($bi:ident $bii:ident $bif:ident,)*],
-        binary_imm_trap: [$($bt:ident $bti:ident $btf:ident,)*],
-        load: [$($l:ident $lx:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $si:ident $sw:literal,)*],
+        binary: [$($b:ident $ba:ident $bf:ident,)*],
+        binary_imm: [$($bi:ident $bii:ident $bia:ident $biia:ident $bif:ident,)*],
+        binary_imm_trap: [$($bt:ident $bti:ident $bta:ident $btia:ident $btf:ident,)*],
+        load: [$($l:ident $lx:ident $la:ident $lxa:ident $lw:literal $lf:tt,)*],
+        store: [$($s:ident $si:ident $sa:ident $sia:ident $sva:ident $sw:literal,)*],
         v_unary: [$($vu:ident $vuf:ident,)*],
         v_binary: [$($vb:ident $vbf:ident,)*],
         v_shift: [$($vs:ident $vsf:ident,)*],
@@ -600,7 +603,10 @@ macro_rules! dst_of_impl {
         v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
         v_load_lane: [$($vll:ident $vllw:literal,)*],
         v_store_lane: [$($vsl:ident $vslw:literal,)*],
-        br_cmp: [$($c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident,)*],
+        br_cmp: [$(
+            $c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident
+            $cba:ident $cbia:ident,
+        )*],
     ) => {
         /// The result slot of an instruction that computes one value from its operands.
         pub(super) fn dst_of(op: &mut Op) -> Option<&mut Slot> {
