@@ -29,7 +29,7 @@ use wisp_wast::FileReport;
 
 const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask fixtures [--workloads]
-       cargo xtask bench [--quick]
+       cargo xtask bench [--quick] [--rounds N]
        cargo xtask asm
 
   spec            run the spec suite; rewrite spec/results.csv, append to
@@ -48,6 +48,8 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   bench           run the benchmarks of benches/ (Wisp and wasmi side by side),
                   measure peak memory, and write benches/RESULTS.md
   --quick         short warm-up and measurement times (a few minutes in all)
+  --rounds N      run the benchmarks N times and keep each one's fastest median
+                  (noise from other work only ever adds time); default 1
 
   asm             build the release `wisp` and check with objdump that every
                   instruction handler dispatches by a tail jump (x86_64)";
@@ -59,7 +61,7 @@ const VERBOSE_FAILURES: usize = 5;
 enum Cmd {
     Spec(SpecArgs),
     Fixtures { workloads_only: bool },
-    Bench { quick: bool },
+    Bench { quick: bool, rounds: u32 },
     Asm,
 }
 
@@ -87,15 +89,22 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             return Ok(Some(Cmd::Fixtures { workloads_only }));
         }
         Some("bench") => {
-            let mut quick = false;
-            for arg in it {
+            let (mut quick, mut rounds) = (false, 1);
+            while let Some(arg) = it.next() {
                 match arg {
                     "--quick" => quick = true,
+                    "--rounds" => {
+                        rounds = it
+                            .next()
+                            .and_then(|n| n.parse::<u32>().ok())
+                            .filter(|&n| n > 0)
+                            .ok_or("--rounds needs a count of at least 1")?;
+                    }
                     "-h" | "--help" => return Ok(None),
                     _ => return Err(format!("unknown argument `{arg}`")),
                 }
             }
-            return Ok(Some(Cmd::Bench { quick }));
+            return Ok(Some(Cmd::Bench { quick, rounds }));
         }
         Some("asm") => {
             return match it.next() {
@@ -134,7 +143,7 @@ fn main() -> ExitCode {
         Ok(Some(Cmd::Fixtures { workloads_only })) => {
             report(fixtures::run(&root(), workloads_only))
         }
-        Ok(Some(Cmd::Bench { quick })) => report(bench::run(&root(), quick)),
+        Ok(Some(Cmd::Bench { quick, rounds })) => report(bench::run(&root(), quick, rounds)),
         Ok(Some(Cmd::Asm)) => report(asm::run(&root())),
         Ok(None) => {
             println!("{USAGE}");
@@ -420,11 +429,22 @@ mod tests {
         assert!(args(&["fixtures", "--check"]).is_err());
         assert_eq!(args(&["help"]).unwrap(), None);
         assert!(args(&[]).is_err());
-        assert_eq!(args(&["bench"]).unwrap(), Some(Cmd::Bench { quick: false }));
         assert_eq!(
-            args(&["bench", "--quick"]).unwrap(),
-            Some(Cmd::Bench { quick: true })
+            args(&["bench"]).unwrap(),
+            Some(Cmd::Bench {
+                quick: false,
+                rounds: 1
+            })
         );
+        assert_eq!(
+            args(&["bench", "--quick", "--rounds", "3"]).unwrap(),
+            Some(Cmd::Bench {
+                quick: true,
+                rounds: 3
+            })
+        );
+        assert!(args(&["bench", "--rounds", "0"]).is_err());
+        assert!(args(&["bench", "--rounds"]).is_err());
         assert!(args(&["bench", "--slow"]).is_err());
         assert!(args(&["benchmark"]).is_err());
         assert!(args(&["spec", "--group"]).is_err());

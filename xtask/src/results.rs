@@ -178,6 +178,8 @@ pub struct Report {
     /// The criterion flags used.
     pub flags: String,
     pub quick: bool,
+    /// Each benchmark ran this many times; its fastest median is shown.
+    pub rounds: u32,
     /// (workload, call) from `peak --list`.
     pub calls: Vec<(String, String)>,
     pub rows: Vec<Row>,
@@ -200,9 +202,14 @@ impl Report {
              Machine: {} cores; 1-minute load average {} at the start and {} at the end \
              (other work on the machine inflates the times; the ratios, measured side by \
              side, matter more). Criterion flags: `{}`.\n\n\
-             Times are criterion's medians; a ratio above 1 means Wisp takes longer than \
+             Times are criterion's medians{}; a ratio above 1 means Wisp takes longer than \
              wasmi. What each benchmark runs: [README.md](README.md).\n",
-            if self.quick { " --quick" } else { "" },
+            match (self.quick, self.rounds) {
+                (true, 1) => " --quick".to_string(),
+                (false, 1) => String::new(),
+                (true, n) => format!(" --quick --rounds {n}"),
+                (false, n) => format!(" --rounds {n}"),
+            },
             self.date,
             self.commit,
             if self.dirty {
@@ -214,6 +221,14 @@ impl Report {
             load(self.load_before),
             load(self.load_after),
             self.flags,
+            if self.rounds > 1 {
+                format!(
+                    ", the fastest of {} rounds (each round runs every benchmark once)",
+                    self.rounds
+                )
+            } else {
+                String::new()
+            },
         ));
 
         let of = |c: Category| -> Vec<&Row> {
@@ -384,6 +399,7 @@ mod tests {
             load_after: None,
             flags: "--warm-up-time 1 --measurement-time 2".into(),
             quick: true,
+            rounds: 1,
             calls: vec![("fib".into(), "fib(25)".into())],
             rows: vec![
                 Row {
