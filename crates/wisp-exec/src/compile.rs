@@ -1,6 +1,6 @@
 //! Decoding and validation in one pass over the module's bytes.
 
-use crate::{CompiledModule, TranslateConfig};
+use crate::{translate, CompiledModule, TranslateConfig};
 use core::cell::OnceCell;
 use wisp_parse::wasmparser::Parser;
 use wisp_parse::{ModuleBuilder, ParseError};
@@ -13,6 +13,44 @@ pub fn compile(
     features: Features,
     config: TranslateConfig,
 ) -> Result<CompiledModule, ParseError> {
+    let module = decode(bytes, features)?.finish();
+    let code = (0..module.bodies.len()).map(|_| OnceCell::new()).collect();
+    Ok(CompiledModule {
+        module,
+        code,
+        config,
+    })
+}
+
+/// Decodes, validates and translates every function now (eager translation). The
+/// bodies are translated from `bytes`, so the module keeps no copy of its code: only the
+/// translated functions and its data segments.
+pub fn compile_eager(
+    bytes: &[u8],
+    features: Features,
+    config: TranslateConfig,
+) -> Result<CompiledModule, ParseError> {
+    let module = decode(bytes, features)?.finish_without_code();
+    let code = module
+        .bodies
+        .iter()
+        .enumerate()
+        .map(|(i, range)| {
+            let body = bytes
+                .get(range.clone())
+                .ok_or_else(|| ParseError::new("unknown function body", range.start))?;
+            translate::translate_body(&module, i, body, config).map(OnceCell::from)
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(CompiledModule {
+        module,
+        code,
+        config,
+    })
+}
+
+/// One pass over `bytes`, feeding each payload to the validator and the builder.
+fn decode(bytes: &[u8], features: Features) -> Result<ModuleBuilder<'_>, ParseError> {
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of
@@ -24,11 +62,5 @@ pub fn compile(
         validator.payload(&payload)?;
         builder.payload(&payload)?;
     }
-    let module = builder.finish();
-    let code = (0..module.bodies.len()).map(|_| OnceCell::new()).collect();
-    Ok(CompiledModule {
-        module,
-        code,
-        config,
-    })
+    Ok(builder)
 }

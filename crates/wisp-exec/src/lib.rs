@@ -22,7 +22,7 @@ mod stack;
 pub mod translate;
 
 #[cfg(feature = "compile")]
-pub use compile::compile;
+pub use compile::{compile, compile_eager};
 pub use exec::{run, RunError, RunResult, Trap};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
@@ -91,14 +91,6 @@ impl CompiledModule {
             "function was not translated ahead of time",
             0,
         ))
-    }
-
-    /// Translates every function now (eager mode), reporting the first failure.
-    pub fn translate_all(&self) -> Result<(), ParseError> {
-        for i in 0..self.code.len() {
-            self.code(i)?;
-        }
-        Ok(())
     }
 }
 

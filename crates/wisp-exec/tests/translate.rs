@@ -295,3 +295,42 @@ fn the_accumulator_carries_a_result_to_the_next_instruction_only() {
         "{m:#?}"
     );
 }
+
+#[test]
+fn eager_compilation_keeps_no_copy_of_the_code() {
+    let text = r#"(module (memory 1) (data (i32.const 0) "abc")
+        (func (export "f") (result i32) (i32.load8_u (i32.const 1))))"#;
+    let buf = wast::parser::ParseBuffer::new(text).unwrap();
+    let bytes = wast::parser::parse::<wast::Wat>(&buf)
+        .unwrap()
+        .encode()
+        .unwrap();
+    let m =
+        wisp_exec::compile_eager(&bytes, Default::default(), TranslateConfig::default()).unwrap();
+    assert_eq!(&*m.module.bytes, b"abc");
+    assert_eq!(m.module.datas[0].bytes, 0..3);
+    assert!(m.module.body(0).is_none());
+    // Translated already: the code is there without the body.
+    assert!(matches!(
+        m.translated(0).unwrap().ops[0],
+        Op::I32Load8U { .. } | Op::Const32 { .. }
+    ));
+}
+
+#[test]
+fn eager_compilation_keeps_each_body_s_offset_for_errors() {
+    // Errors found while translating name the body's offset in the module's bytes,
+    // which eager compilation no longer holds: the offsets must still be those.
+    let text = r#"(module (func (local i32 i32)))"#;
+    let buf = wast::parser::ParseBuffer::new(text).unwrap();
+    let bytes = wast::parser::parse::<wast::Wat>(&buf)
+        .unwrap()
+        .encode()
+        .unwrap();
+    let lazy = wisp_exec::compile(&bytes, Default::default(), TranslateConfig::default()).unwrap();
+    let offset = lazy.module.body_offset(0);
+    assert!(offset > 0 && offset < bytes.len());
+    let eager =
+        wisp_exec::compile_eager(&bytes, Default::default(), TranslateConfig::default()).unwrap();
+    assert_eq!(eager.module.body_offset(0), offset);
+}

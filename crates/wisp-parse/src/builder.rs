@@ -29,6 +29,23 @@ impl<'a> ModuleBuilder<'a> {
         self.module
     }
 
+    /// Like [`finish`](Self::finish), but the module keeps only its data segments'
+    /// bytes, not its function bodies: for a caller that translates every body from its
+    /// own buffer now (eager translation), so that a large module's code is never held
+    /// twice. [`Module::body`] then returns `None`; `bodies` still gives each body's
+    /// place in the original bytes.
+    pub fn finish_without_code(mut self) -> Module {
+        let mut kept = Vec::with_capacity(self.module.datas.iter().map(|d| d.bytes.len()).sum());
+        for d in &mut self.module.datas {
+            let start = kept.len();
+            kept.extend_from_slice(&self.bytes[d.bytes.clone()]);
+            d.bytes = start..kept.len();
+        }
+        self.module.bytes = kept.into();
+        self.module.code_dropped = true;
+        self.module
+    }
+
     /// Takes in one payload. Payloads that do not concern a module's structure are ignored.
     pub fn payload(&mut self, payload: &Payload<'a>) -> Result<(), ParseError> {
         let m = &mut self.module;

@@ -31,6 +31,9 @@ pub struct Module {
     pub datas: Vec<DataSegment>,
     /// Function names from the `name` custom section, for backtraces.
     pub func_names: BTreeMap<u32, String>,
+    /// `bytes` holds only the data segments, and `bodies` are ranges into the bytes the
+    /// module was built from ([`crate::ModuleBuilder::finish_without_code`]).
+    pub code_dropped: bool,
 }
 
 impl Module {
@@ -38,6 +41,9 @@ impl Module {
         self.types.get(*self.funcs.get(func_idx as usize)? as usize)
     }
     pub fn body(&self, defined_idx: usize) -> Option<&[u8]> {
+        if self.code_dropped {
+            return None;
+        }
         self.bytes.get(self.bodies.get(defined_idx)?.clone())
     }
     /// The offset of a defined function's body within the module bytes.

@@ -45,10 +45,11 @@ impl Module {
     /// their first call unless the engine asks for eager translation.
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let c = &engine.config;
-        let inner = wisp_exec::compile(bytes, c.features, c.translate_config())?;
-        if c.eager {
-            inner.translate_all()?;
-        }
+        let inner = if c.eager {
+            wisp_exec::compile_eager(bytes, c.features, c.translate_config())?
+        } else {
+            wisp_exec::compile(bytes, c.features, c.translate_config())?
+        };
         Ok(Module {
             inner: Rc::new(inner),
         })

@@ -100,6 +100,39 @@ fn eager_translation_gives_the_same_answer() {
 }
 
 #[test]
+fn eager_translation_keeps_the_data_segments() {
+    // Eager mode keeps only the data segments' bytes, not the module's: the active
+    // segment is copied at instantiation, the passive one by `memory.init` later.
+    let wat = r#"(module (memory 1)
+        (data (i32.const 8) "\05\06")
+        (data $p "\07\08\09")
+        (func (export "sum") (result i32)
+          (memory.init $p (i32.const 16) (i32.const 1) (i32.const 2))
+          (i32.add
+            (i32.add (i32.load8_u (i32.const 8)) (i32.load8_u (i32.const 9)))
+            (i32.add (i32.load8_u (i32.const 16)) (i32.load8_u (i32.const 17))))))"#;
+    let buf = wast::parser::ParseBuffer::new(wat).unwrap();
+    let bytes = wast::parser::parse::<wast::Wat>(&buf)
+        .unwrap()
+        .encode()
+        .unwrap();
+    for eager in [false, true] {
+        let mut config = Config::new();
+        config.eager_translation(eager);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, &bytes).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let sum = instance.get_func(&store, "sum").unwrap();
+        let mut out = [Val::I32(0)];
+        sum.call(&mut store, &[], &mut out).unwrap();
+        assert_eq!(out[0], Val::I32(5 + 6 + 8 + 9), "eager: {eager}");
+    }
+}
+
+#[test]
 fn hundreds_of_megabytes_of_linear_memory() {
     // Grow to 384 MiB, write the last byte and the first, read them back.
     let wat = r#"(module (memory (export "m") 1)

@@ -87,8 +87,22 @@ pub fn translate(
     defined_idx: usize,
     config: TranslateConfig,
 ) -> Result<CompiledFunc, ParseError> {
-    match translate_as(module, defined_idx, config, false) {
-        Err(e) if e.message == NEED_WIDE => translate_as(module, defined_idx, config, true),
+    let body = module
+        .body(defined_idx)
+        .ok_or_else(|| ParseError::new("unknown function body", 0))?;
+    translate_body(module, defined_idx, body, config)
+}
+
+/// [`translate`] with the body's bytes given: for eager translation, which reads them
+/// from the caller's buffer, the module keeping no copy ([`crate::compile_eager`]).
+pub fn translate_body(
+    module: &Module,
+    defined_idx: usize,
+    body: &[u8],
+    config: TranslateConfig,
+) -> Result<CompiledFunc, ParseError> {
+    match translate_as(module, defined_idx, body, config, false) {
+        Err(e) if e.message == NEED_WIDE => translate_as(module, defined_idx, body, config, true),
         other => other,
     }
 }
@@ -99,6 +113,7 @@ pub(super) const NEED_WIDE: &str = "internal: function needs wide slots";
 fn translate_as(
     module: &Module,
     defined_idx: usize,
+    body_bytes: &[u8],
     config: TranslateConfig,
     wide: bool,
 ) -> Result<CompiledFunc, ParseError> {
@@ -106,9 +121,6 @@ fn translate_as(
     let ty = module
         .func_type(func_idx as u32)
         .ok_or_else(|| ParseError::new("unknown function", 0))?;
-    let body_bytes = module
-        .body(defined_idx)
-        .ok_or_else(|| ParseError::new("unknown function body", 0))?;
     let body_offset = module.body_offset(defined_idx);
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
         body_bytes,
