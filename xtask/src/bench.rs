@@ -180,6 +180,12 @@ fn json_string_after(text: &str, key: &str) -> Option<String> {
     None
 }
 
+/// The middle value (the lower of the two middle ones for an even count).
+fn median(values: &mut [u64]) -> Option<u64> {
+    values.sort_unstable();
+    values.get(values.len().saturating_sub(1) / 2).copied()
+}
+
 /// Adds a round's estimates to `best`, keeping the lower median of each benchmark; the
 /// first round's order stays.
 fn keep_fastest(best: &mut Vec<Estimate>, round: Vec<Estimate>) {
@@ -245,8 +251,14 @@ fn read_estimates(dir: &Path, since: SystemTime) -> Result<Vec<Estimate>, String
     Ok(found.into_iter().map(|(_, e)| e).collect())
 }
 
-/// `peak --list`, then `peak ENGINE WORKLOAD` once per pair, each its own process.
-/// Returns the workloads' calls (`name` → `fib(25)`) too, for the tables.
+/// How many processes measure each engine and workload's peak; the median is kept.
+/// The peak resident set of the same run moves by about 2% from process to process
+/// (page-granular heap growth, where the loader places things), as much as the
+/// engines differ on the small workloads.
+const PEAK_RUNS: usize = 5;
+
+/// `peak --list`, then `peak ENGINE WORKLOAD` [`PEAK_RUNS`] times per pair, each its own
+/// process. Returns the workloads' calls (`name` → `fib(25)`) too, for the tables.
 #[allow(clippy::type_complexity)]
 fn peak_memory(peak: &Path) -> Result<(Vec<(String, String)>, Vec<Peak>), String> {
     let list = Command::new(peak)
@@ -262,22 +274,32 @@ fn peak_memory(peak: &Path) -> Result<(Vec<(String, String)>, Vec<Peak>), String
     for (workload, _) in &calls {
         let mut kib = [None; 3];
         for (slot, engine) in kib.iter_mut().zip(PEAK_ENGINES) {
-            let out = Command::new(peak)
-                .args([engine, workload])
-                .output()
-                .map_err(|e| format!("{}: {e}", peak.display()))?;
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            *slot = stdout
-                .split_whitespace()
-                .find_map(|f| f.strip_prefix("vmhwm_kib="))
-                .and_then(|v| v.parse().ok())
-                .filter(|_| out.status.success());
-            match slot {
-                Some(k) => println!("{workload:<18} {engine:<6} {k:>8} KiB"),
-                None => eprintln!(
-                    "{workload:<18} {engine:<6} FAILED: {}",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                ),
+            let mut runs = Vec::with_capacity(PEAK_RUNS);
+            for _ in 0..PEAK_RUNS {
+                let out = Command::new(peak)
+                    .args([engine, workload])
+                    .output()
+                    .map_err(|e| format!("{}: {e}", peak.display()))?;
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                let run: Option<u64> = stdout
+                    .split_whitespace()
+                    .find_map(|f| f.strip_prefix("vmhwm_kib="))
+                    .and_then(|v| v.parse().ok())
+                    .filter(|_| out.status.success());
+                match run {
+                    Some(k) => runs.push(k),
+                    None => {
+                        eprintln!(
+                            "{workload:<18} {engine:<6} FAILED: {}",
+                            String::from_utf8_lossy(&out.stderr).trim()
+                        );
+                        break;
+                    }
+                }
+            }
+            *slot = median(&mut runs).filter(|_| runs.len() == PEAK_RUNS);
+            if let Some(k) = slot {
+                println!("{workload:<18} {engine:<6} {k:>8} KiB (median of {runs:?})");
             }
         }
         peaks.push(Peak {
@@ -363,6 +385,13 @@ mod tests {
         );
         let got: Vec<_> = best.iter().map(|b| (b.function.as_str(), b.ns)).collect();
         assert_eq!(got, [("wisp", 3.0), ("wasmi", 4.0)]);
+    }
+
+    #[test]
+    fn median_of_peak_runs() {
+        assert_eq!(median(&mut [5, 1, 4]), Some(4));
+        assert_eq!(median(&mut [3, 1, 4, 2]), Some(2));
+        assert_eq!(median(&mut []), None);
     }
 
     #[test]

@@ -293,10 +293,11 @@ impl Report {
         ));
 
         out.push_str(
-            "\n## Peak memory\n\nPeak resident set (`VmHWM`) of one process that \
-             instantiates the module and makes the call once (`benches/src/bin/peak.rs`); \
-             the baseline is the same process building only the module's bytes, and the \
-             last column compares what each engine adds above it.\n\n",
+            "\n## Peak memory\n\nPeak resident set (`VmHWM`) of a process that \
+             instantiates the module and makes the call once (`benches/src/bin/peak.rs`), \
+             the median of five such processes; the baseline is the same process building \
+             only the module's bytes, and the last column compares what each engine adds \
+             above it.\n\n",
         );
         let kib = |k: Option<u64>| k.map_or("failed".to_string(), |k| format!("{k} KiB"));
         let rows: Vec<Vec<String>> = self
