@@ -82,21 +82,28 @@ fn a_large_module_starts_without_translating_everything() {
     assert!(start.as_secs_f64() < 10.0, "start-up took {start:?}");
 }
 
-#[test]
-fn eager_translation_gives_the_same_answer() {
-    let bytes = big_module(2_000, 10);
+/// Instantiates `bytes` with translation `eager` or lazy and calls `name(args)`, which
+/// returns one value.
+fn call_once(bytes: &[u8], eager: bool, name: &str, args: &[Val]) -> Val {
     let mut config = Config::new();
-    config.eager_translation(true);
+    config.eager_translation(eager);
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &bytes).unwrap();
+    let module = Module::new(&engine, bytes).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
-    let run = instance.get_func(&store, "run").unwrap();
+    let func = instance.get_func(&store, name).unwrap();
     let mut out = [Val::I32(0)];
-    run.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
-    assert_eq!(out[0], Val::I32(5 + 2_000 * 10));
+    func.call(&mut store, args, &mut out).unwrap();
+    out[0].clone()
+}
+
+#[test]
+fn eager_translation_gives_the_same_answer() {
+    let bytes = big_module(2_000, 10);
+    let out = call_once(&bytes, true, "run", &[Val::I32(5)]);
+    assert_eq!(out, Val::I32(5 + 2_000 * 10));
 }
 
 #[test]
@@ -117,18 +124,8 @@ fn eager_translation_keeps_the_data_segments() {
         .encode()
         .unwrap();
     for eager in [false, true] {
-        let mut config = Config::new();
-        config.eager_translation(eager);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, &bytes).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let sum = instance.get_func(&store, "sum").unwrap();
-        let mut out = [Val::I32(0)];
-        sum.call(&mut store, &[], &mut out).unwrap();
-        assert_eq!(out[0], Val::I32(5 + 6 + 8 + 9), "eager: {eager}");
+        let out = call_once(&bytes, eager, "sum", &[]);
+        assert_eq!(out, Val::I32(5 + 6 + 8 + 9), "eager: {eager}");
     }
 }
 
