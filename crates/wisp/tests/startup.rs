@@ -96,7 +96,7 @@ fn call_once(bytes: &[u8], eager: bool, name: &str, args: &[Val]) -> Val {
     let func = instance.get_func(&store, name).unwrap();
     let mut out = [Val::I32(0)];
     func.call(&mut store, args, &mut out).unwrap();
-    out[0].clone()
+    out[0]
 }
 
 #[test]
