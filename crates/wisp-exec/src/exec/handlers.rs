@@ -232,30 +232,37 @@ macro_rules! define_handlers {
                 }
             };
         }
+        // The `$w` bytes at `addr + offset` of memory 0, or a trap.
+        macro_rules! mem_read {
+            ($addr:expr, $offset:expr, $w:expr) => {
+                match effective($addr, $offset, $w, mem_len) {
+                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                    Some(ea) => ptr::read_unaligned(mem.add(ea) as *const [u8; $w]),
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            };
+        }
+        // Writes the first `$w` of `$bytes` to `addr + offset` of memory 0, or traps.
+        macro_rules! mem_write {
+            ($addr:expr, $offset:expr, $w:expr, $bytes:expr) => {{
+                let bytes = $bytes;
+                match effective($addr, $offset, $w, mem_len) {
+                    // SAFETY: `ea + width <= mem_len`, checked just above.
+                    Some(ea) => ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $w),
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            }};
+        }
         // A scalar load of width `$w` from `addr + offset`, converted by `$conv`.
         macro_rules! load {
             ($w:literal, $conv:tt, $dst:expr, $addr:expr, $offset:expr) => {
-                match effective($addr, $offset, $w, mem_len) {
-                    Some(ea) => {
-                        // SAFETY: `ea + width <= mem_len`, checked just above.
-                        let bytes = ptr::read_unaligned(mem.add(ea) as *const [u8; $w]);
-                        out!($dst, ($conv)(bytes));
-                    }
-                    None => trap!(TrapCode::MemoryOutOfBounds),
-                }
+                out!($dst, ($conv)(mem_read!($addr, $offset, $w)))
             };
         }
         // A scalar store of the low `$w` bytes of `$value` to `addr + offset`.
         macro_rules! store {
             ($w:literal, $addr:expr, $value:expr, $offset:expr) => {
-                match effective($addr, $offset, $w, mem_len) {
-                    Some(ea) => {
-                        let bytes = ($value).to_le_bytes();
-                        // SAFETY: `ea + width <= mem_len`, checked just above.
-                        ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $w);
-                    }
-                    None => trap!(TrapCode::MemoryOutOfBounds),
-                }
+                mem_write!($addr, $offset, $w, ($value).to_le_bytes())
             };
         }
         // Global `index` of the running instance.
@@ -430,47 +437,20 @@ macro_rules! define_handlers {
             set128(sp, dst, simd::$vrf(get128(sp, src), get(sp, value), lane));
         },)*
         $(Op::$vl { dst, addr, offset } => {
-            match effective(get(sp, addr), offset, $vlw, mem_len) {
-                Some(ea) => {
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    let b = ptr::read_unaligned(mem.add(ea) as *const [u8; $vlw]);
-                    set128(sp, dst, simd::$vlf(b));
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
+            set128(sp, dst, simd::$vlf(mem_read!(get(sp, addr), offset, $vlw)))
         },)*
         $(Op::$vll { dst, addr, offset } => {
             let (vector, lane) = arg!();
-            match effective(get(sp, addr), offset, $vllw, mem_len) {
-                Some(ea) => {
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    let b = ptr::read_unaligned(mem.add(ea) as *const [u8; $vllw]);
-                    let v = simd::replace_bytes(get128(sp, vector), lane, &b);
-                    set128(sp, dst, v);
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
+            let b = mem_read!(get(sp, addr), offset, $vllw);
+            set128(sp, dst, simd::replace_bytes(get128(sp, vector), lane, &b));
         },)*
         $(Op::$vsl { addr, value, offset } => {
             let (lane, _) = arg!();
-            match effective(get(sp, addr), offset, $vslw, mem_len) {
-                Some(ea) => {
-                    let b = simd::lane_bytes::<$vslw>(get128(sp, value), lane);
-                    // SAFETY: `ea + width <= mem_len`, checked just above.
-                    ptr::copy_nonoverlapping(b.as_ptr(), mem.add(ea), $vslw);
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
+            let b = simd::lane_bytes::<$vslw>(get128(sp, value), lane);
+            mem_write!(get(sp, addr), offset, $vslw, b);
         },)*
         Op::V128Store { addr, value, offset } => {
-            match effective(get(sp, addr), offset, 16, mem_len) {
-                Some(ea) => {
-                    let b = get128(sp, value).to_le_bytes();
-                    // SAFETY: `ea + 16 <= mem_len`, checked just above.
-                    ptr::copy_nonoverlapping(b.as_ptr(), mem.add(ea), 16);
-                }
-                None => trap!(TrapCode::MemoryOutOfBounds),
-            }
+            mem_write!(get(sp, addr), offset, 16, get128(sp, value).to_le_bytes())
         },
         Op::V128Bitselect { dst, lhs, rhs } => {
             let (mask, _) = arg!();
