@@ -7,8 +7,8 @@ use alloc::string::String;
 use core::fmt;
 use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
 use wisp_store::{
-    DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst, InstanceAddr,
-    MemInst, ModuleInst, TableInst,
+    AccessError, DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst,
+    GrowError, InstanceAddr, MemoryBackend, ModuleInst, TableInst,
 };
 use wisp_types::{FuncAddr, Limits as TypeLimits, RawVal, TrapCode};
 
@@ -36,8 +36,14 @@ pub enum InstantiateError {
     IncompatibleImport { index: usize, detail: String },
     /// The number of external values does not match the imports.
     ImportCount { expected: usize, given: usize },
-    /// A memory or table could not be allocated.
+    /// A table could not be allocated.
     Resource(&'static str),
+    /// Defined memory `index` could not be given its `bytes` initial bytes.
+    Memory {
+        index: usize,
+        bytes: u64,
+        error: GrowError,
+    },
     /// A segment was out of bounds; effects before it remain, as the spec says.
     Trap(TrapCode),
 }
@@ -52,6 +58,14 @@ impl fmt::Display for InstantiateError {
                 write!(f, "expected {expected} imports, got {given}")
             }
             InstantiateError::Resource(what) => write!(f, "cannot allocate {what}"),
+            InstantiateError::Memory {
+                index,
+                bytes,
+                error,
+            } => write!(
+                f,
+                "cannot allocate memory {index}, which needs {bytes} bytes: {error}"
+            ),
             InstantiateError::Trap(t) => write!(f, "{t}"),
         }
     }
@@ -186,9 +200,22 @@ pub fn instantiate(
             .ok_or(InstantiateError::Resource("table"))?;
         inst.tables.push(store.alloc_table(table));
     }
-    for ty in m.memories.iter().skip(m.num_imported_memories as usize) {
-        let mem = MemInst::new_vec(*ty, limits.max_memory_pages)
-            .map_err(|_| InstantiateError::Resource("memory"))?;
+    for (index, ty) in m.memories.iter().enumerate() {
+        if index < m.num_imported_memories as usize {
+            continue;
+        }
+        let mem = store
+            .new_memory(*ty, limits.max_memory_pages)
+            .map_err(|error| InstantiateError::Memory {
+                index,
+                bytes: ty.limits.min.saturating_mul(ty.page_size()),
+                error,
+            })?;
+        if matches!(mem.backend(), MemoryBackend::Paged(_)) && !cfg!(feature = "paged-memory") {
+            return Err(InstantiateError::Resource(
+                "a paged memory: wisp-exec was built without its `paged-memory` feature",
+            ));
+        }
         inst.mems.push(store.alloc_mem(mem));
     }
     for e in &m.elements {
@@ -262,16 +289,21 @@ pub fn instantiate(
                 .get(*memory as usize)
                 .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;
             let bytes = core::mem::take(&mut store.datas[da as usize].bytes);
-            let mem = store.mems[ma as usize].data_mut();
-            let dst = mem
-                .get_mut(off as usize..)
-                .and_then(|s| s.get_mut(..bytes.len()))
-                .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;
-            dst.copy_from_slice(&bytes);
+            store.mems[ma as usize]
+                .write(off as u64, &bytes)
+                .map_err(|e| InstantiateError::Trap(access_trap(e)))?;
         }
     }
     Ok(Instantiated {
         instance: inst_addr,
         start,
     })
+}
+
+/// The trap an access to memory ends in.
+pub(crate) fn access_trap(e: AccessError) -> TrapCode {
+    match e {
+        AccessError::OutOfBounds => TrapCode::MemoryOutOfBounds,
+        AccessError::Device => TrapCode::MemoryDevice,
+    }
 }

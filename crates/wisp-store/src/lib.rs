@@ -20,11 +20,16 @@ pub use instances::{
     DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst, InstanceAddr,
     ModuleInst,
 };
-pub use memory::{GrowError, MemInst, MemoryBackend};
+pub use memory::{AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
 pub use table::TableInst;
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
-use wisp_types::FuncAddr;
+use wisp_types::{FuncAddr, MemoryType};
+
+/// Chooses the backend of each memory that a module defines, when it is instantiated:
+/// `None` takes a heap vector.
+pub type MemoryProvider = Box<dyn FnMut(&MemoryType) -> Option<MemoryBackend>>;
 
 /// The store: all runtime objects of one embedding context.
 pub struct Store<C> {
@@ -35,6 +40,7 @@ pub struct Store<C> {
     pub elems: Vec<ElemInst>,
     pub datas: Vec<DataInst>,
     pub instances: Vec<ModuleInst>,
+    pub memory_provider: Option<MemoryProvider>,
 }
 
 impl<C> Default for Store<C> {
@@ -47,6 +53,7 @@ impl<C> Default for Store<C> {
             elems: Vec::new(),
             datas: Vec::new(),
             instances: Vec::new(),
+            memory_provider: None,
         }
     }
 }
@@ -64,6 +71,13 @@ impl<C> Store<C> {
     pub fn alloc_table(&mut self, t: TableInst) -> u32 {
         self.tables.push(t);
         self.tables.len() as u32 - 1
+    }
+    /// A new memory of type `ty`, over the provider's backend if it offers one.
+    pub fn new_memory(&mut self, ty: MemoryType, max_pages: u64) -> Result<MemInst, GrowError> {
+        match self.memory_provider.as_mut().and_then(|p| p(&ty)) {
+            Some(backend) => MemInst::new(ty, max_pages, backend),
+            None => MemInst::new_vec(ty, max_pages),
+        }
     }
     pub fn alloc_mem(&mut self, m: MemInst) -> u32 {
         self.mems.push(m);

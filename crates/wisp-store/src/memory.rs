@@ -2,27 +2,88 @@
 //! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances>
 //!
 //! The backend is chosen when a memory is created and never changes. The executor asks
-//! a contiguous backend for its base pointer and length once and keeps them in
-//! registers, so a load or store costs no call. Non-contiguous backends (paged memory
-//! over a block device) will make the translator emit dedicated instructions instead.
+//! a contiguous backend (a heap vector, or a buffer the host lent) for its base pointer
+//! and length once and keeps them in registers, so a load or store costs no call. A
+//! paged backend has no such slice: the executor sees a length of zero, so every access
+//! takes its out-of-bounds path, which hands it to [`PagedMemory`] instead of trapping.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::fmt;
 use wisp_types::MemoryType;
 
+/// Linear memory that does not live in one slice of RAM: pages kept on a block device
+/// with a few cached in RAM, for boards whose RAM cannot hold the program's memory.
+///
+/// Addresses are guest addresses (`u64` so that memory64 fits); the memory instance
+/// checks them against [`size`](Self::size) before calling `read` or `write`.
+pub trait PagedMemory {
+    /// The current size in bytes.
+    fn size(&self) -> u64;
+    /// Grows to `new_size` bytes; the new bytes read as zero.
+    fn grow(&mut self, new_size: u64) -> Result<(), GrowError>;
+    /// Fills `buf` from `addr..addr + buf.len()`. An error is a device failure.
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError>;
+    /// Stores `buf` at `addr..addr + buf.len()`. An error is a device failure.
+    fn write(&mut self, addr: u64, buf: &[u8]) -> Result<(), AccessError>;
+}
+
 /// Where the bytes of a linear memory live.
-#[derive(Debug)]
 pub enum MemoryBackend {
     /// A heap vector, grown in place (the default).
     Vec(Vec<u8>),
+    /// A buffer the host lent for the memory's whole life (`len` bytes of it are in use),
+    /// so that no allocator is needed and the size is known at link time.
+    Host { buf: &'static mut [u8], len: usize },
+    /// Paged storage behind a trait object; every access is a call.
+    Paged(Box<dyn PagedMemory>),
 }
 
-/// Why `memory.grow` failed. Both mean -1 to the program; the embedder may want to know.
+impl MemoryBackend {
+    /// A host-lent buffer, none of it in use yet.
+    pub fn host(buf: &'static mut [u8]) -> Self {
+        MemoryBackend::Host { buf, len: 0 }
+    }
+}
+
+impl fmt::Debug for MemoryBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MemoryBackend::Vec(v) => write!(f, "Vec({} bytes)", v.len()),
+            MemoryBackend::Host { buf, len } => write!(f, "Host({len} of {} bytes)", buf.len()),
+            MemoryBackend::Paged(p) => write!(f, "Paged({} bytes)", p.size()),
+        }
+    }
+}
+
+/// Why `memory.grow` failed. All mean -1 to the program; the embedder may want to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrowError {
     /// Past the type's maximum or the embedder's limit.
     Limit,
     /// The allocator refused.
     OutOfMemory,
+    /// A host-lent buffer or a paged device is full: it holds `capacity` bytes.
+    Capacity { capacity: u64 },
+}
+
+impl fmt::Display for GrowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GrowError::Limit => f.write_str("past the memory's maximum size"),
+            GrowError::OutOfMemory => f.write_str("the allocator is out of memory"),
+            GrowError::Capacity { capacity } => {
+                write!(f, "the memory's backing store holds only {capacity} bytes")
+            }
+        }
+    }
+}
+
+/// Why an access failed: out of bounds, or the paged device reported an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessError {
+    OutOfBounds,
+    Device,
 }
 
 #[derive(Debug)]
@@ -36,41 +97,108 @@ pub struct MemInst {
 impl MemInst {
     /// Allocates a zeroed memory of `ty.limits.min` pages. Fails when the allocator refuses.
     pub fn new_vec(ty: MemoryType, max_pages: u64) -> Result<Self, GrowError> {
-        let bytes = ty
-            .limits
-            .min
-            .checked_mul(ty.page_size())
-            .and_then(|b| usize::try_from(b).ok())
-            .ok_or(GrowError::Limit)?;
+        Self::new(ty, max_pages, MemoryBackend::Vec(Vec::new()))
+    }
+
+    /// A memory of `ty.limits.min` zeroed pages over `backend`, whose present contents
+    /// are discarded.
+    pub fn new(ty: MemoryType, max_pages: u64, backend: MemoryBackend) -> Result<Self, GrowError> {
         if ty.limits.min > max_pages {
             return Err(GrowError::Limit);
         }
-        let mut v = Vec::new();
-        v.try_reserve_exact(bytes)
-            .map_err(|_| GrowError::OutOfMemory)?;
-        v.resize(bytes, 0);
-        Ok(MemInst {
+        let mut m = MemInst {
             ty,
-            backend: MemoryBackend::Vec(v),
+            backend,
             max_pages,
-        })
+        };
+        let bytes = m.bytes_for(ty.limits.min)?;
+        match &mut m.backend {
+            MemoryBackend::Vec(v) => v.clear(),
+            MemoryBackend::Host { len, .. } => *len = 0,
+            MemoryBackend::Paged(_) => {}
+        }
+        m.resize(bytes)?;
+        Ok(m)
     }
 
+    fn bytes_for(&self, pages: u64) -> Result<u64, GrowError> {
+        pages
+            .checked_mul(self.ty.page_size())
+            .filter(|&b| usize::try_from(b).is_ok() || self.is_paged())
+            .ok_or(GrowError::Limit)
+    }
+
+    fn is_paged(&self) -> bool {
+        matches!(self.backend, MemoryBackend::Paged(_))
+    }
+
+    /// The memory's bytes, when they are one slice in RAM; empty for a paged memory.
     pub fn data(&self) -> &[u8] {
         match &self.backend {
             MemoryBackend::Vec(v) => v,
+            MemoryBackend::Host { buf, len } => &buf[..*len],
+            MemoryBackend::Paged(_) => &[],
         }
     }
 
+    /// The memory's bytes, when they are one slice in RAM; empty for a paged memory.
     pub fn data_mut(&mut self) -> &mut [u8] {
         match &mut self.backend {
             MemoryBackend::Vec(v) => v,
+            MemoryBackend::Host { buf, len } => &mut buf[..*len],
+            MemoryBackend::Paged(_) => &mut [],
+        }
+    }
+
+    /// The backend, for an embedder that wants to look at its paged device.
+    pub fn backend(&self) -> &MemoryBackend {
+        &self.backend
+    }
+
+    /// The current size in bytes, whatever the backend.
+    pub fn size_bytes(&self) -> u64 {
+        match &self.backend {
+            MemoryBackend::Paged(p) => p.size(),
+            _ => self.data().len() as u64,
         }
     }
 
     /// Current size in pages.
     pub fn pages(&self) -> u64 {
-        self.data().len() as u64 >> self.ty.page_size_log2
+        self.size_bytes() >> self.ty.page_size_log2
+    }
+
+    fn check(&self, addr: u64, len: usize) -> Result<(), AccessError> {
+        match addr.checked_add(len as u64) {
+            Some(end) if end <= self.size_bytes() => Ok(()),
+            _ => Err(AccessError::OutOfBounds),
+        }
+    }
+
+    /// Copies `addr..addr + buf.len()` into `buf`, whatever the backend.
+    pub fn read(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError> {
+        self.check(addr, buf.len())?;
+        match &mut self.backend {
+            MemoryBackend::Paged(p) => p.read(addr, buf),
+            _ => {
+                let a = addr as usize;
+                buf.copy_from_slice(&self.data()[a..a + buf.len()]);
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies `buf` to `addr..addr + buf.len()`, whatever the backend.
+    pub fn write(&mut self, addr: u64, buf: &[u8]) -> Result<(), AccessError> {
+        self.check(addr, buf.len())?;
+        match &mut self.backend {
+            MemoryBackend::Paged(p) => p.write(addr, buf),
+            _ => {
+                let a = addr as usize;
+                self.data_mut()[a..a + buf.len()].copy_from_slice(buf);
+                Ok(())
+            }
+        }
     }
 
     /// Grows by `delta` pages and returns the old size in pages.
@@ -88,16 +216,37 @@ impl MemInst {
         if new > max {
             return Err(GrowError::Limit);
         }
-        let new_bytes =
-            usize::try_from(new << self.ty.page_size_log2).map_err(|_| GrowError::Limit)?;
-        match &mut self.backend {
-            MemoryBackend::Vec(v) => {
-                v.try_reserve_exact(new_bytes - v.len())
-                    .map_err(|_| GrowError::OutOfMemory)?;
-                v.resize(new_bytes, 0);
-            }
-        }
+        let bytes = self.bytes_for(new)?;
+        self.resize(bytes)?;
         self.ty.limits.min = new;
         Ok(old)
+    }
+
+    /// Grows the backend to `bytes`; the new bytes are zero.
+    fn resize(&mut self, bytes: u64) -> Result<(), GrowError> {
+        match &mut self.backend {
+            MemoryBackend::Vec(v) => {
+                let bytes = bytes as usize;
+                v.try_reserve_exact(bytes - v.len())
+                    .map_err(|_| GrowError::OutOfMemory)?;
+                v.resize(bytes, 0);
+            }
+            MemoryBackend::Host { buf, len } => {
+                let bytes = bytes as usize;
+                if bytes > buf.len() {
+                    return Err(GrowError::Capacity {
+                        capacity: buf.len() as u64,
+                    });
+                }
+                buf[*len..bytes].fill(0);
+                *len = bytes;
+            }
+            MemoryBackend::Paged(p) => {
+                if bytes > p.size() {
+                    p.grow(bytes)?;
+                }
+            }
+        }
+        Ok(())
     }
 }

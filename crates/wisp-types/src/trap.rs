@@ -22,6 +22,8 @@ pub enum TrapCode {
     OutOfFuel,
     /// A host function reported an error.
     HostError,
+    /// The block device behind a paged memory failed.
+    MemoryDevice,
 }
 
 impl TrapCode {
@@ -40,6 +42,7 @@ impl TrapCode {
             TrapCode::UndefinedElement => "undefined element",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host function error",
+            TrapCode::MemoryDevice => "memory device error",
         }
     }
 }

@@ -13,6 +13,9 @@ pub struct Features {
     pub bulk_memory: bool,
     pub reference_types: bool,
     pub simd: bool,
+    /// Memories with 1-byte pages (the custom-page-sizes proposal), for devices whose RAM
+    /// cannot hold a 64 KiB page. Off by default: it is not part of a standard yet.
+    pub custom_page_sizes: bool,
 }
 
 /// The default is WebAssembly 2.0.
@@ -33,6 +36,7 @@ impl Features {
             bulk_memory: false,
             reference_types: false,
             simd: false,
+            custom_page_sizes: false,
         }
     }
 
@@ -46,6 +50,7 @@ impl Features {
             bulk_memory: true,
             reference_types: true,
             simd: true,
+            custom_page_sizes: false,
         }
     }
 
@@ -60,6 +65,7 @@ impl Features {
             (self.bulk_memory, W::BULK_MEMORY),
             (self.reference_types, W::REFERENCE_TYPES),
             (self.simd, W::SIMD),
+            (self.custom_page_sizes, W::CUSTOM_PAGE_SIZES),
         ] {
             if on {
                 w |= flag;

@@ -39,6 +39,10 @@ pub fn config_for(name: &str) -> Config {
             bulk_memory: false,
             ..Features::default()
         },
+        Some("custom-page-sizes") => Features {
+            custom_page_sizes: true,
+            ..Features::default()
+        },
         _ => Features::default(),
     };
     let mut config = Config::new();

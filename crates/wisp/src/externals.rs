@@ -7,7 +7,7 @@ use crate::typed::{TypedFunc, WasmParams, WasmResults};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wisp_store::{ExternVal, GlobalInst, InstanceAddr, MemInst, TableInst};
+use wisp_store::{ExternVal, GlobalInst, InstanceAddr, MemInst, MemoryBackend, TableInst};
 use wisp_types::{ExternType, GlobalType, MemoryType, Mutability, RawVal, TableType, Val};
 
 /// An external value: what an instance exports and a module imports.
@@ -184,9 +184,17 @@ pub struct Memory(pub(crate) u32);
 
 impl Memory {
     pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory, Error> {
+        Self::with_backend(store, ty, MemoryBackend::Vec(Vec::new()))
+    }
+    /// A memory whose bytes live in `backend`: a buffer the host lent, or a paged device.
+    pub fn with_backend<T>(
+        store: &mut Store<T>,
+        ty: MemoryType,
+        backend: MemoryBackend,
+    ) -> Result<Memory, Error> {
         let max = store.engine.config.limits.max_memory_pages;
-        let m = MemInst::new_vec(ty, max)
-            .map_err(|e| Error::Instantiate(format!("cannot allocate memory: {e:?}")))?;
+        let m = MemInst::new(ty, max, backend)
+            .map_err(|e| Error::Instantiate(format!("cannot allocate memory: {e}")))?;
         Ok(Memory(store.inner.alloc_mem(m)))
     }
     pub fn ty<T>(&self, store: &Store<T>) -> MemoryType {
@@ -208,24 +216,23 @@ impl Memory {
             .grow(delta)
             .map_err(|e| Error::Usage(format!("memory.grow failed: {e:?}")))
     }
-    /// Copies bytes out of memory at `offset`.
-    pub fn read<T>(&self, store: &Store<T>, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
-        let src = self
-            .data(store)
-            .get(offset..)
-            .and_then(|s| s.get(..buf.len()))
-            .ok_or_else(|| Error::Usage("out of bounds memory access".into()))?;
-        buf.copy_from_slice(src);
-        Ok(())
+    /// Copies bytes out of memory at `offset`, whatever the memory's backend.
+    pub fn read<T>(&self, store: &mut Store<T>, offset: u64, buf: &mut [u8]) -> Result<(), Error> {
+        store.inner.mems[self.0 as usize]
+            .read(offset, buf)
+            .map_err(access_error)
     }
-    /// Copies bytes into memory at `offset`.
-    pub fn write<T>(&self, store: &mut Store<T>, offset: usize, buf: &[u8]) -> Result<(), Error> {
-        let dst = self
-            .data_mut(store)
-            .get_mut(offset..)
-            .and_then(|s| s.get_mut(..buf.len()))
-            .ok_or_else(|| Error::Usage("out of bounds memory access".into()))?;
-        dst.copy_from_slice(buf);
-        Ok(())
+    /// Copies bytes into memory at `offset`, whatever the memory's backend.
+    pub fn write<T>(&self, store: &mut Store<T>, offset: u64, buf: &[u8]) -> Result<(), Error> {
+        store.inner.mems[self.0 as usize]
+            .write(offset, buf)
+            .map_err(access_error)
     }
+}
+
+fn access_error(e: wisp_store::AccessError) -> Error {
+    Error::Usage(match e {
+        wisp_store::AccessError::OutOfBounds => "out of bounds memory access".into(),
+        wisp_store::AccessError::Device => "the memory's block device failed".into(),
+    })
 }

@@ -64,20 +64,7 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let ty = self.ty(store);
-        if params.len() != ty.params().len()
-            || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
-        {
-            return Err(Error::Usage(format!(
-                "arguments do not match the function's type {ty}"
-            )));
-        }
-        if results.len() != ty.results().len() {
-            return Err(Error::Usage(format!(
-                "expected room for {} results",
-                ty.results().len()
-            )));
-        }
+        let ty = self.check_call(store, params, results)?;
         // A call from inside a host function gets a stack of its own.
         let fresh = Stack::new(store.engine.config.stack);
         let mut stack = core::mem::replace(&mut store.stack, fresh);
@@ -96,30 +83,71 @@ impl Func {
         results: &mut [Val],
     ) -> Result<(), Error> {
         write_packed(stack, 0, params);
-        let mut fuel = store.fuel.unwrap_or(u64::MAX);
-        let mut next = Some(self.0);
-        loop {
-            let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
-            if store.fuel.is_some() {
-                store.fuel = Some(fuel);
-            }
-            match r {
-                Ok(RunResult::Done) => break,
-                Ok(RunResult::HostCall {
-                    func,
-                    host_index,
-                    base,
-                }) => {
-                    call_host(store, stack, func, host_index, base)?;
-                    // The host function may have called back into Wasm, spending fuel.
-                    fuel = store.fuel.unwrap_or(u64::MAX);
-                }
-                Err(RunError::Trap(t)) => return Err(Error::Trap(trap_info(store, t))),
-                Err(RunError::Translate { error, .. }) => return Err(error.into()),
-            }
-        }
+        drive(store, stack, Some(self.0), false)?;
         read_packed(stack, 0, ty.results(), results);
         Ok(())
+    }
+
+    /// Checks `params` and `results` against the function's type, which it returns.
+    pub(crate) fn check_call<T>(
+        &self,
+        store: &Store<T>,
+        params: &[Val],
+        results: &[Val],
+    ) -> Result<FuncType, Error> {
+        let ty = self.ty(store);
+        if params.len() != ty.params().len()
+            || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
+        {
+            return Err(Error::Usage(format!(
+                "arguments do not match the function's type {ty}"
+            )));
+        }
+        if results.len() != ty.results().len() {
+            return Err(Error::Usage(format!(
+                "expected room for {} results",
+                ty.results().len()
+            )));
+        }
+        Ok(ty)
+    }
+}
+
+/// Runs the loop on `stack`, starting a call of `next` or, with `None`, resuming what
+/// the stack holds, and serves host calls until the outermost function returns.
+/// Returns `Ok(false)` when fuel ran out and `resumable` asked to keep the call.
+pub(crate) fn drive<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    mut next: Option<FuncAddr>,
+    resumable: bool,
+) -> Result<bool, Error> {
+    let mut fuel = store.fuel.unwrap_or(u64::MAX);
+    loop {
+        let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
+        if store.fuel.is_some() {
+            store.fuel = Some(fuel);
+        }
+        match r {
+            Ok(RunResult::Done) => return Ok(true),
+            Ok(RunResult::HostCall {
+                func,
+                host_index,
+                base,
+            }) => {
+                call_host(store, stack, func, host_index, base)?;
+                // The host function may have called back into Wasm, spending fuel.
+                fuel = store.fuel.unwrap_or(u64::MAX);
+            }
+            Err(RunError::Trap(t)) if resumable && t.code == wisp_types::TrapCode::OutOfFuel => {
+                return Ok(false)
+            }
+            Err(RunError::Trap(t)) => {
+                stack.reset();
+                return Err(Error::Trap(trap_info(store, t)));
+            }
+            Err(RunError::Translate { error, .. }) => return Err(error.into()),
+        }
     }
 }
 
@@ -185,7 +213,7 @@ fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(),
 }
 
 /// Values cross the host boundary packed by type: one cell each, two for a `v128`.
-fn write_packed(stack: &mut Stack, base: usize, vals: &[Val]) {
+pub(crate) fn write_packed(stack: &mut Stack, base: usize, vals: &[Val]) {
     let n = vals.iter().map(|v| v.ty().cells()).sum();
     let mut cells = stack.cells(base, n);
     for v in vals {
@@ -195,7 +223,7 @@ fn write_packed(stack: &mut Stack, base: usize, vals: &[Val]) {
     }
 }
 
-fn read_packed(stack: &mut Stack, base: usize, types: &[ValType], out: &mut [Val]) {
+pub(crate) fn read_packed(stack: &mut Stack, base: usize, types: &[ValType], out: &mut [Val]) {
     let n = types.iter().map(|t| t.cells()).sum();
     let mut cells: &[_] = stack.cells(base, n);
     for (v, t) in out.iter_mut().zip(types) {

@@ -27,6 +27,7 @@ mod func;
 mod linker;
 mod module;
 mod reference;
+mod resumable;
 mod store;
 mod typed;
 mod wrap;
@@ -38,8 +39,10 @@ pub use func::{Caller, Func};
 pub use linker::Linker;
 pub use module::{ExportType, ImportType, Module};
 pub use reference::ExternRef;
+pub use resumable::{ResumableCall, ResumableInvocation};
 pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use wisp_store::{AccessError, GrowError, MemoryBackend, PagedMemory};
 pub use wisp_types::{
     ExternAddr, ExternType, FuncAddr, FuncType, GlobalType, Limits, MemoryType, Mutability,
     RefType, TableType, TrapCode, Val, ValType, F32, F64,

@@ -95,7 +95,9 @@ impl<T: 'static> Linker<T> {
             .map_err(|e| match e {
                 InstantiateError::IncompatibleImport { .. }
                 | InstantiateError::ImportCount { .. } => Error::Link(format!("{e}")),
-                InstantiateError::Resource(_) => Error::Instantiate(format!("{e}")),
+                InstantiateError::Resource(_) | InstantiateError::Memory { .. } => {
+                    Error::Instantiate(format!("{e}"))
+                }
                 InstantiateError::Trap(code) => Error::Trap(crate::Trap {
                     code,
                     backtrace: Vec::new(),

@@ -57,6 +57,15 @@ impl<T> Store<T> {
             )),
         }
     }
+    /// Chooses where each memory a module defines keeps its bytes: `provide` is asked at
+    /// instantiation, memory by memory, and `None` takes a heap vector. This is how a
+    /// device puts linear memory in a buffer it set aside or on a paged block device.
+    pub fn set_memory_provider(
+        &mut self,
+        provide: impl FnMut(&wisp_types::MemoryType) -> Option<wisp_store::MemoryBackend> + 'static,
+    ) {
+        self.inner.memory_provider = Some(Box::new(provide));
+    }
     /// Fuel left, if the engine meters it.
     pub fn get_fuel(&self) -> Option<u64> {
         self.fuel

@@ -36,7 +36,7 @@ fn host_function_with_state_and_memory_access() {
                 .and_then(Extern::into_memory)
                 .unwrap();
             let mut buf = vec![0; len as usize];
-            mem.read(caller.store(), ptr as usize, &mut buf)?;
+            mem.read(caller.store(), ptr as u64, &mut buf)?;
             caller.data_mut().push(String::from_utf8(buf).unwrap());
             results[0] = Val::I32(len * 2);
             Ok(())

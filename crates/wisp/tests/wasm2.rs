@@ -260,8 +260,7 @@ fn simd_kernel_matches_a_scalar_reference() {
         } else {
             4096 + (i - 1024) * 4
         };
-        mem.write(&mut store, off as usize, &v.to_le_bytes())
-            .unwrap();
+        mem.write(&mut store, off as u64, &v.to_le_bytes()).unwrap();
     }
     let simd = inst.get_typed_func::<i32, i32>(&store, "dot_simd").unwrap();
     let scalar = inst

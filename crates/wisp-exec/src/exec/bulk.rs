@@ -3,8 +3,10 @@
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#table-instructions>
 //! and <https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions>
 
+use crate::instantiate::access_trap;
 use crate::ExecStore;
 use core::ops::Range;
+use wisp_store::AccessError;
 use wisp_types::{RawVal, TrapCode};
 
 const MEM: TrapCode = TrapCode::MemoryOutOfBounds;
@@ -18,6 +20,21 @@ fn range(start: u32, len: u32, size: usize, trap: TrapCode) -> Result<Range<usiz
         return Err(trap);
     }
     Ok(start as usize..end as usize)
+}
+
+/// Like [`range`], for a memory whose size may not fit a `usize` (a paged one on a
+/// 16-bit target).
+fn mem_range(start: u32, len: u32, size: u64) -> Result<Range<u64>, TrapCode> {
+    let end = start as u64 + len as u64;
+    if end > size {
+        return Err(MEM);
+    }
+    Ok(start as u64..end)
+}
+
+/// A range already checked against a contiguous memory, whose size fits a `usize`.
+fn slice_range(r: Range<u64>) -> Range<usize> {
+    r.start as usize..r.end as usize
 }
 
 fn mem_addr(store: &ExecStore, inst: u32) -> usize {
@@ -36,9 +53,31 @@ pub(super) fn memory_fill(
     len: u32,
 ) -> Result<(), TrapCode> {
     let a = mem_addr(store, inst);
-    let mem = store.mems[a].data_mut();
-    let r = range(dst, len, mem.len(), MEM)?;
-    mem[r].fill(value);
+    let m = &mut store.mems[a];
+    let d = mem_range(dst, len, m.size_bytes())?;
+    if m.data().is_empty() && !d.is_empty() {
+        // A paged memory: fill through the backend, a chunk at a time.
+        let chunk = [value; CHUNK];
+        return chunked(d, |at, n| m.write(at, &chunk[..n]));
+    }
+    m.data_mut()[slice_range(d)].fill(value);
+    Ok(())
+}
+
+/// Bytes a paged memory's bulk operations move per call into the backend.
+const CHUNK: usize = 256;
+
+/// Runs `step(address, length)` over `r` in pieces of at most [`CHUNK`] bytes.
+fn chunked(
+    r: Range<u64>,
+    mut step: impl FnMut(u64, usize) -> Result<(), AccessError>,
+) -> Result<(), TrapCode> {
+    let mut at = r.start;
+    while at < r.end {
+        let n = (CHUNK as u64).min(r.end - at);
+        step(at, n as usize).map_err(access_trap)?;
+        at += n;
+    }
     Ok(())
 }
 
@@ -50,10 +89,31 @@ pub(super) fn memory_copy(
     len: u32,
 ) -> Result<(), TrapCode> {
     let a = mem_addr(store, inst);
-    let mem = store.mems[a].data_mut();
-    let s = range(src, len, mem.len(), MEM)?;
-    let d = range(dst, len, mem.len(), MEM)?;
-    mem.copy_within(s, d.start);
+    let m = &mut store.mems[a];
+    let size = m.size_bytes();
+    let s = mem_range(src, len, size)?;
+    let d = mem_range(dst, len, size)?;
+    if m.data().is_empty() && !d.is_empty() {
+        // Overlapping ranges copy as if through a temporary buffer: forwards when the
+        // destination is below the source, backwards otherwise.
+        let mut buf = [0u8; CHUNK];
+        let n = len as u64;
+        let mut done = 0;
+        while done < n {
+            let k = (CHUNK as u64).min(n - done);
+            let off = if d.start <= s.start {
+                done
+            } else {
+                n - done - k
+            };
+            let b = &mut buf[..k as usize];
+            m.read(s.start + off, b).map_err(access_trap)?;
+            m.write(d.start + off, b).map_err(access_trap)?;
+            done += k;
+        }
+        return Ok(());
+    }
+    m.data_mut().copy_within(slice_range(s), d.start as usize);
     Ok(())
 }
 
@@ -69,10 +129,9 @@ pub(super) fn memory_init(
     let da = store.instances[inst as usize].datas[data as usize] as usize;
     let bytes = &store.datas[da].bytes;
     let s = range(src, len, bytes.len(), MEM)?;
-    let mem = store.mems[ma].data_mut();
-    let d = range(dst, len, mem.len(), MEM)?;
-    mem[d].copy_from_slice(&bytes[s]);
-    Ok(())
+    let m = &mut store.mems[ma];
+    let d = mem_range(dst, len, m.size_bytes())?;
+    m.write(d.start, &bytes[s]).map_err(access_trap)
 }
 
 pub(super) fn data_drop(store: &mut ExecStore, inst: u32, data: u32) {

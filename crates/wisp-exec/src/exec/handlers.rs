@@ -9,7 +9,9 @@
 //! can change: on calls and returns between instances and after `memory.grow`.
 
 use super::dispatch::{dispatch_ops, Exit, Hot};
-use super::{bulk, effective, enter, mem0, numeric, simd, trap, Cx, Entered, RunError, RunResult};
+use super::{
+    bulk, effective, enter, mem0, numeric, paged, simd, trap, Cx, Entered, RunError, RunResult,
+};
 use crate::ir::{Op, Slot};
 use crate::stack::{Frame, Regs};
 use crate::CompiledFunc;
@@ -238,7 +240,10 @@ macro_rules! define_handlers {
                 match effective($addr, $offset, $w, mem_len) {
                     // SAFETY: `ea + width <= mem_len`, checked just above.
                     Some(ea) => ptr::read_unaligned(mem.add(ea) as *const [u8; $w]),
-                    None => trap!(TrapCode::MemoryOutOfBounds),
+                    None => match paged::read::<$w>(cx, $addr, $offset) {
+                        Ok(b) => b,
+                        Err(t) => trap!(t),
+                    },
                 }
             };
         }
@@ -249,7 +254,7 @@ macro_rules! define_handlers {
                 match effective($addr, $offset, $w, mem_len) {
                     // SAFETY: `ea + width <= mem_len`, checked just above.
                     Some(ea) => ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $w),
-                    None => trap!(TrapCode::MemoryOutOfBounds),
+                    None => check!(paged::write(cx, $addr, $offset, &bytes[..$w])),
                 }
             }};
         }

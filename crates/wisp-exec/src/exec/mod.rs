@@ -15,6 +15,7 @@ mod bulk;
 mod dispatch;
 mod handlers;
 pub(crate) mod numeric;
+mod paged;
 mod simd;
 
 use crate::stack::{Frame, Regs, Stack};

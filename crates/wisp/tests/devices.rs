@@ -1,0 +1,160 @@
+//! What small devices need from the API: memory in a buffer the host lent, pages
+//! smaller than 64 KiB, and calls that pause when fuel runs out and resume later.
+
+mod common;
+use common::{instantiate, wat};
+use wisp::{
+    Config, Engine, Features, Linker, MemoryBackend, Module, ResumableCall, Store, TrapCode, Val,
+};
+
+const COUNTER: &str = r#"(module
+  (memory (export "mem") 1)
+  (data (i32.const 16) "wisp")
+  (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+
+fn leak(bytes: usize) -> &'static mut [u8] {
+    Box::leak(vec![0xAAu8; bytes].into_boxed_slice())
+}
+
+#[test]
+fn memory_lives_in_a_host_buffer_and_grows_up_to_its_end() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat(COUNTER)).unwrap();
+    let mut store = Store::new(&engine, ());
+    // Two pages' worth, filled with garbage that the memory must not show.
+    let buf = leak(2 * 65536);
+    let base = buf.as_ptr() as usize;
+    let mut lent = Some(buf);
+    store.set_memory_provider(move |_| lent.take().map(MemoryBackend::host));
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let mem = inst.get_memory(&store, "mem").unwrap();
+    assert_eq!(mem.data(&store).as_ptr() as usize, base, "no copy");
+    let peek = inst.get_typed_func::<i32, i32>(&store, "peek").unwrap();
+    let poke = inst
+        .get_typed_func::<(i32, i32), ()>(&store, "poke")
+        .unwrap();
+    let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(peek.call(&mut store, 16).unwrap(), b'w' as i32);
+    assert_eq!(peek.call(&mut store, 100).unwrap(), 0, "zeroed");
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
+    assert_eq!(
+        peek.call(&mut store, 65536 + 5).unwrap(),
+        0,
+        "grown part zeroed"
+    );
+    poke.call(&mut store, (65536 + 5, 7)).unwrap();
+    assert_eq!(peek.call(&mut store, 65536 + 5).unwrap(), 7);
+    // The buffer is full: growth fails as the spec allows, with -1.
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+    let err = peek.call(&mut store, 2 * 65536).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+}
+
+#[test]
+fn a_buffer_too_small_fails_at_instantiation_with_the_sizes() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat(COUNTER)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut lent = Some(leak(4096));
+    store.set_memory_provider(move |_| lent.take().map(MemoryBackend::host));
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("memory 0"), "{msg}");
+    assert!(msg.contains("65536 bytes"), "{msg}");
+    assert!(msg.contains("holds only 4096 bytes"), "{msg}");
+}
+
+#[test]
+fn one_byte_pages_fit_a_memory_in_a_few_hundred_bytes() {
+    let text = r#"(module
+      (memory (export "mem") 300 1000 (pagesize 1))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
+    let mut config = Config::new();
+    config.features(Features {
+        custom_page_sizes: true,
+        ..Features::default()
+    });
+    let engine = Engine::new(&config);
+    let bytes = wat(text);
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let size = inst.get_typed_func::<(), i32>(&store, "size").unwrap();
+    let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    let load = inst.get_typed_func::<i32, i32>(&store, "load").unwrap();
+    assert_eq!(size.call(&mut store, ()).unwrap(), 300);
+    assert_eq!(load.call(&mut store, 296).unwrap(), 0);
+    let err = load.call(&mut store, 297).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+    assert_eq!(grow.call(&mut store, 4).unwrap(), 300);
+    assert_eq!(load.call(&mut store, 300).unwrap(), 0);
+    assert_eq!(grow.call(&mut store, 700).unwrap(), -1, "past the maximum");
+    let mem = inst.get_memory(&store, "mem").unwrap();
+    assert_eq!(mem.data(&store).len(), 304);
+
+    // Without the feature, the page size is rejected.
+    let err = Module::new(&Engine::default(), &bytes).err().unwrap();
+    assert!(err.to_string().contains("page size"), "{err}");
+}
+
+const FIB: &str = r#"(module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#;
+
+#[test]
+fn a_call_pauses_when_fuel_runs_out_and_resumes_with_more() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &wat(FIB)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let fib = inst.get_func(&store, "fib").unwrap();
+    store.set_fuel(5_000).unwrap();
+    let mut out = [Val::I32(0)];
+    let mut call = fib
+        .call_resumable(&mut store, &[Val::I32(20)], &mut out)
+        .unwrap();
+    let mut slices = 1;
+    loop {
+        match call {
+            ResumableCall::Finished => break,
+            ResumableCall::OutOfFuel(paused) => {
+                // Another call runs on the same store while this one waits.
+                let mut other = [Val::I32(0)];
+                store.set_fuel(1_000).unwrap();
+                fib.call(&mut store, &[Val::I32(5)], &mut other).unwrap();
+                assert_eq!(other[0], Val::I32(5));
+                store.set_fuel(5_000).unwrap();
+                slices += 1;
+                call = paused.resume(&mut store, &mut out).unwrap();
+            }
+        }
+    }
+    assert_eq!(out[0], Val::I32(6765));
+    assert!(slices > 10, "fib(20) takes many slices of 5,000: {slices}");
+
+    // Without fuel there is nothing to pause for.
+    let (mut none, inst2) = instantiate(&Config::new(), FIB);
+    let f2 = inst2.get_func(&none, "fib").unwrap();
+    let err = f2
+        .call_resumable(&mut none, &[Val::I32(3)], &mut out)
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("fuel"), "{err}");
+}
