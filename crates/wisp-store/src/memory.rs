@@ -128,7 +128,8 @@ impl MemInst {
             .ok_or(GrowError::Limit)
     }
 
-    fn is_paged(&self) -> bool {
+    /// Whether the bytes live behind a [`PagedMemory`] rather than in one slice.
+    pub fn is_paged(&self) -> bool {
         matches!(self.backend, MemoryBackend::Paged(_))
     }
 

@@ -52,6 +52,16 @@ pub fn config_for(name: &str) -> Config {
 
 /// Runs a script with the given configuration.
 pub fn run_wast_with(config: &Config, source: &str) -> FileReport {
+    run_wast_in(config, source, &mut |_| {})
+}
+
+/// Runs a script on a store that `prepare` set up first: to run the suite over another
+/// memory backend, for example.
+pub fn run_wast_in(
+    config: &Config,
+    source: &str,
+    prepare: &mut dyn FnMut(&mut Store<()>),
+) -> FileReport {
     let mut report = FileReport::default();
     let mut lexer = wast::lexer::Lexer::new(source);
     lexer.allow_confusing_unicode(true);
@@ -63,7 +73,7 @@ pub fn run_wast_with(config: &Config, source: &str) -> FileReport {
         Ok(s) => s,
         Err(e) => return parse_failure(&mut report, e),
     };
-    let mut runner = match Runner::new(config) {
+    let mut runner = match Runner::new(config, prepare) {
         Ok(r) => r,
         Err(e) => {
             report.failed += 1;
@@ -124,9 +134,10 @@ struct Runner {
 }
 
 impl Runner {
-    fn new(config: &Config) -> Result<Self, Error> {
+    fn new(config: &Config, prepare: &mut dyn FnMut(&mut Store<()>)) -> Result<Self, Error> {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
+        prepare(&mut store);
         // With metering on, scripts run with fuel to spare: what is tested is that the
         // metering does not change what programs compute.
         if store.get_fuel().is_some() {

@@ -55,7 +55,7 @@ pub(super) fn memory_fill(
     let a = mem_addr(store, inst);
     let m = &mut store.mems[a];
     let d = mem_range(dst, len, m.size_bytes())?;
-    if m.data().is_empty() && !d.is_empty() {
+    if m.is_paged() {
         // A paged memory: fill through the backend, a chunk at a time.
         let chunk = [value; CHUNK];
         return chunked(d, |at, n| m.write(at, &chunk[..n]));
@@ -93,7 +93,7 @@ pub(super) fn memory_copy(
     let size = m.size_bytes();
     let s = mem_range(src, len, size)?;
     let d = mem_range(dst, len, size)?;
-    if m.data().is_empty() && !d.is_empty() {
+    if m.is_paged() {
         // Overlapping ranges copy as if through a temporary buffer: forwards when the
         // destination is below the source, backwards otherwise.
         let mut buf = [0u8; CHUNK];

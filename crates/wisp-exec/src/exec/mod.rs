@@ -131,8 +131,11 @@ fn enter(
                 .module
                 .code(code.index as usize)
                 .map_err(|error| RunError::Translate { func, error })?;
+            // An allocator that refuses (a device's small heap) ends the call with a
+            // trap, never an abort.
             if stack.frames.len() >= stack.limits.max_frames
                 || !stack.reserve(base, c.frame_size as usize)
+                || stack.frames.try_reserve(1).is_err()
             {
                 return Err(trap(stack, caller, TrapCode::StackOverflow));
             }
