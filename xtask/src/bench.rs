@@ -14,8 +14,8 @@
 //! written by this run are read (older groups may still lie there), in the order they were
 //! written, which is the order the benchmarks ran in.
 
-use crate::fixtures::run_checked;
 use crate::results::{pair, Estimate, Peak, Report};
+use crate::setup::run_checked;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::SystemTime;

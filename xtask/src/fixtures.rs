@@ -9,6 +9,7 @@
 //! WASI). What is missing from the toolchain is installed when that is safe to do (a
 //! rustup target, or Debian packages when running as root), and named otherwise.
 
+use crate::setup::{apt_install, ensure_rust_target, run_checked};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -113,30 +114,6 @@ fn cargo_home() -> Option<PathBuf> {
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
-/// Adds the target through rustup when it is missing. Without rustup there is nothing to
-/// install with; cargo then says clearly enough if the target is absent.
-fn ensure_rust_target(root: &Path, target: &str) -> Result<(), String> {
-    let Ok(list) = Command::new("rustup")
-        .current_dir(root)
-        .args(["target", "list", "--installed"])
-        .output()
-    else {
-        println!("rustup not found; assuming the {target} target is installed");
-        return Ok(());
-    };
-    if String::from_utf8_lossy(&list.stdout)
-        .lines()
-        .any(|l| l.trim() == target)
-    {
-        return Ok(());
-    }
-    run_checked(
-        Command::new("rustup")
-            .current_dir(root)
-            .args(["target", "add", target]),
-    )
-}
-
 /// Compiles each `c/NAME.c` to `NAME.wasm`.
 fn c(fixtures: &Path) -> Result<Vec<PathBuf>, String> {
     let toolchain = match find_c_toolchain() {
@@ -230,34 +207,15 @@ fn find_c_toolchain() -> Result<CToolchain, String> {
     }
 }
 
-/// Installs Debian's packages when that is possible without asking (root, apt-get
-/// present); otherwise fails with the command to run.
+/// Installs the C toolchain with apt where that works without asking.
 fn install_c_toolchain(missing: &str) -> Result<(), String> {
-    let command = format!("apt-get install -y {}", APT_PACKAGES.join(" "));
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    let has_apt = Command::new("apt-get").arg("--version").output().is_ok();
-    if !(is_root && has_apt) {
-        return Err(format!(
-            "cannot build the C fixtures: {missing}.\n\
-             On Debian or Ubuntu, install the toolchain with:\n    sudo {command}\n\
-             Elsewhere, install clang with wasm-ld and a wasi-libc sysroot (wasi-sdk) and \
-             set WASI_SYSROOT to the sysroot."
-        ));
-    }
-    println!("{missing}; installing: {command}");
-    let apt = |args: &[&str]| {
-        let mut cmd = Command::new("apt-get");
-        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
-        cmd
-    };
-    // The package lists may be stale or absent (fresh containers ship without them).
-    run_checked(&mut apt(&["update"]))?;
-    let mut install = apt(&["install", "-y"]);
-    install.args(APT_PACKAGES);
-    run_checked(&mut install)
+    let hint = "Elsewhere, install clang with wasm-ld and a wasi-libc sysroot (wasi-sdk) and \
+                set WASI_SYSROOT to the sysroot.";
+    apt_install(
+        APT_PACKAGES,
+        &format!("cannot build the C fixtures: {missing}"),
+        hint,
+    )
 }
 
 /// The stems of the files in `dir` ending in `.ext`, sorted.
@@ -277,21 +235,6 @@ fn sources(dir: &Path, ext: &str) -> Result<Vec<String>, String> {
         return Err(format!("no .{ext} files in {}", dir.display()));
     }
     Ok(names)
-}
-
-/// Runs a command with inherited output; a failure names the command.
-pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
-    let shown = std::iter::once(cmd.get_program())
-        .chain(cmd.get_args())
-        .map(|a| a.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join(" ");
-    println!("$ {shown}");
-    match cmd.status() {
-        Ok(s) if s.success() => Ok(()),
-        Ok(s) => Err(format!("`{shown}` failed ({s})")),
-        Err(e) => Err(format!("could not run `{shown}`: {e}")),
-    }
 }
 
 #[cfg(test)]

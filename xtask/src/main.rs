@@ -10,14 +10,19 @@
 //! `asm` checks that the release build's instruction handlers tail-call each other
 //! (see `asm.rs`).
 //!
+//! `firmware` runs the on-target tests under QEMU, and `test` runs them after the
+//! workspace's tests (see `firmware.rs`).
+//!
 //! `bench` runs the benchmarks of `benches/` and writes `benches/RESULTS.md` (see
 //! `bench.rs`).
 
 mod asm;
 mod bench;
+mod firmware;
 mod fixtures;
 mod history;
 mod results;
+mod setup;
 mod svg;
 
 use history::HistoryRow;
@@ -31,6 +36,8 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask fixtures [--workloads]
        cargo xtask bench [--quick] [--rounds N]
        cargo xtask asm
+       cargo xtask firmware [--board NAME]...
+       cargo xtask test
 
   spec            run the spec suite; rewrite spec/results.csv, append to
                   spec/history.csv and redraw docs/spec-progress.svg
@@ -52,7 +59,13 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
                   (noise from other work only ever adds time); default 1
 
   asm             build the release `wisp` and check with objdump that every
-                  instruction handler dispatches by a tail jump (x86_64)";
+                  instruction handler dispatches by a tail jump (x86_64)
+
+  firmware        run the on-target tests of firmware/ under QEMU (installs the
+                  rustup targets, and qemu-system-arm with apt when root)
+  --board NAME    only this board (repeatable): m4 (Cortex-M4F, mps2-an386)
+
+  test            cargo test --workspace, then the on-target tests";
 
 /// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
 const VERBOSE_FAILURES: usize = 5;
@@ -63,6 +76,8 @@ enum Cmd {
     Fixtures { workloads_only: bool },
     Bench { quick: bool, rounds: u32 },
     Asm,
+    Firmware { boards: Vec<String> },
+    Test,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -113,6 +128,24 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
                 Some(arg) => Err(format!("unknown argument `{arg}`")),
             };
         }
+        Some("firmware") => {
+            let mut boards = Vec::new();
+            while let Some(arg) = it.next() {
+                match arg {
+                    "--board" => boards.push(it.next().ok_or("--board needs a name")?.to_string()),
+                    "-h" | "--help" => return Ok(None),
+                    _ => return Err(format!("unknown argument `{arg}`")),
+                }
+            }
+            return Ok(Some(Cmd::Firmware { boards }));
+        }
+        Some("test") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Test)),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            };
+        }
         Some("help" | "-h" | "--help") => return Ok(None),
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("missing command".to_string()),
@@ -145,6 +178,8 @@ fn main() -> ExitCode {
         }
         Ok(Some(Cmd::Bench { quick, rounds })) => report(bench::run(&root(), quick, rounds)),
         Ok(Some(Cmd::Asm)) => report(asm::run(&root())),
+        Ok(Some(Cmd::Firmware { boards })) => report(firmware::run(&root(), &boards)),
+        Ok(Some(Cmd::Test)) => report(firmware::test_all(&root())),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,240 @@
+//! Wisp on a microcontroller, under QEMU: modules run from flash, call the firmware's
+//! host functions, trap without harming the firmware, run out of fuel and resume, and
+//! keep linear memory in RAM the firmware lent or on a paged block device.
+#![no_std]
+#![no_main]
+extern crate alloc;
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use cortex_m_rt::entry;
+use wisp::{
+    Caller, Config, Engine, Linker, MemoryBackend, Module, ResumableCall, Store, TrapCode, Val,
+};
+use wisp_embedded::{BlockMemory, RamDisk};
+use wisp_firmware::{ensure, init_heap, println, HEAP};
+
+// `static` data stays in flash: the modules are never copied into RAM as a whole.
+static FIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fib.wasm"));
+static HOST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/host.wasm"));
+static TOUCH: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/touch.wasm"));
+
+type Outcome = Result<(), String>;
+
+fn config() -> Config {
+    let mut c = Config::new();
+    c.max_stack_values(2048).max_call_depth(256);
+    c.features(wisp::Features {
+        custom_page_sizes: true,
+        ..wisp::Features::default()
+    });
+    c
+}
+
+fn err(e: wisp::Error) -> String {
+    e.to_string()
+}
+
+fn fib_from_flash() -> Outcome {
+    let engine = Engine::new(&config());
+    let module = Module::new(&engine, FIB).map_err(err)?;
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .map_err(err)?;
+    let fib = inst
+        .get_typed_func::<i32, i32>(&store, "fib")
+        .map_err(err)?;
+    let r = fib.call(&mut store, 20).map_err(err)?;
+    ensure!(r == 6765, "fib(20) = {r}");
+    Ok(())
+}
+
+/// What the firmware's host functions saw.
+#[derive(Default)]
+struct Board {
+    reports: Vec<(i32, i32)>,
+}
+
+fn host_functions_and_lent_memory() -> Outcome {
+    let engine = Engine::new(&config());
+    let module = Module::new(&engine, HOST).map_err(err)?;
+    let mut store = Store::new(&engine, Board::default());
+    // The module's memory lives in 4 KiB the firmware set aside, not on the heap.
+    let lent = wisp_embedded::static_buffer!(4096).ok_or("lent twice")?;
+    let base = lent.as_ptr() as usize;
+    let mut lent = Some(lent);
+    store.set_memory_provider(move |_| lent.take().map(|b| MemoryBackend::host(b)));
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(&mut store, "env", "sensor", |i: i32| -> i32 { 10 + i * 3 })
+        .func_wrap(
+            &mut store,
+            "env",
+            "report",
+            |mut c: Caller<'_, Board>, i: i32, sum: i32| c.data_mut().reports.push((i, sum)),
+        );
+    let inst = linker.instantiate(&mut store, &module).map_err(err)?;
+    let mem = inst.get_memory(&store, "memory").ok_or("no memory")?;
+    ensure!(
+        mem.data(&store).as_ptr() as usize == base,
+        "memory was copied"
+    );
+    let poll = inst
+        .get_typed_func::<i32, i32>(&store, "poll")
+        .map_err(err)?;
+    let sum = poll.call(&mut store, 5).map_err(err)?;
+    ensure!(sum == 10 + 13 + 16 + 19 + 22, "sum {sum}");
+    ensure!(
+        store.data().reports.len() == 5,
+        "{} reports",
+        store.data().reports.len()
+    );
+    ensure!(
+        store.data().reports[4] == (4, 80),
+        "{:?}",
+        store.data().reports[4]
+    );
+    ensure!(
+        mem.data(&store)[1] == 23,
+        "byte 1 is {}",
+        mem.data(&store)[1]
+    );
+    // 1-byte pages: the memory grows inside the lent buffer, and not past its end,
+    // though the module's maximum (8 KiB) would allow it.
+    let grow = inst
+        .get_typed_func::<i32, i32>(&store, "grow")
+        .map_err(err)?;
+    ensure!(grow.call(&mut store, 3).map_err(err)? == 1024, "grow by 3");
+    ensure!(
+        grow.call(&mut store, 3500).map_err(err)? == -1,
+        "grow past the buffer"
+    );
+    ensure!(
+        grow.call(&mut store, 3069).map_err(err)? == 1027,
+        "grow to its end"
+    );
+    Ok(())
+}
+
+fn traps_leave_the_firmware_running() -> Outcome {
+    let engine = Engine::new(&config());
+    let module = Module::new(&engine, HOST).map_err(err)?;
+    let mut store = Store::new(&engine, Board::default());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(&mut store, "env", "sensor", |_: i32| -> i32 { 0 })
+        .func_wrap(&mut store, "env", "report", |_: i32, _: i32| {});
+    let inst = linker.instantiate(&mut store, &module).map_err(err)?;
+    let div = inst
+        .get_typed_func::<(i32, i32), i32>(&store, "div")
+        .map_err(err)?;
+    let e = div.call(&mut store, (1, 0)).unwrap_err();
+    ensure!(e.trap_code() == Some(TrapCode::IntegerDivideByZero), "{e}");
+    let crash = inst
+        .get_typed_func::<(), ()>(&store, "crash")
+        .map_err(err)?;
+    let e = crash.call(&mut store, ()).unwrap_err();
+    ensure!(e.trap_code() == Some(TrapCode::Unreachable), "{e}");
+    ensure!(
+        div.call(&mut store, (9, 3)).map_err(err)? == 3,
+        "after traps"
+    );
+    // Malformed bytes are an error, not a fault.
+    let e = Module::new(&engine, &FIB[..FIB.len() - 3])
+        .err()
+        .ok_or("accepted")?;
+    ensure!(e.to_string().contains("offset"), "{e}");
+    // Recursion deeper than the configured stack traps cleanly.
+    let fib = Module::new(&engine, FIB).map_err(err)?;
+    let mut s2 = Store::new(&engine, Board::default());
+    let i2 = Linker::new(&engine)
+        .instantiate(&mut s2, &fib)
+        .map_err(err)?;
+    let f = i2.get_typed_func::<i32, i32>(&s2, "fib").map_err(err)?;
+    let e = f.call(&mut s2, 100_000).unwrap_err();
+    ensure!(e.trap_code() == Some(TrapCode::StackOverflow), "{e}");
+    Ok(())
+}
+
+fn fuel_runs_out_and_the_call_resumes() -> Outcome {
+    let mut c = config();
+    c.consume_fuel(true);
+    let engine = Engine::new(&c);
+    let module = Module::new(&engine, FIB).map_err(err)?;
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .map_err(err)?;
+    let fib = inst.get_func(&store, "fib").ok_or("no fib")?;
+    let mut out = [Val::I32(0)];
+    store.set_fuel(2_000).map_err(err)?;
+    let mut call = fib
+        .call_resumable(&mut store, &[Val::I32(15)], &mut out)
+        .map_err(err)?;
+    let mut slices = 1;
+    while let ResumableCall::OutOfFuel(paused) = call {
+        // Between slices the firmware does its other work, then gives more fuel.
+        store.set_fuel(2_000).map_err(err)?;
+        slices += 1;
+        call = paused.resume(&mut store, &mut out).map_err(err)?;
+    }
+    ensure!(out[0] == Val::I32(610), "fib(15) = {:?}", out[0]);
+    ensure!(slices > 3, "only {slices} slices");
+    println!("  fib(15) ran in {} slices of 2,000 fuel", slices);
+    Ok(())
+}
+
+fn paged_memory_on_a_block_device() -> Outcome {
+    let engine = Engine::new(&config());
+    let module = Module::new(&engine, TOUCH).map_err(err)?;
+    let mut store = Store::new(&engine, ());
+    // 32 KiB of linear memory through a 2 KiB cache of 512-byte blocks.
+    store.set_memory_provider(|_| {
+        let disk = RamDisk::new(512, 64);
+        Some(MemoryBackend::Paged(alloc::boxed::Box::new(
+            BlockMemory::new(disk, 2048),
+        )))
+    });
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .map_err(err)?;
+    let touch = inst
+        .get_typed_func::<(), i32>(&store, "touch")
+        .map_err(err)?;
+    let got = touch.call(&mut store, ()).map_err(err)?;
+    let mut want = 0i32;
+    for i in (0..32768i32).step_by(4) {
+        want = want
+            .rotate_left(1)
+            .wrapping_add(i.wrapping_mul(0x9E3779B1u32 as i32));
+    }
+    ensure!(got == want, "checksum {got:#x}, want {want:#x}");
+    Ok(())
+}
+
+#[entry]
+fn main() -> ! {
+    init_heap!(64 * 1024);
+    wisp_firmware::run(&[
+        ("fib_from_flash", fib_from_flash),
+        (
+            "host_functions_and_lent_memory",
+            host_functions_and_lent_memory,
+        ),
+        (
+            "traps_leave_the_firmware_running",
+            traps_leave_the_firmware_running,
+        ),
+        (
+            "fuel_runs_out_and_the_call_resumes",
+            fuel_runs_out_and_the_call_resumes,
+        ),
+        (
+            "paged_memory_on_a_block_device",
+            paged_memory_on_a_block_device,
+        ),
+    ]);
+    println!("heap peak: {} of {} bytes", HEAP.peak(), HEAP.capacity());
+    wisp_firmware::finish()
+}

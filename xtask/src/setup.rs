@@ -1,0 +1,71 @@
+//! Installing what a command needs: rustup targets and Debian packages, so that each
+//! `cargo xtask` command works on a fresh machine.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Adds the target through rustup when it is missing. Without rustup there is nothing to
+/// install with; cargo then says clearly enough if the target is absent.
+pub(crate) fn ensure_rust_target(root: &Path, target: &str) -> Result<(), String> {
+    let Ok(list) = Command::new("rustup")
+        .current_dir(root)
+        .args(["target", "list", "--installed"])
+        .output()
+    else {
+        println!("rustup not found; assuming the {target} target is installed");
+        return Ok(());
+    };
+    if String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .any(|l| l.trim() == target)
+    {
+        return Ok(());
+    }
+    run_checked(
+        Command::new("rustup")
+            .current_dir(root)
+            .args(["target", "add", target]),
+    )
+}
+
+/// Installs Debian's `packages` when that is possible without asking (root, apt-get
+/// present); otherwise fails with `why` and the command to run, then `hint`.
+pub(crate) fn apt_install(packages: &[&str], why: &str, hint: &str) -> Result<(), String> {
+    let command = format!("apt-get install -y {}", packages.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    let has_apt = Command::new("apt-get").arg("--version").output().is_ok();
+    if !(is_root && has_apt) {
+        return Err(format!(
+            "{why}.\nOn Debian or Ubuntu, install with:\n    sudo {command}\n{hint}"
+        ));
+    }
+    println!("{why}; installing: {command}");
+    let apt = |args: &[&str]| {
+        let mut cmd = Command::new("apt-get");
+        cmd.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        cmd
+    };
+    // The package lists may be stale or absent (fresh containers ship without them).
+    run_checked(&mut apt(&["update"]))?;
+    let mut install = apt(&["install", "-y"]);
+    install.args(packages);
+    run_checked(&mut install)
+}
+
+/// Runs a command with inherited output; a failure names the command.
+pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
+    let shown = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!("$ {shown}");
+    match cmd.status() {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("`{shown}` failed ({s})")),
+        Err(e) => Err(format!("could not run `{shown}`: {e}")),
+    }
+}
