@@ -30,7 +30,7 @@ pub fn run(o: &Options) -> ExitCode {
 }
 
 fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
-    let bytes = load(&o.file)?;
+    let bytes = read_module(&o.file)?;
     let mut config = Config::new();
     config.consume_fuel(o.fuel.is_some());
     if let Some(d) = o.max_call_depth {
@@ -99,7 +99,7 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
 }
 
 /// Reads a binary module, or a text one (`.wat`, or any file not starting with `\0asm`).
-fn load(path: &str) -> Result<Vec<u8>, Error> {
+pub fn read_module(path: &str) -> Result<Vec<u8>, Error> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read {path}: {e}")))?;
     if bytes.starts_with(b"\0asm") {

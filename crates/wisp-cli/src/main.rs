@@ -4,9 +4,11 @@
 //! wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
 //! wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]    (or MODULE --invoke NAME ARGS...)
 //! wisp wast FILE.wast...
+//! wisp compile MODULE -o IMAGE
 //! ```
 
 mod args;
+mod compile;
 mod invoke;
 
 use std::process::ExitCode;
@@ -15,6 +17,7 @@ const USAGE: &str = "\
 usage: wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
        wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]
        wisp wast FILE.wast...
+       wisp compile [--fuel] MODULE -o IMAGE   (a pre-translated image for devices)
 
 Runs a WebAssembly program with WASI (preview1): ARGS are its arguments, stdin, stdout and
 stderr are the terminal's, and the exit status is the program's own (`proc_exit`). With
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let mut argv: Vec<String> = std::env::args().skip(1).collect();
     match argv.first().map(String::as_str) {
         Some("wast") => return run_wast(&argv[1..]),
+        Some("compile") => return compile::main(&argv[1..]),
         Some("run") => {
             argv.remove(0);
         }

@@ -361,6 +361,55 @@ macro_rules! for_each_instr {
     };
 }
 
+/// Declares [`Op`] from its list of variants, and with it [`TEMPLATES`] and the operand
+/// codec that pre-translated images use ([`Op::operands`], [`Op::with_operands`]): one
+/// list, so an image and the enum cannot disagree about an instruction's operands.
+macro_rules! ops_enum {
+    ($( $(#[$m:meta])* $name:ident { $($f:ident : $t:ty),* } ),* $(,)?) => {
+        /// One instruction of Wisp's IR. See the module documentation.
+        ///
+        /// `repr(u16)` puts the discriminant in the first two bytes of every variant,
+        /// where the dispatcher reads it to index its handler table.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[repr(u16)]
+        pub enum Op {
+            $( $(#[$m])* $name { $($f: $t),* }, )*
+        }
+
+        /// Every instruction with its operands zero, in declaration order, so entry `i`
+        /// has discriminant `i`: an image names an instruction by this index.
+        pub const TEMPLATES: &[Op] = &[ $( Op::$name { $($f: 0),* } ),* ];
+
+        impl Op {
+            /// The operands, in declaration order, widened to `u64`, and how many there
+            /// are (at most [`MAX_OPERANDS`]).
+            pub fn operands(&self) -> ([u64; MAX_OPERANDS], usize) {
+                match *self {
+                    $( Op::$name { $($f),* } => {
+                        let v: &[u64] = &[$($f as u64),*];
+                        let mut out = [0; MAX_OPERANDS];
+                        out[..v.len()].copy_from_slice(v);
+                        (out, v.len())
+                    } )*
+                }
+            }
+
+            /// This instruction with the operands `v`, in declaration order; `None` if
+            /// there are too few or one does not fit its field.
+            pub fn with_operands(self, v: &[u64]) -> Option<Op> {
+                #[allow(unused_mut, unused_variables)]
+                let mut it = v.iter().copied();
+                Some(match self {
+                    $( Op::$name { .. } => Op::$name { $($f: it.next()?.try_into().ok()?),* }, )*
+                })
+            }
+        }
+    };
+}
+
+/// The most operands an instruction has.
+pub const MAX_OPERANDS: usize = 3;
+
 macro_rules! define_ops {
     (
         unary: [$($u:ident $uf:ident,)*],
@@ -385,16 +434,10 @@ macro_rules! define_ops {
             $cba:ident $cbia:ident,
         )*],
     ) => {
-        /// One instruction of Wisp's IR. See the module documentation.
-        ///
-        /// `repr(u16)` puts the discriminant in the first two bytes of every variant,
-        /// where the dispatcher reads it to index its handler table.
-        #[derive(Debug, Clone, Copy, PartialEq)]
-        #[repr(u16)]
-        pub enum Op {
+        ops_enum! {
             /// Operands for the preceding instruction; never executed.
             Arg { a: u32, b: u32 },
-            Unreachable,
+            Unreachable {},
             /// Zeroes the declared locals, cells `start..end`; the first instruction of a
             /// function that has any.
             ZeroLocals { start: Slot, end: Slot },
@@ -406,7 +449,7 @@ macro_rules! define_ops {
             /// Followed by `len + 1` `Br`s, the last one the default.
             BrTable { index: Slot, len: u32 },
             /// Results are already in slots `0..n`.
-            Return,
+            Return {},
             /// Copies the one result cell from `src` into slot 0, then returns.
             ReturnCopy { src: Slot },
             /// The callee's frame starts at `base`, where its arguments are.
@@ -669,5 +712,29 @@ mod tests {
     #[test]
     fn op_is_sixteen_bytes() {
         assert!(core::mem::size_of::<super::Op>() <= 16);
+    }
+
+    #[test]
+    fn templates_are_in_discriminant_order_and_operands_round_trip() {
+        use super::{Op, TEMPLATES};
+        assert!(TEMPLATES.len() > 700);
+        for (i, t) in TEMPLATES.iter().enumerate() {
+            assert_eq!(crate::op_tag(t) as usize, i, "{t:?}");
+            let (_, n) = t.operands();
+            let v: alloc::vec::Vec<u64> = (0..n as u64).map(|k| 1000 + k).collect();
+            let op = t.with_operands(&v).unwrap();
+            assert_eq!(op.operands().0[..n], v[..], "{op:?}");
+            assert_eq!(crate::op_tag(&op), crate::op_tag(t));
+            if n > 0 {
+                assert_eq!(t.with_operands(&v[..n - 1]), None, "too few");
+            }
+        }
+        let c = Op::Const64 {
+            dst: 3,
+            value: u64::MAX,
+        };
+        assert_eq!(c.operands(), ([3, u64::MAX, 0], 2));
+        let too_big = Op::Const32 { dst: 0, value: 0 }.with_operands(&[1, 1 << 40]);
+        assert_eq!(too_big, None, "an operand that does not fit is refused");
     }
 }

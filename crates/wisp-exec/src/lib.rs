@@ -15,6 +15,7 @@ extern crate alloc;
 mod compile;
 mod const_eval;
 mod exec;
+pub mod image;
 mod instantiate;
 pub mod ir;
 mod stack;
@@ -23,7 +24,7 @@ pub mod translate;
 
 #[cfg(feature = "compile")]
 pub use compile::{compile, compile_eager};
-pub use exec::{run, RunError, RunResult, Trap};
+pub use exec::{op_tag, run, RunError, RunResult, Trap};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
 #[cfg(feature = "compile")]

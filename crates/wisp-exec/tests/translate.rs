@@ -152,7 +152,7 @@ fn a_loop_tests_its_exit_at_the_bottom() {
     // The jump back became the opposite test, jumping past the top test into the body.
     // It compares the sum just computed, from the accumulator.
     assert_eq!(code[2], Op::BrI32LtUAcc { rhs: 0, target: 2 }, "{code:#?}");
-    assert_eq!(code[3], Op::Return);
+    assert_eq!(code[3], Op::Return {});
 }
 
 #[test]

@@ -9,16 +9,21 @@
 #![no_std]
 extern crate alloc;
 
+#[cfg(feature = "decode")]
 mod builder;
+#[cfg(feature = "decode")]
 mod convert;
 mod module;
 
+#[cfg(feature = "decode")]
 pub use builder::ModuleBuilder;
+#[cfg(feature = "decode")]
 pub use convert::{block_type, ref_type, val_type};
 pub use module::{
     ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElementSegment, Export, ExportKind,
     GlobalDef, Import, ImportDesc, Module, TableDef,
 };
+#[cfg(feature = "decode")]
 pub use wasmparser;
 
 use alloc::string::String;
@@ -40,6 +45,7 @@ impl ParseError {
     }
 }
 
+#[cfg(feature = "decode")]
 impl From<wasmparser::BinaryReaderError> for ParseError {
     fn from(e: wasmparser::BinaryReaderError) -> Self {
         ParseError {

@@ -10,5 +10,7 @@ mod spectest;
 pub mod suite;
 mod values;
 
-pub use runner::{config_for, run_wast, run_wast_in, run_wast_with, FileReport};
+pub use runner::{
+    config_for, run_wast, run_wast_in, run_wast_via_images, run_wast_with, FileReport,
+};
 pub use wast;

@@ -62,6 +62,22 @@ pub fn run_wast_in(
     source: &str,
     prepare: &mut dyn FnMut(&mut Store<()>),
 ) -> FileReport {
+    run_wast_opts(config, source, prepare, false)
+}
+
+/// Runs a script with every module turned into a pre-translated image and loaded back
+/// (`Module::to_image`, `Module::from_image`) before it is instantiated: the image
+/// format must carry everything the spec tests look at.
+pub fn run_wast_via_images(config: &Config, source: &str) -> FileReport {
+    run_wast_opts(config, source, &mut |_| {}, true)
+}
+
+fn run_wast_opts(
+    config: &Config,
+    source: &str,
+    prepare: &mut dyn FnMut(&mut Store<()>),
+    via_images: bool,
+) -> FileReport {
     let mut report = FileReport::default();
     let mut lexer = wast::lexer::Lexer::new(source);
     lexer.allow_confusing_unicode(true);
@@ -73,7 +89,7 @@ pub fn run_wast_in(
         Ok(s) => s,
         Err(e) => return parse_failure(&mut report, e),
     };
-    let mut runner = match Runner::new(config, prepare) {
+    let mut runner = match Runner::new(config, prepare, via_images) {
         Ok(r) => r,
         Err(e) => {
             report.failed += 1;
@@ -131,10 +147,16 @@ struct Runner {
     last: Option<Instance>,
     /// Set when the last directive rejected a module with an unexpected message.
     mismatch: Option<String>,
+    /// Load every module through a pre-translated image.
+    via_images: bool,
 }
 
 impl Runner {
-    fn new(config: &Config, prepare: &mut dyn FnMut(&mut Store<()>)) -> Result<Self, Error> {
+    fn new(
+        config: &Config,
+        prepare: &mut dyn FnMut(&mut Store<()>),
+        via_images: bool,
+    ) -> Result<Self, Error> {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
         prepare(&mut store);
@@ -153,6 +175,7 @@ impl Runner {
             definitions: HashMap::new(),
             last: None,
             mismatch: None,
+            via_images,
         })
     }
 
@@ -247,7 +270,8 @@ impl Runner {
                 ..
             } => {
                 let bytes = module.encode().map_err(|e| format!("cannot encode: {e}"))?;
-                let m = Module::new(&self.engine, &bytes)
+                let m = self
+                    .load(&bytes)
                     .map_err(|e| format!("unlinkable module does not compile: {e}"))?;
                 match self.linker.instantiate(&mut self.store, &m) {
                     Ok(_) => Err(format!("expected link failure `{message}`, but it linked")),
@@ -276,7 +300,19 @@ impl Runner {
         let bytes = m
             .encode()
             .map_err(|e| format!("cannot encode module: {e}"))?;
-        Module::new(&self.engine, &bytes).map_err(|e| format!("module does not compile: {e}"))
+        self.load(&bytes)
+            .map_err(|e| format!("module does not compile: {e}"))
+    }
+
+    /// Compiles a module that the script expects to be valid.
+    fn load(&self, bytes: &[u8]) -> Result<Module, Error> {
+        let m = Module::new(&self.engine, bytes)?;
+        if !self.via_images {
+            return Ok(m);
+        }
+        let image = m.to_image()?;
+        // SAFETY: the image was written just now, by this build.
+        unsafe { Module::from_image(&self.engine, &image) }
     }
 
     /// The module must fail to decode or validate.
@@ -348,7 +384,7 @@ impl Runner {
                 let bytes = w
                     .encode()
                     .map_err(|e| Error::Usage(format!("cannot encode module: {e}")))?;
-                let m = Module::new(&self.engine, &bytes)?;
+                let m = self.load(&bytes)?;
                 self.linker.instantiate(&mut self.store, &m)?;
                 Ok(vec![])
             }

@@ -1,11 +1,15 @@
 //! Engine and configuration.
 
-use wisp_exec::{Limits, StackLimits, TranslateConfig};
+#[cfg(feature = "compile")]
+use wisp_exec::TranslateConfig;
+use wisp_exec::{Limits, StackLimits};
+#[cfg(feature = "compile")]
 use wisp_validate::Features;
 
 /// Settings shared by every module and store of an [`Engine`].
 #[derive(Debug, Clone, Default)]
 pub struct Config {
+    #[cfg(feature = "compile")]
     pub(crate) features: Features,
     pub(crate) fuel: bool,
     pub(crate) eager: bool,
@@ -18,10 +22,12 @@ impl Config {
         Self::default()
     }
     /// The WebAssembly proposals modules may use; anything else makes them invalid.
+    #[cfg(feature = "compile")]
     pub fn features(&mut self, features: Features) -> &mut Self {
         self.features = features;
         self
     }
+    #[cfg(feature = "compile")]
     pub fn get_features(&self) -> Features {
         self.features
     }
@@ -55,6 +61,7 @@ impl Config {
         self.limits.max_table_elements = n;
         self
     }
+    #[cfg(feature = "compile")]
     pub(crate) fn translate_config(&self) -> TranslateConfig {
         TranslateConfig { fuel: self.fuel }
     }

@@ -47,5 +47,6 @@ pub use wisp_types::{
     ExternAddr, ExternType, FuncAddr, FuncType, GlobalType, Limits, MemoryType, Mutability,
     RefType, TableType, TrapCode, Val, ValType, F32, F64,
 };
+#[cfg(feature = "compile")]
 pub use wisp_validate::Features;
 pub use wrap::{HostResults, IntoFunc};

@@ -43,6 +43,7 @@ impl core::fmt::Debug for Module {
 impl Module {
     /// Decodes and validates `bytes` (the binary format). Functions are translated on
     /// their first call unless the engine asks for eager translation.
+    #[cfg(feature = "compile")]
     pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let c = &engine.config;
         let inner = if c.eager {
@@ -50,6 +51,44 @@ impl Module {
         } else {
             wisp_exec::compile(bytes, c.features, c.translate_config())?
         };
+        Ok(Module {
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// The module as a pre-translated image (every function translated now), for
+    /// [`Module::from_image`] on a device whose build leaves out the decoder, the
+    /// validator and the translator. `wisp compile` writes one to a file.
+    #[cfg(feature = "compile")]
+    pub fn to_image(&self) -> Result<Vec<u8>, Error> {
+        Ok(wisp_exec::image::write_image(&self.inner)?)
+    }
+
+    /// Loads an image that [`Module::to_image`] (or `wisp compile`) wrote. The engine
+    /// must meter fuel exactly when the image's code does.
+    ///
+    /// # Safety
+    /// `image` must come from `to_image` of this version of Wisp, unaltered. Its
+    /// structure and checksum are checked, but its code is trusted as the translator
+    /// wrote it: instructions name stack slots and branch targets that the loop uses
+    /// without checking them again, so a crafted image can make it read or write outside
+    /// its stack. Do not load images from an untrusted source; load the Wasm instead.
+    pub unsafe fn from_image(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
+        let (inner, fuel) = wisp_exec::image::read_image(image).map_err(|e| Error::Compile {
+            message: e.message,
+            offset: e.offset,
+        })?;
+        if fuel != engine.config.fuel {
+            return Err(Error::Usage(alloc::format!(
+                "the image was compiled {} fuel metering and the engine runs {} it",
+                if fuel { "with" } else { "without" },
+                if engine.config.fuel {
+                    "with"
+                } else {
+                    "without"
+                },
+            )));
+        }
         Ok(Module {
             inner: Rc::new(inner),
         })

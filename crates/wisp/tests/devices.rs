@@ -158,3 +158,37 @@ fn a_call_pauses_when_fuel_runs_out_and_resumes_with_more() {
         .unwrap();
     assert!(err.to_string().contains("fuel"), "{err}");
 }
+
+#[test]
+fn an_image_runs_like_its_module_and_damage_is_refused() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat(FIB)).unwrap();
+    let image = module.to_image().unwrap();
+    // SAFETY: written just above by this build.
+    let loaded = unsafe { Module::from_image(&engine, &image) }.unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &loaded)
+        .unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+
+    // Every truncation and every single-byte change is refused with an error.
+    for len in 0..image.len() {
+        // SAFETY: damaged images must be refused before any code runs.
+        assert!(unsafe { Module::from_image(&engine, &image[..len]) }.is_err());
+    }
+    for at in 0..image.len() {
+        let mut bad = image.clone();
+        bad[at] ^= 0x40;
+        let err = unsafe { Module::from_image(&engine, &bad) }.err().unwrap();
+        assert!(err.to_string().contains("image"), "{err}");
+    }
+    // Fuel metering must match the engine's.
+    let mut fuel = Config::new();
+    fuel.consume_fuel(true);
+    let err = unsafe { Module::from_image(&Engine::new(&fuel), &image) }
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("fuel"), "{err}");
+}

@@ -42,6 +42,13 @@ pub(super) const unsafe fn tag(ip: *const Op) -> usize {
     unsafe { *(ip as *const u16) as usize }
 }
 
+/// The discriminant of `op`: its index in [`crate::ir::TEMPLATES`], which is how a
+/// pre-translated image names it.
+pub fn op_tag(op: &Op) -> u16 {
+    // SAFETY: a reference points at a valid instruction.
+    unsafe { tag(op) as u16 }
+}
+
 /// A handler of the tail backend.
 #[cfg_attr(not(wisp_tail_dispatch), allow(dead_code))]
 pub(super) type Handler =

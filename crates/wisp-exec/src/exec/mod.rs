@@ -18,6 +18,8 @@ pub(crate) mod numeric;
 mod paged;
 mod simd;
 
+pub use dispatch::op_tag;
+
 use crate::stack::{Frame, Regs, Stack};
 use crate::{CompiledFunc, ExecStore};
 use alloc::vec::Vec;

@@ -328,7 +328,7 @@ impl Translator<'_> {
                 return Ok(());
             }
         }
-        self.emit(Op::Return);
+        self.emit(Op::Return {});
         Ok(())
     }
 
@@ -339,7 +339,7 @@ impl Translator<'_> {
     }
 
     pub(super) fn visit_unreachable(&mut self) -> TResult {
-        self.emit(Op::Unreachable);
+        self.emit(Op::Unreachable {});
         self.unreachable_rest();
         Ok(())
     }

@@ -224,7 +224,7 @@ fn thread_jumps(ops: &mut [Op]) {
         let Some(&at_target) = ops.get(target as usize) else {
             continue;
         };
-        if let Op::Return | Op::ReturnCopy { .. } = at_target {
+        if let Op::Return {} | Op::ReturnCopy { .. } = at_target {
             ops[i] = at_target;
             continue;
         }

@@ -1,0 +1,91 @@
+//! Pre-translated images: a module decoded, validated and translated on the host, in a
+//! form a device loads without the decoder, the validator or the translator.
+//!
+//! `wisp compile` writes one ([`write_image`], with the `compile` feature); the device
+//! reads it with [`read_image`]. The layout, all integers LEB128 unless said otherwise:
+//!
+//! ```text
+//! magic "\0wsi"  version (u32 LE)  instruction count (u32 LE)  flags (u32 LE: bit 0 fuel)
+//! types  imports  functions  tables  memories  globals  exports  start
+//! elements  data segments  data bytes  function names
+//! code: per defined function its frame shape, then each instruction as its index in
+//!       `ir::TEMPLATES` and its operands; branch targets as instruction indices
+//! checksum (u32 LE, FNV-1a of everything before it)
+//! ```
+//!
+//! Instructions are named by their index in the IR's declaration order, so an image
+//! loads only into the Wisp version that wrote it: the header's instruction count and
+//! version catch a mismatch. The checksum catches corruption in storage; it is no
+//! defence against a crafted image, which is why loading one is `unsafe` in the API.
+
+mod read;
+#[cfg(feature = "compile")]
+mod write;
+
+pub use read::read_image;
+#[cfg(feature = "compile")]
+pub use write::write_image;
+
+use alloc::string::String;
+use core::fmt;
+
+pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
+/// Bumped whenever the layout or the IR changes meaning.
+pub(crate) const VERSION: u32 = 1;
+pub(crate) const FLAG_FUEL: u32 = 1;
+
+/// Why an image was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageError {
+    pub message: String,
+    /// Byte offset in the image.
+    pub offset: usize,
+}
+
+impl fmt::Display for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid image: {} (at byte {})",
+            self.message, self.offset
+        )
+    }
+}
+
+/// FNV-1a, 32 bits: small and enough to catch a damaged flash sector.
+pub(crate) fn checksum(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Codes for value types, reference types and constant instructions in an image.
+pub(crate) mod code {
+    use wisp_types::{RefType, ValType};
+
+    #[cfg(feature = "compile")]
+    pub fn val_type(t: ValType) -> u8 {
+        match t {
+            ValType::I32 => 0,
+            ValType::I64 => 1,
+            ValType::F32 => 2,
+            ValType::F64 => 3,
+            ValType::V128 => 4,
+            ValType::Ref(RefType::Func) => 5,
+            ValType::Ref(RefType::Extern) => 6,
+        }
+    }
+
+    pub fn to_val_type(c: u8) -> Option<ValType> {
+        Some(match c {
+            0 => ValType::I32,
+            1 => ValType::I64,
+            2 => ValType::F32,
+            3 => ValType::F64,
+            4 => ValType::V128,
+            5 => ValType::FUNCREF,
+            6 => ValType::EXTERNREF,
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,354 @@
+//! Reading an image back into a module whose functions are all translated.
+
+use super::{checksum, code, ImageError, FLAG_FUEL, MAGIC, VERSION};
+use crate::ir::{self, TEMPLATES};
+use crate::{CompiledFunc, CompiledModule};
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::cell::OnceCell;
+use wisp_parse::{
+    ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElementSegment, Export, ExportKind,
+    GlobalDef, Import, ImportDesc, Module, TableDef,
+};
+use wisp_types::{
+    FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+};
+
+/// A module from an image that [`super::write_image`] wrote, and whether its code meters
+/// fuel. Structure is checked (lengths, indices into the image's own tables, operand
+/// widths); the code's own invariants are trusted, which is why the API that calls this
+/// is `unsafe`.
+pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
+    let err = |message: &str, offset| ImageError {
+        message: message.to_string(),
+        offset,
+    };
+    if bytes.len() < 20 || bytes[..4] != MAGIC {
+        return Err(err("not a Wisp image", 0));
+    }
+    let (body, sum) = bytes.split_at(bytes.len() - 4);
+    if checksum(body) != u32::from_le_bytes([sum[0], sum[1], sum[2], sum[3]]) {
+        return Err(err("checksum mismatch: the image is damaged", body.len()));
+    }
+    let word = |at: usize| u32::from_le_bytes([body[at], body[at + 1], body[at + 2], body[at + 3]]);
+    if word(4) != VERSION || word(8) != TEMPLATES.len() as u32 {
+        return Err(err(
+            "written by another version of Wisp; compile it again with this one",
+            4,
+        ));
+    }
+    let fuel = word(12) & FLAG_FUEL != 0;
+    let mut r = Reader {
+        bytes: body,
+        pos: 16,
+    };
+    let module = r.module()?;
+    let defined = module.funcs.len() - module.num_imported_funcs as usize;
+    if r.len()? != defined {
+        return Err(r.error("function count does not match the code"));
+    }
+    let mut code = Vec::with_capacity(defined);
+    for _ in 0..defined {
+        code.push(OnceCell::from(r.func()?));
+    }
+    if r.pos != body.len() {
+        return Err(r.error("bytes after the code"));
+    }
+    let module = CompiledModule {
+        module,
+        code: code.into_boxed_slice(),
+        #[cfg(feature = "compile")]
+        config: crate::TranslateConfig { fuel },
+    };
+    Ok((module, fuel))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+type R<T> = Result<T, ImageError>;
+
+impl<'a> Reader<'a> {
+    fn error(&self, message: &str) -> ImageError {
+        ImageError {
+            message: message.to_string(),
+            offset: self.pos,
+        }
+    }
+    fn u8(&mut self) -> R<u8> {
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| self.error("image ends early"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+    fn u64(&mut self) -> R<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= ((b & 0x7f) as u64) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(self.error("integer too long"))
+    }
+    fn u32(&mut self) -> R<u32> {
+        u32::try_from(self.u64()?).map_err(|_| self.error("integer too large"))
+    }
+    /// A count; more than the bytes left is refused before anything is allocated.
+    fn len(&mut self) -> R<usize> {
+        let n = usize::try_from(self.u64()?).map_err(|_| self.error("count too large"))?;
+        if n > self.bytes.len() - self.pos {
+            return Err(self.error("count larger than the image"));
+        }
+        Ok(n)
+    }
+    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+        let s = self
+            .bytes
+            .get(self.pos..self.pos + n)
+            .ok_or_else(|| self.error("image ends early"))?;
+        self.pos += n;
+        Ok(s)
+    }
+    fn str(&mut self) -> R<String> {
+        let n = self.len()?;
+        let s = self.take(n)?;
+        core::str::from_utf8(s)
+            .map(String::from)
+            .map_err(|_| self.error("name is not UTF-8"))
+    }
+    fn val_type(&mut self) -> R<ValType> {
+        let c = self.u8()?;
+        code::to_val_type(c).ok_or_else(|| self.error("unknown value type"))
+    }
+    fn ref_type(&mut self) -> R<RefType> {
+        match self.val_type()? {
+            ValType::Ref(t) => Ok(t),
+            _ => Err(self.error("not a reference type")),
+        }
+    }
+    fn val_types(&mut self) -> R<Vec<ValType>> {
+        let n = self.len()?;
+        (0..n).map(|_| self.val_type()).collect()
+    }
+    fn limits(&mut self) -> R<Limits> {
+        let min = self.u64()?;
+        let max = self.u64()?.checked_sub(1);
+        Ok(Limits { min, max })
+    }
+    fn memory(&mut self) -> R<MemoryType> {
+        let limits = self.limits()?;
+        let flags = self.u8()?;
+        let page_size_log2 = self.u8()?;
+        if page_size_log2 > 16 {
+            return Err(self.error("bad page size"));
+        }
+        Ok(MemoryType {
+            limits,
+            memory64: flags & 1 != 0,
+            shared: flags & 2 != 0,
+            page_size_log2,
+        })
+    }
+    fn global_type(&mut self) -> R<GlobalType> {
+        let content = self.val_type()?;
+        let mutability = if self.u8()? != 0 {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        };
+        Ok(GlobalType {
+            content,
+            mutability,
+        })
+    }
+    fn const_expr(&mut self) -> R<ConstExpr> {
+        let n = self.len()?;
+        let mut ops = Vec::with_capacity(n);
+        for _ in 0..n {
+            ops.push(match self.u8()? {
+                0 => ConstOp::I32(self.u32()? as i32),
+                1 => ConstOp::I64(self.u64()? as i64),
+                2 => ConstOp::F32(self.u32()?),
+                3 => ConstOp::F64(self.u64()?),
+                4 => ConstOp::V128(self.u64()? as u128 | (self.u64()? as u128) << 64),
+                5 => ConstOp::RefNull(self.ref_type()?),
+                6 => ConstOp::RefFunc(self.u32()?),
+                7 => ConstOp::GlobalGet(self.u32()?),
+                8 => ConstOp::I32Add,
+                9 => ConstOp::I32Sub,
+                10 => ConstOp::I32Mul,
+                11 => ConstOp::I64Add,
+                12 => ConstOp::I64Sub,
+                13 => ConstOp::I64Mul,
+                _ => return Err(self.error("unknown constant instruction")),
+            });
+        }
+        Ok(ConstExpr(ops))
+    }
+
+    fn module(&mut self) -> R<Module> {
+        let mut m = Module::default();
+        for _ in 0..self.len()? {
+            let params = self.val_types()?;
+            let results = self.val_types()?;
+            m.types.push(FuncType::new(params, results));
+        }
+        for _ in 0..self.len()? {
+            let module = self.str()?;
+            let name = self.str()?;
+            let desc = match self.u8()? {
+                0 => ImportDesc::Func(self.u32()?),
+                1 => ImportDesc::Table(TableType {
+                    element: self.ref_type()?,
+                    limits: self.limits()?,
+                }),
+                2 => ImportDesc::Memory(self.memory()?),
+                3 => ImportDesc::Global(self.global_type()?),
+                _ => return Err(self.error("unknown import kind")),
+            };
+            m.imports.push(Import { module, name, desc });
+        }
+        let n = self.len()?;
+        m.num_imported_funcs = self.u32()?;
+        for _ in 0..n {
+            let t = self.u32()?;
+            if t as usize >= m.types.len() {
+                return Err(self.error("function type out of range"));
+            }
+            m.funcs.push(t);
+        }
+        if m.num_imported_funcs as usize > m.funcs.len() {
+            return Err(self.error("more imported functions than functions"));
+        }
+        let n = self.len()?;
+        m.num_imported_tables = self.u32()?;
+        for _ in 0..n {
+            let ty = TableType {
+                element: self.ref_type()?,
+                limits: self.limits()?,
+            };
+            let init = match self.u8()? {
+                0 => None,
+                _ => Some(self.const_expr()?),
+            };
+            m.tables.push(TableDef { ty, init });
+        }
+        let n = self.len()?;
+        m.num_imported_memories = self.u32()?;
+        for _ in 0..n {
+            m.memories.push(self.memory()?);
+        }
+        let n = self.len()?;
+        m.num_imported_globals = self.u32()?;
+        for _ in 0..n {
+            let ty = self.global_type()?;
+            let init = self.const_expr()?;
+            m.globals.push(GlobalDef { ty, init });
+        }
+        for _ in 0..self.len()? {
+            let name = self.str()?;
+            let kind = match self.u8()? {
+                0 => ExportKind::Func,
+                1 => ExportKind::Table,
+                2 => ExportKind::Memory,
+                3 => ExportKind::Global,
+                _ => return Err(self.error("unknown export kind")),
+            };
+            let index = self.u32()?;
+            m.exports.push(Export { name, kind, index });
+        }
+        m.start = self.u32()?.checked_sub(1);
+        for _ in 0..self.len()? {
+            let ty = self.ref_type()?;
+            let mode = match self.u8()? {
+                0 => ElemMode::Passive,
+                1 => ElemMode::Declarative,
+                2 => ElemMode::Active {
+                    table: self.u32()?,
+                    offset: self.const_expr()?,
+                },
+                _ => return Err(self.error("unknown element mode")),
+            };
+            let n = self.len()?;
+            let items = (0..n).map(|_| self.const_expr()).collect::<R<_>>()?;
+            m.elements.push(ElementSegment { ty, mode, items });
+        }
+        let mut at = 0;
+        for _ in 0..self.len()? {
+            let mode = match self.u8()? {
+                0 => DataMode::Passive,
+                _ => DataMode::Active {
+                    memory: self.u32()?,
+                    offset: self.const_expr()?,
+                },
+            };
+            let n = self.len()?;
+            m.datas.push(DataSegment {
+                mode,
+                bytes: at..at + n,
+            });
+            at += n;
+        }
+        let n = self.len()?;
+        if n != at {
+            return Err(self.error("data bytes do not match the segments"));
+        }
+        m.bytes = Box::from(self.take(n)?);
+        let mut names = BTreeMap::new();
+        for _ in 0..self.len()? {
+            let idx = self.u32()?;
+            names.insert(idx, self.str()?);
+        }
+        m.func_names = names;
+        m.code_dropped = true;
+        m.bodies = (0..m.funcs.len() - m.num_imported_funcs as usize)
+            .map(|_| 0..0)
+            .collect();
+        Ok(m)
+    }
+
+    fn func(&mut self) -> R<CompiledFunc> {
+        let n_params = self.u32()?;
+        let n_locals = self.u32()?;
+        let n_results = self.u32()?;
+        let frame_size = self.u32()?;
+        let n = self.len()?;
+        let mut ops = Vec::with_capacity(n);
+        let mut operands = [0u64; ir::MAX_OPERANDS];
+        for _ in 0..n {
+            let tag = self.u32()? as usize;
+            let template = *TEMPLATES
+                .get(tag)
+                .ok_or_else(|| self.error("unknown instruction"))?;
+            let (_, k) = template.operands();
+            for v in &mut operands[..k] {
+                *v = self.u64()?;
+            }
+            let op = template
+                .with_operands(&operands[..k])
+                .ok_or_else(|| self.error("operand out of range"))?;
+            if let Some(t) = ir::branch_target(&mut op.clone()) {
+                if *t as usize >= n {
+                    return Err(self.error("branch target out of range"));
+                }
+            }
+            ops.push(op);
+        }
+        ir::relative_targets(&mut ops);
+        Ok(CompiledFunc {
+            ops: ops.into_boxed_slice(),
+            n_params,
+            n_locals,
+            n_results,
+            frame_size,
+        })
+    }
+}
