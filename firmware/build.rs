@@ -1,5 +1,6 @@
-//! Writes the board's memory map, and encodes the test modules (`wat/*.wat`) to binary
-//! so that the firmware carries them in flash.
+//! Writes the board's memory map, and turns each test module (`wat/*.wat`) into a binary
+//! module and two pre-translated images (with and without fuel metering) that the
+//! firmware carries in flash.
 use std::{env, fs, path::PathBuf};
 
 fn main() {
@@ -29,6 +30,18 @@ fn main() {
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let bytes = wat.encode().unwrap();
             let name = path.file_stem().unwrap().to_str().unwrap();
+            for (fuel, suffix) in [(false, ""), (true, "_fuel")] {
+                let mut config = wisp::Config::new();
+                config.consume_fuel(fuel).features(wisp::Features {
+                    custom_page_sizes: true,
+                    ..wisp::Features::default()
+                });
+                let engine = wisp::Engine::new(&config);
+                let image = wisp::Module::new(&engine, &bytes)
+                    .and_then(|m| m.to_image())
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                fs::write(out.join(format!("{name}{suffix}.wsi")), image).unwrap();
+            }
             fs::write(out.join(format!("{name}.wasm")), bytes).unwrap();
             println!("cargo:rerun-if-changed={}", path.display());
         }

@@ -1,6 +1,10 @@
 //! Wisp on a microcontroller, under QEMU: modules run from flash, call the firmware's
 //! host functions, trap without harming the firmware, run out of fuel and resume, and
 //! keep linear memory in RAM the firmware lent or on a paged block device.
+//!
+//! Modules arrive as pre-translated images (written by `build.rs` on the host), which is
+//! all the executor-only build (`--no-default-features`, the Cortex-M0) can run; with the
+//! `full` feature the device also decodes and validates Wasm itself.
 #![no_std]
 #![no_main]
 extern crate alloc;
@@ -11,19 +15,36 @@ use cortex_m_rt::entry;
 use wisp::{
     Caller, Config, Engine, Linker, MemoryBackend, Module, ResumableCall, Store, TrapCode, Val,
 };
+#[cfg(feature = "full")]
 use wisp_embedded::{BlockMemory, RamDisk};
 use wisp_firmware::{ensure, init_heap, println, HEAP};
 
 // `static` data stays in flash: the modules are never copied into RAM as a whole.
-static FIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fib.wasm"));
-static HOST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/host.wasm"));
-static TOUCH: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/touch.wasm"));
+macro_rules! out_file {
+    ($name:literal) => {
+        include_bytes!(concat!(env!("OUT_DIR"), "/", $name))
+    };
+}
+static FIB: &[u8] = out_file!("fib.wsi");
+static FIB_FUEL: &[u8] = out_file!("fib_fuel.wsi");
+static HOST: &[u8] = out_file!("host.wsi");
+#[cfg(feature = "full")]
+static FIB_WASM: &[u8] = out_file!("fib.wasm");
+#[cfg(feature = "full")]
+static TOUCH_WASM: &[u8] = out_file!("touch.wasm");
+
+/// A module from an image that `build.rs` wrote with this very source.
+fn image(engine: &Engine, bytes: &[u8]) -> Result<Module, String> {
+    // SAFETY: the images are written at build time by this build of Wisp.
+    unsafe { Module::from_image(engine, bytes) }.map_err(err)
+}
 
 type Outcome = Result<(), String>;
 
 fn config() -> Config {
     let mut c = Config::new();
     c.max_stack_values(2048).max_call_depth(256);
+    #[cfg(feature = "full")]
     c.features(wisp::Features {
         custom_page_sizes: true,
         ..wisp::Features::default()
@@ -35,12 +56,30 @@ fn err(e: wisp::Error) -> String {
     e.to_string()
 }
 
-fn fib_from_flash() -> Outcome {
+fn fib_image_from_flash() -> Outcome {
     let engine = Engine::new(&config());
-    let module = Module::new(&engine, FIB).map_err(err)?;
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
+    let module = image(&engine, FIB)?;
+    run_fib(&engine, &module)
+}
+
+/// The device decodes, validates and translates the module itself.
+#[cfg(feature = "full")]
+fn fib_decoded_on_the_device() -> Outcome {
+    let engine = Engine::new(&config());
+    let module = Module::new(&engine, FIB_WASM).map_err(err)?;
+    run_fib(&engine, &module)?;
+    // Malformed bytes are an error, not a fault.
+    let e = Module::new(&engine, &FIB_WASM[..FIB_WASM.len() - 3])
+        .err()
+        .ok_or("accepted")?;
+    ensure!(e.to_string().contains("offset"), "{e}");
+    Ok(())
+}
+
+fn run_fib(engine: &Engine, module: &Module) -> Outcome {
+    let mut store = Store::new(engine, ());
+    let inst = Linker::new(engine)
+        .instantiate(&mut store, module)
         .map_err(err)?;
     let fib = inst
         .get_typed_func::<i32, i32>(&store, "fib")
@@ -58,7 +97,7 @@ struct Board {
 
 fn host_functions_and_lent_memory() -> Outcome {
     let engine = Engine::new(&config());
-    let module = Module::new(&engine, HOST).map_err(err)?;
+    let module = image(&engine, HOST)?;
     let mut store = Store::new(&engine, Board::default());
     // The module's memory lives in 4 KiB the firmware set aside, not on the heap.
     let lent = wisp_embedded::static_buffer!(4096).ok_or("lent twice")?;
@@ -119,7 +158,7 @@ fn host_functions_and_lent_memory() -> Outcome {
 
 fn traps_leave_the_firmware_running() -> Outcome {
     let engine = Engine::new(&config());
-    let module = Module::new(&engine, HOST).map_err(err)?;
+    let module = image(&engine, HOST)?;
     let mut store = Store::new(&engine, Board::default());
     let mut linker = Linker::new(&engine);
     linker
@@ -140,13 +179,13 @@ fn traps_leave_the_firmware_running() -> Outcome {
         div.call(&mut store, (9, 3)).map_err(err)? == 3,
         "after traps"
     );
-    // Malformed bytes are an error, not a fault.
-    let e = Module::new(&engine, &FIB[..FIB.len() - 3])
+    // A damaged image is an error, not a fault.
+    let e = image(&engine, &FIB[..FIB.len() - 3])
         .err()
         .ok_or("accepted")?;
-    ensure!(e.to_string().contains("offset"), "{e}");
-    // Recursion deeper than the configured stack traps cleanly.
-    let fib = Module::new(&engine, FIB).map_err(err)?;
+    ensure!(e.contains("image"), "{e}");
+    // Recursion deeper than the stack (or the heap) allows traps cleanly.
+    let fib = image(&engine, FIB)?;
     let mut s2 = Store::new(&engine, Board::default());
     let i2 = Linker::new(&engine)
         .instantiate(&mut s2, &fib)
@@ -161,7 +200,7 @@ fn fuel_runs_out_and_the_call_resumes() -> Outcome {
     let mut c = config();
     c.consume_fuel(true);
     let engine = Engine::new(&c);
-    let module = Module::new(&engine, FIB).map_err(err)?;
+    let module = image(&engine, FIB_FUEL)?;
     let mut store = Store::new(&engine, ());
     let inst = Linker::new(&engine)
         .instantiate(&mut store, &module)
@@ -185,9 +224,10 @@ fn fuel_runs_out_and_the_call_resumes() -> Outcome {
     Ok(())
 }
 
+#[cfg(feature = "full")]
 fn paged_memory_on_a_block_device() -> Outcome {
     let engine = Engine::new(&config());
-    let module = Module::new(&engine, TOUCH).map_err(err)?;
+    let module = Module::new(&engine, TOUCH_WASM).map_err(err)?;
     let mut store = Store::new(&engine, ());
     // 32 KiB of linear memory through a 2 KiB cache of 512-byte blocks.
     store.set_memory_provider(|_| {
@@ -215,9 +255,13 @@ fn paged_memory_on_a_block_device() -> Outcome {
 
 #[entry]
 fn main() -> ! {
+    // The Cortex-M0 board has 16 KiB of RAM in all.
+    #[cfg(feature = "full")]
     init_heap!(64 * 1024);
+    #[cfg(not(feature = "full"))]
+    init_heap!(8 * 1024);
     wisp_firmware::run(&[
-        ("fib_from_flash", fib_from_flash),
+        ("fib_image_from_flash", fib_image_from_flash),
         (
             "host_functions_and_lent_memory",
             host_functions_and_lent_memory,
@@ -230,6 +274,10 @@ fn main() -> ! {
             "fuel_runs_out_and_the_call_resumes",
             fuel_runs_out_and_the_call_resumes,
         ),
+    ]);
+    #[cfg(feature = "full")]
+    wisp_firmware::run(&[
+        ("fib_decoded_on_the_device", fib_decoded_on_the_device),
         (
             "paged_memory_on_a_block_device",
             paged_memory_on_a_block_device,

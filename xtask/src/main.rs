@@ -63,7 +63,8 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
 
   firmware        run the on-target tests of firmware/ under QEMU (installs the
                   rustup targets, and qemu-system-arm with apt when root)
-  --board NAME    only this board (repeatable): m4 (Cortex-M4F, mps2-an386)
+  --board NAME    only this board (repeatable): m4 (Cortex-M4F, mps2-an386, the
+                  whole interpreter) or m0 (Cortex-M0, microbit, images only)
 
   test            cargo test --workspace, then the on-target tests";
 

@@ -61,7 +61,9 @@ pub(crate) fn checksum(bytes: &[u8]) -> u32 {
 
 /// Codes for value types, reference types and constant instructions in an image.
 pub(crate) mod code {
-    use wisp_types::{RefType, ValType};
+    #[cfg(feature = "compile")]
+    use wisp_types::RefType;
+    use wisp_types::ValType;
 
     #[cfg(feature = "compile")]
     pub fn val_type(t: ValType) -> u8 {
