@@ -32,10 +32,15 @@ fn main() {
             let name = path.file_stem().unwrap().to_str().unwrap();
             for (fuel, suffix) in [(false, ""), (true, "_fuel")] {
                 let mut config = wisp::Config::new();
-                config.consume_fuel(fuel).features(wisp::Features {
-                    custom_page_sizes: true,
-                    ..wisp::Features::default()
-                });
+                // Plain code runs on the smallest executor, built without the
+                // accumulator forms.
+                config
+                    .consume_fuel(fuel)
+                    .plain_code(true)
+                    .features(wisp::Features {
+                        custom_page_sizes: true,
+                        ..wisp::Features::default()
+                    });
                 let engine = wisp::Engine::new(&config);
                 let image = wisp::Module::new(&engine, &bytes)
                     .and_then(|m| m.to_image())

@@ -81,3 +81,50 @@ macro_rules! ensure {
         }
     };
 }
+
+/// The deepest the stack has reached since [`paint_stack`], in bytes.
+///
+/// Measured by painting: `paint_stack` fills the free RAM between the heap's static
+/// buffer (the end of `.bss`) and the stack pointer with a pattern, and this finds the
+/// lowest word the stack has overwritten since.
+pub fn stack_peak() -> usize {
+    let (bottom, top) = stack_bounds();
+    let mut at = bottom;
+    // SAFETY: `bottom..top` is RAM between the end of the statics and the top of the
+    // stack, word-aligned; words below the stack pointer are ours to read.
+    while at < top && unsafe { core::ptr::read_volatile(at as *const u32) } == PAINT {
+        at += 4;
+    }
+    top - at
+}
+
+const PAINT: u32 = 0xC5C5_C5C5;
+
+/// Paints the unused stack; call first thing in `main`.
+pub fn paint_stack() {
+    let (bottom, _) = stack_bounds();
+    let sp = cortex_m::register::msp::read() as usize;
+    // A leaf without locals: below the stack pointer it uses nothing, but leave a few
+    // words for the registers a different compiler might spill.
+    let end = (sp - 16) & !3;
+    let mut at = bottom;
+    while at < end {
+        // SAFETY: `bottom..end` lies below the stack pointer and above the statics, so
+        // nothing lives there yet.
+        unsafe { core::ptr::write_volatile(at as *mut u32, PAINT) };
+        at += 4;
+    }
+}
+
+fn stack_bounds() -> (usize, usize) {
+    extern "C" {
+        // cortex-m-rt's linker script: the end of the statics, and the initial stack.
+        static __sheap: u8;
+        static _stack_start: u8;
+    }
+    // Only the symbols' addresses are taken, which is safe.
+    (
+        (core::ptr::addr_of!(__sheap) as usize + 3) & !3,
+        core::ptr::addr_of!(_stack_start) as usize,
+    )
+}

@@ -15,7 +15,7 @@ use cortex_m_rt::entry;
 use wisp::{
     Caller, Config, Engine, Linker, MemoryBackend, Module, ResumableCall, Store, TrapCode, Val,
 };
-#[cfg(feature = "full")]
+#[cfg(all(feature = "full", feature = "paged"))]
 use wisp_embedded::{BlockMemory, RamDisk};
 use wisp_firmware::{ensure, init_heap, println, HEAP};
 
@@ -30,7 +30,7 @@ static FIB_FUEL: &[u8] = out_file!("fib_fuel.wsi");
 static HOST: &[u8] = out_file!("host.wsi");
 #[cfg(feature = "full")]
 static FIB_WASM: &[u8] = out_file!("fib.wasm");
-#[cfg(feature = "full")]
+#[cfg(all(feature = "full", feature = "paged"))]
 static TOUCH_WASM: &[u8] = out_file!("touch.wasm");
 
 /// A module from an image that `build.rs` wrote with this very source.
@@ -224,7 +224,7 @@ fn fuel_runs_out_and_the_call_resumes() -> Outcome {
     Ok(())
 }
 
-#[cfg(feature = "full")]
+#[cfg(all(feature = "full", feature = "paged"))]
 fn paged_memory_on_a_block_device() -> Outcome {
     let engine = Engine::new(&config());
     let module = Module::new(&engine, TOUCH_WASM).map_err(err)?;
@@ -276,13 +276,12 @@ fn main() -> ! {
         ),
     ]);
     #[cfg(feature = "full")]
-    wisp_firmware::run(&[
-        ("fib_decoded_on_the_device", fib_decoded_on_the_device),
-        (
-            "paged_memory_on_a_block_device",
-            paged_memory_on_a_block_device,
-        ),
-    ]);
+    wisp_firmware::run(&[("fib_decoded_on_the_device", fib_decoded_on_the_device)]);
+    #[cfg(all(feature = "full", feature = "paged"))]
+    wisp_firmware::run(&[(
+        "paged_memory_on_a_block_device",
+        paged_memory_on_a_block_device,
+    )]);
     println!("heap peak: {} of {} bytes", HEAP.peak(), HEAP.capacity());
     wisp_firmware::finish()
 }

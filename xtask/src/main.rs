@@ -13,6 +13,8 @@
 //! `firmware` runs the on-target tests under QEMU, and `test` runs them after the
 //! workspace's tests (see `firmware.rs`).
 //!
+//! `size` measures the reference firmware against its committed budget (see `size.rs`).
+//!
 //! `bench` runs the benchmarks of `benches/` and writes `benches/RESULTS.md` (see
 //! `bench.rs`).
 
@@ -23,6 +25,7 @@ mod fixtures;
 mod history;
 mod results;
 mod setup;
+mod size;
 mod svg;
 
 use history::HistoryRow;
@@ -38,6 +41,7 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask asm
        cargo xtask firmware [--board NAME]...
        cargo xtask test
+       cargo xtask size [--update]
 
   spec            run the spec suite; rewrite spec/results.csv, append to
                   spec/history.csv and redraw docs/spec-progress.svg
@@ -66,7 +70,13 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   --board NAME    only this board (repeatable): m4 (Cortex-M4F, mps2-an386, the
                   whole interpreter) or m0 (Cortex-M0, microbit, images only)
 
-  test            cargo test --workspace, then the on-target tests";
+  test            cargo test --workspace, then the on-target tests
+
+  size            build the reference firmware of firmware/src/bin for a Cortex-M4,
+                  print NAME flash= ram= heap= stack= for the whole interpreter
+                  and the executor alone, and fail if a number grew more than 5%
+                  over firmware/size-budget.txt
+  --update        write the numbers to firmware/size-budget.txt instead";
 
 /// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
 const VERBOSE_FAILURES: usize = 5;
@@ -79,6 +89,7 @@ enum Cmd {
     Asm,
     Firmware { boards: Vec<String> },
     Test,
+    Size { update: bool },
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -140,6 +151,14 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             }
             return Ok(Some(Cmd::Firmware { boards }));
         }
+        Some("size") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Size { update: false })),
+                Some("--update") => Ok(Some(Cmd::Size { update: true })),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            };
+        }
         Some("test") => {
             return match it.next() {
                 None => Ok(Some(Cmd::Test)),
@@ -181,6 +200,7 @@ fn main() -> ExitCode {
         Ok(Some(Cmd::Asm)) => report(asm::run(&root())),
         Ok(Some(Cmd::Firmware { boards })) => report(firmware::run(&root(), &boards)),
         Ok(Some(Cmd::Test)) => report(firmware::test_all(&root())),
+        Ok(Some(Cmd::Size { update })) => report(size::run(&root(), update)),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use wisp::{Config, Engine, Features, Module};
 
 pub const USAGE: &str = "\
-usage: wisp compile [--fuel] [--custom-page-sizes] MODULE.wasm|MODULE.wat [-o IMAGE]
+usage: wisp compile [--fuel] [--plain] [--custom-page-sizes] MODULE.wasm|MODULE.wat [-o IMAGE]
 
 Writes a pre-translated image of MODULE (default: MODULE with the extension .wsi). An
 image runs only on the version of Wisp that wrote it, with fuel metering on exactly when
@@ -15,6 +15,8 @@ it was compiled with --fuel.
 options:
   -o IMAGE              where to write the image
   --fuel                translate with fuel metering (for Config::consume_fuel(true))
+  --plain               no accumulator forms: slower code that the smallest executor
+                        (wisp built without its `accumulator` feature) can run
   --custom-page-sizes   accept memories with 1-byte pages (the custom-page-sizes proposal)";
 
 pub fn main(args: &[String]) -> ExitCode {
@@ -26,6 +28,9 @@ pub fn main(args: &[String]) -> ExitCode {
         match a.as_str() {
             "--fuel" => {
                 config.consume_fuel(true);
+            }
+            "--plain" => {
+                config.plain_code(true);
             }
             "--custom-page-sizes" => features.custom_page_sizes = true,
             "-o" => match it.next() {

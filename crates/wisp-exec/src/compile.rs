@@ -50,7 +50,9 @@ pub fn compile_eager(
 }
 
 /// One pass over `bytes`, feeding each payload to the validator and the builder.
-fn decode(bytes: &[u8], features: Features) -> Result<ModuleBuilder<'_>, ParseError> {
+fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, ParseError> {
+    // Without the SIMD handlers, a module that uses SIMD is invalid here.
+    features.simd &= cfg!(feature = "simd");
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of

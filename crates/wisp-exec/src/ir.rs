@@ -377,8 +377,18 @@ macro_rules! ops_enum {
         }
 
         /// Every instruction with its operands zero, in declaration order, so entry `i`
-        /// has discriminant `i`: an image names an instruction by this index.
+        /// has discriminant `i`: an image names an instruction by this index. (Devices
+        /// use `exec::op_with_operands` instead, which needs no table in flash.)
         pub const TEMPLATES: &[Op] = &[ $( Op::$name { $($f: 0),* } ),* ];
+
+        /// How many operands each instruction has, by discriminant.
+        pub const OPERAND_COUNTS: &[u8] = &[ $( {
+            let names: &[&str] = &[$(stringify!($f)),*];
+            names.len() as u8
+        } ),* ];
+
+        /// The number of instructions.
+        pub const OP_COUNT: usize = OPERAND_COUNTS.len();
 
         impl Op {
             /// The operands, in declaration order, widened to `u64`, and how many there
@@ -722,11 +732,18 @@ mod tests {
             assert_eq!(crate::op_tag(t) as usize, i, "{t:?}");
             let (_, n) = t.operands();
             let v: alloc::vec::Vec<u64> = (0..n as u64).map(|k| 1000 + k).collect();
+            assert_eq!(super::OPERAND_COUNTS[i] as usize, n);
             let op = t.with_operands(&v).unwrap();
+            assert_eq!(
+                crate::exec::op_with_operands(i as u16, &v),
+                Some(op),
+                "{op:?}"
+            );
             assert_eq!(op.operands().0[..n], v[..], "{op:?}");
             assert_eq!(crate::op_tag(&op), crate::op_tag(t));
             if n > 0 {
                 assert_eq!(t.with_operands(&v[..n - 1]), None, "too few");
+                assert_eq!(crate::exec::op_with_operands(i as u16, &v[..n - 1]), None);
             }
         }
         let c = Op::Const64 {
@@ -734,7 +751,15 @@ mod tests {
             value: u64::MAX,
         };
         assert_eq!(c.operands(), ([3, u64::MAX, 0], 2));
+        let tag = crate::op_tag(&c);
+        assert_eq!(crate::exec::op_with_operands(tag, &[3, u64::MAX]), Some(c));
+        assert_eq!(
+            crate::exec::op_with_operands(TEMPLATES.len() as u16, &[]),
+            None
+        );
         let too_big = Op::Const32 { dst: 0, value: 0 }.with_operands(&[1, 1 << 40]);
         assert_eq!(too_big, None, "an operand that does not fit is refused");
+        let tag = crate::op_tag(&Op::Const32 { dst: 0, value: 0 });
+        assert_eq!(crate::exec::op_with_operands(tag, &[1, 1 << 40]), None);
     }
 }

@@ -14,7 +14,7 @@ extern crate alloc;
 #[cfg(feature = "compile")]
 mod compile;
 mod const_eval;
-mod exec;
+pub(crate) mod exec;
 pub mod image;
 mod instantiate;
 pub mod ir;

@@ -334,9 +334,11 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ParseError
             O::I64Add => ConstOp::I64Add,
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
-            other => {
+            // The offset names the instruction. Formatting it would pull wasmparser's
+            // `Debug` of every operator (30 KiB) into a device's flash.
+            _ => {
                 return Err(ParseError::new(
-                    alloc::format!("constant expression required, found {other:?}"),
+                    "constant expression required",
                     offset as usize,
                 ))
             }

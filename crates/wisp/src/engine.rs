@@ -13,6 +13,8 @@ pub struct Config {
     pub(crate) features: Features,
     pub(crate) fuel: bool,
     pub(crate) eager: bool,
+    #[cfg(feature = "compile")]
+    pub(crate) plain_code: bool,
     pub(crate) stack: StackLimits,
     pub(crate) limits: Limits,
 }
@@ -41,6 +43,14 @@ impl Config {
         self.eager = on;
         self
     }
+    /// Translate without the accumulator forms of instructions: slower, but the code
+    /// (and an image of it, `Module::to_image`) runs on an executor built without
+    /// wisp's `accumulator` feature, the smallest one.
+    #[cfg(feature = "compile")]
+    pub fn plain_code(&mut self, on: bool) -> &mut Self {
+        self.plain_code = on;
+        self
+    }
     /// The deepest call nesting before "call stack exhausted".
     pub fn max_call_depth(&mut self, frames: usize) -> &mut Self {
         self.stack.max_frames = frames;
@@ -63,7 +73,10 @@ impl Config {
     }
     #[cfg(feature = "compile")]
     pub(crate) fn translate_config(&self) -> TranslateConfig {
-        TranslateConfig { fuel: self.fuel }
+        TranslateConfig {
+            fuel: self.fuel,
+            accumulator: !self.plain_code,
+        }
     }
 }
 

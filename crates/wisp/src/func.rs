@@ -153,7 +153,10 @@ pub(crate) fn drive<T>(
 
 /// Runs host function `host_index` on the arguments in cells `base..` and writes its
 /// results there. Up to [`INLINE_VALS`] parameters and results are passed without
-/// allocating: a Wasm loop calling the host should cost a call, not two `Vec`s.
+/// allocating: a Wasm loop calling the host should cost a call, not two `Vec`s. Out of
+/// line, so that those buffers take stack only during a host call: on a device every
+/// call into Wasm would otherwise carry them.
+#[inline(never)]
 fn call_host<T>(
     store: &mut Store<T>,
     stack: &mut Stack,

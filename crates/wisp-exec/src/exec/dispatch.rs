@@ -49,6 +49,40 @@ pub fn op_tag(op: &Op) -> u16 {
     unsafe { tag(op) as u16 }
 }
 
+/// The instruction with discriminant `discriminant` and operands `v` (in declaration order),
+/// or `None` if there is no such instruction, too few operands or one too wide. An
+/// image names instructions this way; building the value in place needs no table and
+/// no per-instruction code, which on a device is 16 bytes of flash an instruction.
+///
+/// `Op` is `repr(u16)`: each variant is laid out as a `repr(C)` struct of the `u16`
+/// discriminant and then its fields, in order. Every field is a `u32` except the value
+/// of `Const64`, a `u64`. `ir`'s tests check this against the enum for every variant.
+pub fn op_with_operands(discriminant: u16, v: &[u64]) -> Option<Op> {
+    const SIZE: usize = core::mem::size_of::<Op>();
+    const FIELD0: usize = 2usize.next_multiple_of(core::mem::align_of::<u32>());
+    // SAFETY: the instruction is built right here.
+    const CONST64: usize = unsafe { tag(&Op::Const64 { dst: 0, value: 0 }) };
+    let n = *crate::ir::OPERAND_COUNTS.get(discriminant as usize)? as usize;
+    let v = v.get(..n)?;
+    let mut bytes = [0u8; SIZE];
+    bytes[..2].copy_from_slice(&discriminant.to_ne_bytes());
+    let mut at = FIELD0;
+    for (k, &x) in v.iter().enumerate() {
+        if discriminant as usize == CONST64 && k == 1 {
+            let at = at.next_multiple_of(core::mem::align_of::<u64>());
+            bytes.get_mut(at..at + 8)?.copy_from_slice(&x.to_ne_bytes());
+        } else {
+            let x = u32::try_from(x).ok()?;
+            bytes.get_mut(at..at + 4)?.copy_from_slice(&x.to_ne_bytes());
+            at += 4;
+        }
+    }
+    // SAFETY: `discriminant` names a variant (it has an operand count), its first two bytes are
+    // the discriminant, and its fields hold the operands at the offsets `repr(C)` gives
+    // them; integers are valid for any bytes, and the other bytes are padding.
+    Some(unsafe { core::mem::transmute::<[u8; SIZE], Op>(bytes) })
+}
+
 /// A handler of the tail backend.
 #[cfg_attr(not(wisp_tail_dispatch), allow(dead_code))]
 pub(super) type Handler =
@@ -74,11 +108,13 @@ macro_rules! dispatch_ops {
     (
         ($ip:ident, $sp:ident, $mem:ident, $mem_len:ident, $acc:ident, $cx:ident);
         $prelude:tt
-        $(Op::$name:ident { $($f:ident),* } => $body:expr,)*
+        $($(#[$attr:meta])* Op::$name:ident { $($f:ident),* } => $body:expr,)*
     ) => {
-        $( dispatch_ops!(@handler ($ip, $sp, $mem, $mem_len, $acc, $cx) $prelude $name { $($f),* } $body); )*
+        $( $(#[$attr])* dispatch_ops!(@handler ($ip, $sp, $mem, $mem_len, $acc, $cx) $prelude $name { $($f),* } $body); )*
 
-        // The compiler checks that every instruction has a handler.
+        // The compiler checks that every instruction has a handler (in the build with
+        // every optional instruction set).
+        #[cfg(feature = "simd")]
         const _: () = {
             #[allow(dead_code)]
             fn exhaustive(op: Op) {
@@ -88,12 +124,37 @@ macro_rules! dispatch_ops {
             }
         };
 
+        /// Which instructions this build has handlers for, one bit each by discriminant:
+        /// an image using others is refused when it is loaded.
+        const SUPPORTED: [u8; crate::ir::OP_COUNT.div_ceil(8)] = {
+            let mut bits = [0u8; crate::ir::OP_COUNT.div_ceil(8)];
+            $(
+                $(#[$attr])*
+                {
+                    // SAFETY: the instruction is built right here.
+                    let t = unsafe { super::dispatch::tag(&Op::$name { $($f: 0),* }) };
+                    bits[t / 8] |= 1 << (t % 8);
+                }
+            )*
+            bits
+        };
+
+        /// Whether this build can run the instruction with discriminant `tag`.
+        pub(super) fn supported(tag: usize) -> bool {
+            SUPPORTED.get(tag / 8).is_some_and(|b| b & (1 << (tag % 8)) != 0)
+        }
+
         /// The handler of each instruction, indexed by its discriminant.
         #[cfg(wisp_tail_dispatch)]
-        static HANDLERS: [super::dispatch::Handler; [$(stringify!($name)),*].len()] = {
-            let mut table = [Unreachable as super::dispatch::Handler; [$(stringify!($name)),*].len()];
-            // SAFETY: the instructions are built right here.
-            $( table[unsafe { super::dispatch::tag(&Op::$name { $($f: 0),* }) }] = $name; )*
+        static HANDLERS: [super::dispatch::Handler; crate::ir::OP_COUNT] = {
+            let mut table = [Unsupported as super::dispatch::Handler; crate::ir::OP_COUNT];
+            $(
+                $(#[$attr])*
+                {
+                    // SAFETY: the instruction is built right here.
+                    table[unsafe { super::dispatch::tag(&Op::$name { $($f: 0),* }) }] = $name;
+                }
+            )*
             table
         };
 
@@ -137,7 +198,9 @@ macro_rules! dispatch_ops {
                 // SAFETY: `hot.ip` points at an instruction of the current function.
                 let exit = unsafe {
                     match *hot.ip {
-                        $(Op::$name { .. } => $name(&mut hot, $cx),)*
+                        $( $(#[$attr])* Op::$name { .. } => $name(&mut hot, $cx), )*
+                        #[allow(unreachable_patterns)]
+                        _ => Unsupported(&mut hot, $cx),
                     }
                 };
                 if exit == Exit::Stop {

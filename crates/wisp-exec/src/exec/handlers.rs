@@ -9,9 +9,9 @@
 //! can change: on calls and returns between instances and after `memory.grow`.
 
 use super::dispatch::{dispatch_ops, Exit, Hot};
-use super::{
-    bulk, effective, enter, mem0, numeric, paged, simd, trap, Cx, Entered, RunError, RunResult,
-};
+#[cfg(feature = "simd")]
+use super::simd;
+use super::{bulk, effective, enter, mem0, numeric, paged, trap, Cx, Entered, RunError, RunResult};
 use crate::ir::{Op, Slot};
 use crate::stack::{Frame, Regs};
 use crate::CompiledFunc;
@@ -30,10 +30,12 @@ unsafe fn set(sp: *mut RawVal, s: Slot, v: u64) {
     unsafe { *sp.add(s as usize) = RawVal(v) }
 }
 // A `v128` takes two cells, low half first (the translator gave it both).
+#[cfg(feature = "simd")]
 #[inline(always)]
 unsafe fn get128(sp: *mut RawVal, s: Slot) -> u128 {
     unsafe { get(sp, s) as u128 | (get(sp, s + 1) as u128) << 64 }
 }
+#[cfg(feature = "simd")]
 #[inline(always)]
 unsafe fn set128(sp: *mut RawVal, s: Slot, v: u128) {
     unsafe {
@@ -68,6 +70,29 @@ fn stop(cx: &mut Cx<'_>, result: Result<RunResult, RunError>) -> Exit {
 fn stop_trap(cx: &mut Cx<'_>, code: TrapCode) -> Exit {
     cx.result = Err(trap(cx.stack, Some(&cx.regs), code));
     Exit::Stop
+}
+
+/// An instruction this build has no handler for (see `supported`) traps. Images that
+/// use one are refused when loaded, so this is only a guard.
+#[cfg(wisp_tail_dispatch)]
+#[allow(non_snake_case)]
+unsafe fn Unsupported(
+    ip: *const Op,
+    _: *mut RawVal,
+    _: *mut u8,
+    _: usize,
+    _: u64,
+    cx: &mut Cx<'_>,
+) -> Exit {
+    cx.regs.ip = ip;
+    stop_trap(cx, TrapCode::Unreachable)
+}
+
+#[cfg(not(wisp_tail_dispatch))]
+#[allow(non_snake_case, dead_code)]
+fn Unsupported(hot: &mut Hot, cx: &mut Cx<'_>) -> Exit {
+    cx.regs.ip = hot.ip;
+    stop_trap(cx, TrapCode::Unreachable)
 }
 
 /// Defines `$slow`, a path out of line that returns the registers to continue with (or
@@ -384,20 +409,20 @@ macro_rules! define_handlers {
         },)*
         $(Op::$b { dst, lhs, rhs } =>
             out!(dst, numeric::$bf(get(sp, lhs), get(sp, rhs))),)*
-        $(Op::$ba { dst, rhs } => out!(dst, numeric::$bf(acc, get(sp, rhs))),)*
+        $(#[cfg(feature = "accumulator")] Op::$ba { dst, rhs } => out!(dst, numeric::$bf(acc, get(sp, rhs))),)*
         $(Op::$bi { dst, lhs, rhs } =>
             out!(dst, numeric::$bif(get(sp, lhs), get(sp, rhs))),)*
-        $(Op::$bia { dst, rhs } => out!(dst, numeric::$bif(acc, get(sp, rhs))),)*
+        $(#[cfg(feature = "accumulator")] Op::$bia { dst, rhs } => out!(dst, numeric::$bif(acc, get(sp, rhs))),)*
         $(Op::$bii { dst, lhs, imm } =>
             out!(dst, numeric::$bif(get(sp, lhs), imm as i32 as i64 as u64)),)*
-        $(Op::$biia { dst, imm } =>
+        $(#[cfg(feature = "accumulator")] Op::$biia { dst, imm } =>
             out!(dst, numeric::$bif(acc, imm as i32 as i64 as u64)),)*
         $(Op::$bt { dst, lhs, rhs } =>
             match numeric::$btf(get(sp, lhs), get(sp, rhs)) {
                 Ok(v) => out!(dst, v),
                 Err(t) => trap!(t),
             },)*
-        $(Op::$bta { dst, rhs } =>
+        $(#[cfg(feature = "accumulator")] Op::$bta { dst, rhs } =>
             match numeric::$btf(acc, get(sp, rhs)) {
                 Ok(v) => out!(dst, v),
                 Err(t) => trap!(t),
@@ -407,61 +432,64 @@ macro_rules! define_handlers {
                 Ok(v) => out!(dst, v),
                 Err(t) => trap!(t),
             },)*
-        $(Op::$btia { dst, imm } =>
+        $(#[cfg(feature = "accumulator")] Op::$btia { dst, imm } =>
             match numeric::$btf(acc, imm as i32 as i64 as u64) {
                 Ok(v) => out!(dst, v),
                 Err(t) => trap!(t),
             },)*
         $(Op::$l { dst, addr, offset } => load!($lw, $lf, dst, get(sp, addr), offset),)*
-        $(Op::$la { dst, offset } => load!($lw, $lf, dst, acc, offset),)*
+        $(#[cfg(feature = "accumulator")] Op::$la { dst, offset } => load!($lw, $lf, dst, acc, offset),)*
         $(Op::$lx { dst, base, index } => {
             let addr = get(sp, base).wrapping_add(get(sp, index)) as u32 as u64;
             load!($lw, $lf, dst, addr, 0)
         },)*
-        $(Op::$lxa { dst, index } => {
+        $(#[cfg(feature = "accumulator")] Op::$lxa { dst, index } => {
             let addr = acc.wrapping_add(get(sp, index)) as u32 as u64;
             load!($lw, $lf, dst, addr, 0)
         },)*
         $(Op::$s { addr, value, offset } => store!($sw, get(sp, addr), get(sp, value), offset),)*
-        $(Op::$sa { value, offset } => store!($sw, acc, get(sp, value), offset),)*
+        $(#[cfg(feature = "accumulator")] Op::$sa { value, offset } => store!($sw, acc, get(sp, value), offset),)*
         $(Op::$si { addr, value, offset } =>
             store!($sw, get(sp, addr), value as i32 as i64 as u64, offset),)*
-        $(Op::$sia { value, offset } => store!($sw, acc, value as i32 as i64 as u64, offset),)*
-        $(Op::$sva { addr, offset } => store!($sw, get(sp, addr), acc, offset),)*
-        $(Op::$vu { dst, src } => set128(sp, dst, simd::$vuf(get128(sp, src))),)*
-        $(Op::$vb { dst, lhs, rhs } =>
+        $(#[cfg(feature = "accumulator")] Op::$sia { value, offset } => store!($sw, acc, value as i32 as i64 as u64, offset),)*
+        $(#[cfg(feature = "accumulator")] Op::$sva { addr, offset } => store!($sw, get(sp, addr), acc, offset),)*
+        $(#[cfg(feature = "simd")] Op::$vu { dst, src } => set128(sp, dst, simd::$vuf(get128(sp, src))),)*
+        $(#[cfg(feature = "simd")] Op::$vb { dst, lhs, rhs } =>
             set128(sp, dst, simd::$vbf(get128(sp, lhs), get128(sp, rhs))),)*
-        $(Op::$vs { dst, lhs, rhs } =>
+        $(#[cfg(feature = "simd")] Op::$vs { dst, lhs, rhs } =>
             set128(sp, dst, simd::$vsf(get128(sp, lhs), get(sp, rhs))),)*
-        $(Op::$vt { dst, src } => set(sp, dst, simd::$vtf(get128(sp, src))),)*
-        $(Op::$vp { dst, src } => set128(sp, dst, simd::$vpf(get(sp, src))),)*
-        $(Op::$ve { dst, src, lane } =>
+        $(#[cfg(feature = "simd")] Op::$vt { dst, src } => set(sp, dst, simd::$vtf(get128(sp, src))),)*
+        $(#[cfg(feature = "simd")] Op::$vp { dst, src } => set128(sp, dst, simd::$vpf(get(sp, src))),)*
+        $(#[cfg(feature = "simd")] Op::$ve { dst, src, lane } =>
             set(sp, dst, simd::$vef(get128(sp, src), lane)),)*
-        $(Op::$vr { dst, src, value } => {
+        $(#[cfg(feature = "simd")] Op::$vr { dst, src, value } => {
             let (lane, _) = arg!();
             set128(sp, dst, simd::$vrf(get128(sp, src), get(sp, value), lane));
         },)*
-        $(Op::$vl { dst, addr, offset } => {
+        $(#[cfg(feature = "simd")] Op::$vl { dst, addr, offset } => {
             set128(sp, dst, simd::$vlf(mem_read!(get(sp, addr), offset, $vlw)))
         },)*
-        $(Op::$vll { dst, addr, offset } => {
+        $(#[cfg(feature = "simd")] Op::$vll { dst, addr, offset } => {
             let (vector, lane) = arg!();
             let b = mem_read!(get(sp, addr), offset, $vllw);
             set128(sp, dst, simd::replace_bytes(get128(sp, vector), lane, &b));
         },)*
-        $(Op::$vsl { addr, value, offset } => {
+        $(#[cfg(feature = "simd")] Op::$vsl { addr, value, offset } => {
             let (lane, _) = arg!();
             let b = simd::lane_bytes::<$vslw>(get128(sp, value), lane);
             mem_write!(get(sp, addr), offset, $vslw, b);
         },)*
+        #[cfg(feature = "simd")]
         Op::V128Store { addr, value, offset } => {
             mem_write!(get(sp, addr), offset, 16, get128(sp, value).to_le_bytes())
         },
+        #[cfg(feature = "simd")]
         Op::V128Bitselect { dst, lhs, rhs } => {
             let (mask, _) = arg!();
             let v = simd::v128_bitselect(get128(sp, lhs), get128(sp, rhs), get128(sp, mask));
             set128(sp, dst, v);
         },
+        #[cfg(feature = "simd")]
         Op::I8x16Shuffle { dst, lhs, rhs } => {
             let (a, b) = arg!();
             let (c, d) = arg!();
@@ -494,12 +522,12 @@ macro_rules! define_handlers {
                 jump!(target)
             }
         },)*
-        $(Op::$cba { rhs, target } => {
+        $(#[cfg(feature = "accumulator")] Op::$cba { rhs, target } => {
             if numeric::$cf(acc, get(sp, rhs)) != 0 {
                 jump!(target)
             }
         },)*
-        $(Op::$cbia { imm, target } => {
+        $(#[cfg(feature = "accumulator")] Op::$cbia { imm, target } => {
             if numeric::$cf(acc, imm as i32 as i64 as u64) != 0 {
                 jump!(target)
             }
@@ -514,17 +542,20 @@ macro_rules! define_handlers {
                 jump!(target)
             }
         },
+        #[cfg(feature = "accumulator")]
         Op::BrIfNezAcc { target } => {
             if acc as u32 != 0 {
                 jump!(target)
             }
         },
+        #[cfg(feature = "accumulator")]
         Op::BrIfEqzAcc { target } => {
             if acc as u32 == 0 {
                 jump!(target)
             }
         },
         Op::BrTable { index, len } => br_table!(get(sp, index), len),
+        #[cfg(feature = "accumulator")]
         Op::BrTableAcc { len } => br_table!(acc, len),
         Op::Copy { dst, src } => out!(dst, get(sp, src)),
         Op::CopyBr { dst, src, target } => {
@@ -537,15 +568,19 @@ macro_rules! define_handlers {
         Op::I32AddShl3 { dst, base, index } => {
             out!(dst, (get(sp, base) as u32).wrapping_add((get(sp, index) as u32) << 3) as u64)
         },
+        #[cfg(feature = "accumulator")]
         Op::I32AddShl2Acc { dst, index } => {
             out!(dst, (acc as u32).wrapping_add((get(sp, index) as u32) << 2) as u64)
         },
+        #[cfg(feature = "accumulator")]
         Op::I32AddShl3Acc { dst, index } => {
             out!(dst, (acc as u32).wrapping_add((get(sp, index) as u32) << 3) as u64)
         },
+        #[cfg(feature = "accumulator")]
         Op::I32AccShl2 { dst, base } => {
             out!(dst, (get(sp, base) as u32).wrapping_add((acc as u32) << 2) as u64)
         },
+        #[cfg(feature = "accumulator")]
         Op::I32AccShl3 { dst, base } => {
             out!(dst, (get(sp, base) as u32).wrapping_add((acc as u32) << 3) as u64)
         },
@@ -554,6 +589,7 @@ macro_rules! define_handlers {
             set(sp, dst, lo);
             set(sp, dst + 1, hi);
         },
+        #[cfg(feature = "simd")]
         Op::V128Const { dst } => {
             let (a, b) = arg!();
             let (c, d) = arg!();
@@ -591,6 +627,7 @@ macro_rules! define_handlers {
         // are never stale (the store only adds globals).
         Op::GlobalGet { dst, index } => out!(dst, global!(index).value.0),
         Op::GlobalSet { src, index } => global!(index).value = RawVal(get(sp, src)),
+        #[cfg(feature = "accumulator")]
         Op::GlobalSetAcc { index } => global!(index).value = RawVal(acc),
         Op::MemorySize { dst } => {
             let a = cx.store.instances[cx.regs.instance as usize].mems[0];

@@ -16,9 +16,16 @@ mod dispatch;
 mod handlers;
 pub(crate) mod numeric;
 mod paged;
+#[cfg(feature = "simd")]
 mod simd;
 
-pub use dispatch::op_tag;
+pub use dispatch::{op_tag, op_with_operands};
+
+/// Whether this build has a handler for the instruction with discriminant `tag` (not
+/// so for SIMD without the `simd` feature).
+pub fn op_supported(tag: u16) -> bool {
+    handlers::supported(tag as usize)
+}
 
 use crate::stack::{Frame, Regs, Stack};
 use crate::{CompiledFunc, ExecStore};

@@ -1,7 +1,7 @@
 //! Reading an image back into a module whose functions are all translated.
 
 use super::{checksum, code, ImageError, FLAG_FUEL, MAGIC, VERSION};
-use crate::ir::{self, TEMPLATES};
+use crate::ir::{self, OPERAND_COUNTS, OP_COUNT};
 use crate::{CompiledFunc, CompiledModule};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -33,7 +33,7 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
         return Err(err("checksum mismatch: the image is damaged", body.len()));
     }
     let word = |at: usize| u32::from_le_bytes([body[at], body[at + 1], body[at + 2], body[at + 3]]);
-    if word(4) != VERSION || word(8) != TEMPLATES.len() as u32 {
+    if word(4) != VERSION || word(8) != OP_COUNT as u32 {
         return Err(err(
             "written by another version of Wisp; compile it again with this one",
             4,
@@ -60,7 +60,10 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
         module,
         code: code.into_boxed_slice(),
         #[cfg(feature = "compile")]
-        config: crate::TranslateConfig { fuel },
+        config: crate::TranslateConfig {
+            fuel,
+            ..Default::default()
+        },
     };
     Ok((module, fuel))
 }
@@ -194,6 +197,9 @@ impl<'a> Reader<'a> {
         Ok(ConstExpr(ops))
     }
 
+    // Out of line, like `func`: inlined, their temporaries would share one frame with
+    // the caller's, which on a device is stack that the calls into Wasm then lack.
+    #[inline(never)]
     fn module(&mut self) -> R<Module> {
         let mut m = Module::default();
         for _ in 0..self.len()? {
@@ -315,6 +321,7 @@ impl<'a> Reader<'a> {
         Ok(m)
     }
 
+    #[inline(never)]
     fn func(&mut self) -> R<CompiledFunc> {
         let n_params = self.u32()?;
         let n_locals = self.u32()?;
@@ -324,16 +331,21 @@ impl<'a> Reader<'a> {
         let mut ops = Vec::with_capacity(n);
         let mut operands = [0u64; ir::MAX_OPERANDS];
         for _ in 0..n {
-            let tag = self.u32()? as usize;
-            let template = *TEMPLATES
-                .get(tag)
-                .ok_or_else(|| self.error("unknown instruction"))?;
-            let (_, k) = template.operands();
+            let tag = u16::try_from(self.u32()?).map_err(|_| self.error("unknown instruction"))?;
+            let k = *OPERAND_COUNTS
+                .get(tag as usize)
+                .ok_or_else(|| self.error("unknown instruction"))? as usize;
+            if !crate::exec::op_supported(tag) {
+                return Err(self.error(
+                    "the image uses instructions this build of Wisp leaves out (SIMD, or the \
+                     accumulator forms: features `simd` and `accumulator`, or compile the \
+                     image with `--plain`)",
+                ));
+            }
             for v in &mut operands[..k] {
                 *v = self.u64()?;
             }
-            let op = template
-                .with_operands(&operands[..k])
+            let op = crate::exec::op_with_operands(tag, &operands[..k])
                 .ok_or_else(|| self.error("operand out of range"))?;
             if let Some(t) = ir::branch_target(&mut op.clone()) {
                 if *t as usize >= n {

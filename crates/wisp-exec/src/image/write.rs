@@ -1,7 +1,7 @@
 //! Writing an image: every function translated, then the module and its code serialized.
 
 use super::{checksum, code, FLAG_FUEL, MAGIC, VERSION};
-use crate::ir::{self, TEMPLATES};
+use crate::ir::{self, OP_COUNT};
 use crate::CompiledModule;
 use alloc::vec::Vec;
 use wisp_parse::{ConstExpr, ConstOp, DataMode, ElemMode, ExportKind, ImportDesc, ParseError};
@@ -13,7 +13,7 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
     let mut w = Writer(Vec::new());
     w.0.extend_from_slice(&MAGIC);
     w.0.extend_from_slice(&VERSION.to_le_bytes());
-    w.0.extend_from_slice(&(TEMPLATES.len() as u32).to_le_bytes());
+    w.0.extend_from_slice(&(OP_COUNT as u32).to_le_bytes());
     let flags = if module.config.fuel { FLAG_FUEL } else { 0 };
     w.0.extend_from_slice(&flags.to_le_bytes());
 

@@ -71,10 +71,23 @@ impl Ctrl {
 }
 
 /// Translation options, fixed per engine.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct TranslateConfig {
     /// Emit fuel checks at the start of every basic block.
     pub fuel: bool,
+    /// Use the accumulator forms of instructions (`ir::acc_form`): faster, but an
+    /// executor built without the `accumulator` feature cannot run them.
+    pub accumulator: bool,
+}
+
+/// No fuel; accumulator forms on.
+impl Default for TranslateConfig {
+    fn default() -> Self {
+        TranslateConfig {
+            fuel: false,
+            accumulator: true,
+        }
+    }
 }
 
 /// Translates the defined function `defined_idx` of `module`.
@@ -200,7 +213,9 @@ fn translate_as(
     let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
     thread_jumps(&mut t.ops);
     fuse_copy_br(&mut t.ops);
-    use_accumulator(&mut t.ops);
+    if config.accumulator && cfg!(feature = "accumulator") {
+        use_accumulator(&mut t.ops);
+    }
     crate::ir::relative_targets(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into_boxed_slice(),
