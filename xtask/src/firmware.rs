@@ -8,6 +8,10 @@
 use crate::setup::{apt_install, ensure_rust_target, run_checked};
 use std::path::Path;
 use std::process::Command;
+use wisp_wast::suite::{self, ResultRow, RESULTS_HEADER};
+
+/// Pass counts of the spec scripts run on the emulated Cortex-M4 (`firmware/tests/spec.rs`).
+const CORTEX_M4_RESULTS: &str = "spec/results-cortex-m4.csv";
 
 /// An emulated board the tests run on.
 pub(crate) struct Board {
@@ -33,8 +37,10 @@ pub(crate) const BOARDS: &[Board] = &[
     },
 ];
 
-/// Runs the on-target tests on `boards` (all of them when empty).
-pub(crate) fn run(root: &Path, boards: &[String]) -> Result<(), String> {
+/// Runs the on-target tests on `boards` (all of them when empty). On the Cortex-M4 that
+/// includes part of the spec suite, whose counts must not fall below
+/// `spec/results-cortex-m4.csv` (`record` rewrites the file instead).
+pub(crate) fn run(root: &Path, boards: &[String], record: bool) -> Result<(), String> {
     for name in boards {
         if !BOARDS.iter().any(|b| b.name == name) {
             return Err(format!("unknown board `{name}`"));
@@ -50,17 +56,93 @@ pub(crate) fn run(root: &Path, boards: &[String]) -> Result<(), String> {
         run_checked(
             cargo()
                 .current_dir(root.join("firmware"))
-                .args(["test", "--target", b.target])
+                .args(["test", "--target", b.target, "--test", "on_target"])
                 .args(b.args),
         )?;
+        if b.name == "m4" {
+            spec_on_m4(root, b, record)?;
+        }
     }
     Ok(())
+}
+
+/// Runs `firmware/tests/spec.rs` and checks or records its counts.
+fn spec_on_m4(root: &Path, b: &Board, record: bool) -> Result<(), String> {
+    println!(
+        "\n== the spec suite's wasm-v1 number, memory, control and call scripts on {}",
+        b.name
+    );
+    let out = cargo()
+        .current_dir(root.join("firmware"))
+        .args(["test", "--target", b.target, "--test", "spec"])
+        .args(b.args)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}");
+    if !out.status.success() {
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        return Err("the on-target spec run failed".into());
+    }
+    let rows: Vec<ResultRow> = text
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.strip_prefix("spec ")?.split_whitespace();
+            let file = w.next()?.to_string();
+            let mut n = || w.next()?.parse::<u32>().ok();
+            let (passed, failed, total) = (n()?, n()?, n()?);
+            Some(ResultRow {
+                group: "wasm-v1".into(),
+                file,
+                passed,
+                failed,
+                total,
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err("the on-target spec run printed no results".into());
+    }
+    let (p, t) = rows
+        .iter()
+        .fold((0, 0), |(p, t), r| (p + r.passed, t + r.total));
+    println!(
+        "cortex-m4: {p} of {t} directives passed in {} scripts",
+        rows.len()
+    );
+    let path = root.join(CORTEX_M4_RESULTS);
+    let committed = std::fs::read_to_string(&path).ok();
+    if record || committed.is_none() {
+        let text = suite::write_results(&rows).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {CORTEX_M4_RESULTS}");
+        return Ok(());
+    }
+    let baseline = suite::parse_results(&committed.unwrap_or_default())
+        .map_err(|e| format!("{CORTEX_M4_RESULTS}: {e}"))?;
+    let dropped: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            let base = baseline.iter().find(|b| b.file == r.file)?;
+            (r.passed < base.passed)
+                .then(|| format!("{}: {} passed, baseline {}", r.file, r.passed, base.passed))
+        })
+        .collect();
+    if dropped.is_empty() {
+        println!("no regressions against {CORTEX_M4_RESULTS} ({RESULTS_HEADER})");
+        Ok(())
+    } else {
+        Err(format!(
+            "spec counts on the Cortex-M4 dropped:\n  {}",
+            dropped.join("\n  ")
+        ))
+    }
 }
 
 /// `cargo test --workspace`, then the on-target tests.
 pub(crate) fn test_all(root: &Path) -> Result<(), String> {
     run_checked(cargo().current_dir(root).args(["test", "--workspace"]))?;
-    run(root, &[])
+    run(root, &[], false)
 }
 
 /// The cargo that runs xtask: the pinned toolchain, without a rustup detour.

@@ -39,7 +39,7 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask fixtures [--workloads]
        cargo xtask bench [--quick] [--rounds N]
        cargo xtask asm
-       cargo xtask firmware [--board NAME]...
+       cargo xtask firmware [--board NAME]... [--record]
        cargo xtask test
        cargo xtask size [--update]
 
@@ -65,10 +65,13 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   asm             build the release `wisp` and check with objdump that every
                   instruction handler dispatches by a tail jump (x86_64)
 
-  firmware        run the on-target tests of firmware/ under QEMU (installs the
+  firmware        run the on-target tests of firmware/ under QEMU, and part of the
+                  spec suite on the Cortex-M4 (installs the
                   rustup targets, and qemu-system-arm with apt when root)
   --board NAME    only this board (repeatable): m4 (Cortex-M4F, mps2-an386, the
                   whole interpreter) or m0 (Cortex-M0, microbit, images only)
+  --record        rewrite spec/results-cortex-m4.csv from the Cortex-M4's run of
+                  the wasm-v1 scripts (without it, a drop in any file fails)
 
   test            cargo test --workspace, then the on-target tests
 
@@ -87,7 +90,7 @@ enum Cmd {
     Fixtures { workloads_only: bool },
     Bench { quick: bool, rounds: u32 },
     Asm,
-    Firmware { boards: Vec<String> },
+    Firmware { boards: Vec<String>, record: bool },
     Test,
     Size { update: bool },
 }
@@ -142,14 +145,16 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
         }
         Some("firmware") => {
             let mut boards = Vec::new();
+            let mut record = false;
             while let Some(arg) = it.next() {
                 match arg {
+                    "--record" => record = true,
                     "--board" => boards.push(it.next().ok_or("--board needs a name")?.to_string()),
                     "-h" | "--help" => return Ok(None),
                     _ => return Err(format!("unknown argument `{arg}`")),
                 }
             }
-            return Ok(Some(Cmd::Firmware { boards }));
+            return Ok(Some(Cmd::Firmware { boards, record }));
         }
         Some("size") => {
             return match it.next() {
@@ -198,7 +203,9 @@ fn main() -> ExitCode {
         }
         Ok(Some(Cmd::Bench { quick, rounds })) => report(bench::run(&root(), quick, rounds)),
         Ok(Some(Cmd::Asm)) => report(asm::run(&root())),
-        Ok(Some(Cmd::Firmware { boards })) => report(firmware::run(&root(), &boards)),
+        Ok(Some(Cmd::Firmware { boards, record })) => {
+            report(firmware::run(&root(), &boards, record))
+        }
         Ok(Some(Cmd::Test)) => report(firmware::test_all(&root())),
         Ok(Some(Cmd::Size { update })) => report(size::run(&root(), update)),
         Ok(None) => {

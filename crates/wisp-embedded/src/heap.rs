@@ -111,13 +111,19 @@ impl BufferAllocator {
     }
 }
 
+/// Blocks this large or larger come from the top of the heap (see [`Heap::alloc`]).
+const LARGE: usize = 2048;
+
 /// `size` rounded up to whole units, at least one.
 fn rounded(size: usize) -> Option<usize> {
     Some(size.max(1).checked_add(UNIT - 1)? & !(UNIT - 1))
 }
 
 impl Heap {
-    /// First fit: the first free block with room for `size` bytes at `align`.
+    /// First fit: the first free block with room for `size` bytes at `align`. Large
+    /// blocks (a linear memory's pages) are cut from the end of the last block that
+    /// fits instead, so the small allocations made between two of them do not leave the
+    /// heap's one large hole in pieces.
     ///
     /// # Safety
     /// The free list must be well formed: what `init` and `dealloc` leave.
@@ -126,6 +132,10 @@ impl Heap {
             return ptr::null_mut();
         };
         let align = layout.align().max(UNIT);
+        if size >= LARGE {
+            // SAFETY: the same list invariant as below.
+            return unsafe { self.alloc_high(size, align) };
+        }
         let mut link: *mut *mut Free = &mut self.head;
         // SAFETY: every pointer on the list is a `Free` header inside the buffer (the
         // list invariant); the pieces written below lie inside the block being split.
@@ -164,6 +174,57 @@ impl Heap {
             }
         }
         ptr::null_mut()
+    }
+
+    /// A large block cut from the end of the last free block that fits.
+    ///
+    /// # Safety
+    /// As for [`Heap::alloc`].
+    unsafe fn alloc_high(&mut self, size: usize, align: usize) -> *mut u8 {
+        let mut link: *mut *mut Free = &mut self.head;
+        let mut best: Option<*mut *mut Free> = None;
+        // SAFETY: every pointer on the list is a `Free` header inside the buffer; the
+        // pieces written below lie inside the chosen block.
+        unsafe {
+            while !(*link).is_null() {
+                let block = *link;
+                let have = (*block).size;
+                let end = block as usize + have;
+                if end - (block as usize) >= size && (end - size) & !(align - 1) >= block as usize {
+                    best = Some(link);
+                }
+                link = &mut (*block).next;
+            }
+            let Some(link) = best else {
+                return ptr::null_mut();
+            };
+            let block = *link;
+            let Free { size: have, next } = block.read();
+            // Both ends are multiples of `UNIT`, as `size`, `align` and the block are.
+            let front = ((block as usize + have - size) & !(align - 1)) - block as usize;
+            let back = have - front - size;
+            let out = block.cast::<u8>().add(front);
+            let mut rest = next;
+            if back > 0 {
+                let t = out.add(size).cast::<Free>();
+                t.write(Free {
+                    size: back,
+                    next: rest,
+                });
+                rest = t;
+            }
+            if front > 0 {
+                block.write(Free {
+                    size: front,
+                    next: rest,
+                });
+            } else {
+                *link = rest;
+            }
+            self.used += size;
+            self.peak = self.peak.max(self.used);
+            out
+        }
     }
 
     /// Puts a block back, in address order, merged with the free blocks it touches.

@@ -17,6 +17,15 @@ pub struct StackLimits {
     pub max_frames: usize,
 }
 
+impl StackLimits {
+    /// The most RAM the stacks take at these limits.
+    pub fn max_bytes(&self) -> u64 {
+        let cell = core::mem::size_of::<RawVal>() as u64;
+        let frame = core::mem::size_of::<Frame>() as u64;
+        self.max_values as u64 * cell + self.max_frames as u64 * frame
+    }
+}
+
 impl Default for StackLimits {
     fn default() -> Self {
         StackLimits {

@@ -151,6 +151,12 @@ impl MemInst {
         }
     }
 
+    /// Lowers the cap on growth to `pages` (never below the current size): a store's RAM
+    /// budget leaves a memory only what it has left.
+    pub fn cap_pages(&mut self, pages: u64) {
+        self.max_pages = self.max_pages.min(pages.max(self.pages()));
+    }
+
     /// The backend, for an embedder that wants to look at its paged device.
     pub fn backend(&self) -> &MemoryBackend {
         &self.backend

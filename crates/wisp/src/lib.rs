@@ -20,6 +20,7 @@
 #![no_std]
 extern crate alloc;
 
+mod budget;
 mod engine;
 mod error;
 mod externals;

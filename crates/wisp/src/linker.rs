@@ -90,6 +90,12 @@ impl<T: 'static> Linker<T> {
             })?;
             externs.push(value.to_val());
         }
+        let needs = store.budget.map(|b| {
+            let stacks = (!b.stacks_charged).then_some(store.engine.config.stack);
+            let needs = crate::budget::Needs::of(&module.inner.module, stacks);
+            b.check(&needs).map(|()| needs)
+        });
+        let needs = needs.transpose()?;
         let limits = store.engine.config.limits;
         let done = wisp_exec::instantiate(&mut store.inner, &module.inner, &externs, limits)
             .map_err(|e| match e {
@@ -103,6 +109,13 @@ impl<T: 'static> Linker<T> {
                     backtrace: Vec::new(),
                 }),
             })?;
+        if let (Some(needs), Some(mut budget)) = (needs, store.budget) {
+            let m = &module.inner.module;
+            let mems = &store.inner.instances[done.instance.0 as usize].mems;
+            let defined: Vec<u32> = mems[m.num_imported_memories as usize..].to_vec();
+            budget.charge(&needs, &mut store.inner, &defined);
+            store.budget = Some(budget);
+        }
         if let Some(start) = done.start {
             Func(start).call(store, &[], &mut [])?;
         }

@@ -18,6 +18,8 @@ pub struct Store<T> {
     pub(crate) fuel: Option<u64>,
     /// Host values behind `externref`s, indexed by their address.
     pub(crate) externs: Vec<Box<dyn Any>>,
+    /// The RAM instances may take, if the embedder set a budget.
+    pub(crate) budget: Option<crate::budget::RamBudget>,
     data: T,
 }
 
@@ -30,6 +32,7 @@ impl<T> Store<T> {
             engine: engine.clone(),
             fuel: engine.config.fuel.then_some(0),
             externs: Vec::new(),
+            budget: None,
             data,
         }
     }
@@ -65,6 +68,25 @@ impl<T> Store<T> {
         provide: impl FnMut(&wisp_types::MemoryType) -> Option<wisp_store::MemoryBackend> + 'static,
     ) {
         self.inner.memory_provider = Some(Box::new(provide));
+    }
+    /// Caps the RAM that this store's instances take, in bytes: their memories, tables,
+    /// globals and segments, and the stacks at the engine's limits. Each instantiation
+    /// adds up what the instance needs and is refused, with the sizes, when that does
+    /// not fit what is left; memories grow only into what is left (`memory.grow` returns
+    /// -1 past it). On a device whose heap is all its RAM, set it to the heap's size less
+    /// a margin for code and bookkeeping, so that nothing runs out in the middle of a call.
+    pub fn set_ram_budget(&mut self, bytes: u64) {
+        let used = self.budget.map_or(0, |b| b.used);
+        let stacks_charged = self.budget.is_some_and(|b| b.stacks_charged);
+        self.budget = Some(crate::budget::RamBudget {
+            limit: bytes,
+            used,
+            stacks_charged,
+        });
+    }
+    /// RAM the store's instances take by its budget, and the budget.
+    pub fn ram_budget(&self) -> Option<(u64, u64)> {
+        self.budget.map(|b| (b.used, b.limit))
     }
     /// Fuel left, if the engine meters it.
     pub fn get_fuel(&self) -> Option<u64> {

@@ -192,3 +192,43 @@ fn an_image_runs_like_its_module_and_damage_is_refused() {
         .unwrap();
     assert!(err.to_string().contains("fuel"), "{err}");
 }
+
+#[test]
+fn a_ram_budget_refuses_an_instance_that_does_not_fit_and_caps_growth() {
+    let mut config = Config::new();
+    config.max_stack_values(1024).max_call_depth(100);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &wat(COUNTER)).unwrap();
+    let mut store = Store::new(&engine, ());
+    // One page, the stacks, and a little over half a page more.
+    store.set_ram_budget(65536 + 8192 + 4000 + 40_000);
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let (used, limit) = store.ram_budget().unwrap();
+    assert!(used > 65536 && used < limit, "{used} of {limit}");
+    let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(
+        grow.call(&mut store, 1).unwrap(),
+        -1,
+        "a page is more than is left"
+    );
+
+    // A second instance needs another page: refused before anything is allocated.
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("needs") && err.contains("65536 for memories"),
+        "{err}"
+    );
+    assert_eq!(
+        store.ram_budget().unwrap().0,
+        used,
+        "nothing charged for it"
+    );
+    // The first instance still runs.
+    let peek = inst.get_typed_func::<i32, i32>(&store, "peek").unwrap();
+    assert_eq!(peek.call(&mut store, 16).unwrap(), b'w' as i32);
+}

@@ -418,9 +418,17 @@ pub fn f32_convert_i64_s(a: u64) -> u64 {
 pub fn f32_convert_i64_u(a: u64) -> u64 {
     cf32(a as f32)
 }
+/// NaNs are converted by hand, as the FPUs of x86 and Arm do it (quiet bit set, top of
+/// the payload kept): the soft-float routines of targets without a double-precision FPU
+/// (Cortex-M4F, M0) return other NaNs, which the spec's canonical-NaN rule refuses.
 #[inline(always)]
 pub fn f32_demote_f64(a: u64) -> u64 {
-    cf32(f64_(a) as f32)
+    let x = f64_(a);
+    if x.is_nan() {
+        let sign = (a >> 63) << 31;
+        return sign | 0x7fc0_0000 | ((a >> 29) & 0x003f_ffff);
+    }
+    cf32(x as f32)
 }
 #[inline(always)]
 pub fn f64_convert_i32_s(a: u64) -> u64 {
@@ -440,12 +448,30 @@ pub fn f64_convert_i64_u(a: u64) -> u64 {
 }
 #[inline(always)]
 pub fn f64_promote_f32(a: u64) -> u64 {
-    cf64(f32_(a) as f64)
+    let x = f32_(a);
+    if x.is_nan() {
+        let sign = ((a >> 31) & 1) << 63;
+        return sign | 0x7ff8_0000_0000_0000 | ((a & 0x003f_ffff) << 29);
+    }
+    cf64(x as f64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn nan_conversions_keep_the_payload_and_quiet_it() {
+        let nan = |b: u32| b as u64;
+        assert_eq!(f64_promote_f32(nan(0x7fc0_0000)), 0x7ff8_0000_0000_0000);
+        assert_eq!(f64_promote_f32(nan(0xffa0_0001)), 0xfffc_0000_2000_0000);
+        assert_eq!(f32_demote_f64(0x7ff8_0000_0000_0000), 0x7fc0_0000);
+        assert_eq!(f32_demote_f64(0xfff4_0000_2000_0000), 0xffe0_0001);
+        // What the host's FPU does, for every NaN shape above.
+        for b in [0x7fc0_0000u32, 0xffa0_0001, 0x7f80_0001, 0x7fff_ffff] {
+            let hw = (f32::from_bits(b) as f64).to_bits();
+            assert_eq!(f64_promote_f32(b as u64), hw, "{b:#x}");
+        }
+    }
     #[test]
     fn min_max_signed_zero_and_nan() {
         let (pz, nz) = (0.0f32.to_bits() as u64, (-0.0f32).to_bits() as u64);

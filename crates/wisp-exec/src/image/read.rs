@@ -49,7 +49,9 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
     if r.len()? != defined {
         return Err(r.error("function count does not match the code"));
     }
-    let mut code = Vec::with_capacity(defined);
+    let mut code = Vec::new();
+    code.try_reserve_exact(defined)
+        .map_err(|_| err("out of memory for the functions", 16))?;
     for _ in 0..defined {
         code.push(OnceCell::from(r.func()?));
     }
@@ -328,7 +330,10 @@ impl<'a> Reader<'a> {
         let n_results = self.u32()?;
         let frame_size = self.u32()?;
         let n = self.len()?;
-        let mut ops = Vec::with_capacity(n);
+        // Fallible: on a device the code may be more than the heap holds.
+        let mut ops = Vec::new();
+        ops.try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the function's code"))?;
         let mut operands = [0u64; ir::MAX_OPERANDS];
         for _ in 0..n {
             let tag = u16::try_from(self.u32()?).map_err(|_| self.error("unknown instruction"))?;

@@ -205,6 +205,8 @@ impl Translator<'_> {
         }
         let (kind, height, start, arity) =
             (frame.kind, frame.height, frame.start, frame.branch_arity());
+        // A move for each value carried (two cells each in a wide function), and the jump.
+        self.reserve(2 * arity as usize + 2)?;
         let first = self.stack.len() - arity as usize;
         // Targets are at or below their sources, so moving upwards never clobbers a source.
         for i in 0..arity {
@@ -255,6 +257,7 @@ impl Translator<'_> {
     pub(super) fn visit_br_table(&mut self, targets: Vec<u32>, default: u32) -> TResult {
         let (_, index) = self.pop_read()?;
         let len = targets.len() as u32;
+        self.reserve(targets.len() + 2)?;
         self.emit(Op::BrTable { index, len });
         // One jump per entry; entries whose branch needs moves jump to a stub after the table.
         let mut stubs = Vec::new();

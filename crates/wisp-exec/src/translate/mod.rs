@@ -70,6 +70,10 @@ impl Ctrl {
     }
 }
 
+/// Instructions reserved before each operator is translated: more than any one operator
+/// emits but the few that reserve for themselves.
+const RESERVE: usize = 16;
+
 /// Translation options, fixed per engine.
 #[derive(Debug, Clone, Copy)]
 pub struct TranslateConfig {
@@ -204,7 +208,8 @@ fn translate_as(
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset()?;
-        t.visit(op)
+        t.reserve(RESERVE)
+            .and_then(|()| t.visit(op))
             .map_err(|msg| ParseError::new(msg, offset as usize))?;
     }
     if !t.ctrl.is_empty() {
@@ -362,6 +367,16 @@ impl Translator<'_> {
 
     fn pc(&self) -> u32 {
         self.ops.len() as u32
+    }
+
+    /// Makes room for `n` more instructions, or fails: on a device the code of a large
+    /// function can be more than the heap has, which must be an error, not an abort.
+    /// Each operator first reserves [`RESERVE`]; those that emit more (tables of
+    /// branches, branches carrying many values) reserve what they need themselves.
+    fn reserve(&mut self, n: usize) -> Result<(), alloc::string::String> {
+        self.ops
+            .try_reserve(n)
+            .map_err(|_| "out of memory: the function's code does not fit the heap".into())
     }
 
     fn emit(&mut self, op: Op) -> usize {

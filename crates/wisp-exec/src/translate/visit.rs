@@ -202,10 +202,13 @@ impl Translator<'_> {
             Operator::BrIf { relative_depth } => self.visit_br_if(relative_depth)?,
             Operator::BrTable { targets } => {
                 let default = targets.default();
-                let list = targets
-                    .targets()
-                    .collect::<Result<Vec<u32>, _>>()
-                    .map_err(|e| alloc::string::String::from(e.message()))?;
+                // Fallible: a table of thousands of entries may not fit a device's heap.
+                let mut list = Vec::new();
+                list.try_reserve_exact(targets.len() as usize)
+                    .map_err(|_| "out of memory: the branch table does not fit the heap")?;
+                for t in targets.targets() {
+                    list.push(t.map_err(|e| alloc::string::String::from(e.message()))?);
+                }
                 self.visit_br_table(list, default)?
             }
             Operator::Return => self.visit_return()?,

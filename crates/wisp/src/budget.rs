@@ -1,0 +1,96 @@
+//! A store's RAM budget. On a device whose heap is all the RAM there is, running out in
+//! the middle of a call cannot be recovered from; so an instance's needs are added up
+//! when it is instantiated, and an instance that does not fit is refused then, with the
+//! sizes. Memories may grow only within what is left.
+
+use crate::error::Error;
+use alloc::format;
+use wisp_exec::StackLimits;
+use wisp_parse::Module;
+use wisp_store::Store as ExecStoreOf;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RamBudget {
+    pub limit: u64,
+    pub used: u64,
+    /// The stacks are charged with the first instance.
+    pub stacks_charged: bool,
+}
+
+/// What an instance of `m` takes: its defined memories at their initial size, its tables
+/// (8 bytes an element), globals and segments kept for `table.init` and `memory.init`,
+/// and, the first time, the stacks at their limits.
+pub(crate) struct Needs {
+    memories: u64,
+    tables: u64,
+    other: u64,
+    stacks: u64,
+}
+
+impl Needs {
+    pub fn of(m: &Module, stacks: Option<StackLimits>) -> Needs {
+        let defined_mems = m.memories.iter().skip(m.num_imported_memories as usize);
+        let memories = defined_mems
+            .map(|t| t.limits.min.saturating_mul(t.page_size()))
+            .fold(0u64, u64::saturating_add);
+        let tables = m
+            .tables
+            .iter()
+            .skip(m.num_imported_tables as usize)
+            .map(|t| t.ty.limits.min.saturating_mul(8))
+            .fold(0u64, u64::saturating_add);
+        let globals = m.globals.len() as u64 * 32;
+        let segments = m
+            .elements
+            .iter()
+            .map(|e| e.items.len() as u64 * 8)
+            .sum::<u64>()
+            + m.datas.iter().map(|d| d.bytes.len() as u64).sum::<u64>();
+        Needs {
+            memories,
+            tables,
+            other: globals + segments,
+            stacks: stacks.map_or(0, |s| s.max_bytes()),
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        [self.memories, self.tables, self.other, self.stacks]
+            .into_iter()
+            .fold(0, u64::saturating_add)
+    }
+}
+
+impl RamBudget {
+    /// Refuses `needs` if they do not fit what is left.
+    pub fn check(&self, needs: &Needs) -> Result<(), Error> {
+        let left = self.limit.saturating_sub(self.used);
+        if needs.total() <= left {
+            return Ok(());
+        }
+        Err(Error::Instantiate(format!(
+            "the instance needs {} bytes of RAM ({} for memories, {} for tables, {} for \
+             globals and segments, {} for the stacks) and the store's budget has {left} \
+             bytes left",
+            needs.total(),
+            needs.memories,
+            needs.tables,
+            needs.other,
+            needs.stacks
+        )))
+    }
+
+    /// Charges `needs`, and lets the new instance's memories grow only into what is
+    /// left.
+    pub fn charge<C>(&mut self, needs: &Needs, store: &mut ExecStoreOf<C>, mems: &[u32]) {
+        self.used = self.used.saturating_add(needs.total());
+        self.stacks_charged = true;
+        let left = self.limit.saturating_sub(self.used);
+        for &a in mems {
+            if let Some(m) = store.mems.get_mut(a as usize) {
+                let extra = left / m.ty.page_size();
+                m.cap_pages(m.pages().saturating_add(extra));
+            }
+        }
+    }
+}
