@@ -19,6 +19,7 @@
 //! `bench.rs`).
 
 mod asm;
+mod avr;
 mod bench;
 mod firmware;
 mod fixtures;
@@ -42,6 +43,7 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask firmware [--board NAME]... [--record]
        cargo xtask test
        cargo xtask size [--update]
+       cargo xtask avr
 
   spec            run the spec suite; rewrite spec/results.csv, append to
                   spec/history.csv and redraw docs/spec-progress.svg
@@ -79,7 +81,11 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
                   print NAME flash= ram= heap= stack= for the whole interpreter
                   and the executor alone, and fail if a number grew more than 5%
                   over firmware/size-budget.txt
-  --update        write the numbers to firmware/size-budget.txt instead";
+  --update        write the numbers to firmware/size-budget.txt instead
+
+  avr             build firmware/avr on nightly for an atmega2560 and run it in
+                  simavr: fib(20) from a pre-translated image in program memory
+                  (installs nightly with rust-src, and gcc-avr and simavr with apt)";
 
 /// Failure lines shown per file with `-v`: enough to see the pattern, short enough to scan.
 const VERBOSE_FAILURES: usize = 5;
@@ -93,6 +99,7 @@ enum Cmd {
     Firmware { boards: Vec<String>, record: bool },
     Test,
     Size { update: bool },
+    Avr,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -156,6 +163,13 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             }
             return Ok(Some(Cmd::Firmware { boards, record }));
         }
+        Some("avr") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Avr)),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            };
+        }
         Some("size") => {
             return match it.next() {
                 None => Ok(Some(Cmd::Size { update: false })),
@@ -208,6 +222,7 @@ fn main() -> ExitCode {
         }
         Ok(Some(Cmd::Test)) => report(firmware::test_all(&root())),
         Ok(Some(Cmd::Size { update })) => report(size::run(&root(), update)),
+        Ok(Some(Cmd::Avr)) => report(avr::run(&root())),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS

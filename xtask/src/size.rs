@@ -158,7 +158,7 @@ fn run_on_qemu(elf: &Path) -> Result<(u64, u64), String> {
 }
 
 /// Section names and sizes of a 32-bit little-endian ELF file.
-fn elf_sections(path: &Path) -> Result<Vec<(String, u64)>, String> {
+pub(crate) fn elf_sections(path: &Path) -> Result<Vec<(String, u64)>, String> {
     let b = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let bad = || format!("{}: not a 32-bit little-endian ELF file", path.display());
     if b.len() < 52 || &b[..4] != b"\x7fELF" || b[4] != 1 || b[5] != 1 {

@@ -17,6 +17,11 @@ pub struct StackLimits {
     pub max_frames: usize,
 }
 
+/// Value stacks limited to this many cells (1 KiB), and call stacks to a quarter as
+/// many frames, are allocated whole on first use: a tiny heap may not hold the old and
+/// the new buffer of a reallocation at once, and a whole one costs no more.
+const SMALL_STACK: usize = 128;
+
 impl StackLimits {
     /// The most RAM the stacks take at these limits.
     pub fn max_bytes(&self) -> u64 {
@@ -28,9 +33,11 @@ impl StackLimits {
 
 impl Default for StackLimits {
     fn default() -> Self {
+        // Capped where `usize` is 16 bits (AVR), which no host-sized default fits.
+        let fit = |n: u32| n.min(usize::MAX as u32) as usize;
         StackLimits {
-            max_values: 1 << 20,
-            max_frames: 100_000,
+            max_values: fit(1 << 20),
+            max_frames: fit(100_000),
         }
     }
 }
@@ -89,13 +96,35 @@ impl Stack {
         }
         if self.values.len() < end {
             // Grow geometrically: a deep recursion should not copy the stack per call.
-            let want = end.max(self.values.len() * 2).min(self.limits.max_values);
+            // A tiny limit is taken whole at once (see `SMALL_STACK`).
+            let want = if self.limits.max_values <= SMALL_STACK {
+                self.limits.max_values
+            } else {
+                end.max(self.values.len() * 2).min(self.limits.max_values)
+            };
             if self.values.try_reserve(want - self.values.len()).is_err() {
                 return false;
             }
             self.values.resize(want, RawVal(0));
         }
         true
+    }
+
+    /// Makes room for one more frame; false if the allocator refuses. A small limit is
+    /// taken whole at once, as for the value stack.
+    pub(crate) fn reserve_frame(&mut self) -> bool {
+        if self.frames.len() < self.frames.capacity() {
+            return true;
+        }
+        let n = if self.limits.max_frames <= SMALL_STACK / 4 {
+            self.limits
+                .max_frames
+                .saturating_sub(self.frames.len())
+                .max(1)
+        } else {
+            1
+        };
+        self.frames.try_reserve(n).is_ok()
     }
 
     /// Forgets any suspended execution.

@@ -51,8 +51,19 @@ unsafe fn set128(sp: *mut RawVal, s: Slot, v: u128) {
 /// flattened.
 #[inline(always)]
 fn keep_branch() {
+    // Where `asm!` is stable; elsewhere (AVR) the branch is left to the compiler.
+    #[cfg(any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv32",
+        target_arch = "riscv64"
+    ))]
     // SAFETY: an empty instruction sequence touches no memory, stack or flags.
-    unsafe { core::arch::asm!("", options(nomem, nostack, preserves_flags)) }
+    unsafe {
+        core::arch::asm!("", options(nomem, nostack, preserves_flags))
+    }
 }
 
 /// Leaves the loop with `result`. Out of line, so that handlers carry no code to drop

@@ -144,7 +144,7 @@ fn enter(
             // trap, never an abort.
             if stack.frames.len() >= stack.limits.max_frames
                 || !stack.reserve(base, c.frame_size as usize)
-                || stack.frames.try_reserve(1).is_err()
+                || !stack.reserve_frame()
             {
                 return Err(trap(stack, caller, TrapCode::StackOverflow));
             }
