@@ -10,7 +10,10 @@ use wisp_embedded::BufferAllocator;
 const BYTES: usize = 16 * 1024;
 
 fuzz_target!(|data: &[u8]| {
-    let buf: &'static mut [u8] = Box::leak(vec![0u8; BYTES].into_boxed_slice());
+    static mut BUF: [u8; BYTES] = [0; BYTES];
+    // SAFETY: libFuzzer runs one input at a time, and the allocator of the previous
+    // input, the only other user of `BUF`, has been dropped.
+    let buf: &'static mut [u8] = unsafe { &mut *std::ptr::addr_of_mut!(BUF) };
     let (lo, hi) = (buf.as_ptr() as usize, buf.as_ptr() as usize + BYTES);
     let heap = BufferAllocator::new();
     assert!(heap.init(buf));
