@@ -194,3 +194,27 @@ pub mod wasi {
         }
     }
 }
+
+/// The reference firmware's measurement (`cargo xtask size`): runs `fib(20)` on the
+/// module `load` gives, prints `size: fib=ok heap=N stack=N` and ends the emulation.
+pub fn measure_fib(load: impl FnOnce(&wisp::Engine) -> Result<wisp::Module, wisp::Error>) -> ! {
+    use wisp::{Config, Engine, Linker, Store};
+    let mut config = Config::new();
+    config.max_stack_values(256).max_call_depth(64);
+    let engine = Engine::new(&config);
+    let ok = load(&engine)
+        .and_then(|module| {
+            let mut store = Store::new(&engine, ());
+            let inst = Linker::new(&engine).instantiate(&mut store, &module)?;
+            inst.get_typed_func::<i32, i32>(&store, "fib")?
+                .call(&mut store, 20)
+        })
+        .is_ok_and(|r| r == 6765);
+    hprintln!(
+        "size: fib={} heap={} stack={}",
+        if ok { "ok" } else { "FAILED" },
+        HEAP.peak(),
+        stack_peak()
+    );
+    exit(ok)
+}

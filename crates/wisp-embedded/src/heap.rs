@@ -142,33 +142,12 @@ impl Heap {
         unsafe {
             while !(*link).is_null() {
                 let block = *link;
-                let Free { size: have, next } = block.read();
+                let have = (*block).size;
+                // The front stays free: `pad` is a multiple of `UNIT`, as both the block
+                // and `align` are.
                 let pad = block.cast::<u8>().align_offset(align);
                 if pad <= have && size <= have - pad {
-                    let out = block.cast::<u8>().add(pad);
-                    let tail = have - pad - size;
-                    let mut rest = next;
-                    if tail > 0 {
-                        let t = out.add(size).cast::<Free>();
-                        t.write(Free {
-                            size: tail,
-                            next: rest,
-                        });
-                        rest = t;
-                    }
-                    if pad > 0 {
-                        // The front stays free: `pad` is a multiple of `UNIT`, as both
-                        // the block and `align` are.
-                        block.write(Free {
-                            size: pad,
-                            next: rest,
-                        });
-                    } else {
-                        *link = rest;
-                    }
-                    self.used += size;
-                    self.peak = self.peak.max(self.used);
-                    return out;
+                    return self.take(link, pad, size);
                 }
                 link = &mut (*block).next;
             }
@@ -199,11 +178,27 @@ impl Heap {
                 return ptr::null_mut();
             };
             let block = *link;
-            let Free { size: have, next } = block.read();
-            // Both ends are multiples of `UNIT`, as `size`, `align` and the block are.
+            let have = (*block).size;
+            // A multiple of `UNIT`, as `size`, `align` and the block are.
             let front = ((block as usize + have - size) & !(align - 1)) - block as usize;
-            let back = have - front - size;
+            self.take(link, front, size)
+        }
+    }
+
+    /// Cuts `size` bytes at offset `front` out of the free block `*link`; what is left
+    /// before and after stays free.
+    ///
+    /// # Safety
+    /// `link` points at a link of the free list; `front + size` is at most the block's
+    /// size, and `front` and `size` are multiples of `UNIT`.
+    unsafe fn take(&mut self, link: *mut *mut Free, front: usize, size: usize) -> *mut u8 {
+        // SAFETY: the pieces written lie inside the block, which is ours (the caller's
+        // contract); each is aligned to `UNIT` and at least `UNIT` long.
+        unsafe {
+            let block = *link;
+            let Free { size: have, next } = block.read();
             let out = block.cast::<u8>().add(front);
+            let back = have - front - size;
             let mut rest = next;
             if back > 0 {
                 let t = out.add(size).cast::<Free>();
