@@ -43,6 +43,7 @@ pub use reference::ExternRef;
 pub use resumable::{ResumableCall, ResumableInvocation};
 pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use wisp_exec::image::ByteSource;
 pub use wisp_store::{AccessError, GrowError, MemoryBackend, PagedMemory};
 pub use wisp_types::{
     ExternAddr, ExternType, FuncAddr, FuncType, GlobalType, Limits, MemoryType, Mutability,

@@ -5,6 +5,7 @@ use crate::error::Error;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
+use wisp_exec::image::ByteSource;
 use wisp_exec::CompiledModule;
 use wisp_parse::{ExportKind, ImportDesc};
 use wisp_types::{ExternType, FuncType};
@@ -74,10 +75,25 @@ impl Module {
     /// without checking them again, so a crafted image can make it read or write outside
     /// its stack. Do not load images from an untrusted source; load the Wasm instead.
     pub unsafe fn from_image(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
-        let (inner, fuel) = wisp_exec::image::read_image(image).map_err(|e| Error::Compile {
-            message: e.message,
-            offset: e.offset,
-        })?;
+        // SAFETY: the caller's promise, passed on.
+        unsafe { Self::from_image_source(engine, &image) }
+    }
+
+    /// [`Module::from_image`] reading the image through a [`ByteSource`]: from storage
+    /// the CPU cannot address (an AVR's program memory, SPI flash), a piece at a time,
+    /// so the image is never copied into RAM whole.
+    ///
+    /// # Safety
+    /// As for [`Module::from_image`].
+    pub unsafe fn from_image_source(
+        engine: &Engine,
+        image: &dyn ByteSource,
+    ) -> Result<Module, Error> {
+        let (inner, fuel) =
+            wisp_exec::image::read_image_from(image).map_err(|e| Error::Compile {
+                message: e.message,
+                offset: e.offset,
+            })?;
         if fuel != engine.config.fuel {
             return Err(Error::Usage(alloc::format!(
                 "the image was compiled {} fuel metering and the engine runs {} it",

@@ -232,3 +232,42 @@ fn a_ram_budget_refuses_an_instance_that_does_not_fit_and_caps_growth() {
     let peek = inst.get_typed_func::<i32, i32>(&store, "peek").unwrap();
     assert_eq!(peek.call(&mut store, 16).unwrap(), b'w' as i32);
 }
+
+/// Storage read a piece at a time, that counts how much it was asked for.
+struct Flash<'a>(&'a [u8], std::cell::Cell<usize>);
+
+impl wisp::ByteSource for Flash<'_> {
+    fn size(&self) -> usize {
+        self.0.len()
+    }
+    fn read(&self, offset: usize, buf: &mut [u8]) {
+        buf.copy_from_slice(&self.0[offset..offset + buf.len()]);
+        self.1.set(self.1.get() + buf.len());
+    }
+}
+
+#[test]
+fn an_image_loads_through_a_byte_source() {
+    let engine = Engine::default();
+    let image = Module::new(&engine, &wat(FIB)).unwrap().to_image().unwrap();
+    let flash = Flash(&image, std::cell::Cell::new(0));
+    // SAFETY: written just above by this build.
+    let module = unsafe { Module::from_image_source(&engine, &flash) }.unwrap();
+    // The checksum pass and the parse each read the image once.
+    assert!(
+        flash.1.get() <= 2 * image.len(),
+        "{} bytes read",
+        flash.1.get()
+    );
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+    // Damage is found through a source too.
+    let mut bad = image.clone();
+    bad[image.len() / 2] ^= 1;
+    let flash = Flash(&bad, std::cell::Cell::new(0));
+    assert!(unsafe { Module::from_image_source(&engine, &flash) }.is_err());
+}

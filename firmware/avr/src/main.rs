@@ -1,16 +1,15 @@
 //! Wisp's executor on an 8-bit AVR (atmega2560: 256 KiB flash, 8 KiB RAM, 16-bit
-//! `usize`), run in simavr. The image of `fib` stays in flash (`.progmem`, read with
-//! `elpm`) until it is loaded; `fib(20)` runs from a 2 KiB heap. Prints its verdict on
+//! `usize`), run in simavr. The image of `fib` stays in flash (`.progmem`), which the
+//! loader reads through a `ByteSource` (`elpm`); `fib(20)` runs from a 2 KiB heap. Prints its verdict on
 //! USART0, which simavr shows on stderr.
 #![no_std]
 #![no_main]
 #![feature(asm_experimental_arch)]
 extern crate alloc;
 
-use alloc::vec::Vec;
 use core::arch::asm;
 use core::ptr::{read_volatile, write_volatile};
-use wisp::{Config, Engine, Linker, Module, Store};
+use wisp::{ByteSource, Config, Engine, Linker, Module, Store};
 use wisp_embedded::BufferAllocator;
 
 #[global_allocator]
@@ -34,6 +33,21 @@ fn flash_byte(addr: *const u8) -> u8 {
         asm!("elpm {0}, Z", out(reg) b, in("Z") addr, options(readonly, nostack));
     }
     b
+}
+
+/// The image, read out of program memory a byte at a time as the loader asks: it is
+/// never copied into RAM whole.
+struct Progmem;
+
+impl ByteSource for Progmem {
+    fn size(&self) -> usize {
+        IMAGE_LEN
+    }
+    fn read(&self, offset: usize, buf: &mut [u8]) {
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = flash_byte(IMAGE.as_ptr().wrapping_add(offset + i));
+        }
+    }
 }
 
 // USART0 of the atmega2560.
@@ -96,16 +110,13 @@ fn stop() -> ! {
 pub extern "C" fn main() -> ! {
     uart_init();
     HEAP.init(wisp_embedded::static_buffer!(2048).unwrap());
-    let image: Vec<u8> = (0..IMAGE_LEN)
-        .map(|i| flash_byte(IMAGE.as_ptr().wrapping_add(i)))
-        .collect();
     let mut config = Config::new();
     // Small limits are allocated whole at first use: no reallocation, which would need
     // the old and the new buffer at once, in a 2 KiB heap.
     config.max_stack_values(64).max_call_depth(24);
     let engine = Engine::new(&config);
     // SAFETY: `build.rs` wrote the image with this version of Wisp.
-    let result = unsafe { Module::from_image(&engine, &image) }.and_then(|module| {
+    let result = unsafe { Module::from_image_source(&engine, &Progmem) }.and_then(|module| {
         let mut store = Store::new(&engine, ());
         let inst = Linker::new(&engine).instantiate(&mut store, &module)?;
         inst.get_typed_func::<i32, i32>(&store, "fib")?

@@ -22,7 +22,7 @@ mod read;
 #[cfg(feature = "compile")]
 mod write;
 
-pub use read::read_image;
+pub use read::{read_image, read_image_from, ByteSource};
 #[cfg(feature = "compile")]
 pub use write::write_image;
 
@@ -54,9 +54,14 @@ impl fmt::Display for ImageError {
 
 /// FNV-1a, 32 bits: small and enough to catch a damaged flash sector.
 pub(crate) fn checksum(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, &b| {
-        (h ^ b as u32).wrapping_mul(0x0100_0193)
-    })
+    checksum_more(0x811c_9dc5, bytes)
+}
+
+/// Goes on with an FNV-1a checksum over more bytes.
+pub(crate) fn checksum_more(h: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ b as u32).wrapping_mul(0x0100_0193))
 }
 
 /// Codes for value types, reference types and constant instructions in an image.

@@ -1,9 +1,8 @@
 //! Reading an image back into a module whose functions are all translated.
 
-use super::{checksum, code, ImageError, FLAG_FUEL, MAGIC, VERSION};
+use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
 use crate::ir::{self, OPERAND_COUNTS, OP_COUNT};
 use crate::{CompiledFunc, CompiledModule};
-use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -16,23 +15,56 @@ use wisp_types::{
     FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
 
+/// Where an image's bytes come from. A slice is one (RAM, or flash the CPU maps into
+/// its address space); storage the CPU cannot address (an AVR's program memory, SPI
+/// flash, an SD card) implements it with its own reads, so the image is never copied
+/// into RAM whole: only the module's structures, data segments and code are.
+pub trait ByteSource {
+    /// The image's length in bytes.
+    fn size(&self) -> usize;
+    /// Fills `buf` from `offset`; `offset + buf.len()` is at most [`size`](Self::size).
+    fn read(&self, offset: usize, buf: &mut [u8]);
+}
+
+impl ByteSource for &[u8] {
+    fn size(&self) -> usize {
+        self.len()
+    }
+    fn read(&self, offset: usize, buf: &mut [u8]) {
+        buf.copy_from_slice(&self[offset..offset + buf.len()]);
+    }
+}
+
 /// A module from an image that [`super::write_image`] wrote, and whether its code meters
 /// fuel. Structure is checked (lengths, indices into the image's own tables, operand
 /// widths); the code's own invariants are trusted, which is why the API that calls this
 /// is `unsafe`.
 pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
+    read_image_from(&bytes)
+}
+
+/// [`read_image`] from any [`ByteSource`].
+pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), ImageError> {
     let err = |message: &str, offset| ImageError {
         message: message.to_string(),
         offset,
     };
-    if bytes.len() < 20 || bytes[..4] != MAGIC {
+    let size = src.size();
+    let mut head = [0u8; 16];
+    if size < 20 {
         return Err(err("not a Wisp image", 0));
     }
-    let (body, sum) = bytes.split_at(bytes.len() - 4);
-    if checksum(body) != u32::from_le_bytes([sum[0], sum[1], sum[2], sum[3]]) {
-        return Err(err("checksum mismatch: the image is damaged", body.len()));
+    src.read(0, &mut head);
+    if head[..4] != MAGIC {
+        return Err(err("not a Wisp image", 0));
     }
-    let word = |at: usize| u32::from_le_bytes([body[at], body[at + 1], body[at + 2], body[at + 3]]);
+    let end = size - 4;
+    let mut sum = [0u8; 4];
+    src.read(end, &mut sum);
+    if checksum(src, end) != u32::from_le_bytes(sum) {
+        return Err(err("checksum mismatch: the image is damaged", end));
+    }
+    let word = |at: usize| u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
     if word(4) != VERSION || word(8) != OP_COUNT as u32 {
         return Err(err(
             "written by another version of Wisp; compile it again with this one",
@@ -40,10 +72,7 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
         ));
     }
     let fuel = word(12) & FLAG_FUEL != 0;
-    let mut r = Reader {
-        bytes: body,
-        pos: 16,
-    };
+    let mut r = Reader { src, end, pos: 16 };
     let module = r.module()?;
     let defined = module.funcs.len() - module.num_imported_funcs as usize;
     if r.len()? != defined {
@@ -55,7 +84,7 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
     for _ in 0..defined {
         code.push(OnceCell::from(r.func()?));
     }
-    if r.pos != body.len() {
+    if r.pos != end {
         return Err(r.error("bytes after the code"));
     }
     let module = CompiledModule {
@@ -70,8 +99,24 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
     Ok((module, fuel))
 }
 
+/// The checksum of the first `end` bytes, read a piece at a time.
+fn checksum(src: &dyn ByteSource, end: usize) -> u32 {
+    let mut buf = [0u8; 64];
+    let mut h = super::checksum(&[]);
+    let mut at = 0;
+    while at < end {
+        let n = buf.len().min(end - at);
+        src.read(at, &mut buf[..n]);
+        h = super::checksum_more(h, &buf[..n]);
+        at += n;
+    }
+    h
+}
+
 struct Reader<'a> {
-    bytes: &'a [u8],
+    src: &'a dyn ByteSource,
+    /// Where the checksum starts: the end of what is parsed.
+    end: usize,
     pos: usize,
 }
 
@@ -85,12 +130,13 @@ impl<'a> Reader<'a> {
         }
     }
     fn u8(&mut self) -> R<u8> {
-        let b = *self
-            .bytes
-            .get(self.pos)
-            .ok_or_else(|| self.error("image ends early"))?;
+        if self.pos >= self.end {
+            return Err(self.error("image ends early"));
+        }
+        let mut b = [0];
+        self.src.read(self.pos, &mut b);
         self.pos += 1;
-        Ok(b)
+        Ok(b[0])
     }
     fn u64(&mut self) -> R<u64> {
         let mut v = 0u64;
@@ -109,25 +155,29 @@ impl<'a> Reader<'a> {
     /// A count; more than the bytes left is refused before anything is allocated.
     fn len(&mut self) -> R<usize> {
         let n = usize::try_from(self.u64()?).map_err(|_| self.error("count too large"))?;
-        if n > self.bytes.len() - self.pos {
+        if n > self.end - self.pos {
             return Err(self.error("count larger than the image"));
         }
         Ok(n)
     }
-    fn take(&mut self, n: usize) -> R<&'a [u8]> {
-        let s = self
-            .bytes
-            .get(self.pos..self.pos + n)
-            .ok_or_else(|| self.error("image ends early"))?;
+    /// The next `n` bytes (a count already checked by `len`), in a fallibly allocated
+    /// buffer: data segments may be more than a device's heap has.
+    fn take(&mut self, n: usize) -> R<Vec<u8>> {
+        if n > self.end - self.pos {
+            return Err(self.error("image ends early"));
+        }
+        let mut v = Vec::new();
+        v.try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the image's bytes"))?;
+        v.resize(n, 0);
+        self.src.read(self.pos, &mut v);
         self.pos += n;
-        Ok(s)
+        Ok(v)
     }
     fn str(&mut self) -> R<String> {
         let n = self.len()?;
         let s = self.take(n)?;
-        core::str::from_utf8(s)
-            .map(String::from)
-            .map_err(|_| self.error("name is not UTF-8"))
+        String::from_utf8(s).map_err(|_| self.error("name is not UTF-8"))
     }
     fn val_type(&mut self) -> R<ValType> {
         let c = self.u8()?;
@@ -309,7 +359,7 @@ impl<'a> Reader<'a> {
         if n != at {
             return Err(self.error("data bytes do not match the segments"));
         }
-        m.bytes = Box::from(self.take(n)?);
+        m.bytes = self.take(n)?.into_boxed_slice();
         let mut names = BTreeMap::new();
         for _ in 0..self.len()? {
             let idx = self.u32()?;
