@@ -108,9 +108,8 @@ fn host_functions_and_lent_memory() -> Outcome {
     store.set_memory_provider(move |_| lent.take().map(|b| MemoryBackend::host(b)));
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap(&mut store, "env", "sensor", |i: i32| -> i32 { 10 + i * 3 })
+        .func_wrap("env", "sensor", |i: i32| -> i32 { 10 + i * 3 })
         .func_wrap(
-            &mut store,
             "env",
             "report",
             |mut c: Caller<'_, Board>, i: i32, sum: i32| c.data_mut().reports.push((i, sum)),
@@ -164,8 +163,8 @@ fn traps_leave_the_firmware_running() -> Outcome {
     let mut store = Store::new(&engine, Board::default());
     let mut linker = Linker::new(&engine);
     linker
-        .func_wrap(&mut store, "env", "sensor", |_: i32| -> i32 { 0 })
-        .func_wrap(&mut store, "env", "report", |_: i32, _: i32| {});
+        .func_wrap("env", "sensor", |_: i32| -> i32 { 0 })
+        .func_wrap("env", "report", |_: i32, _: i32| {});
     let inst = linker.instantiate(&mut store, &module).map_err(err)?;
     let div = inst
         .get_typed_func::<(i32, i32), i32>(&store, "div")
@@ -281,7 +280,7 @@ fn wasi_hello_world() -> Outcome {
     let module = image(&engine, WASI_HELLO)?;
     let mut store = Store::new(&engine, ctx);
     let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, &mut store, |c| c);
+    wisp_wasi::add_to_linker(&mut linker, |c| c);
     let inst = linker.instantiate(&mut store, &module).map_err(err)?;
     let start = inst
         .get_typed_func::<(), ()>(&store, "_start")

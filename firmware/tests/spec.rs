@@ -142,7 +142,7 @@ impl Runner {
         ];
         for (name, params) in prints {
             let ty = FuncType::new(params.iter().copied(), []);
-            linker.func_new(&mut store, "spectest", name, ty, |_, _, _| Ok(()));
+            linker.func_new("spectest", name, ty, |_, _, _| Ok(()));
         }
         let globals = [
             ("global_i32", Val::I32(666)),

@@ -8,7 +8,7 @@ use core::fmt;
 use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
 use wisp_store::{
     AccessError, DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst,
-    GrowError, InstanceAddr, MemoryBackend, ModuleInst, TableInst,
+    InstanceAddr, LimitError, MemoryBackend, ModuleInst,
 };
 use wisp_types::{FuncAddr, Limits as TypeLimits, RawVal, TrapCode};
 
@@ -36,13 +36,21 @@ pub enum InstantiateError {
     IncompatibleImport { index: usize, detail: String },
     /// The number of external values does not match the imports.
     ImportCount { expected: usize, given: usize },
-    /// A table could not be allocated.
+    /// Something could not be allocated.
     Resource(&'static str),
+    /// The store's limits refused an instance, a table or a memory.
+    Limit(LimitError),
+    /// Defined table `index` could not be given its `elements` initial elements.
+    Table {
+        index: usize,
+        elements: u64,
+        error: LimitError,
+    },
     /// Defined memory `index` could not be given its `bytes` initial bytes.
     Memory {
         index: usize,
         bytes: u64,
-        error: GrowError,
+        error: LimitError,
     },
     /// A segment was out of bounds; effects before it remain, as the spec says.
     Trap(TrapCode),
@@ -58,6 +66,15 @@ impl fmt::Display for InstantiateError {
                 write!(f, "expected {expected} imports, got {given}")
             }
             InstantiateError::Resource(what) => write!(f, "cannot allocate {what}"),
+            InstantiateError::Limit(e) => write!(f, "{e}"),
+            InstantiateError::Table {
+                index,
+                elements,
+                error,
+            } => write!(
+                f,
+                "cannot allocate table {index}, which needs {elements} elements: {error}"
+            ),
             InstantiateError::Memory {
                 index,
                 bytes,
@@ -99,6 +116,9 @@ pub fn instantiate(
             given: externs.len(),
         });
     }
+    store
+        .check_new_instance()
+        .map_err(InstantiateError::Limit)?;
     let mut inst = ModuleInst {
         types: m.types.clone(),
         ..ModuleInst::default()
@@ -193,11 +213,18 @@ pub fn instantiate(
         });
         inst.globals.push(a);
     }
-    for t in m.tables.iter().skip(m.num_imported_tables as usize) {
+    for (index, t) in m.tables.iter().enumerate() {
+        if index < m.num_imported_tables as usize {
+            continue;
+        }
         let init = t.init.as_ref().map_or(RawVal(0), |e| eval(e, store, &inst));
-        let table = TableInst::new(t.ty, init, limits.max_table_elements)
-            .filter(|t| t.elements.len() as u64 <= limits.max_table_elements)
-            .ok_or(InstantiateError::Resource("table"))?;
+        let table = store
+            .new_table(t.ty, init, limits.max_table_elements)
+            .map_err(|error| InstantiateError::Table {
+                index,
+                elements: t.ty.limits.min,
+                error,
+            })?;
         inst.tables.push(store.alloc_table(table));
     }
     for (index, ty) in m.memories.iter().enumerate() {
@@ -205,7 +232,7 @@ pub fn instantiate(
             continue;
         }
         let mem = store
-            .new_memory(*ty, limits.max_memory_pages)
+            .new_memory(*ty, limits.max_memory_pages, None)
             .map_err(|error| InstantiateError::Memory {
                 index,
                 bytes: ty.limits.min.saturating_mul(ty.page_size()),

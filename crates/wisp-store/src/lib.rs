@@ -13,6 +13,9 @@
 extern crate alloc;
 
 mod instances;
+mod limits;
+#[cfg(all(feature = "mmap", target_os = "linux"))]
+mod mapped;
 mod memory;
 mod table;
 
@@ -20,12 +23,16 @@ pub use instances::{
     DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst, InstanceAddr,
     ModuleInst,
 };
+pub use limits::{
+    ResourceLimiter, StoreLimits, StoreLimitsBuilder, DEFAULT_INSTANCES, DEFAULT_MEMORIES,
+    DEFAULT_TABLES,
+};
 pub use memory::{AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
 pub use table::TableInst;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use wisp_types::{FuncAddr, MemoryType};
+use wisp_types::{FuncAddr, MemoryType, RawVal, TableType};
 
 /// Chooses the backend of each memory that a module defines, when it is instantiated:
 /// `None` takes a heap vector.
@@ -41,6 +48,35 @@ pub struct Store<C> {
     pub datas: Vec<DataInst>,
     pub instances: Vec<ModuleInst>,
     pub memory_provider: Option<MemoryProvider>,
+    /// The store-wide limits, asked before every memory, table and instance is made or
+    /// grown; `None` checks only the default counts.
+    pub limiter: Option<Box<dyn ResourceLimiter>>,
+}
+
+/// Why a store refused to make an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitError {
+    /// The store holds as many objects of this kind (`what`) as its limiter allows.
+    Count { what: &'static str, limit: usize },
+    /// The store's totals (memory bytes or table elements) would be exceeded.
+    Total { what: &'static str },
+    /// The memory could not be made; see the [`GrowError`].
+    Memory(GrowError),
+    /// The table's elements could not be allocated, or it is past the embedder's cap.
+    Table,
+}
+
+impl core::fmt::Display for LimitError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            LimitError::Count { what, limit } => {
+                write!(f, "the store's limit of {limit} {what} is reached")
+            }
+            LimitError::Total { what } => write!(f, "the store's limit on {what} is reached"),
+            LimitError::Memory(e) => write!(f, "{e}"),
+            LimitError::Table => f.write_str("cannot allocate the table's elements"),
+        }
+    }
 }
 
 impl<C> Default for Store<C> {
@@ -54,6 +90,7 @@ impl<C> Default for Store<C> {
             datas: Vec::new(),
             instances: Vec::new(),
             memory_provider: None,
+            limiter: None,
         }
     }
 }
@@ -72,13 +109,96 @@ impl<C> Store<C> {
         self.tables.push(t);
         self.tables.len() as u32 - 1
     }
-    /// A new memory of type `ty`, over the provider's backend if it offers one.
-    pub fn new_memory(&mut self, ty: MemoryType, max_pages: u64) -> Result<MemInst, GrowError> {
-        match self.memory_provider.as_mut().and_then(|p| p(&ty)) {
+
+    fn limit_count(&self, have: usize, what: &'static str) -> Result<(), LimitError> {
+        let limit = match (&self.limiter, what) {
+            (Some(l), "instances") => l.instances(),
+            (Some(l), "tables") => l.tables(),
+            (Some(l), _) => l.memories(),
+            (None, "instances") => DEFAULT_INSTANCES,
+            (None, "tables") => DEFAULT_TABLES,
+            (None, _) => DEFAULT_MEMORIES,
+        };
+        if have >= limit {
+            return Err(LimitError::Count { what, limit });
+        }
+        Ok(())
+    }
+
+    /// Whether one more module instance fits the store's limits.
+    pub fn check_new_instance(&self) -> Result<(), LimitError> {
+        self.limit_count(self.instances.len(), "instances")
+    }
+
+    /// A new table of type `ty` filled with `init`, if the store's limits allow it.
+    pub fn new_table(
+        &mut self,
+        ty: TableType,
+        init: RawVal,
+        max_len: u64,
+    ) -> Result<TableInst, LimitError> {
+        self.limit_count(self.tables.len(), "tables")?;
+        if ty.limits.min > max_len {
+            return Err(LimitError::Table);
+        }
+        if let Some(l) = self.limiter.as_deref_mut() {
+            if !l.table_growing(0, ty.limits.min, ty.limits.max) {
+                return Err(LimitError::Total {
+                    what: "table elements",
+                });
+            }
+        }
+        TableInst::new(ty, init, max_len).ok_or_else(|| {
+            if let Some(l) = self.limiter.as_deref_mut() {
+                l.table_grow_failed(0, ty.limits.min);
+            }
+            LimitError::Table
+        })
+    }
+
+    /// A new memory of type `ty`, if the store's limits allow it, over `backend`, or else
+    /// the provider's backend if it offers one, or else the host's default.
+    pub fn new_memory(
+        &mut self,
+        ty: MemoryType,
+        max_pages: u64,
+        backend: Option<MemoryBackend>,
+    ) -> Result<MemInst, LimitError> {
+        self.limit_count(self.mems.len(), "memories")?;
+        let bytes = ty.limits.min.saturating_mul(ty.page_size());
+        let max = ty.limits.max.map(|p| p.saturating_mul(ty.page_size()));
+        if let Some(l) = self.limiter.as_deref_mut() {
+            if !l.memory_growing(0, bytes, max) {
+                return Err(LimitError::Total {
+                    what: "memory size",
+                });
+            }
+        }
+        let backend = backend.or_else(|| self.memory_provider.as_mut().and_then(|p| p(&ty)));
+        let made = match backend {
             Some(backend) => MemInst::new(ty, max_pages, backend),
             None => MemInst::new_vec(ty, max_pages),
-        }
+        };
+        made.map_err(|e| {
+            if let Some(l) = self.limiter.as_deref_mut() {
+                l.memory_grow_failed(0, bytes);
+            }
+            LimitError::Memory(e)
+        })
     }
+
+    /// `memory.grow` on the memory at `addr`, within the store's limits.
+    pub fn grow_memory(&mut self, addr: u32, delta: u64) -> Result<u64, GrowError> {
+        let limiter = self.limiter.as_deref_mut();
+        self.mems[addr as usize].grow_limited(delta, limiter)
+    }
+
+    /// `table.grow` on the table at `addr`, within the store's limits.
+    pub fn grow_table(&mut self, addr: u32, delta: u32, init: RawVal) -> Option<u32> {
+        let limiter = self.limiter.as_deref_mut();
+        self.tables[addr as usize].grow_limited(delta, init, limiter)
+    }
+
     pub fn alloc_mem(&mut self, m: MemInst) -> u32 {
         self.mems.push(m);
         self.mems.len() as u32 - 1

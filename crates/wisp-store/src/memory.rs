@@ -7,6 +7,7 @@
 //! paged backend has no such slice: the executor sees a length of zero, so every access
 //! takes its out-of-bounds path, which hands it to [`PagedMemory`] instead of trapping.
 
+use crate::limits::ResourceLimiter;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
@@ -37,12 +38,25 @@ pub enum MemoryBackend {
     Host { buf: &'static mut [u8], len: usize },
     /// Paged storage behind a trait object; every access is a call.
     Paged(Box<dyn PagedMemory>),
+    /// Pages from the kernel that cost nothing until touched (Linux, the `mmap` feature):
+    /// the default on such hosts, so an untouched 4 GiB memory takes no RAM.
+    #[cfg(all(feature = "mmap", target_os = "linux"))]
+    Mapped(crate::mapped::Mapping),
 }
 
 impl MemoryBackend {
     /// A host-lent buffer, none of it in use yet.
     pub fn host(buf: &'static mut [u8]) -> Self {
         MemoryBackend::Host { buf, len: 0 }
+    }
+
+    /// What a memory gets when nobody chose: pages mapped on demand where the host has
+    /// them, a heap vector elsewhere.
+    pub fn default_for_host() -> Self {
+        #[cfg(all(feature = "mmap", target_os = "linux"))]
+        return MemoryBackend::Mapped(crate::mapped::Mapping::empty());
+        #[cfg(not(all(feature = "mmap", target_os = "linux")))]
+        MemoryBackend::Vec(Vec::new())
     }
 }
 
@@ -52,6 +66,8 @@ impl fmt::Debug for MemoryBackend {
             MemoryBackend::Vec(v) => write!(f, "Vec({} bytes)", v.len()),
             MemoryBackend::Host { buf, len } => write!(f, "Host({len} of {} bytes)", buf.len()),
             MemoryBackend::Paged(p) => write!(f, "Paged({} bytes)", p.size()),
+            #[cfg(all(feature = "mmap", target_os = "linux"))]
+            MemoryBackend::Mapped(m) => write!(f, "{m:?}"),
         }
     }
 }
@@ -97,7 +113,7 @@ pub struct MemInst {
 impl MemInst {
     /// Allocates a zeroed memory of `ty.limits.min` pages. Fails when the allocator refuses.
     pub fn new_vec(ty: MemoryType, max_pages: u64) -> Result<Self, GrowError> {
-        Self::new(ty, max_pages, MemoryBackend::Vec(Vec::new()))
+        Self::new(ty, max_pages, MemoryBackend::default_for_host())
     }
 
     /// A memory of `ty.limits.min` zeroed pages over `backend`, whose present contents
@@ -116,6 +132,8 @@ impl MemInst {
             MemoryBackend::Vec(v) => v.clear(),
             MemoryBackend::Host { len, .. } => *len = 0,
             MemoryBackend::Paged(_) => {}
+            #[cfg(all(feature = "mmap", target_os = "linux"))]
+            MemoryBackend::Mapped(m) => *m = crate::mapped::Mapping::empty(),
         }
         m.resize(bytes)?;
         Ok(m)
@@ -139,6 +157,8 @@ impl MemInst {
             MemoryBackend::Vec(v) => v,
             MemoryBackend::Host { buf, len } => &buf[..*len],
             MemoryBackend::Paged(_) => &[],
+            #[cfg(all(feature = "mmap", target_os = "linux"))]
+            MemoryBackend::Mapped(m) => m.as_slice(),
         }
     }
 
@@ -148,6 +168,8 @@ impl MemInst {
             MemoryBackend::Vec(v) => v,
             MemoryBackend::Host { buf, len } => &mut buf[..*len],
             MemoryBackend::Paged(_) => &mut [],
+            #[cfg(all(feature = "mmap", target_os = "linux"))]
+            MemoryBackend::Mapped(m) => m.as_mut_slice(),
         }
     }
 
@@ -211,6 +233,16 @@ impl MemInst {
     /// Grows by `delta` pages and returns the old size in pages.
     /// Spec: <https://webassembly.github.io/spec/core/exec/modules.html#grow-mem>
     pub fn grow(&mut self, delta: u64) -> Result<u64, GrowError> {
+        self.grow_limited(delta, None)
+    }
+
+    /// [`grow`](Self::grow), asking `limiter` first: the store's totals come before any
+    /// allocation.
+    pub fn grow_limited(
+        &mut self,
+        delta: u64,
+        limiter: Option<&mut (dyn ResourceLimiter + 'static)>,
+    ) -> Result<u64, GrowError> {
         let old = self.pages();
         let new = old.checked_add(delta).ok_or(GrowError::Limit)?;
         let max = self
@@ -224,9 +256,27 @@ impl MemInst {
             return Err(GrowError::Limit);
         }
         let bytes = self.bytes_for(new)?;
-        self.resize(bytes)?;
+        let current = self.size_bytes();
+        if let Some(limiter) = limiter {
+            let maximum = self.max_bytes();
+            if !limiter.memory_growing(current, bytes, maximum) {
+                return Err(GrowError::Limit);
+            }
+            if let Err(e) = self.resize(bytes) {
+                limiter.memory_grow_failed(current, bytes);
+                return Err(e);
+            }
+        } else {
+            self.resize(bytes)?;
+        }
         self.ty.limits.min = new;
         Ok(old)
+    }
+
+    /// The type's maximum in bytes, if it has one.
+    pub fn max_bytes(&self) -> Option<u64> {
+        let pages = self.ty.limits.max?;
+        pages.checked_mul(self.ty.page_size())
     }
 
     /// Grows the backend to `bytes`; the new bytes are zero.
@@ -251,6 +301,12 @@ impl MemInst {
             MemoryBackend::Paged(p) => {
                 if bytes > p.size() {
                     p.grow(bytes)?;
+                }
+            }
+            #[cfg(all(feature = "mmap", target_os = "linux"))]
+            MemoryBackend::Mapped(m) => {
+                if !m.grow_to(bytes as usize) {
+                    return Err(GrowError::OutOfMemory);
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Table instances. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#table-instances>
 
+use crate::limits::ResourceLimiter;
 use alloc::vec::Vec;
 use wisp_types::{RawVal, TableType};
 
@@ -32,6 +33,16 @@ impl TableInst {
     /// Grows by `delta` entries; returns the old size, or `None` (the spec's -1).
     /// Spec: <https://webassembly.github.io/spec/core/exec/modules.html#grow-table>
     pub fn grow(&mut self, delta: u32, init: RawVal) -> Option<u32> {
+        self.grow_limited(delta, init, None)
+    }
+
+    /// [`grow`](Self::grow), asking `limiter` first.
+    pub fn grow_limited(
+        &mut self,
+        delta: u32,
+        init: RawVal,
+        limiter: Option<&mut (dyn ResourceLimiter + 'static)>,
+    ) -> Option<u32> {
         let old = self.elements.len() as u64;
         let new = old.checked_add(delta as u64)?;
         let max = self
@@ -43,7 +54,17 @@ impl TableInst {
         if new > max || new > u32::MAX as u64 {
             return None;
         }
-        self.elements.try_reserve_exact(delta as usize).ok()?;
+        if let Some(limiter) = limiter {
+            if !limiter.table_growing(old, new, self.ty.limits.max) {
+                return None;
+            }
+            if self.elements.try_reserve_exact(delta as usize).is_err() {
+                limiter.table_grow_failed(old, new);
+                return None;
+            }
+        } else {
+            self.elements.try_reserve_exact(delta as usize).ok()?;
+        }
         self.elements.resize(new as usize, init);
         self.ty.limits.min = new;
         Some(old as u32)

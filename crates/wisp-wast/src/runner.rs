@@ -229,7 +229,7 @@ impl Runner {
                     return Err(format!("expected {} results, got {got:?}", results.len()));
                 }
                 for (i, (e, v)) in results.iter().zip(&got).enumerate() {
-                    if !values::matches(e, v)? {
+                    if !values::matches(e, v, &self.store)? {
                         return Err(format!("result {i}: expected {e:?}, got {v:?}"));
                     }
                 }
@@ -359,7 +359,7 @@ impl Runner {
         let args = call
             .args
             .iter()
-            .map(values::arg)
+            .map(|a| values::arg(a, &mut self.store))
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::Usage)?;
         let ty = f.ty(&self.store);

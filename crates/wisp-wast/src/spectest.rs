@@ -20,7 +20,7 @@ pub fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), wisp
     ];
     for (name, params) in prints {
         let ty = FuncType::new(params.iter().copied(), []);
-        linker.func_new(store, "spectest", name, ty, |_, _, _| Ok(()));
+        linker.func_new("spectest", name, ty, |_, _, _| Ok(()));
     }
     let globals = [
         ("global_i32", Val::I32(666)),

@@ -2,9 +2,11 @@
 
 use wast::core::{HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::{WastArg, WastRet};
-use wisp::{ExternAddr, Val, F32, F64};
+use wisp::{ExternRef, Store, Val, F32, F64};
 
-pub fn arg(a: &WastArg<'_>) -> Result<Val, String> {
+/// The value of a script argument; a host reference `ref.extern n` becomes a new
+/// [`ExternRef`] in `store` holding `n`.
+pub fn arg<T>(a: &WastArg<'_>, store: &mut Store<T>) -> Result<Val, String> {
     let WastArg::Core(a) = a else {
         return Err("component-model argument".into());
     };
@@ -14,7 +16,7 @@ pub fn arg(a: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::F32(v) => Val::F32(F32(v.bits)),
         WastArgCore::F64(v) => Val::F64(F64(v.bits)),
         WastArgCore::RefNull(h) => null_of(h),
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternAddr(*n))),
+        WastArgCore::RefExtern(n) => ExternRef::new(store, *n).to_val(),
         WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
         other => return Err(format!("unsupported argument {other:?}")),
     })
@@ -30,15 +32,15 @@ fn null_of(h: &HeapType<'_>) -> Val {
     }
 }
 
-/// Whether `v` is what the script expects.
-pub fn matches(expected: &WastRet<'_>, v: &Val) -> Result<bool, String> {
+/// Whether `v` is what the script expects (host references are looked up in `store`).
+pub fn matches<T>(expected: &WastRet<'_>, v: &Val, store: &Store<T>) -> Result<bool, String> {
     let WastRet::Core(e) = expected else {
         return Err("component-model result".into());
     };
-    core_matches(e, v)
+    core_matches(e, v, store)
 }
 
-fn core_matches(e: &WastRetCore<'_>, v: &Val) -> Result<bool, String> {
+fn core_matches<T>(e: &WastRetCore<'_>, v: &Val, store: &Store<T>) -> Result<bool, String> {
     Ok(match (e, v) {
         (WastRetCore::I32(x), Val::I32(y)) => x == y,
         (WastRetCore::I64(x), Val::I64(y)) => x == y,
@@ -48,11 +50,14 @@ fn core_matches(e: &WastRetCore<'_>, v: &Val) -> Result<bool, String> {
         (WastRetCore::RefNull(_), Val::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(r)) => r.is_none(),
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
-        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(r)) => r.map(|a| a.0) == Some(*n),
+        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(r)) => {
+            let held = r.and_then(|r| r.data(store)?.downcast_ref::<u32>().copied());
+            held == Some(*n)
+        }
         (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
         (WastRetCore::Either(list), v) => {
             for e in list {
-                if core_matches(e, v)? {
+                if core_matches(e, v, store)? {
                     return Ok(true);
                 }
             }

@@ -1,14 +1,19 @@
 //! Instances and the external values they export: tables, memories and globals.
+//!
+//! Every handle here carries its store's id (see [`crate::Store`]): a method that returns
+//! a `Result` answers a handle from another store with an error, the others panic.
 
 use crate::error::Error;
 use crate::func::Func;
+use crate::handle::{StoreId, Stored};
 use crate::store::Store;
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
+use crate::val::Val;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wisp_store::{ExternVal, GlobalInst, InstanceAddr, MemInst, MemoryBackend, TableInst};
-use wisp_types::{ExternType, GlobalType, MemoryType, Mutability, RawVal, TableType, Val};
+use wisp_store::{ExternVal, GlobalInst, InstanceAddr, MemInst, MemoryBackend};
+use wisp_types::{ExternType, GlobalType, MemoryType, Mutability, RawVal, TableType};
 
 /// An external value: what an instance exports and a module imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,22 +25,24 @@ pub enum Extern {
 }
 
 impl Extern {
-    pub(crate) fn from_val(v: ExternVal) -> Self {
+    pub(crate) fn from_val(v: ExternVal, store: StoreId) -> Self {
         match v {
-            ExternVal::Func(a) => Extern::Func(Func(a)),
-            ExternVal::Table(a) => Extern::Table(Table(a)),
-            ExternVal::Memory(a) => Extern::Memory(Memory(a)),
-            ExternVal::Global(a) => Extern::Global(Global(a)),
+            ExternVal::Func(a) => Extern::Func(Func(Stored::new(store, a))),
+            ExternVal::Table(a) => Extern::Table(Table(Stored::new(store, a))),
+            ExternVal::Memory(a) => Extern::Memory(Memory(Stored::new(store, a))),
+            ExternVal::Global(a) => Extern::Global(Global(Stored::new(store, a))),
         }
     }
-    pub(crate) fn to_val(self) -> ExternVal {
-        match self {
-            Extern::Func(f) => ExternVal::Func(f.0),
-            Extern::Table(t) => ExternVal::Table(t.0),
-            Extern::Memory(m) => ExternVal::Memory(m.0),
-            Extern::Global(g) => ExternVal::Global(g.0),
-        }
+    /// The executor's external value, if this one belongs to `store`.
+    pub(crate) fn to_val(self, store: StoreId) -> Result<ExternVal, Error> {
+        Ok(match self {
+            Extern::Func(f) => ExternVal::Func(f.0.check(store)?),
+            Extern::Table(t) => ExternVal::Table(t.0.check(store)?),
+            Extern::Memory(m) => ExternVal::Memory(m.0.check(store)?),
+            Extern::Global(g) => ExternVal::Global(g.0.check(store)?),
+        })
     }
+    /// The value's type. Panics if it belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> ExternType {
         match self {
             Extern::Func(f) => ExternType::Func(f.ty(store)),
@@ -44,6 +51,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty(store)),
         }
     }
+    /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
         if let Extern::Func(f) = self {
             Some(f)
@@ -51,6 +59,7 @@ impl Extern {
             None
         }
     }
+    /// The memory, if this is one.
     pub fn into_memory(self) -> Option<Memory> {
         if let Extern::Memory(m) = self {
             Some(m)
@@ -58,6 +67,7 @@ impl Extern {
             None
         }
     }
+    /// The global, if this is one.
     pub fn into_global(self) -> Option<Global> {
         if let Extern::Global(g) = self {
             Some(g)
@@ -65,6 +75,7 @@ impl Extern {
             None
         }
     }
+    /// The table, if this is one.
     pub fn into_table(self) -> Option<Table> {
         if let Extern::Table(t) = self {
             Some(t)
@@ -74,32 +85,62 @@ impl Extern {
     }
 }
 
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+
 /// An instantiated module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Instance(pub(crate) InstanceAddr);
+pub struct Instance(pub(crate) Stored<InstanceAddr>);
 
 impl Instance {
+    /// The export called `name`. Panics if the instance belongs to another store.
     pub fn get_export<T>(&self, store: &Store<T>, name: &str) -> Option<Extern> {
-        store.inner.instances[self.0 .0 as usize]
+        let addr = self.0.get(store.id);
+        store.inner.instances[addr.0 as usize]
             .export(name)
-            .map(Extern::from_val)
+            .map(|v| Extern::from_val(v, store.id))
     }
+    /// Every export, in the module's order. Panics if the instance belongs to another
+    /// store.
     pub fn exports<T>(&self, store: &Store<T>) -> Vec<(String, Extern)> {
-        store.inner.instances[self.0 .0 as usize]
+        let addr = self.0.get(store.id);
+        store.inner.instances[addr.0 as usize]
             .exports
             .iter()
-            .map(|e| (e.name.clone(), Extern::from_val(e.value)))
+            .map(|e| (e.name.clone(), Extern::from_val(e.value, store.id)))
             .collect()
     }
+    /// The exported function called `name`.
     pub fn get_func<T>(&self, store: &Store<T>, name: &str) -> Option<Func> {
         self.get_export(store, name)?.into_func()
     }
+    /// The exported memory called `name`.
     pub fn get_memory<T>(&self, store: &Store<T>, name: &str) -> Option<Memory> {
         self.get_export(store, name)?.into_memory()
     }
+    /// The exported global called `name`.
     pub fn get_global<T>(&self, store: &Store<T>, name: &str) -> Option<Global> {
         self.get_export(store, name)?.into_global()
     }
+    /// The exported table called `name`.
     pub fn get_table<T>(&self, store: &Store<T>, name: &str) -> Option<Table> {
         self.get_export(store, name)?.into_table()
     }
@@ -109,6 +150,7 @@ impl Instance {
         store: &Store<impl Sized>,
         name: &str,
     ) -> Result<TypedFunc<P, R>, Error> {
+        self.0.check(store.id)?;
         let f = self
             .get_func(store, name)
             .ok_or_else(|| Error::Usage(format!("no exported function named `{name}`")))?;
@@ -118,37 +160,47 @@ impl Instance {
 
 /// A global variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Global(pub(crate) u32);
+pub struct Global(pub(crate) Stored<u32>);
 
 impl Global {
+    /// A new global of type `ty` holding `value`.
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Val) -> Result<Global, Error> {
         if value.ty() != ty.content {
             return Err(Error::Usage("global value does not match its type".into()));
         }
         let mut cells = [RawVal(0); 2];
-        value.write_cells(&mut cells);
-        Ok(Global(store.inner.alloc_global(GlobalInst {
+        value.to_core(store.id)?.write_cells(&mut cells);
+        let addr = store.inner.alloc_global(GlobalInst {
             ty,
             value: cells[0],
             hi: cells[1],
-        })))
+        });
+        Ok(Global(Stored::new(store.id, addr)))
     }
+    /// The global's type. Panics if it belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> GlobalType {
-        store.inner.globals[self.0 as usize].ty
+        store.inner.globals[self.0.get(store.id) as usize].ty
     }
+    /// The global's value. Panics if it belongs to another store.
     pub fn get<T>(&self, store: &Store<T>) -> Val {
-        let g = &store.inner.globals[self.0 as usize];
-        Val::read_cells(&[g.value, g.hi], g.ty.content)
+        let g = &store.inner.globals[self.0.get(store.id) as usize];
+        Val::from_core(
+            wisp_types::Val::read_cells(&[g.value, g.hi], g.ty.content),
+            store.id,
+        )
     }
+    /// Sets a mutable global to `value`, of the global's type.
     pub fn set<T>(&self, store: &mut Store<T>, value: Val) -> Result<(), Error> {
-        let g = &mut store.inner.globals[self.0 as usize];
+        let addr = self.0.check(store.id)?;
+        let core = value.to_core(store.id)?;
+        let g = &mut store.inner.globals[addr as usize];
         if g.ty.mutability != Mutability::Var || value.ty() != g.ty.content {
             return Err(Error::Usage(
                 "global is immutable or of another type".into(),
             ));
         }
         let mut cells = [RawVal(0); 2];
-        value.write_cells(&mut cells);
+        core.write_cells(&mut cells);
         (g.value, g.hi) = (cells[0], cells[1]);
         Ok(())
     }
@@ -156,35 +208,75 @@ impl Global {
 
 /// A table of references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Table(pub(crate) u32);
+pub struct Table(pub(crate) Stored<u32>);
 
 impl Table {
+    /// A new table of type `ty`, every element `init`, within the store's limits.
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Val) -> Result<Table, Error> {
+        if init.ty() != wisp_types::ValType::Ref(ty.element) {
+            return Err(Error::Usage("table element does not match its type".into()));
+        }
+        let init = init.to_core(store.id)?.to_raw();
         let max = store.engine.config.limits.max_table_elements;
-        let t = TableInst::new(ty, init.to_raw(), max)
-            .ok_or_else(|| Error::Instantiate("cannot allocate table".into()))?;
-        Ok(Table(store.inner.alloc_table(t)))
+        let t = store
+            .inner
+            .new_table(ty, init, max)
+            .map_err(|e| Error::Instantiate(format!("cannot allocate table: {e}")))?;
+        let addr = store.inner.alloc_table(t);
+        Ok(Table(Stored::new(store.id, addr)))
     }
+    /// The table's type. Panics if it belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> TableType {
-        store.inner.tables[self.0 as usize].ty
+        store.inner.tables[self.0.get(store.id) as usize].ty
     }
+    /// Elements in the table. Panics if it belongs to another store.
     pub fn size<T>(&self, store: &Store<T>) -> u32 {
-        store.inner.tables[self.0 as usize].size()
+        store.inner.tables[self.0.get(store.id) as usize].size()
     }
+    /// Element `index`, if in bounds. Panics if the table belongs to another store.
     pub fn get<T>(&self, store: &Store<T>, index: u32) -> Option<Val> {
-        let t = &store.inner.tables[self.0 as usize];
+        let t = &store.inner.tables[self.0.get(store.id) as usize];
         let cell: RawVal = *t.elements.get(index as usize)?;
-        Some(Val::from_raw(cell, wisp_types::ValType::Ref(t.ty.element)))
+        let v = wisp_types::Val::from_raw(cell, wisp_types::ValType::Ref(t.ty.element));
+        Some(Val::from_core(v, store.id))
+    }
+    /// Sets element `index` to `value`, a reference of the table's type from this store.
+    pub fn set<T>(&self, store: &mut Store<T>, index: u32, value: Val) -> Result<(), Error> {
+        let addr = self.0.check(store.id)?;
+        let raw = value.to_core(store.id)?.to_raw();
+        let t = &mut store.inner.tables[addr as usize];
+        if value.ty() != wisp_types::ValType::Ref(t.ty.element) {
+            return Err(Error::Usage("table element does not match its type".into()));
+        }
+        let slot = t
+            .elements
+            .get_mut(index as usize)
+            .ok_or_else(|| Error::Usage("table index out of bounds".into()))?;
+        *slot = raw;
+        Ok(())
+    }
+    /// Grows by `delta` elements set to `init`; returns the old size.
+    pub fn grow<T>(&self, store: &mut Store<T>, delta: u32, init: Val) -> Result<u32, Error> {
+        let addr = self.0.check(store.id)?;
+        if init.ty() != wisp_types::ValType::Ref(store.inner.tables[addr as usize].ty.element) {
+            return Err(Error::Usage("table element does not match its type".into()));
+        }
+        let raw = init.to_core(store.id)?.to_raw();
+        store
+            .inner
+            .grow_table(addr, delta, raw)
+            .ok_or_else(|| Error::Usage("table.grow failed".into()))
     }
 }
 
 /// A linear memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Memory(pub(crate) u32);
+pub struct Memory(pub(crate) Stored<u32>);
 
 impl Memory {
+    /// A new memory of type `ty`, within the store's limits.
     pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory, Error> {
-        Self::with_backend(store, ty, MemoryBackend::Vec(Vec::new()))
+        Self::with_backend(store, ty, MemoryBackend::default_for_host())
     }
     /// A memory whose bytes live in `backend`: a buffer the host lent, or a paged device.
     pub fn with_backend<T>(
@@ -193,38 +285,57 @@ impl Memory {
         backend: MemoryBackend,
     ) -> Result<Memory, Error> {
         let max = store.engine.config.limits.max_memory_pages;
-        let m = MemInst::new(ty, max, backend)
+        let m = store
+            .inner
+            .new_memory(ty, max, Some(backend))
             .map_err(|e| Error::Instantiate(format!("cannot allocate memory: {e}")))?;
-        Ok(Memory(store.inner.alloc_mem(m)))
+        let addr = store.inner.alloc_mem(m);
+        Ok(Memory(Stored::new(store.id, addr)))
     }
+    fn inst<'a, T>(&self, store: &'a Store<T>) -> &'a MemInst {
+        &store.inner.mems[self.0.get(store.id) as usize]
+    }
+    /// The memory's type. Panics if it belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> MemoryType {
-        store.inner.mems[self.0 as usize].ty
+        self.inst(store).ty
     }
-    /// Size in pages.
+    /// Size in pages. Panics if the memory belongs to another store.
     pub fn size<T>(&self, store: &Store<T>) -> u64 {
-        store.inner.mems[self.0 as usize].pages()
+        self.inst(store).pages()
     }
+    /// The bytes, when the memory is one slice in RAM (empty for a paged memory: use
+    /// [`Memory::read`] and [`Memory::write`], which work on every backend). Panics if
+    /// the memory belongs to another store.
     pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
-        store.inner.mems[self.0 as usize].data()
+        self.inst(store).data()
     }
+    /// The bytes, writable (see [`Memory::data`]).
     pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
-        store.inner.mems[self.0 as usize].data_mut()
+        store.inner.mems[self.0.get(store.id) as usize].data_mut()
     }
-    /// Grows by `delta` pages; returns the old size in pages.
+    /// Whether the bytes live on a paged device rather than in one slice.
+    pub fn is_paged<T>(&self, store: &Store<T>) -> bool {
+        self.inst(store).is_paged()
+    }
+    /// Grows by `delta` pages within the store's limits; returns the old size in pages.
     pub fn grow<T>(&self, store: &mut Store<T>, delta: u64) -> Result<u64, Error> {
-        store.inner.mems[self.0 as usize]
-            .grow(delta)
-            .map_err(|e| Error::Usage(format!("memory.grow failed: {e:?}")))
+        let addr = self.0.check(store.id)?;
+        store
+            .inner
+            .grow_memory(addr, delta)
+            .map_err(|e| Error::Usage(format!("memory.grow failed: {e}")))
     }
     /// Copies bytes out of memory at `offset`, whatever the memory's backend.
     pub fn read<T>(&self, store: &mut Store<T>, offset: u64, buf: &mut [u8]) -> Result<(), Error> {
-        store.inner.mems[self.0 as usize]
+        let addr = self.0.check(store.id)?;
+        store.inner.mems[addr as usize]
             .read(offset, buf)
             .map_err(access_error)
     }
     /// Copies bytes into memory at `offset`, whatever the memory's backend.
     pub fn write<T>(&self, store: &mut Store<T>, offset: u64, buf: &[u8]) -> Result<(), Error> {
-        store.inner.mems[self.0 as usize]
+        let addr = self.0.check(store.id)?;
+        store.inner.mems[addr as usize]
             .write(offset, buf)
             .map_err(access_error)
     }

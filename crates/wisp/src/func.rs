@@ -2,19 +2,21 @@
 
 use crate::error::{Error, FrameInfo, Trap};
 use crate::externals::{Extern, Instance};
+use crate::handle::{StoreId, Stored};
 use crate::store::Store;
+use crate::val::Val;
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack};
 use wisp_store::{FuncInst, FuncKind};
-use wisp_types::{FuncAddr, FuncType, Val, ValType};
+use wisp_types::{FuncAddr, FuncType, ValType};
 
 pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
 
 /// A function in a store: Wasm code or a host closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Func(pub(crate) FuncAddr);
+pub struct Func(pub(crate) Stored<FuncAddr>);
 
 /// A host function's view of the store while it runs.
 pub struct Caller<'a, T> {
@@ -23,9 +25,11 @@ pub struct Caller<'a, T> {
 }
 
 impl<T> Caller<'_, T> {
+    /// The store's embedder data.
     pub fn data(&self) -> &T {
         self.store.data()
     }
+    /// The store's embedder data, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         self.store.data_mut()
     }
@@ -33,6 +37,7 @@ impl<T> Caller<'_, T> {
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         self.instance?.get_export(self.store, name)
     }
+    /// The whole store.
     pub fn store(&mut self) -> &mut Store<T> {
         self.store
     }
@@ -45,16 +50,25 @@ impl Func {
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
     ) -> Func {
-        let index = store.hosts.len() as u32;
-        store.hosts.push(Rc::new(f));
-        Func(store.inner.alloc_func(FuncInst {
-            ty,
-            kind: FuncKind::Host { index },
-        }))
+        Func::from_host(store, ty, Rc::new(f))
     }
 
+    /// A function in `store` running the closure `f`, shared with a linker's definition.
+    pub(crate) fn from_host<T>(store: &mut Store<T>, ty: FuncType, f: HostFunc<T>) -> Func {
+        let index = store.hosts.len() as u32;
+        store.hosts.push(f);
+        let addr = store.inner.alloc_func(FuncInst {
+            ty,
+            kind: FuncKind::Host { index },
+        });
+        Func(Stored::new(store.id, addr))
+    }
+
+    /// The function's type. Panics if the function belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
-        store.inner.funcs[self.0 .0 as usize].ty.clone()
+        store.inner.funcs[self.0.get(store.id).0 as usize]
+            .ty
+            .clone()
     }
 
     /// Calls the function. `results` must have room for exactly its results.
@@ -82,9 +96,10 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        write_packed(stack, 0, params);
-        drive(store, stack, Some(self.0), false)?;
-        read_packed(stack, 0, ty.results(), results);
+        let id = store.id;
+        write_packed(stack, 0, params, id)?;
+        drive(store, stack, Some(self.0.index), false)?;
+        read_packed(stack, 0, ty.results(), results, id);
         Ok(())
     }
 
@@ -95,6 +110,7 @@ impl Func {
         params: &[Val],
         results: &[Val],
     ) -> Result<FuncType, Error> {
+        self.0.check(store.id)?;
         let ty = self.ty(store);
         if params.len() != ty.params().len()
             || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
@@ -172,15 +188,15 @@ fn call_host<T>(
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
-    read_packed(stack, base, ty.params(), &mut args[..np]);
+    let id = store.id;
+    read_packed(stack, base, ty.params(), &mut args[..np], id);
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args[..np], &mut out[..nr])?;
     check_results(store, func, &out[..nr])?;
-    write_packed(stack, base, &out[..nr]);
-    Ok(())
+    write_packed(stack, base, &out[..nr], id)
 }
 
 /// Parameters and results passed on the host's stack; more go in `Vec`s.
@@ -194,19 +210,24 @@ fn call_host_boxed<T>(
     base: usize,
 ) -> Result<(), Error> {
     let ty = store.inner.funcs[func.0 as usize].ty.clone();
+    let id = store.id;
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
-    read_packed(stack, base, ty.params(), &mut args);
+    read_packed(stack, base, ty.params(), &mut args, id);
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args, &mut out)?;
     check_results(store, func, &out)?;
-    write_packed(stack, base, &out);
-    Ok(())
+    write_packed(stack, base, &out, id)
 }
 
 /// A host function must return what its type says.
 fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(), Error> {
     let ty = &store.inner.funcs[func.0 as usize].ty;
+    if out.iter().any(|v| v.to_core(store.id).is_err()) {
+        return Err(Error::Host(
+            "host function returned a reference that belongs to another store".into(),
+        ));
+    }
     if out.iter().zip(ty.results()).any(|(v, t)| v.ty() != *t) {
         return Err(Error::Host(format!(
             "host function returned values that do not match {ty}"
@@ -216,28 +237,46 @@ fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(),
 }
 
 /// Values cross the host boundary packed by type: one cell each, two for a `v128`.
-pub(crate) fn write_packed(stack: &mut Stack, base: usize, vals: &[Val]) {
+/// A reference that belongs to another store than `store` is refused before any cell
+/// is written.
+pub(crate) fn write_packed(
+    stack: &mut Stack,
+    base: usize,
+    vals: &[Val],
+    store: StoreId,
+) -> Result<(), Error> {
+    for v in vals {
+        v.to_core(store)?;
+    }
     let n = vals.iter().map(|v| v.ty().cells()).sum();
     let mut cells = stack.cells(base, n);
     for v in vals {
         let w = v.ty().cells();
-        v.write_cells(cells);
+        v.to_core(store)?.write_cells(cells);
         cells = &mut cells[w..];
     }
+    Ok(())
 }
 
-pub(crate) fn read_packed(stack: &mut Stack, base: usize, types: &[ValType], out: &mut [Val]) {
+pub(crate) fn read_packed(
+    stack: &mut Stack,
+    base: usize,
+    types: &[ValType],
+    out: &mut [Val],
+    store: StoreId,
+) {
     let n = types.iter().map(|t| t.cells()).sum();
     let mut cells: &[_] = stack.cells(base, n);
     for (v, t) in out.iter_mut().zip(types) {
-        *v = Val::read_cells(cells, *t);
+        *v = Val::from_core(wisp_types::Val::read_cells(cells, *t), store);
         cells = &cells[t.cells()..];
     }
 }
 
 /// The instance whose code made the host call, for [`Caller::get_export`].
-fn calling_instance<T>(_store: &Store<T>, stack: &Stack) -> Option<Instance> {
-    stack.current_instance().map(Instance)
+fn calling_instance<T>(store: &Store<T>, stack: &Stack) -> Option<Instance> {
+    let addr = stack.current_instance()?;
+    Some(Instance(Stored::new(store.id, addr)))
 }
 
 /// Names the functions of a trap's trace.

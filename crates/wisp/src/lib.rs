@@ -25,12 +25,14 @@ mod engine;
 mod error;
 mod externals;
 mod func;
+mod handle;
 mod linker;
 mod module;
 mod reference;
 mod resumable;
 mod store;
 mod typed;
+mod val;
 mod wrap;
 
 pub use engine::{Config, Engine};
@@ -43,11 +45,15 @@ pub use reference::ExternRef;
 pub use resumable::{ResumableCall, ResumableInvocation};
 pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use val::Val;
 pub use wisp_exec::image::ByteSource;
-pub use wisp_store::{AccessError, GrowError, MemoryBackend, PagedMemory};
+pub use wisp_store::{
+    AccessError, GrowError, MemoryBackend, PagedMemory, ResourceLimiter, StoreLimits,
+    StoreLimitsBuilder,
+};
 pub use wisp_types::{
-    ExternAddr, ExternType, FuncAddr, FuncType, GlobalType, Limits, MemoryType, Mutability,
-    RefType, TableType, TrapCode, Val, ValType, F32, F64,
+    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, TrapCode,
+    ValType, F32, F64,
 };
 #[cfg(feature = "compile")]
 pub use wisp_validate::Features;

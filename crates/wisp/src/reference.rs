@@ -1,36 +1,41 @@
 //! External references: host values that Wasm code can hold but not inspect.
 //! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#values> (`ref.extern`)
 
+use crate::handle::Stored;
 use crate::store::Store;
+use crate::val::Val;
 use alloc::boxed::Box;
 use core::any::Any;
-use wisp_types::{ExternAddr, Val};
+use wisp_types::ExternAddr;
 
-/// A non-null `externref`: a host value owned by the store, passed to and from Wasm
-/// as `Val::ExternRef(Some(addr))`.
+/// A non-null `externref`: a host value owned by a store, passed to and from Wasm as
+/// `Val::ExternRef(Some(..))`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExternRef(pub(crate) ExternAddr);
+pub struct ExternRef(pub(crate) Stored<ExternAddr>);
 
 impl ExternRef {
     /// Moves `value` into the store and returns a reference to it.
     pub fn new<T>(store: &mut Store<T>, value: impl Any) -> ExternRef {
         store.externs.push(Box::new(value));
-        ExternRef(ExternAddr(store.externs.len() as u32 - 1))
+        let addr = ExternAddr(store.externs.len() as u32 - 1);
+        ExternRef(Stored::new(store.id, addr))
     }
 
-    /// The host value, if this reference was made by [`ExternRef::new`] in this store.
+    /// The host value, if this reference belongs to `store`.
     pub fn data<'a, T>(&self, store: &'a Store<T>) -> Option<&'a dyn Any> {
-        store.externs.get(self.0 .0 as usize).map(|b| b.as_ref())
+        let addr = self.0.check(store.id).ok()?;
+        store.externs.get(addr.0 as usize).map(|b| b.as_ref())
     }
 
+    /// The reference as a value.
     pub fn to_val(self) -> Val {
-        Val::ExternRef(Some(self.0))
+        Val::ExternRef(Some(self))
     }
 
     /// The reference in a value, if it is a non-null `externref`.
     pub fn from_val(v: Val) -> Option<ExternRef> {
         match v {
-            Val::ExternRef(Some(a)) => Some(ExternRef(a)),
+            Val::ExternRef(r) => r,
             _ => None,
         }
     }

@@ -7,9 +7,10 @@
 use crate::error::Error;
 use crate::func::{drive, read_packed, write_packed, Func};
 use crate::store::Store;
+use crate::val::Val;
 use alloc::format;
 use wisp_exec::Stack;
-use wisp_types::{FuncType, Val};
+use wisp_types::FuncType;
 
 /// How far a resumable call got.
 #[must_use = "an unfinished call must be resumed or dropped"]
@@ -44,8 +45,8 @@ impl Func {
         }
         let ty = self.check_call(store, params, results)?;
         let mut stack = Stack::new(store.engine.config.stack);
-        write_packed(&mut stack, 0, params);
-        let done = drive(store, &mut stack, Some(self.0), true)?;
+        write_packed(&mut stack, 0, params, store.id)?;
+        let done = drive(store, &mut stack, Some(self.0.index), true)?;
         finish(store, *self, ty, stack, done, results)
     }
 }
@@ -64,6 +65,7 @@ impl ResumableInvocation {
                 self.ty.results().len()
             )));
         }
+        self.func.0.check(store.id)?;
         let done = drive(store, &mut self.stack, None, true)?;
         finish(store, self.func, self.ty, self.stack, done, results)
     }
@@ -75,7 +77,7 @@ impl ResumableInvocation {
 }
 
 fn finish<T>(
-    _store: &mut Store<T>,
+    store: &mut Store<T>,
     func: Func,
     ty: FuncType,
     mut stack: Stack,
@@ -89,6 +91,6 @@ fn finish<T>(
             stack,
         }));
     }
-    read_packed(&mut stack, 0, ty.results(), results);
+    read_packed(&mut stack, 0, ty.results(), results, store.id);
     Ok(ResumableCall::Finished)
 }

@@ -2,16 +2,33 @@
 
 use crate::engine::Engine;
 use crate::func::HostFunc;
+use crate::handle::StoreId;
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 use wisp_exec::{ExecStore, Stack};
+use wisp_store::{ResourceLimiter, StoreLimitsBuilder};
+use wisp_types::FuncAddr;
 
 /// Owns instances and their functions, tables, memories and globals, and a value of the
 /// embedder's type `T` that host functions can reach through their [`crate::Caller`].
+///
+/// Every handle ([`crate::Func`], [`crate::Memory`], [`crate::Instance`], a reference in
+/// a [`crate::Val`], …) belongs to the store that made it. Using it with another store is
+/// an error from methods that return a `Result`, and a panic from those that cannot fail
+/// (as in wasmtime); it never reaches the other store's objects.
+///
+/// A store starts with [`StoreLimits`] that cap its tables' elements, together, at the
+/// engine's per-table cap ([`crate::Config::max_table_elements`]), and count instances,
+/// tables and memories; [`Store::limiter`] replaces them.
 pub struct Store<T> {
+    pub(crate) id: StoreId,
     pub(crate) inner: ExecStore,
     pub(crate) hosts: Vec<HostFunc<T>>,
+    /// The functions made in this store for a linker's host definitions, by the address
+    /// of the definition's closure (which `hosts` keeps alive, so it is never reused).
+    pub(crate) linked_hosts: BTreeMap<usize, FuncAddr>,
     pub(crate) stack: Stack,
     pub(crate) engine: Engine,
     /// Fuel left; `None` when the engine does not meter.
@@ -24,10 +41,18 @@ pub struct Store<T> {
 }
 
 impl<T> Store<T> {
+    /// A new store for `engine`'s modules, holding `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
+        let mut inner = ExecStore::new();
+        let limits = StoreLimitsBuilder::new()
+            .table_elements(engine.config.limits.max_table_elements)
+            .build();
+        inner.limiter = Some(Box::new(limits));
         Store {
-            inner: ExecStore::new(),
+            id: StoreId::fresh(),
+            inner,
             hosts: Vec::new(),
+            linked_hosts: BTreeMap::new(),
             stack: Stack::new(engine.config.stack),
             engine: engine.clone(),
             fuel: engine.config.fuel.then_some(0),
@@ -36,15 +61,19 @@ impl<T> Store<T> {
             data,
         }
     }
+    /// The engine the store was made for.
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
+    /// The embedder's data.
     pub fn data(&self) -> &T {
         &self.data
     }
+    /// The embedder's data, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         &mut self.data
     }
+    /// Drops the store and returns the embedder's data.
     pub fn into_data(self) -> T {
         self.data
     }
@@ -87,6 +116,12 @@ impl<T> Store<T> {
     /// RAM the store's instances take by its budget, and the budget.
     pub fn ram_budget(&self) -> Option<(u64, u64)> {
         self.budget.map(|b| (b.used, b.limit))
+    }
+    /// Replaces the store's limits on what its instances take together (see
+    /// [`StoreLimitsBuilder`] and [`ResourceLimiter`]). What the store already holds is
+    /// not counted by the new limiter, so set it before the first instantiation.
+    pub fn limiter(&mut self, limiter: impl ResourceLimiter + 'static) {
+        self.inner.limiter = Some(Box::new(limiter));
     }
     /// Fuel left, if the engine meters it.
     pub fn get_fuel(&self) -> Option<u64> {

@@ -3,10 +3,11 @@
 use crate::error::Error;
 use crate::func::Func;
 use crate::store::Store;
+use crate::val::Val;
 use alloc::format;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
-use wisp_types::{Val, ValType, F32, F64};
+use wisp_types::{ValType, F32, F64};
 
 /// A Rust type that is a Wasm value type.
 pub trait WasmTy: Sized {

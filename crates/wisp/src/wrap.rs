@@ -3,11 +3,13 @@
 //! `|caller: Caller<'_, T>, ptr: i32| -> Result<i32, Error> { … }`.
 
 use crate::error::Error;
-use crate::func::{Caller, Func};
+use crate::func::{Caller, Func, HostFunc};
 use crate::store::Store;
 use crate::typed::{WasmResults, WasmTy};
+use crate::val::Val;
 use alloc::format;
-use wisp_types::{FuncType, Val};
+use alloc::rc::Rc;
+use wisp_types::FuncType;
 
 /// What a wrapped closure may return: results, or results and a possible error.
 pub trait HostResults {
@@ -32,7 +34,9 @@ impl<R: WasmResults> HostResults for Result<R, Error> {
 /// A closure that can become a host function. `Params` tells the two shapes apart (with
 /// or without a leading [`Caller`]) so that their implementations do not overlap.
 pub trait IntoFunc<T, Params, Results>: 'static {
-    fn into_func(self, store: &mut Store<T>) -> Func;
+    /// The function's type and the closure that runs it, in no store yet.
+    #[doc(hidden)]
+    fn into_host(self) -> (FuncType, HostFunc<T>);
 }
 
 fn arg<A: WasmTy>(args: &[Val], i: usize) -> Result<A, Error> {
@@ -60,12 +64,13 @@ macro_rules! into_func {
             R: HostResults + 'static,
         {
             #[allow(unused_variables)]
-            fn into_func(self, store: &mut Store<T>) -> Func {
+            fn into_host(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new([$($a::TY),*], R::Results::types());
-                Func::new(store, ty, move |_caller, args, out| {
+                let f: HostFunc<T> = Rc::new(move |_caller, args: &[Val], out: &mut [Val]| {
                     let r = self($(arg::<$a>(args, $i)?),*).into_results()?;
                     store_results(r, out)
-                })
+                });
+                (ty, f)
             }
         }
 
@@ -75,12 +80,13 @@ macro_rules! into_func {
             R: HostResults + 'static,
         {
             #[allow(unused_variables)]
-            fn into_func(self, store: &mut Store<T>) -> Func {
+            fn into_host(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new([$($a::TY),*], R::Results::types());
-                Func::new(store, ty, move |caller, args, out| {
+                let f: HostFunc<T> = Rc::new(move |caller, args: &[Val], out: &mut [Val]| {
                     let r = self(caller, $(arg::<$a>(args, $i)?),*).into_results()?;
                     store_results(r, out)
-                })
+                });
+                (ty, f)
             }
         }
     )*};
@@ -105,6 +111,7 @@ impl Func {
         store: &mut Store<T>,
         f: impl IntoFunc<T, Params, Results>,
     ) -> Func {
-        f.into_func(store)
+        let (ty, f) = f.into_host();
+        Func::from_host(store, ty, f)
     }
 }

@@ -23,7 +23,6 @@ fn host_function_with_state_and_memory_access() {
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::I32, ValType::I32], [ValType::I32]);
     linker.func_new(
-        &mut store,
         "env",
         "log",
         ty,
@@ -60,13 +59,9 @@ fn host_error_propagates_and_store_survives() {
     .unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    linker.func_new(
-        &mut store,
-        "env",
-        "fail",
-        FuncType::new([], []),
-        |_, _, _| Err(Error::Host("refused".into())),
-    );
+    linker.func_new("env", "fail", FuncType::new([], []), |_, _, _| {
+        Err(Error::Host("refused".into()))
+    });
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_func(&store, "run").unwrap();
     assert_eq!(
@@ -200,17 +195,12 @@ fn wrapped_closures_take_their_type_from_the_signature() {
     .unwrap();
     let mut store = Store::new(&engine, 0u32);
     let mut linker = Linker::new(&engine);
-    linker.func_wrap(&mut store, "env", "add", |a: i32, b: i64| a as i64 + b);
-    linker.func_wrap(
-        &mut store,
-        "env",
-        "count",
-        |mut c: Caller<'_, u32>, x: f64| {
-            *c.data_mut() += 1;
-            (x * 2.0, 1i32)
-        },
-    );
-    linker.func_wrap(&mut store, "env", "check", |x: i32| -> Result<(), Error> {
+    linker.func_wrap("env", "add", |a: i32, b: i64| a as i64 + b);
+    linker.func_wrap("env", "count", |mut c: Caller<'_, u32>, x: f64| {
+        *c.data_mut() += 1;
+        (x * 2.0, 1i32)
+    });
+    linker.func_wrap("env", "check", |x: i32| -> Result<(), Error> {
         if x == 7 {
             Ok(())
         } else {
@@ -233,7 +223,7 @@ fn wrapped_function_type_mismatch_is_a_link_error() {
     .unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    linker.func_wrap(&mut store, "env", "f", |_: i64| {});
+    linker.func_wrap("env", "f", |_: i64| {});
     let err = linker.instantiate(&mut store, &module).unwrap_err();
     assert!(
         matches!(&err, Error::Link(m) if m.contains("incompatible import type")),

@@ -173,7 +173,6 @@ fn fuel_spent_by_reentrant_calls_is_kept() {
     let mut store = Store::new(&engine, None::<wisp::Func>);
     let mut linker = Linker::new(&engine);
     linker.func_new(
-        &mut store,
         "env",
         "back",
         FuncType::new([], []),

@@ -23,7 +23,7 @@ fn host_function_returns_several_values() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::I32; 2], [ValType::I32; 2]);
-    linker.func_new(&mut store, "env", "divmod", ty, |_, args, results| {
+    linker.func_new("env", "divmod", ty, |_, args, results| {
         let (Val::I32(a), Val::I32(b)) = (args[0], args[1]) else {
             return Err(Error::Host("bad args".into()));
         };
@@ -96,21 +96,15 @@ fn host_receives_externref_from_wasm() {
     let mut store = Store::new(&engine, Vec::<u32>::new());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::EXTERNREF], []);
-    linker.func_new(
-        &mut store,
-        "env",
-        "see",
-        ty,
-        |mut c: Caller<'_, Vec<u32>>, args, _| {
-            let r = ExternRef::from_val(args[0]).ok_or(Error::Host("null".into()))?;
-            let v = *r
-                .data(c.store())
-                .and_then(|d| d.downcast_ref::<u32>())
-                .unwrap();
-            c.data_mut().push(v);
-            Ok(())
-        },
-    );
+    linker.func_new("env", "see", ty, |mut c: Caller<'_, Vec<u32>>, args, _| {
+        let r = ExternRef::from_val(args[0]).ok_or(Error::Host("null".into()))?;
+        let v = *r
+            .data(c.store())
+            .and_then(|d| d.downcast_ref::<u32>())
+            .unwrap();
+        c.data_mut().push(v);
+        Ok(())
+    });
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let r = ExternRef::new(&mut store, 42u32);
     inst.get_func(&store, "pass")
@@ -294,7 +288,7 @@ fn v128_crosses_the_host_boundary() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::V128, ValType::I32], [ValType::I32, ValType::V128]);
-    linker.func_new(&mut store, "env", "swap", ty, |_, args, results| {
+    linker.func_new("env", "swap", ty, |_, args, results| {
         let Val::V128(v) = args[0] else {
             return Err(Error::Host("not a v128".into()));
         };

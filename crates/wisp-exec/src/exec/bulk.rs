@@ -175,8 +175,8 @@ pub(super) fn table_grow(
     delta: u32,
 ) -> u64 {
     let a = table_addr(store, inst, table);
-    store.tables[a]
-        .grow(delta, RawVal(init))
+    store
+        .grow_table(a as u32, delta, RawVal(init))
         .map_or(u32::MAX as u64, |old| old as u64)
 }
 

@@ -646,7 +646,7 @@ macro_rules! define_handlers {
         },
         Op::MemoryGrow { dst, delta } => {
             let a = cx.store.instances[cx.regs.instance as usize].mems[0];
-            let r = cx.store.mems[a as usize].grow(get(sp, delta) as u32 as u64);
+            let r = cx.store.grow_memory(a, get(sp, delta) as u32 as u64);
             set(sp, dst, r.map_or(u32::MAX as u64, |old| old));
             (mem, mem_len) = mem0(cx.store, cx.regs.instance);
         },

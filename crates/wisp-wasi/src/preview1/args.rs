@@ -4,7 +4,7 @@ use super::{memory, ret, GetCtx};
 use crate::mem::{write_bytes, write_u32};
 use crate::{Errno, WasiCtx, MODULE};
 use alloc::vec::Vec;
-use wisp::{Caller, Linker, Store};
+use wisp::{Caller, Linker};
 
 /// Writes `list` as preview1 does: pointers into `ptrs`, the strings packed into `buf`.
 fn write_list<T>(
@@ -49,7 +49,7 @@ fn write_sizes<T>(
 /// Which list of the context a pair of functions serves.
 type List = fn(&WasiCtx) -> &Vec<Vec<u8>>;
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
     // Arguments and environment variables are both lists of strings, served alike.
     let lists: [(&str, &str, List); 2] = [
         ("args_get", "args_sizes_get", |ctx| &ctx.args),
@@ -57,7 +57,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
     ];
     for (list_fn, sizes_fn, which) in lists {
         linker.func_wrap(
-            store,
             MODULE,
             list_fn,
             move |mut c: Caller<'_, T>, ptrs: u32, buf: u32| {
@@ -66,7 +65,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
             },
         );
         linker.func_wrap(
-            store,
             MODULE,
             sizes_fn,
             move |mut c: Caller<'_, T>, n: u32, size: u32| {

@@ -7,7 +7,7 @@ use crate::ctx::Descriptor;
 use crate::fs::FileType;
 use crate::rights::*;
 use crate::{Errno, WasiCtx, MODULE};
-use wisp::{Caller, Linker, Store};
+use wisp::{Caller, Linker};
 
 fn fdstat(ctx: &mut WasiCtx, fd: u32) -> Result<[u8; 24], Errno> {
     let e = ctx.fd(fd)?;
@@ -66,24 +66,17 @@ fn preopen_name(ctx: &mut WasiCtx, fd: u32) -> Result<&str, Errno> {
     }
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+    linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: u32| {
+        let ctx = get(c.data_mut());
+        ret(ctx.fd(fd).map(|_| ()).map(|()| ctx.fds[fd as usize] = None))
+    });
     linker.func_wrap(
-        store,
-        MODULE,
-        "fd_close",
-        move |mut c: Caller<'_, T>, fd: u32| {
-            let ctx = get(c.data_mut());
-            ret(ctx.fd(fd).map(|_| ()).map(|()| ctx.fds[fd as usize] = None))
-        },
-    );
-    linker.func_wrap(
-        store,
         MODULE,
         "fd_renumber",
         move |mut c: Caller<'_, T>, from: u32, to: u32| ret(renumber(get(c.data_mut()), from, to)),
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_fdstat_get",
         move |mut c: Caller<'_, T>, fd: u32, out: u32| {
@@ -94,7 +87,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_fdstat_set_flags",
         move |mut c: Caller<'_, T>, fd: u32, flags: u32| {
@@ -102,7 +94,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_fdstat_set_rights",
         move |mut c: Caller<'_, T>, fd: u32, base: u64, inheriting: u64| {
@@ -110,7 +101,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_prestat_get",
         move |mut c: Caller<'_, T>, fd: u32, out: u32| {
@@ -124,7 +114,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_prestat_dir_name",
         move |mut c: Caller<'_, T>, fd: u32, path: u32, len: u32| {

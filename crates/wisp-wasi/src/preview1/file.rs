@@ -12,7 +12,7 @@ use crate::fs::{FileType, Filestat};
 use crate::rights::*;
 use crate::{ClockId, Errno, WasiCtx, MODULE};
 use alloc::vec::Vec;
-use wisp::{Caller, Linker, Store};
+use wisp::{Caller, Linker};
 
 /// preview1 `fstflags`.
 const ATIM: u32 = 1;
@@ -147,9 +147,8 @@ fn readdir(ctx: &mut WasiCtx, fd: u32, len: u32, cookie: u64) -> Result<Vec<u8>,
     Ok(out)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
     linker.func_wrap(
-        store,
         MODULE,
         "fd_filestat_get",
         move |mut c: Caller<'_, T>, fd: u32, out: u32| {
@@ -160,7 +159,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_filestat_set_size",
         move |mut c: Caller<'_, T>, fd: u32, size: u64| {
@@ -174,27 +172,21 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_filestat_set_times",
         move |mut c: Caller<'_, T>, fd: u32, atim: u64, mtim: u64, flags: u32| {
             ret(set_times(get(c.data_mut()), fd, atim, mtim, flags))
         },
     );
+    linker.func_wrap(MODULE, "fd_sync", move |mut c: Caller<'_, T>, fd: u32| {
+        ret(sync(get(c.data_mut()), fd, FD_SYNC))
+    });
     linker.func_wrap(
-        store,
-        MODULE,
-        "fd_sync",
-        move |mut c: Caller<'_, T>, fd: u32| ret(sync(get(c.data_mut()), fd, FD_SYNC)),
-    );
-    linker.func_wrap(
-        store,
         MODULE,
         "fd_datasync",
         move |mut c: Caller<'_, T>, fd: u32| ret(sync(get(c.data_mut()), fd, FD_DATASYNC)),
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_advise",
         move |mut c: Caller<'_, T>, fd: u32, _offset: u64, _len: u64, advice: u32| {
@@ -215,7 +207,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_allocate",
         move |mut c: Caller<'_, T>, fd: u32, offset: u64, len: u64| {
@@ -235,7 +226,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_readdir",
         move |mut c: Caller<'_, T>, fd: u32, buf: u32, len: u32, cookie: u64, out: u32| {

@@ -14,7 +14,7 @@ use crate::rights::*;
 use crate::{Errno, MODULE};
 use alloc::vec;
 use alloc::vec::Vec;
-use wisp::{Caller, Linker, Store};
+use wisp::{Caller, Linker};
 
 /// The most one read or write moves; a short count tells the program to go on.
 const MAX_TRANSFER: usize = 16 << 20;
@@ -162,9 +162,8 @@ fn seek(e: &mut FdEntry, offset: i64, whence: u32) -> Result<u64, Errno> {
     Ok(f.pos)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
     linker.func_wrap(
-        store,
         MODULE,
         "fd_write",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
@@ -172,7 +171,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_pwrite",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, at: u64, out: u32| {
@@ -180,7 +178,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_read",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
@@ -188,7 +185,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_pread",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, at: u64, out: u32| {
@@ -196,7 +192,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_seek",
         move |mut c: Caller<'_, T>, fd: u32, offset: i64, whence: u32, out: u32| {
@@ -215,7 +210,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "fd_tell",
         move |mut c: Caller<'_, T>, fd: u32, out: u32| {

@@ -15,7 +15,7 @@ mod proc;
 use crate::mem::{slice, write_bytes, write_u32};
 use crate::{Errno, WasiCtx};
 use alloc::vec::Vec;
-use wisp::{Caller, Error, Extern, Linker, Memory, Store};
+use wisp::{Caller, Error, Extern, Linker, Memory};
 
 /// The import module name.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -24,14 +24,14 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 pub type GetCtx<T> = fn(&mut T) -> &mut WasiCtx;
 
 /// Defines all 45 preview1 functions in `linker`.
-pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
-    args::define(linker, store, get);
-    proc::define(linker, store, get);
-    fd::define(linker, store, get);
-    io::define(linker, store, get);
-    file::define(linker, store, get);
-    path::define(linker, store, get);
-    poll::define(linker, store, get);
+pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+    args::define(linker, get);
+    proc::define(linker, get);
+    fd::define(linker, get);
+    io::define(linker, get);
+    file::define(linker, get);
+    path::define(linker, get);
+    poll::define(linker, get);
 }
 
 /// The calling instance's memory; preview1 programs export it as `memory`.

@@ -15,7 +15,7 @@ use crate::fs::{FileType, OpenOptions};
 use crate::rights::*;
 use crate::{Errno, WasiCtx, MODULE};
 use alloc::string::String;
-use wisp::{Caller, Linker, Store};
+use wisp::{Caller, Linker};
 
 /// preview1 `lookupflags::symlink_follow`.
 const FOLLOW: u32 = 1;
@@ -231,9 +231,8 @@ fn rename(ctx: &mut WasiCtx, fd: u32, old: &[u8], new_fd: u32, new: &[u8]) -> Re
     ctx.mounts[mount].rename(&from.path, &to.path)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
     linker.func_wrap(
-        store,
         MODULE,
         "path_open",
         move |mut c: Caller<'_, T>,
@@ -265,7 +264,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_create_directory",
         move |mut c: Caller<'_, T>, fd: u32, p: u32, l: u32| {
@@ -276,7 +274,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_remove_directory",
         move |mut c: Caller<'_, T>, fd: u32, p: u32, l: u32| {
@@ -287,7 +284,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_unlink_file",
         move |mut c: Caller<'_, T>, fd: u32, p: u32, l: u32| {
@@ -298,7 +294,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_filestat_get",
         move |mut c: Caller<'_, T>, fd: u32, flags: u32, p: u32, l: u32, out: u32| {
@@ -312,7 +307,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_filestat_set_times",
         move |mut c: Caller<'_, T>,
@@ -330,7 +324,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_readlink",
         move |mut c: Caller<'_, T>, fd: u32, p: u32, l: u32, buf: u32, len: u32, out: u32| {
@@ -349,7 +342,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_symlink",
         move |mut c: Caller<'_, T>, old: u32, old_len: u32, fd: u32, p: u32, l: u32| {
@@ -361,7 +353,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_rename",
         move |mut c: Caller<'_, T>, fd: u32, p: u32, l: u32, new_fd: u32, np: u32, nl: u32| {
@@ -373,7 +364,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "path_link",
         move |mut c: Caller<'_, T>,

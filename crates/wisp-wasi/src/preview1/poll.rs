@@ -9,7 +9,7 @@ use crate::mem::{slice, write_bytes, write_u32};
 use crate::rights::POLL_FD_READWRITE;
 use crate::{ClockId, Errno, WasiCtx, MODULE};
 use alloc::vec::Vec;
-use wisp::{Caller, Linker, Store};
+use wisp::{Caller, Linker};
 
 const SUBSCRIPTION: u32 = 48;
 const EVENT: u32 = 32;
@@ -130,9 +130,8 @@ fn poll<T>(
     write_u32(mem, nout, evs.len() as u32)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
     linker.func_wrap(
-        store,
         MODULE,
         "poll_oneoff",
         move |mut c: Caller<'_, T>, subs: u32, out: u32, n: u32, nout: u32| {

@@ -4,11 +4,10 @@ use super::{memory, ret, GetCtx};
 use crate::mem::{slice_mut, write_u64};
 use crate::{ClockId, Errno, MODULE};
 use alloc::vec;
-use wisp::{Caller, Error, Linker, Store};
+use wisp::{Caller, Error, Linker};
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
     linker.func_wrap(
-        store,
         MODULE,
         "clock_res_get",
         move |mut c: Caller<'_, T>, id: u32, out: u32| {
@@ -22,7 +21,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "clock_time_get",
         move |mut c: Caller<'_, T>, id: u32, _precision: u64, out: u32| {
@@ -36,7 +34,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "random_get",
         move |mut c: Caller<'_, T>, buf: u32, len: u32| {
@@ -52,24 +49,18 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
             ret(r)
         },
     );
-    linker.func_wrap(store, MODULE, "sched_yield", || -> Result<i32, Error> {
+    linker.func_wrap(MODULE, "sched_yield", || -> Result<i32, Error> {
         Ok(Errno::Success.raw())
     });
-    linker.func_wrap(
-        store,
-        MODULE,
-        "proc_exit",
-        |code: u32| -> Result<(), Error> { Err(Error::Exit(code as i32)) },
-    );
-    // Signals are not part of what a sandboxed program can do to its host.
-    linker.func_wrap(store, MODULE, "proc_raise", |_sig: u32| {
-        ret(Err(Errno::Nosys))
+    linker.func_wrap(MODULE, "proc_exit", |code: u32| -> Result<(), Error> {
+        Err(Error::Exit(code as i32))
     });
+    // Signals are not part of what a sandboxed program can do to its host.
+    linker.func_wrap(MODULE, "proc_raise", |_sig: u32| ret(Err(Errno::Nosys)));
     // Sockets exist in preview1 only when the embedder hands them over, which it cannot
     // yet: every open descriptor is something else.
     let not_a_socket = |ctx: &mut crate::WasiCtx, fd: u32| ctx.fd(fd).and(Err(Errno::Notsock));
     linker.func_wrap(
-        store,
         MODULE,
         "sock_accept",
         move |mut c: Caller<'_, T>, fd: u32, _flags: u32, _out: u32| {
@@ -77,7 +68,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "sock_recv",
         move |mut c: Caller<'_, T>,
@@ -89,7 +79,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
               _oflags: u32| { ret(not_a_socket(get(c.data_mut()), fd)) },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "sock_send",
         move |mut c: Caller<'_, T>, fd: u32, _d: u32, _n: u32, _flags: u32, _len: u32| {
@@ -97,7 +86,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, g
         },
     );
     linker.func_wrap(
-        store,
         MODULE,
         "sock_shutdown",
         move |mut c: Caller<'_, T>, fd: u32, _how: u32| ret(not_a_socket(get(c.data_mut()), fd)),

@@ -177,12 +177,12 @@ impl Guest {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ctx);
         let mut linker = Linker::new(&engine);
-        wisp_wasi::add_to_linker(&mut linker, &mut store, |c: &mut WasiCtx| c);
+        wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
         let mut imports = String::new();
         let mut funcs = String::new();
         for name in NAMES {
             let f = linker
-                .get(wisp_wasi::MODULE, name)
+                .get(&mut store, wisp_wasi::MODULE, name)
                 .and_then(wisp::Extern::into_func)
                 .unwrap_or_else(|| panic!("{name} is not defined"));
             let ty = f.ty(&store);

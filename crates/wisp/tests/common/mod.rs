@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
+#![allow(dead_code)]
 
 use wisp::{Config, Engine, Instance, Linker, Module, Store};
 

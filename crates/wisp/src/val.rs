@@ -1,0 +1,146 @@
+//! Values as the embedder sees them.
+//! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#values>
+//!
+//! Numbers are as in the executor; references are handles ([`Func`], [`ExternRef`]) that
+//! carry their store, so a reference from one store cannot be passed into another.
+
+use crate::error::Error;
+use crate::func::Func;
+use crate::handle::{StoreId, Stored};
+use crate::reference::ExternRef;
+use wisp_types::{ExternAddr, FuncAddr, RefType, ValType, F32, F64};
+
+/// A typed WebAssembly value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    F32(F32),
+    F64(F64),
+    V128(u128),
+    /// A function reference, or null.
+    FuncRef(Option<Func>),
+    /// A host reference, or null.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::Ref(RefType::Func),
+            Val::ExternRef(_) => ValType::Ref(RefType::Extern),
+        }
+    }
+
+    /// The default value of a type (zero or null). Spec: `default_t`.
+    pub fn default_of(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(F32(0)),
+            ValType::F64 => Val::F64(F64(0)),
+            ValType::V128 => Val::V128(0),
+            ValType::Ref(RefType::Func) => Val::FuncRef(None),
+            ValType::Ref(RefType::Extern) => Val::ExternRef(None),
+        }
+    }
+
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        match self {
+            Val::I32(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        match self {
+            Val::I64(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `f32`, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        match self {
+            Val::F32(v) => Some(v.to_float()),
+            _ => None,
+        }
+    }
+
+    /// The `f64`, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        match self {
+            Val::F64(v) => Some(v.to_float()),
+            _ => None,
+        }
+    }
+
+    /// The executor's value, with references checked to belong to `store`.
+    pub(crate) fn to_core(self, store: StoreId) -> Result<wisp_types::Val, Error> {
+        use wisp_types::Val as V;
+        Ok(match self {
+            Val::I32(v) => V::I32(v),
+            Val::I64(v) => V::I64(v),
+            Val::F32(v) => V::F32(v),
+            Val::F64(v) => V::F64(v),
+            Val::V128(v) => V::V128(v),
+            Val::FuncRef(f) => V::FuncRef(f.map(|f| f.0.check(store)).transpose()?),
+            Val::ExternRef(r) => V::ExternRef(r.map(|r| r.0.check(store)).transpose()?),
+        })
+    }
+
+    /// The executor's value, its references tagged with the store they live in.
+    pub(crate) fn from_core(v: wisp_types::Val, store: StoreId) -> Val {
+        use wisp_types::Val as V;
+        match v {
+            V::I32(v) => Val::I32(v),
+            V::I64(v) => Val::I64(v),
+            V::F32(v) => Val::F32(v),
+            V::F64(v) => Val::F64(v),
+            V::V128(v) => Val::V128(v),
+            V::FuncRef(a) => Val::FuncRef(a.map(|a: FuncAddr| Func(Stored::new(store, a)))),
+            V::ExternRef(a) => {
+                Val::ExternRef(a.map(|a: ExternAddr| ExternRef(Stored::new(store, a))))
+            }
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(F32::from_float(v))
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(F64::from_float(v))
+    }
+}
+impl From<Func> for Val {
+    fn from(f: Func) -> Val {
+        Val::FuncRef(Some(f))
+    }
+}
+impl From<ExternRef> for Val {
+    fn from(r: ExternRef) -> Val {
+        Val::ExternRef(Some(r))
+    }
+}
