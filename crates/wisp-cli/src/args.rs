@@ -12,6 +12,10 @@ pub struct Options {
     pub dirs: Vec<(String, String)>,
     pub fuel: Option<u64>,
     pub max_call_depth: Option<usize>,
+    /// Total bytes of linear memory the program's store may take.
+    pub max_memory_size: Option<u64>,
+    /// Total table elements the program's store may hold.
+    pub max_table_elements: Option<u64>,
 }
 
 /// `Ok(None)` means help was asked for. Options come before the file; everything after it
@@ -37,6 +41,20 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
                 o.max_call_depth = Some(
                     v.parse()
                         .map_err(|_| format!("bad --max-call-depth `{v}`"))?,
+                );
+            }
+            "--max-memory-size" => {
+                let v = value("--max-memory-size")?;
+                o.max_memory_size = Some(
+                    v.parse()
+                        .map_err(|_| format!("bad --max-memory-size `{v}`"))?,
+                );
+            }
+            "--max-table-elements" => {
+                let v = value("--max-table-elements")?;
+                o.max_table_elements = Some(
+                    v.parse()
+                        .map_err(|_| format!("bad --max-table-elements `{v}`"))?,
                 );
             }
             "--env" => {

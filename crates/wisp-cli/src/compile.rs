@@ -38,8 +38,7 @@ pub fn main(args: &[String]) -> ExitCode {
                 None => return usage("-o needs a file name"),
             },
             "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
+                return crate::output::finish(|| crate::output::line(USAGE), ExitCode::SUCCESS);
             }
             _ if a.starts_with('-') => return usage(&format!("unknown option `{a}`")),
             _ if input.is_none() => input = Some(a.clone()),
@@ -61,22 +60,25 @@ pub fn main(args: &[String]) -> ExitCode {
     match result {
         Ok(image) => match std::fs::write(&output, &image) {
             Ok(()) => {
-                println!("{output}: {} bytes", image.len());
-                ExitCode::SUCCESS
+                let bytes = image.len();
+                crate::output::finish(
+                    || crate::output::line(format_args!("{output}: {bytes} bytes")),
+                    ExitCode::SUCCESS,
+                )
             }
             Err(e) => {
-                eprintln!("error: cannot write {output}: {e}");
+                crate::output::error(format_args!("error: cannot write {output}: {e}"));
                 ExitCode::FAILURE
             }
         },
         Err(e) => {
-            eprintln!("error: {input}: {e}");
+            crate::output::error(format_args!("error: {input}: {e}"));
             ExitCode::FAILURE
         }
     }
 }
 
 fn usage(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}\n\n{USAGE}");
+    crate::output::error(format_args!("error: {msg}\n\n{USAGE}"));
     ExitCode::from(2)
 }

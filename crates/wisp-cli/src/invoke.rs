@@ -1,29 +1,36 @@
 //! Loading a module, giving it WASI, and running it or calling one of its exports.
 
 use crate::args::Options;
+use crate::output;
 use std::process::ExitCode;
-use wisp::{Config, Engine, Error, Linker, Module, Store, Val, ValType, F32, F64};
+use wisp::{
+    Config, Engine, Error, Linker, Module, Store, StoreLimitsBuilder, Val, ValType, F32, F64,
+};
 use wisp_wasi::WasiCtx;
+
+/// Total linear memory a program may take unless `--max-memory-size` says otherwise:
+/// four memories of the 32-bit maximum.
+const DEFAULT_MEMORY_SIZE: u64 = 16 << 30;
+/// Total table elements unless `--max-table-elements` says otherwise.
+const DEFAULT_TABLE_ELEMENTS: u64 = 10_000_000;
 
 /// Exit status of a trapping program, as for an aborted process (128 + SIGABRT).
 const TRAP_EXIT: u8 = 134;
 
 pub fn run(o: &Options) -> ExitCode {
     match try_run(o) {
-        Ok(results) => {
-            for r in results {
-                println!("{}", show(&r));
-            }
-            ExitCode::SUCCESS
-        }
+        Ok(results) => output::finish(
+            || results.iter().try_for_each(|r| output::line(show(r))),
+            ExitCode::SUCCESS,
+        ),
         // The program's own exit status; the shell sees its low byte, as on Unix.
         Err(Error::Exit(code)) => ExitCode::from(code as u8),
         Err(Error::Trap(t)) => {
-            eprintln!("error: {t}");
+            output::error(format_args!("error: {t}"));
             ExitCode::from(TRAP_EXIT)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            output::error(format_args!("error: {e}"));
             ExitCode::FAILURE
         }
     }
@@ -58,6 +65,12 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
             .map_err(|e| Error::Usage(format!("--dir {host}: {e}")))?;
     }
     let mut store = Store::new(&engine, wasi.build());
+    store.limiter(
+        StoreLimitsBuilder::new()
+            .memory_size(o.max_memory_size.unwrap_or(DEFAULT_MEMORY_SIZE))
+            .table_elements(o.max_table_elements.unwrap_or(DEFAULT_TABLE_ELEMENTS))
+            .build(),
+    );
     if let Some(f) = o.fuel {
         store.set_fuel(f)?;
     }

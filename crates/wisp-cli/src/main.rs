@@ -10,13 +10,15 @@
 mod args;
 mod compile;
 mod invoke;
+mod output;
+mod wast;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
        wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]
-       wisp wast FILE.wast...
+       wisp wast [--fuel N] [--timeout SECONDS] FILE.wast...   (see wisp wast --help)
        wisp compile [--fuel] MODULE -o IMAGE   (a pre-translated image for devices)
 
 Runs a WebAssembly program with WASI (preview1): ARGS are its arguments, stdin, stdout and
@@ -32,6 +34,9 @@ options:
   --env KEY=VALUE       an environment variable for the program (repeatable)
   --fuel N              stop with a trap after about N instructions
   --max-call-depth N    nested calls allowed before \"call stack exhausted\"
+  --max-memory-size B   total bytes of linear memory (default 16 GiB; memory.grow
+                        past it returns -1)
+  --max-table-elements N  total table elements (default 10,000,000)
   -h, --help            print this help
 
 exit status: the program's own; 1 on an error (bad module, missing import, bad argument);
@@ -40,7 +45,7 @@ exit status: the program's own; 1 on an error (bad module, missing import, bad a
 fn main() -> ExitCode {
     let mut argv: Vec<String> = std::env::args().skip(1).collect();
     match argv.first().map(String::as_str) {
-        Some("wast") => return run_wast(&argv[1..]),
+        Some("wast") => return wast::main(&argv[1..]),
         Some("compile") => return compile::main(&argv[1..]),
         Some("run") => {
             argv.remove(0);
@@ -49,49 +54,11 @@ fn main() -> ExitCode {
     }
     let opts = match args::parse(&argv) {
         Ok(Some(o)) => o,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
+        Ok(None) => return output::finish(|| output::line(USAGE), ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
+            output::error(format_args!("error: {e}\n\n{USAGE}"));
             return ExitCode::from(2);
         }
     };
     invoke::run(&opts)
-}
-
-fn run_wast(files: &[String]) -> ExitCode {
-    if files.is_empty() {
-        eprintln!("error: `wisp wast` needs at least one .wast file\n\n{USAGE}");
-        return ExitCode::from(2);
-    }
-    let (mut passed, mut failed) = (0u32, 0u32);
-    for file in files {
-        let source = match std::fs::read_to_string(file) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot read {file}: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let report = wisp_wast::run_wast(file, &source);
-        for f in &report.failures {
-            println!("{file}:{f}");
-        }
-        for m in &report.message_mismatches {
-            println!("{file}:{m} (rejected as expected; message differs)");
-        }
-        println!("{file}: {} passed, {} failed", report.passed, report.failed);
-        passed += report.passed;
-        failed += report.failed;
-    }
-    if files.len() > 1 {
-        println!("total: {passed} passed, {failed} failed");
-    }
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
 }

@@ -11,6 +11,7 @@ pub mod suite;
 mod values;
 
 pub use runner::{
-    config_for, run_wast, run_wast_in, run_wast_via_images, run_wast_with, FileReport,
+    config_for, run_wast, run_wast_in, run_wast_limited, run_wast_via_images, run_wast_with,
+    FileReport, RunLimits,
 };
 pub use wast;

@@ -3,10 +3,31 @@
 use crate::{spectest, values};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 use wast::core::Module as WatModule;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
-use wisp::{Config, Engine, Error, Features, Instance, Linker, Module, Store, Val};
+use wisp::{
+    Config, Engine, Error, Features, Func, Instance, Linker, Module, ResumableCall, Store,
+    StoreLimits, Trap, TrapCode, Val,
+};
+
+/// Bounds on what one script may spend, for running scripts nobody vetted.
+#[derive(Debug, Clone, Default)]
+pub struct RunLimits {
+    /// Fuel for each directive's call (about one unit an instruction); `None` is
+    /// unmetered unless a timeout asks for metering.
+    pub fuel: Option<u64>,
+    /// Wall-clock time for the whole script: the directive running when it passes fails
+    /// and the rest are not run.
+    pub timeout: Option<Duration>,
+    /// The limits of every store the script runs in (see [`Store::limiter`]).
+    pub store: Option<StoreLimits>,
+}
+
+/// Fuel given at a time when a call is metered only for its timeout: the deadline is
+/// checked between slices.
+const FUEL_SLICE: u64 = 50_000_000;
 
 /// The outcome of one script.
 #[derive(Debug, Clone, Default)]
@@ -62,14 +83,23 @@ pub fn run_wast_in(
     source: &str,
     prepare: &mut dyn FnMut(&mut Store<()>),
 ) -> FileReport {
-    run_wast_opts(config, source, prepare, false)
+    run_wast_opts(config, source, prepare, false, RunLimits::default())
 }
 
 /// Runs a script with every module turned into a pre-translated image and loaded back
 /// (`Module::to_image`, `Module::from_image`) before it is instantiated: the image
 /// format must carry everything the spec tests look at.
 pub fn run_wast_via_images(config: &Config, source: &str) -> FileReport {
-    run_wast_opts(config, source, &mut |_| {}, true)
+    run_wast_opts(config, source, &mut |_| {}, true, RunLimits::default())
+}
+
+/// Runs a suite script ([`config_for`] its name) within `limits`.
+pub fn run_wast_limited(name: &str, source: &str, limits: &RunLimits) -> FileReport {
+    let mut config = config_for(name);
+    if limits.fuel.is_some() || limits.timeout.is_some() {
+        config.consume_fuel(true);
+    }
+    run_wast_opts(&config, source, &mut |_| {}, false, limits.clone())
 }
 
 fn run_wast_opts(
@@ -77,6 +107,7 @@ fn run_wast_opts(
     source: &str,
     prepare: &mut dyn FnMut(&mut Store<()>),
     via_images: bool,
+    limits: RunLimits,
 ) -> FileReport {
     let mut report = FileReport::default();
     let mut lexer = wast::lexer::Lexer::new(source);
@@ -89,7 +120,8 @@ fn run_wast_opts(
         Ok(s) => s,
         Err(e) => return parse_failure(&mut report, e),
     };
-    let mut runner = match Runner::new(config, prepare, via_images) {
+    let deadline = limits.timeout.map(|t| Instant::now() + t);
+    let mut runner = match Runner::new(config, prepare, via_images, limits) {
         Ok(r) => r,
         Err(e) => {
             report.failed += 1;
@@ -101,6 +133,14 @@ fn run_wast_opts(
     };
     for directive in script.directives {
         let (line, col) = directive.span().linecol_in(source);
+        runner.deadline = deadline;
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            report.failed += 1;
+            report
+                .failures
+                .push(format!("{}:{}: the script's time is up", line + 1, col + 1));
+            break;
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
             .unwrap_or_else(|p| Err(format!("panic: {}", panic_message(&p))));
         if let Some(m) = runner.mismatch.take() {
@@ -138,8 +178,15 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 
 type Outcome = Result<(), String>;
 
-struct Runner {
+struct Runner<'a> {
     engine: Engine,
+    prepare: &'a mut dyn FnMut(&mut Store<()>),
+    limits: RunLimits,
+    deadline: Option<Instant>,
+    /// Whether anything of the current store can still be reached: a named instance or a
+    /// registration. If not, the next module gets a fresh store and the old one, with
+    /// its memories and tables, is dropped.
+    store_reachable: bool,
     store: Store<()>,
     linker: Linker<()>,
     instances: HashMap<String, Instance>,
@@ -151,24 +198,21 @@ struct Runner {
     via_images: bool,
 }
 
-impl Runner {
+impl<'a> Runner<'a> {
     fn new(
         config: &Config,
-        prepare: &mut dyn FnMut(&mut Store<()>),
+        prepare: &'a mut dyn FnMut(&mut Store<()>),
         via_images: bool,
+        limits: RunLimits,
     ) -> Result<Self, Error> {
         let engine = Engine::new(config);
-        let mut store = Store::new(&engine, ());
-        prepare(&mut store);
-        // With metering on, scripts run with fuel to spare: what is tested is that the
-        // metering does not change what programs compute.
-        if store.get_fuel().is_some() {
-            store.set_fuel(u64::MAX)?;
-        }
-        let mut linker = Linker::new(&engine);
-        spectest::define(&mut linker, &mut store)?;
+        let (store, linker) = fresh_store(&engine, prepare, &limits)?;
         Ok(Runner {
             engine,
+            prepare,
+            limits,
+            deadline: None,
+            store_reachable: false,
             store,
             linker,
             instances: HashMap::new(),
@@ -179,11 +223,30 @@ impl Runner {
         })
     }
 
+    /// Before a module is instantiated as the script's current one: when nothing of the
+    /// store can be reached any more, start over in a fresh store, so that a long script
+    /// holds only what it can still use.
+    fn drop_unreachable(&mut self) -> Result<(), String> {
+        if self.store_reachable {
+            return Ok(());
+        }
+        let (store, linker) = fresh_store(&self.engine, self.prepare, &self.limits)
+            .map_err(|e| format!("cannot set up a store: {e}"))?;
+        self.store = store;
+        self.linker = linker;
+        self.last = None;
+        Ok(())
+    }
+
     fn directive(&mut self, d: WastDirective<'_>) -> Outcome {
         match d {
             WastDirective::Module(mut m) => {
                 let name = quote_id(&m);
                 let module = self.compile(&mut m)?;
+                if name.is_none() {
+                    self.drop_unreachable()?;
+                }
+                self.refuel();
                 let inst = self
                     .linker
                     .instantiate(&mut self.store, &module)
@@ -206,6 +269,7 @@ impl Runner {
                     .and_then(|m| self.definitions.get(m.name()))
                     .ok_or("unknown module definition")?
                     .clone();
+                self.refuel();
                 let inst = self
                     .linker
                     .instantiate(&mut self.store, &def)
@@ -216,6 +280,7 @@ impl Runner {
             WastDirective::Register { name, module, .. } => {
                 let inst = self.instance(module.map(|m| m.name()))?;
                 self.linker.instance(&self.store, name, inst);
+                self.store_reachable = true;
                 Ok(())
             }
             WastDirective::Invoke(call) => {
@@ -292,6 +357,7 @@ impl Runner {
     fn name_instance(&mut self, name: Option<String>, inst: Instance) {
         if let Some(n) = name {
             self.instances.insert(n, inst);
+            self.store_reachable = true;
         }
         self.last = Some(inst);
     }
@@ -364,8 +430,48 @@ impl Runner {
             .map_err(Error::Usage)?;
         let ty = f.ty(&self.store);
         let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
-        f.call(&mut self.store, &args, &mut out)?;
+        self.call(f, &args, &mut out)?;
         Ok(out)
+    }
+
+    /// Gives the store the fuel one directive may spend (instantiation runs start
+    /// functions).
+    fn refuel(&mut self) {
+        if self.store.get_fuel().is_some() {
+            let fuel = self.limits.fuel.unwrap_or(u64::MAX);
+            let _ = self.store.set_fuel(fuel);
+        }
+    }
+
+    /// Calls `f` within the script's fuel and time: metered calls run a slice of fuel at
+    /// a time, and the deadline is checked between slices.
+    fn call(&mut self, f: Func, args: &[Val], out: &mut [Val]) -> Result<(), Error> {
+        if self.store.get_fuel().is_none() {
+            return f.call(&mut self.store, args, out);
+        }
+        let mut left = self.limits.fuel.unwrap_or(u64::MAX);
+        let take = |store: &mut Store<()>, left: &mut u64| {
+            let slice = (*left).min(FUEL_SLICE);
+            *left -= slice;
+            store.set_fuel(slice)
+        };
+        take(&mut self.store, &mut left)?;
+        let mut state = f.call_resumable(&mut self.store, args, out)?;
+        loop {
+            let ResumableCall::OutOfFuel(paused) = state else {
+                return Ok(());
+            };
+            let out_of_fuel = left == 0;
+            let out_of_time = self.deadline.is_some_and(|d| Instant::now() >= d);
+            if out_of_fuel || out_of_time {
+                return Err(Error::Trap(Trap {
+                    code: TrapCode::OutOfFuel,
+                    backtrace: Vec::new(),
+                }));
+            }
+            take(&mut self.store, &mut left)?;
+            state = paused.resume(&mut self.store, out)?;
+        }
     }
 
     fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, Error> {
@@ -385,11 +491,34 @@ impl Runner {
                     .encode()
                     .map_err(|e| Error::Usage(format!("cannot encode module: {e}")))?;
                 let m = self.load(&bytes)?;
+                self.refuel();
                 self.linker.instantiate(&mut self.store, &m)?;
                 Ok(vec![])
             }
         }
     }
+}
+
+/// A store for `engine` prepared by `prepare`, within `limits`, and a linker with the
+/// `spectest` module defined in it.
+fn fresh_store(
+    engine: &Engine,
+    prepare: &mut dyn FnMut(&mut Store<()>),
+    limits: &RunLimits,
+) -> Result<(Store<()>, Linker<()>), Error> {
+    let mut store = Store::new(engine, ());
+    if let Some(l) = &limits.store {
+        store.limiter(l.clone());
+    }
+    prepare(&mut store);
+    // With metering on and no fuel limit, scripts run with fuel to spare: what is tested
+    // is that the metering does not change what programs compute.
+    if store.get_fuel().is_some() {
+        store.set_fuel(limits.fuel.unwrap_or(u64::MAX))?;
+    }
+    let mut linker = Linker::new(engine);
+    spectest::define(&mut linker, &mut store)?;
+    Ok((store, linker))
 }
 
 /// Spec messages are sometimes longer or shorter than ours ("out of bounds memory access"
