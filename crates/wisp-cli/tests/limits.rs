@@ -94,7 +94,9 @@ fn a_looping_script_runs_out_of_fuel_or_time() {
         .unwrap();
     assert!(start.elapsed() < Duration::from_secs(30));
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stdout).contains("1 failed"), "{}", text(&o.stdout));
+    let out = text(&o.stdout);
+    assert!(out.contains("time is up"), "{out}");
+    assert!(out.contains("1 passed, 2 failed"), "{out}");
 }
 
 #[test]

@@ -461,9 +461,10 @@ impl<'a> Runner<'a> {
             let ResumableCall::OutOfFuel(paused) = state else {
                 return Ok(());
             };
-            let out_of_fuel = left == 0;
-            let out_of_time = self.deadline.is_some_and(|d| Instant::now() >= d);
-            if out_of_fuel || out_of_time {
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Usage("the script's time is up".into()));
+            }
+            if left == 0 {
                 return Err(Error::Trap(Trap {
                     code: TrapCode::OutOfFuel,
                     backtrace: Vec::new(),
