@@ -12,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use cortex_m_rt::entry;
 use wisp::{
-    Config, Engine, Error, Extern, ExternAddr, FuncType, Global, GlobalType, Instance, Limits,
+    Config, Engine, Error, Extern, ExternRef, FuncType, Global, GlobalType, Instance, Limits,
     Linker, Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, Val, ValType,
     F32, F64,
 };
@@ -65,7 +65,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn to_val((k, v): (u8, u64)) -> Val {
+fn to_val<T>(store: &mut Store<T>, (k, v): (u8, u64)) -> Val {
     match k {
         0 => Val::I32(v as i32),
         1 => Val::I64(v as i64),
@@ -73,11 +73,11 @@ fn to_val((k, v): (u8, u64)) -> Val {
         3 => Val::F64(F64(v)),
         8 => Val::FuncRef(None),
         9 => Val::ExternRef(None),
-        _ => Val::ExternRef(Some(ExternAddr(v as u32))),
+        _ => ExternRef::new(store, v as u32).to_val(),
     }
 }
 
-fn matches((k, e): (u8, u64), v: &Val) -> bool {
+fn matches<T>(store: &Store<T>, (k, e): (u8, u64), v: &Val) -> bool {
     match (k, v) {
         (0, Val::I32(x)) => *x as u32 as u64 == e,
         (1, Val::I64(x)) => *x as u64 == e,
@@ -89,7 +89,10 @@ fn matches((k, e): (u8, u64), v: &Val) -> bool {
         (7, Val::F64(x)) => x.0 & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
         (8, Val::FuncRef(r)) => r.is_none(),
         (9, Val::ExternRef(r)) => r.is_none(),
-        (10, Val::ExternRef(r)) => r.map(|a| a.0 as u64) == Some(e),
+        (10, Val::ExternRef(r)) => {
+            let held = r.and_then(|r| r.data(store)?.downcast_ref::<u32>().copied());
+            held.map(u64::from) == Some(e)
+        }
         (11, Val::FuncRef(r)) => r.is_some(),
         _ => false,
     }
@@ -199,7 +202,7 @@ impl Runner {
             .imports()
             .iter()
             .any(|i| i.module == "spectest" && i.name == "memory");
-        if wants_memory && self.linker.get("spectest", "memory").is_none() {
+        if wants_memory && !self.linker.contains("spectest", "memory") {
             let mem = Memory::new(&mut self.store, MemoryType::new(1, Some(2)))?;
             self.linker
                 .define("spectest", "memory", Extern::Memory(mem));
@@ -242,7 +245,9 @@ impl Runner {
             3 => {
                 let inst = self.instance(r.str());
                 let field = r.str();
-                let args: Vec<Val> = (0..r.u8()).map(|_| to_val(r.value())).collect();
+                let args: Vec<Val> = (0..r.u8())
+                    .map(|_| to_val(&mut self.store, r.value()))
+                    .collect();
                 let expect = r.u8();
                 let (results, message) = match expect {
                     0 => ((0..r.u8()).map(|_| r.value()).collect::<Vec<_>>(), ""),
@@ -257,7 +262,7 @@ impl Runner {
                 let got = func.call(&mut self.store, &args, &mut out);
                 match (expect, got) {
                     (0, Ok(())) if out.len() == results.len() => {
-                        match results.iter().zip(&out).position(|(e, v)| !matches(*e, v)) {
+                        match results.iter().zip(&out).position(|(e, v)| !matches(&self.store, *e, v)) {
                             None => Ok(()),
                             Some(i) => Err(format!("result {i}: got {:?}", out[i])),
                         }
@@ -277,7 +282,7 @@ impl Runner {
                     .get_global(&self.store, global)
                     .ok_or_else(|| format!("no global {global}"))?;
                 let v = g.get(&self.store);
-                if matches(want, &v) {
+                if matches(&self.store, want, &v) {
                     Ok(())
                 } else {
                     Err(format!("global {global} is {v:?}"))
