@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::func::Func;
 use crate::handle::{StoreId, Stored};
 use crate::reference::ExternRef;
-use wisp_types::{ExternAddr, FuncAddr, RefType, ValType, F32, F64};
+use wisp_types::{RefType, ValType, F32, F64};
 
 /// A typed WebAssembly value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,14 +40,20 @@ impl Val {
 
     /// The default value of a type (zero or null). Spec: `default_t`.
     pub fn default_of(ty: ValType) -> Val {
-        match ty {
-            ValType::I32 => Val::I32(0),
-            ValType::I64 => Val::I64(0),
-            ValType::F32 => Val::F32(F32(0)),
-            ValType::F64 => Val::F64(F64(0)),
-            ValType::V128 => Val::V128(0),
-            ValType::Ref(RefType::Func) => Val::FuncRef(None),
-            ValType::Ref(RefType::Extern) => Val::ExternRef(None),
+        Val::from_core_null(wisp_types::Val::default_of(ty))
+    }
+
+    /// A number as is; a reference as null (for values known to hold no reference).
+    fn from_core_null(v: wisp_types::Val) -> Val {
+        use wisp_types::Val as V;
+        match v {
+            V::I32(v) => Val::I32(v),
+            V::I64(v) => Val::I64(v),
+            V::F32(v) => Val::F32(v),
+            V::F64(v) => Val::F64(v),
+            V::V128(v) => Val::V128(v),
+            V::FuncRef(_) => Val::FuncRef(None),
+            V::ExternRef(_) => Val::ExternRef(None),
         }
     }
 
@@ -101,15 +107,9 @@ impl Val {
     pub(crate) fn from_core(v: wisp_types::Val, store: StoreId) -> Val {
         use wisp_types::Val as V;
         match v {
-            V::I32(v) => Val::I32(v),
-            V::I64(v) => Val::I64(v),
-            V::F32(v) => Val::F32(v),
-            V::F64(v) => Val::F64(v),
-            V::V128(v) => Val::V128(v),
-            V::FuncRef(a) => Val::FuncRef(a.map(|a: FuncAddr| Func(Stored::new(store, a)))),
-            V::ExternRef(a) => {
-                Val::ExternRef(a.map(|a: ExternAddr| ExternRef(Stored::new(store, a))))
-            }
+            V::FuncRef(Some(a)) => Val::FuncRef(Some(Func(Stored::new(store, a)))),
+            V::ExternRef(Some(a)) => Val::ExternRef(Some(ExternRef(Stored::new(store, a)))),
+            other => Val::from_core_null(other),
         }
     }
 }
