@@ -177,15 +177,29 @@ impl Translator<'_> {
 
     /// Whether branching to `depth` needs values moved into the target's slots.
     fn branch_needs_moves(&self, depth: u32) -> Result<bool, String> {
+        let arity = self.frame_at(depth)?.branch_arity() as usize;
+        let in_place = self.top_in_place(arity);
+        self.needs_moves_given(depth, in_place)
+    }
+
+    /// Whether the top `n` values are all in their own height slots. Computed once per
+    /// branch instruction: a `br_table`'s targets all carry the same number of values,
+    /// so checking them per target would cost targets x values.
+    fn top_in_place(&self, n: usize) -> bool {
+        let first = self.stack.len().saturating_sub(n);
+        self.stack[first..].iter().all(|v| *v == Operand::Temp)
+    }
+
+    /// [`Self::branch_needs_moves`] with the carried values' state known (`in_place`
+    /// from [`Self::top_in_place`] for the target's arity): constant time.
+    fn needs_moves_given(&self, depth: u32, in_place: bool) -> Result<bool, String> {
         let frame = self.frame_at(depth)?;
         if frame.kind == CtrlKind::Func {
             return Ok(true);
         }
         let arity = frame.branch_arity() as usize;
         let first = self.stack.len() - arity;
-        Ok((0..arity).any(|i| {
-            self.stack[first + i] != Operand::Temp || first + i != frame.height as usize + i
-        }))
+        Ok(arity > 0 && !(in_place && first == frame.height as usize))
     }
 
     fn frame_at(&self, depth: u32) -> Result<&Ctrl, String> {
@@ -259,12 +273,21 @@ impl Translator<'_> {
         let len = targets.len() as u32;
         self.reserve(targets.len() + 2)?;
         self.emit(Op::BrTable { index, len });
-        // One jump per entry; entries whose branch needs moves jump to a stub after the table.
-        let mut stubs = Vec::new();
+        // All targets carry the same number of values (validation checks their types).
+        let arity = self.frame_at(default)?.branch_arity() as usize;
+        let in_place = self.top_in_place(arity);
+        // One jump per entry. An entry whose branch needs moves jumps to its label's
+        // landing pad after the table, which holds the moves and the jump: one pad per
+        // distinct label, so that many entries to a block of many values cost one jump
+        // each, not one set of moves each (code linear in the input).
+        let mut to_pads: Vec<(u32, u32)> = Vec::new();
         for depth in targets.iter().copied().chain(core::iter::once(default)) {
-            if self.branch_needs_moves(depth)? {
+            if self.needs_moves_given(depth, in_place)? {
                 let j = self.emit(Op::Br { target: 0 });
-                stubs.push((j, depth));
+                to_pads
+                    .try_reserve(1)
+                    .map_err(|_| "out of memory: the branch table does not fit the heap")?;
+                to_pads.push((depth, j as u32));
                 continue;
             }
             let frame = self.frame_at(depth)?;
@@ -277,9 +300,16 @@ impl Translator<'_> {
                 self.ctrl[idx].fixups.push(j);
             }
         }
-        for (j, depth) in stubs {
+        // Grouped by label; the order of the pads does not matter.
+        to_pads.sort_unstable_by_key(|&(depth, _)| depth);
+        let mut i = 0;
+        while i < to_pads.len() {
+            let depth = to_pads[i].0;
             let pc = self.pc();
-            self.patch(j, pc);
+            while i < to_pads.len() && to_pads[i].0 == depth {
+                self.patch(to_pads[i].1 as usize, pc);
+                i += 1;
+            }
             self.emit_branch(depth)?;
         }
         self.unreachable_rest();
