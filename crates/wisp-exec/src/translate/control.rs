@@ -9,6 +9,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::BlockType;
 
+/// A branch carrying more values than this moves them with one `CopyCells`, after
+/// putting each in its own slot once: otherwise every `br_if` repeated on the same
+/// values, and every label of a `br_table`, would emit a move per value, code growing
+/// with the product of two input sizes. Branches carrying fewer (nearly all) keep one
+/// move per value, which folds constants and locals in.
+const COPY_CELLS_FROM: usize = 8;
+
 impl Translator<'_> {
     fn block_arity(&self, bt: BlockType) -> Result<(u32, u32), String> {
         let ty = wisp_parse::block_type(bt, &self.module.types, 0).map_err(|e| e.message)?;
@@ -126,6 +133,7 @@ impl Translator<'_> {
         if self.ctrl.len() == 1 {
             // The end of the function.
             if self.reachable {
+                self.materialize_carried(0)?;
                 self.emit_return()?;
             }
             self.ctrl.pop();
@@ -223,9 +231,17 @@ impl Translator<'_> {
         self.reserve(2 * arity as usize + 2)?;
         let first = self.stack.len() - arity as usize;
         // Targets are at or below their sources, so moving upwards never clobbers a source.
-        for i in 0..arity {
-            let dst = self.slot((height + i) as usize);
-            self.move_to(dst, first + i as usize, self.wide);
+        if arity as usize > COPY_CELLS_FROM && self.top_in_place(arity as usize) {
+            let (dst, src) = (self.slot(height as usize), self.slot(first));
+            if dst != src {
+                let len = arity * self.width();
+                self.emit(Op::CopyCells { dst, src, len });
+            }
+        } else {
+            for i in 0..arity {
+                let dst = self.slot((height + i) as usize);
+                self.move_to(dst, first + i as usize, self.wide);
+            }
         }
         if kind == CtrlKind::Loop {
             self.emit(Op::Br { target: start });
@@ -237,7 +253,20 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Before a branch to `depth` that carries many values, puts each in its own slot,
+    /// where the branch's `CopyCells` reads them. This is done before any conditional
+    /// jump, so that every path agrees on where the values are.
+    fn materialize_carried(&mut self, depth: u32) -> TResult {
+        let arity = self.frame_at(depth)?.branch_arity() as usize;
+        if arity > COPY_CELLS_FROM {
+            self.reserve(2 * arity)?;
+            self.materialize_from(self.stack.len() - arity);
+        }
+        Ok(())
+    }
+
     pub(super) fn visit_br(&mut self, depth: u32) -> TResult {
+        self.materialize_carried(depth)?;
         self.emit_branch(depth)?;
         self.unreachable_rest();
         Ok(())
@@ -246,8 +275,10 @@ impl Translator<'_> {
     pub(super) fn visit_br_if(&mut self, depth: u32) -> TResult {
         // The moves a branch needs are decided without the condition on the stack.
         let cond_top = self.stack.pop().ok_or("operand stack underflow")?;
+        // Below the condition, which stays where it is.
+        self.materialize_carried(depth)?;
         let needs_moves = self.branch_needs_moves(depth);
-        self.stack.push(cond_top);
+        self.push(cond_top);
         if !needs_moves? {
             let frame = self.frame_at(depth)?;
             if frame.kind == CtrlKind::Loop {
@@ -270,6 +301,8 @@ impl Translator<'_> {
 
     pub(super) fn visit_br_table(&mut self, targets: Vec<u32>, default: u32) -> TResult {
         let (_, index) = self.pop_read()?;
+        // Below the index's slot, so the index is not overwritten.
+        self.materialize_carried(default)?;
         let len = targets.len() as u32;
         self.reserve(targets.len() + 2)?;
         self.emit(Op::BrTable { index, len });
@@ -325,11 +358,24 @@ impl Translator<'_> {
             .len()
             .checked_sub(n)
             .ok_or("operand stack underflow")?;
+        // Many results already in their slots (see `materialize_carried`) are one copy:
+        // in a narrow function the packed layout is the slots' layout.
+        if !self.wide && n > COPY_CELLS_FROM && self.top_in_place(n) {
+            self.reserve(2)?;
+            let src = self.slot(first);
+            if src != 0 {
+                let len = n as u32;
+                self.emit(Op::CopyCells { dst: 0, src, len });
+            }
+            self.emit(Op::Return {});
+            return Ok(());
+        }
+        self.reserve(2 * n + 2)?;
         // A local that an earlier result overwrites is saved to its height slot first.
         // The operand stack is left as it was: a conditional return must not change what
         // the fall-through path believes.
         let before = self.ops.len();
-        let mut saved = Vec::new();
+        let mut saved = alloc::vec![false; n];
         let mut dst = 0u32;
         for (i, t) in results.iter().enumerate() {
             if let Operand::Local(l) = self.stack[first + i] {
@@ -337,7 +383,7 @@ impl Translator<'_> {
                     let tmp = self.slot(first + i);
                     let two = self.slot_is_v128(l);
                     self.emit_copy(tmp, l, two);
-                    saved.push(i);
+                    saved[i] = true;
                 }
             }
             dst += t.cells() as u32;
@@ -345,7 +391,7 @@ impl Translator<'_> {
         let mut dst = 0u32;
         for (i, t) in results.iter().enumerate() {
             let two = *t == wisp_types::ValType::V128;
-            if saved.contains(&i) {
+            if saved[i] {
                 let src = self.slot(first + i);
                 self.emit_copy(dst, src, two);
             } else {
@@ -366,6 +412,12 @@ impl Translator<'_> {
     }
 
     pub(super) fn visit_return(&mut self) -> TResult {
+        let func = self
+            .ctrl
+            .len()
+            .checked_sub(1)
+            .ok_or("control stack underflow")?;
+        self.materialize_carried(func as u32)?;
         self.emit_return()?;
         self.unreachable_rest();
         Ok(())
