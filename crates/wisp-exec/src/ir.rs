@@ -478,6 +478,9 @@ macro_rules! define_ops {
             I32AddShl3 { dst: Slot, base: Slot, index: Slot },
             /// Copies two cells: a `v128`, or a value of unknown type in a wide function.
             Copy2 { dst: Slot, src: Slot },
+            /// Copies cells `src..src + len` to `dst..`, lowest first (`dst` is at or
+            /// below `src`): the many values a branch carries, in one instruction.
+            CopyCells { dst: Slot, src: Slot, len: u32 },
             /// Followed by two `Arg`s holding the 128 bits, lowest first.
             V128Const { dst: Slot },
             Const32 { dst: Slot, value: u32 },

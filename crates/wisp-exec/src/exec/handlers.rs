@@ -600,6 +600,13 @@ macro_rules! define_handlers {
             set(sp, dst, lo);
             set(sp, dst + 1, hi);
         },
+        Op::CopyCells { dst, src, len } => {
+            // Lowest first: with `dst` at or below `src`, no cell is overwritten before
+            // it is read.
+            for i in 0..len {
+                set(sp, dst + i, get(sp, src + i));
+            }
+        },
         #[cfg(feature = "simd")]
         Op::V128Const { dst } => {
             let (a, b) = arg!();

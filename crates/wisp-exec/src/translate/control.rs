@@ -9,6 +9,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::BlockType;
 
+/// A branch carrying more values than this moves them with one `CopyCells`, after
+/// putting each in its own slot once: otherwise every `br_if` repeated on the same
+/// values, and every label of a `br_table`, would emit a move per value, code growing
+/// with the product of two input sizes. Branches carrying fewer (nearly all) keep one
+/// move per value, which folds constants and locals in.
+const COPY_CELLS_FROM: usize = 8;
+
 impl Translator<'_> {
     fn block_arity(&self, bt: BlockType) -> Result<(u32, u32), String> {
         let ty = wisp_parse::block_type(bt, &self.module.types, 0).map_err(|e| e.message)?;
@@ -126,6 +133,7 @@ impl Translator<'_> {
         if self.ctrl.len() == 1 {
             // The end of the function.
             if self.reachable {
+                self.materialize_carried(0)?;
                 self.emit_return()?;
             }
             self.ctrl.pop();
@@ -177,15 +185,29 @@ impl Translator<'_> {
 
     /// Whether branching to `depth` needs values moved into the target's slots.
     fn branch_needs_moves(&self, depth: u32) -> Result<bool, String> {
+        let arity = self.frame_at(depth)?.branch_arity() as usize;
+        let in_place = self.top_in_place(arity);
+        self.needs_moves_given(depth, in_place)
+    }
+
+    /// Whether the top `n` values are all in their own height slots. Computed once per
+    /// branch instruction: a `br_table`'s targets all carry the same number of values,
+    /// so checking them per target would cost targets x values.
+    fn top_in_place(&self, n: usize) -> bool {
+        let first = self.stack.len().saturating_sub(n);
+        self.stack[first..].iter().all(|v| *v == Operand::Temp)
+    }
+
+    /// [`Self::branch_needs_moves`] with the carried values' state known (`in_place`
+    /// from [`Self::top_in_place`] for the target's arity): constant time.
+    fn needs_moves_given(&self, depth: u32, in_place: bool) -> Result<bool, String> {
         let frame = self.frame_at(depth)?;
         if frame.kind == CtrlKind::Func {
             return Ok(true);
         }
         let arity = frame.branch_arity() as usize;
         let first = self.stack.len() - arity;
-        Ok((0..arity).any(|i| {
-            self.stack[first + i] != Operand::Temp || first + i != frame.height as usize + i
-        }))
+        Ok(arity > 0 && !(in_place && first == frame.height as usize))
     }
 
     fn frame_at(&self, depth: u32) -> Result<&Ctrl, String> {
@@ -209,9 +231,17 @@ impl Translator<'_> {
         self.reserve(2 * arity as usize + 2)?;
         let first = self.stack.len() - arity as usize;
         // Targets are at or below their sources, so moving upwards never clobbers a source.
-        for i in 0..arity {
-            let dst = self.slot((height + i) as usize);
-            self.move_to(dst, first + i as usize, self.wide);
+        if arity as usize > COPY_CELLS_FROM && self.top_in_place(arity as usize) {
+            let (dst, src) = (self.slot(height as usize), self.slot(first));
+            if dst != src {
+                let len = arity * self.width();
+                self.emit(Op::CopyCells { dst, src, len });
+            }
+        } else {
+            for i in 0..arity {
+                let dst = self.slot((height + i) as usize);
+                self.move_to(dst, first + i as usize, self.wide);
+            }
         }
         if kind == CtrlKind::Loop {
             self.emit(Op::Br { target: start });
@@ -223,7 +253,20 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Before a branch to `depth` that carries many values, puts each in its own slot,
+    /// where the branch's `CopyCells` reads them. This is done before any conditional
+    /// jump, so that every path agrees on where the values are.
+    fn materialize_carried(&mut self, depth: u32) -> TResult {
+        let arity = self.frame_at(depth)?.branch_arity() as usize;
+        if arity > COPY_CELLS_FROM {
+            self.reserve(2 * arity)?;
+            self.materialize_from(self.stack.len() - arity);
+        }
+        Ok(())
+    }
+
     pub(super) fn visit_br(&mut self, depth: u32) -> TResult {
+        self.materialize_carried(depth)?;
         self.emit_branch(depth)?;
         self.unreachable_rest();
         Ok(())
@@ -232,8 +275,10 @@ impl Translator<'_> {
     pub(super) fn visit_br_if(&mut self, depth: u32) -> TResult {
         // The moves a branch needs are decided without the condition on the stack.
         let cond_top = self.stack.pop().ok_or("operand stack underflow")?;
+        // Below the condition, which stays where it is.
+        self.materialize_carried(depth)?;
         let needs_moves = self.branch_needs_moves(depth);
-        self.stack.push(cond_top);
+        self.push(cond_top);
         if !needs_moves? {
             let frame = self.frame_at(depth)?;
             if frame.kind == CtrlKind::Loop {
@@ -256,15 +301,26 @@ impl Translator<'_> {
 
     pub(super) fn visit_br_table(&mut self, targets: Vec<u32>, default: u32) -> TResult {
         let (_, index) = self.pop_read()?;
+        // Below the index's slot, so the index is not overwritten.
+        self.materialize_carried(default)?;
         let len = targets.len() as u32;
         self.reserve(targets.len() + 2)?;
         self.emit(Op::BrTable { index, len });
-        // One jump per entry; entries whose branch needs moves jump to a stub after the table.
-        let mut stubs = Vec::new();
+        // All targets carry the same number of values (validation checks their types).
+        let arity = self.frame_at(default)?.branch_arity() as usize;
+        let in_place = self.top_in_place(arity);
+        // One jump per entry. An entry whose branch needs moves jumps to its label's
+        // landing pad after the table, which holds the moves and the jump: one pad per
+        // distinct label, so that many entries to a block of many values cost one jump
+        // each, not one set of moves each (code linear in the input).
+        let mut to_pads: Vec<(u32, u32)> = Vec::new();
         for depth in targets.iter().copied().chain(core::iter::once(default)) {
-            if self.branch_needs_moves(depth)? {
+            if self.needs_moves_given(depth, in_place)? {
                 let j = self.emit(Op::Br { target: 0 });
-                stubs.push((j, depth));
+                to_pads
+                    .try_reserve(1)
+                    .map_err(|_| "out of memory: the branch table does not fit the heap")?;
+                to_pads.push((depth, j as u32));
                 continue;
             }
             let frame = self.frame_at(depth)?;
@@ -277,9 +333,16 @@ impl Translator<'_> {
                 self.ctrl[idx].fixups.push(j);
             }
         }
-        for (j, depth) in stubs {
+        // Grouped by label; the order of the pads does not matter.
+        to_pads.sort_unstable_by_key(|&(depth, _)| depth);
+        let mut i = 0;
+        while i < to_pads.len() {
+            let depth = to_pads[i].0;
             let pc = self.pc();
-            self.patch(j, pc);
+            while i < to_pads.len() && to_pads[i].0 == depth {
+                self.patch(to_pads[i].1 as usize, pc);
+                i += 1;
+            }
             self.emit_branch(depth)?;
         }
         self.unreachable_rest();
@@ -295,11 +358,24 @@ impl Translator<'_> {
             .len()
             .checked_sub(n)
             .ok_or("operand stack underflow")?;
+        // Many results already in their slots (see `materialize_carried`) are one copy:
+        // in a narrow function the packed layout is the slots' layout.
+        if !self.wide && n > COPY_CELLS_FROM && self.top_in_place(n) {
+            self.reserve(2)?;
+            let src = self.slot(first);
+            if src != 0 {
+                let len = n as u32;
+                self.emit(Op::CopyCells { dst: 0, src, len });
+            }
+            self.emit(Op::Return {});
+            return Ok(());
+        }
+        self.reserve(2 * n + 2)?;
         // A local that an earlier result overwrites is saved to its height slot first.
         // The operand stack is left as it was: a conditional return must not change what
         // the fall-through path believes.
         let before = self.ops.len();
-        let mut saved = Vec::new();
+        let mut saved = alloc::vec![false; n];
         let mut dst = 0u32;
         for (i, t) in results.iter().enumerate() {
             if let Operand::Local(l) = self.stack[first + i] {
@@ -307,7 +383,7 @@ impl Translator<'_> {
                     let tmp = self.slot(first + i);
                     let two = self.slot_is_v128(l);
                     self.emit_copy(tmp, l, two);
-                    saved.push(i);
+                    saved[i] = true;
                 }
             }
             dst += t.cells() as u32;
@@ -315,7 +391,7 @@ impl Translator<'_> {
         let mut dst = 0u32;
         for (i, t) in results.iter().enumerate() {
             let two = *t == wisp_types::ValType::V128;
-            if saved.contains(&i) {
+            if saved[i] {
                 let src = self.slot(first + i);
                 self.emit_copy(dst, src, two);
             } else {
@@ -336,6 +412,12 @@ impl Translator<'_> {
     }
 
     pub(super) fn visit_return(&mut self) -> TResult {
+        let func = self
+            .ctrl
+            .len()
+            .checked_sub(1)
+            .ok_or("control stack underflow")?;
+        self.materialize_carried(func as u32)?;
         self.emit_return()?;
         self.unreachable_rest();
         Ok(())

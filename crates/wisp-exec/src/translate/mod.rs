@@ -186,6 +186,8 @@ fn translate_as(
         dead_depth: 0,
         fuel_op: None,
         fusable: None,
+        temps_below: 0,
+        locals_from: 0,
     };
     // The callee zeroes its own declared locals, so a call needs no loop for them.
     if cells > param_cells {
@@ -324,6 +326,15 @@ struct Translator<'m> {
     /// The last instruction, if it only computed the value on top of the stack: a
     /// following `local.set` may redirect its result instead of copying it.
     fusable: Option<usize>,
+    /// Operand-stack positions below this hold `Temp`s, so scans for values to
+    /// materialize start here instead of at the bottom: otherwise each block entered
+    /// above a stack of N values would cost N (time growing with a product of two input
+    /// sizes). Only [`Translator::push`] puts anything else at a position, and it lowers
+    /// this to that position.
+    temps_below: usize,
+    /// Positions below this hold no `Local`: where a `local.set` starts looking for
+    /// aliases of the local it overwrites (see `visit_local_set`).
+    locals_from: usize,
 }
 
 impl Translator<'_> {
@@ -386,6 +397,13 @@ impl Translator<'_> {
     }
 
     fn push(&mut self, v: Operand) {
+        let pos = self.stack.len();
+        if v != Operand::Temp {
+            self.temps_below = self.temps_below.min(pos);
+        }
+        if let Operand::Local(_) = v {
+            self.locals_from = self.locals_from.min(pos);
+        }
         self.stack.push(v);
         self.max_height = self.max_height.max(self.stack.len() as u32);
     }
@@ -422,8 +440,14 @@ impl Translator<'_> {
     }
 
     fn materialize_from(&mut self, from: usize) {
-        for pos in from..self.stack.len() {
+        let len = self.stack.len();
+        for pos in from.max(self.temps_below)..len {
             self.materialize(pos);
+        }
+        if from <= self.temps_below {
+            // Everything is a `Temp` now.
+            self.temps_below = len;
+            self.locals_from = self.locals_from.max(len);
         }
     }
 

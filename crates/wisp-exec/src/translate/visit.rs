@@ -547,14 +547,32 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// How far below the top a `local.set` looks for aliases before it materializes
+    /// them instead: deeper stacks are rare.
+    const LONG_ALIAS_SCAN: usize = 64;
+
     fn visit_local_set(&mut self, index: u32, tee: bool) -> TResult {
         let (local, two) = self.local(index)?;
-        let aliased = self.stack.contains(&Operand::Local(local));
         let top_pos = self
             .stack
             .len()
             .checked_sub(1)
             .ok_or("operand stack underflow")?;
+        // Aliases are looked for above `locals_from` only. After a long look, every
+        // `Local` looked at is put in its own slot (a copy each, once) and the mark
+        // rises, so that `local.set`s under a deep stack do not each scan all of it.
+        let from = self.locals_from.min(top_pos);
+        if top_pos - from > Self::LONG_ALIAS_SCAN {
+            self.reserve(top_pos - from)?;
+            for pos in from..top_pos {
+                if let Operand::Local(_) = self.stack[pos] {
+                    self.materialize(pos);
+                }
+            }
+            self.locals_from = top_pos;
+        }
+        let from = self.locals_from.min(top_pos);
+        let aliased = self.stack[from..].contains(&Operand::Local(local));
         // `x = a + b; local.set l` becomes `l = a + b` when nothing else needs the old `l`.
         if let (false, Some(idx), Some(Operand::Temp)) =
             (aliased, self.fusable, self.stack.last().copied())
@@ -573,7 +591,7 @@ impl Translator<'_> {
             }
         }
         if aliased {
-            for pos in 0..top_pos {
+            for pos in from..top_pos {
                 if self.stack[pos] == Operand::Local(local) {
                     self.materialize(pos);
                 }
