@@ -44,6 +44,12 @@ impl ModuleValidator {
     }
 }
 
+/// The most values a function's operand stack may hold: Wisp's implementation limit
+/// (the spec lets an implementation bound the operand stack). Without one, a call that
+/// returns 1,000 values, two bytes of input, pushes 1,000 values, and a 1 MB module would
+/// make the validator and the translator hold half a billion of them.
+pub const MAX_OPERAND_STACK: u32 = 1 << 20;
+
 /// Tables shorter than this are validated as they are: few enough entries that checking
 /// repeats costs less than finding them.
 const DEDUP_FROM: u32 = 32;
@@ -72,6 +78,15 @@ fn validate_body(
             continue;
         }
         reader.visit_operator(&mut v.visitor(pos))??;
+        if v.operand_stack_height() > MAX_OPERAND_STACK {
+            return Err(ParseError {
+                message: alloc::format!(
+                    "the function's operand stack holds more than {MAX_OPERAND_STACK} values \
+                     (an implementation limit)"
+                ),
+                offset: usize::try_from(pos).unwrap_or(usize::MAX),
+            });
+        }
     }
     reader.finish_expression(&v.visitor(reader.original_position()))?;
     Ok(())

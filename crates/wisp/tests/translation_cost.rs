@@ -415,3 +415,32 @@ fn branches_carrying_many_values_deliver_them_in_order() {
         }
     }
 }
+
+/// `(block (result i32 x n) unreachable)` repeated `count` times: four bytes that leave
+/// `n` values on the stack each, so the operand stack outgrows the input a thousandfold.
+fn many_value_blocks(n: u32, count: u32) -> Vec<u8> {
+    let mut c = Vec::new();
+    for _ in 0..count {
+        c.extend_from_slice(&[0x02, 0x01, 0x00, 0x0b]);
+    }
+    c.extend_from_slice(&[0x00, 0x0b]);
+    module(n, &c)
+}
+
+#[test]
+fn an_operand_stack_past_the_limit_is_refused_cheaply() {
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
+    // 2,000 blocks of 1,000 values: 2 million values from 8 KB, past the limit.
+    let bytes = many_value_blocks(1000, 2000);
+    for eager in [false, true] {
+        let engine = engine(eager);
+        let (result, heap, took) = measure(|| Module::new(&engine, &bytes));
+        let err = result.expect_err("past the operand-stack limit");
+        assert!(err.to_string().contains("implementation limit"), "{err}");
+        assert!(took < Duration::from_secs(1), "took {took:?}");
+        assert!(heap < 64 << 20, "took {heap} bytes of heap");
+    }
+    // Under the limit the same shape compiles.
+    let engine = engine(true);
+    Module::new(&engine, &many_value_blocks(1000, 500)).unwrap();
+}
