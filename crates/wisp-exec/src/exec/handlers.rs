@@ -640,14 +640,10 @@ macro_rules! define_handlers {
         Op::GlobalSet { src, index } => global!(index).value = RawVal(get(sp, src)),
         #[cfg(feature = "accumulator")]
         Op::GlobalSetAcc { index } => global!(index).value = RawVal(acc),
-        Op::MemorySize { dst } => {
-            let a = cx.store.instances[cx.regs.instance as usize].mems[0];
-            set(sp, dst, cx.store.mems[a as usize].pages());
-        },
+        Op::MemorySize { dst } => set(sp, dst, bulk::memory_size(cx.store, cx.regs.instance)),
         Op::MemoryGrow { dst, delta } => {
-            let a = cx.store.instances[cx.regs.instance as usize].mems[0];
-            let r = cx.store.mems[a as usize].grow(get(sp, delta) as u32 as u64);
-            set(sp, dst, r.map_or(u32::MAX as u64, |old| old));
+            let r = bulk::memory_grow(cx.store, cx.regs.instance, get(sp, delta) as u32);
+            set(sp, dst, r);
             (mem, mem_len) = mem0(cx.store, cx.regs.instance);
         },
         Op::MemoryInit { dst, src, len } => {
