@@ -290,7 +290,7 @@ macro_rules! define_handlers {
                 match effective($addr, $offset, $w, mem_len) {
                     // SAFETY: `ea + width <= mem_len`, checked just above.
                     Some(ea) => ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $w),
-                    None => check!(paged::write(cx, $addr, $offset, &bytes[..$w])),
+                    None => check!(paged::write::<$w>(cx, $addr, $offset, paged::head(bytes))),
                 }
             }};
         }
@@ -483,7 +483,7 @@ macro_rules! define_handlers {
         $(#[cfg(feature = "simd")] Op::$vll { dst, addr, offset } => {
             let (vector, lane) = arg!();
             let b = mem_read!(get(sp, addr), offset, $vllw);
-            set128(sp, dst, simd::replace_bytes(get128(sp, vector), lane, &b));
+            set128(sp, dst, simd::replace_bytes(get128(sp, vector), lane, b));
         },)*
         $(#[cfg(feature = "simd")] Op::$vsl { addr, value, offset } => {
             let (lane, _) = arg!();
