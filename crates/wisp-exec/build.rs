@@ -6,7 +6,12 @@
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(wisp_tail_dispatch)");
     println!("cargo::rerun-if-env-changed=WISP_DISPATCH");
-    let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
+    println!("cargo::rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    // `OPT_LEVEL` is the profile's (with its `CARGO_PROFILE_*` overrides); an
+    // `-C opt-level` in RUSTFLAGS comes after it on rustc's command line and wins.
+    let opt = rustflags_opt_level()
+        .or_else(|| std::env::var("OPT_LEVEL").ok())
+        .unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let portable = std::env::var_os("CARGO_FEATURE_PORTABLE_DISPATCH").is_some();
     let miri = std::env::var_os("CARGO_CFG_MIRI").is_some();
@@ -18,6 +23,11 @@ fn main() {
     let tail = match std::env::var("WISP_DISPATCH").as_deref() {
         Ok("tail") => true,
         Ok("loop") => false,
+        // Only `opt-level = 3` gets the tail backend: `cargo xtask asm` checks its
+        // handlers with LTO off, thin and fat and one or 16 codegen units (LTO is not
+        // visible here, so the tail calls must hold under each). At 2, `s` and `z`
+        // LLVM inlines differently and nobody vouches for the handlers, so those
+        // builds get the loop, which cannot overflow the stack.
         _ => {
             opt == "3"
                 && matches!(arch.as_str(), "x86_64" | "aarch64")
@@ -29,4 +39,25 @@ fn main() {
     if tail {
         println!("cargo::rustc-cfg=wisp_tail_dispatch");
     }
+}
+
+/// The last `-C opt-level=` of the flags Cargo passes to rustc from RUSTFLAGS and
+/// `build.rustflags`, if any.
+fn rustflags_opt_level() -> Option<String> {
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let mut level = None;
+    let mut codegen = false;
+    for flag in flags.split('\x1f') {
+        let option = if codegen {
+            Some(flag)
+        } else {
+            flag.strip_prefix("-C")
+                .or_else(|| flag.strip_prefix("--codegen="))
+        };
+        codegen = matches!(flag, "-C" | "--codegen");
+        if let Some(v) = option.and_then(|o| o.strip_prefix("opt-level=")) {
+            level = Some(v.to_string());
+        }
+    }
+    level
 }

@@ -62,7 +62,7 @@ pub fn run_module(data: &[u8]) {
     for imp in module.imports() {
         match imp.ty {
             ExternType::Func(ty) => {
-                linker.func_new(&mut store, &imp.module, &imp.name, ty, |_, _, results| {
+                linker.func_new(&imp.module, &imp.name, ty, |_, _, results| {
                     for r in results.iter_mut() {
                         *r = Val::default_of(r.ty());
                     }

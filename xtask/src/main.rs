@@ -7,8 +7,8 @@
 //! `fixtures` builds the WASI test programs of `tests/fixtures/` and the benchmark
 //! workloads of `benches/workloads/` (see `fixtures.rs`).
 //!
-//! `asm` checks that the release build's instruction handlers tail-call each other
-//! (see `asm.rs`).
+//! `asm` checks that the release build's instruction handlers tail-call each other,
+//! in the release profile and in others on request (see `asm.rs`).
 //!
 //! `firmware` runs the on-target tests under QEMU, and `test` runs them after the
 //! workspace's tests (see `firmware.rs`).
@@ -39,7 +39,8 @@ use wisp_wast::FileReport;
 const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
        cargo xtask fixtures [--workloads]
        cargo xtask bench [--quick] [--rounds N]
-       cargo xtask asm
+       cargo xtask asm [--profile-matrix] [--lto L]... [--codegen-units N]...
+                       [--opt-level O]...
        cargo xtask firmware [--board NAME]... [--record]
        cargo xtask test
        cargo xtask size [--update]
@@ -65,7 +66,17 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
                   (noise from other work only ever adds time); default 1
 
   asm             build the release `wisp` and check with objdump that every
-                  instruction handler dispatches by a tail jump (x86_64)
+                  instruction handler dispatches by a tail jump (x86_64), then run
+                  the benchmark workloads on a 256 KiB stack
+  --lto L, --codegen-units N, --opt-level O
+                  instead, build with these settings overriding [profile.release]
+                  (CARGO_PROFILE_RELEASE_*; each repeatable: every combination is
+                  built, each in its own directory under target/asm/); builds
+                  below opt-level 3 have the loop backend, which is reported
+  --profile-matrix
+                  the release profile as it is, then every combination of lto
+                  off/thin/fat, codegen-units 1/16 and opt-level 2/3/s (or of
+                  the values given for a setting)
 
   firmware        run the on-target tests of firmware/ under QEMU, and part of the
                   spec suite on the Cortex-M4 (installs the
@@ -95,7 +106,7 @@ enum Cmd {
     Spec(SpecArgs),
     Fixtures { workloads_only: bool },
     Bench { quick: bool, rounds: u32 },
-    Asm,
+    Asm(asm::Selection),
     Firmware { boards: Vec<String>, record: bool },
     Test,
     Size { update: bool },
@@ -144,11 +155,19 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             return Ok(Some(Cmd::Bench { quick, rounds }));
         }
         Some("asm") => {
-            return match it.next() {
-                None => Ok(Some(Cmd::Asm)),
-                Some("-h" | "--help") => Ok(None),
-                Some(arg) => Err(format!("unknown argument `{arg}`")),
-            };
+            let mut selection = asm::Selection::default();
+            while let Some(arg) = it.next() {
+                match arg {
+                    "--profile-matrix" => selection.matrix = true,
+                    "--lto" | "--codegen-units" | "--opt-level" => {
+                        let value = it.next().ok_or(format!("{arg} needs a value"))?;
+                        selection.add(arg, value)?;
+                    }
+                    "-h" | "--help" => return Ok(None),
+                    _ => return Err(format!("unknown argument `{arg}`")),
+                }
+            }
+            return Ok(Some(Cmd::Asm(selection)));
         }
         Some("firmware") => {
             let mut boards = Vec::new();
@@ -216,7 +235,7 @@ fn main() -> ExitCode {
             report(fixtures::run(&root(), workloads_only))
         }
         Ok(Some(Cmd::Bench { quick, rounds })) => report(bench::run(&root(), quick, rounds)),
-        Ok(Some(Cmd::Asm)) => report(asm::run(&root())),
+        Ok(Some(Cmd::Asm(selection))) => report(asm::run(&root(), &selection)),
         Ok(Some(Cmd::Firmware { boards, record })) => {
             report(firmware::run(&root(), &boards, record))
         }
@@ -527,5 +546,23 @@ mod tests {
         assert!(args(&["benchmark"]).is_err());
         assert!(args(&["spec", "--group"]).is_err());
         assert!(args(&["spec", "--fast"]).is_err());
+        assert_eq!(
+            args(&["asm"]).unwrap(),
+            Some(Cmd::Asm(asm::Selection::default()))
+        );
+        let Some(Cmd::Asm(fat)) = args(&["asm", "--lto", "fat", "--codegen-units", "1"]).unwrap()
+        else {
+            panic!("not asm");
+        };
+        assert_eq!(
+            (fat.lto, fat.codegen_units),
+            (vec!["fat".into()], vec!["1".into()])
+        );
+        assert!(matches!(
+            args(&["asm", "--profile-matrix"]).unwrap(),
+            Some(Cmd::Asm(s)) if s.matrix
+        ));
+        assert!(args(&["asm", "--lto"]).is_err());
+        assert!(args(&["asm", "--lto", "full"]).is_err());
     }
 }

@@ -1,5 +1,15 @@
 //! Table instructions and bulk memory operations: rare enough to live outside the loop's
 //! body, and written in safe Rust.
+//!
+//! Every function a handler calls here is `#[inline(never)]`, and that is what keeps the
+//! tail backend's dispatch a jump (see `dispatch.rs`). Some of them own a buffer on the
+//! stack whose address they pass on (a paged memory's chunk, `MemInst::read`), or call
+//! through a `dyn PagedMemory`. Inlined into a handler, such a buffer would live in the
+//! handler's frame, and LLVM does not turn a call into a jump while a local whose
+//! address escaped may still be in use: the handler would call the next one and keep
+//! its frame. Whether they are inlined is up to LLVM's heuristics, which change with
+//! the profile: with `lto = "fat"` and `codegen-units = 1`, `memory.copy` and
+//! `memory.fill` were inlined and long programs overflowed the stack.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#table-instructions>
 //! and <https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions>
 
@@ -45,6 +55,7 @@ fn table_addr(store: &ExecStore, inst: u32, table: u32) -> usize {
     store.instances[inst as usize].tables[table as usize] as usize
 }
 
+#[inline(never)]
 pub(super) fn memory_fill(
     store: &mut ExecStore,
     inst: u32,
@@ -81,6 +92,7 @@ fn chunked(
     Ok(())
 }
 
+#[inline(never)]
 pub(super) fn memory_copy(
     store: &mut ExecStore,
     inst: u32,
@@ -117,6 +129,22 @@ pub(super) fn memory_copy(
     Ok(())
 }
 
+/// `memory.size` of memory 0, in pages.
+#[inline(never)]
+pub(super) fn memory_size(store: &ExecStore, inst: u32) -> u64 {
+    store.mems[mem_addr(store, inst)].pages()
+}
+
+/// `memory.grow` of memory 0: the old size in pages, or -1 as the spec's failure value.
+#[inline(never)]
+pub(super) fn memory_grow(store: &mut ExecStore, inst: u32, delta: u32) -> u64 {
+    let a = mem_addr(store, inst);
+    store
+        .grow_memory(a as u32, delta as u64)
+        .map_or(u32::MAX as u64, |old| old)
+}
+
+#[inline(never)]
 pub(super) fn memory_init(
     store: &mut ExecStore,
     inst: u32,
@@ -134,21 +162,25 @@ pub(super) fn memory_init(
     m.write(d.start, &bytes[s]).map_err(access_trap)
 }
 
+#[inline(never)]
 pub(super) fn data_drop(store: &mut ExecStore, inst: u32, data: u32) {
     let da = store.instances[inst as usize].datas[data as usize] as usize;
     store.datas[da].bytes = alloc::vec::Vec::new();
 }
 
+#[inline(never)]
 pub(super) fn ref_func(store: &ExecStore, inst: u32, func: u32) -> u64 {
     let a = store.instances[inst as usize].funcs[func as usize];
     RawVal::from_ref_addr(Some(a.0)).0
 }
 
+#[inline(never)]
 pub(super) fn table_get(store: &ExecStore, inst: u32, table: u32, i: u32) -> Result<u64, TrapCode> {
     let t = &store.tables[table_addr(store, inst, table)].elements;
     t.get(i as usize).map(|c| c.0).ok_or(TABLE)
 }
 
+#[inline(never)]
 pub(super) fn table_set(
     store: &mut ExecStore,
     inst: u32,
@@ -162,11 +194,13 @@ pub(super) fn table_set(
     Ok(())
 }
 
+#[inline(never)]
 pub(super) fn table_size(store: &ExecStore, inst: u32, table: u32) -> u64 {
     store.tables[table_addr(store, inst, table)].size() as u64
 }
 
 /// Returns the old size, or -1 as the spec's failure value.
+#[inline(never)]
 pub(super) fn table_grow(
     store: &mut ExecStore,
     inst: u32,
@@ -180,6 +214,7 @@ pub(super) fn table_grow(
         .map_or(u32::MAX as u64, |old| old as u64)
 }
 
+#[inline(never)]
 pub(super) fn table_fill(
     store: &mut ExecStore,
     inst: u32,
@@ -195,6 +230,7 @@ pub(super) fn table_fill(
     Ok(())
 }
 
+#[inline(never)]
 pub(super) fn table_copy(
     store: &mut ExecStore,
     inst: u32,
@@ -217,6 +253,7 @@ pub(super) fn table_copy(
     Ok(())
 }
 
+#[inline(never)]
 pub(super) fn table_init(
     store: &mut ExecStore,
     inst: u32,
@@ -233,6 +270,7 @@ pub(super) fn table_init(
     Ok(())
 }
 
+#[inline(never)]
 pub(super) fn elem_drop(store: &mut ExecStore, inst: u32, elem: u32) {
     let ea = store.instances[inst as usize].elems[elem as usize] as usize;
     store.elems[ea].elements = alloc::vec::Vec::new();

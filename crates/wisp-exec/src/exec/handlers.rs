@@ -290,7 +290,7 @@ macro_rules! define_handlers {
                 match effective($addr, $offset, $w, mem_len) {
                     // SAFETY: `ea + width <= mem_len`, checked just above.
                     Some(ea) => ptr::copy_nonoverlapping(bytes.as_ptr(), mem.add(ea), $w),
-                    None => check!(paged::write(cx, $addr, $offset, &bytes[..$w])),
+                    None => check!(paged::write::<$w>(cx, $addr, $offset, paged::head(bytes))),
                 }
             }};
         }
@@ -483,7 +483,7 @@ macro_rules! define_handlers {
         $(#[cfg(feature = "simd")] Op::$vll { dst, addr, offset } => {
             let (vector, lane) = arg!();
             let b = mem_read!(get(sp, addr), offset, $vllw);
-            set128(sp, dst, simd::replace_bytes(get128(sp, vector), lane, &b));
+            set128(sp, dst, simd::replace_bytes(get128(sp, vector), lane, b));
         },)*
         $(#[cfg(feature = "simd")] Op::$vsl { addr, value, offset } => {
             let (lane, _) = arg!();
@@ -647,14 +647,10 @@ macro_rules! define_handlers {
         Op::GlobalSet { src, index } => global!(index).value = RawVal(get(sp, src)),
         #[cfg(feature = "accumulator")]
         Op::GlobalSetAcc { index } => global!(index).value = RawVal(acc),
-        Op::MemorySize { dst } => {
-            let a = cx.store.instances[cx.regs.instance as usize].mems[0];
-            set(sp, dst, cx.store.mems[a as usize].pages());
-        },
+        Op::MemorySize { dst } => set(sp, dst, bulk::memory_size(cx.store, cx.regs.instance)),
         Op::MemoryGrow { dst, delta } => {
-            let a = cx.store.instances[cx.regs.instance as usize].mems[0];
-            let r = cx.store.grow_memory(a, get(sp, delta) as u32 as u64);
-            set(sp, dst, r.map_or(u32::MAX as u64, |old| old));
+            let r = bulk::memory_grow(cx.store, cx.regs.instance, get(sp, delta) as u32);
+            set(sp, dst, r);
             (mem, mem_len) = mem0(cx.store, cx.regs.instance);
         },
         Op::MemoryInit { dst, src, len } => {

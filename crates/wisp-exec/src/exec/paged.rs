@@ -26,13 +26,28 @@ pub(super) fn read<const W: usize>(
 }
 
 /// Stores `bytes` at `addr + offset` of memory 0.
+///
+/// The bytes come by value, not as a slice of the handler's local: a handler whose
+/// local has its address passed on would call the next handler instead of jumping to
+/// it (`dispatch.rs`).
 #[cfg(feature = "paged-memory")]
 #[cold]
 #[inline(never)]
-pub(super) fn write(cx: &mut Cx, addr: u64, offset: u32, bytes: &[u8]) -> Result<(), TrapCode> {
+pub(super) fn write<const W: usize>(
+    cx: &mut Cx,
+    addr: u64,
+    offset: u32,
+    bytes: [u8; W],
+) -> Result<(), TrapCode> {
     mem0(cx)?
-        .write(addr as u32 as u64 + offset as u64, bytes)
+        .write(addr as u32 as u64 + offset as u64, &bytes)
         .map_err(crate::instantiate::access_trap)
+}
+
+/// The first `W` of `bytes` (`W <= N`: a narrow store of a wider value).
+#[inline(always)]
+pub(super) fn head<const N: usize, const W: usize>(bytes: [u8; N]) -> [u8; W] {
+    core::array::from_fn(|i| bytes[i])
 }
 
 #[cfg(feature = "paged-memory")]
@@ -57,6 +72,11 @@ pub(super) fn read<const W: usize>(_: &mut Cx, _: u64, _: u32) -> Result<[u8; W]
 
 #[cfg(not(feature = "paged-memory"))]
 #[inline(always)]
-pub(super) fn write(_: &mut Cx, _: u64, _: u32, _: &[u8]) -> Result<(), TrapCode> {
+pub(super) fn write<const W: usize>(
+    _: &mut Cx,
+    _: u64,
+    _: u32,
+    _: [u8; W],
+) -> Result<(), TrapCode> {
     Err(TrapCode::MemoryOutOfBounds)
 }

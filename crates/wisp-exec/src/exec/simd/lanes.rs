@@ -200,12 +200,15 @@ pub fn load_128(b: [u8; 16]) -> u128 {
     u128::from_le_bytes(b)
 }
 
-/// `v` with lane `lane` (of `bytes.len()` bytes) replaced by `bytes`.
-pub fn replace_bytes(v: u128, lane: u32, bytes: &[u8]) -> u128 {
+/// `v` with lane `lane` (of `W` bytes) replaced by `bytes`.
+///
+/// The bytes come by value: a handler's tail call survives only if no local of its
+/// frame has its address passed on, and without LTO this is not always inlined into
+/// the `v128.loadN_lane` handlers (`exec/dispatch.rs`).
+pub fn replace_bytes<const W: usize>(v: u128, lane: u32, bytes: [u8; W]) -> u128 {
     let mut b = v.to_le_bytes();
-    let w = bytes.len();
-    let start = (lane as usize * w) % 16;
-    b[start..start + w].copy_from_slice(bytes);
+    let start = (lane as usize * W) % 16;
+    b[start..start + W].copy_from_slice(&bytes);
     u128::from_le_bytes(b)
 }
 
