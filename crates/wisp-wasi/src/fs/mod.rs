@@ -6,6 +6,11 @@
 //! does not depend on the backend: the host filesystem, the in-memory one, or a FAT driver
 //! on an SD card all get the same guarantee. The empty path is the root itself.
 //!
+//! Resolution is only as good as the tree holding still until the backend uses its
+//! result. A tree that others can change meanwhile (a host directory shared with other
+//! programs or processes) needs a backend that does not follow links on its own and works
+//! beneath its root rather than by joined paths, as `HostDir` does (see its module).
+//!
 //! Spec: preview1 `path_*` and `fd_*` functions,
 //! <https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md>
 

@@ -1,7 +1,7 @@
 //! `args_*` and `environ_*`: lists of NUL-terminated strings.
 
 use super::{memory, ret, GetCtx};
-use crate::mem::{write_bytes, write_u32};
+use crate::mem::GuestMemory;
 use crate::{Errno, WasiCtx, MODULE};
 use alloc::vec::Vec;
 use wisp::{Caller, Linker};
@@ -14,14 +14,14 @@ fn write_list<T>(
     buf: u32,
 ) -> Result<(), Errno> {
     let m = memory(caller)?;
-    let mem = m.data_mut(caller.store());
+    let mut mem = GuestMemory::new(m, caller.store());
     // Pointer arithmetic is checked: wrapping past 4 GiB would write at low addresses.
     let (mut ptr, mut at) = (ptrs, buf);
     for s in list {
-        write_u32(mem, ptr, at)?;
-        write_bytes(mem, at, s)?;
+        mem.write_u32(ptr, at)?;
+        mem.write(at, s)?;
         let nul = at.checked_add(s.len() as u32).ok_or(Errno::Fault)?;
-        write_bytes(mem, nul, &[0])?;
+        mem.write(nul, &[0])?;
         at = nul.checked_add(1).ok_or(Errno::Fault)?;
         ptr = ptr.checked_add(4).ok_or(Errno::Fault)?;
     }
@@ -37,13 +37,9 @@ fn write_sizes<T>(
 ) -> Result<(), Errno> {
     let bytes: usize = list.iter().map(|s| s.len() + 1).sum();
     let m = memory(caller)?;
-    let mem = m.data_mut(caller.store());
-    write_u32(mem, count, list.len() as u32)?;
-    write_u32(
-        mem,
-        size,
-        u32::try_from(bytes).map_err(|_| Errno::Overflow)?,
-    )
+    let mut mem = GuestMemory::new(m, caller.store());
+    mem.write_u32(count, list.len() as u32)?;
+    mem.write_u32(size, u32::try_from(bytes).map_err(|_| Errno::Overflow)?)
 }
 
 /// Which list of the context a pair of functions serves.

@@ -231,7 +231,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
         move |mut c: Caller<'_, T>, fd: u32, buf: u32, len: u32, cookie: u64, out: u32| {
             ret(Env::new(&mut c, get).and_then(|mut env| {
                 // The buffer must be there before the directory is read.
-                crate::mem::slice(env.mem(), buf, len)?;
+                env.mem().check(buf, len)?;
                 let bytes = readdir(env.ctx(), fd, len, cookie)?;
                 env.write(buf, &bytes)?;
                 env.write_u32(out, bytes.len() as u32)

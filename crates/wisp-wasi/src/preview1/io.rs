@@ -9,7 +9,6 @@
 
 use super::{ret, Env, GetCtx};
 use crate::ctx::{Descriptor, FdEntry};
-use crate::mem::{iovecs, slice, slice_mut};
 use crate::rights::*;
 use crate::{Errno, MODULE};
 use alloc::vec;
@@ -92,12 +91,15 @@ fn write<T>(
     env.ctx().fd(fd)?.require(right)?;
     // Gather first: the context and the memory both live in the store.
     let data = {
-        let mem = env.mem();
+        let mut mem = env.mem();
         let mut data = Vec::new();
-        for (ptr, len) in iovecs(mem, iovs, n)? {
-            let chunk = slice(mem, ptr, len)?;
-            let room = MAX_TRANSFER - data.len();
-            data.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        for (ptr, len) in mem.iovecs(iovs, n)? {
+            // The whole buffer must lie in memory, even the part past the transfer limit.
+            mem.check(ptr, len)?;
+            let take = (len as usize).min(MAX_TRANSFER - data.len());
+            let at = data.len();
+            data.resize(at + take, 0);
+            mem.read_into(ptr, &mut data[at..])?;
         }
         data
     };
@@ -121,11 +123,11 @@ fn read<T>(
     };
     env.ctx().fd(fd)?.require(right)?;
     let bufs = {
-        let mem = env.mem();
-        let list = iovecs(mem, iovs, n)?;
+        let mut mem = env.mem();
+        let list = mem.iovecs(iovs, n)?;
         // Every buffer must lie in memory before anything is read into it.
         for (ptr, len) in &list {
-            slice(mem, *ptr, *len)?;
+            mem.check(*ptr, *len)?;
         }
         list
     };
@@ -134,11 +136,11 @@ fn read<T>(
         .fold(0usize, |sum, b| sum.saturating_add(b.1 as usize))
         .min(MAX_TRANSFER);
     let data = read_desc(env.ctx().fd(fd)?, want, at)?;
-    let mem = env.mem();
+    let mut mem = env.mem();
     let mut rest = &data[..];
     for (ptr, len) in bufs {
         let take = rest.len().min(len as usize);
-        slice_mut(mem, ptr, take as u32)?.copy_from_slice(&rest[..take]);
+        mem.write(ptr, &rest[..take])?;
         rest = &rest[take..];
     }
     env.write_u32(out, data.len() as u32)

@@ -12,7 +12,7 @@ mod path;
 mod poll;
 mod proc;
 
-use crate::mem::{slice, write_bytes, write_u32};
+use crate::mem::GuestMemory;
 use crate::{Errno, WasiCtx};
 use alloc::vec::Vec;
 use wisp::{Caller, Error, Extern, Linker, Memory};
@@ -67,17 +67,18 @@ impl<'a, 'c, T> Env<'a, 'c, T> {
     fn ctx(&mut self) -> &mut WasiCtx {
         (self.get)(self.caller.data_mut())
     }
-    fn mem(&mut self) -> &mut [u8] {
-        self.memory.data_mut(self.caller.store())
+    /// The program's memory, whatever its backend.
+    fn mem(&mut self) -> GuestMemory<'_, T> {
+        GuestMemory::new(self.memory, self.caller.store())
     }
     /// A copy of guest bytes (a path, say), so the context can be used while holding it.
     fn bytes(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
-        Ok(slice(self.mem(), ptr, len)?.to_vec())
+        self.mem().read(ptr, len)
     }
     fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), Errno> {
-        write_bytes(self.mem(), ptr, bytes)
+        self.mem().write(ptr, bytes)
     }
     fn write_u32(&mut self, ptr: u32, v: u32) -> Result<(), Errno> {
-        write_u32(self.mem(), ptr, v)
+        self.mem().write_u32(ptr, v)
     }
 }

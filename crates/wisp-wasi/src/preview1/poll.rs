@@ -5,7 +5,7 @@
 //! clock subscription and reports the ones due.
 
 use super::{memory, ret, GetCtx};
-use crate::mem::{slice, write_bytes, write_u32};
+use crate::mem::GuestMemory;
 use crate::rights::POLL_FD_READWRITE;
 use crate::{ClockId, Errno, WasiCtx, MODULE};
 use alloc::vec::Vec;
@@ -110,24 +110,20 @@ fn poll<T>(
         return Err(Errno::Inval);
     }
     let m = memory(c)?;
-    let subs = slice(
-        m.data(c.store()),
-        subs,
-        n.checked_mul(SUBSCRIPTION).ok_or(Errno::Overflow)?,
-    )?
-    .to_vec();
+    let subs = GuestMemory::new(m, c.store())
+        .read(subs, n.checked_mul(SUBSCRIPTION).ok_or(Errno::Overflow)?)?;
     // The events area must hold one event per subscription before anything waits.
-    slice(m.data(c.store()), out, n * EVENT)?;
+    GuestMemory::new(m, c.store()).check(out, n.checked_mul(EVENT).ok_or(Errno::Overflow)?)?;
     let evs = events(get(c.data_mut()), &subs);
-    let mem = m.data_mut(c.store());
+    let mut mem = GuestMemory::new(m, c.store());
     for (i, e) in evs.iter().enumerate() {
         let mut b = [0u8; EVENT as usize];
         b[0..8].copy_from_slice(&e.userdata.to_le_bytes());
         b[8..10].copy_from_slice(&(e.error as u16).to_le_bytes());
         b[10] = e.tag;
-        write_bytes(mem, out + i as u32 * EVENT, &b)?;
+        mem.write(out + i as u32 * EVENT, &b)?;
     }
-    write_u32(mem, nout, evs.len() as u32)
+    mem.write_u32(nout, evs.len() as u32)
 }
 
 pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {

@@ -1,7 +1,7 @@
 //! Clocks, randomness, scheduling and exit.
 
 use super::{memory, ret, GetCtx};
-use crate::mem::{slice_mut, write_u64};
+use crate::mem::GuestMemory;
 use crate::{ClockId, Errno, MODULE};
 use alloc::vec;
 use wisp::{Caller, Error, Linker};
@@ -16,7 +16,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 .and_then(|id| get(c.data_mut()).clock.resolution(id));
             ret(r.and_then(|v| {
                 let m = memory(&c)?;
-                write_u64(m.data_mut(c.store()), out, v)
+                GuestMemory::new(m, c.store()).write_u64(out, v)
             }))
         },
     );
@@ -29,7 +29,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 .and_then(|id| get(c.data_mut()).clock.now(id));
             ret(r.and_then(|v| {
                 let m = memory(&c)?;
-                write_u64(m.data_mut(c.store()), out, v)
+                GuestMemory::new(m, c.store()).write_u64(out, v)
             }))
         },
     );
@@ -40,11 +40,10 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
             let r = (|| {
                 let m = memory(&c)?;
                 // Check the buffer before allocating: `len` is the program's to choose.
-                slice_mut(m.data_mut(c.store()), buf, len)?;
+                GuestMemory::new(m, c.store()).check(buf, len)?;
                 let mut bytes = vec![0u8; len as usize];
                 get(c.data_mut()).random.fill(&mut bytes)?;
-                slice_mut(m.data_mut(c.store()), buf, len)?.copy_from_slice(&bytes);
-                Ok(())
+                GuestMemory::new(m, c.store()).write(buf, &bytes)
             })();
             ret(r)
         },
