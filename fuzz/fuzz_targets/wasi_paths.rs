@@ -177,7 +177,7 @@ impl Guest {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ctx);
         let mut linker = Linker::new(&engine);
-        wisp_wasi::add_to_linker(&mut linker, &mut store, |c: &mut WasiCtx| c);
+        wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
         let module = Module::new(&engine, &module_bytes(&linker, &store)).unwrap();
         let inst = linker.instantiate(&mut store, &module).unwrap();
         Guest {

@@ -66,7 +66,7 @@ fn run_paged(args: &[&str], stdin: &[u8]) -> (Result<(), Error>, String, u64) {
         })))
     });
     let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, &mut store, |c: &mut WasiCtx| c);
+    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let memory = inst.get_memory(&store, "memory").unwrap();
     assert!(memory.data(&store).is_empty(), "the memory must be paged");
