@@ -105,7 +105,7 @@ fn host_root() -> &'static PathBuf {
 
 /// A module that exports memory and re-exports the preview1 functions, typed as the
 /// linker defines them.
-fn module_bytes(linker: &Linker<WasiCtx>, store: &Store<WasiCtx>) -> Vec<u8> {
+fn module_bytes(linker: &Linker<WasiCtx>, store: &mut Store<WasiCtx>) -> Vec<u8> {
     use wasm_encoder::{
         CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection,
         ImportSection, Instruction, MemorySection, MemoryType, TypeSection, ValType as V,
@@ -123,10 +123,10 @@ fn module_bytes(linker: &Linker<WasiCtx>, store: &Store<WasiCtx>) -> Vec<u8> {
     let n = FUNCS.len() as u32;
     for (i, name) in FUNCS.iter().enumerate() {
         let f = linker
-            .get(wisp_wasi::MODULE, name)
+            .get(store, wisp_wasi::MODULE, name)
             .and_then(Extern::into_func)
             .unwrap();
-        let ty = f.ty(store);
+        let ty = f.ty(&*store);
         types.ty().function(
             ty.params().iter().map(conv).collect::<Vec<_>>(),
             ty.results().iter().map(conv).collect::<Vec<_>>(),
@@ -178,7 +178,7 @@ impl Guest {
         let mut store = Store::new(&engine, ctx);
         let mut linker = Linker::new(&engine);
         wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
-        let module = Module::new(&engine, &module_bytes(&linker, &store)).unwrap();
+        let module = Module::new(&engine, &module_bytes(&linker, &mut store)).unwrap();
         let inst = linker.instantiate(&mut store, &module).unwrap();
         Guest {
             store,

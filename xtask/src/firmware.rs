@@ -150,7 +150,7 @@ pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-fn ensure_qemu() -> Result<(), String> {
+pub(crate) fn ensure_qemu() -> Result<(), String> {
     if Command::new("qemu-system-arm")
         .arg("--version")
         .output()

@@ -43,6 +43,9 @@ const KEYS: [&str; 4] = ["flash", "ram", "heap", "stack"];
 
 pub(crate) fn run(root: &Path, update: bool) -> Result<(), String> {
     ensure_rust_target(root, TARGET)?;
+    // The peaks are measured on the emulated board; CI runs this before `xtask test`,
+    // which would otherwise be the first to install QEMU on a fresh machine.
+    crate::firmware::ensure_qemu()?;
     let dir = root.join("firmware");
     let mut lines = Vec::new();
     for b in BUILDS {
