@@ -262,7 +262,11 @@ impl Runner {
                 let got = func.call(&mut self.store, &args, &mut out);
                 match (expect, got) {
                     (0, Ok(())) if out.len() == results.len() => {
-                        match results.iter().zip(&out).position(|(e, v)| !matches(&self.store, *e, v)) {
+                        match results
+                            .iter()
+                            .zip(&out)
+                            .position(|(e, v)| !matches(&self.store, *e, v))
+                        {
                             None => Ok(()),
                             Some(i) => Err(format!("result {i}: got {:?}", out[i])),
                         }
