@@ -10,7 +10,14 @@ use crate::error::Error;
 
 /// A store's identity, unique for the life of the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct StoreId(u64);
+pub(crate) struct StoreId(IdRepr);
+
+/// 64 bits where the counter can be a 64-bit atomic; 32 elsewhere, where a wider id
+/// would only cost flash (and 2^32 stores cannot be made on such a device).
+#[cfg(target_has_atomic = "64")]
+type IdRepr = u64;
+#[cfg(not(target_has_atomic = "64"))]
+type IdRepr = u32;
 
 /// What a handle used with the wrong store says.
 pub(crate) const WRONG_STORE: &str = "object used with a store other than the one it belongs to";
@@ -24,7 +31,7 @@ impl StoreId {
 }
 
 #[cfg(target_has_atomic = "64")]
-fn next_id() -> u64 {
+fn next_id() -> IdRepr {
     use core::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     // 2^64 stores cannot be made in the life of a process, so the counter never wraps.
@@ -32,25 +39,28 @@ fn next_id() -> u64 {
 }
 
 #[cfg(all(not(target_has_atomic = "64"), target_has_atomic = "32"))]
-fn next_id() -> u64 {
+fn next_id() -> IdRepr {
     use core::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(1);
     let id = NEXT
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
         .unwrap_or_else(|_| panic!("more than 2^32 stores were created"));
-    u64::from(id)
+    id
 }
 
 /// Targets without compare-and-swap (Cortex-M0, RV32IMC, AVR): the firmware's critical
 /// section makes the read and the write of the counter one step.
 #[cfg(not(target_has_atomic = "32"))]
-fn next_id() -> u64 {
+fn next_id() -> IdRepr {
     use core::cell::Cell;
-    static NEXT: critical_section::Mutex<Cell<u64>> = critical_section::Mutex::new(Cell::new(1));
+    static NEXT: critical_section::Mutex<Cell<u32>> = critical_section::Mutex::new(Cell::new(1));
     critical_section::with(|cs| {
         let cell = NEXT.borrow(cs);
         let id = cell.get();
-        cell.set(id + 1);
+        let next = id
+            .checked_add(1)
+            .unwrap_or_else(|| panic!("more than 2^32 stores were created"));
+        cell.set(next);
         id
     })
 }
