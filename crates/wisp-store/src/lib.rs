@@ -110,15 +110,16 @@ impl<C> Store<C> {
         self.tables.len() as u32 - 1
     }
 
-    fn limit_count(&self, have: usize, what: &'static str) -> Result<(), LimitError> {
-        let limit = match (&self.limiter, what) {
-            (Some(l), "instances") => l.instances(),
-            (Some(l), "tables") => l.tables(),
-            (Some(l), _) => l.memories(),
-            (None, "instances") => DEFAULT_INSTANCES,
-            (None, "tables") => DEFAULT_TABLES,
-            (None, _) => DEFAULT_MEMORIES,
-        };
+    /// Fails if the store already holds `have` objects of a kind whose limit the
+    /// limiter gives through `limit` (`default` without a limiter).
+    fn limit_count(
+        &self,
+        have: usize,
+        what: &'static str,
+        limit: fn(&dyn ResourceLimiter) -> usize,
+        default: usize,
+    ) -> Result<(), LimitError> {
+        let limit = self.limiter.as_deref().map_or(default, limit);
         if have >= limit {
             return Err(LimitError::Count { what, limit });
         }
@@ -127,7 +128,8 @@ impl<C> Store<C> {
 
     /// Whether one more module instance fits the store's limits.
     pub fn check_new_instance(&self) -> Result<(), LimitError> {
-        self.limit_count(self.instances.len(), "instances")
+        let n = self.instances.len();
+        self.limit_count(n, "instances", |l| l.instances(), DEFAULT_INSTANCES)
     }
 
     /// A new table of type `ty` filled with `init`, if the store's limits allow it.
@@ -137,7 +139,7 @@ impl<C> Store<C> {
         init: RawVal,
         max_len: u64,
     ) -> Result<TableInst, LimitError> {
-        self.limit_count(self.tables.len(), "tables")?;
+        self.limit_count(self.tables.len(), "tables", |l| l.tables(), DEFAULT_TABLES)?;
         if ty.limits.min > max_len {
             return Err(LimitError::Table);
         }
@@ -164,7 +166,12 @@ impl<C> Store<C> {
         max_pages: u64,
         backend: Option<MemoryBackend>,
     ) -> Result<MemInst, LimitError> {
-        self.limit_count(self.mems.len(), "memories")?;
+        self.limit_count(
+            self.mems.len(),
+            "memories",
+            |l| l.memories(),
+            DEFAULT_MEMORIES,
+        )?;
         let bytes = ty.limits.min.saturating_mul(ty.page_size());
         let max = ty.limits.max.map(|p| p.saturating_mul(ty.page_size()));
         if let Some(l) = self.limiter.as_deref_mut() {

@@ -237,17 +237,14 @@ fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(),
 }
 
 /// Values cross the host boundary packed by type: one cell each, two for a `v128`.
-/// A reference that belongs to another store than `store` is refused before any cell
-/// is written.
+/// A reference that belongs to another store than `store` is refused; the cells written
+/// before it are never read, as the call or the host call then fails.
 pub(crate) fn write_packed(
     stack: &mut Stack,
     base: usize,
     vals: &[Val],
     store: StoreId,
 ) -> Result<(), Error> {
-    for v in vals {
-        v.to_core(store)?;
-    }
     let n = vals.iter().map(|v| v.ty().cells()).sum();
     let mut cells = stack.cells(base, n);
     for v in vals {
