@@ -3,7 +3,26 @@
 //! aarch64 builds without sanitizers), the portable loop everywhere else or when the
 //! `portable-dispatch` feature asks for it.
 
+//!
+//! It also generates, from the operator table in `build/` (every instruction of Wisp's
+//! IR, one row each), the code that lists instructions: the `Op` enum and its codec, the
+//! dispatch glue and the translator's mapping of Wasm operators (`build/gen_*.rs`).
+
+#[path = "build/gen_exec.rs"]
+mod gen_exec;
+#[path = "build/gen_ir.rs"]
+mod gen_ir;
+#[path = "build/gen_translate.rs"]
+mod gen_translate;
+#[path = "build/rows.rs"]
+mod rows;
+#[path = "build/rows_simd.rs"]
+mod rows_simd;
+#[path = "build/table.rs"]
+mod table;
+
 fn main() {
+    generate_from_table();
     println!("cargo::rustc-check-cfg=cfg(wisp_tail_dispatch)");
     println!("cargo::rerun-if-env-changed=WISP_DISPATCH");
     println!("cargo::rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
@@ -60,4 +79,25 @@ fn rustflags_opt_level() -> Option<String> {
         }
     }
     level
+}
+
+/// Writes the generated sources into `OUT_DIR`, formatted when `rustfmt` is at hand so
+/// that they can be read there.
+fn generate_from_table() {
+    println!("cargo::rerun-if-changed=build");
+    let rows = rows::rows();
+    table::check(&rows);
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    for (file, text) in [
+        ("ops.rs", gen_ir::generate(&rows)),
+        ("glue.rs", gen_exec::generate(&rows)),
+        ("translate.rs", gen_translate::generate(&rows)),
+    ] {
+        let path = out.join(file);
+        std::fs::write(&path, text).expect("write generated source");
+        let _ = std::process::Command::new("rustfmt")
+            .args(["--edition", "2021"])
+            .arg(&path)
+            .status();
+    }
 }

@@ -50,10 +50,7 @@ fn main() {
         code.ops.len(),
         code.frame_size
     );
-    // Targets are stored relative to the branch; show where they land.
-    let mut ops = code.ops.to_vec();
-    wisp_exec::ir::absolute_targets(&mut ops);
-    for (i, op) in ops.iter().enumerate() {
-        println!("{i:5}: {op:?}");
-    }
+    let mut text = String::new();
+    wisp_exec::ir::disassemble(&code.ops, &mut text).expect("formatting to a string");
+    print!("{text}");
 }

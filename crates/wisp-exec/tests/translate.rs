@@ -1,14 +1,14 @@
 //! What the translator emits for small functions: slot folding, immediates, fusion.
 
-use wisp_exec::ir::Op;
+use wisp_exec::ir::{Imm32, InstrIdx, MemOffset, Op, Slot};
 use wisp_exec::{compile, TranslateConfig};
 
-fn ops(text: &str) -> Vec<Op> {
+fn ops(text: &str) -> Vec<Op<InstrIdx>> {
     ops_of(text, 0)
 }
 
 /// The code of the module's `func`th defined function.
-fn ops_of(text: &str, func: usize) -> Vec<Op> {
+fn ops_of(text: &str, func: usize) -> Vec<Op<InstrIdx>> {
     let buf = wast::parser::ParseBuffer::new(text).unwrap();
     let bytes = wast::parser::parse::<wast::Wat>(&buf)
         .unwrap()
@@ -16,9 +16,7 @@ fn ops_of(text: &str, func: usize) -> Vec<Op> {
         .unwrap();
     let m = compile(&bytes, Default::default(), TranslateConfig::default()).unwrap();
     // Branch targets are stored relative to the branch; the tests read them absolute.
-    let mut ops = m.code(func).unwrap().ops.to_vec();
-    wisp_exec::ir::absolute_targets(&mut ops);
-    ops
+    wisp_exec::ir::unfinish(&m.code(func).unwrap().ops)
 }
 
 #[test]
@@ -29,25 +27,25 @@ fn fib_folds_locals_and_constants() {
     assert_eq!(
         code[0],
         Op::BrI32GeUImm {
-            lhs: 0,
-            imm: 2,
-            target: 3
+            lhs: Slot(0),
+            imm: Imm32(2),
+            target: InstrIdx(3)
         },
         "{code:#?}"
     );
     // Call arguments are computed straight into the callee's frame.
     assert!(code.contains(&Op::I32SubImm {
-        dst: 1,
-        lhs: 0,
-        imm: 1
+        dst: Slot(1),
+        lhs: Slot(0),
+        imm: Imm32(1)
     }));
     assert!(code.contains(&Op::I32SubImm {
-        dst: 2,
-        lhs: 0,
-        imm: 2
+        dst: Slot(2),
+        lhs: Slot(0),
+        imm: Imm32(2)
     }));
     // The `then` arm returns straight away instead of jumping to the function's end.
-    assert_eq!(code[2], Op::ReturnCopy { src: 1 }, "{code:#?}");
+    assert_eq!(code[2], Op::ReturnCopy { src: Slot(1) }, "{code:#?}");
     assert_eq!(code.len(), 9, "{code:#?}");
 }
 
@@ -58,16 +56,19 @@ fn comparisons_fuse_with_branches_only_when_their_result_is_not_kept() {
             (loop (br_if 0 (i32.lt_s (local.get 0) (local.get 1))))))"#);
     assert!(
         code.contains(&Op::BrI32LtS {
-            lhs: 0,
-            rhs: 1,
-            target: 0
+            lhs: Slot(0),
+            rhs: Slot(1),
+            target: InstrIdx(0)
         }),
         "{code:#?}"
     );
     // `br_if` on `eqz`: the branch tests the operand itself, the other way round.
     let code = ops(r#"(module (func (param i32)
             (block (br_if 0 (i32.eqz (local.get 0))))))"#);
-    assert!(matches!(code[0], Op::BrIfEqz { cond: 0, .. }), "{code:#?}");
+    assert!(
+        matches!(code[0], Op::BrIfEqz { cond: Slot(0), .. }),
+        "{code:#?}"
+    );
     // A comparison that is also stored stays a comparison.
     let code = ops(r#"(module (func (param i32 i32) (result i32) (local i32)
             (block (br_if 0 (local.tee 2 (i32.lt_s (local.get 0) (local.get 1)))))
@@ -84,18 +85,24 @@ fn local_set_takes_the_result_directly() {
             (local.set 2 (i32.mul (local.get 0) (local.get 1)))
             (local.get 2)))"#);
     // The callee zeroes its declared locals itself.
-    assert_eq!(code[0], Op::ZeroLocals { start: 2, end: 3 });
+    assert_eq!(
+        code[0],
+        Op::ZeroLocals {
+            start: Slot(2),
+            end: Slot(3)
+        }
+    );
     let code = &code[1..];
     assert_eq!(
         code[0],
         Op::I32Mul {
-            dst: 2,
-            lhs: 0,
-            rhs: 1
+            dst: Slot(2),
+            lhs: Slot(0),
+            rhs: Slot(1)
         }
     );
     // The one result is copied into place by the return itself.
-    assert_eq!(code[1..], [Op::ReturnCopy { src: 2 }]);
+    assert_eq!(code[1..], [Op::ReturnCopy { src: Slot(2) }]);
 }
 
 #[test]
@@ -107,14 +114,26 @@ fn overwritten_local_is_saved_first() {
             (local.set 0 (i32.const 5))
             (local.get 0)
             (i32.sub)))"#);
-    assert_eq!(code[0], Op::Copy { dst: 1, src: 0 });
-    assert_eq!(code[1], Op::Const32 { dst: 0, value: 5 });
+    assert_eq!(
+        code[0],
+        Op::Copy {
+            dst: Slot(1),
+            src: Slot(0)
+        }
+    );
+    assert_eq!(
+        code[1],
+        Op::Const32 {
+            dst: Slot(0),
+            value: Imm32(5)
+        }
+    );
     assert_eq!(
         code[2],
         Op::I32Sub {
-            dst: 1,
-            lhs: 1,
-            rhs: 0
+            dst: Slot(1),
+            lhs: Slot(1),
+            rhs: Slot(0)
         }
     );
 }
@@ -124,9 +143,12 @@ fn loop_branches_back_to_its_header() {
     let code = ops(r#"(module (func (param i32)
             (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#);
     // The test reads the difference just computed: from the accumulator.
-    assert!(code
-        .iter()
-        .any(|op| matches!(op, Op::BrIfNezAcc { target: 0 })));
+    assert!(code.iter().any(|op| matches!(
+        op,
+        Op::BrIfNezAcc {
+            target: InstrIdx(0)
+        }
+    )));
 }
 
 #[test]
@@ -137,21 +159,34 @@ fn a_loop_tests_its_exit_at_the_bottom() {
               (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
               (local.set 1 (i32.add (local.get 1) (i32.const 1)))
               (br 0)))))"#);
-    assert_eq!(code[0], Op::ZeroLocals { start: 1, end: 2 });
-    let code: Vec<Op> = code[1..].to_vec();
+    assert_eq!(
+        code[0],
+        Op::ZeroLocals {
+            start: Slot(1),
+            end: Slot(2)
+        }
+    );
+    let code: Vec<Op<InstrIdx>> = code[1..].to_vec();
     // Targets count from the function's first instruction, the `ZeroLocals`.
     assert_eq!(
         code[0],
         Op::BrI32GeU {
-            lhs: 1,
-            rhs: 0,
-            target: 4
+            lhs: Slot(1),
+            rhs: Slot(0),
+            target: InstrIdx(4)
         },
         "{code:#?}"
     );
     // The jump back became the opposite test, jumping past the top test into the body.
     // It compares the sum just computed, from the accumulator.
-    assert_eq!(code[2], Op::BrI32LtUAcc { rhs: 0, target: 2 }, "{code:#?}");
+    assert_eq!(
+        code[2],
+        Op::BrI32LtUAcc {
+            rhs: Slot(0),
+            target: InstrIdx(2)
+        },
+        "{code:#?}"
+    );
     assert_eq!(code[3], Op::Return {});
 }
 
@@ -164,23 +199,23 @@ fn constants_are_stored_from_the_instruction() {
     assert_eq!(
         code[0],
         Op::I32Store8Imm {
-            addr: 0,
-            value: 1,
-            offset: 3
+            addr: Slot(0),
+            value: Imm32(1),
+            offset: MemOffset(3)
         }
     );
     assert_eq!(
         code[1],
         Op::I64StoreImm {
-            addr: 0,
-            value: -5i32 as u32,
-            offset: 0
+            addr: Slot(0),
+            value: Imm32(-5i32 as u32),
+            offset: MemOffset(0)
         }
     );
     // 2^32 is not the sign extension of any 32-bit value: it goes through a slot.
     assert!(matches!(code[2], Op::Const64 { .. }), "{code:#?}");
     assert!(
-        matches!(code[3], Op::I64StoreAccValue { addr: 0, .. }),
+        matches!(code[3], Op::I64StoreAccValue { addr: Slot(0), .. }),
         "{code:#?}"
     );
 }
@@ -194,16 +229,22 @@ fn a_load_from_a_sum_adds_its_address_itself() {
     assert_eq!(
         code[0],
         Op::I32Load8UIdx {
-            dst: 2,
-            base: 0,
-            index: 1
+            dst: Slot(2),
+            base: Slot(0),
+            index: Slot(1)
         },
         "{code:#?}"
     );
     // With an offset the sum stays a separate instruction.
     assert!(matches!(code[1], Op::I32Add { .. }), "{code:#?}");
     assert!(
-        matches!(code[2], Op::I32Load8UAcc { offset: 4, .. }),
+        matches!(
+            code[2],
+            Op::I32Load8UAcc {
+                offset: MemOffset(4),
+                ..
+            }
+        ),
         "{code:#?}"
     );
 }
@@ -216,16 +257,19 @@ fn array_addresses_are_one_instruction() {
     assert_eq!(
         code[0],
         Op::I32AddShl2 {
-            dst: 2,
-            base: 0,
-            index: 1
+            dst: Slot(2),
+            base: Slot(0),
+            index: Slot(1)
         },
         "{code:#?}"
     );
     // Other shift amounts stay a shift and an addition.
     let code = ops(r#"(module (func (param i32 i32) (result i32)
             (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 4)))))"#);
-    assert!(matches!(code[0], Op::I32ShlImm { imm: 4, .. }), "{code:#?}");
+    assert!(
+        matches!(code[0], Op::I32ShlImm { imm: Imm32(4), .. }),
+        "{code:#?}"
+    );
 }
 
 #[test]
@@ -237,11 +281,13 @@ fn a_copy_before_a_jump_is_one_instruction() {
         code[1..3],
         [
             Op::CopyBr {
-                dst: 1,
-                src: 0,
-                target: 1
+                dst: Slot(1),
+                src: Slot(0),
+                target: InstrIdx(1)
             },
-            Op::Br { target: 1 }
+            Op::Br {
+                target: InstrIdx(1)
+            }
         ],
         "{code:#?}"
     );
@@ -272,20 +318,23 @@ fn the_accumulator_carries_a_result_to_the_next_instruction_only() {
     // The product feeds the xor as its second operand; xor is commutative, so the
     // operands swap and the product comes from the accumulator.
     assert!(matches!(m[0], Op::I32Mul { .. }), "{m:#?}");
-    assert!(matches!(m[1], Op::I32XorAcc { rhs: 1, .. }), "{m:#?}");
+    assert!(matches!(m[1], Op::I32XorAcc { rhs: Slot(1), .. }), "{m:#?}");
     // A call leaves nothing in the accumulator: the sum reads both slots.
     let call = m
         .iter()
         .position(|op| matches!(op, Op::CallInternal { .. }))
         .unwrap();
-    assert!(matches!(m[call + 1], Op::I32Add { dst: 1, .. }), "{m:#?}");
+    assert!(
+        matches!(m[call + 1], Op::I32Add { dst: Slot(1), .. }),
+        "{m:#?}"
+    );
     // The `if` goes to `else` when `local 0 >= sum`, that is `sum <= local 0`: the
     // mirrored test, on the accumulator.
     assert_eq!(
         m[call + 2],
         Op::BrI32LeUAcc {
-            rhs: 0,
-            target: call as u32 + 5
+            rhs: Slot(0),
+            target: InstrIdx(call as u32 + 5)
         },
         "{m:#?}"
     );

@@ -2,7 +2,7 @@
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html>
 //!
 //! This module enters functions (`run`, `enter`) and holds the machine state; what each
-//! instruction does is in `handlers.rs`, and how control passes between handlers in
+//! instruction does is in `handlers/`, and how control passes between handlers in
 //! `dispatch.rs`.
 //!
 //! Safety rests on invariants the translator establishes and the call sequence checks:
@@ -24,7 +24,7 @@ pub use dispatch::{op_tag, op_with_operands};
 /// Whether this build has a handler for the instruction with discriminant `tag` (not
 /// so for SIMD without the `simd` feature).
 pub fn op_supported(tag: u16) -> bool {
-    handlers::supported(tag as usize)
+    dispatch::supported(tag as usize)
 }
 
 use crate::stack::{Frame, Regs, Stack};
@@ -264,7 +264,7 @@ fn execute(
     };
     let (mem, mem_len) = cx.switch_instance();
     // SAFETY: the registers describe the frame `saved` describes, set up by `enter`.
-    unsafe { handlers::run(ip, sp, mem, mem_len, 0, &mut cx) };
+    unsafe { dispatch::run(ip, sp, mem, mem_len, 0, &mut cx) };
     *saved = cx.regs;
     cx.result
 }

@@ -1,7 +1,7 @@
 //! Reading an image back into a module whose functions are all translated.
 
 use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
-use crate::ir::{self, OPERAND_COUNTS, OP_COUNT};
+use crate::ir::{self, Operand, OPERAND_COUNTS, OP_COUNT};
 use crate::{CompiledFunc, CompiledModule};
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
@@ -385,7 +385,7 @@ impl<'a> Reader<'a> {
         ops.try_reserve_exact(n)
             .map_err(|_| self.error("out of memory for the function's code"))?;
         let mut operands = [0u64; ir::MAX_OPERANDS];
-        for _ in 0..n {
+        for i in 0..n {
             let tag = u16::try_from(self.u32()?).map_err(|_| self.error("unknown instruction"))?;
             let k = *OPERAND_COUNTS
                 .get(tag as usize)
@@ -400,16 +400,17 @@ impl<'a> Reader<'a> {
             for v in &mut operands[..k] {
                 *v = self.u64()?;
             }
-            let op = crate::exec::op_with_operands(tag, &operands[..k])
-                .ok_or_else(|| self.error("operand out of range"))?;
-            if let Some(t) = ir::branch_target(&mut op.clone()) {
-                if *t as usize >= n {
+            // Targets are instruction indices in the image; code runs with byte offsets.
+            if let Some(t) = ir::target_operand(tag).and_then(|at| operands[..k].get_mut(at)) {
+                if *t >= n as u64 {
                     return Err(self.error("branch target out of range"));
                 }
+                *t = ir::Offset::between(i, ir::InstrIdx(*t as u32)).to_bits();
             }
+            let op = crate::exec::op_with_operands::<ir::Offset>(tag, &operands[..k])
+                .ok_or_else(|| self.error("operand out of range"))?;
             ops.push(op);
         }
-        ir::relative_targets(&mut ops);
         Ok(CompiledFunc {
             ops: ops.into_boxed_slice(),
             n_params,

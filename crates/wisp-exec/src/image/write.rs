@@ -136,9 +136,8 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
         w.u32(f.n_locals);
         w.u32(f.n_results);
         w.u32(f.frame_size);
-        let mut ops = f.ops.to_vec();
         // In instructions, not bytes: the device's instructions may be another size.
-        ir::absolute_targets(&mut ops);
+        let ops = ir::unfinish(&f.ops);
         w.len(ops.len());
         for op in &ops {
             w.u32(crate::op_tag(op) as u32);

@@ -1,10 +1,8 @@
 //! Control instructions: blocks, branches, calls and returns.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
-use super::visit::{dst_of, fuse_branch};
-use super::{Ctrl, CtrlKind, Operand, TResult, Translator};
-use crate::ir::branch_target;
-use crate::ir::Op;
+use super::{Ctrl, CtrlKind, Op, Operand, TResult, Translator};
+use crate::ir::{DefinedFuncIdx, FuncIdx, InstrIdx, Slot, TypeIdx};
 use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::BlockType;
@@ -59,19 +57,19 @@ impl Translator<'_> {
             return None;
         }
         let slot = self.slot(top);
-        let dst = dst_of(&mut self.ops[idx]).map(|d| *d);
+        let dst = self.ops[idx].dst_mut().map(|d| *d);
         if dst != Some(slot) {
             return None;
         }
-        fuse_branch(&self.ops[idx], negate).map(|op| (idx, op))
+        self.ops[idx].fuse_branch(negate).map(|op| (idx, op))
     }
 
     /// Pops the condition and emits a branch to `target` taken when it is non-zero
     /// (`when_true`) or zero, fused with the comparison that computed it if possible.
-    fn emit_cond_branch(&mut self, when_true: bool, target: u32) -> Result<usize, String> {
+    fn emit_cond_branch(&mut self, when_true: bool, target: InstrIdx) -> Result<usize, String> {
         if let Some((idx, mut op)) = self.fusable_condition(!when_true) {
             self.stack.pop();
-            if let Some(t) = branch_target(&mut op) {
+            if let Some(t) = op.target_mut() {
                 *t = target;
             }
             self.ops[idx] = op;
@@ -97,7 +95,10 @@ impl Translator<'_> {
                 self.ops[idx] = op;
                 idx
             }
-            _ => self.emit(Op::BrIfEqz { cond, target: 0 }),
+            _ => self.emit(Op::BrIfEqz {
+                cond,
+                target: InstrIdx(0),
+            }),
         };
         if let Some(c) = self.ctrl.last_mut() {
             c.else_fixup = Some(jump);
@@ -108,7 +109,9 @@ impl Translator<'_> {
     pub(super) fn visit_else(&mut self) -> TResult {
         if self.reachable {
             self.place_block_results()?;
-            let jump = self.emit(Op::Br { target: 0 });
+            let jump = self.emit(Op::Br {
+                target: InstrIdx(0),
+            });
             self.top_ctrl()?.fixups.push(jump);
         }
         let pc = self.pc();
@@ -170,8 +173,8 @@ impl Translator<'_> {
             .ok_or_else(|| "control stack underflow".into())
     }
 
-    fn patch(&mut self, at: usize, target: u32) {
-        if let Some(t) = branch_target(&mut self.ops[at]) {
+    fn patch(&mut self, at: usize, target: InstrIdx) {
+        if let Some(t) = self.ops[at].target_mut() {
             *t = target;
         }
     }
@@ -246,7 +249,9 @@ impl Translator<'_> {
         if kind == CtrlKind::Loop {
             self.emit(Op::Br { target: start });
         } else {
-            let j = self.emit(Op::Br { target: 0 });
+            let j = self.emit(Op::Br {
+                target: InstrIdx(0),
+            });
             let idx = self.ctrl.len() - 1 - depth as usize;
             self.ctrl[idx].fixups.push(j);
         }
@@ -285,13 +290,13 @@ impl Translator<'_> {
                 let target = frame.start;
                 self.emit_cond_branch(true, target)?;
             } else {
-                let j = self.emit_cond_branch(true, 0)?;
+                let j = self.emit_cond_branch(true, InstrIdx(0))?;
                 let idx = self.ctrl.len() - 1 - depth as usize;
                 self.ctrl[idx].fixups.push(j);
             }
             return Ok(());
         }
-        let skip = self.emit_cond_branch(false, 0)?;
+        let skip = self.emit_cond_branch(false, InstrIdx(0))?;
         self.emit_branch(depth)?;
         let pc = self.pc();
         self.patch(skip, pc);
@@ -316,7 +321,9 @@ impl Translator<'_> {
         let mut to_pads: Vec<(u32, u32)> = Vec::new();
         for depth in targets.iter().copied().chain(core::iter::once(default)) {
             if self.needs_moves_given(depth, in_place)? {
-                let j = self.emit(Op::Br { target: 0 });
+                let j = self.emit(Op::Br {
+                    target: InstrIdx(0),
+                });
                 to_pads
                     .try_reserve(1)
                     .map_err(|_| "out of memory: the branch table does not fit the heap")?;
@@ -328,7 +335,9 @@ impl Translator<'_> {
                 let target = frame.start;
                 self.emit(Op::Br { target });
             } else {
-                let j = self.emit(Op::Br { target: 0 });
+                let j = self.emit(Op::Br {
+                    target: InstrIdx(0),
+                });
                 let idx = self.ctrl.len() - 1 - depth as usize;
                 self.ctrl[idx].fixups.push(j);
             }
@@ -363,9 +372,13 @@ impl Translator<'_> {
         if !self.wide && n > COPY_CELLS_FROM && self.top_in_place(n) {
             self.reserve(2)?;
             let src = self.slot(first);
-            if src != 0 {
+            if src != Slot(0) {
                 let len = n as u32;
-                self.emit(Op::CopyCells { dst: 0, src, len });
+                self.emit(Op::CopyCells {
+                    dst: Slot(0),
+                    src,
+                    len,
+                });
             }
             self.emit(Op::Return {});
             return Ok(());
@@ -376,7 +389,7 @@ impl Translator<'_> {
         // the fall-through path believes.
         let before = self.ops.len();
         let mut saved = alloc::vec![false; n];
-        let mut dst = 0u32;
+        let mut dst = Slot(0);
         for (i, t) in results.iter().enumerate() {
             if let Operand::Local(l) = self.stack[first + i] {
                 if l < dst {
@@ -386,9 +399,9 @@ impl Translator<'_> {
                     saved[i] = true;
                 }
             }
-            dst += t.cells() as u32;
+            dst = dst.plus(t.cells() as u32);
         }
-        let mut dst = 0u32;
+        let mut dst = Slot(0);
         for (i, t) in results.iter().enumerate() {
             let two = *t == wisp_types::ValType::V128;
             if saved[i] {
@@ -397,10 +410,10 @@ impl Translator<'_> {
             } else {
                 self.move_to(dst, first + i, two);
             }
-            dst += t.cells() as u32;
+            dst = dst.plus(t.cells() as u32);
         }
         // One result moved by a copy: the copy and the return are one instruction.
-        if let (1, Some(&Op::Copy { dst: 0, src })) = (n, self.ops.last()) {
+        if let (1, Some(&Op::Copy { dst: Slot(0), src })) = (n, self.ops.last()) {
             if self.ops.len() > before {
                 self.ops.pop();
                 self.emit(Op::ReturnCopy { src });
@@ -436,7 +449,7 @@ impl Translator<'_> {
         &mut self,
         params: &[wisp_types::ValType],
         results: &[wisp_types::ValType],
-    ) -> Result<u32, String> {
+    ) -> Result<Slot, String> {
         let first = self
             .stack
             .len()
@@ -453,7 +466,7 @@ impl Translator<'_> {
                 if src != dst {
                     self.emit_copy(dst, src, two);
                 }
-                dst += t.cells() as u32;
+                dst = dst.plus(t.cells() as u32);
             }
         }
         self.stack.truncate(first);
@@ -465,7 +478,7 @@ impl Translator<'_> {
 
     /// After a call in a wide function, spreads the packed results out to their heights
     /// (downwards, so that no result is overwritten before it is moved).
-    fn unpack_results(&mut self, base: u32, results: &[wisp_types::ValType]) {
+    fn unpack_results(&mut self, base: Slot, results: &[wisp_types::ValType]) {
         if !self.wide {
             return;
         }
@@ -473,7 +486,7 @@ impl Translator<'_> {
         let mut off = base;
         for t in results {
             offsets.push(off);
-            off += t.cells() as u32;
+            off = off.plus(t.cells() as u32);
         }
         let first = self.stack.len() - results.len();
         for (i, t) in results.iter().enumerate().rev() {
@@ -493,10 +506,13 @@ impl Translator<'_> {
         let base = self.prepare_call(ty.params(), ty.results())?;
         match func.checked_sub(self.module.num_imported_funcs) {
             Some(defined) => self.emit(Op::CallInternal {
-                func: defined,
+                func: DefinedFuncIdx(defined),
                 base,
             }),
-            None => self.emit(Op::Call { func, base }),
+            None => self.emit(Op::Call {
+                func: FuncIdx(func),
+                base,
+            }),
         };
         self.unpack_results(base, ty.results());
         Ok(())
@@ -511,7 +527,11 @@ impl Translator<'_> {
             .clone();
         let (_, index) = self.pop_read()?;
         let base = self.prepare_call(t.params(), t.results())?;
-        self.emit(Op::CallIndirect { index, base, ty });
+        self.emit(Op::CallIndirect {
+            index,
+            base,
+            ty: TypeIdx(ty),
+        });
         self.emit(Op::Arg { a: table, b: 0 });
         self.unpack_results(base, t.results());
         Ok(())

@@ -17,7 +17,11 @@
 mod control;
 mod visit;
 
-use crate::ir::{Op, Slot};
+/// An instruction while the translator works: its branch targets are instruction
+/// indices, made byte offsets by [`crate::ir::finish`].
+type Op = crate::ir::Op<InstrIdx>;
+
+use crate::ir::{Imm32, Imm64, InstrIdx, Slot};
 use crate::CompiledFunc;
 use alloc::format;
 use alloc::vec::Vec;
@@ -52,7 +56,7 @@ struct Ctrl {
     n_params: u32,
     n_results: u32,
     /// Code index of a loop's header.
-    start: u32,
+    start: InstrIdx,
     /// Branches to patch with the code index of the block's end.
     fixups: Vec<usize>,
     /// The `if`'s jump to its `else` arm (or end).
@@ -79,7 +83,7 @@ const RESERVE: usize = 16;
 pub struct TranslateConfig {
     /// Emit fuel checks at the start of every basic block.
     pub fuel: bool,
-    /// Use the accumulator forms of instructions (`ir::acc_form`): faster, but an
+    /// Use the accumulator forms of instructions (`Op::acc_form`): faster, but an
     /// executor built without the `accumulator` feature cannot run them.
     pub accumulator: bool,
 }
@@ -158,7 +162,7 @@ fn translate_as(
     let mut local_slots = Vec::with_capacity(local_types.len());
     let mut cells: u64 = 0;
     for t in &local_types {
-        local_slots.push(cells as u32);
+        local_slots.push(Slot(cells as u32));
         cells += t.cells() as u64;
     }
     let param_cells: u64 = ty.params().iter().map(|t| t.cells() as u64).sum();
@@ -192,8 +196,8 @@ fn translate_as(
     // The callee zeroes its own declared locals, so a call needs no loop for them.
     if cells > param_cells {
         t.emit(Op::ZeroLocals {
-            start: param_cells as u32,
-            end: cells as u32,
+            start: Slot(param_cells as u32),
+            end: Slot(cells as u32),
         });
     }
     t.ctrl.push(Ctrl {
@@ -201,7 +205,7 @@ fn translate_as(
         height: 0,
         n_params: 0,
         n_results: t.results.len() as u32,
-        start: 0,
+        start: InstrIdx(0),
         fixups: Vec::new(),
         else_fixup: None,
     });
@@ -223,9 +227,8 @@ fn translate_as(
     if config.accumulator && cfg!(feature = "accumulator") {
         use_accumulator(&mut t.ops);
     }
-    crate::ir::relative_targets(&mut t.ops);
     Ok(CompiledFunc {
-        ops: t.ops.into_boxed_slice(),
+        ops: crate::ir::finish(t.ops),
         n_params: param_cells as u32,
         n_locals: t.n_locals,
         n_results: t.results.iter().map(|r| r.cells() as u32).sum(),
@@ -243,19 +246,18 @@ fn translate_as(
 fn thread_jumps(ops: &mut [Op]) {
     for i in 0..ops.len() {
         let Op::Br { target } = ops[i] else { continue };
-        let Some(&at_target) = ops.get(target as usize) else {
+        let Some(&at_target) = ops.get(target.0 as usize) else {
             continue;
         };
         if let Op::Return {} | Op::ReturnCopy { .. } = at_target {
             ops[i] = at_target;
             continue;
         }
-        let mut test = at_target;
-        let exits_here = crate::ir::branch_target(&mut test).is_some_and(|t| *t as usize == i + 1);
+        let exits_here = at_target.target().is_some_and(|t| t.0 as usize == i + 1);
         if exits_here && !matches!(at_target, Op::Br { .. }) {
-            if let Some(mut rotated) = visit::negate_branch(&at_target) {
-                if let Some(t) = crate::ir::branch_target(&mut rotated) {
-                    *t = target + 1;
+            if let Some(mut rotated) = at_target.negate_branch() {
+                if let Some(t) = rotated.target_mut() {
+                    *t = InstrIdx(target.0 + 1);
                 }
                 ops[i] = rotated;
             }
@@ -278,21 +280,21 @@ fn fuse_copy_br(ops: &mut [Op]) {
 /// moment ago, and reading it back would wait for the store (about five cycles on x86)
 /// on what is often the loop's critical path. Not where a branch lands, since the
 /// accumulator then holds whatever ran last on the other path; nor after calls and
-/// other instructions that do not set it (`ir::acc_result`).
+/// other instructions that do not set it (`Op::acc_result`).
 fn use_accumulator(ops: &mut [Op]) {
     let mut landing = alloc::vec![false; ops.len() + 1];
     landing[0] = true;
     for op in ops.iter() {
-        if let Some(t) = crate::ir::branch_target(&mut op.clone()) {
-            landing[*t as usize] = true;
+        if let Some(t) = op.target() {
+            landing[t.0 as usize] = true;
         }
     }
     for i in 1..ops.len() {
         if landing[i] {
             continue;
         }
-        if let Some(x) = crate::ir::acc_result(&ops[i - 1]) {
-            if let Some(op) = crate::ir::acc_form(ops[i], x) {
+        if let Some(x) = ops[i - 1].acc_result() {
+            if let Some(op) = ops[i].acc_form(x) {
                 ops[i] = op;
             }
         }
@@ -310,7 +312,7 @@ struct Translator<'m> {
     /// Cells taken by parameters and locals.
     n_locals: u32,
     /// The first cell of each local.
-    local_slots: Vec<u32>,
+    local_slots: Vec<Slot>,
     /// Which locals are `v128`s.
     local_v128: Vec<bool>,
     /// Two cells per operand-stack height (the function touches `v128`).
@@ -348,7 +350,7 @@ impl Translator<'_> {
     }
 
     fn slot(&self, pos: usize) -> Slot {
-        self.n_locals + pos as u32 * self.width()
+        Slot(self.n_locals + pos as u32 * self.width())
     }
 
     /// The cells of local `index`, and whether it is a `v128`.
@@ -376,8 +378,8 @@ impl Translator<'_> {
         }
     }
 
-    fn pc(&self) -> u32 {
-        self.ops.len() as u32
+    fn pc(&self) -> InstrIdx {
+        InstrIdx(self.ops.len() as u32)
     }
 
     /// Makes room for `n` more instructions, or fails: on a device the code of a large
@@ -418,10 +420,13 @@ impl Translator<'_> {
         if value >> 32 == 0 {
             self.emit(Op::Const32 {
                 dst,
-                value: value as u32,
+                value: Imm32(value as u32),
             });
         } else {
-            self.emit(Op::Const64 { dst, value });
+            self.emit(Op::Const64 {
+                dst,
+                value: Imm64(value),
+            });
         }
     }
 

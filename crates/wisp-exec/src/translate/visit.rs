@@ -1,150 +1,17 @@
 //! The operator-by-operator translation, dispatched from wasmparser's `Operator`.
 //! Spec: <https://webassembly.github.io/spec/core/syntax/instructions.html>
 
+use super::Op;
 use super::{Operand, TResult, Translator};
-use crate::ir::{Op, Slot};
+use crate::ir::{DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Lane, MemOffset, Slot, TableIdx};
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
 use wisp_types::ValType;
 
-macro_rules! translate_instrs {
-    (
-        unary: [$($u:ident $uf:ident,)*],
-        unary_trap: [$($ut:ident $utf:ident,)*],
-        binary: [$($b:ident $ba:ident $bf:ident,)*],
-        binary_imm: [$($bi:ident $bii:ident $bia:ident $biia:ident $bif:ident,)*],
-        binary_imm_trap: [$($bt:ident $bti:ident $bta:ident $btia:ident $btf:ident,)*],
-        load: [$($l:ident $lx:ident $la:ident $lxa:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $si:ident $sa:ident $sia:ident $sva:ident $sw:literal,)*],
-        v_unary: [$($vu:ident $vuf:ident,)*],
-        v_binary: [$($vb:ident $vbf:ident,)*],
-        v_shift: [$($vs:ident $vsf:ident,)*],
-        v_test: [$($vt:ident $vtf:ident,)*],
-        v_splat: [$($vp:ident $vpf:ident,)*],
-        v_extract: [$($ve:ident $vef:ident,)*],
-        v_replace: [$($vr:ident $vrf:ident,)*],
-        v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
-        v_load_lane: [$($vll:ident $vllw:literal,)*],
-        v_store_lane: [$($vsl:ident $vslw:literal,)*],
-        br_cmp: [$(
-            $c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident
-            $cba:ident $cbia:ident,
-        )*],
-    ) => {
-        impl Translator<'_> {
-            /// Translates the numeric and memory instructions; `Ok(false)` for any other.
-            fn visit_instr(&mut self, op: &Operator<'_>) -> Result<bool, alloc::string::String> {
-                match *op {
-                    $(Operator::$u => self.unary(|dst, src| Op::$u { dst, src })?,)*
-                    $(Operator::$ut => self.unary(|dst, src| Op::$ut { dst, src })?,)*
-                    $(Operator::$b => self.binary(|dst, lhs, rhs| Op::$b { dst, lhs, rhs })?,)*
-                    $(Operator::$bi => self.binary_imm(
-                        stringify!($bi).starts_with("I64"),
-                        |dst, lhs, rhs| Op::$bi { dst, lhs, rhs },
-                        |dst, lhs, imm| Op::$bii { dst, lhs, imm },
-                    )?,)*
-                    $(Operator::$bt => self.binary_imm(
-                        stringify!($bt).starts_with("I64"),
-                        |dst, lhs, rhs| Op::$bt { dst, lhs, rhs },
-                        |dst, lhs, imm| Op::$bti { dst, lhs, imm },
-                    )?,)*
-                    $(Operator::$l { memarg } => {
-                        let offset = mem0_offset(&memarg)?;
-                        match self.fusable_add().filter(|_| offset == 0) {
-                            // `i32.add` then the load: one instruction, same slot.
-                            Some((idx, dst, base, index)) => {
-                                self.ops[idx] = Op::$lx { dst, base, index };
-                            }
-                            None => self.unary(|dst, addr| Op::$l { dst, addr, offset })?,
-                        }
-                    })*
-                    $(Operator::$s { memarg } => {
-                        let offset = mem0_offset(&memarg)?;
-                        // A constant value is stored from the instruction itself when the
-                        // bytes it writes are those of its 32-bit sign extension.
-                        let imm = match self.stack.last() {
-                            Some(&Operand::Const(c)) if $sw <= 4 || c as u32 as i32 as i64 as u64 == c => {
-                                Some(c as u32)
-                            }
-                            _ => None,
-                        };
-                        if let Some(value) = imm {
-                            self.pop()?;
-                            let (_, addr) = self.pop_read()?;
-                            self.emit(Op::$si { addr, value, offset });
-                        } else {
-                            let (_, value) = self.pop_read()?;
-                            let (_, addr) = self.pop_read()?;
-                            self.emit(Op::$s { addr, value, offset });
-                        }
-                    })*
-                    $(Operator::$vu => self.unary(|dst, src| Op::$vu { dst, src })?,)*
-                    $(Operator::$vb => self.binary(|dst, lhs, rhs| Op::$vb { dst, lhs, rhs })?,)*
-                    $(Operator::$vs => self.binary(|dst, lhs, rhs| Op::$vs { dst, lhs, rhs })?,)*
-                    $(Operator::$vt => self.unary(|dst, src| Op::$vt { dst, src })?,)*
-                    $(Operator::$vp => self.unary(|dst, src| Op::$vp { dst, src })?,)*
-                    $(Operator::$ve { lane } => {
-                        let lane = lane as u32;
-                        self.unary(|dst, src| Op::$ve { dst, src, lane })?
-                    })*
-                    $(Operator::$vr { lane } => {
-                        let (_, value) = self.pop_read()?;
-                        let (pos, src) = self.pop_read()?;
-                        let dst = self.slot(pos);
-                        self.emit(Op::$vr { dst, src, value });
-                        self.emit(Op::Arg { a: lane as u32, b: 0 });
-                        self.push(Operand::Temp);
-                    })*
-                    $(Operator::$vl { memarg } => {
-                        let offset = mem0_offset(&memarg)?;
-                        self.unary(|dst, addr| Op::$vl { dst, addr, offset })?
-                    })*
-                    $(Operator::$vll { memarg, lane } => {
-                        let offset = mem0_offset(&memarg)?;
-                        let (_, vector) = self.pop_read()?;
-                        let (pos, addr) = self.pop_read()?;
-                        let dst = self.slot(pos);
-                        self.emit(Op::$vll { dst, addr, offset });
-                        self.emit(Op::Arg { a: vector, b: lane as u32 });
-                        self.push(Operand::Temp);
-                    })*
-                    $(Operator::$vsl { memarg, lane } => {
-                        let offset = mem0_offset(&memarg)?;
-                        let (_, value) = self.pop_read()?;
-                        let (_, addr) = self.pop_read()?;
-                        self.emit(Op::$vsl { addr, value, offset });
-                        self.emit(Op::Arg { a: lane as u32, b: 0 });
-                    })*
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
-        }
+/// The error type of the generated code.
+type Error = alloc::string::String;
 
-        /// Operators that produce or consume a `v128`, so that their function must be
-        /// translated wide.
-        fn is_vector_op(op: &Operator<'_>) -> bool {
-            matches!(
-                op,
-                $(Operator::$vu)|*
-                | $(Operator::$vb)|*
-                | $(Operator::$vs)|*
-                | $(Operator::$vt)|*
-                | $(Operator::$vp)|*
-                | $(Operator::$ve { .. })|*
-                | $(Operator::$vr { .. })|*
-                | $(Operator::$vl { .. })|*
-                | $(Operator::$vll { .. })|*
-                | $(Operator::$vsl { .. })|*
-                | Operator::V128Const { .. }
-                | Operator::V128Store { .. }
-                | Operator::V128Bitselect
-                | Operator::I8x16Shuffle { .. }
-            )
-        }
-    };
-}
-crate::for_each_instr!(translate_instrs);
+include!(concat!(env!("OUT_DIR"), "/translate.rs"));
 
 /// Multiple memories and 64-bit memories are not translated yet.
 fn mem0(index: u32) -> Result<(), alloc::string::String> {
@@ -155,11 +22,13 @@ fn mem0(index: u32) -> Result<(), alloc::string::String> {
 }
 
 /// Multiple memories and 64-bit memories are not translated yet.
-fn mem0_offset(m: &MemArg) -> Result<u32, alloc::string::String> {
+fn mem0_offset(m: &MemArg) -> Result<MemOffset, alloc::string::String> {
     if m.target != MemArgTarget::Memory(0) {
         return Err("multiple memories are not supported".into());
     }
-    u32::try_from(m.offset).map_err(|_| "memory offset out of range".into())
+    u32::try_from(m.offset)
+        .map(MemOffset)
+        .map_err(|_| "memory offset out of range".into())
 }
 
 impl Translator<'_> {
@@ -187,7 +56,7 @@ impl Translator<'_> {
         if matches!(op, Operator::I32Add) && self.visit_add_shl()? {
             return Ok(());
         }
-        if self.visit_instr(&op)? {
+        if self.visit_family(&op)? {
             return Ok(());
         }
         match op {
@@ -251,7 +120,7 @@ impl Translator<'_> {
                 let (pos, lhs) = self.pop_read()?;
                 let dst = self.slot(pos);
                 self.emit(Op::V128Bitselect { dst, lhs, rhs });
-                self.emit(Op::Arg { a: mask, b: 0 });
+                self.emit(Op::Arg { a: mask.0, b: 0 });
                 self.push(Operand::Temp);
             }
             Operator::I8x16Shuffle { lanes } => {
@@ -280,7 +149,7 @@ impl Translator<'_> {
             Operator::LocalTee { local_index } => self.visit_local_set(local_index, true)?,
             Operator::GlobalGet { global_index } => {
                 let dst = self.slot(self.stack.len());
-                let index = global_index;
+                let index = GlobalIdx(global_index);
                 if self.global_is_v128(index) {
                     self.emit(Op::GlobalGet2 { dst, index });
                     self.push(Operand::Temp);
@@ -290,7 +159,7 @@ impl Translator<'_> {
             }
             Operator::GlobalSet { global_index } => {
                 let (_, src) = self.pop_read()?;
-                let index = global_index;
+                let index = GlobalIdx(global_index);
                 if self.global_is_v128(index) {
                     self.emit(Op::GlobalSet2 { src, index });
                 } else {
@@ -331,7 +200,9 @@ impl Translator<'_> {
                 self.emit(Op::MemoryFill { dst, value, len });
             }
             Operator::DataDrop { data_index } => {
-                self.emit(Op::DataDrop { data: data_index });
+                self.emit(Op::DataDrop {
+                    data: DataIdx(data_index),
+                });
             }
             // A null reference is the zero cell, so `ref.is_null` is a test for zero.
             Operator::RefNull { .. } => self.push(Operand::Const(0)),
@@ -340,10 +211,11 @@ impl Translator<'_> {
                 let dst = self.slot(self.stack.len());
                 self.push_result(Op::RefFunc {
                     dst,
-                    func: function_index,
+                    func: FuncIdx(function_index),
                 });
             }
             Operator::TableGet { table } => {
+                let table = TableIdx(table);
                 self.unary(|dst, index| Op::TableGet { dst, index, table })?
             }
             Operator::TableSet { table } => {
@@ -352,12 +224,15 @@ impl Translator<'_> {
                 self.emit(Op::TableSet {
                     index,
                     value,
-                    table,
+                    table: TableIdx(table),
                 });
             }
             Operator::TableSize { table } => {
                 let dst = self.slot(self.stack.len());
-                self.push_result(Op::TableSize { dst, table });
+                self.push_result(Op::TableSize {
+                    dst,
+                    table: TableIdx(table),
+                });
             }
             Operator::TableGrow { table } => {
                 let (_, delta) = self.pop_read()?;
@@ -392,7 +267,9 @@ impl Translator<'_> {
                 });
             }
             Operator::ElemDrop { elem_index } => {
-                self.emit(Op::ElemDrop { elem: elem_index });
+                self.emit(Op::ElemDrop {
+                    elem: ElemIdx(elem_index),
+                });
             }
             Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
             Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
@@ -432,7 +309,9 @@ impl Translator<'_> {
             return Ok(false);
         }
         let (index, shift) = match self.ops[idx] {
-            Op::I32ShlImm { dst, lhs, imm } if dst == self.slot(top) && (imm == 2 || imm == 3) => {
+            Op::I32ShlImm { dst, lhs, imm }
+                if dst == self.slot(top) && (imm.0 == 2 || imm.0 == 3) =>
+            {
                 (lhs, imm)
             }
             _ => return Ok(false),
@@ -442,7 +321,7 @@ impl Translator<'_> {
         self.pop()?;
         let (pos, base) = self.pop_read()?;
         let dst = self.slot(pos);
-        self.push_result(if shift == 2 {
+        self.push_result(if shift.0 == 2 {
             Op::I32AddShl2 { dst, base, index }
         } else {
             Op::I32AddShl3 { dst, base, index }
@@ -462,6 +341,120 @@ impl Translator<'_> {
             Op::I32Add { dst, lhs, rhs } if dst == self.slot(top) => Some((idx, dst, lhs, rhs)),
             _ => None,
         }
+    }
+
+    /// A load from `memarg`; when the address was just computed by an `i32.add` for this
+    /// use alone and the offset is 0, the add and the load become one `idx` instruction.
+    fn load(
+        &mut self,
+        memarg: &MemArg,
+        plain: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+        idx: impl FnOnce(Slot, Slot, Slot) -> Op,
+    ) -> TResult {
+        let offset = mem0_offset(memarg)?;
+        match self.fusable_add().filter(|_| offset.0 == 0) {
+            // `i32.add` then the load: one instruction, same slot.
+            Some((at, dst, base, index)) => {
+                self.ops[at] = idx(dst, base, index);
+                Ok(())
+            }
+            None => self.unary(|dst, addr| plain(dst, addr, offset)),
+        }
+    }
+
+    /// A store of `width` bytes. A constant value is stored from the instruction itself
+    /// (`imm`) when the bytes it writes are those of its 32-bit sign extension.
+    fn store(
+        &mut self,
+        memarg: &MemArg,
+        width: u32,
+        plain: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+        imm: impl FnOnce(Slot, Imm32, MemOffset) -> Op,
+    ) -> TResult {
+        let offset = mem0_offset(memarg)?;
+        let constant = match self.stack.last() {
+            Some(&Operand::Const(c)) if width <= 4 || c as u32 as i32 as i64 as u64 == c => {
+                Some(Imm32(c as u32))
+            }
+            _ => None,
+        };
+        if let Some(value) = constant {
+            self.pop()?;
+            let (_, addr) = self.pop_read()?;
+            self.emit(imm(addr, value, offset));
+        } else {
+            let (_, value) = self.pop_read()?;
+            let (_, addr) = self.pop_read()?;
+            self.emit(plain(addr, value, offset));
+        }
+        Ok(())
+    }
+
+    /// A lane extraction.
+    fn extract(&mut self, lane: u8, make: impl FnOnce(Slot, Slot, Lane) -> Op) -> TResult {
+        self.unary(|dst, src| make(dst, src, Lane(lane as u32)))
+    }
+
+    /// A lane replacement; the lane follows in an `Arg`.
+    fn replace(&mut self, lane: u8, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+        let (_, value) = self.pop_read()?;
+        let (pos, src) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.emit(make(dst, src, value));
+        self.emit(Op::Arg {
+            a: lane as u32,
+            b: 0,
+        });
+        self.push(Operand::Temp);
+        Ok(())
+    }
+
+    /// A SIMD load.
+    fn v_load(
+        &mut self,
+        memarg: &MemArg,
+        make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+    ) -> TResult {
+        let offset = mem0_offset(memarg)?;
+        self.unary(|dst, addr| make(dst, addr, offset))
+    }
+
+    /// A SIMD load of one lane; the vector and the lane follow in an `Arg`.
+    fn v_load_lane(
+        &mut self,
+        memarg: &MemArg,
+        lane: u8,
+        make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+    ) -> TResult {
+        let offset = mem0_offset(memarg)?;
+        let (_, vector) = self.pop_read()?;
+        let (pos, addr) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.emit(make(dst, addr, offset));
+        self.emit(Op::Arg {
+            a: vector.0,
+            b: lane as u32,
+        });
+        self.push(Operand::Temp);
+        Ok(())
+    }
+
+    /// A SIMD store of one lane; the lane follows in an `Arg`.
+    fn v_store_lane(
+        &mut self,
+        memarg: &MemArg,
+        lane: u8,
+        make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+    ) -> TResult {
+        let offset = mem0_offset(memarg)?;
+        let (_, value) = self.pop_read()?;
+        let (_, addr) = self.pop_read()?;
+        self.emit(make(addr, value, offset));
+        self.emit(Op::Arg {
+            a: lane as u32,
+            b: 0,
+        });
+        Ok(())
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> TResult {
@@ -484,24 +477,24 @@ impl Translator<'_> {
         &mut self,
         is64: bool,
         make: impl FnOnce(Slot, Slot, Slot) -> Op,
-        make_imm: impl FnOnce(Slot, Slot, u32) -> Op,
+        make_imm: impl FnOnce(Slot, Slot, Imm32) -> Op,
     ) -> TResult {
         if let Some(&Operand::Const(c)) = self.stack.last() {
             if !is64 || c as i64 == c as i32 as i64 {
                 self.pop()?;
                 let (pos, lhs) = self.pop_read()?;
                 let dst = self.slot(pos);
-                self.push_result(make_imm(dst, lhs, c as u32));
+                self.push_result(make_imm(dst, lhs, Imm32(c as u32)));
                 return Ok(());
             }
         }
         self.binary(make)
     }
 
-    fn global_is_v128(&self, index: u32) -> bool {
+    fn global_is_v128(&self, index: GlobalIdx) -> bool {
         self.module
             .globals
-            .get(index as usize)
+            .get(index.0 as usize)
             .is_some_and(|g| g.ty.content == ValType::V128)
     }
 
@@ -521,7 +514,7 @@ impl Translator<'_> {
                 .get(*type_index as usize)
                 .is_some_and(Self::type_has_v128),
             Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
-                self.global_is_v128(*global_index)
+                self.global_is_v128(GlobalIdx(*global_index))
             }
             Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
                 wisp_parse::block_type(*blockty, &m.types, 0).is_ok_and(|t| Self::type_has_v128(&t))
@@ -542,7 +535,10 @@ impl Translator<'_> {
         } else {
             self.emit(Op::Select { dst, cond, if_true });
         }
-        self.emit(Op::Arg { a: if_false, b: 0 });
+        self.emit(Op::Arg {
+            a: if_false.0,
+            b: 0,
+        });
         self.push(Operand::Temp);
         Ok(())
     }
@@ -578,7 +574,7 @@ impl Translator<'_> {
             (aliased, self.fusable, self.stack.last().copied())
         {
             let top_slot = self.slot(top_pos);
-            if let Some(dst) = dst_of(&mut self.ops[idx]) {
+            if let Some(dst) = self.ops[idx].dst_mut() {
                 if *dst == top_slot {
                     *dst = local;
                     self.fusable = None;
@@ -605,87 +601,3 @@ impl Translator<'_> {
         Ok(())
     }
 }
-
-macro_rules! dst_of_impl {
-    (
-        unary: [$($u:ident $uf:ident,)*],
-        unary_trap: [$($ut:ident $utf:ident,)*],
-        binary: [$($b:ident $ba:ident $bf:ident,)*],
-        binary_imm: [$($bi:ident $bii:ident $bia:ident $biia:ident $bif:ident,)*],
-        binary_imm_trap: [$($bt:ident $bti:ident $bta:ident $btia:ident $btf:ident,)*],
-        load: [$($l:ident $lx:ident $la:ident $lxa:ident $lw:literal $lf:tt,)*],
-        store: [$($s:ident $si:ident $sa:ident $sia:ident $sva:ident $sw:literal,)*],
-        v_unary: [$($vu:ident $vuf:ident,)*],
-        v_binary: [$($vb:ident $vbf:ident,)*],
-        v_shift: [$($vs:ident $vsf:ident,)*],
-        v_test: [$($vt:ident $vtf:ident,)*],
-        v_splat: [$($vp:ident $vpf:ident,)*],
-        v_extract: [$($ve:ident $vef:ident,)*],
-        v_replace: [$($vr:ident $vrf:ident,)*],
-        v_load: [$($vl:ident $vlw:literal $vlf:ident,)*],
-        v_load_lane: [$($vll:ident $vllw:literal,)*],
-        v_store_lane: [$($vsl:ident $vslw:literal,)*],
-        br_cmp: [$(
-            $c:ident $ci:ident $cf:ident $cb:ident $cbi:ident $cn:ident $cni:ident
-            $cba:ident $cbia:ident,
-        )*],
-    ) => {
-        /// The result slot of an instruction that computes one value from its operands.
-        pub(super) fn dst_of(op: &mut Op) -> Option<&mut Slot> {
-            match op {
-                $(Op::$u { dst, .. })|*
-                | $(Op::$ut { dst, .. })|*
-                | $(Op::$b { dst, .. })|*
-                | $(Op::$bi { dst, .. })|*
-                | $(Op::$bii { dst, .. })|*
-                | $(Op::$bt { dst, .. })|*
-                | $(Op::$bti { dst, .. })|*
-                | $(Op::$l { dst, .. })|*
-                | $(Op::$lx { dst, .. })|*
-                | $(Op::$vu { dst, .. })|*
-                | $(Op::$vb { dst, .. })|*
-                | $(Op::$vs { dst, .. })|*
-                | $(Op::$vt { dst, .. })|*
-                | $(Op::$vp { dst, .. })|*
-                | $(Op::$ve { dst, .. })|*
-                | $(Op::$vl { dst, .. })|*
-                | Op::GlobalGet { dst, .. }
-                | Op::I32AddShl2 { dst, .. }
-                | Op::I32AddShl3 { dst, .. }
-                | Op::RefFunc { dst, .. }
-                | Op::TableSize { dst, .. }
-                | Op::MemorySize { dst }
-                | Op::MemoryGrow { dst, .. } => Some(dst),
-                _ => None,
-            }
-        }
-
-        /// The compare-and-branch that replaces comparison `op` when its only use is a
-        /// branch taken if the comparison holds, or if it fails (`negate`). The target
-        /// is left zero for the caller.
-        pub(super) fn fuse_branch(op: &Op, negate: bool) -> Option<Op> {
-            Some(match (*op, negate) {
-                $((Op::$c { lhs, rhs, .. }, false) => Op::$cb { lhs, rhs, target: 0 },)*
-                $((Op::$c { lhs, rhs, .. }, true) => Op::$cn { lhs, rhs, target: 0 },)*
-                $((Op::$ci { lhs, imm, .. }, false) => Op::$cbi { lhs, imm, target: 0 },)*
-                $((Op::$ci { lhs, imm, .. }, true) => Op::$cni { lhs, imm, target: 0 },)*
-                (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
-                (Op::I32Eqz { src, .. }, true) => Op::BrIfNez { cond: src, target: 0 },
-                _ => return None,
-            })
-        }
-
-        /// The conditional branch taken exactly when `op` is not (same target).
-        pub(super) fn negate_branch(op: &Op) -> Option<Op> {
-            Some(match *op {
-                Op::BrIfEqz { cond, target } => Op::BrIfNez { cond, target },
-                Op::BrIfNez { cond, target } => Op::BrIfEqz { cond, target },
-                $(Op::$cb { lhs, rhs, target } => Op::$cn { lhs, rhs, target },)*
-                $(Op::$cbi { lhs, imm, target } => Op::$cni { lhs, imm, target },)*
-                _ => return None,
-            })
-        }
-
-    };
-}
-crate::for_each_instr!(dst_of_impl);

@@ -1,0 +1,507 @@
+//! Control instructions: branches, calls and returns, fuel.
+//! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
+//!
+//! Calls and returns have a fast path inline (a Wasm callee of the same instance,
+//! already translated, whose frame fits the stacks as they are) and a general path out
+//! of line (`call_slow`, `return_slow`), which the body asks for through its [`Flow`].
+
+use super::{trap, Cx, Flow, Hot};
+#[cfg(wisp_tail_dispatch)]
+use crate::exec::dispatch::Exit;
+use crate::exec::{enter, Entered, RunResult};
+use crate::ir::{DefinedFuncIdx, FuncIdx, Imm32, Offset, Op, Slot, TypeIdx};
+use crate::stack::{Frame, Regs};
+use crate::CompiledFunc;
+use wisp_store::FuncKind;
+#[cfg(wisp_tail_dispatch)]
+use wisp_types::RawVal;
+use wisp_types::{FuncAddr, TrapCode};
+
+/// `Arg` is never executed: the instruction before it steps over it.
+///
+/// # Safety
+/// None needed; `unsafe` for the shape of a body.
+#[inline(always)]
+pub(in crate::exec) unsafe fn arg(_: &mut Hot, _: &mut Cx<'_>, _: u32, _: u32) -> Flow {
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn unreachable(h: &mut Hot, cx: &mut Cx<'_>) -> Flow {
+    trap(h, cx, TrapCode::Unreachable)
+}
+
+/// Charges `amount` fuel, or traps pointing back at this instruction, so that a resume
+/// with more fuel charges again.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn consume_fuel(h: &mut Hot, cx: &mut Cx<'_>, amount: u32) -> Flow {
+    if *cx.fuel < amount as u64 {
+        // SAFETY: `ip` is one past this instruction.
+        h.ip = unsafe { h.ip.sub(1) };
+        return trap(h, cx, TrapCode::OutOfFuel);
+    }
+    *cx.fuel -= amount as u64;
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br(h: &mut Hot, _: &mut Cx<'_>, target: Offset) -> Flow {
+    // SAFETY: the handler contract: `target` is this branch's.
+    unsafe { h.jump(target) };
+    Flow::Next
+}
+
+/// Jumps to `target` if `taken`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), `target` this branch's.
+#[inline(always)]
+unsafe fn br_if(h: &mut Hot, taken: bool, target: Offset) -> Flow {
+    if taken {
+        // SAFETY: see the function's contract.
+        unsafe { h.jump(target) }
+    }
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_if_nez(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    cond: Slot,
+    target: Offset,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, h.get(cond) as u32 != 0, target) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_if_eqz(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    cond: Slot,
+    target: Offset,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, h.get(cond) as u32 == 0, target) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_if_nez_acc(h: &mut Hot, _: &mut Cx<'_>, target: Offset) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, h.acc as u32 != 0, target) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_if_eqz_acc(h: &mut Hot, _: &mut Cx<'_>, target: Offset) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, h.acc as u32 == 0, target) }
+}
+
+/// Jumps if comparison `f` of `lhs` and `rhs` holds.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_cmp(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    lhs: Slot,
+    rhs: Slot,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, f(h.get(lhs), h.get(rhs)) != 0, target) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_cmp_imm(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    lhs: Slot,
+    imm: Imm32,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, f(h.get(lhs), imm.cell()) != 0, target) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_cmp_acc(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    rhs: Slot,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, f(h.acc, h.get(rhs)) != 0, target) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_cmp_imm_acc(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    imm: Imm32,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_if(h, f(h.acc, imm.cell()) != 0, target) }
+}
+
+/// The table's `Br`s follow the instruction: jumps where the chosen one goes, without
+/// dispatching it.
+///
+/// # Safety
+/// The handler contract, with `len + 1` `Br`s after the instruction.
+#[inline(always)]
+unsafe fn br_table_at(h: &mut Hot, index: u64, len: u32) -> Flow {
+    // SAFETY: the `Br`s are there (translator invariant), and the index is clamped.
+    let at = unsafe { h.ip.add((index as u32).min(len) as usize) };
+    // SAFETY: `at` points at one of them.
+    match unsafe { *at } {
+        Op::Br { target } => {
+            // SAFETY: `jump` counts from the instruction before `ip`: that `Br`.
+            unsafe {
+                h.ip = at.add(1);
+                h.jump(target)
+            }
+        }
+        _ => h.ip = at,
+    }
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_table(h: &mut Hot, _: &mut Cx<'_>, index: Slot, len: u32) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_table_at(h, h.get(index), len) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_table_acc(h: &mut Hot, _: &mut Cx<'_>, len: u32) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { br_table_at(h, h.acc, len) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn copy_br(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    src: Slot,
+    target: Offset,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe {
+        h.set(dst, h.get(src));
+        h.jump(target);
+    }
+    Flow::Next
+}
+
+/// Returns to the caller's frame if it is in the same instance (memory 0 can then only
+/// have moved if the callee grew it, and `memory.grow` reloaded it); anything else out
+/// of line.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+unsafe fn do_return(h: &mut Hot, cx: &mut Cx<'_>) -> Flow {
+    match cx.stack.frames.last() {
+        Some(&f) if f.instance == cx.regs.instance => {
+            cx.stack.frames.pop();
+            cx.regs.base = f.base;
+            cx.regs.func = f.func;
+            h.ip = f.ret;
+            // SAFETY: the caller's frame was reserved when it was entered.
+            h.sp = unsafe { cx.stack.values.as_mut_ptr().add(f.base) };
+            Flow::Next
+        }
+        _ => Flow::ReturnSlow,
+    }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_(h: &mut Hot, cx: &mut Cx<'_>) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { do_return(h, cx) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_copy(h: &mut Hot, cx: &mut Cx<'_>, src: Slot) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe {
+        h.set(Slot(0), h.get(src));
+        do_return(h, cx)
+    }
+}
+
+/// The call fast path: pushes the caller's frame and enters `c` at cell `at`, if the
+/// frame fits the value stack and the call stack has room without growing. Returns
+/// the callee's `sp`.
+///
+/// # Safety
+/// `c` is the code of `callee`, a function of the running instance.
+#[inline(always)]
+unsafe fn enter_fast(
+    cx: &mut Cx<'_>,
+    c: &CompiledFunc,
+    callee: FuncAddr,
+    at: usize,
+    ret: *const Op,
+) -> Option<*mut wisp_types::RawVal> {
+    let frames = &mut cx.stack.frames;
+    let fits = at + c.frame_size as usize <= cx.stack.values.len()
+        && frames.len() < frames.capacity().min(cx.stack.limits.max_frames);
+    if !fits {
+        return None;
+    }
+    // Within capacity: this push never reallocates.
+    frames.push(Frame {
+        ret,
+        base: cx.regs.base,
+        instance: cx.regs.instance,
+        func: cx.regs.func,
+    });
+    cx.regs.base = at;
+    cx.regs.func = callee;
+    // SAFETY: cells `at..at + frame_size` lie inside the value stack (checked above).
+    Some(unsafe { cx.stack.values.as_mut_ptr().add(at) })
+}
+
+/// Enters `callee`, whose code is `code` if it is translated and in the running
+/// instance, by the fast path when it applies and through `enter` otherwise.
+///
+/// # Safety
+/// The handler contract; `code`, if any, is `callee`'s and `callee` is of the running
+/// instance.
+#[inline(always)]
+unsafe fn call_code(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    code: Option<*const CompiledFunc>,
+    callee: FuncAddr,
+    at: usize,
+) -> Flow {
+    // SAFETY: see the function's contract; compiled code lives as long as the store.
+    let fast = code.and_then(|c| Some((c, unsafe { enter_fast(cx, &*c, callee, at, h.ip) }?)));
+    match fast {
+        Some((c, callee_sp)) => {
+            h.sp = callee_sp;
+            // SAFETY: as above.
+            h.ip = unsafe { (*c).ops.as_ptr() };
+            Flow::Next
+        }
+        None => {
+            cx.regs.ip = h.ip;
+            cx.pending_call = (callee, at);
+            Flow::CallSlow
+        }
+    }
+}
+
+/// Calls `callee` with its frame at `base` in the caller's: the fast path for a Wasm
+/// callee of the same instance, already translated; anything else through `enter`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+unsafe fn call_addr(h: &mut Hot, cx: &mut Cx<'_>, callee: FuncAddr, base: Slot) -> Flow {
+    let at = cx.regs.base + base.index();
+    // SAFETY: function addresses are never stale: the store only ever adds function
+    // instances.
+    let fast = match &unsafe { cx.store.funcs.get_unchecked(callee.0 as usize) }.kind {
+        FuncKind::Wasm { instance, code } if instance.0 == cx.regs.instance => code
+            .module
+            .translated(code.index as usize)
+            .map(|c| c as *const CompiledFunc),
+        _ => None,
+    };
+    // SAFETY: `fast` is `callee`'s code, in the running instance.
+    unsafe { call_code(h, cx, fast, callee, at) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn call(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    func: FuncIdx,
+    base: Slot,
+) -> Flow {
+    // SAFETY: `cx.regs.instance` is the address of a live module instance, and
+    // validation checked `func` against its function count, the length of its `funcs`.
+    let callee = unsafe {
+        *cx.store
+            .instances
+            .get_unchecked(cx.regs.instance as usize)
+            .funcs
+            .get_unchecked(func.0 as usize)
+    };
+    // SAFETY: the handler contract.
+    unsafe { call_addr(h, cx, callee, base) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn call_internal(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    func: DefinedFuncIdx,
+    base: Slot,
+) -> Flow {
+    let at = cx.regs.base + base.index();
+    // SAFETY: validation checked `func` against the module's functions, and `cx.code`
+    // and `cx.defined` have one entry per defined function of the running instance's
+    // module (`switch_instance`).
+    let (callee, code) = unsafe {
+        let callee = *cx.defined.add(func.0 as usize);
+        let code = (*cx.code.add(func.0 as usize)).get();
+        (callee, code.map(|c| c as *const CompiledFunc))
+    };
+    // Not translated yet, or the stacks must grow (or overflow): `enter`.
+    // SAFETY: `code` is `callee`'s, in the running instance.
+    unsafe { call_code(h, cx, code, callee, at) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`); an `Arg { a: table, .. }` follows.
+#[inline(always)]
+pub(in crate::exec) unsafe fn call_indirect(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: Slot,
+    base: Slot,
+    ty: TypeIdx,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some((table, _)) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    let inst = &cx.store.instances[cx.regs.instance as usize];
+    let ta = inst.tables[table as usize];
+    // SAFETY: `index` is a slot of the running frame.
+    let i = unsafe { h.get(index) } as u32;
+    let Some(cell) = cx.store.tables[ta as usize].elements.get(i as usize) else {
+        return trap(h, cx, TrapCode::UndefinedElement);
+    };
+    let Some(callee) = cell.as_ref_addr() else {
+        return trap(h, cx, TrapCode::UninitializedElement);
+    };
+    if cx.store.funcs[callee as usize].ty != inst.types[ty.0 as usize] {
+        return trap(h, cx, TrapCode::BadSignature);
+    }
+    // SAFETY: the handler contract.
+    unsafe { call_addr(h, cx, FuncAddr(callee), base) }
+}
+
+/// Defines `$slow`, a path out of line that returns the registers to continue with (or
+/// `None` to stop), and for the tail backend `$tail`, a handler-shaped wrapper that runs
+/// it and dispatches the next instruction itself: a handler's slow path is then a jump
+/// too, so its fast path needs no saved registers and no stack frame.
+macro_rules! out_of_line {
+    ($(#[$doc:meta])* fn $slow:ident / $tail:ident ($cx:ident) $body:block) => {
+        $(#[$doc])*
+        #[cold]
+        #[inline(never)]
+        pub(in crate::exec) fn $slow($cx: &mut Cx<'_>, _: Hot) -> Option<Hot> $body
+
+        /// The tail backend's entry to the path above.
+        ///
+        /// # Safety
+        /// The registers describe the running frame.
+        #[cfg(wisp_tail_dispatch)]
+        #[cold]
+        #[inline(never)]
+        pub(in crate::exec) unsafe fn $tail(
+            ip: *const Op,
+            sp: *mut RawVal,
+            mem: *mut u8,
+            mem_len: usize,
+            acc: u64,
+            cx: &mut Cx<'_>,
+        ) -> Exit {
+            match $slow(cx, Hot { ip, sp, mem, mem_len, acc }) {
+                // SAFETY: `$slow` returns the registers of a frame it set up.
+                Some(h) => unsafe { crate::exec::dispatch::run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
+                None => Exit::Stop,
+            }
+        }
+    };
+}
+
+out_of_line! {
+    /// The general call sequence, through `enter`, of `cx.pending_call` (callee and
+    /// frame base): a host function, another instance, a function not yet translated,
+    /// or stacks that must grow. `cx.regs.ip` is the caller's return address.
+    fn call_slow / call_slow_tail(cx) {
+        let (callee, at) = cx.pending_call;
+        match enter(cx.store, cx.stack, callee, at, Some(&cx.regs)) {
+            Err(e) => {
+                cx.result = Err(e);
+                return None;
+            }
+            Ok(Entered::Host(r)) => {
+                cx.result = Ok(r);
+                return None;
+            }
+            Ok(Entered::Wasm(r)) => cx.regs = r,
+        }
+        // SAFETY: `enter` reserved the callee's frame at `base`.
+        let sp = unsafe { cx.stack.values.as_mut_ptr().add(cx.regs.base) };
+        let (mem, mem_len) = cx.switch_instance();
+        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len, acc: 0 })
+    }
+}
+
+out_of_line! {
+    /// A return that leaves the outermost frame, or returns into another instance.
+    fn return_slow / return_slow_tail(cx) {
+        let Some(f) = cx.stack.frames.pop() else {
+            cx.result = Ok(RunResult::Done);
+            return None;
+        };
+        cx.regs = Regs { ip: f.ret, base: f.base, instance: f.instance, func: f.func };
+        // SAFETY: the caller's frame was reserved when it was entered.
+        let sp = unsafe { cx.stack.values.as_mut_ptr().add(f.base) };
+        let (mem, mem_len) = cx.switch_instance();
+        Some(Hot { ip: f.ret, sp, mem, mem_len, acc: 0 })
+    }
+}

@@ -1,0 +1,567 @@
+//! Moves between slots, constants, `select`, globals, and the memory and table
+//! instructions that go through the store (`exec::bulk`).
+//! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#variable-instructions>,
+//! <https://webassembly.github.io/spec/core/exec/instructions.html#table-instructions>
+
+use super::{check, trap, Cx, Flow, Hot};
+use crate::exec::{bulk, mem0};
+use crate::ir::{DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, Slot, TableIdx};
+use wisp_store::GlobalInst;
+use wisp_types::{RawVal, TrapCode};
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn zero_locals(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    start: Slot,
+    end: Slot,
+) -> Flow {
+    for i in start.0..end.0 {
+        // SAFETY: the declared locals are slots of the running frame.
+        unsafe { h.set(Slot(i), 0) };
+    }
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn copy(h: &mut Hot, _: &mut Cx<'_>, dst: Slot, src: Slot) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    unsafe { h.out(dst, h.get(src)) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`); both operands span two slots.
+#[inline(always)]
+pub(in crate::exec) unsafe fn copy2(h: &mut Hot, _: &mut Cx<'_>, dst: Slot, src: Slot) -> Flow {
+    // SAFETY: see the function's contract.
+    unsafe {
+        let (lo, hi) = (h.get(src), h.get(src.plus(1)));
+        h.set(dst, lo);
+        h.set(dst.plus(1), hi);
+    }
+    Flow::Next
+}
+
+/// Lowest first: with `dst` at or below `src`, no cell is overwritten before it is read.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`); both ranges are slots of the frame.
+#[inline(always)]
+pub(in crate::exec) unsafe fn copy_cells(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    src: Slot,
+    len: u32,
+) -> Flow {
+    for i in 0..len {
+        // SAFETY: see the function's contract.
+        unsafe { h.set(dst.plus(i), h.get(src.plus(i))) };
+    }
+    Flow::Next
+}
+
+/// `base + (index << shift)` in 32 bits.
+fn add_shifted(base: u64, index: u64, shift: u32) -> u64 {
+    (base as u32).wrapping_add((index as u32) << shift) as u64
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn add_shl(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    base: Slot,
+    index: Slot,
+    shift: u32,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    unsafe { h.out(dst, add_shifted(h.get(base), h.get(index), shift)) };
+    Flow::Next
+}
+
+/// `base` in the accumulator.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn add_shl_acc(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    index: Slot,
+    shift: u32,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    unsafe { h.out(dst, add_shifted(h.acc, h.get(index), shift)) };
+    Flow::Next
+}
+
+/// `index` in the accumulator.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn acc_shl(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    base: Slot,
+    shift: u32,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    unsafe { h.out(dst, add_shifted(h.get(base), h.acc, shift)) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn const32(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    value: Imm32,
+) -> Flow {
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, value.0 as u64) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn const64(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    value: Imm64,
+) -> Flow {
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, value.0) };
+    Flow::Next
+}
+
+/// The slot `select` picks: `if_true` unless `cond` is zero, then the one in the `Arg`
+/// that follows.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+unsafe fn chosen(h: &mut Hot, cond: Slot, if_true: Slot) -> Option<Slot> {
+    // SAFETY: the handler contract.
+    let (if_false, _) = unsafe { h.arg() }?;
+    // SAFETY: `cond` is a slot of the running frame.
+    Some(if unsafe { h.get(cond) } as u32 != 0 {
+        if_true
+    } else {
+        Slot(if_false)
+    })
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn select(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    cond: Slot,
+    if_true: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some(v) = (unsafe { chosen(h, cond, if_true) }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands are slots of the running frame.
+    unsafe { h.set(dst, h.get(v)) };
+    Flow::Next
+}
+
+/// `select` of two-cell values.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn select2(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    cond: Slot,
+    if_true: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some(v) = (unsafe { chosen(h, cond, if_true) }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands span two slots of the running frame.
+    unsafe {
+        let (lo, hi) = (h.get(v), h.get(v.plus(1)));
+        h.set(dst, lo);
+        h.set(dst.plus(1), hi);
+    }
+    Flow::Next
+}
+
+/// Global `index` of the running instance.
+///
+/// # Safety
+/// `cx.regs.instance` is a live instance and validation checked `index` against its
+/// global count.
+#[inline(always)]
+unsafe fn global<'a>(cx: &'a mut Cx<'_>, index: GlobalIdx) -> &'a mut GlobalInst {
+    // SAFETY: see the function's contract; global addresses are never stale (the store
+    // only adds globals).
+    unsafe {
+        let inst = cx.store.instances.get_unchecked(cx.regs.instance as usize);
+        let a = *inst.globals.get_unchecked(index.0 as usize);
+        cx.store.globals.get_unchecked_mut(a as usize)
+    }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_get(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: GlobalIdx,
+) -> Flow {
+    // SAFETY: the handler contract; `dst` is a slot of the running frame.
+    unsafe { h.out(dst, global(cx, index).value.0) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_set(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    src: Slot,
+    index: GlobalIdx,
+) -> Flow {
+    // SAFETY: the handler contract; `src` is a slot of the running frame.
+    unsafe { global(cx, index).value = RawVal(h.get(src)) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_set_acc(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: GlobalIdx,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { global(cx, index).value = RawVal(h.acc) };
+    Flow::Next
+}
+
+/// `global.get` of a `v128`: two cells.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_get2(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: GlobalIdx,
+) -> Flow {
+    let a = cx.store.instances[cx.regs.instance as usize].globals[index.0 as usize];
+    let g = &cx.store.globals[a as usize];
+    // SAFETY: `dst` spans two slots of the running frame.
+    unsafe {
+        h.set(dst, g.value.0);
+        h.set(dst.plus(1), g.hi.0);
+    }
+    Flow::Next
+}
+
+/// `global.set` of a `v128`: two cells.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_set2(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    src: Slot,
+    index: GlobalIdx,
+) -> Flow {
+    let a = cx.store.instances[cx.regs.instance as usize].globals[index.0 as usize];
+    let g = &mut cx.store.globals[a as usize];
+    // SAFETY: `src` spans two slots of the running frame.
+    unsafe {
+        g.value = RawVal(h.get(src));
+        g.hi = RawVal(h.get(src.plus(1)));
+    }
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn memory_size(h: &mut Hot, cx: &mut Cx<'_>, dst: Slot) -> Flow {
+    let v = bulk::memory_size(cx.store, cx.regs.instance);
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.set(dst, v) };
+    Flow::Next
+}
+
+/// Grows memory 0 and reloads the registers that describe it.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn memory_grow(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    delta: Slot,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let r = bulk::memory_grow(cx.store, cx.regs.instance, unsafe { h.get(delta) } as u32);
+    // SAFETY: as above.
+    unsafe { h.set(dst, r) };
+    (h.mem, h.mem_len) = mem0(cx.store, cx.regs.instance);
+    Flow::Next
+}
+
+/// Three `i32` operands.
+///
+/// # Safety
+/// They are slots of the running frame.
+#[inline(always)]
+unsafe fn three(h: &Hot, a: Slot, b: Slot, c: Slot) -> (u32, u32, u32) {
+    // SAFETY: see the function's contract.
+    unsafe { (h.get(a) as u32, h.get(b) as u32, h.get(c) as u32) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn memory_init(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    src: Slot,
+    len: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some((data, _)) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands are slots of the running frame.
+    let (d, s, n) = unsafe { three(h, dst, src, len) };
+    let r = bulk::memory_init(cx.store, cx.regs.instance, data, d, s, n);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn memory_copy(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    src: Slot,
+    len: Slot,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (d, s, n) = unsafe { three(h, dst, src, len) };
+    let r = bulk::memory_copy(cx.store, cx.regs.instance, d, s, n);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn memory_fill(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    value: Slot,
+    len: Slot,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (d, v, n) = unsafe { three(h, dst, value, len) };
+    let r = bulk::memory_fill(cx.store, cx.regs.instance, d, v as u8, n);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn data_drop(_: &mut Hot, cx: &mut Cx<'_>, data: DataIdx) -> Flow {
+    bulk::data_drop(cx.store, cx.regs.instance, data.0);
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn ref_func(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    func: FuncIdx,
+) -> Flow {
+    let v = bulk::ref_func(cx.store, cx.regs.instance, func.0);
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.set(dst, v) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_get(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: Slot,
+    table: TableIdx,
+) -> Flow {
+    // SAFETY: `index` is a slot of the running frame.
+    let i = unsafe { h.get(index) } as u32;
+    match bulk::table_get(cx.store, cx.regs.instance, table.0, i) {
+        Ok(v) => {
+            // SAFETY: `dst` is a slot of the running frame.
+            unsafe { h.set(dst, v) };
+            Flow::Next
+        }
+        Err(t) => trap(h, cx, t),
+    }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_set(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: Slot,
+    value: Slot,
+    table: TableIdx,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (i, v) = unsafe { (h.get(index) as u32, h.get(value)) };
+    let r = bulk::table_set(cx.store, cx.regs.instance, table.0, i, v);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_size(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    table: TableIdx,
+) -> Flow {
+    let v = bulk::table_size(cx.store, cx.regs.instance, table.0);
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.set(dst, v) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_grow(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    init: Slot,
+    delta: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some((table, _)) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands are slots of the running frame.
+    let (v, n) = unsafe { (h.get(init), h.get(delta) as u32) };
+    let r = bulk::table_grow(cx.store, cx.regs.instance, table, v, n);
+    // SAFETY: as above.
+    unsafe { h.set(dst, r) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_fill(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: Slot,
+    value: Slot,
+    len: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some((table, _)) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands are slots of the running frame.
+    let (i, v, n) = unsafe { (h.get(index) as u32, h.get(value), h.get(len) as u32) };
+    let r = bulk::table_fill(cx.store, cx.regs.instance, table, i, v, n);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_copy(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    src: Slot,
+    len: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some(tables) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands are slots of the running frame.
+    let ops = unsafe { three(h, dst, src, len) };
+    let r = bulk::table_copy(cx.store, cx.regs.instance, tables, ops);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn table_init(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    src: Slot,
+    len: Slot,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let Some(which) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
+    // SAFETY: the operands are slots of the running frame.
+    let ops = unsafe { three(h, dst, src, len) };
+    let r = bulk::table_init(cx.store, cx.regs.instance, which, ops);
+    check(h, cx, r)
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn elem_drop(_: &mut Hot, cx: &mut Cx<'_>, elem: ElemIdx) -> Flow {
+    bulk::elem_drop(cx.store, cx.regs.instance, elem.0);
+    Flow::Next
+}

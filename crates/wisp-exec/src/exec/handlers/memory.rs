@@ -1,0 +1,267 @@
+//! Loads and stores of memory 0 through the `mem`/`mem_len` registers: the fast path,
+//! with accesses that miss (out of bounds, or a paged memory) going to `exec::paged`.
+//! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions>
+
+use super::{trap, Cx, Flow, Hot};
+use crate::exec::{effective, paged};
+use crate::ir::{Imm32, MemOffset, Slot};
+use core::ptr;
+use wisp_types::TrapCode;
+
+/// The `W` bytes at `addr + offset` of memory 0.
+///
+/// # Safety
+/// `mem`/`mem_len` describe memory 0 of the running instance.
+#[inline(always)]
+pub(in crate::exec) unsafe fn read<const W: usize>(
+    h: &Hot,
+    cx: &mut Cx<'_>,
+    addr: u64,
+    offset: MemOffset,
+) -> Result<[u8; W], TrapCode> {
+    match effective(addr, offset.0, W, h.mem_len) {
+        // SAFETY: `ea + W <= mem_len`, checked by `effective`.
+        Some(ea) => Ok(unsafe { ptr::read_unaligned(h.mem.add(ea) as *const [u8; W]) }),
+        None => paged::read::<W>(cx, addr, offset.0),
+    }
+}
+
+/// Writes `bytes` at `addr + offset` of memory 0, or traps.
+///
+/// # Safety
+/// `mem`/`mem_len` describe memory 0 of the running instance.
+#[inline(always)]
+pub(in crate::exec) unsafe fn write<const W: usize>(
+    h: &Hot,
+    cx: &mut Cx<'_>,
+    addr: u64,
+    offset: MemOffset,
+    bytes: [u8; W],
+) -> Flow {
+    match effective(addr, offset.0, W, h.mem_len) {
+        Some(ea) => {
+            // SAFETY: `ea + W <= mem_len`, checked by `effective`.
+            unsafe { ptr::write_unaligned(h.mem.add(ea) as *mut [u8; W], bytes) };
+            Flow::Next
+        }
+        None => match paged::write::<W>(cx, addr, offset.0, bytes) {
+            Ok(()) => Flow::Next,
+            Err(t) => trap(h, cx, t),
+        },
+    }
+}
+
+/// A load of `W` bytes at `addr + offset` into `dst`, converted by `conv`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+unsafe fn load_at<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    addr: u64,
+    offset: MemOffset,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    match unsafe { read::<W>(h, cx, addr, offset) } {
+        Ok(b) => {
+            // SAFETY: `dst` is a slot of the running frame.
+            unsafe { h.out(dst, conv(b)) };
+            Flow::Next
+        }
+        Err(t) => trap(h, cx, t),
+    }
+}
+
+/// A load from `addr + offset`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn load<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    addr: Slot,
+    offset: MemOffset,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame; then the handler contract.
+    unsafe { load_at(h, cx, dst, h.get(addr), offset, conv) }
+}
+
+/// A load with the address in the accumulator.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn load_acc<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    offset: MemOffset,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { load_at(h, cx, dst, h.acc, offset, conv) }
+}
+
+/// A load from the `i32` sum of `base` and `index`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn load_idx<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    base: Slot,
+    index: Slot,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let addr = unsafe { h.get(base).wrapping_add(h.get(index)) } as u32 as u64;
+    // SAFETY: the handler contract.
+    unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
+}
+
+/// A load from the `i32` sum of the accumulator and `index`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn load_idx_acc<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: Slot,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: `index` is a slot of the running frame.
+    let addr = h.acc.wrapping_add(unsafe { h.get(index) }) as u32 as u64;
+    // SAFETY: the handler contract.
+    unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
+}
+
+/// The low `W` bytes of a cell, as a store writes them.
+#[inline(always)]
+fn low<const W: usize>(v: u64) -> [u8; W] {
+    paged::head(v.to_le_bytes())
+}
+
+/// A store of the low `W` bytes of `value` at `addr + offset`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn store<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: Slot,
+    value: Slot,
+    offset: MemOffset,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, v) = unsafe { (h.get(addr), h.get(value)) };
+    // SAFETY: the handler contract.
+    unsafe { write(h, cx, a, offset, low::<W>(v)) }
+}
+
+/// A store of a constant.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn store_imm<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: Slot,
+    value: Imm32,
+    offset: MemOffset,
+) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
+    // SAFETY: the handler contract.
+    unsafe { write(h, cx, a, offset, low::<W>(value.cell())) }
+}
+
+/// A store with the address in the accumulator.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn store_acc<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    value: Slot,
+    offset: MemOffset,
+) -> Flow {
+    // SAFETY: `value` is a slot of the running frame.
+    let v = unsafe { h.get(value) };
+    // SAFETY: the handler contract.
+    unsafe { write(h, cx, h.acc, offset, low::<W>(v)) }
+}
+
+/// A store of a constant with the address in the accumulator.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn store_imm_acc<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    value: Imm32,
+    offset: MemOffset,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { write(h, cx, h.acc, offset, low::<W>(value.cell())) }
+}
+
+/// A store of the accumulator.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn store_acc_value<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: Slot,
+    offset: MemOffset,
+) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
+    // SAFETY: the handler contract.
+    unsafe { write(h, cx, a, offset, low::<W>(h.acc)) }
+}
+
+// How the bytes of a scalar load become a cell.
+
+pub(in crate::exec) fn u32_le(b: [u8; 4]) -> u64 {
+    u32::from_le_bytes(b) as u64
+}
+pub(in crate::exec) fn u64_le(b: [u8; 8]) -> u64 {
+    u64::from_le_bytes(b)
+}
+pub(in crate::exec) fn u16_le(b: [u8; 2]) -> u64 {
+    u16::from_le_bytes(b) as u64
+}
+pub(in crate::exec) fn u8_to_u64(b: [u8; 1]) -> u64 {
+    b[0] as u64
+}
+pub(in crate::exec) fn i8_to_i32(b: [u8; 1]) -> u64 {
+    b[0] as i8 as i32 as u32 as u64
+}
+pub(in crate::exec) fn i16_to_i32(b: [u8; 2]) -> u64 {
+    i16::from_le_bytes(b) as i32 as u32 as u64
+}
+pub(in crate::exec) fn i8_to_i64(b: [u8; 1]) -> u64 {
+    b[0] as i8 as i64 as u64
+}
+pub(in crate::exec) fn i16_to_i64(b: [u8; 2]) -> u64 {
+    i16::from_le_bytes(b) as i64 as u64
+}
+pub(in crate::exec) fn i32_to_i64(b: [u8; 4]) -> u64 {
+    i32::from_le_bytes(b) as i64 as u64
+}

@@ -1,0 +1,158 @@
+//! Wisp's internal instruction set.
+//!
+//! A function body is translated once into a flat `[Op]`. Operands are *slots*: cells of
+//! the function's frame, addressed relative to the frame base. The frame holds the
+//! parameters, then the declared locals, then one slot per operand-stack height, so an
+//! instruction names where its inputs are and where its result goes, and most
+//! `local.get`s and constants cost no instruction at all. Branch targets are instruction
+//! indices while the translator works and byte offsets from the branch in finished code
+//! (the type parameter of [`Op`]: [`InstrIdx`], then [`Offset`]).
+//!
+//! Every variant fits in 16 bytes (a test checks it); the few instructions that need
+//! more operands take them from a following [`Op::Arg`], which is never executed.
+//!
+//! **The accumulator.** Besides its slot, an instruction that computes one scalar leaves
+//! its result in the accumulator, a register of the dispatch loop ([`Op::acc_result`]). The
+//! instruction right after it, when it reads that result, does so through its
+//! accumulator form (`I32AddAcc`, `I32LoadAcc`, `BrI32LtUAcc`, …; [`Op::acc_form`]): the
+//! value then goes register to register instead of through a store and a load of the
+//! same cell, which cost about five cycles on the chain of dependent instructions that
+//! makes up most hot loops. The slot is written too, so later readers are unaffected.
+//!
+//! **The operator table.** Every instruction is one row of the table in `build/` (its
+//! typed operands, the body that runs it, and attributes such as its accumulator forms);
+//! the enum, its codec, its attributes below, the dispatch glue and the translator's
+//! mapping are generated from it by `build.rs`. The grammar is in `docs/ARCHITECTURE.md`.
+
+mod operand;
+
+pub use operand::{
+    DataIdx, DefinedFuncIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, InstrIdx, Lane, MemIdx,
+    MemOffset, Offset, Operand, Slot, TableIdx, TagIdx, Target, TypeIdx,
+};
+
+include!(concat!(env!("OUT_DIR"), "/ops.rs"));
+
+/// The most operands an instruction has.
+pub const MAX_OPERANDS: usize = 3;
+
+/// Finishes translated code: branch targets become byte offsets from the branch.
+pub fn finish(ops: alloc::vec::Vec<Op<InstrIdx>>) -> alloc::boxed::Box<[Op]> {
+    ops.into_iter()
+        .enumerate()
+        .map(|(i, op)| op.retarget(|t| Offset::between(i, t)))
+        .collect()
+}
+
+/// Finished code with its branch targets as instruction indices again, for images,
+/// tools and tests that show where branches land.
+pub fn unfinish(ops: &[Op]) -> alloc::vec::Vec<Op<InstrIdx>> {
+    ops.iter()
+        .enumerate()
+        .map(|(i, op)| op.retarget(|t| t.from_instr(i)))
+        .collect()
+}
+
+/// Prints a function's code, one instruction a line with its index, branch targets as
+/// instruction indices.
+pub fn disassemble(ops: &[Op], out: &mut impl core::fmt::Write) -> core::fmt::Result {
+    for (i, op) in unfinish(ops).iter().enumerate() {
+        writeln!(out, "{i:5}  {op}")?;
+    }
+    Ok(())
+}
+
+const OP_BYTES: i64 = core::mem::size_of::<Op>() as i64;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn op_is_sixteen_bytes() {
+        assert!(core::mem::size_of::<super::Op>() <= 16);
+    }
+
+    #[test]
+    fn templates_are_in_discriminant_order_and_operands_round_trip() {
+        use super::{Op, TEMPLATES};
+        assert!(TEMPLATES.len() > 700);
+        for (i, t) in TEMPLATES.iter().enumerate() {
+            assert_eq!(crate::op_tag(t) as usize, i, "{t:?}");
+            let (_, n) = t.operands();
+            let v: alloc::vec::Vec<u64> = (0..n as u64).map(|k| 1000 + k).collect();
+            assert_eq!(super::OPERAND_COUNTS[i] as usize, n);
+            let op = t.with_operands(&v).unwrap();
+            assert_eq!(
+                crate::exec::op_with_operands(i as u16, &v),
+                Some(op),
+                "{op:?}"
+            );
+            assert_eq!(op.operands().0[..n], v[..], "{op:?}");
+            assert_eq!(crate::op_tag(&op), crate::op_tag(t));
+            if n > 0 {
+                assert_eq!(t.with_operands(&v[..n - 1]), None, "too few");
+                assert_eq!(
+                    crate::exec::op_with_operands::<super::Offset>(i as u16, &v[..n - 1]),
+                    None
+                );
+            }
+        }
+        let c: Op = Op::Const64 {
+            dst: super::Slot(3),
+            value: super::Imm64(u64::MAX),
+        };
+        assert_eq!(c.operands(), ([3, u64::MAX, 0], 2));
+        let tag = crate::op_tag(&c);
+        assert_eq!(crate::exec::op_with_operands(tag, &[3, u64::MAX]), Some(c));
+        assert_eq!(
+            crate::exec::op_with_operands::<super::Offset>(TEMPLATES.len() as u16, &[]),
+            None
+        );
+        let too_big = Op::<super::Offset>::Const32 {
+            dst: super::Slot(0),
+            value: super::Imm32(0),
+        }
+        .with_operands(&[1, 1 << 40]);
+        assert_eq!(too_big, None, "an operand that does not fit is refused");
+        let tag = crate::op_tag(&Op::<super::Offset>::Const32 {
+            dst: super::Slot(0),
+            value: super::Imm32(0),
+        });
+        assert_eq!(
+            crate::exec::op_with_operands::<super::Offset>(tag, &[1, 1 << 40]),
+            None
+        );
+    }
+
+    #[test]
+    fn target_operand_names_the_target_of_every_branch() {
+        use super::{target_operand, Offset, TEMPLATES};
+        for (i, t) in TEMPLATES.iter().enumerate() {
+            let (_, n) = t.operands();
+            let v: alloc::vec::Vec<u64> = (0..n as u64).map(|k| 1000 + k).collect();
+            let op = t.with_operands(&v).unwrap();
+            match target_operand(i as u16) {
+                Some(k) => assert_eq!(op.target(), Some(Offset(1000 + k as i32)), "{op:?}"),
+                None => assert_eq!(op.target(), None, "{op:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn finish_and_unfinish_are_inverse() {
+        use super::{finish, unfinish, InstrIdx, Op, Slot};
+        let ops = alloc::vec![
+            Op::BrIfNez {
+                cond: Slot(1),
+                target: InstrIdx(2)
+            },
+            Op::Br {
+                target: InstrIdx(0)
+            },
+            Op::Return {},
+        ];
+        let done = finish(ops.clone());
+        assert_eq!(done[0].target(), Some(super::Offset(32)));
+        assert_eq!(done[1].target(), Some(super::Offset(-16)));
+        assert_eq!(unfinish(&done), ops);
+    }
+}

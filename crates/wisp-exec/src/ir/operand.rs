@@ -1,0 +1,226 @@
+//! The types of instruction operands. Each is a newtype, so that the compiler keeps a
+//! slot from being used as a function index, and an instruction index (during
+//! translation) from being used as a byte offset (in finished code).
+
+use core::fmt;
+
+/// An operand as the image codec and the disassembler see it: raw bits of at most 64.
+pub trait Operand: Copy + Default + PartialEq + fmt::Debug + fmt::Display {
+    /// The operand of all-zero bits.
+    const ZERO: Self;
+    /// The bits an image stores.
+    fn to_bits(self) -> u64;
+    /// The operand of `bits`, if they fit.
+    fn from_bits(bits: u64) -> Option<Self>;
+}
+
+impl Operand for u32 {
+    const ZERO: Self = 0;
+    fn to_bits(self) -> u64 {
+        self as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok()
+    }
+}
+
+/// Declares a `u32` newtype operand printed as `prefix` then the number.
+macro_rules! index_operand {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        #[repr(transparent)]
+        pub struct $name(pub u32);
+
+        impl Operand for $name {
+            const ZERO: Self = $name(0);
+            fn to_bits(self) -> u64 {
+                self.0 as u64
+            }
+            fn from_bits(bits: u64) -> Option<Self> {
+                u32::try_from(bits).ok().map($name)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    };
+}
+
+index_operand!(
+    /// A frame-relative cell: parameters, then declared locals, then one cell per
+    /// operand-stack height (two in a wide function).
+    Slot,
+    "s"
+);
+index_operand!(
+    /// A branch target while the translator works: an instruction index in the function.
+    InstrIdx,
+    "@"
+);
+index_operand!(
+    /// A function of the module, imports first (the spec's `funcidx`).
+    FuncIdx,
+    "func"
+);
+index_operand!(
+    /// A function among the module's defined ones, imports not counted.
+    DefinedFuncIdx,
+    "defined"
+);
+index_operand!(
+    /// A table of the module (`tableidx`).
+    TableIdx,
+    "table"
+);
+index_operand!(
+    /// A linear memory of the module (`memidx`).
+    MemIdx,
+    "mem"
+);
+index_operand!(
+    /// A global of the module (`globalidx`).
+    GlobalIdx,
+    "global"
+);
+index_operand!(
+    /// A type of the module (`typeidx`).
+    TypeIdx,
+    "type"
+);
+index_operand!(
+    /// An exception tag of the module (`tagidx`).
+    TagIdx,
+    "tag"
+);
+index_operand!(
+    /// A data segment of the module (`dataidx`).
+    DataIdx,
+    "data"
+);
+index_operand!(
+    /// An element segment of the module (`elemidx`).
+    ElemIdx,
+    "elem"
+);
+index_operand!(
+    /// A lane of a `v128`.
+    Lane,
+    "lane"
+);
+index_operand!(
+    /// The static offset of a memory access, added to its dynamic address.
+    MemOffset,
+    "+"
+);
+
+impl Slot {
+    /// The slot `n` cells above this one (the high half of a `v128`, the next value).
+    #[inline(always)]
+    pub const fn plus(self, n: u32) -> Slot {
+        Slot(self.0 + n)
+    }
+
+    /// Its index from the frame's base.
+    #[inline(always)]
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A 32-bit immediate: the value of an `i32` operand, or an `i64` one that is the sign
+/// extension of these bits.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct Imm32(pub u32);
+
+impl Imm32 {
+    /// The immediate as a cell: sign-extended to 64 bits (an `i32` operation reads the
+    /// low half).
+    #[inline(always)]
+    pub const fn cell(self) -> u64 {
+        self.0 as i32 as i64 as u64
+    }
+}
+
+impl Operand for Imm32 {
+    const ZERO: Self = Imm32(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(Imm32)
+    }
+}
+
+impl fmt::Display for Imm32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0 as i32)
+    }
+}
+
+/// A 64-bit constant.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct Imm64(pub u64);
+
+impl Operand for Imm64 {
+    const ZERO: Self = Imm64(0);
+    fn to_bits(self) -> u64 {
+        self.0
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        Some(Imm64(bits))
+    }
+}
+
+impl fmt::Display for Imm64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x}", self.0)
+    }
+}
+
+/// A branch target in finished code: a byte offset from the branch instruction itself.
+/// A taken branch is then one load and one addition to the instruction pointer: that
+/// chain is the critical path of a tight loop, and scaling an index by the size of an
+/// `Op` would lengthen it by a shift.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct Offset(pub i32);
+
+impl Offset {
+    /// The offset from instruction `from` to instruction `to`.
+    pub fn between(from: usize, to: InstrIdx) -> Offset {
+        Offset(((to.0 as i64 - from as i64) * super::OP_BYTES) as i32)
+    }
+
+    /// The instruction this offset reaches from instruction `from`.
+    pub fn from_instr(self, from: usize) -> InstrIdx {
+        InstrIdx((from as i64 + self.0 as i64 / super::OP_BYTES) as u32)
+    }
+}
+
+impl Operand for Offset {
+    const ZERO: Self = Offset(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u32 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(|b| Offset(b as i32))
+    }
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:+}b", self.0)
+    }
+}
+
+/// The two kinds of branch target, which have the same size, so that an instruction is
+/// laid out alike with either (the image reader builds one in place).
+pub trait Target: Operand {}
+impl Target for InstrIdx {}
+impl Target for Offset {}
