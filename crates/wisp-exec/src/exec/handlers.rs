@@ -656,7 +656,7 @@ macro_rules! define_handlers {
         Op::MemoryInit { dst, src, len } => {
             let (data, _) = arg!();
             let (d, s, n) = (get(sp, dst) as u32, get(sp, src) as u32, get(sp, len) as u32);
-            check!(bulk::memory_init(cx.store, cx.regs.instance, data, d, s, n));
+            check!(bulk::memory_init(cx.store, cx.regs.instance, data, (d, s, n)));
         },
         Op::MemoryCopy { dst, src, len } => {
             let (d, s, n) = (get(sp, dst) as u32, get(sp, src) as u32, get(sp, len) as u32);
@@ -676,18 +676,18 @@ macro_rules! define_handlers {
         },
         Op::TableSet { index, value, table } => {
             let (i, v) = (get(sp, index) as u32, get(sp, value));
-            check!(bulk::table_set(cx.store, cx.regs.instance, table, i, v));
+            check!(bulk::table_set(cx.store, cx.regs.instance, (table, i, v)));
         },
         Op::TableSize { dst, table } => set(sp, dst, bulk::table_size(cx.store, cx.regs.instance, table)),
         Op::TableGrow { dst, init, delta } => {
             let (table, _) = arg!();
             let (v, n) = (get(sp, init), get(sp, delta) as u32);
-            set(sp, dst, bulk::table_grow(cx.store, cx.regs.instance, table, v, n));
+            set(sp, dst, bulk::table_grow(cx.store, cx.regs.instance, (table, v, n)));
         },
         Op::TableFill { index, value, len } => {
             let (table, _) = arg!();
             let (i, v, n) = (get(sp, index) as u32, get(sp, value), get(sp, len) as u32);
-            check!(bulk::table_fill(cx.store, cx.regs.instance, table, i, v, n));
+            check!(bulk::table_fill(cx.store, cx.regs.instance, table, (i, v, n)));
         },
         Op::TableCopy { dst, src, len } => {
             let tables = arg!();
