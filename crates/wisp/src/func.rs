@@ -72,17 +72,26 @@ impl Func {
     }
 
     /// Calls the function. `results` must have room for exactly its results.
+    // Always inlined, and its body never: out of line, this signature would take
+    // arguments from the stack on an AVR (see `CallValues`).
+    #[inline(always)]
     pub fn call<T>(
         &self,
         store: &mut Store<T>,
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let ty = self.check_call(store, params, results)?;
+        self.call_with(store, &mut CallValues { params, results })
+    }
+
+    /// [`Func::call`]'s body, its slices behind one pointer (see [`CallValues`]).
+    #[inline(never)]
+    fn call_with<T>(&self, store: &mut Store<T>, vals: &mut CallValues<'_>) -> Result<(), Error> {
+        let ty = self.check_call(store, vals.params, vals.results)?;
         // A call from inside a host function gets a stack of its own.
         let fresh = Stack::new(store.engine.config.stack);
         let mut stack = core::mem::replace(&mut store.stack, fresh);
-        let r = self.call_on(store, &mut stack, &ty, params, results);
+        let r = self.call_on(store, &mut stack, &ty, vals.params, vals.results);
         stack.reset();
         store.stack = stack;
         r
@@ -127,6 +136,24 @@ impl Func {
         }
         Ok(ty)
     }
+}
+
+/// The arguments and the room for the results of [`Func::call`], passed by reference.
+///
+/// On an AVR, a function's arguments get 18 bytes of registers (r25 down to r8) and the
+/// rest goes on the stack, where LLVM miscompiles them for the parts whose return
+/// address is 3 bytes (atmega2560/2561): its AVR backend places incoming stack
+/// arguments as if the return address took 2 (`AVRFrameLowering` is built with a fixed
+/// local-area offset of -2 on every device), so the callee reads each one a byte below
+/// where the caller wrote it. Out of line, `call` would need 20 bytes (2 for the result's
+/// address, 8 for `self`, whose two `u32`s LLVM's argument promotion passes instead of
+/// the reference, 2 for `store` and 4 for each slice): since `Func` carries its store's
+/// id, the length of `results` arrived as garbage. Behind one pointer (to four values,
+/// which argument promotion leaves alone) they need 14. `cargo xtask avr` checks that
+/// no function of the firmware reads arguments from the stack.
+struct CallValues<'a> {
+    params: &'a [Val],
+    results: &'a mut [Val],
 }
 
 /// Runs the loop on `stack`, starting a call of `next` or, with `None`, resuming what

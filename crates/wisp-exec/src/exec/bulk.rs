@@ -10,6 +10,16 @@
 //! its frame. Whether they are inlined is up to LLVM's heuristics, which change with
 //! the profile: with `lto = "fat"` and `codegen-units = 1`, `memory.copy` and
 //! `memory.fill` were inlined and long programs overflowed the stack.
+//!
+//! Out of line, each of them must also take at most 18 bytes of arguments on an AVR
+//! (`usize` and pointers 2 bytes, `u32` 4, `u64` 8): the registers r25 down to r8. The
+//! rest would go on the stack, which LLVM miscompiles on the atmega2560 (it reads a
+//! stack argument one byte off; see `CallValues` in `wisp`'s `func.rs`). Operands that
+//! would not fit travel as a tuple of three, which Rust passes behind a pointer: a pair
+//! it passes as two values, and LLVM's argument promotion turns a pointer to at most
+//! two values back into the values. `cargo xtask avr` checks the firmware for functions
+//! that read arguments from the stack.
+//!
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#table-instructions>
 //! and <https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions>
 
@@ -149,9 +159,7 @@ pub(super) fn memory_init(
     store: &mut ExecStore,
     inst: u32,
     data: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    (dst, src, len): (u32, u32, u32),
 ) -> Result<(), TrapCode> {
     let ma = mem_addr(store, inst);
     let da = store.instances[inst as usize].datas[data as usize] as usize;
@@ -184,9 +192,7 @@ pub(super) fn table_get(store: &ExecStore, inst: u32, table: u32, i: u32) -> Res
 pub(super) fn table_set(
     store: &mut ExecStore,
     inst: u32,
-    table: u32,
-    i: u32,
-    value: u64,
+    (table, i, value): (u32, u32, u64),
 ) -> Result<(), TrapCode> {
     let a = table_addr(store, inst, table);
     let cell = store.tables[a].elements.get_mut(i as usize).ok_or(TABLE)?;
@@ -204,9 +210,7 @@ pub(super) fn table_size(store: &ExecStore, inst: u32, table: u32) -> u64 {
 pub(super) fn table_grow(
     store: &mut ExecStore,
     inst: u32,
-    table: u32,
-    init: u64,
-    delta: u32,
+    (table, init, delta): (u32, u64, u32),
 ) -> u64 {
     let a = table_addr(store, inst, table);
     store
@@ -219,9 +223,7 @@ pub(super) fn table_fill(
     store: &mut ExecStore,
     inst: u32,
     table: u32,
-    i: u32,
-    value: u64,
-    len: u32,
+    (i, value, len): (u32, u64, u32),
 ) -> Result<(), TrapCode> {
     let a = table_addr(store, inst, table);
     let t = &mut store.tables[a].elements;

@@ -364,7 +364,7 @@ pub(in crate::exec) unsafe fn memory_init(
     };
     // SAFETY: the operands are slots of the running frame.
     let (d, s, n) = unsafe { three(h, dst, src, len) };
-    let r = bulk::memory_init(cx.store, cx.regs.instance, data, d, s, n);
+    let r = bulk::memory_init(cx.store, cx.regs.instance, data, (d, s, n));
     check(h, cx, r)
 }
 
@@ -457,7 +457,7 @@ pub(in crate::exec) unsafe fn table_set(
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
     let (i, v) = unsafe { (h.get(index) as u32, h.get(value)) };
-    let r = bulk::table_set(cx.store, cx.regs.instance, table.0, i, v);
+    let r = bulk::table_set(cx.store, cx.regs.instance, (table.0, i, v));
     check(h, cx, r)
 }
 
@@ -492,7 +492,7 @@ pub(in crate::exec) unsafe fn table_grow(
     };
     // SAFETY: the operands are slots of the running frame.
     let (v, n) = unsafe { (h.get(init), h.get(delta) as u32) };
-    let r = bulk::table_grow(cx.store, cx.regs.instance, table, v, n);
+    let r = bulk::table_grow(cx.store, cx.regs.instance, (table, v, n));
     // SAFETY: as above.
     unsafe { h.set(dst, r) };
     Flow::Next
@@ -514,7 +514,7 @@ pub(in crate::exec) unsafe fn table_fill(
     };
     // SAFETY: the operands are slots of the running frame.
     let (i, v, n) = unsafe { (h.get(index) as u32, h.get(value), h.get(len) as u32) };
-    let r = bulk::table_fill(cx.store, cx.regs.instance, table, i, v, n);
+    let r = bulk::table_fill(cx.store, cx.regs.instance, table, (i, v, n));
     check(h, cx, r)
 }
 
