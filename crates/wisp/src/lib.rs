@@ -36,7 +36,7 @@ mod val;
 mod wrap;
 
 pub use engine::{Config, Engine};
-pub use error::{Error, FrameInfo, Trap};
+pub use error::{CompileErrorKind, Error, FrameInfo, Trap};
 pub use externals::{Extern, Global, Instance, Memory, Table};
 pub use func::{Caller, Func};
 pub use linker::Linker;

@@ -93,6 +93,7 @@ impl Module {
             wisp_exec::image::read_image_from(image).map_err(|e| Error::Compile {
                 message: e.message,
                 offset: e.offset,
+                kind: crate::CompileErrorKind::Image,
             })?;
         if fuel != engine.config.fuel {
             return Err(Error::Usage(alloc::format!(

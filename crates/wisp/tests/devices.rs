@@ -183,6 +183,16 @@ fn an_image_runs_like_its_module_and_damage_is_refused() {
         bad[at] ^= 0x40;
         let err = unsafe { Module::from_image(&engine, &bad) }.err().unwrap();
         assert!(err.to_string().contains("image"), "{err}");
+        assert!(
+            matches!(
+                err,
+                wisp::Error::Compile {
+                    kind: wisp::CompileErrorKind::Image,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
     // Fuel metering must match the engine's.
     let mut fuel = Config::new();

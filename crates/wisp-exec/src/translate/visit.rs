@@ -1,7 +1,7 @@
 //! The operator-by-operator translation, dispatched from wasmparser's `Operator`.
 //! Spec: <https://webassembly.github.io/spec/core/syntax/instructions.html>
 
-use super::{Operand, TResult, Translator};
+use super::{Operand, TResult, TranslateError, Translator};
 use crate::ir::{Op, Slot};
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
@@ -33,7 +33,7 @@ macro_rules! translate_instrs {
     ) => {
         impl Translator<'_> {
             /// Translates the numeric and memory instructions; `Ok(false)` for any other.
-            fn visit_instr(&mut self, op: &Operator<'_>) -> Result<bool, alloc::string::String> {
+            fn visit_instr(&mut self, op: &Operator<'_>) -> Result<bool, TranslateError> {
                 match *op {
                     $(Operator::$u => self.unary(|dst, src| Op::$u { dst, src })?,)*
                     $(Operator::$ut => self.unary(|dst, src| Op::$ut { dst, src })?,)*
@@ -147,19 +147,19 @@ macro_rules! translate_instrs {
 crate::for_each_instr!(translate_instrs);
 
 /// Multiple memories and 64-bit memories are not translated yet.
-fn mem0(index: u32) -> Result<(), alloc::string::String> {
+fn mem0(index: u32) -> Result<(), TranslateError> {
     if index != 0 {
-        return Err("multiple memories are not supported".into());
+        return Err(TranslateError::MultipleMemories);
     }
     Ok(())
 }
 
 /// Multiple memories and 64-bit memories are not translated yet.
-fn mem0_offset(m: &MemArg) -> Result<u32, alloc::string::String> {
+fn mem0_offset(m: &MemArg) -> Result<u32, TranslateError> {
     if m.target != MemArgTarget::Memory(0) {
-        return Err("multiple memories are not supported".into());
+        return Err(TranslateError::MultipleMemories);
     }
-    u32::try_from(m.offset).map_err(|_| "memory offset out of range".into())
+    u32::try_from(m.offset).map_err(|_| TranslateError::MemoryOffsetOutOfRange)
 }
 
 impl Translator<'_> {
@@ -181,7 +181,7 @@ impl Translator<'_> {
             }
         }
         if !self.wide && self.needs_wide(&op) {
-            return Err(super::NEED_WIDE.into());
+            return Err(TranslateError::NeedWide);
         }
         self.charge_fuel();
         if matches!(op, Operator::I32Add) && self.visit_add_shl()? {
@@ -205,9 +205,9 @@ impl Translator<'_> {
                 // Fallible: a table of thousands of entries may not fit a device's heap.
                 let mut list = Vec::new();
                 list.try_reserve_exact(targets.len() as usize)
-                    .map_err(|_| "out of memory: the branch table does not fit the heap")?;
+                    .map_err(|_| TranslateError::BranchTableOutOfMemory)?;
                 for t in targets.targets() {
-                    list.push(t.map_err(|e| alloc::string::String::from(e.message()))?);
+                    list.push(t?);
                 }
                 self.visit_br_table(list, default)?
             }
@@ -299,14 +299,14 @@ impl Translator<'_> {
             }
             Operator::MemorySize { mem } => {
                 if mem != 0 {
-                    return Err("multiple memories are not supported".into());
+                    return Err(TranslateError::MultipleMemories);
                 }
                 let dst = self.slot(self.stack.len());
                 self.push_result(Op::MemorySize { dst });
             }
             Operator::MemoryGrow { mem } => {
                 if mem != 0 {
-                    return Err("multiple memories are not supported".into());
+                    return Err(TranslateError::MultipleMemories);
                 }
                 self.unary(|dst, delta| Op::MemoryGrow { dst, delta })?;
             }
@@ -406,13 +406,13 @@ impl Translator<'_> {
             | Operator::F64ReinterpretI64 => {}
             // Not `{other:?}`: wasmparser's `Debug` of every operator is 30 KiB of flash.
             // The error carries the instruction's offset.
-            _ => return Err("unsupported operator".into()),
+            _ => return Err(TranslateError::UnsupportedOperator),
         }
         Ok(())
     }
 
     /// Pops three operands, returning their slots bottom first.
-    fn pop3(&mut self) -> Result<(Slot, Slot, Slot), alloc::string::String> {
+    fn pop3(&mut self) -> Result<(Slot, Slot, Slot), TranslateError> {
         let (_, c) = self.pop_read()?;
         let (_, b) = self.pop_read()?;
         let (_, a) = self.pop_read()?;
@@ -421,7 +421,7 @@ impl Translator<'_> {
 
     /// `i32.add` whose right operand was just computed, for this use alone, by a shift
     /// left by 2 or 3: one `I32AddShl*`. Returns false (and does nothing) otherwise.
-    fn visit_add_shl(&mut self) -> Result<bool, alloc::string::String> {
+    fn visit_add_shl(&mut self) -> Result<bool, TranslateError> {
         let Some(idx) = self.fusable else {
             return Ok(false);
         };
@@ -557,7 +557,7 @@ impl Translator<'_> {
             .stack
             .len()
             .checked_sub(1)
-            .ok_or("operand stack underflow")?;
+            .ok_or(TranslateError::StackUnderflow)?;
         // Aliases are looked for above `locals_from` only. After a long look, every
         // `Local` looked at is put in its own slot (a copy each, once) and the mark
         // rises, so that `local.set`s under a deep stack do not each scan all of it.
