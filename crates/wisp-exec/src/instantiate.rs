@@ -88,6 +88,20 @@ impl fmt::Display for InstantiateError {
     }
 }
 
+/// A variant shown as the error it wraps (`Limit`, `Trap`) passes on that error's
+/// source; one that adds context (`Table`, `Memory`) gives the wrapped error.
+impl core::error::Error for InstantiateError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            InstantiateError::Limit(e) => e.source(),
+            InstantiateError::Table { error, .. } | InstantiateError::Memory { error, .. } => {
+                Some(error)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A new instance, and the start function that the caller must now invoke.
 pub struct Instantiated {
     pub instance: InstanceAddr,

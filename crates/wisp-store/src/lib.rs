@@ -79,6 +79,16 @@ impl core::fmt::Display for LimitError {
     }
 }
 
+/// `Memory` is shown as its [`GrowError`], so it passes on that error's source (none).
+impl core::error::Error for LimitError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            LimitError::Memory(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
 impl<C> Default for Store<C> {
     fn default() -> Self {
         Store {

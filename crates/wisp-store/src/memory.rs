@@ -95,12 +95,28 @@ impl fmt::Display for GrowError {
     }
 }
 
+impl core::error::Error for GrowError {}
+
 /// Why an access failed: out of bounds, or the paged device reported an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessError {
+    /// Past the memory's end.
     OutOfBounds,
+    /// The block device behind a paged memory failed.
     Device,
 }
+
+/// The messages of the traps these become.
+impl fmt::Display for AccessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AccessError::OutOfBounds => "out of bounds memory access",
+            AccessError::Device => "memory device error",
+        })
+    }
+}
+
+impl core::error::Error for AccessError {}
 
 #[derive(Debug)]
 pub struct MemInst {

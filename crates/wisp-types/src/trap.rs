@@ -52,3 +52,5 @@ impl fmt::Display for TrapCode {
         f.write_str(self.message())
     }
 }
+
+impl core::error::Error for TrapCode {}

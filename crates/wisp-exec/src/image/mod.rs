@@ -52,6 +52,8 @@ impl fmt::Display for ImageError {
     }
 }
 
+impl core::error::Error for ImageError {}
+
 /// FNV-1a, 32 bits: small and enough to catch a damaged flash sector.
 pub(crate) fn checksum(bytes: &[u8]) -> u32 {
     checksum_more(0x811c_9dc5, bytes)
