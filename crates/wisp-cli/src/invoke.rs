@@ -177,5 +177,6 @@ fn show(v: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        other => format!("{other:?}"),
     }
 }

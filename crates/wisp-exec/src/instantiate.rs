@@ -30,7 +30,10 @@ impl Default for Limits {
     }
 }
 
+/// Why instantiation failed. More reasons may come, so a `match` on it needs a wildcard
+/// arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InstantiateError {
     /// Import `index` has the wrong kind or type. Spec: "incompatible import type".
     IncompatibleImport { index: usize, detail: String },

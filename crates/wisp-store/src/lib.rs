@@ -53,8 +53,10 @@ pub struct Store<C> {
     pub limiter: Option<Box<dyn ResourceLimiter>>,
 }
 
-/// Why a store refused to make an object.
+/// Why a store refused to make an object. More reasons may come, so a `match` on it
+/// needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitError {
     /// The store holds as many objects of this kind (`what`) as its limiter allows.
     Count { what: &'static str, limit: usize },

@@ -73,7 +73,9 @@ impl fmt::Debug for MemoryBackend {
 }
 
 /// Why `memory.grow` failed. All mean -1 to the program; the embedder may want to know.
+/// More reasons may come, so a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum GrowError {
     /// Past the type's maximum or the embedder's limit.
     Limit,

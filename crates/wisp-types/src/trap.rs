@@ -4,7 +4,12 @@
 
 use core::fmt;
 
+/// Why execution trapped.
+///
+/// More codes will come (WebAssembly 3.0's exceptions and GC add traps), so a `match` on
+/// it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrapCode {
     Unreachable,
     MemoryOutOfBounds,

@@ -78,10 +78,7 @@ fn one_byte_pages_fit_a_memory_in_a_few_hundred_bytes() {
       (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
       (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
     let mut config = Config::new();
-    config.features(Features {
-        custom_page_sizes: true,
-        ..Features::default()
-    });
+    config.features(Features::default().with_custom_page_sizes(true));
     let engine = Engine::new(&config);
     let bytes = wat(text);
     let module = Module::new(&engine, &bytes).unwrap();

@@ -82,6 +82,8 @@ pub(crate) mod code {
             ValType::V128 => 4,
             ValType::Ref(RefType::Func) => 5,
             ValType::Ref(RefType::Extern) => 6,
+            // A type with no code yet (WebAssembly 3.0's): the reader refuses it.
+            _ => u8::MAX,
         }
     }
 
