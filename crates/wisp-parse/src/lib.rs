@@ -6,6 +6,7 @@
 //! caller can feed the same payloads to the validator in a single pass over the bytes.
 //! Function bodies are not decoded here: only their byte ranges are kept, for lazy
 //! translation.
+#![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
 

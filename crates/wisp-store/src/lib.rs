@@ -9,12 +9,15 @@
 //!
 //! The store is generic over `C`, the code of a Wasm function instance, so that this
 //! crate does not depend on the executor's IR.
+// `unsafe` only in the mmap backend (`mapped`), which allows it.
+#![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
 mod instances;
 mod limits;
 #[cfg(all(feature = "mmap", target_os = "linux"))]
+#[allow(unsafe_code)]
 mod mapped;
 mod memory;
 mod table;

@@ -7,6 +7,7 @@
 //! eagerly, so an invalid module is rejected when it is compiled, as the spec requires,
 //! even though translation into Wisp's IR happens lazily on a function's first call. The
 //! translator may therefore assume that the code it reads is valid.
+#![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
 

@@ -373,7 +373,10 @@ impl<'a> Runner<'a> {
         }
         let image = m.to_image()?;
         // SAFETY: the image was written just now, by this build.
-        unsafe { Module::from_image(&self.engine, &image) }
+        #[allow(unsafe_code)]
+        unsafe {
+            Module::from_image(&self.engine, &image)
+        }
     }
 
     /// The module must fail to decode or validate.

@@ -17,6 +17,9 @@
 //! let add = instance.get_typed_func::<(i32, i32), i32>(&store, "add").unwrap();
 //! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
 //! ```
+// `unsafe` only in the API that loads pre-translated images (`Module::from_image`),
+// whose code is trusted: each such item allows it where it is.
+#![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
