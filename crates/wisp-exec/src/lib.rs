@@ -8,12 +8,15 @@
 //! by configuration, not by the host thread's stack. A call to a host function returns to
 //! the embedder with [`RunResult::HostCall`], which runs it and resumes the loop; that is
 //! also how fuel exhaustion and, later, yielding host calls leave and re-enter it.
+// `unsafe` only in the dispatch loop (`exec`), which allows it.
+#![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
 #[cfg(feature = "compile")]
 mod compile;
 mod const_eval;
+#[allow(unsafe_code)]
 pub(crate) mod exec;
 pub mod image;
 mod instantiate;
