@@ -41,10 +41,7 @@ fn main() {
                 config
                     .consume_fuel(fuel)
                     .plain_code(true)
-                    .features(wisp::Features {
-                        custom_page_sizes: true,
-                        ..wisp::Features::default()
-                    });
+                    .features(wisp::Features::default().with_custom_page_sizes(true));
                 let engine = wisp::Engine::new(&config);
                 let image = wisp::Module::new(&engine, &bytes)
                     .and_then(|m| m.to_image())

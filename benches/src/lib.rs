@@ -12,6 +12,7 @@
 //! arguments and expected results, and so that the check that both engines compute the
 //! right answer is written once.
 
+#![forbid(unsafe_code)]
 pub mod engines;
 pub mod synthetic;
 

@@ -47,10 +47,7 @@ fn config() -> Config {
     let mut c = Config::new();
     c.max_stack_values(2048).max_call_depth(256);
     #[cfg(feature = "full")]
-    c.features(wisp::Features {
-        custom_page_sizes: true,
-        ..wisp::Features::default()
-    });
+    c.features(wisp::Features::default().with_custom_page_sizes(true));
     c
 }
 

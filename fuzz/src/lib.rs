@@ -6,6 +6,7 @@
 //! exported function is called with default arguments, with the fuel refilled before
 //! each call. Any `Err` (invalid module, link error, trap, out of fuel, ...) is fine;
 //! only a panic, an abort, a crash or a hang is a bug.
+#![forbid(unsafe_code)]
 use wisp::{
     Config, Engine, Extern, ExternType, Global, Linker, Memory, Module, RefType, Store, Table, Val,
     ValType,

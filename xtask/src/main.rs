@@ -18,6 +18,7 @@
 //! `bench` runs the benchmarks of `benches/` and writes `benches/RESULTS.md` (see
 //! `bench.rs`).
 
+#![forbid(unsafe_code)]
 mod asm;
 mod avr;
 mod bench;

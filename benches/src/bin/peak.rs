@@ -12,6 +12,7 @@
 //! workloads, one a line, as `NAME<tab>CALL`. The exit status is 1 when the
 //! result is wrong or the engine fails, 2 on a usage error.
 
+#![forbid(unsafe_code)]
 use std::process::ExitCode;
 use std::time::Instant;
 use wisp_benches::engines::{Engine, Mode};

@@ -4,7 +4,8 @@ use crate::args::Options;
 use crate::output;
 use std::process::ExitCode;
 use wisp::{
-    Config, Engine, Error, Linker, Module, Store, StoreLimitsBuilder, Val, ValType, F32, F64,
+    CompileErrorKind, Config, Engine, Error, Linker, Module, Store, StoreLimitsBuilder, Val,
+    ValType, F32, F64,
 };
 use wisp_wasi::WasiCtx;
 
@@ -45,9 +46,14 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     }
     let engine = Engine::new(&config);
     let module = Module::new(&engine, &bytes).map_err(|e| match e {
-        Error::Compile { message, offset } => Error::Compile {
+        Error::Compile {
+            message,
+            offset,
+            kind,
+        } => Error::Compile {
             message: format!("{}: {message}", o.file),
             offset,
+            kind,
         },
         e => e,
     })?;
@@ -121,18 +127,21 @@ pub fn read_module(path: &str) -> Result<Vec<u8>, Error> {
     let text = String::from_utf8(bytes).map_err(|_| Error::Compile {
         message: format!("{path}: neither a binary module nor UTF-8 text"),
         offset: 0,
+        kind: CompileErrorKind::Invalid,
     })?;
     wat_to_wasm(&text).map_err(|e| Error::Compile {
         message: format!("{path}: {e}"),
-        offset: 0,
+        // The byte offset in the text.
+        offset: e.span().offset(),
+        kind: CompileErrorKind::Invalid,
     })
 }
 
-fn wat_to_wasm(text: &str) -> Result<Vec<u8>, String> {
+fn wat_to_wasm(text: &str) -> Result<Vec<u8>, wisp_wast::wast::Error> {
     use wisp_wast::wast::{parser, Wat};
-    let buf = parser::ParseBuffer::new(text).map_err(|e| e.to_string())?;
-    let mut wat = parser::parse::<Wat>(&buf).map_err(|e| e.to_string())?;
-    wat.encode().map_err(|e| e.to_string())
+    let buf = parser::ParseBuffer::new(text)?;
+    let mut wat = parser::parse::<Wat>(&buf)?;
+    wat.encode()
 }
 
 fn parse_val(s: &str, t: ValType) -> Result<Val, Error> {
@@ -168,5 +177,6 @@ fn show(v: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        other => format!("{other:?}"),
     }
 }

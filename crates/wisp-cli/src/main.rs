@@ -7,6 +7,8 @@
 //! wisp compile MODULE -o IMAGE
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod compile;
 mod invoke;

@@ -20,6 +20,14 @@ pub trait BlockDevice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeviceError;
 
+impl core::fmt::Display for DeviceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the block device failed")
+    }
+}
+
+impl core::error::Error for DeviceError {}
+
 /// A block device in RAM that counts its transfers, for tests and measurements.
 #[derive(Debug, Clone)]
 pub struct RamDisk {

@@ -30,7 +30,10 @@ impl Default for Limits {
     }
 }
 
+/// Why instantiation failed. More reasons may come, so a `match` on it needs a wildcard
+/// arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InstantiateError {
     /// Import `index` has the wrong kind or type. Spec: "incompatible import type".
     IncompatibleImport { index: usize, detail: String },
@@ -84,6 +87,20 @@ impl fmt::Display for InstantiateError {
                 "cannot allocate memory {index}, which needs {bytes} bytes: {error}"
             ),
             InstantiateError::Trap(t) => write!(f, "{t}"),
+        }
+    }
+}
+
+/// A variant shown as the error it wraps (`Limit`, `Trap`) passes on that error's
+/// source; one that adds context (`Table`, `Memory`) gives the wrapped error.
+impl core::error::Error for InstantiateError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            InstantiateError::Limit(e) => e.source(),
+            InstantiateError::Table { error, .. } | InstantiateError::Memory { error, .. } => {
+                Some(error)
+            }
+            _ => None,
         }
     }
 }

@@ -8,12 +8,15 @@
 //! by configuration, not by the host thread's stack. A call to a host function returns to
 //! the embedder with [`RunResult::HostCall`], which runs it and resumes the loop; that is
 //! also how fuel exhaustion and, later, yielding host calls leave and re-enter it.
+// `unsafe` only in the dispatch loop (`exec`), which allows it.
+#![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
 #[cfg(feature = "compile")]
 mod compile;
 mod const_eval;
+#[allow(unsafe_code)]
 pub(crate) mod exec;
 pub mod image;
 mod instantiate;
@@ -28,12 +31,12 @@ pub use exec::{op_tag, run, RunError, RunResult, Trap};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
 #[cfg(feature = "compile")]
-pub use translate::TranslateConfig;
+pub use translate::{TranslateConfig, TranslateError};
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::OnceCell;
-use wisp_parse::{Module, ParseError};
+use wisp_parse::{Module, ParseError, ParseErrorKind};
 
 /// The store as the executor uses it: Wasm functions carry a [`CodeRef`].
 pub type ExecStore = wisp_store::Store<CodeRef>;
@@ -78,7 +81,10 @@ impl CompiledModule {
         let cell = self
             .code
             .get(idx)
-            .ok_or_else(|| ParseError::new("unknown function", 0))?;
+            // No function, so no offset to give.
+            .ok_or_else(|| {
+                ParseError::with_kind(ParseErrorKind::Internal, "unknown function", 0)
+            })?;
         if let Some(c) = cell.get() {
             return Ok(c);
         }
@@ -88,9 +94,10 @@ impl CompiledModule {
             Ok(cell.get_or_init(|| c))
         }
         #[cfg(not(feature = "compile"))]
-        Err(ParseError::new(
+        Err(ParseError::with_kind(
+            ParseErrorKind::Image,
             "function was not translated ahead of time",
-            0,
+            self.module.body_offset(idx),
         ))
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::convert::{ref_type, val_type};
 use crate::module::*;
-use crate::ParseError;
+use crate::{ParseError, ParseErrorKind};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wasmparser::{Payload, TypeRef};
@@ -70,7 +70,8 @@ impl<'a> ModuleBuilder<'a> {
                                 m.types.push(FuncType::new(params, results));
                             }
                             _ => {
-                                return Err(ParseError::new(
+                                return Err(ParseError::with_kind(
+                                    ParseErrorKind::Unsupported,
                                     "GC composite types are not supported",
                                     r.range().start as usize,
                                 ))
@@ -112,7 +113,11 @@ impl<'a> ModuleBuilder<'a> {
                             ImportDesc::Global(ty)
                         }
                         TypeRef::Tag(_) => {
-                            return Err(ParseError::new("exception tags are not supported", off))
+                            return Err(ParseError::with_kind(
+                                ParseErrorKind::Unsupported,
+                                "exception tags are not supported",
+                                off,
+                            ))
                         }
                     };
                     m.imports.push(Import {
@@ -168,7 +173,11 @@ impl<'a> ModuleBuilder<'a> {
                         wasmparser::ExternalKind::Memory => ExportKind::Memory,
                         wasmparser::ExternalKind::Global => ExportKind::Global,
                         wasmparser::ExternalKind::Tag => {
-                            return Err(ParseError::new("exception tags are not supported", off))
+                            return Err(ParseError::with_kind(
+                                ParseErrorKind::Unsupported,
+                                "exception tags are not supported",
+                                off,
+                            ))
                         }
                     };
                     m.exports.push(Export {
@@ -265,7 +274,11 @@ fn read_func_names(
 
 fn table_type(t: &wasmparser::TableType, off: usize) -> Result<TableType, ParseError> {
     if t.table64 {
-        return Err(ParseError::new("64-bit tables are not supported", off));
+        return Err(ParseError::with_kind(
+            ParseErrorKind::Unsupported,
+            "64-bit tables are not supported",
+            off,
+        ));
     }
     Ok(TableType {
         element: ref_type(t.element_type, off)?,

@@ -1,6 +1,6 @@
 //! Conversions from wasmparser's types to Wisp's.
 
-use crate::ParseError;
+use crate::{ParseError, ParseErrorKind};
 use alloc::format;
 use wisp_types::{FuncType, RefType, ValType};
 
@@ -21,7 +21,8 @@ pub fn ref_type(r: wasmparser::RefType, offset: usize) -> Result<RefType, ParseE
     } else if r.is_extern_ref() {
         Ok(RefType::Extern)
     } else {
-        Err(ParseError::new(
+        Err(ParseError::with_kind(
+            ParseErrorKind::Unsupported,
             format!("unsupported reference type {r}"),
             offset,
         ))

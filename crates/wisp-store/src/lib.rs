@@ -9,12 +9,15 @@
 //!
 //! The store is generic over `C`, the code of a Wasm function instance, so that this
 //! crate does not depend on the executor's IR.
+// `unsafe` only in the mmap backend (`mapped`), which allows it.
+#![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
 mod instances;
 mod limits;
 #[cfg(all(feature = "mmap", target_os = "linux"))]
+#[allow(unsafe_code)]
 mod mapped;
 mod memory;
 mod table;
@@ -53,8 +56,10 @@ pub struct Store<C> {
     pub limiter: Option<Box<dyn ResourceLimiter>>,
 }
 
-/// Why a store refused to make an object.
+/// Why a store refused to make an object. More reasons may come, so a `match` on it
+/// needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LimitError {
     /// The store holds as many objects of this kind (`what`) as its limiter allows.
     Count { what: &'static str, limit: usize },
@@ -75,6 +80,16 @@ impl core::fmt::Display for LimitError {
             LimitError::Total { what } => write!(f, "the store's limit on {what} is reached"),
             LimitError::Memory(e) => write!(f, "{e}"),
             LimitError::Table => f.write_str("cannot allocate the table's elements"),
+        }
+    }
+}
+
+/// `Memory` is shown as its [`GrowError`], so it passes on that error's source (none).
+impl core::error::Error for LimitError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            LimitError::Memory(e) => e.source(),
+            _ => None,
         }
     }
 }

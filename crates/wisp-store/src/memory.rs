@@ -73,7 +73,9 @@ impl fmt::Debug for MemoryBackend {
 }
 
 /// Why `memory.grow` failed. All mean -1 to the program; the embedder may want to know.
+/// More reasons may come, so a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum GrowError {
     /// Past the type's maximum or the embedder's limit.
     Limit,
@@ -95,12 +97,28 @@ impl fmt::Display for GrowError {
     }
 }
 
+impl core::error::Error for GrowError {}
+
 /// Why an access failed: out of bounds, or the paged device reported an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccessError {
+    /// Past the memory's end.
     OutOfBounds,
+    /// The block device behind a paged memory failed.
     Device,
 }
+
+/// The messages of the traps these become.
+impl fmt::Display for AccessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AccessError::OutOfBounds => "out of bounds memory access",
+            AccessError::Device => "memory device error",
+        })
+    }
+}
+
+impl core::error::Error for AccessError {}
 
 #[derive(Debug)]
 pub struct MemInst {

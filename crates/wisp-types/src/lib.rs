@@ -5,6 +5,7 @@
 //!
 //! Everything here is plain data with no dependencies, so that every other layer (the
 //! decoder, the store, the executor on a microcontroller) can share one vocabulary.
+#![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
 

@@ -4,7 +4,12 @@
 
 use core::fmt;
 
+/// Why execution trapped.
+///
+/// More codes will come (WebAssembly 3.0's exceptions and GC add traps), so a `match` on
+/// it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrapCode {
     Unreachable,
     MemoryOutOfBounds,
@@ -52,3 +57,5 @@ impl fmt::Display for TrapCode {
         f.write_str(self.message())
     }
 }
+
+impl core::error::Error for TrapCode {}

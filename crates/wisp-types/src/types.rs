@@ -5,20 +5,35 @@ use alloc::vec::Vec;
 use core::fmt;
 
 /// Reference types.
+///
+/// WebAssembly 3.0 adds more (typed function references, GC types, `exnref`), so a
+/// `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RefType {
+    /// `funcref`.
     Func,
+    /// `externref`.
     Extern,
 }
 
 /// Value types: numbers, vectors and references.
+///
+/// WebAssembly 3.0 extends the set, so a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ValType {
+    /// 32-bit integer.
     I32,
+    /// 64-bit integer.
     I64,
+    /// 32-bit float.
     F32,
+    /// 64-bit float.
     F64,
+    /// 128-bit vector.
     V128,
+    /// A reference.
     Ref(RefType),
 }
 

@@ -4,14 +4,31 @@ use wasmparser::WasmFeatures as W;
 
 /// A set of WebAssembly proposals. The default is WebAssembly 2.0 as far as Wisp
 /// implements it; anything outside the set makes a module invalid.
+///
+/// WebAssembly 3.0's proposals will be added as fields, so outside this crate a set is
+/// made from [`Features::default`], [`Features::mvp`] or [`Features::wasm2`] and the
+/// `with_*` methods, not with a struct expression:
+///
+/// ```
+/// let f = wisp_validate::Features::default().with_custom_page_sizes(true);
+/// assert!(f.custom_page_sizes && f.simd);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Features {
+    /// Import and export of mutable globals.
     pub mutable_global: bool,
+    /// Non-trapping float-to-int conversions (`i32.trunc_sat_f32_s`, …).
     pub saturating_float_to_int: bool,
+    /// Sign-extension operators (`i32.extend8_s`, …).
     pub sign_extension: bool,
+    /// Several results for functions and blocks, parameters for blocks.
     pub multi_value: bool,
+    /// Bulk memory and table operations, passive segments.
     pub bulk_memory: bool,
+    /// `funcref` and `externref` values, several tables.
     pub reference_types: bool,
+    /// 128-bit SIMD.
     pub simd: bool,
     /// Memories with 1-byte pages (the custom-page-sizes proposal), for devices whose RAM
     /// cannot hold a 64 KiB page. Off by default: it is not part of a standard yet.
@@ -54,6 +71,55 @@ impl Features {
         }
     }
 
+    /// With import and export of mutable globals on or off.
+    pub const fn with_mutable_global(mut self, on: bool) -> Self {
+        self.mutable_global = on;
+        self
+    }
+
+    /// With the non-trapping float-to-int conversions on or off.
+    pub const fn with_saturating_float_to_int(mut self, on: bool) -> Self {
+        self.saturating_float_to_int = on;
+        self
+    }
+
+    /// With the sign-extension operators on or off.
+    pub const fn with_sign_extension(mut self, on: bool) -> Self {
+        self.sign_extension = on;
+        self
+    }
+
+    /// With multi-value on or off.
+    pub const fn with_multi_value(mut self, on: bool) -> Self {
+        self.multi_value = on;
+        self
+    }
+
+    /// With bulk memory operations on or off.
+    pub const fn with_bulk_memory(mut self, on: bool) -> Self {
+        self.bulk_memory = on;
+        self
+    }
+
+    /// With reference types on or off.
+    pub const fn with_reference_types(mut self, on: bool) -> Self {
+        self.reference_types = on;
+        self
+    }
+
+    /// With 128-bit SIMD on or off.
+    pub const fn with_simd(mut self, on: bool) -> Self {
+        self.simd = on;
+        self
+    }
+
+    /// With custom page sizes on or off.
+    pub const fn with_custom_page_sizes(mut self, on: bool) -> Self {
+        self.custom_page_sizes = on;
+        self
+    }
+
+    /// The same set in wasmparser's terms, for its parser and validator.
     pub fn to_wasmparser(self) -> W {
         // Always on: features of the encoding that every engine accepts.
         let mut w = W::FLOATS | W::GC_TYPES;

@@ -7,6 +7,7 @@
 //! eagerly, so an invalid module is rejected when it is compiled, as the spec requires,
 //! even though translation into Wisp's IR happens lazily on a function's first call. The
 //! translator may therefore assume that the code it reads is valid.
+#![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
@@ -17,7 +18,7 @@ pub use features::Features;
 use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 use wasmparser::{BinaryReader, FuncValidatorAllocations, Payload, ValidPayload};
-use wisp_parse::ParseError;
+use wisp_parse::{ParseError, ParseErrorKind};
 
 /// Validates one module, payload by payload.
 pub struct ModuleValidator {
@@ -79,13 +80,14 @@ fn validate_body(
         }
         reader.visit_operator(&mut v.visitor(pos))??;
         if v.operand_stack_height() > MAX_OPERAND_STACK {
-            return Err(ParseError {
-                message: alloc::format!(
+            return Err(ParseError::with_kind(
+                ParseErrorKind::Limit,
+                alloc::format!(
                     "the function's operand stack holds more than {MAX_OPERAND_STACK} values \
                      (an implementation limit)"
                 ),
-                offset: usize::try_from(pos).unwrap_or(usize::MAX),
-            });
+                usize::try_from(pos).unwrap_or(usize::MAX),
+            ));
         }
     }
     reader.finish_expression(&v.visitor(reader.original_position()))?;

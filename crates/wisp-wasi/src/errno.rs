@@ -36,7 +36,17 @@ pub enum Errno {
 }
 
 impl Errno {
+    /// The code as the ABI passes it.
     pub fn raw(self) -> i32 {
         self as u16 as i32
     }
 }
+
+/// The variant's name and the preview1 number: `errno Noent (44)`.
+impl core::fmt::Display for Errno {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "errno {self:?} ({})", self.raw())
+    }
+}
+
+impl core::error::Error for Errno {}

@@ -7,6 +7,7 @@
 //! functions in a [`wisp::Linker`]; they reach the context through a function the embedder
 //! gives, so the store's data can hold other things too. Nothing here uses `std` unless
 //! the `std` feature supplies host backends.
+#![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
 #[cfg(feature = "std")]

@@ -5,6 +5,8 @@
 //! [`run_wast`] executes every directive of a script, counts each one as passed or
 //! failed, and goes on after a failure; a panic inside Wisp is caught and counted as a
 //! failure of its directive. [`suite`] iterates the official test suite by group.
+// `unsafe` only where a script runs through an image it has just written.
+#![deny(unsafe_code)]
 mod runner;
 mod spectest;
 pub mod suite;

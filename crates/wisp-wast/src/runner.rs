@@ -55,15 +55,10 @@ pub fn config_for(name: &str) -> Config {
         Some("wasm-v1") => Features::mvp(),
         // The threads repository forked before reference types and bulk memory were
         // merged: its tests expect a second table to be invalid.
-        Some("threads") => Features {
-            reference_types: false,
-            bulk_memory: false,
-            ..Features::default()
-        },
-        Some("custom-page-sizes") => Features {
-            custom_page_sizes: true,
-            ..Features::default()
-        },
+        Some("threads") => Features::default()
+            .with_reference_types(false)
+            .with_bulk_memory(false),
+        Some("custom-page-sizes") => Features::default().with_custom_page_sizes(true),
         _ => Features::default(),
     };
     let mut config = Config::new();
@@ -378,7 +373,10 @@ impl<'a> Runner<'a> {
         }
         let image = m.to_image()?;
         // SAFETY: the image was written just now, by this build.
-        unsafe { Module::from_image(&self.engine, &image) }
+        #[allow(unsafe_code)]
+        unsafe {
+            Module::from_image(&self.engine, &image)
+        }
     }
 
     /// The module must fail to decode or validate.

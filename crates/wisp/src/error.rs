@@ -5,6 +5,8 @@ use alloc::vec::Vec;
 use core::fmt;
 use wisp_types::TrapCode;
 
+pub use wisp_parse::ParseErrorKind as CompileErrorKind;
+
 /// One active function when a trap happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrameInfo {
@@ -43,11 +45,25 @@ impl fmt::Display for Trap {
     }
 }
 
+impl core::error::Error for Trap {}
+
 /// Everything that can go wrong between bytes and results.
+///
+/// More variants may be added (WebAssembly 3.0's exceptions, for one), so a `match` on
+/// it needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
-    /// The module is malformed or invalid.
-    Compile { message: String, offset: usize },
+    /// The module (or image) could not be compiled: malformed, invalid, or beyond what
+    /// Wisp supports.
+    Compile {
+        /// What went wrong, in words.
+        message: String,
+        /// Byte offset in the module (or image) where it went wrong; 0 when unknown.
+        offset: usize,
+        /// The kind of failure, for callers that treat some differently.
+        kind: CompileErrorKind,
+    },
     /// An import could not be resolved ("unknown import") or has the wrong type
     /// ("incompatible import type").
     Link(String),
@@ -77,7 +93,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Compile { message, offset } => write!(f, "{message} (at offset {offset:#x})"),
+            Error::Compile {
+                message, offset, ..
+            } => write!(f, "{message} (at offset {offset:#x})"),
             Error::Link(m) | Error::Instantiate(m) | Error::Host(m) | Error::Usage(m) => {
                 f.write_str(m)
             }
@@ -87,13 +105,23 @@ impl fmt::Display for Error {
     }
 }
 
-impl core::error::Error for Error {}
+/// A trap is shown as the error itself, so its source is the trap's (none); the other
+/// variants hold only text.
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Error::Trap(t) => core::error::Error::source(t),
+            _ => None,
+        }
+    }
+}
 
 impl From<wisp_parse::ParseError> for Error {
     fn from(e: wisp_parse::ParseError) -> Self {
         Error::Compile {
             message: e.message,
             offset: e.offset,
+            kind: e.kind,
         }
     }
 }

@@ -17,6 +17,9 @@
 //! let add = instance.get_typed_func::<(i32, i32), i32>(&store, "add").unwrap();
 //! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
 //! ```
+// `unsafe` only in the API that loads pre-translated images (`Module::from_image`),
+// whose code is trusted: each such item allows it where it is.
+#![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
 
@@ -36,7 +39,7 @@ mod val;
 mod wrap;
 
 pub use engine::{Config, Engine};
-pub use error::{Error, FrameInfo, Trap};
+pub use error::{CompileErrorKind, Error, FrameInfo, Trap};
 pub use externals::{Extern, Global, Instance, Memory, Table};
 pub use func::{Caller, Func};
 pub use linker::Linker;

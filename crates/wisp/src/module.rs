@@ -74,6 +74,7 @@ impl Module {
     /// wrote it: instructions name stack slots and branch targets that the loop uses
     /// without checking them again, so a crafted image can make it read or write outside
     /// its stack. Do not load images from an untrusted source; load the Wasm instead.
+    #[allow(unsafe_code)]
     pub unsafe fn from_image(engine: &Engine, image: &[u8]) -> Result<Module, Error> {
         // SAFETY: the caller's promise, passed on.
         unsafe { Self::from_image_source(engine, &image) }
@@ -85,6 +86,7 @@ impl Module {
     ///
     /// # Safety
     /// As for [`Module::from_image`].
+    #[allow(unsafe_code)]
     pub unsafe fn from_image_source(
         engine: &Engine,
         image: &dyn ByteSource,
@@ -93,6 +95,7 @@ impl Module {
             wisp_exec::image::read_image_from(image).map_err(|e| Error::Compile {
                 message: e.message,
                 offset: e.offset,
+                kind: crate::CompileErrorKind::Image,
             })?;
         if fuel != engine.config.fuel {
             return Err(Error::Usage(alloc::format!(

@@ -11,7 +11,11 @@ use crate::reference::ExternRef;
 use wisp_types::{RefType, ValType, F32, F64};
 
 /// A typed WebAssembly value.
+///
+/// WebAssembly 3.0 adds value types (more references), so a `match` on it needs a
+/// wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Val {
     I32(i32),
     I64(i64),

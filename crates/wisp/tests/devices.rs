@@ -78,10 +78,7 @@ fn one_byte_pages_fit_a_memory_in_a_few_hundred_bytes() {
       (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
       (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
     let mut config = Config::new();
-    config.features(Features {
-        custom_page_sizes: true,
-        ..Features::default()
-    });
+    config.features(Features::default().with_custom_page_sizes(true));
     let engine = Engine::new(&config);
     let bytes = wat(text);
     let module = Module::new(&engine, &bytes).unwrap();
@@ -183,6 +180,16 @@ fn an_image_runs_like_its_module_and_damage_is_refused() {
         bad[at] ^= 0x40;
         let err = unsafe { Module::from_image(&engine, &bad) }.err().unwrap();
         assert!(err.to_string().contains("image"), "{err}");
+        assert!(
+            matches!(
+                err,
+                wisp::Error::Compile {
+                    kind: wisp::CompileErrorKind::Image,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
     // Fuel metering must match the engine's.
     let mut fuel = Config::new();

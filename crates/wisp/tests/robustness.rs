@@ -97,7 +97,14 @@ fn memory_limit_is_configurable() {
 
 fn compile_error(bytes: &[u8]) -> (String, usize) {
     match Module::new(&Engine::default(), bytes) {
-        Err(Error::Compile { message, offset }) => (message, offset),
+        Err(Error::Compile {
+            message,
+            offset,
+            kind,
+        }) => {
+            assert_eq!(kind, wisp::CompileErrorKind::Invalid, "{message}");
+            (message, offset)
+        }
         Err(e) => panic!("unexpected error kind: {e}"),
         Ok(_) => panic!("accepted bad module {bytes:?}"),
     }

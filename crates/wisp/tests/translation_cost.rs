@@ -437,6 +437,16 @@ fn an_operand_stack_past_the_limit_is_refused_cheaply() {
         let (result, heap, took) = measure(|| Module::new(&engine, &bytes));
         let err = result.expect_err("past the operand-stack limit");
         assert!(err.to_string().contains("implementation limit"), "{err}");
+        assert!(
+            matches!(
+                err,
+                wisp::Error::Compile {
+                    kind: wisp::CompileErrorKind::Limit,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
         assert!(took < Duration::from_secs(1), "took {took:?}");
         assert!(heap < 64 << 20, "took {heap} bytes of heap");
     }

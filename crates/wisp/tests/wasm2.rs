@@ -163,42 +163,27 @@ fn switched_off_features_are_rejected_by_name() {
     let cases = [
         (
             r#"(module (func (drop (i32.extend8_s (i32.const 1)))))"#,
-            Features {
-                sign_extension: false,
-                ..Features::default()
-            },
+            Features::default().with_sign_extension(false),
             "sign extension",
         ),
         (
             r#"(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))"#,
-            Features {
-                bulk_memory: false,
-                ..Features::default()
-            },
+            Features::default().with_bulk_memory(false),
             "bulk memory",
         ),
         (
             r#"(module (func (drop (ref.null extern))))"#,
-            Features {
-                reference_types: false,
-                ..Features::default()
-            },
+            Features::default().with_reference_types(false),
             "reference types",
         ),
         (
             r#"(module (func (result i32 i32) (i32.const 1) (i32.const 2)))"#,
-            Features {
-                multi_value: false,
-                ..Features::default()
-            },
+            Features::default().with_multi_value(false),
             "multi-value",
         ),
         (
             r#"(module (func (drop (v128.const i64x2 0 0))))"#,
-            Features {
-                simd: false,
-                ..Features::default()
-            },
+            Features::default().with_simd(false),
             "SIMD",
         ),
     ];

@@ -1,9 +1,8 @@
 //! Control instructions: blocks, branches, calls and returns.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
-use super::{Ctrl, CtrlKind, Op, Operand, TResult, Translator};
+use super::{Ctrl, CtrlKind, Op, Operand, TResult, TranslateError, Translator};
 use crate::ir::{DefinedFuncIdx, FuncIdx, InstrIdx, Slot, TypeIdx};
-use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::BlockType;
 
@@ -15,8 +14,8 @@ use wisp_parse::wasmparser::BlockType;
 const COPY_CELLS_FROM: usize = 8;
 
 impl Translator<'_> {
-    fn block_arity(&self, bt: BlockType) -> Result<(u32, u32), String> {
-        let ty = wisp_parse::block_type(bt, &self.module.types, 0).map_err(|e| e.message)?;
+    fn block_arity(&self, bt: BlockType) -> Result<(u32, u32), TranslateError> {
+        let ty = wisp_parse::block_type(bt, &self.module.types, self.offset)?;
         Ok((ty.params().len() as u32, ty.results().len() as u32))
     }
 
@@ -66,7 +65,11 @@ impl Translator<'_> {
 
     /// Pops the condition and emits a branch to `target` taken when it is non-zero
     /// (`when_true`) or zero, fused with the comparison that computed it if possible.
-    fn emit_cond_branch(&mut self, when_true: bool, target: InstrIdx) -> Result<usize, String> {
+    fn emit_cond_branch(
+        &mut self,
+        when_true: bool,
+        target: InstrIdx,
+    ) -> Result<usize, TranslateError> {
         if let Some((idx, mut op)) = self.fusable_condition(!when_true) {
             self.stack.pop();
             if let Some(t) = op.target_mut() {
@@ -145,7 +148,7 @@ impl Translator<'_> {
         if self.reachable {
             self.place_block_results()?;
         }
-        let frame = self.ctrl.pop().ok_or("control stack underflow")?;
+        let frame = self.ctrl.pop().ok_or(TranslateError::ControlUnderflow)?;
         let pc = self.pc();
         for f in frame.fixups.iter().copied().chain(frame.else_fixup) {
             self.patch(f, pc);
@@ -161,16 +164,14 @@ impl Translator<'_> {
 
     /// At a block's end its results must be in the slots of their heights.
     fn place_block_results(&mut self) -> TResult {
-        let frame = self.ctrl.last().ok_or("control stack underflow")?;
+        let frame = self.ctrl.last().ok_or(TranslateError::ControlUnderflow)?;
         let from = frame.height as usize;
         self.materialize_from(from);
         Ok(())
     }
 
-    fn top_ctrl(&mut self) -> Result<&mut Ctrl, String> {
-        self.ctrl
-            .last_mut()
-            .ok_or_else(|| "control stack underflow".into())
+    fn top_ctrl(&mut self) -> Result<&mut Ctrl, TranslateError> {
+        self.ctrl.last_mut().ok_or(TranslateError::ControlUnderflow)
     }
 
     fn patch(&mut self, at: usize, target: InstrIdx) {
@@ -187,7 +188,7 @@ impl Translator<'_> {
     }
 
     /// Whether branching to `depth` needs values moved into the target's slots.
-    fn branch_needs_moves(&self, depth: u32) -> Result<bool, String> {
+    fn branch_needs_moves(&self, depth: u32) -> Result<bool, TranslateError> {
         let arity = self.frame_at(depth)?.branch_arity() as usize;
         let in_place = self.top_in_place(arity);
         self.needs_moves_given(depth, in_place)
@@ -203,7 +204,7 @@ impl Translator<'_> {
 
     /// [`Self::branch_needs_moves`] with the carried values' state known (`in_place`
     /// from [`Self::top_in_place`] for the target's arity): constant time.
-    fn needs_moves_given(&self, depth: u32, in_place: bool) -> Result<bool, String> {
+    fn needs_moves_given(&self, depth: u32, in_place: bool) -> Result<bool, TranslateError> {
         let frame = self.frame_at(depth)?;
         if frame.kind == CtrlKind::Func {
             return Ok(true);
@@ -213,12 +214,12 @@ impl Translator<'_> {
         Ok(arity > 0 && !(in_place && first == frame.height as usize))
     }
 
-    fn frame_at(&self, depth: u32) -> Result<&Ctrl, String> {
+    fn frame_at(&self, depth: u32) -> Result<&Ctrl, TranslateError> {
         let i = self
             .ctrl
             .len()
             .checked_sub(1 + depth as usize)
-            .ok_or("unknown label")?;
+            .ok_or(TranslateError::Unknown("label"))?;
         Ok(&self.ctrl[i])
     }
 
@@ -279,7 +280,7 @@ impl Translator<'_> {
 
     pub(super) fn visit_br_if(&mut self, depth: u32) -> TResult {
         // The moves a branch needs are decided without the condition on the stack.
-        let cond_top = self.stack.pop().ok_or("operand stack underflow")?;
+        let cond_top = self.stack.pop().ok_or(TranslateError::StackUnderflow)?;
         // Below the condition, which stays where it is.
         self.materialize_carried(depth)?;
         let needs_moves = self.branch_needs_moves(depth);
@@ -326,7 +327,7 @@ impl Translator<'_> {
                 });
                 to_pads
                     .try_reserve(1)
-                    .map_err(|_| "out of memory: the branch table does not fit the heap")?;
+                    .map_err(|_| TranslateError::BranchTableOutOfMemory)?;
                 to_pads.push((depth, j as u32));
                 continue;
             }
@@ -366,7 +367,7 @@ impl Translator<'_> {
             .stack
             .len()
             .checked_sub(n)
-            .ok_or("operand stack underflow")?;
+            .ok_or(TranslateError::StackUnderflow)?;
         // Many results already in their slots (see `materialize_carried`) are one copy:
         // in a narrow function the packed layout is the slots' layout.
         if !self.wide && n > COPY_CELLS_FROM && self.top_in_place(n) {
@@ -429,7 +430,7 @@ impl Translator<'_> {
             .ctrl
             .len()
             .checked_sub(1)
-            .ok_or("control stack underflow")?;
+            .ok_or(TranslateError::ControlUnderflow)?;
         self.materialize_carried(func as u32)?;
         self.emit_return()?;
         self.unreachable_rest();
@@ -449,12 +450,12 @@ impl Translator<'_> {
         &mut self,
         params: &[wisp_types::ValType],
         results: &[wisp_types::ValType],
-    ) -> Result<Slot, String> {
+    ) -> Result<Slot, TranslateError> {
         let first = self
             .stack
             .len()
             .checked_sub(params.len())
-            .ok_or("operand stack underflow")?;
+            .ok_or(TranslateError::StackUnderflow)?;
         self.materialize_from(first);
         let base = self.slot(first);
         if self.wide {
@@ -501,7 +502,7 @@ impl Translator<'_> {
         let ty = self
             .module
             .func_type(func)
-            .ok_or("unknown function")?
+            .ok_or(TranslateError::Unknown("function"))?
             .clone();
         let base = self.prepare_call(ty.params(), ty.results())?;
         match func.checked_sub(self.module.num_imported_funcs) {
@@ -523,7 +524,7 @@ impl Translator<'_> {
             .module
             .types
             .get(ty as usize)
-            .ok_or("unknown type")?
+            .ok_or(TranslateError::Unknown("type"))?
             .clone();
         let (_, index) = self.pop_read()?;
         let base = self.prepare_call(t.params(), t.results())?;

@@ -15,15 +15,17 @@
 //! ones are recorded and patched when the block's `end` is reached.
 
 mod control;
+mod error;
 mod visit;
 
 /// An instruction while the translator works: its branch targets are instruction
 /// indices, made byte offsets by [`crate::ir::finish`].
 type Op = crate::ir::Op<InstrIdx>;
 
+pub use error::TranslateError;
+
 use crate::ir::{Imm32, Imm64, InstrIdx, Slot};
 use crate::CompiledFunc;
-use alloc::format;
 use alloc::vec::Vec;
 use wisp_parse::{wasmparser, Module, ParseError};
 
@@ -108,9 +110,9 @@ pub fn translate(
     defined_idx: usize,
     config: TranslateConfig,
 ) -> Result<CompiledFunc, ParseError> {
-    let body = module
-        .body(defined_idx)
-        .ok_or_else(|| ParseError::new("unknown function body", 0))?;
+    let body = module.body(defined_idx).ok_or_else(|| {
+        TranslateError::Unknown("function body").at(module.body_offset(defined_idx))
+    })?;
     translate_body(module, defined_idx, body, config)
 }
 
@@ -123,26 +125,27 @@ pub fn translate_body(
     config: TranslateConfig,
 ) -> Result<CompiledFunc, ParseError> {
     match translate_as(module, defined_idx, body, config, false) {
-        Err(e) if e.message == NEED_WIDE => translate_as(module, defined_idx, body, config, true),
+        Err((TranslateError::NeedWide, _)) => translate_as(module, defined_idx, body, config, true),
         other => other,
     }
+    .map_err(|(e, offset)| e.at(offset))
 }
 
-/// The error that restarts translation in wide mode.
-pub(super) const NEED_WIDE: &str = "internal: function needs wide slots";
-
+/// Translates narrow or `wide`; an error comes with the byte offset of the instruction
+/// (or, before the first one, of the body) where it happened.
 fn translate_as(
     module: &Module,
     defined_idx: usize,
     body_bytes: &[u8],
     config: TranslateConfig,
     wide: bool,
-) -> Result<CompiledFunc, ParseError> {
+) -> Result<CompiledFunc, (TranslateError, usize)> {
+    let body_offset = module.body_offset(defined_idx);
+    let at_body = |e: TranslateError| (e, body_offset);
     let func_idx = module.num_imported_funcs as usize + defined_idx;
     let ty = module
         .func_type(func_idx as u32)
-        .ok_or_else(|| ParseError::new("unknown function", 0))?;
-    let body_offset = module.body_offset(defined_idx);
+        .ok_or(at_body(TranslateError::Unknown("function")))?;
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
         body_bytes,
         body_offset as u64,
@@ -150,12 +153,12 @@ fn translate_as(
 
     // Locals are packed by type: a `v128` local takes two cells.
     let mut local_types: Vec<wisp_types::ValType> = ty.params().to_vec();
-    for local in body.get_locals_reader()? {
-        let (count, t) = local?;
-        let t = wisp_parse::val_type(t, body_offset)?;
+    for local in body.get_locals_reader().map_err(|e| at_body(e.into()))? {
+        let (count, t) = local.map_err(|e| at_body(e.into()))?;
+        let t = wisp_parse::val_type(t, body_offset).map_err(|e| at_body(e.into()))?;
         // wasmparser caps locals far below this; the check keeps slot arithmetic in u32.
         if local_types.len() as u64 + count as u64 > (u32::MAX / 8) as u64 {
-            return Err(ParseError::new("too many locals", body_offset));
+            return Err(at_body(TranslateError::TooManyLocals));
         }
         local_types.extend(core::iter::repeat_n(t, count as usize));
     }
@@ -171,7 +174,7 @@ fn translate_as(
         .map(|t| *t == wisp_types::ValType::V128)
         .collect();
     if !wide && (local_v128.contains(&true) || ty.results().contains(&wisp_types::ValType::V128)) {
-        return Err(ParseError::new(NEED_WIDE, body_offset));
+        return Err(at_body(TranslateError::NeedWide));
     }
 
     let mut t = Translator {
@@ -192,6 +195,7 @@ fn translate_as(
         fusable: None,
         temps_below: 0,
         locals_from: 0,
+        offset: body_offset,
     };
     // The callee zeroes its own declared locals, so a call needs no loop for them.
     if cells > param_cells {
@@ -211,15 +215,20 @@ fn translate_as(
     });
     t.start_basic_block();
 
-    let mut reader = body.get_operators_reader()?;
+    let mut reader = body.get_operators_reader().map_err(|e| at_body(e.into()))?;
     while !reader.eof() {
-        let (op, offset) = reader.read_with_offset()?;
+        // A decoding error carries its own offset.
+        let (op, offset) = reader.read_with_offset().map_err(|e| at_body(e.into()))?;
+        t.offset = offset as usize;
         t.reserve(RESERVE)
             .and_then(|()| t.visit(op))
-            .map_err(|msg| ParseError::new(msg, offset as usize))?;
+            .map_err(|e| (e, offset as usize))?;
     }
     if !t.ctrl.is_empty() {
-        return Err(ParseError::new("function body ends early", body_offset));
+        return Err((
+            TranslateError::BodyEndsEarly,
+            reader.original_position() as usize,
+        ));
     }
     let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
     thread_jumps(&mut t.ops);
@@ -233,7 +242,7 @@ fn translate_as(
         n_locals: t.n_locals,
         n_results: t.results.iter().map(|r| r.cells() as u32).sum(),
         frame_size: u32::try_from(frame_size)
-            .map_err(|_| ParseError::new(format!("frame too large: {frame_size}"), body_offset))?,
+            .map_err(|_| at_body(TranslateError::FrameTooLarge { cells: frame_size }))?,
     })
 }
 
@@ -301,7 +310,7 @@ fn use_accumulator(ops: &mut [Op]) {
     }
 }
 
-pub(crate) type TResult = Result<(), alloc::string::String>;
+pub(crate) type TResult = Result<(), TranslateError>;
 
 struct Translator<'m> {
     module: &'m Module,
@@ -337,6 +346,9 @@ struct Translator<'m> {
     /// Positions below this hold no `Local`: where a `local.set` starts looking for
     /// aliases of the local it overwrites (see `visit_local_set`).
     locals_from: usize,
+    /// Byte offset in the module of the operator being translated, for the errors of
+    /// decoding its immediates.
+    offset: usize,
 }
 
 impl Translator<'_> {
@@ -354,11 +366,11 @@ impl Translator<'_> {
     }
 
     /// The cells of local `index`, and whether it is a `v128`.
-    fn local(&self, index: u32) -> Result<(Slot, bool), alloc::string::String> {
+    fn local(&self, index: u32) -> Result<(Slot, bool), TranslateError> {
         let i = index as usize;
         match (self.local_slots.get(i), self.local_v128.get(i)) {
             (Some(s), Some(v)) => Ok((*s, *v)),
-            _ => Err("unknown local".into()),
+            _ => Err(TranslateError::Unknown("local")),
         }
     }
 
@@ -386,10 +398,10 @@ impl Translator<'_> {
     /// function can be more than the heap has, which must be an error, not an abort.
     /// Each operator first reserves [`RESERVE`]; those that emit more (tables of
     /// branches, branches carrying many values) reserve what they need themselves.
-    fn reserve(&mut self, n: usize) -> Result<(), alloc::string::String> {
+    fn reserve(&mut self, n: usize) -> Result<(), TranslateError> {
         self.ops
             .try_reserve(n)
-            .map_err(|_| "out of memory: the function's code does not fit the heap".into())
+            .map_err(|_| TranslateError::CodeOutOfMemory)
     }
 
     fn emit(&mut self, op: Op) -> usize {
@@ -410,8 +422,8 @@ impl Translator<'_> {
         self.max_height = self.max_height.max(self.stack.len() as u32);
     }
 
-    fn pop(&mut self) -> Result<(usize, Operand), alloc::string::String> {
-        let v = self.stack.pop().ok_or("operand stack underflow")?;
+    fn pop(&mut self) -> Result<(usize, Operand), TranslateError> {
+        let v = self.stack.pop().ok_or(TranslateError::StackUnderflow)?;
         Ok((self.stack.len(), v))
     }
 
@@ -470,7 +482,7 @@ impl Translator<'_> {
     }
 
     /// Pops one operand and returns its position and the slot to read it from.
-    fn pop_read(&mut self) -> Result<(usize, Slot), alloc::string::String> {
+    fn pop_read(&mut self) -> Result<(usize, Slot), TranslateError> {
         let (pos, v) = self.pop()?;
         Ok((pos, self.read(pos, v)))
     }

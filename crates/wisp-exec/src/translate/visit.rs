@@ -2,33 +2,33 @@
 //! Spec: <https://webassembly.github.io/spec/core/syntax/instructions.html>
 
 use super::Op;
-use super::{Operand, TResult, Translator};
+use super::{Operand, TResult, TranslateError, Translator};
 use crate::ir::{DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Lane, MemOffset, Slot, TableIdx};
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
 use wisp_types::ValType;
 
 /// The error type of the generated code.
-type Error = alloc::string::String;
+type Error = TranslateError;
 
 include!(concat!(env!("OUT_DIR"), "/translate.rs"));
 
 /// Multiple memories and 64-bit memories are not translated yet.
-fn mem0(index: u32) -> Result<(), alloc::string::String> {
+fn mem0(index: u32) -> Result<(), TranslateError> {
     if index != 0 {
-        return Err("multiple memories are not supported".into());
+        return Err(TranslateError::MultipleMemories);
     }
     Ok(())
 }
 
 /// Multiple memories and 64-bit memories are not translated yet.
-fn mem0_offset(m: &MemArg) -> Result<MemOffset, alloc::string::String> {
+fn mem0_offset(m: &MemArg) -> Result<MemOffset, TranslateError> {
     if m.target != MemArgTarget::Memory(0) {
-        return Err("multiple memories are not supported".into());
+        return Err(TranslateError::MultipleMemories);
     }
     u32::try_from(m.offset)
         .map(MemOffset)
-        .map_err(|_| "memory offset out of range".into())
+        .map_err(|_| TranslateError::MemoryOffsetOutOfRange)
 }
 
 impl Translator<'_> {
@@ -50,7 +50,7 @@ impl Translator<'_> {
             }
         }
         if !self.wide && self.needs_wide(&op) {
-            return Err(super::NEED_WIDE.into());
+            return Err(TranslateError::NeedWide);
         }
         self.charge_fuel();
         if matches!(op, Operator::I32Add) && self.visit_add_shl()? {
@@ -74,9 +74,9 @@ impl Translator<'_> {
                 // Fallible: a table of thousands of entries may not fit a device's heap.
                 let mut list = Vec::new();
                 list.try_reserve_exact(targets.len() as usize)
-                    .map_err(|_| "out of memory: the branch table does not fit the heap")?;
+                    .map_err(|_| TranslateError::BranchTableOutOfMemory)?;
                 for t in targets.targets() {
-                    list.push(t.map_err(|e| alloc::string::String::from(e.message()))?);
+                    list.push(t?);
                 }
                 self.visit_br_table(list, default)?
             }
@@ -168,14 +168,14 @@ impl Translator<'_> {
             }
             Operator::MemorySize { mem } => {
                 if mem != 0 {
-                    return Err("multiple memories are not supported".into());
+                    return Err(TranslateError::MultipleMemories);
                 }
                 let dst = self.slot(self.stack.len());
                 self.push_result(Op::MemorySize { dst });
             }
             Operator::MemoryGrow { mem } => {
                 if mem != 0 {
-                    return Err("multiple memories are not supported".into());
+                    return Err(TranslateError::MultipleMemories);
                 }
                 self.unary(|dst, delta| Op::MemoryGrow { dst, delta })?;
             }
@@ -283,13 +283,13 @@ impl Translator<'_> {
             | Operator::F64ReinterpretI64 => {}
             // Not `{other:?}`: wasmparser's `Debug` of every operator is 30 KiB of flash.
             // The error carries the instruction's offset.
-            _ => return Err("unsupported operator".into()),
+            _ => return Err(TranslateError::UnsupportedOperator),
         }
         Ok(())
     }
 
     /// Pops three operands, returning their slots bottom first.
-    fn pop3(&mut self) -> Result<(Slot, Slot, Slot), alloc::string::String> {
+    fn pop3(&mut self) -> Result<(Slot, Slot, Slot), TranslateError> {
         let (_, c) = self.pop_read()?;
         let (_, b) = self.pop_read()?;
         let (_, a) = self.pop_read()?;
@@ -298,7 +298,7 @@ impl Translator<'_> {
 
     /// `i32.add` whose right operand was just computed, for this use alone, by a shift
     /// left by 2 or 3: one `I32AddShl*`. Returns false (and does nothing) otherwise.
-    fn visit_add_shl(&mut self) -> Result<bool, alloc::string::String> {
+    fn visit_add_shl(&mut self) -> Result<bool, TranslateError> {
         let Some(idx) = self.fusable else {
             return Ok(false);
         };
@@ -553,7 +553,7 @@ impl Translator<'_> {
             .stack
             .len()
             .checked_sub(1)
-            .ok_or("operand stack underflow")?;
+            .ok_or(TranslateError::StackUnderflow)?;
         // Aliases are looked for above `locals_from` only. After a long look, every
         // `Local` looked at is put in its own slot (a copy each, once) and the mark
         // rises, so that `local.set`s under a deep stack do not each scan all of it.
