@@ -10,7 +10,7 @@
 //! their own profile, so this builds the `wisp` binary in each profile asked for
 //! (through `CARGO_PROFILE_RELEASE_*`, each in its own target directory so that the
 //! builds stay cached side by side), disassembles it with `objdump`, and checks every
-//! instruction handler (`wisp_exec::exec::handlers::*`, see
+//! instruction handler (generated into `wisp_exec::exec::dispatch::glue`, see
 //! `crates/wisp-exec/src/exec/dispatch.rs`) and every out-of-line slow path that
 //! dispatches onwards (`*_tail`):
 //! - none makes an indirect call through a register or a table (the handler table), or
@@ -39,7 +39,20 @@ const NEVER_CONTINUE: &[&str] = &["Unreachable"];
 /// Fewer distinct handler symbols than this means the binary was not built with the
 /// tail backend (or the symbol names changed and the check would be vacuous).
 const MIN_HANDLERS: usize = 300;
-const PREFIX: &str = "wisp_exec::exec::handlers::";
+/// Where the handlers are: generated from the operator table into `dispatch.rs`'s `glue`
+/// module, and the slow paths' tail entries (`*_tail`) among the bodies.
+const PREFIXES: &[&str] = &[
+    "wisp_exec::exec::dispatch::glue::",
+    "wisp_exec::exec::handlers::control::",
+];
+
+/// The handler name of a symbol, if it is one of the handlers.
+fn handler_name(symbol: &str) -> Option<&str> {
+    PREFIXES
+        .iter()
+        .find_map(|p| symbol.strip_prefix(p))
+        .filter(|n| is_handler(n))
+}
 /// The workloads of `benches/workloads.wasm` run on a small stack, with their arguments
 /// and results (`benches/README.md`; `wisp` prints them as `i32`).
 const WORKLOADS: &[(&str, &str, u32)] = &[
@@ -369,13 +382,10 @@ fn handlers(text: &str) -> Vec<Handler<'_>> {
             .map(|(_, n)| n)
         {
             out.extend(current.take());
-            current = name
-                .strip_prefix(PREFIX)
-                .filter(|n| is_handler(n))
-                .map(|n| Handler {
-                    name: n,
-                    lines: Vec::new(),
-                });
+            current = handler_name(name).map(|n| Handler {
+                name: n,
+                lines: Vec::new(),
+            });
         } else if let Some(h) = current.as_mut() {
             h.lines.push(line);
         }
@@ -406,8 +416,8 @@ fn check(h: &Handler) -> Option<String> {
         let callee = operand
             .split_once(" <")
             .and_then(|(_, n)| n.strip_suffix('>'))
-            .and_then(|n| n.strip_prefix(PREFIX));
-        if op.starts_with("call") && callee.is_some_and(is_handler) {
+            .and_then(handler_name);
+        if op.starts_with("call") && callee.is_some() {
             return Some(format!("{}: calls a handler `{}`", h.name, line.trim()));
         }
         if op.starts_with("jmp") && indirect {
@@ -425,30 +435,30 @@ mod tests {
     use super::*;
 
     const LISTING: &str = "\
-0000000000001000 <wisp_exec::exec::handlers::I32Add>:
+0000000000001000 <wisp_exec::exec::dispatch::glue::I32Add>:
     1000:\tmov    0x4(%rdi),%eax
     1004:\tjmp    *(%r9,%rax,8)
 
-0000000000001100 <wisp_exec::exec::handlers::I32Sub>:
+0000000000001100 <wisp_exec::exec::dispatch::glue::I32Sub>:
     1100:\tcall   *(%r9,%rax,8)
     1104:\tret
 
-0000000000001200 <wisp_exec::exec::handlers::I32Mul>:
+0000000000001200 <wisp_exec::exec::dispatch::glue::I32Mul>:
     1200:\tcall   *0x1234(%rip)
     1204:\tret
 
-0000000000001300 <wisp_exec::exec::handlers::stop>:
+0000000000001300 <wisp_exec::exec::dispatch::glue::stop>:
     1300:\tret
 
-0000000000001400 <wisp_exec::exec::handlers::Unreachable>:
-    1400:\tcall   1300 <wisp_exec::exec::handlers::stop>
+0000000000001400 <wisp_exec::exec::dispatch::glue::Unreachable>:
+    1400:\tcall   1300 <wisp_exec::exec::dispatch::glue::stop>
 
-0000000000001500 <wisp_exec::exec::handlers::Call>:
-    1500:\tcall   1600 <wisp_exec::exec::handlers::call_slow_tail>
+0000000000001500 <wisp_exec::exec::dispatch::glue::Call>:
+    1500:\tcall   1600 <wisp_exec::exec::dispatch::glue::call_slow_tail>
     1504:\tjmp    *(%r9,%rax,8)
 
-0000000000001600 <wisp_exec::exec::handlers::call_slow_tail>:
-    1600:\tcall   1700 <wisp_exec::exec::handlers::call_slow>
+0000000000001600 <wisp_exec::exec::dispatch::glue::call_slow_tail>:
+    1600:\tcall   1700 <wisp_exec::exec::dispatch::glue::call_slow>
     1604:\tjmp    *(%r9,%rax,8)
 ";
 

@@ -119,6 +119,10 @@ pub(super) struct Hot {
 pub(super) enum Flow {
     /// To the instruction at `ip`.
     Next,
+    /// To the instruction at `ip`, after a taken branch. The same as `Next`, but a
+    /// separate arm of `then`, so that a conditional branch gets one dispatch (one
+    /// indirect jump, predicted on its own) on each of its paths.
+    Taken,
     /// Out of the loop; `Cx::result` says why.
     Stop,
     /// Into the general call sequence, for `cx.pending_call`.
@@ -141,10 +145,15 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
             let handler = *HANDLERS.get_unchecked(tag(h.ip));
             handler(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx)
         },
+        // SAFETY: as above.
+        Flow::Taken => unsafe {
+            let handler = *HANDLERS.get_unchecked(tag(h.ip));
+            handler(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx)
+        },
         Flow::Stop => Exit::Stop,
-        // SAFETY: as above; the slow paths take the registers as they are.
-        Flow::CallSlow => unsafe { call_slow_tail(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
-        Flow::ReturnSlow => unsafe { return_slow_tail(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
+        // SAFETY: as above; the slow paths take what they need from `cx`.
+        Flow::CallSlow => unsafe { call_slow_tail(cx) },
+        Flow::ReturnSlow => unsafe { return_slow_tail(cx) },
     }
 }
 
@@ -153,10 +162,10 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
 #[inline(always)]
 fn after(h: &mut Hot, cx: &mut Cx<'_>, flow: Flow) -> Option<Exit> {
     let slow = match flow {
-        Flow::Next => return None,
+        Flow::Next | Flow::Taken => return None,
         Flow::Stop => return Some(Exit::Stop),
-        Flow::CallSlow => call_slow(cx, *h),
-        Flow::ReturnSlow => return_slow(cx, *h),
+        Flow::CallSlow => call_slow(cx),
+        Flow::ReturnSlow => return_slow(cx),
     };
     match slow {
         Some(next) => {

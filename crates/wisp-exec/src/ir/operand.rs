@@ -184,7 +184,7 @@ impl fmt::Display for Imm64 {
 }
 
 /// A branch target in finished code: a byte offset from the branch instruction itself.
-/// A taken branch is then one load and one addition to the instruction pointer: that
+/// A taken branch is then one load and one addition to the branch's address: that
 /// chain is the critical path of a tight loop, and scaling an index by the size of an
 /// `Op` would lengthen it by a shift.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
@@ -192,12 +192,12 @@ impl fmt::Display for Imm64 {
 pub struct Offset(pub i32);
 
 impl Offset {
-    /// The offset from instruction `from` to instruction `to`.
+    /// The offset of instruction `to` from a branch that is instruction `from`.
     pub fn between(from: usize, to: InstrIdx) -> Offset {
         Offset(((to.0 as i64 - from as i64) * super::OP_BYTES) as i32)
     }
 
-    /// The instruction this offset reaches from instruction `from`.
+    /// The instruction this offset reaches from a branch that is instruction `from`.
     pub fn from_instr(self, from: usize) -> InstrIdx {
         InstrIdx((from as i64 + self.0 as i64 / super::OP_BYTES) as u32)
     }

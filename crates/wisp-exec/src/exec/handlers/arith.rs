@@ -4,6 +4,8 @@
 //!
 //! Shapes: operands in slots; the right operand an immediate (`_imm`); the left operand
 //! in the accumulator (`_acc`). `_trap` bodies take a function that may trap.
+// The accumulator forms' bodies go unused in a build without them.
+#![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
 use crate::ir::{Imm32, Slot};

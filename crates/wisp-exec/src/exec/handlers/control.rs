@@ -4,6 +4,8 @@
 //! Calls and returns have a fast path inline (a Wasm callee of the same instance,
 //! already translated, whose frame fits the stacks as they are) and a general path out
 //! of line (`call_slow`, `return_slow`), which the body asks for through its [`Flow`].
+// The accumulator forms' bodies go unused in a build without them.
+#![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
 #[cfg(wisp_tail_dispatch)]
@@ -13,8 +15,6 @@ use crate::ir::{DefinedFuncIdx, FuncIdx, Imm32, Offset, Op, Slot, TypeIdx};
 use crate::stack::{Frame, Regs};
 use crate::CompiledFunc;
 use wisp_store::FuncKind;
-#[cfg(wisp_tail_dispatch)]
-use wisp_types::RawVal;
 use wisp_types::{FuncAddr, TrapCode};
 
 /// `Arg` is never executed: the instruction before it steps over it.
@@ -66,7 +66,8 @@ pub(in crate::exec) unsafe fn br(h: &mut Hot, _: &mut Cx<'_>, target: Offset) ->
 unsafe fn br_if(h: &mut Hot, taken: bool, target: Offset) -> Flow {
     if taken {
         // SAFETY: see the function's contract.
-        unsafe { h.jump(target) }
+        unsafe { h.jump(target) };
+        return Flow::Taken;
     }
     Flow::Next
 }
@@ -433,32 +434,29 @@ pub(in crate::exec) unsafe fn call_indirect(
 }
 
 /// Defines `$slow`, a path out of line that returns the registers to continue with (or
-/// `None` to stop), and for the tail backend `$tail`, a handler-shaped wrapper that runs
-/// it and dispatches the next instruction itself: a handler's slow path is then a jump
-/// too, so its fast path needs no saved registers and no stack frame.
+/// `None` to stop), and for the tail backend `$tail`, which runs it and dispatches the
+/// next instruction itself: a handler's slow path is then a jump too, so its fast path
+/// needs no saved registers and no stack frame. Both take only the machine: what they
+/// need of the registers is in `cx.regs`. Fewer arguments than a handler's also keep
+/// the handlers from computing registers the slow path would ignore: the generated
+/// handlers are in another module, often another codegen unit, where LLVM cannot drop
+/// dead arguments.
 macro_rules! out_of_line {
     ($(#[$doc:meta])* fn $slow:ident / $tail:ident ($cx:ident) $body:block) => {
         $(#[$doc])*
         #[cold]
         #[inline(never)]
-        pub(in crate::exec) fn $slow($cx: &mut Cx<'_>, _: Hot) -> Option<Hot> $body
+        pub(in crate::exec) fn $slow($cx: &mut Cx<'_>) -> Option<Hot> $body
 
         /// The tail backend's entry to the path above.
         ///
         /// # Safety
-        /// The registers describe the running frame.
+        /// `cx.regs` describes the running frame.
         #[cfg(wisp_tail_dispatch)]
         #[cold]
         #[inline(never)]
-        pub(in crate::exec) unsafe fn $tail(
-            ip: *const Op,
-            sp: *mut RawVal,
-            mem: *mut u8,
-            mem_len: usize,
-            acc: u64,
-            cx: &mut Cx<'_>,
-        ) -> Exit {
-            match $slow(cx, Hot { ip, sp, mem, mem_len, acc }) {
+        pub(in crate::exec) unsafe fn $tail(cx: &mut Cx<'_>) -> Exit {
+            match $slow(cx) {
                 // SAFETY: `$slow` returns the registers of a frame it set up.
                 Some(h) => unsafe { crate::exec::dispatch::run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
                 None => Exit::Stop,

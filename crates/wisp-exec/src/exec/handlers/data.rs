@@ -2,6 +2,8 @@
 //! instructions that go through the store (`exec::bulk`).
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#variable-instructions>,
 //! <https://webassembly.github.io/spec/core/exec/instructions.html#table-instructions>
+// The accumulator forms' bodies go unused in a build without them.
+#![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{check, trap, Cx, Flow, Hot};
 use crate::exec::{bulk, mem0};

@@ -1,6 +1,8 @@
 //! Loads and stores of memory 0 through the `mem`/`mem_len` registers: the fast path,
 //! with accesses that miss (out of bounds, or a paged memory) going to `exec::paged`.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions>
+// The accumulator forms' bodies go unused in a build without them.
+#![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
 use crate::exec::{effective, paged};
