@@ -18,6 +18,8 @@ mod gen_translate;
 mod rows;
 #[path = "build/rows_simd.rs"]
 mod rows_simd;
+#[path = "build/rows_wide.rs"]
+mod rows_wide;
 #[path = "build/table.rs"]
 mod table;
 

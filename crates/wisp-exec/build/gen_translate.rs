@@ -62,6 +62,12 @@ pub fn generate(rows: &[Row]) -> String {
                 "Operator::{n} {{ memarg, lane }} => self.v_store_lane(&memarg, lane, {})?,",
                 make(n, &fields)
             ),
+            Translate::FourToTwo => {
+                format!("Operator::{n} => self.four_to_two({})?,", make(n, &fields))
+            }
+            Translate::TwoToTwo => {
+                format!("Operator::{n} => self.two_to_two({})?,", make(n, &fields))
+            }
         };
         writeln!(o, "{arm}").unwrap();
     }

@@ -1,4 +1,5 @@
-//! The rows of the operator table, except SIMD (`rows_simd.rs`): control, calls,
+//! The rows of the operator table, except SIMD (`rows_simd.rs`) and wide arithmetic
+//! (`rows_wide.rs`): control, calls,
 //! variables, memory and table instructions one row each, then the numeric and memory
 //! families one call per Wasm operator. The order of rows is the order of the enum, and
 //! so the numbering of instructions in images.
@@ -15,6 +16,7 @@ pub fn rows() -> Vec<Row> {
     t.extend(crate::rows_simd::rows());
     compare_and_branch(&mut t);
     t.extend(fused_address());
+    t.extend(crate::rows_wide::rows());
     t
 }
 

@@ -6,7 +6,7 @@
 //! the naming of specialised forms are in `docs/ARCHITECTURE.md` ("The operator table").
 //!
 //! Rows are written with the builder below, mostly through the family helpers of
-//! `rows.rs` and `rows_simd.rs`: one call per Wasm operator gives its plain row and the
+//! `rows.rs`, `rows_simd.rs` and `rows_wide.rs`: one call per Wasm operator gives its plain row and the
 //! rows of its specialised forms (`Imm`, `Acc`, `Idx`, …), linked by attributes.
 
 /// The type of an operand. Each is a newtype in `ir::operand`, so that a slot cannot be
@@ -89,6 +89,11 @@ pub enum Translate {
     VLoadLane,
     /// A SIMD store of one lane; the lane follows in an `Arg`.
     VStoreLane,
+    /// Four operands to two results (`four_to_two`): the left pair in the instruction,
+    /// the right pair in an `Arg` after it, the results in `dst` and the cell after it.
+    FourToTwo,
+    /// Two operands to two results (`two_to_two`), in `dst` and the cell after it.
+    TwoToTwo,
 }
 
 /// A specialised form that reads one operand from the accumulator.

@@ -383,3 +383,49 @@ fn eager_compilation_keeps_each_body_s_offset_for_errors() {
         wisp_exec::compile_eager(&bytes, Default::default(), TranslateConfig::default()).unwrap();
     assert_eq!(eager.module.body_offset(0), offset);
 }
+
+#[test]
+fn wide_arithmetic_results_take_two_heights() {
+    // Narrow: the product's halves go to the slots of heights 0 and 1 (cells 2 and 3),
+    // straight from the parameters; `add128`'s right pair is in the `Arg` after it.
+    let code = ops(r#"(module (func (param i64 i64) (result i64 i64)
+            (i64.mul_wide_u (local.get 0) (local.get 1))
+            (i64.add128 (local.get 0) (local.get 1))))"#);
+    assert_eq!(
+        code[..3],
+        [
+            Op::I64MulWideU {
+                dst: Slot(2),
+                lhs: Slot(0),
+                rhs: Slot(1)
+            },
+            Op::I64Add128 {
+                dst: Slot(2),
+                lhs_lo: Slot(2),
+                lhs_hi: Slot(3)
+            },
+            Op::Arg { a: 0, b: 1 },
+        ],
+        "{code:#?}"
+    );
+    // Wide (a `v128` local, cells 2 and 3; heights start at cell 4, two cells each): the
+    // high half lands in the upper cell of the low half's height and is copied up.
+    let code = ops(r#"(module (func (param i64 i64) (result i64) (local v128)
+            (i64.mul_wide_s (local.get 0) (local.get 1))
+            (i64.sub)))"#);
+    assert_eq!(
+        code[1..3],
+        [
+            Op::I64MulWideS {
+                dst: Slot(4),
+                lhs: Slot(0),
+                rhs: Slot(1)
+            },
+            Op::Copy {
+                dst: Slot(6),
+                src: Slot(5)
+            },
+        ],
+        "{code:#?}"
+    );
+}

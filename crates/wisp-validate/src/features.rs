@@ -3,7 +3,8 @@
 use wasmparser::WasmFeatures as W;
 
 /// A set of WebAssembly proposals. The default is WebAssembly 2.0 as far as Wisp
-/// implements it; anything outside the set makes a module invalid.
+/// implements it, with the wide-arithmetic proposal; anything outside the set makes a
+/// module invalid.
 ///
 /// WebAssembly 3.0's proposals will be added as fields, so outside this crate a set is
 /// made from [`Features::default`], [`Features::mvp`] or [`Features::wasm2`] and the
@@ -33,12 +34,16 @@ pub struct Features {
     /// Memories with 1-byte pages (the custom-page-sizes proposal), for devices whose RAM
     /// cannot hold a 64 KiB page. Off by default: it is not part of a standard yet.
     pub custom_page_sizes: bool,
+    /// 128-bit addition and subtraction of `i64` pairs, full 64×64-bit products
+    /// (`i64.add128`, `i64.mul_wide_s`, …: the wide-arithmetic proposal). On by default,
+    /// as in wasmparser; not in [`Features::mvp`] or [`Features::wasm2`].
+    pub wide_arithmetic: bool,
 }
 
-/// The default is WebAssembly 2.0.
+/// The default is WebAssembly 2.0 with wide arithmetic.
 impl Default for Features {
     fn default() -> Self {
-        Features::wasm2()
+        Features::wasm2().with_wide_arithmetic(true)
     }
 }
 
@@ -54,6 +59,7 @@ impl Features {
             reference_types: false,
             simd: false,
             custom_page_sizes: false,
+            wide_arithmetic: false,
         }
     }
 
@@ -68,6 +74,7 @@ impl Features {
             reference_types: true,
             simd: true,
             custom_page_sizes: false,
+            wide_arithmetic: false,
         }
     }
 
@@ -119,6 +126,12 @@ impl Features {
         self
     }
 
+    /// With the wide-arithmetic instructions on or off.
+    pub const fn with_wide_arithmetic(mut self, on: bool) -> Self {
+        self.wide_arithmetic = on;
+        self
+    }
+
     /// The same set in wasmparser's terms, for its parser and validator.
     pub fn to_wasmparser(self) -> W {
         // Always on: features of the encoding that every engine accepts.
@@ -132,6 +145,7 @@ impl Features {
             (self.reference_types, W::REFERENCE_TYPES),
             (self.simd, W::SIMD),
             (self.custom_page_sizes, W::CUSTOM_PAGE_SIZES),
+            (self.wide_arithmetic, W::WIDE_ARITHMETIC),
         ] {
             if on {
                 w |= flag;

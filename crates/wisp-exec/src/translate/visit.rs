@@ -472,6 +472,50 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Four operands to two results (`i64.add128`, `i64.sub128`): the left pair in the
+    /// instruction, the right pair in an `Arg` after it.
+    fn four_to_two(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+        let (_, rhs_hi) = self.pop_read()?;
+        let (_, rhs_lo) = self.pop_read()?;
+        let (_, lhs_hi) = self.pop_read()?;
+        let (pos, lhs_lo) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.emit(make(dst, lhs_lo, lhs_hi));
+        self.emit(Op::Arg {
+            a: rhs_lo.0,
+            b: rhs_hi.0,
+        });
+        self.push_pair(pos);
+        Ok(())
+    }
+
+    /// Two operands to two results (`i64.mul_wide_s`, `i64.mul_wide_u`).
+    fn two_to_two(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+        let (_, rhs) = self.pop_read()?;
+        let (pos, lhs) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.emit(make(dst, lhs, rhs));
+        self.push_pair(pos);
+        Ok(())
+    }
+
+    /// Pushes the two results of an instruction that wrote the slot of `pos` and the cell
+    /// after it. In a narrow function that cell is the slot of `pos + 1`; in a wide one
+    /// it is the upper cell of `pos`'s, and the high half is copied up. Neither result
+    /// is `fusable`: a `local.set` may not retarget an instruction with two.
+    fn push_pair(&mut self, pos: usize) {
+        let dst = self.slot(pos);
+        self.push(Operand::Temp);
+        if self.wide {
+            let hi = self.slot(pos + 1);
+            self.emit(Op::Copy {
+                dst: hi,
+                src: dst.plus(1),
+            });
+        }
+        self.push(Operand::Temp);
+    }
+
     /// A constant right operand that fits in 32 bits becomes an immediate.
     fn binary_imm(
         &mut self,

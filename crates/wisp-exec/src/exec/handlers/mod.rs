@@ -19,6 +19,7 @@ pub(super) mod data;
 pub(super) mod memory;
 #[cfg(feature = "simd")]
 pub(super) mod vector;
+pub(super) mod wide;
 
 #[cfg(not(wisp_tail_dispatch))]
 pub(super) use control::{call_slow, return_slow};
