@@ -5,6 +5,7 @@
 //! wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]    (or MODULE --invoke NAME ARGS...)
 //! wisp wast FILE.wast...
 //! wisp compile MODULE -o IMAGE
+//! wisp ir MODULE [FUNCTION...]
 //! ```
 
 #![forbid(unsafe_code)]
@@ -12,6 +13,7 @@
 mod args;
 mod compile;
 mod invoke;
+mod ir;
 mod output;
 mod wast;
 
@@ -22,6 +24,7 @@ usage: wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
        wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]
        wisp wast [--fuel N] [--timeout SECONDS] FILE.wast...   (see wisp wast --help)
        wisp compile [--fuel] MODULE -o IMAGE   (a pre-translated image for devices)
+       wisp ir MODULE [FUNCTION...]           (what the translator made of functions)
 
 Runs a WebAssembly program with WASI (preview1): ARGS are its arguments, stdin, stdout and
 stderr are the terminal's, and the exit status is the program's own (`proc_exit`). With
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
     match argv.first().map(String::as_str) {
         Some("wast") => return wast::main(&argv[1..]),
         Some("compile") => return compile::main(&argv[1..]),
+        Some("ir") => return ir::main(&argv[1..]),
         Some("run") => {
             argv.remove(0);
         }

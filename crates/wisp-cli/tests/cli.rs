@@ -99,3 +99,26 @@ fn bad_modules_and_arguments_exit_1_or_2() {
     let o = wisp(&["run", "--dir"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn ir_prints_what_a_function_became() {
+    let o = wisp(&["ir", "examples/fib.wat", "fib"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("function 0 fib: 9 instructions\n"), "{out}");
+    // `if (n < 2)` is one compare-and-branch, its target an instruction index.
+    assert!(
+        out.contains("    0  BrI32GeUImm lhs=s0 imm=2 target=@3\n"),
+        "{out}"
+    );
+    assert!(out.contains("CallInternal func=defined0 base=s1"), "{out}");
+    // Every function with code, and `--plain` leaves out accumulator forms.
+    let all = text(&wisp(&["ir", "--plain", "benches/wat/sieve.wat"]).stdout);
+    assert!(
+        all.contains("I32Store8Imm") && !all.contains("Acc "),
+        "{all}"
+    );
+    let o = wisp(&["ir", "examples/fib.wat", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("no function `nope`"));
+}

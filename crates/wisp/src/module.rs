@@ -167,4 +167,50 @@ impl Module {
     pub fn func_name(&self, idx: u32) -> Option<&str> {
         self.inner.module.func_names.get(&idx).map(|s| s.as_str())
     }
+
+    /// The number of functions, imported ones first.
+    pub fn func_count(&self) -> u32 {
+        self.inner.module.funcs.len() as u32
+    }
+
+    /// The number of imported functions: the first defined function's index.
+    pub fn imported_func_count(&self) -> u32 {
+        self.inner.module.num_imported_funcs
+    }
+
+    /// The index of the function exported as `name`, or else of the one the name
+    /// section calls so.
+    pub fn func_index(&self, name: &str) -> Option<u32> {
+        let m = &self.inner.module;
+        m.exports
+            .iter()
+            .find(|e| e.kind == ExportKind::Func && e.name == name)
+            .map(|e| e.index)
+            .or_else(|| {
+                m.func_names
+                    .iter()
+                    .find(|(_, n)| n.as_str() == name)
+                    .map(|(i, _)| *i)
+            })
+    }
+
+    /// What Wisp's translator made of function `idx` (counting imported functions), as
+    /// text: one instruction a line with its index, branch targets as instruction
+    /// indices. For looking at the code of a hot loop; the format is not stable. An
+    /// imported function has no code.
+    pub fn disassemble(&self, idx: u32) -> Result<String, Error> {
+        let defined = idx
+            .checked_sub(self.inner.module.num_imported_funcs)
+            .filter(|_| idx < self.func_count())
+            .ok_or_else(|| {
+                Error::Usage(alloc::format!(
+                    "function {idx} is imported or does not exist"
+                ))
+            })?;
+        let code = self.inner.code(defined as usize)?;
+        let mut text = String::new();
+        wisp_exec::ir::disassemble(&code.ops, &mut text)
+            .map_err(|_| Error::Usage("formatting the code failed".into()))?;
+        Ok(text)
+    }
 }

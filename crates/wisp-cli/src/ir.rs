@@ -1,0 +1,98 @@
+//! `wisp ir`: prints what Wisp's translator made of a module's functions, for looking at
+//! the code of a hot loop (the text comes from the disassembler generated from the
+//! operator table; its format is not stable).
+
+use std::process::ExitCode;
+use wisp::{Config, Engine, Error, Module};
+
+pub const USAGE: &str = "\
+usage: wisp ir [--fuel] [--plain] MODULE.wasm|MODULE.wat [FUNCTION...]
+
+Prints Wisp's IR of each FUNCTION of MODULE (an export name, a name from the name
+section, or a function index; default: every function with code): one instruction a
+line with its index, operands as name=value (s3 is slot 3, @12 instruction 12).
+
+options:
+  --fuel     translate with fuel metering, as for --fuel
+  --plain    no accumulator forms, as for `wisp compile --plain`";
+
+pub fn main(args: &[String]) -> ExitCode {
+    let mut config = Config::new();
+    let mut input = None;
+    let mut names = Vec::new();
+    for a in args {
+        match a.as_str() {
+            "--fuel" => {
+                config.consume_fuel(true);
+            }
+            "--plain" => {
+                config.plain_code(true);
+            }
+            "-h" | "--help" => {
+                return crate::output::finish(|| crate::output::line(USAGE), ExitCode::SUCCESS);
+            }
+            _ if a.starts_with('-') => return usage(&format!("unknown option `{a}`")),
+            _ if input.is_none() => input = Some(a.clone()),
+            _ => names.push(a.clone()),
+        }
+    }
+    let Some(input) = input else {
+        return usage("which module?");
+    };
+    let engine = Engine::new(&config);
+    let module = match crate::invoke::read_module(&input).and_then(|b| Module::new(&engine, &b)) {
+        Ok(m) => m,
+        Err(e) => {
+            crate::output::error(format_args!("error: {input}: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let funcs: Result<Vec<u32>, Error> = if names.is_empty() {
+        Ok((module.imported_func_count()..module.func_count()).collect())
+    } else {
+        names.iter().map(|n| find(&module, n)).collect()
+    };
+    let result = funcs.and_then(|fs| {
+        fs.into_iter()
+            .map(|f| Ok((f, module.disassemble(f)?)))
+            .collect::<Result<Vec<_>, Error>>()
+    });
+    match result {
+        Ok(listings) => crate::output::finish(
+            || {
+                for (f, text) in &listings {
+                    let name = module
+                        .func_name(*f)
+                        .map(|n| format!(" {n}"))
+                        .unwrap_or_default();
+                    let n = text.lines().count();
+                    crate::output::line(format_args!("function {f}{name}: {n} instructions"))?;
+                    crate::output::line(text.trim_end())?;
+                }
+                Ok(())
+            },
+            ExitCode::SUCCESS,
+        ),
+        Err(e) => {
+            crate::output::error(format_args!("error: {input}: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The index of the function called `name`: an export, a name-section name, or a number.
+fn find(module: &Module, name: &str) -> Result<u32, Error> {
+    module
+        .func_index(name)
+        .or_else(|| {
+            name.parse::<u32>()
+                .ok()
+                .filter(|&i| i < module.func_count())
+        })
+        .ok_or_else(|| Error::Usage(format!("no function `{name}`")))
+}
+
+fn usage(msg: &str) -> ExitCode {
+    crate::output::error(format_args!("error: {msg}\n\n{USAGE}"));
+    ExitCode::from(2)
+}
