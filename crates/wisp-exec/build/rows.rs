@@ -200,20 +200,23 @@ fn variables_and_memory() -> Vec<Row> {
         row(
             "MemoryInit",
             &[("dst", Slot), ("src", Slot), ("len", Slot)],
-            "data::memory_init",
+            "data::bulk3_arg",
         )
+        .args(&["|s, i, (data, _), ops| bulk::memory_init(s, i, data, ops)"])
         .doc("`memory.init`: followed by `Arg { a: data, .. }`."),
         row(
             "MemoryCopy",
             &[("dst", Slot), ("src", Slot), ("len", Slot)],
-            "data::memory_copy",
+            "data::bulk3",
         )
+        .args(&["|s, i, (d, src, n)| bulk::memory_copy(s, i, d, src, n)"])
         .doc("`memory.copy` within memory 0."),
         row(
             "MemoryFill",
             &[("dst", Slot), ("value", Slot), ("len", Slot)],
-            "data::memory_fill",
+            "data::bulk3",
         )
+        .args(&["|s, i, (d, v, n)| bulk::memory_fill(s, i, d, v as u8, n)"])
         .doc("`memory.fill` of memory 0."),
         row("DataDrop", &[("data", Data)], "data::data_drop").doc("`data.drop`."),
         row(
@@ -257,14 +260,16 @@ fn variables_and_memory() -> Vec<Row> {
         row(
             "TableCopy",
             &[("dst", Slot), ("src", Slot), ("len", Slot)],
-            "data::table_copy",
+            "data::bulk3_arg",
         )
+        .args(&["bulk::table_copy"])
         .doc("`table.copy`: followed by `Arg { a: dst_table, b: src_table }`."),
         row(
             "TableInit",
             &[("dst", Slot), ("src", Slot), ("len", Slot)],
-            "data::table_init",
+            "data::bulk3_arg",
         )
+        .args(&["bulk::table_init"])
         .doc("`table.init`: followed by `Arg { a: table, b: elem }`."),
         row("ElemDrop", &[("elem", Elem)], "data::elem_drop").doc("`elem.drop`."),
     ]

@@ -238,6 +238,7 @@ mod glue {
     #[cfg(not(wisp_tail_dispatch))]
     use super::{after, unsupported_here};
     use super::{Exit, Flow, Handler, Hot};
+    use crate::exec::bulk;
     use crate::exec::handlers::{self, memory};
     use crate::exec::numeric;
     #[cfg(feature = "simd")]

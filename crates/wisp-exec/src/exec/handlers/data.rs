@@ -8,6 +8,7 @@
 use super::{check, trap, Cx, Flow, Hot};
 use crate::exec::{bulk, mem0};
 use crate::ir::{DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, Slot, TableIdx};
+use crate::ExecStore;
 use wisp_store::GlobalInst;
 use wisp_types::{RawVal, TrapCode};
 
@@ -350,55 +351,47 @@ unsafe fn three(h: &Hot, a: Slot, b: Slot, c: Slot) -> (u32, u32, u32) {
     unsafe { (h.get(a) as u32, h.get(b) as u32, h.get(c) as u32) }
 }
 
+/// A bulk instruction of three `i32` operands (`memory.copy`, `memory.fill`), done by
+/// `f` in `exec::bulk`.
+///
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
-pub(in crate::exec) unsafe fn memory_init(
+pub(in crate::exec) unsafe fn bulk3(
     h: &mut Hot,
     cx: &mut Cx<'_>,
-    dst: Slot,
-    src: Slot,
-    len: Slot,
+    a: Slot,
+    b: Slot,
+    c: Slot,
+    f: impl FnOnce(&mut ExecStore, u32, (u32, u32, u32)) -> Result<(), TrapCode>,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let ops = unsafe { three(h, a, b, c) };
+    let r = f(cx.store, cx.regs.instance, ops);
+    check(h, cx, r)
+}
+
+/// [`bulk3`] for the instructions that name segments or tables in the `Arg` after them
+/// (`memory.init`, `table.copy`, `table.init`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn bulk3_arg(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    a: Slot,
+    b: Slot,
+    c: Slot,
+    f: impl FnOnce(&mut ExecStore, u32, (u32, u32), (u32, u32, u32)) -> Result<(), TrapCode>,
 ) -> Flow {
     // SAFETY: the handler contract.
-    let Some((data, _)) = (unsafe { h.arg() }) else {
+    let Some(which) = (unsafe { h.arg() }) else {
         return trap(h, cx, TrapCode::Unreachable);
     };
     // SAFETY: the operands are slots of the running frame.
-    let (d, s, n) = unsafe { three(h, dst, src, len) };
-    let r = bulk::memory_init(cx.store, cx.regs.instance, data, (d, s, n));
-    check(h, cx, r)
-}
-
-/// # Safety
-/// The handler contract (`handlers/mod.rs`).
-#[inline(always)]
-pub(in crate::exec) unsafe fn memory_copy(
-    h: &mut Hot,
-    cx: &mut Cx<'_>,
-    dst: Slot,
-    src: Slot,
-    len: Slot,
-) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    let (d, s, n) = unsafe { three(h, dst, src, len) };
-    let r = bulk::memory_copy(cx.store, cx.regs.instance, d, s, n);
-    check(h, cx, r)
-}
-
-/// # Safety
-/// The handler contract (`handlers/mod.rs`).
-#[inline(always)]
-pub(in crate::exec) unsafe fn memory_fill(
-    h: &mut Hot,
-    cx: &mut Cx<'_>,
-    dst: Slot,
-    value: Slot,
-    len: Slot,
-) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    let (d, v, n) = unsafe { three(h, dst, value, len) };
-    let r = bulk::memory_fill(cx.store, cx.regs.instance, d, v as u8, n);
+    let ops = unsafe { three(h, a, b, c) };
+    let r = f(cx.store, cx.regs.instance, which, ops);
     check(h, cx, r)
 }
 
@@ -517,46 +510,6 @@ pub(in crate::exec) unsafe fn table_fill(
     // SAFETY: the operands are slots of the running frame.
     let (i, v, n) = unsafe { (h.get(index) as u32, h.get(value), h.get(len) as u32) };
     let r = bulk::table_fill(cx.store, cx.regs.instance, table, (i, v, n));
-    check(h, cx, r)
-}
-
-/// # Safety
-/// The handler contract (`handlers/mod.rs`).
-#[inline(always)]
-pub(in crate::exec) unsafe fn table_copy(
-    h: &mut Hot,
-    cx: &mut Cx<'_>,
-    dst: Slot,
-    src: Slot,
-    len: Slot,
-) -> Flow {
-    // SAFETY: the handler contract.
-    let Some(tables) = (unsafe { h.arg() }) else {
-        return trap(h, cx, TrapCode::Unreachable);
-    };
-    // SAFETY: the operands are slots of the running frame.
-    let ops = unsafe { three(h, dst, src, len) };
-    let r = bulk::table_copy(cx.store, cx.regs.instance, tables, ops);
-    check(h, cx, r)
-}
-
-/// # Safety
-/// The handler contract (`handlers/mod.rs`).
-#[inline(always)]
-pub(in crate::exec) unsafe fn table_init(
-    h: &mut Hot,
-    cx: &mut Cx<'_>,
-    dst: Slot,
-    src: Slot,
-    len: Slot,
-) -> Flow {
-    // SAFETY: the handler contract.
-    let Some(which) = (unsafe { h.arg() }) else {
-        return trap(h, cx, TrapCode::Unreachable);
-    };
-    // SAFETY: the operands are slots of the running frame.
-    let ops = unsafe { three(h, dst, src, len) };
-    let r = bulk::table_init(cx.store, cx.regs.instance, which, ops);
     check(h, cx, r)
 }
 
