@@ -256,31 +256,7 @@ fn attributes(o: &mut String, rows: &[Row]) {
     }
     *o += "_ => return None,\n})\n}\n\n";
 
-    *o += "/// This instruction with its target, if it has one, changed by `f`: from an\n\
-           /// instruction index to a byte offset when code is finished, and back for tools.\n\
-           pub fn retarget<U>(self, f: impl FnOnce(T) -> U) -> Op<U> {\nmatch self {\n";
-    for r in rows {
-        let fields: Vec<String> = r
-            .field_names()
-            .iter()
-            .map(|&n| {
-                if n == "target" {
-                    "target: f(target)".to_string()
-                } else {
-                    n.to_string()
-                }
-            })
-            .collect();
-        writeln!(
-            o,
-            "{} => Op::{} {{ {} }},",
-            pattern(r),
-            r.name,
-            fields.join(", ")
-        )
-        .unwrap();
-    }
-    *o += "}\n}\n}\n\n";
+    *o += "}\n\n";
 
     *o += "/// Which operand of the instruction with discriminant `tag` is its branch target.\n\
            pub fn target_operand(tag: u16) -> Option<usize> {\nSome(match tag {\n";

@@ -93,6 +93,32 @@ pub fn op_with_operands<T: Target>(discriminant: u16, v: &[u64]) -> Option<crate
     Some(unsafe { core::mem::transmute_copy::<[u8; SIZE], crate::ir::Op<T>>(&bytes) })
 }
 
+/// `op` with its branch target, if it has one, changed by `f`, and its type changed
+/// with it: how code is finished (instruction indices to byte offsets) and shown again.
+///
+/// Done in place rather than by a `match` that rebuilds every kind of instruction, which
+/// would put some 15 KiB of code in a device's firmware.
+pub fn with_target<T: Target, U: Target>(
+    op: crate::ir::Op<T>,
+    f: impl FnOnce(T) -> U,
+) -> crate::ir::Op<U> {
+    const {
+        assert!(
+            core::mem::size_of::<crate::ir::Op<T>>() == core::mem::size_of::<crate::ir::Op<U>>()
+        )
+    };
+    let target = op.target().map(f);
+    // SAFETY: `Op` is `repr(u16)`, so each variant is laid out as a `repr(C)` struct of
+    // the discriminant and its fields, the same for any target type; the two target
+    // types are `repr(transparent)` 32-bit integers, valid for any bits. Only the
+    // target field changes meaning, and it is rewritten right below.
+    let mut out = unsafe { core::mem::transmute_copy::<crate::ir::Op<T>, crate::ir::Op<U>>(&op) };
+    if let (Some(slot), Some(t)) = (out.target_mut(), target) {
+        *slot = t;
+    }
+    out
+}
+
 /// A handler of the tail backend.
 #[cfg_attr(not(wisp_tail_dispatch), allow(dead_code))]
 pub(super) type Handler =

@@ -19,7 +19,7 @@ mod paged;
 #[cfg(feature = "simd")]
 mod simd;
 
-pub use dispatch::{op_tag, op_with_operands};
+pub use dispatch::{op_tag, op_with_operands, with_target};
 
 /// Whether this build has a handler for the instruction with discriminant `tag` (not
 /// so for SIMD without the `simd` feature).

@@ -40,7 +40,7 @@ pub const MAX_OPERANDS: usize = 3;
 pub fn finish(ops: alloc::vec::Vec<Op<InstrIdx>>) -> alloc::boxed::Box<[Op]> {
     ops.into_iter()
         .enumerate()
-        .map(|(i, op)| op.retarget(|t| Offset::between(i, t)))
+        .map(|(i, op)| crate::exec::with_target(op, |t| Offset::between(i, t)))
         .collect()
 }
 
@@ -49,7 +49,7 @@ pub fn finish(ops: alloc::vec::Vec<Op<InstrIdx>>) -> alloc::boxed::Box<[Op]> {
 pub fn unfinish(ops: &[Op]) -> alloc::vec::Vec<Op<InstrIdx>> {
     ops.iter()
         .enumerate()
-        .map(|(i, op)| op.retarget(|t| t.from_instr(i)))
+        .map(|(i, &op)| crate::exec::with_target(op, |t| t.from_instr(i)))
         .collect()
 }
 
