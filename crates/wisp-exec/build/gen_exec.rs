@@ -38,10 +38,15 @@ fn tail_handler(o: &mut String, r: &Row) {
          #[inline(never)]\n\
          #[allow(non_snake_case)]\n\
          unsafe fn {name}(ip: *const Op, sp: *mut RawVal, mem: *mut u8, mem_len: usize, acc: u64, cx: &mut Cx<'_>) -> Exit {{\n\
-         // SAFETY: `HANDLERS` sends here only this instruction, and `ip` points at it.\n\
-         let {pat} = (unsafe {{ *ip }}) else {{ unsafe {{ core::hint::unreachable_unchecked() }} }};\n\
+         // SAFETY: `ip` points at an instruction of the running function.\n\
+         let op = unsafe {{ *ip }};\n\
+         let {pat} = op else {{\n\
+         // SAFETY: `HANDLERS` sends here only this instruction.\n\
+         unsafe {{ core::hint::unreachable_unchecked() }}\n\
+         }};\n\
          // SAFETY: the function's code goes on past every instruction but its last, a return.\n\
-         let mut h = Hot {{ ip: unsafe {{ ip.add(1) }}, sp, mem, mem_len, acc }};\n\
+         let next = unsafe {{ ip.add(1) }};\n\
+         let mut h = Hot {{ ip: next, sp, mem, mem_len, acc }};\n\
          // SAFETY: the registers describe the running frame (the handler contract, `exec/mod.rs`).\n\
          let flow = unsafe {{ {call} }};\n\
          // SAFETY: as above; `flow` says where the body left them.\n\
@@ -84,14 +89,18 @@ fn loop_backend(o: &mut String, rows: &[Row]) {
            pub(crate) unsafe fn run(ip: *const Op, sp: *mut RawVal, mem: *mut u8, mem_len: usize, acc: u64, cx: &mut Cx<'_>) -> Exit {\n\
            let mut h = Hot { ip, sp, mem, mem_len, acc };\n\
            loop {\n\
-           // SAFETY: `h.ip` points at an instruction of the running function, and the\n\
-           // bodies keep the handler contract (`exec/mod.rs`).\n\
-           let flow = unsafe {\n\
-           match *h.ip {\n";
+           // SAFETY: `h.ip` points at an instruction of the running function.\n\
+           let op = unsafe { *h.ip };\n\
+           let flow = match op {\n";
     for r in rows {
         writeln!(
             o,
-            "{}Op::{} {{ {} }} => {{ h.ip = h.ip.add(1); {} }}",
+            "{}Op::{} {{ {} }} => {{\n\
+             // SAFETY: the function's code goes on past every instruction but its last, a return.\n\
+             h.ip = unsafe {{ h.ip.add(1) }};\n\
+             // SAFETY: the registers describe the running frame (the handler contract).\n\
+             unsafe {{ {} }}\n\
+             }}",
             cfg(r),
             r.name,
             r.field_names().join(", "),
@@ -99,6 +108,6 @@ fn loop_backend(o: &mut String, rows: &[Row]) {
         )
         .unwrap();
     }
-    *o += "#[allow(unreachable_patterns)]\n_ => unsupported_here(&mut h, cx),\n}\n};\n\
+    *o += "#[allow(unreachable_patterns)]\n_ => unsupported_here(&mut h, cx),\n};\n\
            if let Some(exit) = after(&mut h, cx, flow) {\nreturn exit;\n}\n}\n}\n";
 }

@@ -145,10 +145,6 @@ pub(super) struct Hot {
 pub(super) enum Flow {
     /// To the instruction at `ip`.
     Next,
-    /// To the instruction at `ip`, after a taken branch. The same as `Next`, but a
-    /// separate arm of `then`, so that a conditional branch gets one dispatch (one
-    /// indirect jump, predicted on its own) on each of its paths.
-    Taken,
     /// Out of the loop; `Cx::result` says why.
     Stop,
     /// Into the general call sequence, for `cx.pending_call`.
@@ -166,19 +162,13 @@ pub(super) enum Flow {
 #[inline(always)]
 pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
     match flow {
-        // SAFETY: `ip` points at an instruction, and the table covers every tag.
-        Flow::Next => unsafe {
-            let handler = *HANDLERS.get_unchecked(tag(h.ip));
-            handler(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx)
-        },
-        // SAFETY: as above.
-        Flow::Taken => unsafe {
-            let handler = *HANDLERS.get_unchecked(tag(h.ip));
-            handler(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx)
-        },
+        // SAFETY: see the function's contract.
+        Flow::Next => unsafe { run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
         Flow::Stop => Exit::Stop,
-        // SAFETY: as above; the slow paths take what they need from `cx`.
+        // SAFETY: the slow paths take what they need from `cx`, which the contract
+        // covers too.
         Flow::CallSlow => unsafe { call_slow_tail(cx) },
+        // SAFETY: as above.
         Flow::ReturnSlow => unsafe { return_slow_tail(cx) },
     }
 }
@@ -188,7 +178,7 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
 #[inline(always)]
 fn after(h: &mut Hot, cx: &mut Cx<'_>, flow: Flow) -> Option<Exit> {
     let slow = match flow {
-        Flow::Next | Flow::Taken => return None,
+        Flow::Next => return None,
         Flow::Stop => return Some(Exit::Stop),
         Flow::CallSlow => call_slow(cx),
         Flow::ReturnSlow => return_slow(cx),
@@ -216,11 +206,12 @@ pub(super) unsafe fn run(
     acc: u64,
     cx: &mut Cx<'_>,
 ) -> Exit {
-    // SAFETY: `ip` points at an instruction, and the table covers every tag.
-    unsafe {
-        let handler = *HANDLERS.get_unchecked(tag(ip));
-        handler(ip, sp, mem, mem_len, acc, cx)
-    }
+    // SAFETY: `ip` points at an instruction.
+    let t = unsafe { tag(ip) };
+    // SAFETY: the table covers every tag.
+    let handler = *unsafe { HANDLERS.get_unchecked(t) };
+    // SAFETY: the registers describe the running frame (see the function's contract).
+    unsafe { handler(ip, sp, mem, mem_len, acc, cx) }
 }
 
 /// An instruction this build has no handler for (see `supported`) traps. Images that

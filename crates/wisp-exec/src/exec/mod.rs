@@ -11,6 +11,12 @@
 //! after the value stack holds `base + frame_size` cells; compiled code is never freed
 //! or moved while the store lives (it is boxed, owned by the store through `Rc`).
 
+// Every unsafe operation stands in its own block, with the reason it is sound.
+#![deny(
+    clippy::undocumented_unsafe_blocks,
+    clippy::multiple_unsafe_ops_per_block
+)]
+
 mod bulk;
 mod dispatch;
 mod handlers;

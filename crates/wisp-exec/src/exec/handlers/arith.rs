@@ -39,8 +39,10 @@ pub(in crate::exec) unsafe fn unary(
     src: Slot,
     f: impl Fn(u64) -> u64,
 ) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, f(h.get(src))) };
+    // SAFETY: `src` is a slot of the running frame.
+    let v = f(unsafe { h.get(src) });
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
     Flow::Next
 }
 
@@ -76,7 +78,9 @@ pub(in crate::exec) unsafe fn binary(
     f: impl Fn(u64, u64) -> u64,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, f(h.get(lhs), h.get(rhs))) };
+    let (a, b) = unsafe { h.get2(lhs, rhs) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, f(a, b)) };
     Flow::Next
 }
 
@@ -92,8 +96,10 @@ pub(in crate::exec) unsafe fn binary_acc(
     rhs: Slot,
     f: impl Fn(u64, u64) -> u64,
 ) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, f(h.acc, h.get(rhs))) };
+    // SAFETY: `rhs` is a slot of the running frame.
+    let v = f(h.acc, unsafe { h.get(rhs) });
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
     Flow::Next
 }
 
@@ -110,8 +116,10 @@ pub(in crate::exec) unsafe fn binary_imm(
     imm: Imm32,
     f: impl Fn(u64, u64) -> u64,
 ) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, f(h.get(lhs), imm.cell())) };
+    // SAFETY: `lhs` is a slot of the running frame.
+    let v = f(unsafe { h.get(lhs) }, imm.cell());
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
     Flow::Next
 }
 
@@ -146,7 +154,8 @@ pub(in crate::exec) unsafe fn binary_trap(
     f: impl Fn(u64, u64) -> Result<u64, TrapCode>,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    let v = f(unsafe { h.get(lhs) }, unsafe { h.get(rhs) });
+    let (a, b) = unsafe { h.get2(lhs, rhs) };
+    let v = f(a, b);
     // SAFETY: the handler contract.
     unsafe { out_or_trap(h, cx, dst, v) }
 }

@@ -67,7 +67,6 @@ unsafe fn br_if(h: &mut Hot, taken: bool, target: Offset) -> Flow {
     if taken {
         // SAFETY: see the function's contract.
         unsafe { h.jump(target) };
-        return Flow::Taken;
     }
     Flow::Next
 }
@@ -81,8 +80,10 @@ pub(in crate::exec) unsafe fn br_if_nez(
     cond: Slot,
     target: Offset,
 ) -> Flow {
+    // SAFETY: `cond` is a slot of the running frame.
+    let c = unsafe { h.get(cond) };
     // SAFETY: the handler contract.
-    unsafe { br_if(h, h.get(cond) as u32 != 0, target) }
+    unsafe { br_if(h, c as u32 != 0, target) }
 }
 
 /// # Safety
@@ -94,8 +95,10 @@ pub(in crate::exec) unsafe fn br_if_eqz(
     cond: Slot,
     target: Offset,
 ) -> Flow {
+    // SAFETY: `cond` is a slot of the running frame.
+    let c = unsafe { h.get(cond) };
     // SAFETY: the handler contract.
-    unsafe { br_if(h, h.get(cond) as u32 == 0, target) }
+    unsafe { br_if(h, c as u32 == 0, target) }
 }
 
 /// # Safety
@@ -127,8 +130,10 @@ pub(in crate::exec) unsafe fn br_cmp(
     target: Offset,
     f: impl Fn(u64, u64) -> u64,
 ) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, b) = unsafe { h.get2(lhs, rhs) };
     // SAFETY: the handler contract.
-    unsafe { br_if(h, f(h.get(lhs), h.get(rhs)) != 0, target) }
+    unsafe { br_if(h, f(a, b) != 0, target) }
 }
 
 /// # Safety
@@ -142,8 +147,10 @@ pub(in crate::exec) unsafe fn br_cmp_imm(
     target: Offset,
     f: impl Fn(u64, u64) -> u64,
 ) -> Flow {
+    // SAFETY: `lhs` is a slot of the running frame.
+    let a = unsafe { h.get(lhs) };
     // SAFETY: the handler contract.
-    unsafe { br_if(h, f(h.get(lhs), imm.cell()) != 0, target) }
+    unsafe { br_if(h, f(a, imm.cell()) != 0, target) }
 }
 
 /// # Safety
@@ -156,8 +163,10 @@ pub(in crate::exec) unsafe fn br_cmp_acc(
     target: Offset,
     f: impl Fn(u64, u64) -> u64,
 ) -> Flow {
+    // SAFETY: `rhs` is a slot of the running frame.
+    let b = unsafe { h.get(rhs) };
     // SAFETY: the handler contract.
-    unsafe { br_if(h, f(h.acc, h.get(rhs)) != 0, target) }
+    unsafe { br_if(h, f(h.acc, b) != 0, target) }
 }
 
 /// # Safety
@@ -186,11 +195,11 @@ unsafe fn br_table_at(h: &mut Hot, index: u64, len: u32) -> Flow {
     // SAFETY: `at` points at one of them.
     match unsafe { *at } {
         Op::Br { target } => {
+            // SAFETY: the function goes on past the `Br`, to the rest of the table or a
+            // landing pad.
+            h.ip = unsafe { at.add(1) };
             // SAFETY: `jump` counts from the instruction before `ip`: that `Br`.
-            unsafe {
-                h.ip = at.add(1);
-                h.jump(target)
-            }
+            unsafe { h.jump(target) }
         }
         _ => h.ip = at,
     }
@@ -201,8 +210,10 @@ unsafe fn br_table_at(h: &mut Hot, index: u64, len: u32) -> Flow {
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
 pub(in crate::exec) unsafe fn br_table(h: &mut Hot, _: &mut Cx<'_>, index: Slot, len: u32) -> Flow {
+    // SAFETY: `index` is a slot of the running frame.
+    let i = unsafe { h.get(index) };
     // SAFETY: the handler contract.
-    unsafe { br_table_at(h, h.get(index), len) }
+    unsafe { br_table_at(h, i, len) }
 }
 
 /// # Safety
@@ -223,11 +234,12 @@ pub(in crate::exec) unsafe fn copy_br(
     src: Slot,
     target: Offset,
 ) -> Flow {
-    // SAFETY: the handler contract.
-    unsafe {
-        h.set(dst, h.get(src));
-        h.jump(target);
-    }
+    // SAFETY: `src` is a slot of the running frame.
+    let v = unsafe { h.get(src) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.set(dst, v) };
+    // SAFETY: the handler contract: `target` is this branch's.
+    unsafe { h.jump(target) };
     Flow::Next
 }
 
@@ -265,11 +277,12 @@ pub(in crate::exec) unsafe fn return_(h: &mut Hot, cx: &mut Cx<'_>) -> Flow {
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
 pub(in crate::exec) unsafe fn return_copy(h: &mut Hot, cx: &mut Cx<'_>, src: Slot) -> Flow {
+    // SAFETY: `src` is a slot of the running frame.
+    let v = unsafe { h.get(src) };
+    // SAFETY: every frame has a slot 0 (a function with a result has at least one cell).
+    unsafe { h.set(Slot(0), v) };
     // SAFETY: the handler contract.
-    unsafe {
-        h.set(Slot(0), h.get(src));
-        do_return(h, cx)
-    }
+    unsafe { do_return(h, cx) }
 }
 
 /// The call fast path: pushes the caller's frame and enters `c` at cell `at`, if the
@@ -277,17 +290,20 @@ pub(in crate::exec) unsafe fn return_copy(h: &mut Hot, cx: &mut Cx<'_>, src: Slo
 /// the callee's `sp`.
 ///
 /// # Safety
-/// `c` is the code of `callee`, a function of the running instance.
+/// `c` points at the code of `callee`, a function of the running instance, which lives
+/// as long as the store.
 #[inline(always)]
 unsafe fn enter_fast(
     cx: &mut Cx<'_>,
-    c: &CompiledFunc,
+    c: *const CompiledFunc,
     callee: FuncAddr,
     at: usize,
     ret: *const Op,
 ) -> Option<*mut wisp_types::RawVal> {
     let frames = &mut cx.stack.frames;
-    let fits = at + c.frame_size as usize <= cx.stack.values.len()
+    // SAFETY: see the function's contract.
+    let frame_size = unsafe { (*c).frame_size };
+    let fits = at + frame_size as usize <= cx.stack.values.len()
         && frames.len() < frames.capacity().min(cx.stack.limits.max_frames);
     if !fits {
         return None;
@@ -320,7 +336,7 @@ unsafe fn call_code(
     at: usize,
 ) -> Flow {
     // SAFETY: see the function's contract; compiled code lives as long as the store.
-    let fast = code.and_then(|c| Some((c, unsafe { enter_fast(cx, &*c, callee, at, h.ip) }?)));
+    let fast = code.and_then(|c| Some((c, unsafe { enter_fast(cx, c, callee, at, h.ip) }?)));
     match fast {
         Some((c, callee_sp)) => {
             h.sp = callee_sp;
@@ -368,13 +384,9 @@ pub(in crate::exec) unsafe fn call(
 ) -> Flow {
     // SAFETY: `cx.regs.instance` is the address of a live module instance, and
     // validation checked `func` against its function count, the length of its `funcs`.
-    let callee = unsafe {
-        *cx.store
-            .instances
-            .get_unchecked(cx.regs.instance as usize)
-            .funcs
-            .get_unchecked(func.0 as usize)
-    };
+    let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
+    // SAFETY: as above.
+    let callee = *unsafe { inst.funcs.get_unchecked(func.0 as usize) };
     // SAFETY: the handler contract.
     unsafe { call_addr(h, cx, callee, base) }
 }
@@ -392,11 +404,13 @@ pub(in crate::exec) unsafe fn call_internal(
     // SAFETY: validation checked `func` against the module's functions, and `cx.code`
     // and `cx.defined` have one entry per defined function of the running instance's
     // module (`switch_instance`).
-    let (callee, code) = unsafe {
-        let callee = *cx.defined.add(func.0 as usize);
-        let code = (*cx.code.add(func.0 as usize)).get();
-        (callee, code.map(|c| c as *const CompiledFunc))
-    };
+    let callee = unsafe { cx.defined.add(func.0 as usize) };
+    // SAFETY: as above; the addresses are initialized.
+    let callee = unsafe { *callee };
+    // SAFETY: as above.
+    let cell = unsafe { cx.code.add(func.0 as usize) };
+    // SAFETY: as above; the cells live as long as the module, which the store holds.
+    let code = unsafe { &*cell }.get().map(|c| c as *const CompiledFunc);
     // Not translated yet, or the stacks must grow (or overflow): `enter`.
     // SAFETY: `code` is `callee`'s, in the running instance.
     unsafe { call_code(h, cx, code, callee, at) }

@@ -32,8 +32,10 @@ pub(in crate::exec) unsafe fn zero_locals(
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
 pub(in crate::exec) unsafe fn copy(h: &mut Hot, _: &mut Cx<'_>, dst: Slot, src: Slot) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, h.get(src)) };
+    // SAFETY: `src` is a slot of the running frame.
+    let v = unsafe { h.get(src) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
     Flow::Next
 }
 
@@ -42,11 +44,9 @@ pub(in crate::exec) unsafe fn copy(h: &mut Hot, _: &mut Cx<'_>, dst: Slot, src: 
 #[inline(always)]
 pub(in crate::exec) unsafe fn copy2(h: &mut Hot, _: &mut Cx<'_>, dst: Slot, src: Slot) -> Flow {
     // SAFETY: see the function's contract.
-    unsafe {
-        let (lo, hi) = (h.get(src), h.get(src.plus(1)));
-        h.set(dst, lo);
-        h.set(dst.plus(1), hi);
-    }
+    let (lo, hi) = unsafe { h.get2(src, src.plus(1)) };
+    // SAFETY: see the function's contract.
+    unsafe { h.set2(dst, lo, hi) };
     Flow::Next
 }
 
@@ -64,7 +64,9 @@ pub(in crate::exec) unsafe fn copy_cells(
 ) -> Flow {
     for i in 0..len {
         // SAFETY: see the function's contract.
-        unsafe { h.set(dst.plus(i), h.get(src.plus(i))) };
+        let v = unsafe { h.get(src.plus(i)) };
+        // SAFETY: see the function's contract.
+        unsafe { h.set(dst.plus(i), v) };
     }
     Flow::Next
 }
@@ -86,7 +88,9 @@ pub(in crate::exec) unsafe fn add_shl(
     shift: u32,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, add_shifted(h.get(base), h.get(index), shift)) };
+    let (b, i) = unsafe { h.get2(base, index) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, add_shifted(b, i, shift)) };
     Flow::Next
 }
 
@@ -102,8 +106,10 @@ pub(in crate::exec) unsafe fn add_shl_acc(
     index: Slot,
     shift: u32,
 ) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, add_shifted(h.acc, h.get(index), shift)) };
+    // SAFETY: `index` is a slot of the running frame.
+    let i = unsafe { h.get(index) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, add_shifted(h.acc, i, shift)) };
     Flow::Next
 }
 
@@ -119,8 +125,10 @@ pub(in crate::exec) unsafe fn acc_shl(
     base: Slot,
     shift: u32,
 ) -> Flow {
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.out(dst, add_shifted(h.get(base), h.acc, shift)) };
+    // SAFETY: `base` is a slot of the running frame.
+    let b = unsafe { h.get(base) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, add_shifted(b, h.acc, shift)) };
     Flow::Next
 }
 
@@ -183,8 +191,10 @@ pub(in crate::exec) unsafe fn select(
     let Some(v) = (unsafe { chosen(h, cond, if_true) }) else {
         return trap(h, cx, TrapCode::Unreachable);
     };
-    // SAFETY: the operands are slots of the running frame.
-    unsafe { h.set(dst, h.get(v)) };
+    // SAFETY: the chosen operand is a slot of the running frame.
+    let x = unsafe { h.get(v) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.set(dst, x) };
     Flow::Next
 }
 
@@ -205,11 +215,9 @@ pub(in crate::exec) unsafe fn select2(
         return trap(h, cx, TrapCode::Unreachable);
     };
     // SAFETY: the operands span two slots of the running frame.
-    unsafe {
-        let (lo, hi) = (h.get(v), h.get(v.plus(1)));
-        h.set(dst, lo);
-        h.set(dst.plus(1), hi);
-    }
+    let (lo, hi) = unsafe { h.get2(v, v.plus(1)) };
+    // SAFETY: as above.
+    unsafe { h.set2(dst, lo, hi) };
     Flow::Next
 }
 
@@ -222,11 +230,11 @@ pub(in crate::exec) unsafe fn select2(
 unsafe fn global<'a>(cx: &'a mut Cx<'_>, index: GlobalIdx) -> &'a mut GlobalInst {
     // SAFETY: see the function's contract; global addresses are never stale (the store
     // only adds globals).
-    unsafe {
-        let inst = cx.store.instances.get_unchecked(cx.regs.instance as usize);
-        let a = *inst.globals.get_unchecked(index.0 as usize);
-        cx.store.globals.get_unchecked_mut(a as usize)
-    }
+    let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
+    // SAFETY: as above.
+    let a = *unsafe { inst.globals.get_unchecked(index.0 as usize) };
+    // SAFETY: as above.
+    unsafe { cx.store.globals.get_unchecked_mut(a as usize) }
 }
 
 /// # Safety
@@ -238,8 +246,10 @@ pub(in crate::exec) unsafe fn global_get(
     dst: Slot,
     index: GlobalIdx,
 ) -> Flow {
-    // SAFETY: the handler contract; `dst` is a slot of the running frame.
-    unsafe { h.out(dst, global(cx, index).value.0) };
+    // SAFETY: the handler contract.
+    let v = unsafe { global(cx, index) }.value.0;
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
     Flow::Next
 }
 
@@ -252,8 +262,10 @@ pub(in crate::exec) unsafe fn global_set(
     src: Slot,
     index: GlobalIdx,
 ) -> Flow {
-    // SAFETY: the handler contract; `src` is a slot of the running frame.
-    unsafe { global(cx, index).value = RawVal(h.get(src)) };
+    // SAFETY: `src` is a slot of the running frame.
+    let v = unsafe { h.get(src) };
+    // SAFETY: the handler contract.
+    unsafe { global(cx, index) }.value = RawVal(v);
     Flow::Next
 }
 
@@ -284,10 +296,7 @@ pub(in crate::exec) unsafe fn global_get2(
     let a = cx.store.instances[cx.regs.instance as usize].globals[index.0 as usize];
     let g = &cx.store.globals[a as usize];
     // SAFETY: `dst` spans two slots of the running frame.
-    unsafe {
-        h.set(dst, g.value.0);
-        h.set(dst.plus(1), g.hi.0);
-    }
+    unsafe { h.set2(dst, g.value.0, g.hi.0) };
     Flow::Next
 }
 
@@ -305,10 +314,8 @@ pub(in crate::exec) unsafe fn global_set2(
     let a = cx.store.instances[cx.regs.instance as usize].globals[index.0 as usize];
     let g = &mut cx.store.globals[a as usize];
     // SAFETY: `src` spans two slots of the running frame.
-    unsafe {
-        g.value = RawVal(h.get(src));
-        g.hi = RawVal(h.get(src.plus(1)));
-    }
+    let (lo, hi) = unsafe { h.get2(src, src.plus(1)) };
+    (g.value, g.hi) = (RawVal(lo), RawVal(hi));
     Flow::Next
 }
 
@@ -348,7 +355,10 @@ pub(in crate::exec) unsafe fn memory_grow(
 #[inline(always)]
 unsafe fn three(h: &Hot, a: Slot, b: Slot, c: Slot) -> (u32, u32, u32) {
     // SAFETY: see the function's contract.
-    unsafe { (h.get(a) as u32, h.get(b) as u32, h.get(c) as u32) }
+    let (x, y) = unsafe { h.get2(a, b) };
+    // SAFETY: see the function's contract.
+    let z = unsafe { h.get(c) };
+    (x as u32, y as u32, z as u32)
 }
 
 /// A bulk instruction of three `i32` operands (`memory.copy`, `memory.fill`), done by
@@ -451,7 +461,8 @@ pub(in crate::exec) unsafe fn table_set(
     table: TableIdx,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    let (i, v) = unsafe { (h.get(index) as u32, h.get(value)) };
+    let (i, v) = unsafe { h.get2(index, value) };
+    let i = i as u32;
     let r = bulk::table_set(cx.store, cx.regs.instance, (table.0, i, v));
     check(h, cx, r)
 }
@@ -486,7 +497,8 @@ pub(in crate::exec) unsafe fn table_grow(
         return trap(h, cx, TrapCode::Unreachable);
     };
     // SAFETY: the operands are slots of the running frame.
-    let (v, n) = unsafe { (h.get(init), h.get(delta) as u32) };
+    let (v, n) = unsafe { h.get2(init, delta) };
+    let n = n as u32;
     let r = bulk::table_grow(cx.store, cx.regs.instance, (table, v, n));
     // SAFETY: as above.
     unsafe { h.set(dst, r) };
@@ -508,7 +520,10 @@ pub(in crate::exec) unsafe fn table_fill(
         return trap(h, cx, TrapCode::Unreachable);
     };
     // SAFETY: the operands are slots of the running frame.
-    let (i, v, n) = unsafe { (h.get(index) as u32, h.get(value), h.get(len) as u32) };
+    let (i, v) = unsafe { h.get2(index, value) };
+    // SAFETY: as above.
+    let n = unsafe { h.get(len) };
+    let (i, n) = (i as u32, n as u32);
     let r = bulk::table_fill(cx.store, cx.regs.instance, table, (i, v, n));
     check(h, cx, r)
 }

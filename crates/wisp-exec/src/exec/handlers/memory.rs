@@ -22,8 +22,12 @@ pub(in crate::exec) unsafe fn read<const W: usize>(
     offset: MemOffset,
 ) -> Result<[u8; W], TrapCode> {
     match effective(addr, offset.0, W, h.mem_len) {
-        // SAFETY: `ea + W <= mem_len`, checked by `effective`.
-        Some(ea) => Ok(unsafe { ptr::read_unaligned(h.mem.add(ea) as *const [u8; W]) }),
+        Some(ea) => {
+            // SAFETY: `ea + W <= mem_len`, checked by `effective`.
+            let at = unsafe { h.mem.add(ea) };
+            // SAFETY: as above: the `W` bytes at `at` are memory 0's.
+            Ok(unsafe { ptr::read_unaligned(at as *const [u8; W]) })
+        }
         None => paged::read::<W>(cx, addr, offset.0),
     }
 }
@@ -43,7 +47,9 @@ pub(in crate::exec) unsafe fn write<const W: usize>(
     match effective(addr, offset.0, W, h.mem_len) {
         Some(ea) => {
             // SAFETY: `ea + W <= mem_len`, checked by `effective`.
-            unsafe { ptr::write_unaligned(h.mem.add(ea) as *mut [u8; W], bytes) };
+            let at = unsafe { h.mem.add(ea) };
+            // SAFETY: as above: the `W` bytes at `at` are memory 0's.
+            unsafe { ptr::write_unaligned(at as *mut [u8; W], bytes) };
             Flow::Next
         }
         None => match paged::write::<W>(cx, addr, offset.0, bytes) {
@@ -90,8 +96,10 @@ pub(in crate::exec) unsafe fn load<const W: usize>(
     offset: MemOffset,
     conv: impl Fn([u8; W]) -> u64,
 ) -> Flow {
-    // SAFETY: `addr` is a slot of the running frame; then the handler contract.
-    unsafe { load_at(h, cx, dst, h.get(addr), offset, conv) }
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
+    // SAFETY: the handler contract.
+    unsafe { load_at(h, cx, dst, a, offset, conv) }
 }
 
 /// A load with the address in the accumulator.
@@ -124,7 +132,8 @@ pub(in crate::exec) unsafe fn load_idx<const W: usize>(
     conv: impl Fn([u8; W]) -> u64,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    let addr = unsafe { h.get(base).wrapping_add(h.get(index)) } as u32 as u64;
+    let (b, i) = unsafe { h.get2(base, index) };
+    let addr = b.wrapping_add(i) as u32 as u64;
     // SAFETY: the handler contract.
     unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
 }
@@ -166,7 +175,7 @@ pub(in crate::exec) unsafe fn store<const W: usize>(
     offset: MemOffset,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    let (a, v) = unsafe { (h.get(addr), h.get(value)) };
+    let (a, v) = unsafe { h.get2(addr, value) };
     // SAFETY: the handler contract.
     unsafe { write(h, cx, a, offset, low::<W>(v)) }
 }

@@ -39,8 +39,23 @@ impl Hot {
     /// invariant), whose cells are reserved (a call-sequence invariant).
     #[inline(always)]
     pub(super) unsafe fn get(&self, s: Slot) -> u64 {
+        // SAFETY: see the function's contract: the cell is inside the frame.
+        let cell = unsafe { self.sp.add(s.index()) };
+        // SAFETY: as above; the value stack's cells are always initialized.
+        unsafe { (*cell).0 }
+    }
+
+    /// The cells in slots `a` and `b`.
+    ///
+    /// # Safety
+    /// As for [`Hot::get`], for both.
+    #[inline(always)]
+    pub(super) unsafe fn get2(&self, a: Slot, b: Slot) -> (u64, u64) {
         // SAFETY: see the function's contract.
-        unsafe { (*self.sp.add(s.index())).0 }
+        let x = unsafe { self.get(a) };
+        // SAFETY: see the function's contract.
+        let y = unsafe { self.get(b) };
+        (x, y)
     }
 
     /// Writes slot `s`.
@@ -49,8 +64,22 @@ impl Hot {
     /// As for [`Hot::get`].
     #[inline(always)]
     pub(super) unsafe fn set(&mut self, s: Slot, v: u64) {
+        // SAFETY: see the function's contract: the cell is inside the frame.
+        let cell = unsafe { self.sp.add(s.index()) };
+        // SAFETY: as above.
+        unsafe { *cell = RawVal(v) }
+    }
+
+    /// Writes `lo` to slot `s` and `hi` to the one after it: a `v128`, or two results.
+    ///
+    /// # Safety
+    /// As for [`Hot::get`], for `s` and the slot after it.
+    #[inline(always)]
+    pub(super) unsafe fn set2(&mut self, s: Slot, lo: u64, hi: u64) {
         // SAFETY: see the function's contract.
-        unsafe { *self.sp.add(s.index()) = RawVal(v) }
+        unsafe { self.set(s, lo) };
+        // SAFETY: see the function's contract.
+        unsafe { self.set(s.plus(1), hi) };
     }
 
     /// Writes an instruction's result to its slot and keeps it in the accumulator, where
@@ -73,7 +102,8 @@ impl Hot {
     #[inline(always)]
     pub(super) unsafe fn get128(&self, s: Slot) -> u128 {
         // SAFETY: see the function's contract.
-        unsafe { self.get(s) as u128 | (self.get(s.plus(1)) as u128) << 64 }
+        let (lo, hi) = unsafe { self.get2(s, s.plus(1)) };
+        lo as u128 | (hi as u128) << 64
     }
 
     /// Writes a `v128` to two cells.
@@ -84,10 +114,7 @@ impl Hot {
     #[inline(always)]
     pub(super) unsafe fn set128(&mut self, s: Slot, v: u128) {
         // SAFETY: see the function's contract.
-        unsafe {
-            self.set(s, v as u64);
-            self.set(s.plus(1), (v >> 64) as u64);
-        }
+        unsafe { self.set2(s, v as u64, (v >> 64) as u64) };
     }
 
     /// The operands of the `Arg` that follows the instruction, stepping past it; `None`
@@ -112,11 +139,13 @@ impl Hot {
     /// `target` is the target of that branch: inside the running function.
     #[inline(always)]
     pub(super) unsafe fn jump(&mut self, target: Offset) {
-        // SAFETY: targets are byte offsets from the branch, one instruction before `ip`.
-        // Counting from the branch's own address (not from `ip` minus the offset's
-        // bias) lets LLVM compute `ip` only on the path that falls through, and give
-        // each path its own dispatch: 3% fewer instructions on the sieve.
-        self.ip = unsafe { self.ip.sub(1).byte_offset(target.0 as isize) };
+        // SAFETY: the branch is the instruction before `ip`.
+        let branch = unsafe { self.ip.sub(1) };
+        // SAFETY: targets are byte offsets from the branch. Counting from the branch's
+        // own address (not from `ip` minus the offset's bias) lets LLVM compute `ip`
+        // only on the path that falls through, and give each path its own dispatch: 3%
+        // fewer instructions on the sieve.
+        self.ip = unsafe { branch.byte_offset(target.0 as isize) };
         keep_branch();
     }
 }

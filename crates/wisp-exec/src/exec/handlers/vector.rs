@@ -29,9 +29,12 @@ pub(in crate::exec) unsafe fn v128_const(h: &mut Hot, cx: &mut Cx<'_>, dst: Slot
     let (c, d) = arg_or_trap!(h, cx);
     // SAFETY: `dst` spans two slots of the running frame.
     unsafe {
-        h.set(dst, a as u64 | (b as u64) << 32);
-        h.set(dst.plus(1), c as u64 | (d as u64) << 32);
-    }
+        h.set2(
+            dst,
+            a as u64 | (b as u64) << 32,
+            c as u64 | (d as u64) << 32,
+        )
+    };
     Flow::Next
 }
 
@@ -46,7 +49,9 @@ pub(in crate::exec) unsafe fn unary(
     f: impl Fn(u128) -> u128,
 ) -> Flow {
     // SAFETY: the operands are vectors in slots of the running frame.
-    unsafe { h.set128(dst, f(h.get128(src))) };
+    let v = unsafe { h.get128(src) };
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set128(dst, f(v)) };
     Flow::Next
 }
 
@@ -62,7 +67,9 @@ pub(in crate::exec) unsafe fn binary(
     f: impl Fn(u128, u128) -> u128,
 ) -> Flow {
     // SAFETY: the operands are vectors in slots of the running frame.
-    unsafe { h.set128(dst, f(h.get128(lhs), h.get128(rhs))) };
+    let (a, b) = (unsafe { h.get128(lhs) }, unsafe { h.get128(rhs) });
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set128(dst, f(a, b)) };
     Flow::Next
 }
 
@@ -80,7 +87,9 @@ pub(in crate::exec) unsafe fn shift(
     f: impl Fn(u128, u64) -> u128,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.set128(dst, f(h.get128(lhs), h.get(rhs))) };
+    let (a, b) = (unsafe { h.get128(lhs) }, unsafe { h.get(rhs) });
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set128(dst, f(a, b)) };
     Flow::Next
 }
 
@@ -97,7 +106,9 @@ pub(in crate::exec) unsafe fn test(
     f: impl Fn(u128) -> u64,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.set(dst, f(h.get128(src))) };
+    let v = unsafe { h.get128(src) };
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set(dst, f(v)) };
     Flow::Next
 }
 
@@ -114,7 +125,9 @@ pub(in crate::exec) unsafe fn splat(
     f: impl Fn(u64) -> u128,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.set128(dst, f(h.get(src))) };
+    let v = unsafe { h.get(src) };
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set128(dst, f(v)) };
     Flow::Next
 }
 
@@ -130,7 +143,9 @@ pub(in crate::exec) unsafe fn extract(
     f: impl Fn(u128, u32) -> u64,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.set(dst, f(h.get128(src), lane.0)) };
+    let v = unsafe { h.get128(src) };
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set(dst, f(v, lane.0)) };
     Flow::Next
 }
 
@@ -149,7 +164,9 @@ pub(in crate::exec) unsafe fn replace(
 ) -> Flow {
     let (lane, _) = arg_or_trap!(h, cx);
     // SAFETY: the operands are slots of the running frame.
-    unsafe { h.set128(dst, f(h.get128(src), h.get(value), lane)) };
+    let (v, x) = (unsafe { h.get128(src) }, unsafe { h.get(value) });
+    // SAFETY: `dst` is a slot (two, for a vector) of the running frame.
+    unsafe { h.set128(dst, f(v, x, lane)) };
     Flow::Next
 }
 
@@ -164,8 +181,10 @@ pub(in crate::exec) unsafe fn load<const W: usize>(
     offset: MemOffset,
     f: impl Fn([u8; W]) -> u128,
 ) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
     // SAFETY: the handler contract.
-    match unsafe { read::<W>(h, cx, h.get(addr), offset) } {
+    match unsafe { read::<W>(h, cx, a, offset) } {
         Ok(b) => {
             // SAFETY: `dst` spans two slots of the running frame.
             unsafe { h.set128(dst, f(b)) };
@@ -188,11 +207,15 @@ pub(in crate::exec) unsafe fn load_lane<const W: usize>(
     offset: MemOffset,
 ) -> Flow {
     let (vector, lane) = arg_or_trap!(h, cx);
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
     // SAFETY: the handler contract.
-    match unsafe { read::<W>(h, cx, h.get(addr), offset) } {
+    match unsafe { read::<W>(h, cx, a, offset) } {
         Ok(b) => {
-            // SAFETY: the operands are slots of the running frame.
-            unsafe { h.set128(dst, simd::replace_bytes(h.get128(Slot(vector)), lane, b)) };
+            // SAFETY: the vector operand is a slot of the running frame.
+            let v = unsafe { h.get128(Slot(vector)) };
+            // SAFETY: `dst` spans two slots of the running frame.
+            unsafe { h.set128(dst, simd::replace_bytes(v, lane, b)) };
             Flow::Next
         }
         Err(t) => trap(h, cx, t),
@@ -213,7 +236,8 @@ pub(in crate::exec) unsafe fn store_lane<const W: usize>(
 ) -> Flow {
     let (lane, _) = arg_or_trap!(h, cx);
     // SAFETY: the operands are slots of the running frame.
-    let (a, b) = unsafe { (h.get(addr), simd::lane_bytes::<W>(h.get128(value), lane)) };
+    let (a, v) = (unsafe { h.get(addr) }, unsafe { h.get128(value) });
+    let b = simd::lane_bytes::<W>(v, lane);
     // SAFETY: the handler contract.
     unsafe { write(h, cx, a, offset, b) }
 }
@@ -229,7 +253,7 @@ pub(in crate::exec) unsafe fn v128_store(
     offset: MemOffset,
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    let (a, v) = unsafe { (h.get(addr), h.get128(value)) };
+    let (a, v) = (unsafe { h.get(addr) }, unsafe { h.get128(value) });
     // SAFETY: the handler contract.
     unsafe { write(h, cx, a, offset, v.to_le_bytes()) }
 }
@@ -248,10 +272,11 @@ pub(in crate::exec) unsafe fn bitselect(
 ) -> Flow {
     let (mask, _) = arg_or_trap!(h, cx);
     // SAFETY: the operands are vectors in slots of the running frame.
-    unsafe {
-        let v = simd::v128_bitselect(h.get128(lhs), h.get128(rhs), h.get128(Slot(mask)));
-        h.set128(dst, v);
-    }
+    let (a, b) = (unsafe { h.get128(lhs) }, unsafe { h.get128(rhs) });
+    // SAFETY: as above.
+    let m = unsafe { h.get128(Slot(mask)) };
+    // SAFETY: `dst` spans two slots of the running frame.
+    unsafe { h.set128(dst, simd::v128_bitselect(a, b, m)) };
     Flow::Next
 }
 
@@ -271,11 +296,8 @@ pub(in crate::exec) unsafe fn shuffle(
     let (c, d) = arg_or_trap!(h, cx);
     let lanes = a as u128 | (b as u128) << 32 | (c as u128) << 64 | (d as u128) << 96;
     // SAFETY: the operands are vectors in slots of the running frame.
-    unsafe {
-        h.set128(
-            dst,
-            simd::i8x16_shuffle(h.get128(lhs), h.get128(rhs), lanes),
-        )
-    };
+    let (x, y) = (unsafe { h.get128(lhs) }, unsafe { h.get128(rhs) });
+    // SAFETY: `dst` spans two slots of the running frame.
+    unsafe { h.set128(dst, simd::i8x16_shuffle(x, y, lanes)) };
     Flow::Next
 }

@@ -15,10 +15,7 @@ use wisp_types::TrapCode;
 #[inline(always)]
 unsafe fn out2(h: &mut Hot, dst: Slot, (lo, hi): (u64, u64)) {
     // SAFETY: see the function's contract.
-    unsafe {
-        h.set(dst, lo);
-        h.set(dst.plus(1), hi);
-    }
+    unsafe { h.set2(dst, lo, hi) };
 }
 
 /// `dst, dst + 1 = f(lhs_lo, lhs_hi, rhs_lo, rhs_hi)`; `Arg { a: rhs_lo, b: rhs_hi }`
@@ -40,14 +37,10 @@ pub(in crate::exec) unsafe fn four_to_two(
         return trap(h, cx, TrapCode::Unreachable);
     };
     // SAFETY: the operands, the `Arg`'s too, are slots of the running frame.
-    let v = unsafe {
-        f(
-            h.get(lhs_lo),
-            h.get(lhs_hi),
-            h.get(Slot(rhs_lo)),
-            h.get(Slot(rhs_hi)),
-        )
-    };
+    let (a, b) = unsafe { h.get2(lhs_lo, lhs_hi) };
+    // SAFETY: as above.
+    let (c, d) = unsafe { h.get2(Slot(rhs_lo), Slot(rhs_hi)) };
+    let v = f(a, b, c, d);
     // SAFETY: the handler contract.
     unsafe { out2(h, dst, v) };
     Flow::Next
@@ -67,7 +60,8 @@ pub(in crate::exec) unsafe fn two_to_two(
     f: impl Fn(u64, u64) -> (u64, u64),
 ) -> Flow {
     // SAFETY: the operands are slots of the running frame.
-    let v = unsafe { f(h.get(lhs), h.get(rhs)) };
+    let (a, b) = unsafe { h.get2(lhs, rhs) };
+    let v = f(a, b);
     // SAFETY: the handler contract.
     unsafe { out2(h, dst, v) };
     Flow::Next
