@@ -16,6 +16,10 @@ mod gen_ir;
 mod gen_translate;
 #[path = "build/rows.rs"]
 mod rows;
+#[path = "build/rows_memory.rs"]
+mod rows_memory;
+#[path = "build/rows_numeric.rs"]
+mod rows_numeric;
 #[path = "build/rows_simd.rs"]
 mod rows_simd;
 #[path = "build/rows_wide.rs"]

@@ -1,0 +1,168 @@
+//! The rows of loads and stores of memory 0: one call per Wasm operator gives its plain
+//! row and its specialised forms (`Idx`, `Imm`, `Acc`, `AccValue`).
+
+use crate::rows::{to_snake, ACC};
+use crate::table::{row, wasm_name, Row, Translate, Ty::*};
+
+/// A load of `width` bytes converted to a cell by `conv` (in `handlers::memory`), its
+/// form with the address the sum of two slots (`Idx`), and their accumulator forms.
+fn load(t: &mut Vec<Row>, name: &str, width: u32, conv: &str) {
+    let (idx, acc, idx_acc) = (
+        format!("{name}Idx"),
+        format!("{name}Acc"),
+        format!("{name}IdxAcc"),
+    );
+    let w = wasm_name(&to_snake(name));
+    let conv = format!("memory::{conv}");
+    let _ = width; // the conversion's argument type gives it
+    t.push(
+        row(
+            name,
+            &[("dst", Slot), ("addr", Slot), ("offset", Offset)],
+            "memory::load",
+        )
+        .args(&[&conv])
+        .doc(format!("`{w}` from memory 0."))
+        .acc_result()
+        .retarget()
+        .acc("addr", &acc)
+        .translate(Translate::Load { idx: idx.clone() }),
+    );
+    t.push(
+        row(
+            &idx,
+            &[("dst", Slot), ("base", Slot), ("index", Slot)],
+            "memory::load_idx",
+        )
+        .args(&[&conv])
+        .doc(format!(
+            "`{w}` at the sum of `base` and `index` (an `i32.add` just before it, offset 0)."
+        ))
+        .acc_result()
+        .retarget()
+        .acc("base", &idx_acc)
+        .acc_renamed("index", &idx_acc, &[("index", "base")]),
+    );
+    t.push(
+        row(
+            &acc,
+            &[("dst", Slot), ("offset", Offset)],
+            "memory::load_acc",
+        )
+        .args(&[&conv])
+        .doc(format!("`{w}` with the address in the accumulator."))
+        .feature(ACC)
+        .acc_result(),
+    );
+    t.push(
+        row(
+            &idx_acc,
+            &[("dst", Slot), ("index", Slot)],
+            "memory::load_idx_acc",
+        )
+        .args(&[&conv])
+        .doc(format!("`{w}` at the accumulator plus `index`."))
+        .feature(ACC)
+        .acc_result(),
+    );
+}
+
+/// A store of the low `width` bytes of `value`, its form storing a constant (`Imm`, the
+/// bytes of its 32-bit sign extension), their forms with the address in the
+/// accumulator, and the form storing the accumulator (`AccValue`).
+fn store(t: &mut Vec<Row>, name: &str, width: u32) {
+    let w = wasm_name(&to_snake(name));
+    let (imm, acc, imm_acc, acc_value) = (
+        format!("{name}Imm"),
+        format!("{name}Acc"),
+        format!("{name}ImmAcc"),
+        format!("{name}AccValue"),
+    );
+    let n = format!("{width}");
+    t.push(
+        row(
+            name,
+            &[("addr", Slot), ("value", Slot), ("offset", Offset)],
+            &format!("memory::store::<{n}>"),
+        )
+        .doc(format!("`{w}` to memory 0."))
+        .acc("addr", &acc)
+        .acc("value", &acc_value)
+        .translate(Translate::Store {
+            imm: imm.clone(),
+            width,
+        }),
+    );
+    t.push(
+        row(
+            &imm,
+            &[("addr", Slot), ("value", Imm32), ("offset", Offset)],
+            &format!("memory::store_imm::<{n}>"),
+        )
+        .doc(format!("`{w}` of a constant."))
+        .acc("addr", &imm_acc),
+    );
+    t.push(
+        row(
+            &acc,
+            &[("value", Slot), ("offset", Offset)],
+            &format!("memory::store_acc::<{n}>"),
+        )
+        .doc(format!("`{w}` with the address in the accumulator."))
+        .feature(ACC),
+    );
+    t.push(
+        row(
+            &imm_acc,
+            &[("value", Imm32), ("offset", Offset)],
+            &format!("memory::store_imm_acc::<{n}>"),
+        )
+        .doc(format!(
+            "`{w}` of a constant, the address in the accumulator."
+        ))
+        .feature(ACC),
+    );
+    t.push(
+        row(
+            &acc_value,
+            &[("addr", Slot), ("offset", Offset)],
+            &format!("memory::store_acc_value::<{n}>"),
+        )
+        .doc(format!("`{w}` of the accumulator."))
+        .feature(ACC),
+    );
+}
+
+pub fn memory_access(t: &mut Vec<Row>) {
+    for (name, width, conv) in [
+        ("I32Load", 4, "u32_le"),
+        ("I64Load", 8, "u64_le"),
+        ("F32Load", 4, "u32_le"),
+        ("F64Load", 8, "u64_le"),
+        ("I32Load8S", 1, "i8_to_i32"),
+        ("I32Load8U", 1, "u8_to_u64"),
+        ("I32Load16S", 2, "i16_to_i32"),
+        ("I32Load16U", 2, "u16_le"),
+        ("I64Load8S", 1, "i8_to_i64"),
+        ("I64Load8U", 1, "u8_to_u64"),
+        ("I64Load16S", 2, "i16_to_i64"),
+        ("I64Load16U", 2, "u16_le"),
+        ("I64Load32S", 4, "i32_to_i64"),
+        ("I64Load32U", 4, "u32_le"),
+    ] {
+        load(t, name, width, conv);
+    }
+    for (name, width) in [
+        ("I32Store", 4),
+        ("I64Store", 8),
+        ("F32Store", 4),
+        ("F64Store", 8),
+        ("I32Store8", 1),
+        ("I32Store16", 2),
+        ("I64Store8", 1),
+        ("I64Store16", 2),
+        ("I64Store32", 4),
+    ] {
+        store(t, name, width);
+    }
+}

@@ -1,0 +1,343 @@
+//! The numeric rows of the operator table: one call per Wasm operator gives its plain
+//! row and its specialised forms (`Imm`, `Acc`), and the comparisons their fused
+//! compare-and-branch rows.
+
+use crate::rows::{to_snake, ACC};
+use crate::table::{row, wasm_name, Row, Translate, Ty::*};
+
+/// A one-operand instruction that cannot trap: `dst = f(src)`.
+fn unary(t: &mut Vec<Row>, name: &str, f: &str) {
+    t.push(
+        row(name, &[("dst", Slot), ("src", Slot)], "arith::unary")
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!("`{}`.", wasm_name(f)))
+            .acc_result()
+            .retarget()
+            .translate(Translate::Unary),
+    );
+}
+
+/// A one-operand instruction that may trap.
+fn unary_trap(t: &mut Vec<Row>, name: &str, f: &str) {
+    t.push(
+        row(name, &[("dst", Slot), ("src", Slot)], "arith::unary_trap")
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!("`{}`; traps on overflow or NaN.", wasm_name(f)))
+            .acc_result()
+            .retarget()
+            .translate(Translate::Unary),
+    );
+}
+
+/// A two-operand float instruction and its form with `lhs` in the accumulator.
+fn binary(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool) {
+    let acc = format!("{name}Acc");
+    let mut r = row(
+        name,
+        &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)],
+        "arith::binary",
+    )
+    .args(&[&format!("numeric::{f}")])
+    .doc(format!("`{}`.", wasm_name(f)))
+    .acc_result()
+    .retarget()
+    .acc("lhs", &acc)
+    .translate(Translate::Binary);
+    r.commutative = commutative;
+    t.push(r);
+    t.push(
+        row(&acc, &[("dst", Slot), ("rhs", Slot)], "arith::binary_acc")
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!("`{}` with `lhs` in the accumulator.", wasm_name(f)))
+            .feature(ACC)
+            .acc_result(),
+    );
+}
+
+/// A two-operand integer instruction with its immediate form (the right operand a
+/// constant) and both their accumulator forms. `trap`: it may trap (division).
+fn binary_imm(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool, trap: bool) {
+    let (imm, acc, imm_acc) = (
+        format!("{name}Imm"),
+        format!("{name}Acc"),
+        format!("{name}ImmAcc"),
+    );
+    let body = if trap {
+        "arith::binary_trap"
+    } else {
+        "arith::binary"
+    };
+    let fun = format!("numeric::{f}");
+    let w = wasm_name(f);
+    let traps = if trap {
+        "; traps on division by zero or overflow"
+    } else {
+        ""
+    };
+    let mut plain = row(name, &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)], body)
+        .args(&[&fun])
+        .doc(format!("`{w}`{traps}."))
+        .acc_result()
+        .retarget()
+        .acc("lhs", &acc)
+        .translate(Translate::BinaryImm {
+            imm: imm.clone(),
+            is64: name.starts_with("I64"),
+        });
+    plain.commutative = commutative;
+    t.push(plain);
+    t.push(
+        row(
+            &imm,
+            &[("dst", Slot), ("lhs", Slot), ("imm", Imm32)],
+            &format!("{body}_imm"),
+        )
+        .args(&[&fun])
+        .doc(format!("`{w}` with the right operand an immediate{traps}."))
+        .acc_result()
+        .retarget()
+        .acc("lhs", &imm_acc),
+    );
+    t.push(
+        row(
+            &acc,
+            &[("dst", Slot), ("rhs", Slot)],
+            &format!("{body}_acc"),
+        )
+        .args(&[&fun])
+        .doc(format!("`{w}` with `lhs` in the accumulator."))
+        .feature(ACC)
+        .acc_result(),
+    );
+    t.push(
+        row(
+            &imm_acc,
+            &[("dst", Slot), ("imm", Imm32)],
+            &format!("{body}_imm_acc"),
+        )
+        .args(&[&fun])
+        .doc(format!("`{w}` of the accumulator and an immediate."))
+        .feature(ACC)
+        .acc_result(),
+    );
+}
+
+pub fn numeric(t: &mut Vec<Row>) {
+    for (name, f) in [
+        ("I32Eqz", "i32_eqz"),
+        ("I32Clz", "i32_clz"),
+        ("I32Ctz", "i32_ctz"),
+        ("I32Popcnt", "i32_popcnt"),
+        ("I64Eqz", "i64_eqz"),
+        ("I64Clz", "i64_clz"),
+        ("I64Ctz", "i64_ctz"),
+        ("I64Popcnt", "i64_popcnt"),
+        ("F32Abs", "f32_abs"),
+        ("F32Neg", "f32_neg"),
+        ("F32Ceil", "f32_ceil"),
+        ("F32Floor", "f32_floor"),
+        ("F32Trunc", "f32_trunc"),
+        ("F32Nearest", "f32_nearest"),
+        ("F32Sqrt", "f32_sqrt"),
+        ("F64Abs", "f64_abs"),
+        ("F64Neg", "f64_neg"),
+        ("F64Ceil", "f64_ceil"),
+        ("F64Floor", "f64_floor"),
+        ("F64Trunc", "f64_trunc"),
+        ("F64Nearest", "f64_nearest"),
+        ("F64Sqrt", "f64_sqrt"),
+        ("I64ExtendI32S", "i64_extend_i32_s"),
+        ("I64ExtendI32U", "i64_extend_i32_u"),
+        ("F32ConvertI32S", "f32_convert_i32_s"),
+        ("F32ConvertI32U", "f32_convert_i32_u"),
+        ("F32ConvertI64S", "f32_convert_i64_s"),
+        ("F32ConvertI64U", "f32_convert_i64_u"),
+        ("F32DemoteF64", "f32_demote_f64"),
+        ("F64ConvertI32S", "f64_convert_i32_s"),
+        ("F64ConvertI32U", "f64_convert_i32_u"),
+        ("F64ConvertI64S", "f64_convert_i64_s"),
+        ("F64ConvertI64U", "f64_convert_i64_u"),
+        ("F64PromoteF32", "f64_promote_f32"),
+        ("I32Extend8S", "i32_extend8_s"),
+        ("I32Extend16S", "i32_extend16_s"),
+        ("I64Extend8S", "i64_extend8_s"),
+        ("I64Extend16S", "i64_extend16_s"),
+        ("I64Extend32S", "i64_extend32_s"),
+        ("I32TruncSatF32S", "i32_trunc_sat_f32_s"),
+        ("I32TruncSatF32U", "i32_trunc_sat_f32_u"),
+        ("I32TruncSatF64S", "i32_trunc_sat_f64_s"),
+        ("I32TruncSatF64U", "i32_trunc_sat_f64_u"),
+        ("I64TruncSatF32S", "i64_trunc_sat_f32_s"),
+        ("I64TruncSatF32U", "i64_trunc_sat_f32_u"),
+        ("I64TruncSatF64S", "i64_trunc_sat_f64_s"),
+        ("I64TruncSatF64U", "i64_trunc_sat_f64_u"),
+    ] {
+        unary(t, name, f);
+    }
+    for (name, f) in [
+        ("I32TruncF32S", "i32_trunc_f32_s"),
+        ("I32TruncF32U", "i32_trunc_f32_u"),
+        ("I32TruncF64S", "i32_trunc_f64_s"),
+        ("I32TruncF64U", "i32_trunc_f64_u"),
+        ("I64TruncF32S", "i64_trunc_f32_s"),
+        ("I64TruncF32U", "i64_trunc_f32_u"),
+        ("I64TruncF64S", "i64_trunc_f64_s"),
+        ("I64TruncF64U", "i64_trunc_f64_u"),
+    ] {
+        unary_trap(t, name, f);
+    }
+    for ty in ["F32", "F64"] {
+        let l = ty.to_lowercase();
+        for (op, commutative) in [
+            ("Eq", true),
+            ("Ne", true),
+            ("Lt", false),
+            ("Gt", false),
+            ("Le", false),
+            ("Ge", false),
+            ("Add", true),
+            ("Sub", false),
+            ("Mul", true),
+            ("Div", false),
+            ("Min", false),
+            ("Max", false),
+            ("Copysign", false),
+        ] {
+            let f = format!("{l}_{}", op.to_lowercase());
+            binary(t, &format!("{ty}{op}"), &f, commutative);
+        }
+    }
+    for ty in ["I32", "I64"] {
+        let l = ty.to_lowercase();
+        for (op, f, commutative) in [
+            ("Eq", "eq", true),
+            ("Ne", "ne", true),
+            ("LtS", "lt_s", false),
+            ("LtU", "lt_u", false),
+            ("GtS", "gt_s", false),
+            ("GtU", "gt_u", false),
+            ("LeS", "le_s", false),
+            ("LeU", "le_u", false),
+            ("GeS", "ge_s", false),
+            ("GeU", "ge_u", false),
+            ("Add", "add", true),
+            ("Sub", "sub", false),
+            ("Mul", "mul", true),
+            ("And", "and", true),
+            ("Or", "or", true),
+            ("Xor", "xor", true),
+            ("Shl", "shl", false),
+            ("ShrS", "shr_s", false),
+            ("ShrU", "shr_u", false),
+            ("Rotl", "rotl", false),
+            ("Rotr", "rotr", false),
+        ] {
+            binary_imm(
+                t,
+                &format!("{ty}{op}"),
+                &format!("{l}_{f}"),
+                commutative,
+                false,
+            );
+        }
+    }
+    for ty in ["I32", "I64"] {
+        let l = ty.to_lowercase();
+        for (op, f) in [
+            ("DivS", "div_s"),
+            ("DivU", "div_u"),
+            ("RemS", "rem_s"),
+            ("RemU", "rem_u"),
+        ] {
+            binary_imm(t, &format!("{ty}{op}"), &format!("{l}_{f}"), false, true);
+        }
+    }
+}
+
+/// Compare-and-branch: a comparison whose only use is a `br_if` or an `if` becomes one
+/// instruction. For each integer comparison, its branch, the branch with an immediate
+/// right operand, and their accumulator forms; the comparison rows learn which branch
+/// replaces them.
+pub fn compare_and_branch(t: &mut Vec<Row>) {
+    // (comparison, its negation, its mirror: the same with the operands swapped)
+    let cmps = [
+        ("Eq", "Ne", "Eq"),
+        ("Ne", "Eq", "Ne"),
+        ("LtS", "GeS", "GtS"),
+        ("LtU", "GeU", "GtU"),
+        ("GtS", "LeS", "LtS"),
+        ("GtU", "LeU", "LtU"),
+        ("LeS", "GtS", "GeS"),
+        ("LeU", "GtU", "GeU"),
+        ("GeS", "LtS", "LeS"),
+        ("GeU", "LtU", "LeU"),
+    ];
+    let mut new = Vec::new();
+    for ty in ["I32", "I64"] {
+        for (c, neg, mirror) in cmps {
+            let cmp = format!("{ty}{c}");
+            let f = format!("numeric::{}", to_snake(&cmp));
+            let w = wasm_name(&to_snake(&cmp));
+            let br = format!("Br{cmp}");
+            let mut plain = row(
+                &br,
+                &[("lhs", Slot), ("rhs", Slot), ("target", Target)],
+                "control::br_cmp",
+            )
+            .args(&[&f])
+            .doc(format!("Jumps if `{w}` of `lhs` and `rhs` holds."))
+            .negation(format!("Br{ty}{neg}"))
+            .acc("lhs", format!("{br}Acc"));
+            plain.mirror = Some(format!("Br{ty}{mirror}"));
+            new.push(plain);
+            new.push(
+                row(
+                    &format!("{br}Imm"),
+                    &[("lhs", Slot), ("imm", Imm32), ("target", Target)],
+                    "control::br_cmp_imm",
+                )
+                .args(&[&f])
+                .doc(format!("Jumps if `{w}` of `lhs` and an immediate holds."))
+                .negation(format!("Br{ty}{neg}Imm"))
+                .acc("lhs", format!("{br}ImmAcc")),
+            );
+            new.push(
+                row(
+                    &format!("{br}Acc"),
+                    &[("rhs", Slot), ("target", Target)],
+                    "control::br_cmp_acc",
+                )
+                .args(&[&f])
+                .doc(format!(
+                    "Jumps if `{w}` of the accumulator and `rhs` holds."
+                ))
+                .feature(ACC),
+            );
+            new.push(
+                row(
+                    &format!("{br}ImmAcc"),
+                    &[("imm", Imm32), ("target", Target)],
+                    "control::br_cmp_imm_acc",
+                )
+                .args(&[&f])
+                .doc(format!(
+                    "Jumps if `{w}` of the accumulator and an immediate holds."
+                ))
+                .feature(ACC),
+            );
+            for (from, to) in [
+                (cmp.clone(), br.clone()),
+                (format!("{cmp}Imm"), format!("{br}Imm")),
+            ] {
+                let r = t
+                    .iter_mut()
+                    .find(|r| r.name == from)
+                    .expect("comparison row");
+                r.fuses = Some((to, Vec::new()));
+            }
+        }
+    }
+    t.extend(new);
+    let eqz = t.iter_mut().find(|r| r.name == "I32Eqz").expect("i32.eqz");
+    eqz.fuses = Some(("BrIfEqz".into(), vec![("cond", "src")]));
+}
