@@ -4,6 +4,7 @@
 //! does an instruction's work: that is in the bodies, ordinary functions.
 
 use crate::table::Row;
+// Writing to a `String` cannot fail, so results of `write!` are let go.
 use std::fmt::Write;
 
 pub fn generate(rows: &[Row]) -> String {
@@ -32,7 +33,7 @@ fn call(r: &Row) -> String {
 }
 
 fn tail_handler(o: &mut String, r: &Row) {
-    write!(
+    let _ = write!(
         o,
         "{cfg}#[cfg(wisp_tail_dispatch)]\n\
          #[inline(never)]\n\
@@ -56,8 +57,7 @@ fn tail_handler(o: &mut String, r: &Row) {
         name = r.name,
         pat = format_args!("Op::{} {{ {} }}", r.name, r.field_names().join(", ")),
         call = call(r),
-    )
-    .unwrap();
+    );
 }
 
 fn tables(o: &mut String, rows: &[Row]) {
@@ -66,7 +66,7 @@ fn tables(o: &mut String, rows: &[Row]) {
            pub(super) const SUPPORTED: [u8; OP_COUNT.div_ceil(8)] = {\n\
            let mut bits = [0u8; OP_COUNT.div_ceil(8)];\n";
     for (i, r) in rows.iter().enumerate() {
-        writeln!(o, "{}{{ bits[{}] |= 1 << {}; }}", cfg(r), i / 8, i % 8).unwrap();
+        let _ = writeln!(o, "{}{{ bits[{}] |= 1 << {}; }}", cfg(r), i / 8, i % 8);
     }
     *o += "bits\n};\n\n\
            /// The handler of each instruction, indexed by its discriminant.\n\
@@ -74,7 +74,7 @@ fn tables(o: &mut String, rows: &[Row]) {
            pub(super) static HANDLERS: [Handler; OP_COUNT] = {\n\
            let mut table = [unsupported as Handler; OP_COUNT];\n";
     for (i, r) in rows.iter().enumerate() {
-        writeln!(o, "{}{{ table[{i}] = {}; }}", cfg(r), r.name).unwrap();
+        let _ = writeln!(o, "{}{{ table[{i}] = {}; }}", cfg(r), r.name);
     }
     *o += "table\n};\n\n";
 }
@@ -93,7 +93,7 @@ fn loop_backend(o: &mut String, rows: &[Row]) {
            let op = unsafe { *h.ip };\n\
            let flow = match op {\n";
     for r in rows {
-        writeln!(
+        let _ = writeln!(
             o,
             "{}Op::{} {{ {} }} => {{\n\
              // SAFETY: the function's code goes on past every instruction but its last, a return.\n\
@@ -105,8 +105,7 @@ fn loop_backend(o: &mut String, rows: &[Row]) {
             r.name,
             r.field_names().join(", "),
             call(r)
-        )
-        .unwrap();
+        );
     }
     *o += "#[allow(unreachable_patterns)]\n_ => unsupported_here(&mut h, cx),\n};\n\
            if let Some(exit) = after(&mut h, cx, flow) {\nreturn exit;\n}\n}\n}\n";

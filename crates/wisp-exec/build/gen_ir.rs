@@ -5,6 +5,7 @@
 
 use crate::table::{Row, Ty};
 use std::collections::HashMap;
+// Writing to a `String` cannot fail, so results of `write!` are let go.
 use std::fmt::Write;
 
 pub fn generate(rows: &[Row]) -> String {
@@ -35,25 +36,24 @@ fn enum_decl(o: &mut String, rows: &[Row]) {
            pub enum Op<T = Offset> {\n";
     for (i, r) in rows.iter().enumerate() {
         for line in r.doc.lines() {
-            writeln!(o, "    /// {line}").unwrap();
+            let _ = writeln!(o, "    /// {line}");
         }
         let fields: Vec<String> = r
             .fields
             .iter()
             .map(|(n, t)| format!("{n}: {}", t.rust()))
             .collect();
-        writeln!(o, "    {} {{ {} }} = {i},", r.name, fields.join(", ")).unwrap();
+        let _ = writeln!(o, "    {} {{ {} }} = {i},", r.name, fields.join(", "));
     }
     *o += "}\n\n";
 }
 
 fn tables(o: &mut String, rows: &[Row]) {
-    writeln!(
+    let _ = writeln!(
         o,
         "/// The number of instructions.\npub const OP_COUNT: usize = {};\n",
         rows.len()
-    )
-    .unwrap();
+    );
     *o += "/// Every instruction with its operands zero, by discriminant.\npub const TEMPLATES: &[Op] = &[\n";
     for r in rows {
         let f: Vec<String> = r
@@ -64,15 +64,15 @@ fn tables(o: &mut String, rows: &[Row]) {
                 format!("{n}: <{ty} as Operand>::ZERO")
             })
             .collect();
-        writeln!(o, "    Op::{} {{ {} }},", r.name, f.join(", ")).unwrap();
+        let _ = writeln!(o, "    Op::{} {{ {} }},", r.name, f.join(", "));
     }
     *o += "];\n\n/// How many operands each instruction has, by discriminant.\npub const OPERAND_COUNTS: &[u8] = &[";
     for r in rows {
-        write!(o, "{}, ", r.fields.len()).unwrap();
+        let _ = write!(o, "{}, ", r.fields.len());
     }
     *o += "];\n\n/// Each instruction's name, by discriminant.\npub const NAMES: &[&str] = &[\n";
     for r in rows {
-        writeln!(o, "    \"{}\",", r.name).unwrap();
+        let _ = writeln!(o, "    \"{}\",", r.name);
     }
     *o += "];\n\n";
 }
@@ -90,7 +90,7 @@ fn codec(o: &mut String, rows: &[Row]) {
             .enumerate()
             .map(|(i, n)| format!("out[{i}] = {n}.to_bits(); "))
             .collect();
-        writeln!(o, "{} => {{ {sets}{} }}", pattern(r), r.fields.len()).unwrap();
+        let _ = writeln!(o, "{} => {{ {sets}{} }}", pattern(r), r.fields.len());
     }
     *o += "};\n(out, n)\n}\n\n\
            /// This instruction with the operands `v` (raw bits, in declaration order); `None`\n\
@@ -105,14 +105,13 @@ fn codec(o: &mut String, rows: &[Row]) {
             .iter()
             .map(|n| format!("{n}: Operand::from_bits(it.next()?)?"))
             .collect();
-        writeln!(
+        let _ = writeln!(
             o,
             "Op::{} {{ .. }} => Op::{} {{ {} }},",
             r.name,
             r.name,
             f.join(", ")
-        )
-        .unwrap();
+        );
     }
     *o += "})\n}\n}\n\n";
 }
@@ -147,11 +146,11 @@ fn attributes(o: &mut String, rows: &[Row]) {
     *o += "/// Where a branch instruction jumps (`BrTable`'s targets are in the `Br`s after it).\n\
            pub fn target(&self) -> Option<T> {\nmatch *self {\n";
     for r in rows.iter().filter(|r| r.has_target()) {
-        writeln!(o, "Op::{} {{ target, .. }} => Some(target),", r.name).unwrap();
+        let _ = writeln!(o, "Op::{} {{ target, .. }} => Some(target),", r.name);
     }
     *o += "_ => None,\n}\n}\n\n/// [`Op::target`], to change it.\npub fn target_mut(&mut self) -> Option<&mut T> {\nmatch self {\n";
     for r in rows.iter().filter(|r| r.has_target()) {
-        writeln!(o, "Op::{} {{ target, .. }} => Some(target),", r.name).unwrap();
+        let _ = writeln!(o, "Op::{} {{ target, .. }} => Some(target),", r.name);
     }
     *o += "_ => None,\n}\n}\n\n";
 
@@ -159,7 +158,7 @@ fn attributes(o: &mut String, rows: &[Row]) {
            /// accumulator form right after it to read.\n\
            pub fn acc_result(&self) -> Option<Slot> {\nmatch *self {\n";
     for r in rows.iter().filter(|r| r.acc_result) {
-        writeln!(o, "Op::{} {{ dst, .. }} => Some(dst),", r.name).unwrap();
+        let _ = writeln!(o, "Op::{} {{ dst, .. }} => Some(dst),", r.name);
     }
     *o += "_ => None,\n}\n}\n\n";
 
@@ -167,7 +166,7 @@ fn attributes(o: &mut String, rows: &[Row]) {
            /// alone, so that the translator may point it elsewhere.\n\
            pub fn dst_mut(&mut self) -> Option<&mut Slot> {\nmatch self {\n";
     for r in rows.iter().filter(|r| r.retarget) {
-        writeln!(o, "Op::{} {{ dst, .. }} => Some(dst),", r.name).unwrap();
+        let _ = writeln!(o, "Op::{} {{ dst, .. }} => Some(dst),", r.name);
     }
     *o += "_ => None,\n}\n}\n\n";
 
@@ -180,14 +179,13 @@ fn attributes(o: &mut String, rows: &[Row]) {
     for r in rows {
         for a in &r.acc_forms {
             let form = by[a.form.as_str()];
-            writeln!(
+            let _ = writeln!(
                 o,
                 "{} if {} == x => {},",
                 pattern(r),
                 a.reads,
                 map_fields(form, r, &a.renames)
-            )
-            .unwrap();
+            );
         }
     }
     *o += "_ => return None,\n})\n}\n\n\
@@ -205,13 +203,12 @@ fn attributes(o: &mut String, rows: &[Row]) {
                 .into_iter()
                 .filter(|n| *n != "lhs" && *n != "rhs")
                 .collect();
-            writeln!(
+            let _ = writeln!(
                 o,
                 "{} if rhs == x => Op::{to} {{ lhs: rhs, rhs: lhs, {} }},",
                 pattern(r),
                 rest.join(", ")
-            )
-            .unwrap();
+            );
         }
     }
     *o += "_ => return None,\n})\n}\n\n";
@@ -223,21 +220,23 @@ fn attributes(o: &mut String, rows: &[Row]) {
     for r in rows {
         if let Some((b, renames)) = &r.fuses {
             let b = by[b.as_str()];
-            let n = by[b.negation.as_deref().unwrap()];
-            writeln!(
+            // `table::check` makes sure every fused branch has a negation.
+            let Some(neg) = b.negation.as_deref() else {
+                continue;
+            };
+            let n = by[neg];
+            let _ = writeln!(
                 o,
                 "({}, false) => {},",
                 pattern(r),
                 map_fields(b, r, renames)
-            )
-            .unwrap();
-            writeln!(
+            );
+            let _ = writeln!(
                 o,
                 "({}, true) => {},",
                 pattern(r),
                 map_fields(n, r, renames)
-            )
-            .unwrap();
+            );
         }
     }
     *o += "_ => return None,\n})\n}\n\n\
@@ -245,13 +244,12 @@ fn attributes(o: &mut String, rows: &[Row]) {
            pub fn negate_branch(&self) -> Option<Op<T>> {\nSome(match *self {\n";
     for r in rows {
         if let Some(n) = &r.negation {
-            writeln!(
+            let _ = writeln!(
                 o,
                 "{} => {},",
                 pattern(r),
                 map_fields(by[n.as_str()], r, &[])
-            )
-            .unwrap();
+            );
         }
     }
     *o += "_ => return None,\n})\n}\n\n";
@@ -271,7 +269,7 @@ fn attributes(o: &mut String, rows: &[Row]) {
             j += 1;
         }
         if let Some(k) = p {
-            writeln!(o, "{i}..={j} => {k},").unwrap();
+            let _ = writeln!(o, "{i}..={j} => {k},");
         }
         i = j + 1;
     }
@@ -289,7 +287,7 @@ fn display(o: &mut String, rows: &[Row]) {
             .iter()
             .map(|n| format!(" {n}={{{n}}}"))
             .collect();
-        writeln!(o, "{} => write!(f, \"{}{fmt}\"),", pattern(r), r.name).unwrap();
+        let _ = writeln!(o, "{} => write!(f, \"{}{fmt}\"),", pattern(r), r.name);
     }
     *o += "}\n}\n}\n";
 }
