@@ -32,27 +32,34 @@ pub(in crate::exec) unsafe fn read<const W: usize>(
     }
 }
 
-/// Writes `bytes` at `addr + offset` of memory 0, or traps.
+/// Writes the first `W` of `bytes` at `addr + offset` of memory 0, or traps.
+///
+/// The bytes are copied from the array itself, never first cut to `W` (that is done
+/// only on the paged path): a helper building the shorter array, left out of line in
+/// some profiles (16 codegen units, no LTO), took the address of a local of the
+/// handler, which then called the next handler instead of jumping to it.
 ///
 /// # Safety
 /// `mem`/`mem_len` describe memory 0 of the running instance.
 #[inline(always)]
-pub(in crate::exec) unsafe fn write<const W: usize>(
+pub(in crate::exec) unsafe fn write<const W: usize, const N: usize>(
     h: &Hot,
     cx: &mut Cx<'_>,
     addr: u64,
     offset: MemOffset,
-    bytes: [u8; W],
+    bytes: [u8; N],
 ) -> Flow {
+    const { assert!(W <= N) };
     match effective(addr, offset.0, W, h.mem_len) {
         Some(ea) => {
             // SAFETY: `ea + W <= mem_len`, checked by `effective`.
             let at = unsafe { h.mem.add(ea) };
-            // SAFETY: as above: the `W` bytes at `at` are memory 0's.
-            unsafe { ptr::write_unaligned(at as *mut [u8; W], bytes) };
+            // SAFETY: as above: the `W` bytes at `at` are memory 0's, and `bytes` has
+            // at least `W`.
+            unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), at, W) };
             Flow::Next
         }
-        None => match paged::write::<W>(cx, addr, offset.0, bytes) {
+        None => match paged::write::<W>(cx, addr, offset.0, paged::head(bytes)) {
             Ok(()) => Flow::Next,
             Err(t) => trap(h, cx, t),
         },
@@ -156,12 +163,6 @@ pub(in crate::exec) unsafe fn load_idx_acc<const W: usize>(
     unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
 }
 
-/// The low `W` bytes of a cell, as a store writes them.
-#[inline(always)]
-fn low<const W: usize>(v: u64) -> [u8; W] {
-    paged::head(v.to_le_bytes())
-}
-
 /// A store of the low `W` bytes of `value` at `addr + offset`.
 ///
 /// # Safety
@@ -177,7 +178,7 @@ pub(in crate::exec) unsafe fn store<const W: usize>(
     // SAFETY: the operands are slots of the running frame.
     let (a, v) = unsafe { h.get2(addr, value) };
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, a, offset, low::<W>(v)) }
+    unsafe { write::<W, 8>(h, cx, a, offset, v.to_le_bytes()) }
 }
 
 /// A store of a constant.
@@ -195,7 +196,7 @@ pub(in crate::exec) unsafe fn store_imm<const W: usize>(
     // SAFETY: `addr` is a slot of the running frame.
     let a = unsafe { h.get(addr) };
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, a, offset, low::<W>(value.cell())) }
+    unsafe { write::<W, 8>(h, cx, a, offset, value.cell().to_le_bytes()) }
 }
 
 /// A store with the address in the accumulator.
@@ -212,7 +213,7 @@ pub(in crate::exec) unsafe fn store_acc<const W: usize>(
     // SAFETY: `value` is a slot of the running frame.
     let v = unsafe { h.get(value) };
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, h.acc, offset, low::<W>(v)) }
+    unsafe { write::<W, 8>(h, cx, h.acc, offset, v.to_le_bytes()) }
 }
 
 /// A store of a constant with the address in the accumulator.
@@ -227,7 +228,7 @@ pub(in crate::exec) unsafe fn store_imm_acc<const W: usize>(
     offset: MemOffset,
 ) -> Flow {
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, h.acc, offset, low::<W>(value.cell())) }
+    unsafe { write::<W, 8>(h, cx, h.acc, offset, value.cell().to_le_bytes()) }
 }
 
 /// A store of the accumulator.
@@ -244,7 +245,7 @@ pub(in crate::exec) unsafe fn store_acc_value<const W: usize>(
     // SAFETY: `addr` is a slot of the running frame.
     let a = unsafe { h.get(addr) };
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, a, offset, low::<W>(h.acc)) }
+    unsafe { write::<W, 8>(h, cx, a, offset, h.acc.to_le_bytes()) }
 }
 
 // How the bytes of a scalar load become a cell.

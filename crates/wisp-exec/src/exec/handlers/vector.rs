@@ -239,7 +239,7 @@ pub(in crate::exec) unsafe fn store_lane<const W: usize>(
     let (a, v) = (unsafe { h.get(addr) }, unsafe { h.get128(value) });
     let b = simd::lane_bytes::<W>(v, lane);
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, a, offset, b) }
+    unsafe { write::<W, W>(h, cx, a, offset, b) }
 }
 
 /// # Safety
@@ -255,7 +255,7 @@ pub(in crate::exec) unsafe fn v128_store(
     // SAFETY: the operands are slots of the running frame.
     let (a, v) = (unsafe { h.get(addr) }, unsafe { h.get128(value) });
     // SAFETY: the handler contract.
-    unsafe { write(h, cx, a, offset, v.to_le_bytes()) }
+    unsafe { write::<16, 16>(h, cx, a, offset, v.to_le_bytes()) }
 }
 
 /// `Arg { a: mask, .. }` follows.
