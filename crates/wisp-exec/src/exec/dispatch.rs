@@ -27,9 +27,12 @@ use super::Cx;
 use crate::ir::{Op, Target};
 use wisp_types::{RawVal, TrapCode};
 
-/// Whether the dispatch loop carries on or stops; see the module documentation.
+/// What a handler returns: only ever that control has left the loop. Carrying on is a
+/// call of the next handler (tail backend) or a [`Flow`] (loop backend), so it needs no
+/// value of its own.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Exit {
+    /// Control has left the loop; `Cx::result` says why.
     Stop,
 }
 
