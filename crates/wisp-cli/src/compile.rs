@@ -54,9 +54,15 @@ pub fn main(args: &[String]) -> ExitCode {
     });
     config.features(features);
     let engine = Engine::new(&config);
-    let result = crate::invoke::read_module(&input)
-        .and_then(|bytes| Module::new(&engine, &bytes))
-        .and_then(|m| m.to_image());
+    // Reading errors name the file themselves.
+    let bytes = match crate::invoke::read_module(&input) {
+        Ok(b) => b,
+        Err(e) => {
+            crate::output::error(format_args!("error: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = Module::new(&engine, &bytes).and_then(|m| m.to_image());
     match result {
         Ok(image) => match std::fs::write(&output, &image) {
             Ok(()) => {

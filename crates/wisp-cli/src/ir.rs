@@ -40,7 +40,15 @@ pub fn main(args: &[String]) -> ExitCode {
         return usage("which module?");
     };
     let engine = Engine::new(&config);
-    let module = match crate::invoke::read_module(&input).and_then(|b| Module::new(&engine, &b)) {
+    // Reading errors name the file themselves.
+    let bytes = match crate::invoke::read_module(&input) {
+        Ok(b) => b,
+        Err(e) => {
+            crate::output::error(format_args!("error: {e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let module = match Module::new(&engine, &bytes) {
         Ok(m) => m,
         Err(e) => {
             crate::output::error(format_args!("error: {input}: {e}"));

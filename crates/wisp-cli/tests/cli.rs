@@ -121,4 +121,9 @@ fn ir_prints_what_a_function_became() {
     let o = wisp(&["ir", "examples/fib.wat", "nope"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("no function `nope`"));
+    // A file that is not a module: one clear line naming it once.
+    let o = wisp(&["ir", "README.md"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert_eq!(err.matches("README.md").count(), 1, "{err}");
 }
