@@ -22,6 +22,8 @@ mod rows_memory;
 mod rows_numeric;
 #[path = "build/rows_simd.rs"]
 mod rows_simd;
+#[path = "build/rows_v3.rs"]
+mod rows_v3;
 #[path = "build/rows_wide.rs"]
 mod rows_wide;
 #[path = "build/table.rs"]

@@ -18,6 +18,7 @@ pub fn rows() -> Vec<Row> {
     crate::rows_numeric::compare_and_branch(&mut t);
     t.extend(fused_address());
     t.extend(crate::rows_wide::rows());
+    t.extend(crate::rows_v3::rows());
     t
 }
 

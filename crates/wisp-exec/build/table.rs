@@ -30,6 +30,8 @@ pub enum Ty {
     Table,
     Global,
     Type,
+    /// An exception tag of the module (`TagIdx`).
+    Tag,
     Data,
     Elem,
     /// A SIMD lane (`Lane`).
@@ -55,6 +57,7 @@ impl Ty {
             Ty::Table => "TableIdx",
             Ty::Global => "GlobalIdx",
             Ty::Type => "TypeIdx",
+            Ty::Tag => "TagIdx",
             Ty::Data => "DataIdx",
             Ty::Elem => "ElemIdx",
             Ty::Lane => "Lane",

@@ -53,6 +53,9 @@ pub fn compile_eager(
 fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, ParseError> {
     // Without the SIMD handlers, a module that uses SIMD is invalid here.
     features.simd &= cfg!(feature = "simd");
+    // Likewise without the unwinder, a module that throws.
+    features.exceptions &= cfg!(feature = "exceptions");
+    features.legacy_exceptions &= cfg!(feature = "exceptions");
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of

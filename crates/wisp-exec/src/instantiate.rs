@@ -192,6 +192,16 @@ pub fn instantiate(
                 }
                 inst.globals.push(a);
             }
+            // Tags match when their types are equal.
+            // Spec: <https://webassembly.github.io/spec/core/valid/matching.html#tags>
+            (ImportDesc::Tag(t), ExternVal::Tag(a)) => {
+                let want = m.types.get(*t as usize);
+                let have = store.tags.get(a as usize).map(|g| &g.ty);
+                if want.is_none() || want != have {
+                    return Err(incompatible(i, "tag type mismatch"));
+                }
+                inst.tags.push(a);
+            }
             _ => return Err(incompatible(i, "wrong kind of external value")),
         }
     }
@@ -220,6 +230,15 @@ pub fn instantiate(
             },
         });
         inst.funcs.push(a);
+    }
+    for &t in m.tags.iter().skip(m.num_imported_tags as usize) {
+        let ty = m
+            .types
+            .get(t as usize)
+            .cloned()
+            .unwrap_or_else(|| wisp_types::FuncType::new([], []));
+        store.tags.push(wisp_store::TagInst { ty });
+        inst.tags.push(store.tags.len() as u32 - 1);
     }
     for g in m.globals.iter().skip(m.num_imported_globals as usize) {
         let v = eval128(&g.init, store, &inst);
@@ -290,6 +309,7 @@ pub fn instantiate(
                 .globals
                 .get(e.index as usize)
                 .map(|a| ExternVal::Global(*a)),
+            ExportKind::Tag => inst.tags.get(e.index as usize).map(|a| ExternVal::Tag(*a)),
         };
         if let Some(value) = value {
             inst.exports.push(ExportInst {

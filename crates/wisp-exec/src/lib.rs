@@ -27,6 +27,8 @@ pub mod translate;
 
 #[cfg(feature = "compile")]
 pub use compile::{compile, compile_eager};
+#[cfg(feature = "exceptions")]
+pub use exec::run_throwing;
 pub use exec::{op_tag, run, RunError, RunResult, Trap};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
@@ -36,6 +38,7 @@ pub use translate::{TranslateConfig, TranslateError};
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::OnceCell;
+use ir::Slot;
 use wisp_parse::{Module, ParseError, ParseErrorKind};
 
 /// The store as the executor uses it: Wasm functions carry a [`CodeRef`].
@@ -53,6 +56,44 @@ pub struct CompiledFunc {
     pub n_results: u32,
     /// Cells the frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
+    /// The exception handlers, innermost first; looked up only when something throws.
+    pub handlers: Box<[Catch]>,
+}
+
+/// One exception handler of a function: a `catch` clause of a `try_table`, or of a
+/// legacy `try`, or a legacy `delegate`. Positions are instruction indices.
+/// Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-try-table-xref-syntax-instructions-syntax-blocktype-mathit-blocktype-xref-syntax-instructions-syntax-catch-mathit-catch-ast-xref-syntax-instructions-syntax-instr-mathit-instr-ast-xref-syntax-instructions-syntax-instr-control-mathsf-end>
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Catch {
+    /// The instructions it covers: `start..end`.
+    pub start: u32,
+    pub end: u32,
+    /// The module's tag it catches; [`Catch::ALL`] for `catch_all`.
+    pub tag: u32,
+    /// What it does: [`Catch::REF`], [`Catch::WIDE`], [`Catch::DELEGATE`] bits.
+    pub kind: u8,
+    /// How many blocks enclose the clause's `try` in its function: a `delegate` passes
+    /// the exception on to the handlers at or below its label's depth.
+    pub depth: u32,
+    /// The first cell of the values it delivers: the payload, then with
+    /// [`Catch::REF`] the `exnref`.
+    pub dst: Slot,
+    /// Where a caught exception goes on (an instruction index), or for a `delegate` the
+    /// depth of the label it delegates to.
+    pub target: u32,
+    /// Where a legacy `catch` keeps the exception for `rethrow`, or `u32::MAX`.
+    pub keep: u32,
+}
+
+impl Catch {
+    /// `tag` of a clause that catches every exception.
+    pub const ALL: u32 = u32::MAX;
+    /// The clause delivers an `exnref` after the payload (`catch_ref`, `catch_all_ref`).
+    pub const REF: u8 = 1;
+    /// The function is wide: one value per two cells.
+    pub const WIDE: u8 = 2;
+    /// A legacy `delegate`: no catch, the search goes on at `target`'s depth.
+    pub const DELEGATE: u8 = 4;
 }
 
 /// A decoded, validated module and its functions' code, translated on first use.

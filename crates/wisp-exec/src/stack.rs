@@ -67,6 +67,9 @@ pub struct Stack {
     pub(crate) frames: Vec<Frame>,
     pub(crate) regs: Option<Regs>,
     pub(crate) limits: StackLimits,
+    /// The payload of the exception being unwound, kept between throws so that a throw
+    /// allocates nothing once it has grown.
+    pub(crate) scratch: Vec<RawVal>,
 }
 
 impl Stack {
@@ -76,6 +79,7 @@ impl Stack {
             frames: Vec::new(),
             regs: None,
             limits,
+            scratch: Vec::new(),
         }
     }
 

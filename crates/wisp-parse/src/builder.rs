@@ -112,12 +112,10 @@ impl<'a> ModuleBuilder<'a> {
                             m.num_imported_globals += 1;
                             ImportDesc::Global(ty)
                         }
-                        TypeRef::Tag(_) => {
-                            return Err(ParseError::with_kind(
-                                ParseErrorKind::Unsupported,
-                                "exception tags are not supported",
-                                off,
-                            ))
+                        TypeRef::Tag(t) => {
+                            m.tags.push(t.func_type_idx);
+                            m.num_imported_tags += 1;
+                            ImportDesc::Tag(t.func_type_idx)
                         }
                     };
                     m.imports.push(Import {
@@ -162,7 +160,6 @@ impl<'a> ModuleBuilder<'a> {
                 }
             }
             Payload::ExportSection(r) => {
-                let off = r.range().start as usize;
                 for e in r.clone() {
                     let e = e?;
                     let kind = match e.kind {
@@ -172,19 +169,18 @@ impl<'a> ModuleBuilder<'a> {
                         wasmparser::ExternalKind::Table => ExportKind::Table,
                         wasmparser::ExternalKind::Memory => ExportKind::Memory,
                         wasmparser::ExternalKind::Global => ExportKind::Global,
-                        wasmparser::ExternalKind::Tag => {
-                            return Err(ParseError::with_kind(
-                                ParseErrorKind::Unsupported,
-                                "exception tags are not supported",
-                                off,
-                            ))
-                        }
+                        wasmparser::ExternalKind::Tag => ExportKind::Tag,
                     };
                     m.exports.push(Export {
                         name: e.name.to_string(),
                         kind,
                         index: e.index,
                     });
+                }
+            }
+            Payload::TagSection(r) => {
+                for t in r.clone() {
+                    m.tags.push(t?.func_type_idx);
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(*func),

@@ -20,6 +20,15 @@ pub fn ref_type(r: wasmparser::RefType, offset: usize) -> Result<RefType, ParseE
         Ok(RefType::Func)
     } else if r.is_extern_ref() {
         Ok(RefType::Extern)
+    } else if r.heap_type()
+        == (wasmparser::HeapType::Abstract {
+            shared: false,
+            ty: wasmparser::AbstractHeapType::Exn,
+        })
+    {
+        // `(ref exn)` too: until typed references land every reference is nullable here,
+        // which loses nothing, as validation has checked the program.
+        Ok(RefType::Exn)
     } else {
         Err(ParseError::with_kind(
             ParseErrorKind::Unsupported,

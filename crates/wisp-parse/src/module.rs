@@ -25,6 +25,9 @@ pub struct Module {
     pub num_imported_memories: u32,
     pub globals: Vec<GlobalDef>,
     pub num_imported_globals: u32,
+    /// Type index of every exception tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     pub exports: Vec<Export>,
     pub start: Option<u32>,
     pub elements: Vec<ElementSegment>,
@@ -39,6 +42,10 @@ pub struct Module {
 impl Module {
     pub fn func_type(&self, func_idx: u32) -> Option<&FuncType> {
         self.types.get(*self.funcs.get(func_idx as usize)? as usize)
+    }
+    /// The type of tag `tag_idx`: the values its exceptions carry.
+    pub fn tag_type(&self, tag_idx: u32) -> Option<&FuncType> {
+        self.types.get(*self.tags.get(tag_idx as usize)? as usize)
     }
     pub fn body(&self, defined_idx: usize) -> Option<&[u8]> {
         if self.code_dropped {
@@ -65,6 +72,8 @@ pub enum ImportDesc {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// An exception tag of the given type index.
+    Tag(u32),
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +95,7 @@ pub enum ExportKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 #[derive(Debug, Clone)]

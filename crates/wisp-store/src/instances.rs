@@ -31,6 +31,15 @@ pub struct GlobalInst {
     pub hi: RawVal,
 }
 
+/// A tag instance: an exception tag's identity is its address, so two instances of a
+/// module have distinct tags even with equal types.
+/// Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#tag-instances>
+#[derive(Debug, Clone)]
+pub struct TagInst {
+    /// The values its exceptions carry (a function type without results).
+    pub ty: FuncType,
+}
+
 /// An element instance: a segment's references, emptied by `elem.drop`.
 #[derive(Debug, Clone)]
 pub struct ElemInst {
@@ -51,6 +60,7 @@ pub enum ExternVal {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +77,7 @@ pub struct ModuleInst {
     pub tables: Vec<u32>,
     pub mems: Vec<u32>,
     pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
     pub elems: Vec<u32>,
     pub datas: Vec<u32>,
     pub exports: Vec<ExportInst>,

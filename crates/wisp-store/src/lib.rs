@@ -14,6 +14,7 @@
 #![no_std]
 extern crate alloc;
 
+pub mod gc;
 mod instances;
 mod limits;
 #[cfg(all(feature = "mmap", target_os = "linux"))]
@@ -24,7 +25,7 @@ mod table;
 
 pub use instances::{
     DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst, InstanceAddr,
-    ModuleInst,
+    ModuleInst, TagInst,
 };
 pub use limits::{
     ResourceLimiter, StoreLimits, StoreLimitsBuilder, DEFAULT_INSTANCES, DEFAULT_MEMORIES,
@@ -49,6 +50,9 @@ pub struct Store<C> {
     pub globals: Vec<GlobalInst>,
     pub elems: Vec<ElemInst>,
     pub datas: Vec<DataInst>,
+    pub tags: Vec<TagInst>,
+    /// Exception instances, reclaimed by collections.
+    pub heap: gc::Heap,
     pub instances: Vec<ModuleInst>,
     pub memory_provider: Option<MemoryProvider>,
     /// The store-wide limits, asked before every memory, table and instance is made or
@@ -103,6 +107,8 @@ impl<C> Default for Store<C> {
             globals: Vec::new(),
             elems: Vec::new(),
             datas: Vec::new(),
+            tags: Vec::new(),
+            heap: gc::Heap::new(),
             instances: Vec::new(),
             memory_provider: None,
             limiter: None,

@@ -17,7 +17,7 @@ pub use trap::TrapCode;
 pub use types::{
     ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
 };
-pub use value::{ExternAddr, FuncAddr, RawVal, Val, F32, F64};
+pub use value::{ExnAddr, ExternAddr, FuncAddr, RawVal, Val, F32, F64};
 
 /// Page size of linear memory (spec: 64 KiB).
 pub const WASM_PAGE_SIZE: u64 = 65536;

@@ -29,6 +29,11 @@ pub enum TrapCode {
     HostError,
     /// The block device behind a paged memory failed.
     MemoryDevice,
+    /// `throw_ref` of a null `exnref`.
+    NullExnRef,
+    /// An object (an exception instance) could not be allocated, even after a
+    /// collection: the store's heap is full.
+    OutOfMemory,
 }
 
 impl TrapCode {
@@ -47,6 +52,8 @@ impl TrapCode {
             TrapCode::UndefinedElement => "undefined element",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host function error",
+            TrapCode::NullExnRef => "null exception reference",
+            TrapCode::OutOfMemory => "out of memory",
             TrapCode::MemoryDevice => "memory device error",
         }
     }

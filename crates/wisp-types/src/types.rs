@@ -15,6 +15,8 @@ pub enum RefType {
     Func,
     /// `externref`.
     Extern,
+    /// `exnref`: a caught exception (WebAssembly 3.0).
+    Exn,
 }
 
 /// Value types: numbers, vectors and references.
@@ -40,6 +42,7 @@ pub enum ValType {
 impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::Func);
     pub const EXTERNREF: ValType = ValType::Ref(RefType::Extern);
+    pub const EXNREF: ValType = ValType::Ref(RefType::Exn);
 
     /// How many 64-bit cells a value of this type occupies: two for `v128`.
     pub const fn cells(self) -> usize {
@@ -60,6 +63,7 @@ impl fmt::Display for ValType {
             ValType::V128 => "v128",
             ValType::Ref(RefType::Func) => "funcref",
             ValType::Ref(RefType::Extern) => "externref",
+            ValType::Ref(RefType::Exn) => "exnref",
         })
     }
 }
@@ -191,6 +195,9 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// An exception tag, typed by the values its exceptions carry (a function type
+    /// without results).
+    Tag(FuncType),
 }
 
 impl ExternType {
@@ -200,6 +207,7 @@ impl ExternType {
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 }

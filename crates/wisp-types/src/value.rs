@@ -11,6 +11,10 @@ pub struct FuncAddr(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExternAddr(pub u32);
 
+/// The address of an exception instance in a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExnAddr(pub u32);
+
 /// A 32-bit float kept as its bit pattern, so that NaN payloads survive every copy.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct F32(pub u32);
@@ -56,6 +60,7 @@ pub enum Val {
     V128(u128),
     FuncRef(Option<FuncAddr>),
     ExternRef(Option<ExternAddr>),
+    ExnRef(Option<ExnAddr>),
 }
 
 impl Val {
@@ -68,6 +73,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::Ref(RefType::Func),
             Val::ExternRef(_) => ValType::Ref(RefType::Extern),
+            Val::ExnRef(_) => ValType::Ref(RefType::Exn),
         }
     }
 
@@ -81,6 +87,7 @@ impl Val {
             ValType::V128 => Val::V128(0),
             ValType::Ref(RefType::Func) => Val::FuncRef(None),
             ValType::Ref(RefType::Extern) => Val::ExternRef(None),
+            ValType::Ref(RefType::Exn) => Val::ExnRef(None),
         }
     }
 
@@ -96,6 +103,7 @@ impl Val {
             Val::V128(v) => v as u64,
             Val::FuncRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
             Val::ExternRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
+            Val::ExnRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
         })
     }
 
@@ -131,6 +139,7 @@ impl Val {
             ValType::V128 => Val::V128(b as u128),
             ValType::Ref(RefType::Func) => Val::FuncRef(raw.as_ref_addr().map(FuncAddr)),
             ValType::Ref(RefType::Extern) => Val::ExternRef(raw.as_ref_addr().map(ExternAddr)),
+            ValType::Ref(RefType::Exn) => Val::ExnRef(raw.as_ref_addr().map(ExnAddr)),
         }
     }
 }

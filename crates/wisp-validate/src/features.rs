@@ -38,12 +38,30 @@ pub struct Features {
     /// (`i64.add128`, `i64.mul_wide_s`, …: the wide-arithmetic proposal). On by default,
     /// as in wasmparser; not in [`Features::mvp`] or [`Features::wasm2`].
     pub wide_arithmetic: bool,
+    /// `i32.add`, `i64.mul`, … and `global.get` of any immutable global in constant
+    /// expressions (WebAssembly 3.0).
+    pub extended_const: bool,
+    /// `return_call` and `return_call_indirect` (WebAssembly 3.0).
+    pub tail_call: bool,
+    /// Tags, `throw`, `throw_ref`, `try_table` and `exnref` (WebAssembly 3.0).
+    pub exceptions: bool,
+    /// The exception instructions that came before `exnref`: `try`, `catch`,
+    /// `catch_all`, `delegate` and `rethrow`. Not in any standard, but compilers emitted
+    /// them for years and many published binaries hold them.
+    pub legacy_exceptions: bool,
 }
 
-/// The default is WebAssembly 2.0 with wide arithmetic.
+/// The default is WebAssembly 2.0 with wide arithmetic, and the parts of WebAssembly
+/// 3.0 that Wisp runs: extended constant expressions, tail calls and exception handling,
+/// legacy exceptions included.
 impl Default for Features {
     fn default() -> Self {
-        Features::wasm2().with_wide_arithmetic(true)
+        Features::wasm2()
+            .with_wide_arithmetic(true)
+            .with_extended_const(true)
+            .with_tail_call(true)
+            .with_exceptions(true)
+            .with_legacy_exceptions(true)
     }
 }
 
@@ -60,6 +78,10 @@ impl Features {
             simd: false,
             custom_page_sizes: false,
             wide_arithmetic: false,
+            extended_const: false,
+            tail_call: false,
+            exceptions: false,
+            legacy_exceptions: false,
         }
     }
 
@@ -75,6 +97,10 @@ impl Features {
             simd: true,
             custom_page_sizes: false,
             wide_arithmetic: false,
+            extended_const: false,
+            tail_call: false,
+            exceptions: false,
+            legacy_exceptions: false,
         }
     }
 
@@ -132,6 +158,30 @@ impl Features {
         self
     }
 
+    /// With extended constant expressions on or off.
+    pub const fn with_extended_const(mut self, on: bool) -> Self {
+        self.extended_const = on;
+        self
+    }
+
+    /// With tail calls on or off.
+    pub const fn with_tail_call(mut self, on: bool) -> Self {
+        self.tail_call = on;
+        self
+    }
+
+    /// With exception handling on or off.
+    pub const fn with_exceptions(mut self, on: bool) -> Self {
+        self.exceptions = on;
+        self
+    }
+
+    /// With the legacy exception instructions on or off.
+    pub const fn with_legacy_exceptions(mut self, on: bool) -> Self {
+        self.legacy_exceptions = on;
+        self
+    }
+
     /// The same set in wasmparser's terms, for its parser and validator.
     pub fn to_wasmparser(self) -> W {
         // Always on: features of the encoding that every engine accepts.
@@ -146,6 +196,10 @@ impl Features {
             (self.simd, W::SIMD),
             (self.custom_page_sizes, W::CUSTOM_PAGE_SIZES),
             (self.wide_arithmetic, W::WIDE_ARITHMETIC),
+            (self.extended_const, W::EXTENDED_CONST),
+            (self.tail_call, W::TAIL_CALL),
+            (self.exceptions, W::EXCEPTIONS),
+            (self.legacy_exceptions, W::LEGACY_EXCEPTIONS),
         ] {
             if on {
                 w |= flag;

@@ -300,6 +300,11 @@ impl<'a> Runner<'a> {
                 Err(Error::Trap(t)) if message_matches(t.code.message(), message) => Ok(()),
                 Err(e) => Err(format!("expected trap `{message}`, got error: {e}")),
             },
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(v) => Err(format!("expected an exception, got {v:?}")),
+                Err(Error::Exception(_)) => Ok(()),
+                Err(e) => Err(format!("expected an exception, got error: {e}")),
+            },
             WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
                 Ok(v) => Err(format!("expected exhaustion `{message}`, got {v:?}")),
                 Err(Error::Trap(t)) if message_matches(t.code.message(), message) => Ok(()),

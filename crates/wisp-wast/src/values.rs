@@ -28,6 +28,10 @@ fn null_of(h: &HeapType<'_>) -> Val {
             ty: wast::core::AbstractHeapType::Extern,
             ..
         } => Val::ExternRef(None),
+        HeapType::Abstract {
+            ty: wast::core::AbstractHeapType::Exn | wast::core::AbstractHeapType::NoExn,
+            ..
+        } => Val::ExnRef(None),
         _ => Val::FuncRef(None),
     }
 }
@@ -49,6 +53,7 @@ fn core_matches<T>(e: &WastRetCore<'_>, v: &Val, store: &Store<T>) -> Result<boo
         (WastRetCore::V128(p), Val::V128(v)) => v128_matches(p, *v),
         (WastRetCore::RefNull(_), Val::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(_), Val::ExnRef(r)) => r.is_none(),
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
         (WastRetCore::RefExtern(Some(n)), Val::ExternRef(r)) => {
             let held = r.and_then(|r| r.data(store)?.downcast_ref::<u32>().copied());

@@ -86,6 +86,7 @@ macro_rules! spec_groups {
 spec_groups! {
     wasm_v1 => "wasm-v1",
     wasm_v2 => "wasm-v2",
+    wasm_v3 => "wasm-v3",
     annotations => "annotations",
     bulk_memory => "bulk-memory",
     custom_page_sizes => "custom-page-sizes",

@@ -27,30 +27,35 @@ pub struct Trap {
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "wasm trap: {}", self.code)?;
-        if !self.backtrace.is_empty() {
-            f.write_str("\nwasm backtrace:")?;
-            // Deep recursion leaves a trace as deep as the call stack: show its top.
-            const SHOWN: usize = 20;
-            for (i, fr) in self.backtrace.iter().enumerate().take(SHOWN) {
-                match &fr.name {
-                    Some(n) => write!(f, "\n  {i:>3}: {n} (func {})", fr.func_index)?,
-                    None => write!(f, "\n  {i:>3}: <func {}>", fr.func_index)?,
-                }
-            }
-            if self.backtrace.len() > SHOWN {
-                write!(f, "\n  ... {} more frames", self.backtrace.len() - SHOWN)?;
-            }
-        }
-        Ok(())
+        write_backtrace(f, &self.backtrace)
     }
+}
+
+/// Writes a trap's or an exception's backtrace on the lines after its message.
+pub(crate) fn write_backtrace(f: &mut fmt::Formatter<'_>, backtrace: &[FrameInfo]) -> fmt::Result {
+    if backtrace.is_empty() {
+        return Ok(());
+    }
+    f.write_str("\nwasm backtrace:")?;
+    // Deep recursion leaves a trace as deep as the call stack: show its top.
+    const SHOWN: usize = 20;
+    for (i, fr) in backtrace.iter().enumerate().take(SHOWN) {
+        match &fr.name {
+            Some(n) => write!(f, "\n  {i:>3}: {n} (func {})", fr.func_index)?,
+            None => write!(f, "\n  {i:>3}: <func {}>", fr.func_index)?,
+        }
+    }
+    if backtrace.len() > SHOWN {
+        write!(f, "\n  ... {} more frames", backtrace.len() - SHOWN)?;
+    }
+    Ok(())
 }
 
 impl core::error::Error for Trap {}
 
 /// Everything that can go wrong between bytes and results.
 ///
-/// More variants may be added (WebAssembly 3.0's exceptions, for one), so a `match` on
-/// it needs a wildcard arm.
+/// More variants may be added, so a `match` on it needs a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -71,6 +76,9 @@ pub enum Error {
     Instantiate(String),
     /// Execution trapped.
     Trap(Trap),
+    /// A WebAssembly exception left Wasm uncaught. A host function returns one to throw
+    /// it into its Wasm caller.
+    Exception(crate::Exception),
     /// A host function failed.
     Host(String),
     /// A host function ended the program with this exit status (WASI's `proc_exit`).
@@ -100,6 +108,7 @@ impl fmt::Display for Error {
                 f.write_str(m)
             }
             Error::Trap(t) => write!(f, "{t}"),
+            Error::Exception(e) => write!(f, "{e}"),
             Error::Exit(code) => write!(f, "program exited with status {code}"),
         }
     }

@@ -4,6 +4,7 @@
 //! a `Result` answers a handle from another store with an error, the others panic.
 
 use crate::error::Error;
+use crate::exception::Tag;
 use crate::func::Func;
 use crate::handle::{StoreId, Stored};
 use crate::store::Store;
@@ -22,6 +23,8 @@ pub enum Extern {
     Table(Table),
     Memory(Memory),
     Global(Global),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -31,6 +34,7 @@ impl Extern {
             ExternVal::Table(a) => Extern::Table(Table(Stored::new(store, a))),
             ExternVal::Memory(a) => Extern::Memory(Memory(Stored::new(store, a))),
             ExternVal::Global(a) => Extern::Global(Global(Stored::new(store, a))),
+            ExternVal::Tag(a) => Extern::Tag(Tag(Stored::new(store, a))),
         }
     }
     /// The executor's external value, if this one belongs to `store`.
@@ -40,6 +44,7 @@ impl Extern {
             Extern::Table(t) => ExternVal::Table(t.0.check(store)?),
             Extern::Memory(m) => ExternVal::Memory(m.0.check(store)?),
             Extern::Global(g) => ExternVal::Global(g.0.check(store)?),
+            Extern::Tag(t) => ExternVal::Tag(t.0.check(store)?),
         })
     }
     /// The value's type. Panics if it belongs to another store.
@@ -49,6 +54,7 @@ impl Extern {
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
             Extern::Global(g) => ExternType::Global(g.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
     /// The function, if this is one.
@@ -71,6 +77,14 @@ impl Extern {
     pub fn into_global(self) -> Option<Global> {
         if let Extern::Global(g) = self {
             Some(g)
+        } else {
+            None
+        }
+    }
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        if let Extern::Tag(t) = self {
+            Some(t)
         } else {
             None
         }
@@ -98,6 +112,11 @@ impl From<Memory> for Extern {
 impl From<Global> for Extern {
     fn from(g: Global) -> Extern {
         Extern::Global(g)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
     }
 }
 impl From<Table> for Extern {
@@ -143,6 +162,10 @@ impl Instance {
     /// The exported table called `name`.
     pub fn get_table<T>(&self, store: &Store<T>, name: &str) -> Option<Table> {
         self.get_export(store, name)?.into_table()
+    }
+    /// An exported tag.
+    pub fn get_tag<T>(&self, store: &Store<T>, name: &str) -> Option<Tag> {
+        self.get_export(store, name)?.into_tag()
     }
     /// An exported function with a static signature, checked here once.
     pub fn get_typed_func<P: WasmParams, R: WasmResults>(

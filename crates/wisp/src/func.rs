@@ -162,12 +162,41 @@ struct CallValues<'a> {
 pub(crate) fn drive<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
+    next: Option<FuncAddr>,
+    resumable: bool,
+) -> Result<bool, Error> {
+    // A host function that calls Wasm again waits with its caller's stack out of the
+    // collector's sight: only the outermost run may collect (`Heap::suspended`).
+    store.inner.heap.suspended += 1;
+    let r = drive_stack(store, stack, next, resumable);
+    store.inner.heap.suspended -= 1;
+    // A paused resumable call keeps its frames, roots too, until it goes on.
+    if r == Ok(false) {
+        store.inner.heap.suspended += 1;
+    }
+    r
+}
+
+fn drive_stack<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
     mut next: Option<FuncAddr>,
     resumable: bool,
 ) -> Result<bool, Error> {
     let mut fuel = store.fuel.unwrap_or(u64::MAX);
+    // An exception a host function threw, to unwind from its call site.
+    let mut thrown: Option<wisp_types::ExnAddr> = None;
     loop {
-        let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
+        let r = match thrown.take() {
+            #[cfg(feature = "exceptions")]
+            Some(exn) => wisp_exec::run_throwing(&mut store.inner, stack, exn, &mut fuel),
+            #[cfg(not(feature = "exceptions"))]
+            Some(exn) => Err(RunError::Exception {
+                exn,
+                trace: Vec::new(),
+            }),
+            None => wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel),
+        };
         if store.fuel.is_some() {
             store.fuel = Some(fuel);
         }
@@ -178,7 +207,14 @@ pub(crate) fn drive<T>(
                 host_index,
                 base,
             }) => {
-                call_host(store, stack, func, host_index, base)?;
+                match call_host(store, stack, func, host_index, base) {
+                    Ok(()) => {}
+                    Err(Error::Exception(e)) => thrown = Some(e.exn.0.check(store.id)?),
+                    Err(e) => {
+                        stack.reset();
+                        return Err(e);
+                    }
+                }
                 // The host function may have called back into Wasm, spending fuel.
                 fuel = store.fuel.unwrap_or(u64::MAX);
             }
@@ -190,6 +226,11 @@ pub(crate) fn drive<T>(
                 return Err(Error::Trap(trap_info(store, t)));
             }
             Err(RunError::Translate { error, .. }) => return Err(error.into()),
+            Err(RunError::Exception { exn, trace }) => {
+                stack.reset();
+                let backtrace = frames(store, &trace);
+                return Err(crate::Exception::from_addr(store, exn, backtrace).into());
+            }
         }
     }
 }
@@ -305,8 +346,15 @@ fn calling_instance<T>(store: &Store<T>, stack: &Stack) -> Option<Instance> {
 
 /// Names the functions of a trap's trace.
 fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
-    let backtrace = t
-        .trace
+    Trap {
+        code: t.code,
+        backtrace: frames(store, &t.trace),
+    }
+}
+
+/// Names the functions of a trace.
+fn frames<T>(store: &Store<T>, trace: &[FuncAddr]) -> Vec<FrameInfo> {
+    trace
         .iter()
         .map(|a| match &store.inner.funcs[a.0 as usize].kind {
             FuncKind::Wasm { code, .. } => {
@@ -322,9 +370,5 @@ fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
                 name: Some(format!("<host function {index}>")),
             },
         })
-        .collect();
-    Trap {
-        code: t.code,
-        backtrace,
-    }
+        .collect()
 }

@@ -26,6 +26,7 @@ extern crate alloc;
 mod budget;
 mod engine;
 mod error;
+mod exception;
 mod externals;
 mod func;
 mod handle;
@@ -40,6 +41,7 @@ mod wrap;
 
 pub use engine::{Config, Engine};
 pub use error::{CompileErrorKind, Error, FrameInfo, Trap};
+pub use exception::{Exception, ExnRef, Tag};
 pub use externals::{Extern, Global, Instance, Memory, Table};
 pub use func::{Caller, Func};
 pub use linker::Linker;

@@ -138,6 +138,12 @@ impl Module {
                     ImportDesc::Table(t) => ExternType::Table(*t),
                     ImportDesc::Memory(t) => ExternType::Memory(*t),
                     ImportDesc::Global(t) => ExternType::Global(*t),
+                    ImportDesc::Tag(t) => ExternType::Tag(
+                        m.types
+                            .get(*t as usize)
+                            .cloned()
+                            .unwrap_or_else(|| FuncType::new([], [])),
+                    ),
                 },
             })
             .collect()
@@ -154,6 +160,7 @@ impl Module {
                     ExportKind::Table => ExternType::Table(m.tables.get(i)?.ty),
                     ExportKind::Memory => ExternType::Memory(*m.memories.get(i)?),
                     ExportKind::Global => ExternType::Global(m.globals.get(i)?.ty),
+                    ExportKind::Tag => ExternType::Tag(m.tag_type(e.index)?.clone()),
                 };
                 Some(ExportType {
                     name: e.name.clone(),

@@ -66,6 +66,8 @@ impl ResumableInvocation {
             )));
         }
         self.func.0.check(store.id)?;
+        // Its frames are in sight again (see `drive`).
+        store.inner.heap.suspended -= 1;
         let done = drive(store, &mut self.stack, None, true)?;
         finish(store, self.func, self.ty, self.stack, done, results)
     }

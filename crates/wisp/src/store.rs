@@ -78,6 +78,12 @@ impl<T> Store<T> {
         self.data
     }
     /// Sets the fuel available to calls. Fails if the engine does not meter fuel.
+    /// How many objects (exception instances) the store's heap holds: what the last
+    /// collection kept, and what was allocated since.
+    pub fn heap_objects(&self) -> usize {
+        self.inner.heap.len()
+    }
+
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), crate::Error> {
         match &mut self.fuel {
             Some(f) => {

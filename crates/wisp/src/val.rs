@@ -5,6 +5,7 @@
 //! carry their store, so a reference from one store cannot be passed into another.
 
 use crate::error::Error;
+use crate::exception::ExnRef;
 use crate::func::Func;
 use crate::handle::{StoreId, Stored};
 use crate::reference::ExternRef;
@@ -26,6 +27,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// A host reference, or null.
     ExternRef(Option<ExternRef>),
+    /// An exception reference, or null.
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
@@ -39,6 +42,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::Ref(RefType::Func),
             Val::ExternRef(_) => ValType::Ref(RefType::Extern),
+            Val::ExnRef(_) => ValType::Ref(RefType::Exn),
         }
     }
 
@@ -58,6 +62,7 @@ impl Val {
             V::V128(v) => Val::V128(v),
             V::FuncRef(_) => Val::FuncRef(None),
             V::ExternRef(_) => Val::ExternRef(None),
+            V::ExnRef(_) => Val::ExnRef(None),
         }
     }
 
@@ -104,6 +109,7 @@ impl Val {
             Val::V128(v) => V::V128(v),
             Val::FuncRef(f) => V::FuncRef(f.map(|f| f.0.check(store)).transpose()?),
             Val::ExternRef(r) => V::ExternRef(r.map(|r| r.0.check(store)).transpose()?),
+            Val::ExnRef(r) => V::ExnRef(r.map(|r| r.0.check(store)).transpose()?),
         })
     }
 
@@ -113,6 +119,7 @@ impl Val {
         match v {
             V::FuncRef(Some(a)) => Val::FuncRef(Some(Func(Stored::new(store, a)))),
             V::ExternRef(Some(a)) => Val::ExternRef(Some(ExternRef(Stored::new(store, a)))),
+            V::ExnRef(Some(a)) => Val::ExnRef(Some(ExnRef(Stored::new(store, a)))),
             other => Val::from_core_null(other),
         }
     }

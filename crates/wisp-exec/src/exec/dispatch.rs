@@ -20,9 +20,9 @@
 //! outermost frame, host call, trap); the reason is in `Cx::result`.
 
 #[cfg(not(wisp_tail_dispatch))]
-use super::handlers::{call_slow, return_slow};
+use super::handlers::{call_slow, return_slow, tail_call_slow, throw_slow};
 #[cfg(wisp_tail_dispatch)]
-use super::handlers::{call_slow_tail, return_slow_tail};
+use super::handlers::{call_slow_tail, return_slow_tail, tail_call_slow_tail, throw_slow_tail};
 use super::Cx;
 use crate::ir::{Op, Target};
 use wisp_types::{RawVal, TrapCode};
@@ -154,6 +154,10 @@ pub(super) enum Flow {
     CallSlow,
     /// Into the general return sequence.
     ReturnSlow,
+    /// Into the general tail call sequence, for `cx.pending_call`.
+    TailCallSlow,
+    /// Into the unwinder, for `cx.thrown`.
+    Throw,
 }
 
 /// Passes control on from a handler of the tail backend: to the next handler, or out of
@@ -173,6 +177,10 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
         Flow::CallSlow => unsafe { call_slow_tail(cx) },
         // SAFETY: as above.
         Flow::ReturnSlow => unsafe { return_slow_tail(cx) },
+        // SAFETY: as above.
+        Flow::TailCallSlow => unsafe { tail_call_slow_tail(cx) },
+        // SAFETY: as above.
+        Flow::Throw => unsafe { throw_slow_tail(cx) },
     }
 }
 
@@ -185,6 +193,8 @@ fn after(h: &mut Hot, cx: &mut Cx<'_>, flow: Flow) -> Option<Exit> {
         Flow::Stop => return Some(Exit::Stop),
         Flow::CallSlow => call_slow(cx),
         Flow::ReturnSlow => return_slow(cx),
+        Flow::TailCallSlow => tail_call_slow(cx),
+        Flow::Throw => throw_slow(cx),
     };
     match slow {
         Some(next) => {

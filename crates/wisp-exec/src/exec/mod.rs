@@ -19,11 +19,15 @@
 
 mod bulk;
 mod dispatch;
+#[cfg(feature = "exceptions")]
+mod gc;
 mod handlers;
 pub(crate) mod numeric;
 mod paged;
 #[cfg(feature = "simd")]
 mod simd;
+#[cfg(feature = "exceptions")]
+mod unwind;
 
 pub use dispatch::{op_tag, op_with_operands, with_target};
 
@@ -40,7 +44,7 @@ use core::cell::OnceCell;
 use core::ptr;
 use wisp_parse::ParseError;
 use wisp_store::FuncKind;
-use wisp_types::{FuncAddr, TrapCode};
+use wisp_types::{ExnAddr, FuncAddr, TrapCode};
 
 /// A trap, with the functions that were active, innermost first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +60,12 @@ pub enum RunError {
     Translate {
         func: FuncAddr,
         error: ParseError,
+    },
+    /// An exception that no frame of the run caught: the exception instance, in the
+    /// store's heap, and the functions that were active where it was thrown.
+    Exception {
+        exn: ExnAddr,
+        trace: Vec<FuncAddr>,
     },
 }
 
@@ -95,7 +105,35 @@ pub fn run(
             None => return Ok(RunResult::Done),
         },
     };
-    let result = execute(store, stack, &mut state, fuel);
+    let result = execute(store, stack, &mut state, fuel, None);
+    keep_if_suspended(stack, state, result)
+}
+
+/// Resumes the execution suspended in a host call as if that call had thrown `exn`:
+/// the exception unwinds from the call site. With nothing suspended it is simply
+/// uncaught.
+#[cfg(feature = "exceptions")]
+pub fn run_throwing(
+    store: &mut ExecStore,
+    stack: &mut Stack,
+    exn: ExnAddr,
+    fuel: &mut u64,
+) -> Result<RunResult, RunError> {
+    let Some(mut state) = stack.regs.take() else {
+        let trace = Vec::new();
+        return Err(RunError::Exception { exn, trace });
+    };
+    let result = execute(store, stack, &mut state, fuel, Some(Thrown::Exn(exn)));
+    keep_if_suspended(stack, state, result)
+}
+
+/// Keeps the registers of a run that may be resumed: one waiting for a host call or
+/// for more fuel. Any other end forgets the run's frames.
+fn keep_if_suspended(
+    stack: &mut Stack,
+    state: Regs,
+    result: Result<RunResult, RunError>,
+) -> Result<RunResult, RunError> {
     match &result {
         Ok(RunResult::HostCall { .. }) => stack.regs = Some(state),
         Err(RunError::Trap(t)) if t.code == TrapCode::OutOfFuel => stack.regs = Some(state),
@@ -110,9 +148,17 @@ enum Entered {
 }
 
 fn trap(stack: &Stack, regs: Option<&Regs>, code: TrapCode) -> RunError {
+    RunError::Trap(Trap {
+        code,
+        trace: trace(stack, regs),
+    })
+}
+
+/// The functions active in `regs` and the frames below it, innermost first.
+fn trace(stack: &Stack, regs: Option<&Regs>) -> Vec<FuncAddr> {
     let mut trace: Vec<FuncAddr> = regs.iter().map(|r| r.func).collect();
     trace.extend(stack.frames.iter().rev().map(|f| f.func));
-    RunError::Trap(Trap { code, trace })
+    trace
 }
 
 /// Sets up a call of `func` whose frame starts at cell `base`. `caller` is saved as the
@@ -218,6 +264,19 @@ pub(super) struct Cx<'a> {
     defined: *const FuncAddr,
     /// The callee and frame base of a call taking the general path.
     pending_call: (FuncAddr, usize),
+    /// What a throw threw, for the unwinder.
+    #[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
+    thrown: Thrown,
+}
+
+/// What is being thrown.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
+pub(super) enum Thrown {
+    /// A new exception of the tag at this address, its payload in cells `at..`.
+    Payload { tag: u32, at: usize },
+    /// An exception instance (`throw_ref`, or the host).
+    Exn(ExnAddr),
 }
 
 impl Cx<'_> {
@@ -254,6 +313,7 @@ fn execute(
     stack: &mut Stack,
     saved: &mut Regs,
     fuel: &mut u64,
+    thrown: Option<Thrown>,
 ) -> Result<RunResult, RunError> {
     let ip = saved.ip;
     // SAFETY: `enter` reserved `base + frame_size` cells for the current frame.
@@ -267,10 +327,24 @@ fn execute(
         code: ptr::null(),
         defined: ptr::null(),
         pending_call: (FuncAddr(0), 0),
+        thrown: Thrown::Exn(ExnAddr(0)),
     };
     let (mem, mem_len) = cx.switch_instance();
-    // SAFETY: the registers describe the frame `saved` describes, set up by `enter`.
-    unsafe { dispatch::run(ip, sp, mem, mem_len, 0, &mut cx) };
+    let start = match thrown {
+        None => Some((ip, sp, mem, mem_len)),
+        #[cfg(feature = "exceptions")]
+        Some(t) => {
+            cx.thrown = t;
+            unwind::unwind(&mut cx).map(|h| (h.ip, h.sp, h.mem, h.mem_len))
+        }
+        #[cfg(not(feature = "exceptions"))]
+        Some(_) => None,
+    };
+    if let Some((ip, sp, mem, mem_len)) = start {
+        // SAFETY: the registers describe the frame `saved` describes, set up by `enter`,
+        // or the handler's the unwinder found.
+        unsafe { dispatch::run(ip, sp, mem, mem_len, 0, &mut cx) };
+    }
     *saved = cx.regs;
     cx.result
 }

@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! magic "\0wsi"  version (u32 LE)  instruction count (u32 LE)  flags (u32 LE: bit 0 fuel)
-//! types  imports  functions  tables  memories  globals  exports  start
+//! types  imports  functions  tables  memories  globals  tags  exports  start
 //! elements  data segments  data bytes  function names
 //! code: per defined function its frame shape, then each instruction as its index in
 //!       `ir::TEMPLATES` and its operands; branch targets as instruction indices
@@ -31,7 +31,7 @@ use core::fmt;
 
 pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
 /// Bumped whenever the layout or the IR changes meaning.
-pub(crate) const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 3;
 pub(crate) const FLAG_FUEL: u32 = 1;
 
 /// Why an image was refused.
@@ -82,6 +82,7 @@ pub(crate) mod code {
             ValType::V128 => 4,
             ValType::Ref(RefType::Func) => 5,
             ValType::Ref(RefType::Extern) => 6,
+            ValType::Ref(RefType::Exn) => 7,
             // A type with no code yet (WebAssembly 3.0's): the reader refuses it.
             _ => u8::MAX,
         }
@@ -96,6 +97,7 @@ pub(crate) mod code {
             4 => ValType::V128,
             5 => ValType::FUNCREF,
             6 => ValType::EXTERNREF,
+            7 => ValType::EXNREF,
             _ => return None,
         })
     }

@@ -1,8 +1,10 @@
 //! Reading an image back into a module whose functions are all translated.
 
 use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
+use crate::ir::Slot;
 use crate::ir::{self, Operand, OPERAND_COUNTS, OP_COUNT};
-use crate::{CompiledFunc, CompiledModule};
+use crate::{Catch, CompiledFunc, CompiledModule};
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -270,6 +272,7 @@ impl<'a> Reader<'a> {
                 }),
                 2 => ImportDesc::Memory(self.memory()?),
                 3 => ImportDesc::Global(self.global_type()?),
+                4 => ImportDesc::Tag(self.u32()?),
                 _ => return Err(self.error("unknown import kind")),
             };
             m.imports.push(Import { module, name, desc });
@@ -311,6 +314,18 @@ impl<'a> Reader<'a> {
             let init = self.const_expr()?;
             m.globals.push(GlobalDef { ty, init });
         }
+        let n = self.len()?;
+        m.num_imported_tags = self.u32()?;
+        for _ in 0..n {
+            let t = self.u32()?;
+            if t as usize >= m.types.len() {
+                return Err(self.error("tag type out of range"));
+            }
+            m.tags.push(t);
+        }
+        if m.num_imported_tags as usize > m.tags.len() {
+            return Err(self.error("more imported tags than tags"));
+        }
         for _ in 0..self.len()? {
             let name = self.str()?;
             let kind = match self.u8()? {
@@ -318,6 +333,7 @@ impl<'a> Reader<'a> {
                 1 => ExportKind::Table,
                 2 => ExportKind::Memory,
                 3 => ExportKind::Global,
+                4 => ExportKind::Tag,
                 _ => return Err(self.error("unknown export kind")),
             };
             let index = self.u32()?;
@@ -411,12 +427,51 @@ impl<'a> Reader<'a> {
                 .ok_or_else(|| self.error("operand out of range"))?;
             ops.push(op);
         }
+        let handlers = self.handlers(n, frame_size)?;
         Ok(CompiledFunc {
             ops: ops.into_boxed_slice(),
             n_params,
             n_locals,
             n_results,
             frame_size,
+            handlers,
         })
+    }
+
+    /// A function's exception handlers, checked to stay inside its `n` instructions and
+    /// its frame: the unwinder trusts them as the dispatch loop trusts branch targets.
+    fn handlers(&mut self, n: usize, frame_size: u32) -> R<Box<[Catch]>> {
+        let count = self.len()?;
+        let mut handlers = Vec::new();
+        handlers
+            .try_reserve_exact(count)
+            .map_err(|_| self.error("out of memory for the function's handlers"))?;
+        for _ in 0..count {
+            let mut v = [0u32; 8];
+            for x in &mut v {
+                *x = self.u32()?;
+            }
+            let [start, end, tag, kind, depth, dst, target, keep] = v;
+            let c = Catch {
+                start,
+                end,
+                tag,
+                kind: u8::try_from(kind).map_err(|_| self.error("unknown handler kind"))?,
+                depth,
+                dst: Slot(dst),
+                target,
+                keep,
+            };
+            let delegate = c.kind & Catch::DELEGATE != 0;
+            let in_code = start <= end && end as usize <= n && (delegate || (target as usize) < n);
+            // The payload, an `exnref` and the kept one fit the frame (at most a tag's
+            // values; the unwinder checks the tag's type against what is left).
+            let in_frame = dst <= frame_size && (keep == u32::MAX || keep < frame_size);
+            if !in_code || !in_frame {
+                return Err(self.error("exception handler out of range"));
+            }
+            handlers.push(c);
+        }
+        Ok(handlers.into_boxed_slice())
     }
 }

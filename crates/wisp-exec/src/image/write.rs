@@ -44,6 +44,10 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
                 w.u8(3);
                 w.global_type(g);
             }
+            ImportDesc::Tag(t) => {
+                w.u8(4);
+                w.u32(*t);
+            }
         }
     }
     w.len(m.funcs.len());
@@ -75,6 +79,11 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
         w.global_type(&g.ty);
         w.const_expr(&g.init);
     }
+    w.len(m.tags.len());
+    w.u32(m.num_imported_tags);
+    for &t in &m.tags {
+        w.u32(t);
+    }
     w.len(m.exports.len());
     for e in &m.exports {
         w.str(&e.name);
@@ -83,6 +92,7 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
             ExportKind::Table => 1,
             ExportKind::Memory => 2,
             ExportKind::Global => 3,
+            ExportKind::Tag => 4,
         });
         w.u32(e.index);
     }
@@ -144,6 +154,21 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
             let (v, n) = op.operands();
             for &x in &v[..n] {
                 w.u64(x);
+            }
+        }
+        w.len(f.handlers.len());
+        for c in f.handlers.iter() {
+            for x in [
+                c.start,
+                c.end,
+                c.tag,
+                c.kind as u32,
+                c.depth,
+                c.dst.0,
+                c.target,
+                c.keep,
+            ] {
+                w.u32(x);
             }
         }
     }

@@ -19,21 +19,15 @@ impl Translator<'_> {
         Ok((ty.params().len() as u32, ty.results().len() as u32))
     }
 
-    fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) -> TResult {
+    pub(super) fn push_ctrl(&mut self, kind: CtrlKind, bt: BlockType) -> TResult {
         let (n_params, n_results) = self.block_arity(bt)?;
         // Values that cross into a block live in their own slots, so that every path
         // through the block sees them in the same place.
         self.materialize_from(0);
         let height = self.stack.len() as u32 - n_params;
-        self.ctrl.push(Ctrl {
-            kind,
-            height,
-            n_params,
-            n_results,
-            start: self.pc(),
-            fixups: Vec::new(),
-            else_fixup: None,
-        });
+        let start = self.pc();
+        self.ctrl
+            .push(Ctrl::new(kind, height, n_params, n_results, start));
         Ok(())
     }
 
@@ -149,9 +143,20 @@ impl Translator<'_> {
             self.place_block_results()?;
         }
         let frame = self.ctrl.pop().ok_or(TranslateError::ControlUnderflow)?;
+        self.close_block(frame)
+    }
+
+    /// Ends block `frame`, already popped: its branches and handlers go on here, where
+    /// its results are.
+    pub(super) fn close_block(&mut self, frame: Ctrl) -> TResult {
+        #[cfg(feature = "exceptions")]
+        self.finish_try(&frame);
         let pc = self.pc();
         for f in frame.fixups.iter().copied().chain(frame.else_fixup) {
             self.patch(f, pc);
+        }
+        for &h in &frame.handler_fixups {
+            self.handlers[h].target = pc.0;
         }
         self.stack.truncate(frame.height as usize);
         for _ in 0..frame.n_results {
@@ -163,24 +168,24 @@ impl Translator<'_> {
     }
 
     /// At a block's end its results must be in the slots of their heights.
-    fn place_block_results(&mut self) -> TResult {
+    pub(super) fn place_block_results(&mut self) -> TResult {
         let frame = self.ctrl.last().ok_or(TranslateError::ControlUnderflow)?;
         let from = frame.height as usize;
         self.materialize_from(from);
         Ok(())
     }
 
-    fn top_ctrl(&mut self) -> Result<&mut Ctrl, TranslateError> {
+    pub(super) fn top_ctrl(&mut self) -> Result<&mut Ctrl, TranslateError> {
         self.ctrl.last_mut().ok_or(TranslateError::ControlUnderflow)
     }
 
-    fn patch(&mut self, at: usize, target: InstrIdx) {
+    pub(super) fn patch(&mut self, at: usize, target: InstrIdx) {
         if let Some(t) = self.ops[at].target_mut() {
             *t = target;
         }
     }
 
-    fn unreachable_rest(&mut self) {
+    pub(super) fn unreachable_rest(&mut self) {
         self.reachable = false;
         if let Some(f) = self.ctrl.last() {
             self.stack.truncate(f.height as usize);
@@ -214,7 +219,7 @@ impl Translator<'_> {
         Ok(arity > 0 && !(in_place && first == frame.height as usize))
     }
 
-    fn frame_at(&self, depth: u32) -> Result<&Ctrl, TranslateError> {
+    pub(super) fn frame_at(&self, depth: u32) -> Result<&Ctrl, TranslateError> {
         let i = self
             .ctrl
             .len()
@@ -224,7 +229,7 @@ impl Translator<'_> {
     }
 
     /// Emits the moves and the jump of an unconditional branch to `depth`.
-    fn emit_branch(&mut self, depth: u32) -> TResult {
+    pub(super) fn emit_branch(&mut self, depth: u32) -> TResult {
         let frame = self.frame_at(depth)?;
         if frame.kind == CtrlKind::Func {
             return self.emit_return();
@@ -446,7 +451,7 @@ impl Translator<'_> {
     /// Arguments go to consecutive cells, packed by type, where the callee's frame will
     /// begin; results come back the same way. In a narrow function the packed layout is
     /// the stack layout, so nothing moves.
-    fn prepare_call(
+    pub(super) fn prepare_call(
         &mut self,
         params: &[wisp_types::ValType],
         results: &[wisp_types::ValType],
@@ -479,7 +484,7 @@ impl Translator<'_> {
 
     /// After a call in a wide function, spreads the packed results out to their heights
     /// (downwards, so that no result is overwritten before it is moved).
-    fn unpack_results(&mut self, base: Slot, results: &[wisp_types::ValType]) {
+    pub(super) fn unpack_results(&mut self, base: Slot, results: &[wisp_types::ValType]) {
         if !self.wide {
             return;
         }
@@ -536,5 +541,61 @@ impl Translator<'_> {
         self.emit(Op::Arg { a: table, b: 0 });
         self.unpack_results(base, t.results());
         Ok(())
+    }
+
+    /// A tail call: the arguments go where a call's would, and the callee takes over
+    /// the frame. The `ReturnCells` after it returns what a host callee, which runs as
+    /// an ordinary call, leaves at `base`.
+    fn tail_call(&mut self, ty: &wisp_types::FuncType, call: Op, table: Option<u32>) -> TResult {
+        let base = self.prepare_call(ty.params(), ty.results())?;
+        let call = match call {
+            Op::ReturnCall { func, .. } => Op::ReturnCall { func, base },
+            Op::ReturnCallInternal { func, .. } => Op::ReturnCallInternal { func, base },
+            Op::ReturnCallIndirect { index, ty, .. } => Op::ReturnCallIndirect { index, base, ty },
+            other => other,
+        };
+        self.emit(call);
+        if let Some(a) = table {
+            self.emit(Op::Arg { a, b: 0 });
+        }
+        let len = ty.results().iter().map(|t| t.cells() as u32).sum();
+        self.emit(Op::ReturnCells { src: base, len });
+        self.unreachable_rest();
+        Ok(())
+    }
+
+    pub(super) fn visit_return_call(&mut self, func: u32) -> TResult {
+        let ty = self
+            .module
+            .func_type(func)
+            .ok_or(TranslateError::Unknown("function"))?
+            .clone();
+        let call = match func.checked_sub(self.module.num_imported_funcs) {
+            Some(defined) => Op::ReturnCallInternal {
+                func: DefinedFuncIdx(defined),
+                base: Slot(0),
+            },
+            None => Op::ReturnCall {
+                func: FuncIdx(func),
+                base: Slot(0),
+            },
+        };
+        self.tail_call(&ty, call, None)
+    }
+
+    pub(super) fn visit_return_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
+        let t = self
+            .module
+            .types
+            .get(ty as usize)
+            .ok_or(TranslateError::Unknown("type"))?
+            .clone();
+        let (_, index) = self.pop_read()?;
+        let call = Op::ReturnCallIndirect {
+            index,
+            base: Slot(0),
+            ty: TypeIdx(ty),
+        };
+        self.tail_call(&t, call, Some(table))
     }
 }

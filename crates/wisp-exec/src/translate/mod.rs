@@ -16,6 +16,8 @@
 
 mod control;
 mod error;
+#[cfg(feature = "exceptions")]
+mod exceptions;
 mod visit;
 
 /// An instruction while the translator works: its branch targets are instruction
@@ -25,7 +27,7 @@ type Op = crate::ir::Op<InstrIdx>;
 pub use error::TranslateError;
 
 use crate::ir::{Imm32, Imm64, InstrIdx, Slot};
-use crate::CompiledFunc;
+use crate::{Catch, CompiledFunc};
 use alloc::vec::Vec;
 use wisp_parse::{wasmparser, Module, ParseError};
 
@@ -47,6 +49,10 @@ enum CtrlKind {
     Loop,
     If,
     Else,
+    /// A `try_table`, or a legacy `try` before its first `catch`.
+    Try,
+    /// A legacy `try` in one of its `catch` clauses.
+    Catch,
 }
 
 /// A control frame: a block being translated.
@@ -63,6 +69,29 @@ struct Ctrl {
     fixups: Vec<usize>,
     /// The `if`'s jump to its `else` arm (or end).
     else_fixup: Option<usize>,
+    /// Exception handlers (indices into `Translator::handlers`) that go on at the
+    /// block's end.
+    handler_fixups: Vec<usize>,
+    /// What a `try_table` or legacy `try` has to finish.
+    #[cfg(feature = "exceptions")]
+    try_state: Option<alloc::boxed::Box<exceptions::TryState>>,
+}
+
+impl Ctrl {
+    fn new(kind: CtrlKind, height: u32, n_params: u32, n_results: u32, start: InstrIdx) -> Ctrl {
+        Ctrl {
+            kind,
+            height,
+            n_params,
+            n_results,
+            start,
+            fixups: Vec::new(),
+            else_fixup: None,
+            handler_fixups: Vec::new(),
+            #[cfg(feature = "exceptions")]
+            try_state: None,
+        }
+    }
 }
 
 impl Ctrl {
@@ -196,6 +225,9 @@ fn translate_as(
         temps_below: 0,
         locals_from: 0,
         offset: body_offset,
+        handlers: Vec::new(),
+        #[cfg(feature = "exceptions")]
+        eh: exceptions::Pending::default(),
     };
     // The callee zeroes its own declared locals, so a call needs no loop for them.
     if cells > param_cells {
@@ -204,15 +236,9 @@ fn translate_as(
             end: Slot(cells as u32),
         });
     }
-    t.ctrl.push(Ctrl {
-        kind: CtrlKind::Func,
-        height: 0,
-        n_params: 0,
-        n_results: t.results.len() as u32,
-        start: InstrIdx(0),
-        fixups: Vec::new(),
-        else_fixup: None,
-    });
+    let n_results = t.results.len() as u32;
+    t.ctrl
+        .push(Ctrl::new(CtrlKind::Func, 0, 0, n_results, InstrIdx(0)));
     t.start_basic_block();
 
     let mut reader = body.get_operators_reader().map_err(|e| at_body(e.into()))?;
@@ -230,11 +256,14 @@ fn translate_as(
             reader.original_position() as usize,
         ));
     }
-    let frame_size = t.n_locals as u64 + t.max_height as u64 * t.width() as u64;
+    #[cfg(feature = "exceptions")]
+    let frame_size = t.finish_handlers().map_err(|e| (e, body_offset))?;
+    #[cfg(not(feature = "exceptions"))]
+    let frame_size = t.frame_cells();
     thread_jumps(&mut t.ops);
     fuse_copy_br(&mut t.ops);
     if config.accumulator && cfg!(feature = "accumulator") {
-        use_accumulator(&mut t.ops);
+        use_accumulator(&mut t.ops, &t.handlers);
     }
     Ok(CompiledFunc {
         ops: crate::ir::finish(t.ops),
@@ -243,6 +272,7 @@ fn translate_as(
         n_results: t.results.iter().map(|r| r.cells() as u32).sum(),
         frame_size: u32::try_from(frame_size)
             .map_err(|_| at_body(TranslateError::FrameTooLarge { cells: frame_size }))?,
+        handlers: t.handlers.into_boxed_slice(),
     })
 }
 
@@ -290,12 +320,17 @@ fn fuse_copy_br(ops: &mut [Op]) {
 /// on what is often the loop's critical path. Not where a branch lands, since the
 /// accumulator then holds whatever ran last on the other path; nor after calls and
 /// other instructions that do not set it (`Op::acc_result`).
-fn use_accumulator(ops: &mut [Op]) {
+fn use_accumulator(ops: &mut [Op], handlers: &[Catch]) {
     let mut landing = alloc::vec![false; ops.len() + 1];
     landing[0] = true;
     for op in ops.iter() {
         if let Some(t) = op.target() {
             landing[t.0 as usize] = true;
+        }
+    }
+    for c in handlers.iter().filter(|c| c.kind & Catch::DELEGATE == 0) {
+        if let Some(l) = landing.get_mut(c.target as usize) {
+            *l = true;
         }
     }
     for i in 1..ops.len() {
@@ -349,9 +384,21 @@ struct Translator<'m> {
     /// Byte offset in the module of the operator being translated, for the errors of
     /// decoding its immediates.
     offset: usize,
+    /// The exception handlers, innermost first (each is added at its `try`'s end).
+    handlers: Vec<Catch>,
+    /// What only the end of the function can finish: handlers that go to the
+    /// function's label, and legacy `rethrow`s and `catch`es that name a cell kept past
+    /// the operand stack.
+    #[cfg(feature = "exceptions")]
+    eh: exceptions::Pending,
 }
 
 impl Translator<'_> {
+    /// Cells of the frame: locals, then the operand stack at its deepest.
+    fn frame_cells(&self) -> u64 {
+        self.n_locals as u64 + self.max_height as u64 * self.width() as u64
+    }
+
     /// Cells per operand-stack height.
     fn width(&self) -> u32 {
         if self.wide {

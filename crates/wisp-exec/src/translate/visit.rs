@@ -36,13 +36,27 @@ impl Translator<'_> {
         if !self.reachable {
             // Skip dead code, but keep track of the blocks it opens and closes.
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. }
+                | Operator::Try { .. } => {
                     self.dead_depth += 1;
                     return Ok(());
                 }
                 Operator::Else if self.dead_depth == 0 => return self.visit_else(),
                 Operator::End if self.dead_depth == 0 => return self.visit_end(),
-                Operator::End => {
+                #[cfg(feature = "exceptions")]
+                Operator::Catch { tag_index } if self.dead_depth == 0 => {
+                    return self.visit_catch(Some(tag_index))
+                }
+                #[cfg(feature = "exceptions")]
+                Operator::CatchAll if self.dead_depth == 0 => return self.visit_catch(None),
+                #[cfg(feature = "exceptions")]
+                Operator::Delegate { relative_depth } if self.dead_depth == 0 => {
+                    return self.visit_delegate(relative_depth)
+                }
+                Operator::End | Operator::Delegate { .. } => {
                     self.dead_depth -= 1;
                     return Ok(());
                 }
@@ -81,6 +95,27 @@ impl Translator<'_> {
                 self.visit_br_table(list, default)?
             }
             Operator::Return => self.visit_return()?,
+            #[cfg(feature = "exceptions")]
+            Operator::Throw { tag_index } => self.visit_throw(tag_index)?,
+            #[cfg(feature = "exceptions")]
+            Operator::ThrowRef => self.visit_throw_ref()?,
+            #[cfg(feature = "exceptions")]
+            Operator::TryTable { try_table } => self.visit_try_table(try_table)?,
+            #[cfg(feature = "exceptions")]
+            Operator::Try { blockty } => self.visit_try(blockty)?,
+            #[cfg(feature = "exceptions")]
+            Operator::Catch { tag_index } => self.visit_catch(Some(tag_index))?,
+            #[cfg(feature = "exceptions")]
+            Operator::CatchAll => self.visit_catch(None)?,
+            #[cfg(feature = "exceptions")]
+            Operator::Delegate { relative_depth } => self.visit_delegate(relative_depth)?,
+            #[cfg(feature = "exceptions")]
+            Operator::Rethrow { relative_depth } => self.visit_rethrow(relative_depth)?,
+            Operator::ReturnCall { function_index } => self.visit_return_call(function_index)?,
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.visit_return_call_indirect(type_index, table_index)?,
             Operator::Call { function_index } => self.visit_call(function_index)?,
             Operator::CallIndirect {
                 type_index,
@@ -550,19 +585,28 @@ impl Translator<'_> {
     fn needs_wide(&self, op: &Operator<'_>) -> bool {
         let m = self.module;
         match op {
-            Operator::Call { function_index } => m
+            Operator::Call { function_index } | Operator::ReturnCall { function_index } => m
                 .func_type(*function_index)
                 .is_some_and(Self::type_has_v128),
-            Operator::CallIndirect { type_index, .. } => m
+            Operator::Throw { tag_index } | Operator::Catch { tag_index } => {
+                m.tag_type(*tag_index).is_some_and(Self::type_has_v128)
+            }
+            Operator::CallIndirect { type_index, .. }
+            | Operator::ReturnCallIndirect { type_index, .. } => m
                 .types
                 .get(*type_index as usize)
                 .is_some_and(Self::type_has_v128),
             Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
                 self.global_is_v128(GlobalIdx(*global_index))
             }
-            Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+            Operator::Block { blockty }
+            | Operator::Loop { blockty }
+            | Operator::If { blockty }
+            | Operator::Try { blockty } => {
                 wisp_parse::block_type(*blockty, &m.types, 0).is_ok_and(|t| Self::type_has_v128(&t))
             }
+            Operator::TryTable { try_table } => wisp_parse::block_type(try_table.ty, &m.types, 0)
+                .is_ok_and(|t| Self::type_has_v128(&t)),
             Operator::TypedSelect { ty } => *ty == wisp_parse::wasmparser::ValType::V128,
             op => is_vector_op(op),
         }

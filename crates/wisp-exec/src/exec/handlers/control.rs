@@ -427,24 +427,158 @@ pub(in crate::exec) unsafe fn call_indirect(
     ty: TypeIdx,
 ) -> Flow {
     // SAFETY: the handler contract.
+    match unsafe { indirect_callee(h, cx, index, ty) } {
+        // SAFETY: the handler contract.
+        Ok(callee) => unsafe { call_addr(h, cx, callee, base) },
+        Err(code) => trap(h, cx, code),
+    }
+}
+
+/// The function that `call_indirect` and `return_call_indirect` call: the element
+/// `index` of the table in the `Arg` after the instruction (stepped over), checked to be
+/// a function of type `ty`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`); an `Arg { a: table, .. }` follows.
+#[inline(always)]
+unsafe fn indirect_callee(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: Slot,
+    ty: TypeIdx,
+) -> Result<FuncAddr, TrapCode> {
+    // SAFETY: the handler contract.
     let Some((table, _)) = (unsafe { h.arg() }) else {
-        return trap(h, cx, TrapCode::Unreachable);
+        return Err(TrapCode::Unreachable);
     };
     let inst = &cx.store.instances[cx.regs.instance as usize];
     let ta = inst.tables[table as usize];
     // SAFETY: `index` is a slot of the running frame.
     let i = unsafe { h.get(index) } as u32;
     let Some(cell) = cx.store.tables[ta as usize].elements.get(i as usize) else {
-        return trap(h, cx, TrapCode::UndefinedElement);
+        return Err(TrapCode::UndefinedElement);
     };
     let Some(callee) = cell.as_ref_addr() else {
-        return trap(h, cx, TrapCode::UninitializedElement);
+        return Err(TrapCode::UninitializedElement);
     };
     if cx.store.funcs[callee as usize].ty != inst.types[ty.0 as usize] {
-        return trap(h, cx, TrapCode::BadSignature);
+        return Err(TrapCode::BadSignature);
     }
+    Ok(FuncAddr(callee))
+}
+
+/// A tail call of `callee` with its arguments at `base`: the fast path moves them to
+/// the frame's start and enters the callee in the running frame, when `code` is given
+/// (`callee`'s, of the running instance, translated) and its frame fits the value
+/// stack from this frame's base. Anything else goes out of line.
+///
+/// # Safety
+/// The handler contract; `code`, if any, is `callee`'s and `callee` is of the running
+/// instance.
+#[inline(always)]
+unsafe fn tail_call_code(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    code: Option<*const CompiledFunc>,
+    callee: FuncAddr,
+    base: Slot,
+) -> Flow {
+    if let Some(c) = code {
+        // SAFETY: see the function's contract: compiled code lives as long as the store.
+        let c = unsafe { &*c };
+        if cx.regs.base + c.frame_size as usize <= cx.stack.values.len() {
+            // SAFETY: the arguments are cells of the running frame.
+            let args = unsafe { h.sp.add(base.index()) };
+            // SAFETY: the callee's frame fits the value stack from the same base
+            // (checked above), and `copy` allows the two ranges to overlap.
+            unsafe { core::ptr::copy(args, h.sp, c.n_params as usize) };
+            cx.regs.func = callee;
+            h.ip = c.ops.as_ptr();
+            return Flow::Next;
+        }
+    }
+    cx.regs.ip = h.ip;
+    cx.pending_call = (callee, cx.regs.base + base.index());
+    Flow::TailCallSlow
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_call(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    func: FuncIdx,
+    base: Slot,
+) -> Flow {
+    // SAFETY: as in `call`: validation checked `func` against the instance's functions.
+    let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
+    // SAFETY: as above.
+    let callee = *unsafe { inst.funcs.get_unchecked(func.0 as usize) };
+    // An import may be another instance's function or the host's: out of line.
     // SAFETY: the handler contract.
-    unsafe { call_addr(h, cx, FuncAddr(callee), base) }
+    unsafe { tail_call_code(h, cx, None, callee, base) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_call_internal(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    func: DefinedFuncIdx,
+    base: Slot,
+) -> Flow {
+    // SAFETY: as in `call_internal`: validation checked `func`, and `cx.defined` and
+    // `cx.code` have an entry per defined function of the running instance's module.
+    let callee = unsafe { cx.defined.add(func.0 as usize) };
+    // SAFETY: as above; the addresses are initialized.
+    let callee = unsafe { *callee };
+    // SAFETY: as above.
+    let cell = unsafe { cx.code.add(func.0 as usize) };
+    // SAFETY: as above; the cells live as long as the module, which the store holds.
+    let code = unsafe { &*cell }.get().map(|c| c as *const CompiledFunc);
+    // SAFETY: `code` is `callee`'s, in the running instance.
+    unsafe { tail_call_code(h, cx, code, callee, base) }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`); an `Arg { a: table, .. }` follows.
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_call_indirect(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: Slot,
+    base: Slot,
+    ty: TypeIdx,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let callee = match unsafe { indirect_callee(h, cx, index, ty) } {
+        Ok(f) => f,
+        Err(code) => return trap(h, cx, code),
+    };
+    // SAFETY: the handler contract.
+    unsafe { tail_call_code(h, cx, None, callee, base) }
+}
+
+/// Returns the `len` cells at `src` as the results: what a tail call that became an
+/// ordinary call (of a host function) returned.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_cells(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    src: Slot,
+    len: u32,
+) -> Flow {
+    // SAFETY: the cells are the frame's (a translator invariant).
+    let results = unsafe { h.sp.add(src.index()) };
+    // SAFETY: as above; `copy` allows the ranges to overlap.
+    unsafe { core::ptr::copy(results, h.sp, len as usize) };
+    // SAFETY: the handler contract.
+    unsafe { do_return(h, cx) }
 }
 
 /// Defines `$slow`, a path out of line that returns the registers to continue with (or
@@ -515,5 +649,46 @@ out_of_line! {
         let sp = unsafe { cx.stack.values.as_mut_ptr().add(f.base) };
         let (mem, mem_len) = cx.switch_instance();
         Some(Hot { ip: f.ret, sp, mem, mem_len, acc: 0 })
+    }
+}
+
+out_of_line! {
+    /// The general tail call of `cx.pending_call` (callee and where its arguments are):
+    /// a host function runs as an ordinary call, whose results the `ReturnCells` after
+    /// the instruction returns; a Wasm function of any instance takes over the running
+    /// frame, translated first if need be, the value stack grown if need be.
+    fn tail_call_slow / tail_call_slow_tail(cx) {
+        let (callee, at) = cx.pending_call;
+        let code = match cx.store.funcs.get(callee.0 as usize).map(|f| &f.kind) {
+            Some(FuncKind::Wasm { instance, code }) => (*instance, code.clone()),
+            _ => return call_slow(cx),
+        };
+        let (instance, code) = code;
+        let c = match code.module.code(code.index as usize) {
+            Ok(c) => c,
+            Err(error) => {
+                cx.result = Err(crate::exec::RunError::Translate { func: callee, error });
+                return None;
+            }
+        };
+        let base = cx.regs.base;
+        if !cx.stack.reserve(base, c.frame_size as usize) {
+            cx.result = Err(crate::exec::trap(cx.stack, Some(&cx.regs), TrapCode::StackOverflow));
+            return None;
+        }
+        let n = c.n_params as usize;
+        cx.stack.values.copy_within(at..at + n, base);
+        cx.regs = Regs { ip: c.ops.as_ptr(), base, instance: instance.0, func: callee };
+        // SAFETY: the frame was reserved just above.
+        let sp = unsafe { cx.stack.values.as_mut_ptr().add(base) };
+        let (mem, mem_len) = cx.switch_instance();
+        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len, acc: 0 })
+    }
+}
+
+out_of_line! {
+    /// Unwinds for what `cx.thrown` says was thrown at `cx.regs.ip` (see `unwind.rs`).
+    fn throw_slow / throw_slow_tail(cx) {
+        crate::exec::unwind::unwind(cx)
     }
 }

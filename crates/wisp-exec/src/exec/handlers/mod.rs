@@ -16,15 +16,17 @@
 pub(super) mod arith;
 pub(super) mod control;
 pub(super) mod data;
+#[cfg(feature = "exceptions")]
+pub(super) mod exception;
 pub(super) mod memory;
 #[cfg(feature = "simd")]
 pub(super) mod vector;
 pub(super) mod wide;
 
 #[cfg(not(wisp_tail_dispatch))]
-pub(super) use control::{call_slow, return_slow};
+pub(super) use control::{call_slow, return_slow, tail_call_slow, throw_slow};
 #[cfg(wisp_tail_dispatch)]
-pub(super) use control::{call_slow_tail, return_slow_tail};
+pub(super) use control::{call_slow_tail, return_slow_tail, tail_call_slow_tail, throw_slow_tail};
 
 use super::dispatch::{Flow, Hot};
 use super::{trap as trap_error, Cx};

@@ -1,0 +1,252 @@
+//! The store's heap of objects that only a collection frees. Its first kind of object is
+//! the exception instance; structs and arrays (garbage collection proper) are to join it.
+//! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#exception-instances>
+//!
+//! Objects live in slots of one vector and are named by slot (`ExnAddr`), so that
+//! addresses stay valid while the vector grows; freed slots are reused, last freed
+//! first. The heap cannot find its roots itself, since they are in the executor's
+//! stacks and in the embedder's handles: [`Heap::collect`] is given them. What it
+//! costs: marking is linear in the live objects and their references, sweeping in the
+//! slots.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use wisp_types::{ExnAddr, RawVal};
+
+/// An exception instance: a tag's address and the values thrown with it, packed one
+/// cell each (two for a `v128`).
+#[derive(Debug, Clone)]
+pub struct ExnInst {
+    pub tag: u32,
+    pub payload: Box<[RawVal]>,
+    /// Which cells of `payload` hold an `exnref`, for tracing: bit `i` for cell `i`, or
+    /// all bits when one lies past the 64th cell, and then every cell is traced as if
+    /// it might be one.
+    pub refs: u64,
+}
+
+#[derive(Debug)]
+enum Slot {
+    Live { exn: ExnInst, marked: bool },
+    Free { next: Option<u32> },
+}
+
+/// The objects and the bookkeeping of collections.
+#[derive(Debug, Default)]
+pub struct Heap {
+    slots: Vec<Slot>,
+    free: Option<u32>,
+    live: usize,
+    /// Objects allocated since the last collection.
+    since_collect: usize,
+    /// References held by the embedder, each counted as often as it is held.
+    pinned: Vec<(u32, u32)>,
+    /// Runs under way or paused: only the innermost's frames are roots the collector
+    /// is shown, so it collects only while this is at most one. (A paused call that is
+    /// dropped leaves it raised: the store then collects no more, a leak, never a loss.)
+    pub suspended: u32,
+}
+
+/// A heap that reached its limit allocates no more: a trap, never an abort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeapFull;
+
+/// Allocations between collections at least; more when more objects survive, so that
+/// the cost of collecting stays proportional to what was allocated.
+const MIN_BETWEEN_COLLECTIONS: usize = 1024;
+
+impl Heap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Live objects, as of the last collection and the allocations since.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Whether enough was allocated since the last collection that the next allocation
+    /// should collect first.
+    pub fn wants_collection(&self) -> bool {
+        let survivors = self.live - self.since_collect.min(self.live);
+        self.suspended <= 1 && self.since_collect >= MIN_BETWEEN_COLLECTIONS.max(survivors)
+    }
+
+    /// A new exception instance; `refs` marks the payload cells that are `exnref`s.
+    /// Fails when `max_objects` are live or the allocator refuses.
+    pub fn alloc_exn(
+        &mut self,
+        tag: u32,
+        payload: &[RawVal],
+        refs: u64,
+        max_objects: usize,
+    ) -> Result<ExnAddr, HeapFull> {
+        if self.live >= max_objects {
+            return Err(HeapFull);
+        }
+        let mut cells = Vec::new();
+        cells
+            .try_reserve_exact(payload.len())
+            .map_err(|_| HeapFull)?;
+        cells.extend_from_slice(payload);
+        let exn = ExnInst {
+            tag,
+            payload: cells.into_boxed_slice(),
+            refs,
+        };
+        let slot = Slot::Live { exn, marked: false };
+        let addr = match self.free {
+            Some(i) => {
+                let next = match self.slots[i as usize] {
+                    Slot::Free { next } => next,
+                    Slot::Live { .. } => None,
+                };
+                self.free = next;
+                self.slots[i as usize] = slot;
+                i
+            }
+            None => {
+                self.slots.try_reserve(1).map_err(|_| HeapFull)?;
+                self.slots.push(slot);
+                self.slots.len() as u32 - 1
+            }
+        };
+        self.live += 1;
+        self.since_collect += 1;
+        Ok(ExnAddr(addr))
+    }
+
+    /// The exception instance at `addr`, if it is live.
+    pub fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
+        match self.slots.get(addr.0 as usize)? {
+            Slot::Live { exn, .. } => Some(exn),
+            Slot::Free { .. } => None,
+        }
+    }
+
+    /// Keeps `addr` alive until as many [`Heap::unpin`]s: the embedder holds it.
+    pub fn pin(&mut self, addr: ExnAddr) {
+        match self.pinned.iter_mut().find(|(a, _)| *a == addr.0) {
+            Some((_, n)) => *n += 1,
+            None => self.pinned.push((addr.0, 1)),
+        }
+    }
+
+    /// Lets go of one [`Heap::pin`] of `addr`.
+    pub fn unpin(&mut self, addr: ExnAddr) {
+        if let Some(i) = self.pinned.iter().position(|(a, _)| *a == addr.0) {
+            self.pinned[i].1 -= 1;
+            if self.pinned[i].1 == 0 {
+                self.pinned.swap_remove(i);
+            }
+        }
+    }
+
+    /// Frees every object that neither a root nor a live object refers to. `roots`
+    /// calls its argument with each root cell (a cell that holds an `exnref`, `0` for
+    /// null); the heap adds the embedder's pins.
+    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(RawVal))) {
+        let mut stack: Vec<u32> = Vec::new();
+        let slots = &mut self.slots;
+        roots(&mut |cell| mark(slots, cell, &mut stack));
+        for &(a, _) in &self.pinned {
+            mark(slots, RawVal::from_ref_addr(Some(a)), &mut stack);
+        }
+        while let Some(a) = stack.pop() {
+            let (payload, refs) = match &slots[a as usize] {
+                Slot::Live { exn, .. } if exn.refs != 0 => (exn.payload.clone(), exn.refs),
+                _ => continue,
+            };
+            for (i, c) in payload.iter().enumerate() {
+                if refs == u64::MAX || (i < 64 && refs & (1 << i) != 0) {
+                    mark(slots, *c, &mut stack);
+                }
+            }
+        }
+        let mut live = 0;
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            match slot {
+                Slot::Live { marked, .. } if *marked => {
+                    *marked = false;
+                    live += 1;
+                }
+                Slot::Live { .. } => {
+                    *slot = Slot::Free { next: self.free };
+                    self.free = Some(i as u32);
+                }
+                Slot::Free { .. } => {}
+            }
+        }
+        self.live = live;
+        self.since_collect = 0;
+    }
+}
+
+/// Marks the object `cell` refers to, if any, and queues it to be traced.
+fn mark(slots: &mut [Slot], cell: RawVal, stack: &mut Vec<u32>) {
+    let Some(a) = cell.as_ref_addr() else { return };
+    if let Some(Slot::Live { marked, .. }) = slots.get_mut(a as usize) {
+        if !*marked {
+            *marked = true;
+            stack.push(a);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(a: ExnAddr) -> RawVal {
+        RawVal::from_ref_addr(Some(a.0))
+    }
+
+    #[test]
+    fn unreachable_objects_are_freed_and_their_slots_reused() {
+        let mut h = Heap::new();
+        let a = h.alloc_exn(0, &[RawVal(7)], 0, 10).unwrap();
+        let b = h.alloc_exn(0, &[cell(a)], 1, 10).unwrap();
+        let c = h.alloc_exn(1, &[], 0, 10).unwrap();
+        // Only `b` is a root; it keeps `a` alive through its payload.
+        h.collect(|r| r(cell(b)));
+        assert_eq!(h.len(), 2);
+        assert!(h.exn(a).is_some() && h.exn(b).is_some() && h.exn(c).is_none());
+        assert_eq!(h.alloc_exn(2, &[], 0, 10).unwrap(), c);
+        h.pin(a);
+        h.collect(|_| {});
+        assert_eq!(h.len(), 1);
+        assert_eq!(h.exn(a).unwrap().payload[..], [RawVal(7)]);
+        h.unpin(a);
+        h.collect(|_| {});
+        assert!(h.is_empty());
+    }
+
+    #[test]
+    fn collections_come_as_often_as_allocations_outgrow_the_survivors() {
+        let mut h = Heap::new();
+        h.suspended = 1;
+        for _ in 0..MIN_BETWEEN_COLLECTIONS {
+            assert!(!h.wants_collection());
+            h.alloc_exn(0, &[], 0, usize::MAX).unwrap();
+        }
+        assert!(h.wants_collection());
+        h.collect(|_| {});
+        assert!(!h.wants_collection());
+        h.suspended = 2;
+        for _ in 0..MIN_BETWEEN_COLLECTIONS {
+            h.alloc_exn(0, &[], 0, usize::MAX).unwrap();
+        }
+        assert!(!h.wants_collection(), "a run is suspended");
+    }
+
+    #[test]
+    fn a_full_heap_refuses() {
+        let mut h = Heap::new();
+        h.alloc_exn(0, &[], 0, 1).unwrap();
+        assert_eq!(h.alloc_exn(0, &[], 0, 1), Err(HeapFull));
+    }
+}

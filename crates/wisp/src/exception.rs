@@ -1,0 +1,184 @@
+//! Exception tags and exceptions as the embedder sees them.
+//! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#tag-instances>
+//!
+//! An exception that no Wasm frame catches comes back from a call as
+//! [`Error::Exception`], with its tag, its payload and where it was thrown. A host
+//! function throws by returning one: `Err(Exception::new(&mut caller, tag, &vals)?.into())`;
+//! the exception then unwinds from the call site in Wasm, as if the host function were a
+//! `throw`. Traps are never exceptions, and no Wasm handler catches them.
+
+use crate::error::{Error, FrameInfo};
+use crate::handle::Stored;
+use crate::store::Store;
+use crate::val::Val;
+use alloc::format;
+use alloc::vec::Vec;
+use core::fmt;
+use wisp_types::{ExnAddr, FuncType, RawVal, ValType};
+
+/// An exception tag: exceptions are caught by tag, and a tag's identity is its own,
+/// never its type's, so two instances of a module throw distinct exceptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag(pub(crate) Stored<u32>);
+
+impl Tag {
+    /// A new tag whose exceptions carry values of `ty`'s parameter types; `ty` has no
+    /// results.
+    pub fn new<T>(store: &mut Store<T>, ty: FuncType) -> Result<Tag, Error> {
+        if !ty.results().is_empty() {
+            return Err(Error::Usage(format!(
+                "a tag's type has no results, and {ty} has"
+            )));
+        }
+        store.inner.tags.push(wisp_store::TagInst { ty });
+        let addr = store.inner.tags.len() as u32 - 1;
+        Ok(Tag(Stored::new(store.id, addr)))
+    }
+
+    /// The tag's type: its exceptions' values are the parameters. Panics if the tag
+    /// belongs to another store.
+    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+        store.inner.tags[self.0.get(store.id) as usize].ty.clone()
+    }
+}
+
+/// A non-null `exnref`: an exception instance in a store's heap.
+///
+/// The store's collector frees exceptions that Wasm no longer reaches, and it does not
+/// see the host's references: one kept by the host across a later call that throws may
+/// have been freed, and then reading it fails. Values a host needs later are read out
+/// ([`ExnRef::payload`]) while it is valid; an uncaught [`Exception`] has them already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExnRef(pub(crate) Stored<ExnAddr>);
+
+impl ExnRef {
+    /// The exception's tag, or an error if it no longer exists or belongs to another
+    /// store.
+    pub fn tag<T>(&self, store: &Store<T>) -> Result<Tag, Error> {
+        let e = self.inst(store)?;
+        Ok(Tag(Stored::new(store.id, e.tag)))
+    }
+
+    /// The values thrown with the exception.
+    pub fn payload<T>(&self, store: &Store<T>) -> Result<Vec<Val>, Error> {
+        let e = self.inst(store)?;
+        let ty = &store.inner.tags[e.tag as usize].ty;
+        Ok(unpack(&e.payload, ty.params(), store))
+    }
+
+    fn inst<'a, T>(&self, store: &'a Store<T>) -> Result<&'a wisp_store::gc::ExnInst, Error> {
+        let a = self.0.check(store.id)?;
+        store
+            .inner
+            .heap
+            .exn(a)
+            .ok_or_else(|| Error::Usage("the exception no longer exists".into()))
+    }
+}
+
+/// Values from packed cells, one per type.
+fn unpack<T>(cells: &[RawVal], types: &[ValType], store: &Store<T>) -> Vec<Val> {
+    let mut at = 0;
+    types
+        .iter()
+        .map(|t| {
+            let v = wisp_types::Val::read_cells(cells.get(at..).unwrap_or(&[]), *t);
+            at += t.cells();
+            Val::from_core(v, store.id)
+        })
+        .collect()
+}
+
+/// A WebAssembly exception that left Wasm uncaught, or that a host function throws.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The exception instance, for throwing it again or passing it to Wasm.
+    pub exn: ExnRef,
+    /// Its tag.
+    pub tag: Tag,
+    /// The values thrown with it, as they were when it left Wasm.
+    pub payload: Vec<Val>,
+    /// The functions that were active where it was thrown, innermost first; empty for
+    /// one the host made.
+    pub backtrace: Vec<FrameInfo>,
+}
+
+impl Exception {
+    /// A new exception of `tag` carrying `payload`, which must match the tag's type.
+    pub fn new<T>(store: &mut Store<T>, tag: Tag, payload: &[Val]) -> Result<Exception, Error> {
+        let addr = tag.0.check(store.id)?;
+        let ty = store.inner.tags[addr as usize].ty.clone();
+        if payload.len() != ty.params().len()
+            || payload.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
+        {
+            return Err(Error::Usage(format!(
+                "the values do not match the tag's type {ty}"
+            )));
+        }
+        let mut cells = Vec::new();
+        let mut refs = 0u64;
+        for v in payload {
+            if v.ty() == ValType::EXNREF {
+                refs |= 1u64.checked_shl(cells.len() as u32).unwrap_or(u64::MAX);
+            }
+            let mut c = [RawVal(0); 2];
+            v.to_core(store.id)?.write_cells(&mut c);
+            cells.extend_from_slice(&c[..v.ty().cells()]);
+        }
+        let exn = store
+            .inner
+            .heap
+            .alloc_exn(addr, &cells, refs, usize::MAX)
+            .map_err(|_| Error::Usage("the store's heap is full".into()))?;
+        Ok(Exception {
+            exn: ExnRef(Stored::new(store.id, exn)),
+            tag,
+            payload: payload.to_vec(),
+            backtrace: Vec::new(),
+        })
+    }
+
+    /// The exception instance at `addr`, as it leaves Wasm.
+    pub(crate) fn from_addr<T>(store: &Store<T>, addr: ExnAddr, backtrace: Vec<FrameInfo>) -> Self {
+        let exn = ExnRef(Stored::new(store.id, addr));
+        let (tag, payload) = match store.inner.heap.exn(addr) {
+            Some(e) => (
+                e.tag,
+                unpack(
+                    &e.payload,
+                    store.inner.tags[e.tag as usize].ty.params(),
+                    store,
+                ),
+            ),
+            None => (0, Vec::new()),
+        };
+        Exception {
+            exn,
+            tag: Tag(Stored::new(store.id, tag)),
+            payload,
+            backtrace,
+        }
+    }
+}
+
+impl fmt::Display for Exception {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "uncaught wasm exception (tag {}", self.tag.0.index)?;
+        if !self.payload.is_empty() {
+            f.write_str(", payload")?;
+            for v in &self.payload {
+                write!(f, " {v:?}")?;
+            }
+        }
+        f.write_str(")")?;
+        crate::error::write_backtrace(f, &self.backtrace)
+    }
+}
+
+impl core::error::Error for Exception {}
+
+impl From<Exception> for Error {
+    fn from(e: Exception) -> Error {
+        Error::Exception(e)
+    }
+}
