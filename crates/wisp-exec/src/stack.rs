@@ -69,6 +69,7 @@ pub struct Stack {
     pub(crate) limits: StackLimits,
     /// The payload of the exception being unwound, kept between throws so that a throw
     /// allocates nothing once it has grown.
+    #[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
     pub(crate) scratch: Vec<RawVal>,
 }
 

@@ -157,6 +157,7 @@ pub(super) enum Flow {
     /// Into the general tail call sequence, for `cx.pending_call`.
     TailCallSlow,
     /// Into the unwinder, for `cx.thrown`.
+    #[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
     Throw,
 }
 

@@ -43,6 +43,7 @@ enum Operand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
 enum CtrlKind {
     Func,
     Block,

@@ -689,6 +689,13 @@ out_of_line! {
 out_of_line! {
     /// Unwinds for what `cx.thrown` says was thrown at `cx.regs.ip` (see `unwind.rs`).
     fn throw_slow / throw_slow_tail(cx) {
-        crate::exec::unwind::unwind(cx)
+        #[cfg(feature = "exceptions")]
+        return crate::exec::unwind::unwind(cx);
+        // Nothing throws in a build without exceptions: their modules are invalid.
+        #[cfg(not(feature = "exceptions"))]
+        {
+            super::stop_trap(cx, TrapCode::Unreachable);
+            None
+        }
     }
 }
