@@ -45,19 +45,26 @@ use wisp_parse::{Module, ParseError, ParseErrorKind};
 pub type ExecStore = wisp_store::Store<CodeRef>;
 
 /// A translated function body.
+///
+/// The call path indexes arrays of these, so it stays 32 bytes on 64-bit hosts (a
+/// power of two: one shift per index); what only a throw reads is behind a pointer.
 #[derive(Debug)]
 pub struct CompiledFunc {
     pub ops: Box<[ir::Op]>,
     /// Cells taken by the parameters (two for each `v128`).
     pub n_params: u32,
-    /// Cells taken by the parameters and declared locals.
-    pub n_locals: u32,
-    /// Cells taken by the results, packed at the start of the frame on return.
-    pub n_results: u32,
     /// Cells the frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
-    /// The exception handlers, innermost first; looked up only when something throws.
-    pub handlers: Box<[Catch]>,
+    /// The exception handlers, innermost first, if there are any; looked up only when
+    /// something throws.
+    pub handlers: Option<Box<Box<[Catch]>>>,
+}
+
+impl CompiledFunc {
+    /// The exception handlers, innermost first.
+    pub fn handlers(&self) -> &[Catch] {
+        self.handlers.as_deref().map_or(&[], |h| h)
+    }
 }
 
 /// One exception handler of a function: a `catch` clause of a `try_table`, or of a
@@ -149,4 +156,13 @@ impl CompiledModule {
 pub struct CodeRef {
     pub module: Rc<CompiledModule>,
     pub index: u32,
+}
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    /// The call path scales indices by this size; a power of two is one shift.
+    #[test]
+    fn compiled_func_stays_32_bytes() {
+        assert_eq!(core::mem::size_of::<core::cell::OnceCell<super::CompiledFunc>>(), 32);
+    }
 }

@@ -133,7 +133,7 @@ fn position(cx: &Cx<'_>, regs: Regs) -> Option<(CodeRef, u32)> {
     };
     // It ran, so it is translated.
     let c = code.module.translated(code.index as usize)?;
-    if c.handlers.is_empty() {
+    if c.handlers.is_none() {
         return None;
     }
     let next = (regs.ip as usize).checked_sub(c.ops.as_ptr() as usize)? / size_of::<Op>();
@@ -149,7 +149,7 @@ fn position(cx: &Cx<'_>, regs: Regs) -> Option<(CodeRef, u32)> {
 fn find_handler(cx: &Cx<'_>, f: &CompiledFunc, at: u32, instance: u32, tag: u32) -> Option<Catch> {
     let tags = &cx.store.instances.get(instance as usize)?.tags;
     let mut max_depth = u32::MAX;
-    for c in f.handlers.iter() {
+    for c in f.handlers() {
         if at < c.start || at >= c.end || c.depth > max_depth {
             continue;
         }

@@ -8,8 +8,9 @@
 //! magic "\0wsi"  version (u32 LE)  instruction count (u32 LE)  flags (u32 LE: bit 0 fuel)
 //! types  imports  functions  tables  memories  globals  tags  exports  start
 //! elements  data segments  data bytes  function names
-//! code: per defined function its frame shape, then each instruction as its index in
-//!       `ir::TEMPLATES` and its operands; branch targets as instruction indices
+//! code: per defined function its parameter cells and frame size, then each instruction
+//!       as its index in `ir::TEMPLATES` and its operands (branch targets as instruction
+//!       indices), then its exception handlers
 //! checksum (u32 LE, FNV-1a of everything before it)
 //! ```
 //!

@@ -392,8 +392,6 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn func(&mut self) -> R<CompiledFunc> {
         let n_params = self.u32()?;
-        let n_locals = self.u32()?;
-        let n_results = self.u32()?;
         let frame_size = self.u32()?;
         let n = self.len()?;
         // Fallible: on a device the code may be more than the heap holds.
@@ -431,8 +429,6 @@ impl<'a> Reader<'a> {
         Ok(CompiledFunc {
             ops: ops.into_boxed_slice(),
             n_params,
-            n_locals,
-            n_results,
             frame_size,
             handlers,
         })
@@ -440,8 +436,11 @@ impl<'a> Reader<'a> {
 
     /// A function's exception handlers, checked to stay inside its `n` instructions and
     /// its frame: the unwinder trusts them as the dispatch loop trusts branch targets.
-    fn handlers(&mut self, n: usize, frame_size: u32) -> R<Box<[Catch]>> {
+    fn handlers(&mut self, n: usize, frame_size: u32) -> R<Option<Box<Box<[Catch]>>>> {
         let count = self.len()?;
+        if count == 0 {
+            return Ok(None);
+        }
         let mut handlers = Vec::new();
         handlers
             .try_reserve_exact(count)
@@ -472,6 +471,6 @@ impl<'a> Reader<'a> {
             }
             handlers.push(c);
         }
-        Ok(handlers.into_boxed_slice())
+        Ok(Some(Box::new(handlers.into_boxed_slice())))
     }
 }

@@ -143,8 +143,6 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
     for i in 0..defined {
         let f = module.code(i)?;
         w.u32(f.n_params);
-        w.u32(f.n_locals);
-        w.u32(f.n_results);
         w.u32(f.frame_size);
         // In instructions, not bytes: the device's instructions may be another size.
         let ops = ir::unfinish(&f.ops);
@@ -156,8 +154,8 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
                 w.u64(x);
             }
         }
-        w.len(f.handlers.len());
-        for c in f.handlers.iter() {
+        w.len(f.handlers().len());
+        for c in f.handlers() {
             for x in [
                 c.start,
                 c.end,

@@ -28,6 +28,7 @@ pub use error::TranslateError;
 
 use crate::ir::{Imm32, Imm64, InstrIdx, Slot};
 use crate::{Catch, CompiledFunc};
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use wisp_parse::{wasmparser, Module, ParseError};
 
@@ -266,14 +267,13 @@ fn translate_as(
     if config.accumulator && cfg!(feature = "accumulator") {
         use_accumulator(&mut t.ops, &t.handlers);
     }
+    let handlers = (!t.handlers.is_empty()).then(|| Box::new(t.handlers.into_boxed_slice()));
     Ok(CompiledFunc {
         ops: crate::ir::finish(t.ops),
         n_params: param_cells as u32,
-        n_locals: t.n_locals,
-        n_results: t.results.iter().map(|r| r.cells() as u32).sum(),
         frame_size: u32::try_from(frame_size)
             .map_err(|_| at_body(TranslateError::FrameTooLarge { cells: frame_size }))?,
-        handlers: t.handlers.into_boxed_slice(),
+        handlers,
     })
 }
 
