@@ -8,6 +8,11 @@
 //! are one cdylib for `wasm32-unknown-unknown` (no imports, so any engine runs it without
 //! WASI). What is missing from the toolchain is installed when that is safe to do (a
 //! rustup target, or Debian packages when running as root), and named otherwise.
+//!
+//! The programs that need WebAssembly 3.0 (tail calls, exception handling) need other
+//! toolchains and flags; `fixtures/wasm3.rs` builds them.
+
+mod wasm3;
 
 use crate::setup::{apt_install, ensure_rust_target, run_checked};
 use std::ffi::OsStr;
@@ -29,16 +34,31 @@ const SYSROOTS: &[&str] = &[
     "/opt/wasi-sdk/share/wasi-sysroot",
 ];
 
-/// Builds everything, or with `workloads_only` only `benches/workloads.wasm`.
-pub fn run(root: &Path, workloads_only: bool) -> Result<(), String> {
+/// What `cargo xtask fixtures` builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    /// `benches/workloads.wasm` alone.
+    Workloads,
+    /// The fixtures of `wasm3.rs` alone.
+    Wasm3,
+}
+
+pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
     let fixtures = root.join("tests/fixtures");
+    let all = selection == Selection::All;
     let mut built = Vec::new();
-    if !workloads_only {
+    if all {
         built.extend(rust(root, &fixtures)?);
     }
-    built.push(workloads(root)?);
-    if !workloads_only {
+    if all || selection == Selection::Workloads {
+        built.push(workloads(root)?);
+    }
+    if all {
         built.extend(c(&fixtures)?);
+    }
+    if all || selection == Selection::Wasm3 {
+        built.extend(wasm3::build(root)?);
     }
     println!();
     for path in &built {

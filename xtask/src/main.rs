@@ -38,7 +38,7 @@ use wisp_wast::suite::{self, Group, Regression, ResultRow};
 use wisp_wast::FileReport;
 
 const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
-       cargo xtask fixtures [--workloads]
+       cargo xtask fixtures [--workloads | --wasm3]
        cargo xtask bench [--quick] [--rounds N]
        cargo xtask asm [--profile-matrix] [--lto L]... [--codegen-units N]...
                        [--opt-level O]...
@@ -54,11 +54,13 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   --group NAME    only this group (repeatable); other rows of results.csv are kept
   -v, --verbose   print the first failures of every failing file
 
-  fixtures        build the WASI test programs of tests/fixtures/ (Rust and C)
-                  into tests/fixtures/NAME.wasm, and the benchmark workloads of
+  fixtures        build the WASI test programs of tests/fixtures/ (Rust, C and
+                  C++) into tests/fixtures/NAME.wasm, and the benchmark workloads of
                   benches/workloads/ into benches/workloads.wasm, installing
                   missing toolchain parts where it can
   --workloads     only the benchmark workloads (needs no C toolchain)
+  --wasm3         only the programs that use tail calls and exception handling
+                  (clang 22, a pinned nightly, LLVM's C++ runtime sources from PyPI)
 
   bench           run the benchmarks of benches/ (Wisp and wasmi side by side),
                   measure peak memory, and write benches/RESULTS.md
@@ -105,7 +107,7 @@ const VERBOSE_FAILURES: usize = 5;
 #[derive(Debug, PartialEq, Eq)]
 enum Cmd {
     Spec(SpecArgs),
-    Fixtures { workloads_only: bool },
+    Fixtures(fixtures::Selection),
     Bench { quick: bool, rounds: u32 },
     Asm(asm::Selection),
     Firmware { boards: Vec<String>, record: bool },
@@ -127,15 +129,20 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
     match it.next() {
         Some("spec") => {}
         Some("fixtures") => {
-            let mut workloads_only = false;
+            let mut selection = fixtures::Selection::All;
             for arg in it {
-                match arg {
-                    "--workloads" => workloads_only = true,
+                let only = match arg {
+                    "--workloads" => fixtures::Selection::Workloads,
+                    "--wasm3" => fixtures::Selection::Wasm3,
                     "-h" | "--help" => return Ok(None),
                     _ => return Err(format!("unknown argument `{arg}`")),
+                };
+                if selection != fixtures::Selection::All && selection != only {
+                    return Err("--workloads and --wasm3 exclude each other".into());
                 }
+                selection = only;
             }
-            return Ok(Some(Cmd::Fixtures { workloads_only }));
+            return Ok(Some(Cmd::Fixtures(selection)));
         }
         Some("bench") => {
             let (mut quick, mut rounds) = (false, 1);
@@ -232,9 +239,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match parse_args(&args) {
         Ok(Some(Cmd::Spec(a))) => spec_main(&a),
-        Ok(Some(Cmd::Fixtures { workloads_only })) => {
-            report(fixtures::run(&root(), workloads_only))
-        }
+        Ok(Some(Cmd::Fixtures(selection))) => report(fixtures::run(&root(), selection)),
         Ok(Some(Cmd::Bench { quick, rounds })) => report(bench::run(&root(), quick, rounds)),
         Ok(Some(Cmd::Asm(selection))) => report(asm::run(&root(), &selection)),
         Ok(Some(Cmd::Firmware { boards, record })) => {
@@ -513,16 +518,17 @@ mod tests {
         );
         assert_eq!(
             args(&["fixtures"]).unwrap(),
-            Some(Cmd::Fixtures {
-                workloads_only: false
-            })
+            Some(Cmd::Fixtures(fixtures::Selection::All))
         );
         assert_eq!(
             args(&["fixtures", "--workloads"]).unwrap(),
-            Some(Cmd::Fixtures {
-                workloads_only: true
-            })
+            Some(Cmd::Fixtures(fixtures::Selection::Workloads))
         );
+        assert_eq!(
+            args(&["fixtures", "--wasm3"]).unwrap(),
+            Some(Cmd::Fixtures(fixtures::Selection::Wasm3))
+        );
+        assert!(args(&["fixtures", "--wasm3", "--workloads"]).is_err());
         assert_eq!(args(&["fixtures", "--help"]).unwrap(), None);
         assert!(args(&["fixtures", "--check"]).is_err());
         assert_eq!(args(&["help"]).unwrap(), None);
