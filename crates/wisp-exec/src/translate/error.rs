@@ -40,6 +40,10 @@ pub enum TranslateError {
     /// The function touches a `v128`: it must be translated again with two cells per
     /// operand-stack height. Internal: [`super::translate`] retries and never returns it.
     NeedWide,
+    /// The function's legacy `catch` clauses need this many cells kept for `rethrow`,
+    /// reserved after the locals: it must be translated again with them. Internal, like
+    /// `NeedWide`.
+    NeedKept(u32),
     /// A part of the body (its locals, a block type, a table's labels) failed to decode.
     Decode(ParseError),
 }
@@ -59,7 +63,8 @@ impl TranslateError {
             TranslateError::StackUnderflow
             | TranslateError::ControlUnderflow
             | TranslateError::Unknown(_)
-            | TranslateError::NeedWide => ParseErrorKind::Internal,
+            | TranslateError::NeedWide
+            | TranslateError::NeedKept(_) => ParseErrorKind::Internal,
             TranslateError::Decode(e) => e.kind,
         }
     }
@@ -93,6 +98,7 @@ impl fmt::Display for TranslateError {
             TranslateError::FrameTooLarge { cells } => write!(f, "frame too large: {cells}"),
             TranslateError::BodyEndsEarly => f.write_str("function body ends early"),
             TranslateError::NeedWide => f.write_str("internal: function needs wide slots"),
+            TranslateError::NeedKept(n) => write!(f, "internal: function needs {n} kept cells"),
             TranslateError::Decode(e) => write!(f, "{e}"),
         }
     }

@@ -14,7 +14,9 @@
 //! arm: each clause's entry covers the `try`'s body and goes on at the clause's first
 //! instruction, with the payload at the block's height. A `rethrow` in a clause throws
 //! the exception it caught again, so a clause that some `rethrow` names keeps its
-//! exception in a cell past the operand stack, one per level of nesting of clauses.
+//! exception in a cell after the locals, one per level of nesting of clauses: below the
+//! operand stack, where no callee's frame reaches. How many is known only at the end,
+//! so such a function is translated a second time with them reserved.
 //! `delegate` is an entry that catches nothing and limits the rest of the search to
 //! the handlers at or outside its label.
 
@@ -48,8 +50,19 @@ pub(super) struct Pending {
     rethrows: Vec<usize>,
     /// Kept cells needed: the deepest nesting of legacy `catch` clauses.
     kept: u32,
+    /// Kept cells reserved after the locals for this translation.
+    reserved: u32,
     /// Legacy `catch` clauses the translation is in.
     catch_depth: u32,
+}
+
+impl Pending {
+    pub(super) fn new(reserved: u32) -> Pending {
+        Pending {
+            reserved,
+            ..Pending::default()
+        }
+    }
 }
 
 /// Marks a `Catch::keep` or a `rethrow`'s `exn` as the number of a kept cell until the
@@ -270,8 +283,8 @@ impl Translator<'_> {
     }
 
     /// After the last instruction: the return sequence that handlers to the function's
-    /// label go to, and the kept cells placed past the operand stack. Returns the
-    /// frame's size with those cells.
+    /// label go to, and the kept cells' slots, after the locals (or `NeedKept` if this
+    /// translation reserved too few). Returns the frame's size.
     pub(super) fn finish_handlers(&mut self) -> Result<u64, TranslateError> {
         if !self.eh.to_return.is_empty() {
             let pc = self.pc().0;
@@ -285,9 +298,11 @@ impl Translator<'_> {
                 self.handlers[h].target = pc;
             }
         }
-        let frame_size = self.frame_cells();
-        let kept_base = u32::try_from(frame_size)
-            .map_err(|_| TranslateError::FrameTooLarge { cells: frame_size })?;
+        // Without a `rethrow` no clause keeps its exception (see `finish_try`).
+        if !self.eh.rethrows.is_empty() && self.eh.kept > self.eh.reserved {
+            return Err(TranslateError::NeedKept(self.eh.kept));
+        }
+        let kept_base = self.n_locals - self.eh.reserved;
         for c in self.handlers.iter_mut().filter(|c| c.keep != NO_KEEP) {
             c.keep += kept_base;
         }
@@ -296,6 +311,6 @@ impl Translator<'_> {
                 *exn = exn.plus(kept_base);
             }
         }
-        Ok(frame_size + self.eh.kept as u64)
+        Ok(self.frame_cells())
     }
 }

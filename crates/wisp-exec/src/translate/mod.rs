@@ -155,9 +155,15 @@ pub fn translate_body(
     body: &[u8],
     config: TranslateConfig,
 ) -> Result<CompiledFunc, ParseError> {
-    match translate_as(module, defined_idx, body, config, false) {
-        Err((TranslateError::NeedWide, _)) => translate_as(module, defined_idx, body, config, true),
-        other => other,
+    // Narrow first; again wide if a `v128` turns up, and again with cells kept for
+    // legacy `rethrow`s if the function has some (each at most once).
+    let (mut wide, mut kept) = (false, 0);
+    loop {
+        match translate_as(module, defined_idx, body, config, wide, kept) {
+            Err((TranslateError::NeedWide, _)) if !wide => wide = true,
+            Err((TranslateError::NeedKept(n), _)) if kept == 0 && n > 0 => kept = n,
+            other => break other,
+        }
     }
     .map_err(|(e, offset)| e.at(offset))
 }
@@ -170,6 +176,7 @@ fn translate_as(
     body_bytes: &[u8],
     config: TranslateConfig,
     wide: bool,
+    kept: u32,
 ) -> Result<CompiledFunc, (TranslateError, usize)> {
     let body_offset = module.body_offset(defined_idx);
     let at_body = |e: TranslateError| (e, body_offset);
@@ -214,7 +221,9 @@ fn translate_as(
         ops: Vec::new(),
         stack: Vec::new(),
         ctrl: Vec::new(),
-        n_locals: cells as u32,
+        // Cells kept for legacy `rethrow`s go after the locals, below the operand stack,
+        // where no callee's frame reaches.
+        n_locals: cells as u32 + kept,
         local_slots,
         local_v128,
         wide,
@@ -229,7 +238,7 @@ fn translate_as(
         offset: body_offset,
         handlers: Vec::new(),
         #[cfg(feature = "exceptions")]
-        eh: exceptions::Pending::default(),
+        eh: exceptions::Pending::new(kept),
     };
     // The callee zeroes its own declared locals, so a call needs no loop for them.
     if cells > param_cells {
