@@ -16,6 +16,8 @@ pub struct Options {
     pub max_memory_size: Option<u64>,
     /// Total table elements the program's store may hold.
     pub max_table_elements: Option<u64>,
+    /// Function imports nobody defines trap when called, instead of failing the link.
+    pub unknown_imports_trap: bool,
 }
 
 /// `Ok(None)` means help was asked for. Options come before the file; everything after it
@@ -72,6 +74,16 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
                     return Err(format!("--dir wants HOST[::GUEST], got `{v}`"));
                 }
                 o.dirs.push((host.to_string(), guest.to_string()));
+            }
+            "--unknown-imports-trap" => o.unknown_imports_trap = true,
+            // wasmtime's spelling: `-W unknown-imports-trap[=y|n]`.
+            "-W" => {
+                let v = value("-W")?;
+                o.unknown_imports_trap = match v.as_str() {
+                    "unknown-imports-trap" | "unknown-imports-trap=y" => true,
+                    "unknown-imports-trap=n" => false,
+                    _ => return Err(format!("unknown -W option `{v}`")),
+                };
             }
             "--" => {}
             s if s.starts_with('-') && s.len() > 1 => {
@@ -138,6 +150,23 @@ mod tests {
         assert_eq!(parse(&v(&["--help"])).unwrap(), None);
         assert!(parse(&v(&["--dir", "::x", "x.wasm"])).is_err());
     }
+    #[test]
+    fn unknown_imports_trap() {
+        let o = parse(&v(&["-W", "unknown-imports-trap", "m.wasm"]))
+            .unwrap()
+            .unwrap();
+        assert!(o.unknown_imports_trap);
+        let o = parse(&v(&["--unknown-imports-trap", "m.wasm"]))
+            .unwrap()
+            .unwrap();
+        assert!(o.unknown_imports_trap);
+        let o = parse(&v(&["-W", "unknown-imports-trap=n", "m.wasm"]))
+            .unwrap()
+            .unwrap();
+        assert!(!o.unknown_imports_trap);
+        assert!(parse(&v(&["-W", "other", "m.wasm"])).is_err());
+    }
+
     #[test]
     fn dirs() {
         let o = parse(&v(&["--dir", "data", "--dir", "/tmp/w::/work", "p.wasm"]))

@@ -42,6 +42,9 @@ options:
   --max-memory-size B   total bytes of linear memory (default 16 GiB; memory.grow
                         past it returns -1)
   --max-table-elements N  total table elements (default 10,000,000)
+  -W unknown-imports-trap, --unknown-imports-trap
+                        link a function import that is neither WASI nor defined as
+                        one that fails, naming it, if it is ever called
   -h, --help            print this help
 
 exit status: the program's own; 1 on an error (bad module, missing import, bad argument);

@@ -39,3 +39,42 @@ fn rust_catch_unwind_runs_in_both_forms() {
     runs_as_expected("unwind", "rust-eh/unwind.expected");
     runs_as_expected("unwind-legacy", "rust-eh/unwind.expected");
 }
+
+#[test]
+fn unknown_imports_trap_only_when_called() {
+    let dir = std::env::temp_dir().join(format!("wisp-unknown-imports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("m.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+          (import "env" "never" (func $never (param i32)))
+          (import "env" "called" (func $called))
+          (func (export "quiet") (result i32) (i32.const 7))
+          (func (export "loud") (call $called)))"#,
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_wisp"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let f = file.to_str().unwrap();
+    let o = run(&["run", "--invoke", "quiet", f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown import"));
+    let o = run(&["run", "-W", "unknown-imports-trap", "--invoke", "quiet", f]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "7\n");
+    let o = run(&["run", "-W", "unknown-imports-trap", "--invoke", "loud", f]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`env::called` was called"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -163,6 +163,9 @@ mod tests {
     /// The call path scales indices by this size; a power of two is one shift.
     #[test]
     fn compiled_func_stays_32_bytes() {
-        assert_eq!(core::mem::size_of::<core::cell::OnceCell<super::CompiledFunc>>(), 32);
+        assert_eq!(
+            core::mem::size_of::<core::cell::OnceCell<super::CompiledFunc>>(),
+            32
+        );
     }
 }

@@ -20,7 +20,7 @@ use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wisp_exec::InstantiateError;
-use wisp_types::FuncType;
+use wisp_types::{ExternType, FuncType};
 
 /// What a name stands for.
 enum Definition<T> {
@@ -107,6 +107,29 @@ impl<T: 'static> Linker<T> {
     pub fn instance(&mut self, store: &Store<T>, module: &str, instance: Instance) -> &mut Self {
         for (name, value) in instance.exports(store) {
             self.define(module, &name, value);
+        }
+        self
+    }
+
+    /// Defines every function that `module` imports and the linker does not define yet as
+    /// one that fails when called, naming the import: for running a program whose few
+    /// non-WASI imports are never called (wasmtime's `define_unknown_imports_as_traps`).
+    /// Other kinds of imports are left undefined, so instantiation still reports them.
+    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> &mut Self {
+        for imp in module.imports() {
+            let ExternType::Func(ty) = imp.ty else {
+                continue;
+            };
+            if self.contains(&imp.module, &imp.name) {
+                continue;
+            }
+            let message = format!(
+                "unknown import `{}::{}` was called: the program needs a host function Wisp does not have",
+                imp.module, imp.name
+            );
+            self.func_new(&imp.module, &imp.name, ty, move |_, _, _| {
+                Err(Error::Host(message.clone()))
+            });
         }
         self
     }
