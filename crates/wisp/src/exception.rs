@@ -10,7 +10,7 @@
 use crate::error::{Error, FrameInfo};
 use crate::handle::Stored;
 use crate::store::Store;
-use crate::val::Val;
+use crate::val::{Owner, Val};
 use alloc::format;
 use alloc::vec::Vec;
 use core::fmt;
@@ -49,9 +49,27 @@ impl Tag {
 /// have been freed, and then reading it fails. Values a host needs later are read out
 /// ([`ExnRef::payload`]) while it is valid; an uncaught [`Exception`] has them already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExnRef(pub(crate) Stored<ExnAddr>);
+pub struct ExnRef(pub(crate) Stored<ExnAddr>, u32);
 
 impl ExnRef {
+    /// The live exception at `addr` of `owner`'s store.
+    pub(crate) fn new(owner: Owner<'_>, addr: ExnAddr) -> ExnRef {
+        // A value just read from Wasm is live; `MAX` would fail every later check.
+        let generation = owner.heap.generation(addr).unwrap_or(u32::MAX);
+        ExnRef(Stored::new(owner.id, addr), generation)
+    }
+
+    /// Its address, if it belongs to `owner`'s store and is still the object it named.
+    pub(crate) fn check(&self, owner: Owner<'_>) -> Result<ExnAddr, Error> {
+        let a = self.0.check(owner.id)?;
+        if owner.heap.generation(a) != Some(self.1) {
+            return Err(Error::Usage(
+                "the exception was freed: no Wasm code reached it any more".into(),
+            ));
+        }
+        Ok(a)
+    }
+
     /// The exception's tag, or an error if it no longer exists or belongs to another
     /// store.
     pub fn tag<T>(&self, store: &Store<T>) -> Result<Tag, Error> {
@@ -67,7 +85,7 @@ impl ExnRef {
     }
 
     fn inst<'a, T>(&self, store: &'a Store<T>) -> Result<&'a wisp_store::gc::ExnInst, Error> {
-        let a = self.0.check(store.id)?;
+        let a = self.check(store.owner())?;
         store
             .inner
             .heap
@@ -84,7 +102,7 @@ fn unpack<T>(cells: &[RawVal], types: &[ValType], store: &Store<T>) -> Vec<Val> 
         .map(|t| {
             let v = wisp_types::Val::read_cells(cells.get(at..).unwrap_or(&[]), *t);
             at += t.cells();
-            Val::from_core(v, store.id)
+            Val::from_core(v, store.owner())
         })
         .collect()
 }
@@ -122,7 +140,7 @@ impl Exception {
                 refs |= 1u64.checked_shl(cells.len() as u32).unwrap_or(u64::MAX);
             }
             let mut c = [RawVal(0); 2];
-            v.to_core(store.id)?.write_cells(&mut c);
+            v.to_core(store.owner())?.write_cells(&mut c);
             cells.extend_from_slice(&c[..v.ty().cells()]);
         }
         let exn = store
@@ -131,7 +149,7 @@ impl Exception {
             .alloc_exn(addr, &cells, refs, usize::MAX)
             .map_err(|_| Error::Usage("the store's heap is full".into()))?;
         Ok(Exception {
-            exn: ExnRef(Stored::new(store.id, exn)),
+            exn: ExnRef::new(store.owner(), exn),
             tag,
             payload: payload.to_vec(),
             backtrace: Vec::new(),
@@ -140,7 +158,7 @@ impl Exception {
 
     /// The exception instance at `addr`, as it leaves Wasm.
     pub(crate) fn from_addr<T>(store: &Store<T>, addr: ExnAddr, backtrace: Vec<FrameInfo>) -> Self {
-        let exn = ExnRef(Stored::new(store.id, addr));
+        let exn = ExnRef::new(store.owner(), addr);
         let (tag, payload) = match store.inner.heap.exn(addr) {
             Some(e) => (
                 e.tag,

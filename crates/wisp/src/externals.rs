@@ -192,7 +192,7 @@ impl Global {
             return Err(Error::Usage("global value does not match its type".into()));
         }
         let mut cells = [RawVal(0); 2];
-        value.to_core(store.id)?.write_cells(&mut cells);
+        value.to_core(store.owner())?.write_cells(&mut cells);
         let addr = store.inner.alloc_global(GlobalInst {
             ty,
             value: cells[0],
@@ -209,13 +209,13 @@ impl Global {
         let g = &store.inner.globals[self.0.get(store.id) as usize];
         Val::from_core(
             wisp_types::Val::read_cells(&[g.value, g.hi], g.ty.content),
-            store.id,
+            store.owner(),
         )
     }
     /// Sets a mutable global to `value`, of the global's type.
     pub fn set<T>(&self, store: &mut Store<T>, value: Val) -> Result<(), Error> {
         let addr = self.0.check(store.id)?;
-        let core = value.to_core(store.id)?;
+        let core = value.to_core(store.owner())?;
         let g = &mut store.inner.globals[addr as usize];
         if g.ty.mutability != Mutability::Var || value.ty() != g.ty.content {
             return Err(Error::Usage(
@@ -239,7 +239,7 @@ impl Table {
         if init.ty() != wisp_types::ValType::Ref(ty.element) {
             return Err(Error::Usage("table element does not match its type".into()));
         }
-        let init = init.to_core(store.id)?.to_raw();
+        let init = init.to_core(store.owner())?.to_raw();
         let max = store.engine.config.limits.max_table_elements;
         let t = store
             .inner
@@ -261,12 +261,12 @@ impl Table {
         let t = &store.inner.tables[self.0.get(store.id) as usize];
         let cell: RawVal = *t.elements.get(index as usize)?;
         let v = wisp_types::Val::from_raw(cell, wisp_types::ValType::Ref(t.ty.element));
-        Some(Val::from_core(v, store.id))
+        Some(Val::from_core(v, store.owner()))
     }
     /// Sets element `index` to `value`, a reference of the table's type from this store.
     pub fn set<T>(&self, store: &mut Store<T>, index: u32, value: Val) -> Result<(), Error> {
         let addr = self.0.check(store.id)?;
-        let raw = value.to_core(store.id)?.to_raw();
+        let raw = value.to_core(store.owner())?.to_raw();
         let t = &mut store.inner.tables[addr as usize];
         if value.ty() != wisp_types::ValType::Ref(t.ty.element) {
             return Err(Error::Usage("table element does not match its type".into()));
@@ -284,7 +284,7 @@ impl Table {
         if init.ty() != wisp_types::ValType::Ref(store.inner.tables[addr as usize].ty.element) {
             return Err(Error::Usage("table element does not match its type".into()));
         }
-        let raw = init.to_core(store.id)?.to_raw();
+        let raw = init.to_core(store.owner())?.to_raw();
         store
             .inner
             .grow_table(addr, delta, raw)

@@ -2,9 +2,9 @@
 
 use crate::error::{Error, FrameInfo, Trap};
 use crate::externals::{Extern, Instance};
-use crate::handle::{StoreId, Stored};
+use crate::handle::Stored;
 use crate::store::Store;
-use crate::val::Val;
+use crate::val::{Owner, Val};
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
@@ -105,10 +105,9 @@ impl Func {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let id = store.id;
-        write_packed(stack, 0, params, id)?;
+        write_packed(stack, 0, params, store.owner())?;
         drive(store, stack, Some(self.0.index), false)?;
-        read_packed(stack, 0, ty.results(), results, id);
+        read_packed(stack, 0, ty.results(), results, store.owner());
         Ok(())
     }
 
@@ -256,15 +255,14 @@ fn call_host<T>(
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
-    let id = store.id;
-    read_packed(stack, base, ty.params(), &mut args[..np], id);
+    read_packed(stack, base, ty.params(), &mut args[..np], store.owner());
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args[..np], &mut out[..nr])?;
     check_results(store, func, &out[..nr])?;
-    write_packed(stack, base, &out[..nr], id)
+    write_packed(stack, base, &out[..nr], store.owner())
 }
 
 /// Parameters and results passed on the host's stack; more go in `Vec`s.
@@ -278,20 +276,19 @@ fn call_host_boxed<T>(
     base: usize,
 ) -> Result<(), Error> {
     let ty = store.inner.funcs[func.0 as usize].ty.clone();
-    let id = store.id;
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
-    read_packed(stack, base, ty.params(), &mut args, id);
+    read_packed(stack, base, ty.params(), &mut args, store.owner());
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args, &mut out)?;
     check_results(store, func, &out)?;
-    write_packed(stack, base, &out, id)
+    write_packed(stack, base, &out, store.owner())
 }
 
 /// A host function must return what its type says.
 fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(), Error> {
     let ty = &store.inner.funcs[func.0 as usize].ty;
-    if out.iter().any(|v| v.to_core(store.id).is_err()) {
+    if out.iter().any(|v| v.to_core(store.owner()).is_err()) {
         return Err(Error::Host(
             "host function returned a reference that belongs to another store".into(),
         ));
@@ -311,7 +308,7 @@ pub(crate) fn write_packed(
     stack: &mut Stack,
     base: usize,
     vals: &[Val],
-    store: StoreId,
+    store: Owner<'_>,
 ) -> Result<(), Error> {
     let n = vals.iter().map(|v| v.ty().cells()).sum();
     let mut cells = stack.cells(base, n);
@@ -328,7 +325,7 @@ pub(crate) fn read_packed(
     base: usize,
     types: &[ValType],
     out: &mut [Val],
-    store: StoreId,
+    store: Owner<'_>,
 ) {
     let n = types.iter().map(|t| t.cells()).sum();
     let mut cells: &[_] = stack.cells(base, n);

@@ -45,7 +45,7 @@ impl Func {
         }
         let ty = self.check_call(store, params, results)?;
         let mut stack = Stack::new(store.engine.config.stack);
-        write_packed(&mut stack, 0, params, store.id)?;
+        write_packed(&mut stack, 0, params, store.owner())?;
         let done = drive(store, &mut stack, Some(self.0.index), true)?;
         finish(store, *self, ty, stack, done, results)
     }
@@ -93,6 +93,6 @@ fn finish<T>(
             stack,
         }));
     }
-    read_packed(&mut stack, 0, ty.results(), results, store.id);
+    read_packed(&mut stack, 0, ty.results(), results, store.owner());
     Ok(ResumableCall::Finished)
 }

@@ -78,6 +78,14 @@ impl<T> Store<T> {
         self.data
     }
     /// Sets the fuel available to calls. Fails if the engine does not meter fuel.
+    /// What values' references are checked against.
+    pub(crate) fn owner(&self) -> crate::val::Owner<'_> {
+        crate::val::Owner {
+            id: self.id,
+            heap: &self.inner.heap,
+        }
+    }
+
     /// How many objects (exception instances) the store's heap holds: what the last
     /// collection kept, and what was allocated since.
     pub fn heap_objects(&self) -> usize {

@@ -98,9 +98,11 @@ impl Val {
         }
     }
 
-    /// The executor's value, with references checked to belong to `store`.
-    pub(crate) fn to_core(self, store: StoreId) -> Result<wisp_types::Val, Error> {
+    /// The executor's value, with references checked to belong to `owner`'s store (and
+    /// an exception reference to name a live exception).
+    pub(crate) fn to_core(self, owner: Owner<'_>) -> Result<wisp_types::Val, Error> {
         use wisp_types::Val as V;
+        let store = owner.id;
         Ok(match self {
             Val::I32(v) => V::I32(v),
             Val::I64(v) => V::I64(v),
@@ -109,20 +111,29 @@ impl Val {
             Val::V128(v) => V::V128(v),
             Val::FuncRef(f) => V::FuncRef(f.map(|f| f.0.check(store)).transpose()?),
             Val::ExternRef(r) => V::ExternRef(r.map(|r| r.0.check(store)).transpose()?),
-            Val::ExnRef(r) => V::ExnRef(r.map(|r| r.0.check(store)).transpose()?),
+            Val::ExnRef(r) => V::ExnRef(r.map(|r| r.check(owner)).transpose()?),
         })
     }
 
     /// The executor's value, its references tagged with the store they live in.
-    pub(crate) fn from_core(v: wisp_types::Val, store: StoreId) -> Val {
+    pub(crate) fn from_core(v: wisp_types::Val, owner: Owner<'_>) -> Val {
         use wisp_types::Val as V;
+        let store = owner.id;
         match v {
             V::FuncRef(Some(a)) => Val::FuncRef(Some(Func(Stored::new(store, a)))),
             V::ExternRef(Some(a)) => Val::ExternRef(Some(ExternRef(Stored::new(store, a)))),
-            V::ExnRef(Some(a)) => Val::ExnRef(Some(ExnRef(Stored::new(store, a)))),
+            V::ExnRef(Some(a)) => Val::ExnRef(Some(ExnRef::new(owner, a))),
             other => Val::from_core_null(other),
         }
     }
+}
+
+/// What a value's references are checked against and tagged with: a store's id, and
+/// its heap, for the generation of exception references.
+#[derive(Clone, Copy)]
+pub(crate) struct Owner<'a> {
+    pub id: StoreId,
+    pub heap: &'a wisp_store::gc::Heap,
 }
 
 impl From<i32> for Val {

@@ -309,3 +309,36 @@ fn legacy_try_catch_rethrow_and_delegate_run() {
     let err = escape.call(&mut store, 7).unwrap_err();
     assert!(matches!(err, Error::Exception(e) if e.payload == [Val::I32(7)]));
 }
+
+#[test]
+fn a_freed_exception_is_never_mistaken_for_a_later_one() {
+    let (mut store, linker, module) = setup(
+        r#"(module
+          (tag $e (export "e") (param i32))
+          (func (export "make") (param i32) (result exnref)
+            (block $l (result i32 exnref)
+              (try_table (catch_ref $e $l) (throw $e (local.get 0)))
+              (unreachable))
+            (return))
+          (func (export "churn") (param $n i32)
+            (loop $next
+              (block $l (result i32 exnref)
+                (try_table (catch_ref $e $l) (throw $e (local.get $n)))
+                (unreachable))
+              (drop) (drop)
+              (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"#,
+    );
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let make = inst.get_func(&store, "make").unwrap();
+    let mut out = [Val::ExnRef(None)];
+    make.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
+    let Val::ExnRef(Some(kept)) = out[0] else {
+        panic!("expected an exnref, got {:?}", out[0])
+    };
+    assert_eq!(kept.payload(&store).unwrap(), [Val::I32(5)]);
+    // Only the host holds it: collections free it, and its slot is used again.
+    let churn = inst.get_typed_func::<i32, ()>(&store, "churn").unwrap();
+    churn.call(&mut store, 100_000).unwrap();
+    let err = kept.payload(&store).unwrap_err();
+    assert!(err.to_string().contains("freed"), "{err}");
+}

@@ -25,10 +25,20 @@ pub struct ExnInst {
     pub refs: u64,
 }
 
+/// A slot, with how many objects it has held before: a handle that the embedder keeps
+/// names an object by slot and generation, so that it never reaches the slot's next
+/// object once its own is freed.
 #[derive(Debug)]
 enum Slot {
-    Live { exn: ExnInst, marked: bool },
-    Free { next: Option<u32> },
+    Live {
+        exn: ExnInst,
+        marked: bool,
+        generation: u32,
+    },
+    Free {
+        next: Option<u32>,
+        generation: u32,
+    },
 }
 
 /// The objects and the bookkeeping of collections.
@@ -98,20 +108,27 @@ impl Heap {
             payload: cells.into_boxed_slice(),
             refs,
         };
-        let slot = Slot::Live { exn, marked: false };
         let addr = match self.free {
             Some(i) => {
-                let next = match self.slots[i as usize] {
-                    Slot::Free { next } => next,
-                    Slot::Live { .. } => None,
+                let (next, generation) = match self.slots[i as usize] {
+                    Slot::Free { next, generation } => (next, generation),
+                    Slot::Live { generation, .. } => (None, generation),
                 };
                 self.free = next;
-                self.slots[i as usize] = slot;
+                self.slots[i as usize] = Slot::Live {
+                    exn,
+                    marked: false,
+                    generation,
+                };
                 i
             }
             None => {
                 self.slots.try_reserve(1).map_err(|_| HeapFull)?;
-                self.slots.push(slot);
+                self.slots.push(Slot::Live {
+                    exn,
+                    marked: false,
+                    generation: 0,
+                });
                 self.slots.len() as u32 - 1
             }
         };
@@ -124,6 +141,15 @@ impl Heap {
     pub fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
         match self.slots.get(addr.0 as usize)? {
             Slot::Live { exn, .. } => Some(exn),
+            Slot::Free { .. } => None,
+        }
+    }
+
+    /// The generation of the object at `addr`, if it is live: with the address, what
+    /// names this object and no later one in the same slot.
+    pub fn generation(&self, addr: ExnAddr) -> Option<u32> {
+        match self.slots.get(addr.0 as usize)? {
+            Slot::Live { generation, .. } => Some(*generation),
             Slot::Free { .. } => None,
         }
     }
@@ -174,8 +200,11 @@ impl Heap {
                     *marked = false;
                     live += 1;
                 }
-                Slot::Live { .. } => {
-                    *slot = Slot::Free { next: self.free };
+                Slot::Live { generation, .. } => {
+                    *slot = Slot::Free {
+                        next: self.free,
+                        generation: generation.wrapping_add(1),
+                    };
                     self.free = Some(i as u32);
                 }
                 Slot::Free { .. } => {}
@@ -215,7 +244,9 @@ mod tests {
         h.collect(|r| r(cell(b)));
         assert_eq!(h.len(), 2);
         assert!(h.exn(a).is_some() && h.exn(b).is_some() && h.exn(c).is_none());
+        assert_eq!(h.generation(c), None);
         assert_eq!(h.alloc_exn(2, &[], 0, 10).unwrap(), c);
+        assert_eq!((h.generation(a), h.generation(c)), (Some(0), Some(1)));
         h.pin(a);
         h.collect(|_| {});
         assert_eq!(h.len(), 1);
