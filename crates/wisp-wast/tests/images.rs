@@ -1,5 +1,5 @@
-//! Pre-translated images carry everything the spec tests look at: the wasm-v1, wasm-v2
-//! and simd scripts, with every module written to an image and loaded back before it is
+//! Pre-translated images carry everything the spec tests look at: the wasm-v1, wasm-v2,
+//! simd, exceptions, tail-call and extended-const scripts, with every module written to an image and loaded back before it is
 //! instantiated, pass every directive they pass when modules are compiled directly.
 
 use wisp_wast::suite;
@@ -42,4 +42,15 @@ fn wasm_v2_through_images() {
 #[test]
 fn simd_through_images() {
     check_group("simd");
+}
+
+#[test]
+fn exceptions_through_images() {
+    check_group("exceptions");
+}
+
+#[test]
+fn tail_calls_and_extended_constants_through_images() {
+    check_group("tail-call");
+    check_group("extended-const");
 }

@@ -260,8 +260,34 @@ fn a_tail_call_to_the_host_returns_its_results_and_leaves_the_try() {
 
 #[test]
 fn legacy_try_catch_rethrow_and_delegate_run() {
-    let (mut store, linker, module) = setup(
-        r#"(module
+    let (store, linker, module) = setup(LEGACY);
+    check_legacy(store, linker, module);
+}
+
+#[test]
+fn legacy_exceptions_run_from_an_image() {
+    let (store, linker, module) = setup(LEGACY);
+    let image = module.to_image().unwrap();
+    // SAFETY: the image was just written by this build from a validated module.
+    #[allow(unsafe_code)]
+    let module = unsafe { Module::from_image(store.engine(), &image) }.unwrap();
+    check_legacy(store, linker, module);
+}
+
+fn check_legacy(mut store: Store<()>, linker: Linker<()>, module: Module) {
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    for (name, want) in [("catch", 107), ("rethrow", 207), ("delegate", 307)] {
+        let f = inst.get_typed_func::<i32, i32>(&store, name).unwrap();
+        assert_eq!(f.call(&mut store, 7).unwrap(), want, "{name}");
+    }
+    let escape = inst.get_typed_func::<i32, i32>(&store, "escape").unwrap();
+    let err = escape.call(&mut store, 7).unwrap_err();
+    assert!(matches!(err, Error::Exception(e) if e.payload == [Val::I32(7)]));
+}
+
+/// Every legacy instruction: `try` with `catch` and `catch_all`, `rethrow` of an outer
+/// clause's exception, `delegate` to an outer `try` and to the caller.
+const LEGACY: &str = r#"(module
           (tag $e (param i32))
           (tag $f)
           (func $throw (param i32) (throw $e (local.get 0)))
@@ -298,17 +324,7 @@ fn legacy_try_catch_rethrow_and_delegate_run() {
           (func (export "escape") (param i32) (result i32)
             try (result i32)
               (call $throw (local.get 0)) (i32.const 0)
-            delegate 0))"#,
-    );
-    let inst = linker.instantiate(&mut store, &module).unwrap();
-    for (name, want) in [("catch", 107), ("rethrow", 207), ("delegate", 307)] {
-        let f = inst.get_typed_func::<i32, i32>(&store, name).unwrap();
-        assert_eq!(f.call(&mut store, 7).unwrap(), want, "{name}");
-    }
-    let escape = inst.get_typed_func::<i32, i32>(&store, "escape").unwrap();
-    let err = escape.call(&mut store, 7).unwrap_err();
-    assert!(matches!(err, Error::Exception(e) if e.payload == [Val::I32(7)]));
-}
+            delegate 0))"#;
 
 #[test]
 fn a_freed_exception_is_never_mistaken_for_a_later_one() {
