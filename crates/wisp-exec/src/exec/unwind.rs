@@ -133,9 +133,8 @@ fn position(cx: &Cx<'_>, regs: Regs) -> Option<(CodeRef, u32)> {
     };
     // It ran, so it is translated.
     let c = code.module.translated(code.index as usize)?;
-    if c.handlers.is_none() {
-        return None;
-    }
+    // Most functions have none: nothing to search.
+    c.handlers.as_ref()?;
     let next = (regs.ip as usize).checked_sub(c.ops.as_ptr() as usize)? / size_of::<Op>();
     if let Some(Op::ReturnCells { .. }) = c.ops.get(next) {
         return None;
