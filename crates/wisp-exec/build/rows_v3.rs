@@ -15,6 +15,7 @@
 use crate::table::{row, Row, Ty::*};
 
 const EXCEPTIONS: &str = "exceptions";
+const TAIL_CALL: &str = "tail-call";
 
 pub fn rows() -> Vec<Row> {
     vec![
@@ -26,19 +27,22 @@ pub fn rows() -> Vec<Row> {
         .doc(
             "`return_call`: the arguments are in cells `base..`; the callee takes over the \
              frame.",
-        ),
+        )
+        .feature(TAIL_CALL),
         row(
             "ReturnCallInternal",
             &[("func", DefinedFunc), ("base", Slot)],
             "control::return_call_internal",
         )
-        .doc("A `return_call` of the module's own defined function `func`."),
+        .doc("A `return_call` of the module's own defined function `func`.")
+        .feature(TAIL_CALL),
         row(
             "ReturnCallIndirect",
             &[("index", Slot), ("base", Slot), ("ty", Type)],
             "control::return_call_indirect",
         )
-        .doc("`return_call_indirect`: followed by `Arg { a: table, .. }`."),
+        .doc("`return_call_indirect`: followed by `Arg { a: table, .. }`.")
+        .feature(TAIL_CALL),
         row(
             "ReturnCells",
             &[("src", Slot), ("len", Count)],
@@ -47,7 +51,8 @@ pub fn rows() -> Vec<Row> {
         .doc(
             "Returns the `len` result cells at `src`: after a tail call that ran as an \
              ordinary call (of a host function).",
-        ),
+        )
+        .feature(TAIL_CALL),
         row("Throw", &[("tag", Tag), ("base", Slot)], "exception::throw")
             .doc("`throw`: the payload is in cells `base..`, packed like call arguments.")
             .feature(EXCEPTIONS),

@@ -56,6 +56,8 @@ fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, Par
     // Likewise without the unwinder, a module that throws.
     features.exceptions &= cfg!(feature = "exceptions");
     features.legacy_exceptions &= cfg!(feature = "exceptions");
+    // And without the tail-call handlers, a module that makes tail calls.
+    features.tail_call &= cfg!(feature = "tail-call");
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of

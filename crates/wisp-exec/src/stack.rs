@@ -67,10 +67,6 @@ pub struct Stack {
     pub(crate) frames: Vec<Frame>,
     pub(crate) regs: Option<Regs>,
     pub(crate) limits: StackLimits,
-    /// The payload of the exception being unwound, kept between throws so that a throw
-    /// allocates nothing once it has grown.
-    #[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
-    pub(crate) scratch: Vec<RawVal>,
 }
 
 impl Stack {
@@ -80,7 +76,6 @@ impl Stack {
             frames: Vec::new(),
             regs: None,
             limits,
-            scratch: Vec::new(),
         }
     }
 

@@ -77,8 +77,9 @@ pub enum Error {
     /// Execution trapped.
     Trap(Trap),
     /// A WebAssembly exception left Wasm uncaught. A host function returns one to throw
-    /// it into its Wasm caller.
-    Exception(crate::Exception),
+    /// it into its Wasm caller. Boxed: every `Result` of the API carries an `Error`, and
+    /// on a device each byte of it is stack in every frame that holds one.
+    Exception(alloc::boxed::Box<crate::Exception>),
     /// A host function failed.
     Host(String),
     /// A host function ended the program with this exit status (WASI's `proc_exit`).

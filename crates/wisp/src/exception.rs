@@ -157,6 +157,7 @@ impl Exception {
     }
 
     /// The exception instance at `addr`, as it leaves Wasm.
+    #[cfg(feature = "exceptions")]
     pub(crate) fn from_addr<T>(store: &Store<T>, addr: ExnAddr, backtrace: Vec<FrameInfo>) -> Self {
         let exn = ExnRef::new(store.owner(), addr);
         let (tag, payload) = match store.inner.heap.exn(addr) {
@@ -197,6 +198,6 @@ impl core::error::Error for Exception {}
 
 impl From<Exception> for Error {
     fn from(e: Exception) -> Error {
-        Error::Exception(e)
+        Error::Exception(alloc::boxed::Box::new(e))
     }
 }

@@ -184,18 +184,16 @@ fn drive_stack<T>(
 ) -> Result<bool, Error> {
     let mut fuel = store.fuel.unwrap_or(u64::MAX);
     // An exception a host function threw, to unwind from its call site.
+    #[cfg(feature = "exceptions")]
     let mut thrown: Option<wisp_types::ExnAddr> = None;
     loop {
+        #[cfg(feature = "exceptions")]
         let r = match thrown.take() {
-            #[cfg(feature = "exceptions")]
             Some(exn) => wisp_exec::run_throwing(&mut store.inner, stack, exn, &mut fuel),
-            #[cfg(not(feature = "exceptions"))]
-            Some(exn) => Err(RunError::Exception {
-                exn,
-                trace: Vec::new(),
-            }),
             None => wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel),
         };
+        #[cfg(not(feature = "exceptions"))]
+        let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
         if store.fuel.is_some() {
             store.fuel = Some(fuel);
         }
@@ -208,7 +206,8 @@ fn drive_stack<T>(
             }) => {
                 match call_host(store, stack, func, host_index, base) {
                     Ok(()) => {}
-                    Err(Error::Exception(e)) => thrown = Some(e.exn.0.check(store.id)?),
+                    #[cfg(feature = "exceptions")]
+                    Err(Error::Exception(e)) => thrown = Some(e.exn.check(store.owner())?),
                     Err(e) => {
                         stack.reset();
                         return Err(e);
@@ -227,8 +226,7 @@ fn drive_stack<T>(
             Err(RunError::Translate { error, .. }) => return Err(error.into()),
             Err(RunError::Exception { exn, trace }) => {
                 stack.reset();
-                let backtrace = frames(store, &trace);
-                return Err(crate::Exception::from_addr(store, exn, backtrace).into());
+                return Err(uncaught(store, exn, &trace));
             }
         }
     }
@@ -339,6 +337,19 @@ pub(crate) fn read_packed(
 fn calling_instance<T>(store: &Store<T>, stack: &Stack) -> Option<Instance> {
     let addr = stack.current_instance()?;
     Some(Instance(Stored::new(store.id, addr)))
+}
+
+/// The error for an exception no Wasm frame caught.
+#[cfg(feature = "exceptions")]
+fn uncaught<T>(store: &Store<T>, exn: wisp_types::ExnAddr, trace: &[FuncAddr]) -> Error {
+    crate::Exception::from_addr(store, exn, frames(store, trace)).into()
+}
+
+/// Without exception handling nothing throws (such modules are invalid), so this is
+/// never reached.
+#[cfg(not(feature = "exceptions"))]
+fn uncaught<T>(_: &Store<T>, _: wisp_types::ExnAddr, _: &[FuncAddr]) -> Error {
+    Error::Usage("an exception in a build without exception handling".into())
 }
 
 /// Names the functions of a trap's trace.

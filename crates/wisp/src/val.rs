@@ -111,7 +111,11 @@ impl Val {
             Val::V128(v) => V::V128(v),
             Val::FuncRef(f) => V::FuncRef(f.map(|f| f.0.check(store)).transpose()?),
             Val::ExternRef(r) => V::ExternRef(r.map(|r| r.0.check(store)).transpose()?),
+            #[cfg(feature = "exceptions")]
             Val::ExnRef(r) => V::ExnRef(r.map(|r| r.check(owner)).transpose()?),
+            // No exception exists in a build without exception handling.
+            #[cfg(not(feature = "exceptions"))]
+            Val::ExnRef(r) => V::ExnRef(r.map(|r| r.0.check(store)).transpose()?),
         })
     }
 

@@ -32,7 +32,7 @@ fn an_uncaught_exception_comes_back_with_its_tag_payload_and_trace() {
     assert_eq!(e.exn.payload(&store).unwrap(), e.payload);
     let trace: Vec<u32> = e.backtrace.iter().map(|f| f.func_index).collect();
     assert_eq!(trace, [0, 1]);
-    assert!(Error::Exception(e)
+    assert!(Error::Exception(e.clone())
         .to_string()
         .contains("uncaught wasm exception"));
 }

@@ -19,10 +19,14 @@
 //! A handler returns [`Exit::Stop`] when control leaves the loop (return from the
 //! outermost frame, host call, trap); the reason is in `Cx::result`.
 
+#[cfg(all(not(wisp_tail_dispatch), feature = "tail-call"))]
+use super::handlers::tail_call_slow;
+#[cfg(all(wisp_tail_dispatch, feature = "tail-call"))]
+use super::handlers::tail_call_slow_tail;
 #[cfg(not(wisp_tail_dispatch))]
-use super::handlers::{call_slow, return_slow, tail_call_slow, throw_slow};
+use super::handlers::{call_slow, return_slow, throw_slow};
 #[cfg(wisp_tail_dispatch)]
-use super::handlers::{call_slow_tail, return_slow_tail, tail_call_slow_tail, throw_slow_tail};
+use super::handlers::{call_slow_tail, return_slow_tail, throw_slow_tail};
 use super::Cx;
 use crate::ir::{Op, Target};
 use wisp_types::{RawVal, TrapCode};
@@ -155,6 +159,7 @@ pub(super) enum Flow {
     /// Into the general return sequence.
     ReturnSlow,
     /// Into the general tail call sequence, for `cx.pending_call`.
+    #[cfg(feature = "tail-call")]
     TailCallSlow,
     /// Into the unwinder, for `cx.thrown`.
     #[cfg_attr(not(feature = "exceptions"), allow(dead_code))]
@@ -179,6 +184,7 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
         // SAFETY: as above.
         Flow::ReturnSlow => unsafe { return_slow_tail(cx) },
         // SAFETY: as above.
+        #[cfg(feature = "tail-call")]
         Flow::TailCallSlow => unsafe { tail_call_slow_tail(cx) },
         // SAFETY: as above.
         Flow::Throw => unsafe { throw_slow_tail(cx) },
@@ -194,6 +200,7 @@ fn after(h: &mut Hot, cx: &mut Cx<'_>, flow: Flow) -> Option<Exit> {
         Flow::Stop => return Some(Exit::Stop),
         Flow::CallSlow => call_slow(cx),
         Flow::ReturnSlow => return_slow(cx),
+        #[cfg(feature = "tail-call")]
         Flow::TailCallSlow => tail_call_slow(cx),
         Flow::Throw => throw_slow(cx),
     };

@@ -4,8 +4,8 @@
 //! A collection starts only where an object is about to be allocated, so the roots are
 //! what the executor holds at that moment:
 //! - globals, tables and element segments whose type holds `exnref`s, precisely;
-//! - every cell of every frame of the running stack, and the payload being thrown,
-//!   conservatively: a cell whose value names a live object keeps it alive. Cells are
+//! - every cell of every frame of the running stack (and the payload being thrown,
+//!   which the heap adds itself), conservatively: a cell whose value names a live object keeps it alive. Cells are
 //!   untyped, and until the translator records which hold references (reference maps,
 //!   with garbage collection proper) a scalar may pass for one. That keeps garbage
 //!   alive, never frees a live object, and what it keeps is bounded by the stack's
@@ -35,7 +35,7 @@ pub(super) fn collect_if_due(cx: &mut Cx<'_>) {
     let exn = ValType::Ref(RefType::Exn);
     let (globals, tables, elems) = (&store.globals, &store.tables, &store.elems);
     store.heap.collect(|root| {
-        for c in stack.values[..top].iter().chain(&stack.scratch) {
+        for c in &stack.values[..top] {
             root(*c);
         }
         for g in globals.iter().filter(|g| g.ty.content == exn) {

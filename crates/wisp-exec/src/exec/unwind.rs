@@ -100,25 +100,22 @@ fn stop(cx: &mut Cx<'_>, code: TrapCode) -> Option<Hot> {
 /// Puts the payload in the scratch buffer and returns the tag's address, and the
 /// exception instance if it already is one (`throw_ref`, the host).
 fn load_payload(cx: &mut Cx<'_>) -> Result<(u32, Option<ExnAddr>), TrapCode> {
-    let scratch = &mut cx.stack.scratch;
-    scratch.clear();
+    let store = &mut *cx.store;
     match cx.thrown {
         Thrown::Payload { tag, at } => {
-            let ty = &cx.store.tags[tag as usize].ty;
+            let ty = &store.tags[tag as usize].ty;
             let n: usize = ty.params().iter().map(|t| t.cells()).sum();
             let cells = cx.stack.values.get(at..at + n).unwrap_or(&[]);
+            let scratch = store.heap.scratch().map_err(|_| TrapCode::OutOfMemory)?;
             scratch.try_reserve(n).map_err(|_| TrapCode::OutOfMemory)?;
             scratch.extend_from_slice(cells);
             Ok((tag, None))
         }
-        Thrown::Exn(a) => {
-            let e = cx.store.heap.exn(a).ok_or(TrapCode::NullExnRef)?;
-            scratch
-                .try_reserve(e.payload.len())
-                .map_err(|_| TrapCode::OutOfMemory)?;
-            scratch.extend_from_slice(&e.payload);
-            Ok((e.tag, Some(a)))
-        }
+        Thrown::Exn(a) => match store.heap.scratch_from(a) {
+            Ok(Some(tag)) => Ok((tag, Some(a))),
+            Ok(None) => Err(TrapCode::NullExnRef),
+            Err(_) => Err(TrapCode::OutOfMemory),
+        },
     }
 }
 
@@ -177,7 +174,14 @@ fn deliver(cx: &mut Cx<'_>, base: usize, c: &Catch, tag: u32, exn: Option<ExnAdd
         let mut src = 0;
         for t in cx.store.tags[tag as usize].ty.params() {
             let w = t.cells();
-            put(dst, cx.stack.scratch.get(src..src + w).unwrap_or(&[]));
+            put(
+                dst,
+                cx.store
+                    .heap
+                    .scratch_cells()
+                    .get(src..src + w)
+                    .unwrap_or(&[]),
+            );
             src += w;
             dst += if c.kind & Catch::WIDE != 0 { 2 } else { w };
         }
@@ -203,6 +207,6 @@ fn alloc_exn(cx: &mut Cx<'_>, tag: u32) -> Result<ExnAddr, TrapCode> {
     super::gc::collect_if_due(cx);
     cx.store
         .heap
-        .alloc_exn(tag, &cx.stack.scratch, refs, MAX_EXCEPTIONS)
+        .alloc_exn_from_scratch(tag, refs, MAX_EXCEPTIONS)
         .map_err(|_| TrapCode::OutOfMemory)
 }

@@ -441,6 +441,12 @@ impl<'a> Reader<'a> {
         if count == 0 {
             return Ok(None);
         }
+        if !cfg!(feature = "exceptions") {
+            return Err(self.error(
+                "the image handles exceptions, which this build of Wisp leaves out (feature \
+                 `exceptions`)",
+            ));
+        }
         let mut handlers = Vec::new();
         handlers
             .try_reserve_exact(count)

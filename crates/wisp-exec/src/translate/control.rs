@@ -543,6 +543,7 @@ impl Translator<'_> {
         Ok(())
     }
 
+    #[cfg(feature = "tail-call")]
     /// A tail call: the arguments go where a call's would, and the callee takes over
     /// the frame. The `ReturnCells` after it returns what a host callee, which runs as
     /// an ordinary call, leaves at `base`.
@@ -564,6 +565,7 @@ impl Translator<'_> {
         Ok(())
     }
 
+    #[cfg(feature = "tail-call")]
     pub(super) fn visit_return_call(&mut self, func: u32) -> TResult {
         let ty = self
             .module
@@ -583,6 +585,7 @@ impl Translator<'_> {
         self.tail_call(&ty, call, None)
     }
 
+    #[cfg(feature = "tail-call")]
     pub(super) fn visit_return_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
         let t = self
             .module

@@ -169,7 +169,9 @@ pub fn translate_body(
 }
 
 /// Translates narrow or `wide`; an error comes with the byte offset of the instruction
-/// (or, before the first one, of the body) where it happened.
+/// (or, before the first one, of the body) where it happened. Out of line: inlined into
+/// the retry loop, its frame would grow by what the loop keeps.
+#[inline(never)]
 fn translate_as(
     module: &Module,
     defined_idx: usize,
@@ -257,9 +259,13 @@ fn translate_as(
         // A decoding error carries its own offset.
         let (op, offset) = reader.read_with_offset().map_err(|e| at_body(e.into()))?;
         t.offset = offset as usize;
-        t.reserve(RESERVE)
-            .and_then(|()| t.visit(op))
-            .map_err(|e| (e, offset as usize))?;
+        // Not a closure: `visit` is inlined here, and a closure would put its frame on
+        // top of this one.
+        let done = match t.reserve(RESERVE) {
+            Ok(()) => t.visit(op),
+            Err(e) => Err(e),
+        };
+        done.map_err(|e| (e, offset as usize))?;
     }
     if !t.ctrl.is_empty() {
         return Err((

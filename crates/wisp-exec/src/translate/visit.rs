@@ -32,6 +32,9 @@ fn mem0_offset(m: &MemArg) -> Result<MemOffset, TranslateError> {
 }
 
 impl Translator<'_> {
+    // Inlined into its one caller: out of line it would add its frame to the deepest
+    // path of translation, which on a device is stack.
+    #[inline(always)]
     pub(super) fn visit(&mut self, op: Operator<'_>) -> TResult {
         if !self.reachable {
             // Skip dead code, but keep track of the blocks it opens and closes.
@@ -111,7 +114,9 @@ impl Translator<'_> {
             Operator::Delegate { relative_depth } => self.visit_delegate(relative_depth)?,
             #[cfg(feature = "exceptions")]
             Operator::Rethrow { relative_depth } => self.visit_rethrow(relative_depth)?,
+            #[cfg(feature = "tail-call")]
             Operator::ReturnCall { function_index } => self.visit_return_call(function_index)?,
+            #[cfg(feature = "tail-call")]
             Operator::ReturnCallIndirect {
                 type_index,
                 table_index,

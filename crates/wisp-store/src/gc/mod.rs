@@ -41,9 +41,21 @@ enum Slot {
     },
 }
 
-/// The objects and the bookkeeping of collections.
+/// The heap: until the first object it is only a counter, a few bytes of every store
+/// (on a device, of the stack frame that holds one), and allocates nothing.
 #[derive(Debug, Default)]
 pub struct Heap {
+    /// The objects, made on the first allocation: empty, or one.
+    objects: Box<[Objects]>,
+    /// Runs under way or paused: only the innermost's frames are roots the collector
+    /// is shown, so it collects only while this is at most one. (A paused call that is
+    /// dropped leaves it raised: the store then collects no more, a leak, never a loss.)
+    pub suspended: u32,
+}
+
+/// The objects and the bookkeeping of collections.
+#[derive(Debug, Default)]
+struct Objects {
     slots: Vec<Slot>,
     free: Option<u32>,
     live: usize,
@@ -51,10 +63,9 @@ pub struct Heap {
     since_collect: usize,
     /// References held by the embedder, each counted as often as it is held.
     pinned: Vec<(u32, u32)>,
-    /// Runs under way or paused: only the innermost's frames are roots the collector
-    /// is shown, so it collects only while this is at most one. (A paused call that is
-    /// dropped leaves it raised: the store then collects no more, a leak, never a loss.)
-    pub suspended: u32,
+    /// The payload of the exception being unwound, kept between throws so that a throw
+    /// allocates nothing once it has grown; a root while it is.
+    scratch: Vec<RawVal>,
 }
 
 /// A heap that reached its limit allocates no more: a trap, never an abort.
@@ -70,25 +81,135 @@ impl Heap {
         Self::default()
     }
 
+    fn objects(&self) -> Option<&Objects> {
+        self.objects.first()
+    }
+
+    /// The objects, made now if need be; `HeapFull` if the allocator refuses.
+    fn objects_mut(&mut self) -> Result<&mut Objects, HeapFull> {
+        if self.objects.is_empty() {
+            let mut one = Vec::new();
+            one.try_reserve_exact(1).map_err(|_| HeapFull)?;
+            one.push(Objects::default());
+            self.objects = one.into_boxed_slice();
+        }
+        self.objects.first_mut().ok_or(HeapFull)
+    }
+
     /// Live objects, as of the last collection and the allocations since.
     pub fn len(&self) -> usize {
-        self.live
+        self.objects().map_or(0, |o| o.live)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.live == 0
+        self.len() == 0
     }
 
     /// Whether enough was allocated since the last collection that the next allocation
-    /// should collect first.
+    /// should collect first (never while a run other than the innermost is under way).
     pub fn wants_collection(&self) -> bool {
-        let survivors = self.live - self.since_collect.min(self.live);
-        self.suspended <= 1 && self.since_collect >= MIN_BETWEEN_COLLECTIONS.max(survivors)
+        self.suspended <= 1 && self.objects().is_some_and(|o| o.wants_collection())
     }
 
     /// A new exception instance; `refs` marks the payload cells that are `exnref`s.
     /// Fails when `max_objects` are live or the allocator refuses.
     pub fn alloc_exn(
+        &mut self,
+        tag: u32,
+        payload: &[RawVal],
+        refs: u64,
+        max_objects: usize,
+    ) -> Result<ExnAddr, HeapFull> {
+        self.objects_mut()?
+            .alloc_exn(tag, payload, refs, max_objects)
+    }
+
+    /// A new exception instance whose payload is the scratch buffer's.
+    pub fn alloc_exn_from_scratch(
+        &mut self,
+        tag: u32,
+        refs: u64,
+        max_objects: usize,
+    ) -> Result<ExnAddr, HeapFull> {
+        let o = self.objects_mut()?;
+        let payload = core::mem::take(&mut o.scratch);
+        let r = o.alloc_exn(tag, &payload, refs, max_objects);
+        o.scratch = payload;
+        r
+    }
+
+    /// The buffer for the payload of the exception being unwound, emptied.
+    pub fn scratch(&mut self) -> Result<&mut Vec<RawVal>, HeapFull> {
+        let s = &mut self.objects_mut()?.scratch;
+        s.clear();
+        Ok(s)
+    }
+
+    /// Puts the payload of the exception at `addr` in the scratch buffer and returns its
+    /// tag; `Ok(None)` if there is no such exception.
+    pub fn scratch_from(&mut self, addr: ExnAddr) -> Result<Option<u32>, HeapFull> {
+        let o = self.objects_mut()?;
+        o.scratch.clear();
+        let Some(Slot::Live { exn, .. }) = o.slots.get(addr.0 as usize) else {
+            return Ok(None);
+        };
+        o.scratch
+            .try_reserve(exn.payload.len())
+            .map_err(|_| HeapFull)?;
+        o.scratch.extend_from_slice(&exn.payload);
+        Ok(Some(exn.tag))
+    }
+
+    /// What the scratch buffer holds.
+    pub fn scratch_cells(&self) -> &[RawVal] {
+        self.objects().map_or(&[], |o| &o.scratch)
+    }
+
+    /// The exception instance at `addr`, if it is live.
+    pub fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
+        self.objects()?.exn(addr)
+    }
+
+    /// The generation of the object at `addr`, if it is live: with the address, what
+    /// names this object and no later one in the same slot.
+    pub fn generation(&self, addr: ExnAddr) -> Option<u32> {
+        self.objects()?.generation(addr)
+    }
+
+    /// Keeps `addr` alive until as many [`Heap::unpin`]s: the embedder holds it.
+    pub fn pin(&mut self, addr: ExnAddr) -> Result<(), HeapFull> {
+        self.objects_mut()?.pin(addr);
+        Ok(())
+    }
+
+    /// Lets go of one [`Heap::pin`] of `addr`.
+    pub fn unpin(&mut self, addr: ExnAddr) {
+        if let Some(o) = self.objects.first_mut() {
+            o.unpin(addr);
+        }
+    }
+
+    /// Frees every object that neither a root nor a live object refers to. `roots`
+    /// calls its argument with each root cell (a cell that holds an `exnref`, `0` for
+    /// null); the heap adds the embedder's pins.
+    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(RawVal))) {
+        if let Some(o) = self.objects.first_mut() {
+            o.collect(roots);
+        }
+    }
+}
+
+impl Objects {
+    /// Whether enough was allocated since the last collection that the next allocation
+    /// should collect first.
+    fn wants_collection(&self) -> bool {
+        let survivors = self.live - self.since_collect.min(self.live);
+        self.since_collect >= MIN_BETWEEN_COLLECTIONS.max(survivors)
+    }
+
+    /// A new exception instance; `refs` marks the payload cells that are `exnref`s.
+    /// Fails when `max_objects` are live or the allocator refuses.
+    fn alloc_exn(
         &mut self,
         tag: u32,
         payload: &[RawVal],
@@ -138,7 +259,7 @@ impl Heap {
     }
 
     /// The exception instance at `addr`, if it is live.
-    pub fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
+    fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
         match self.slots.get(addr.0 as usize)? {
             Slot::Live { exn, .. } => Some(exn),
             Slot::Free { .. } => None,
@@ -147,7 +268,7 @@ impl Heap {
 
     /// The generation of the object at `addr`, if it is live: with the address, what
     /// names this object and no later one in the same slot.
-    pub fn generation(&self, addr: ExnAddr) -> Option<u32> {
+    fn generation(&self, addr: ExnAddr) -> Option<u32> {
         match self.slots.get(addr.0 as usize)? {
             Slot::Live { generation, .. } => Some(*generation),
             Slot::Free { .. } => None,
@@ -155,7 +276,7 @@ impl Heap {
     }
 
     /// Keeps `addr` alive until as many [`Heap::unpin`]s: the embedder holds it.
-    pub fn pin(&mut self, addr: ExnAddr) {
+    fn pin(&mut self, addr: ExnAddr) {
         match self.pinned.iter_mut().find(|(a, _)| *a == addr.0) {
             Some((_, n)) => *n += 1,
             None => self.pinned.push((addr.0, 1)),
@@ -163,7 +284,7 @@ impl Heap {
     }
 
     /// Lets go of one [`Heap::pin`] of `addr`.
-    pub fn unpin(&mut self, addr: ExnAddr) {
+    fn unpin(&mut self, addr: ExnAddr) {
         if let Some(i) = self.pinned.iter().position(|(a, _)| *a == addr.0) {
             self.pinned[i].1 -= 1;
             if self.pinned[i].1 == 0 {
@@ -175,10 +296,13 @@ impl Heap {
     /// Frees every object that neither a root nor a live object refers to. `roots`
     /// calls its argument with each root cell (a cell that holds an `exnref`, `0` for
     /// null); the heap adds the embedder's pins.
-    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(RawVal))) {
+    fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(RawVal))) {
         let mut stack: Vec<u32> = Vec::new();
         let slots = &mut self.slots;
         roots(&mut |cell| mark(slots, cell, &mut stack));
+        for &c in &self.scratch {
+            mark(slots, c, &mut stack);
+        }
         for &(a, _) in &self.pinned {
             mark(slots, RawVal::from_ref_addr(Some(a)), &mut stack);
         }
@@ -247,7 +371,7 @@ mod tests {
         assert_eq!(h.generation(c), None);
         assert_eq!(h.alloc_exn(2, &[], 0, 10).unwrap(), c);
         assert_eq!((h.generation(a), h.generation(c)), (Some(0), Some(1)));
-        h.pin(a);
+        h.pin(a).unwrap();
         h.collect(|_| {});
         assert_eq!(h.len(), 1);
         assert_eq!(h.exn(a).unwrap().payload[..], [RawVal(7)]);
@@ -259,6 +383,10 @@ mod tests {
     #[test]
     fn collections_come_as_often_as_allocations_outgrow_the_survivors() {
         let mut h = Heap::new();
+        assert_eq!(
+            core::mem::size_of::<Heap>(),
+            3 * core::mem::size_of::<usize>()
+        );
         h.suspended = 1;
         for _ in 0..MIN_BETWEEN_COLLECTIONS {
             assert!(!h.wants_collection());

@@ -467,6 +467,7 @@ unsafe fn indirect_callee(
     Ok(FuncAddr(callee))
 }
 
+#[cfg(feature = "tail-call")]
 /// A tail call of `callee` with its arguments at `base`: the fast path moves them to
 /// the frame's start and enters the callee in the running frame, when `code` is given
 /// (`callee`'s, of the running instance, translated) and its frame fits the value
@@ -502,6 +503,7 @@ unsafe fn tail_call_code(
     Flow::TailCallSlow
 }
 
+#[cfg(feature = "tail-call")]
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
@@ -520,6 +522,7 @@ pub(in crate::exec) unsafe fn return_call(
     unsafe { tail_call_code(h, cx, None, callee, base) }
 }
 
+#[cfg(feature = "tail-call")]
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
@@ -542,6 +545,7 @@ pub(in crate::exec) unsafe fn return_call_internal(
     unsafe { tail_call_code(h, cx, code, callee, base) }
 }
 
+#[cfg(feature = "tail-call")]
 /// # Safety
 /// The handler contract (`handlers/mod.rs`); an `Arg { a: table, .. }` follows.
 #[inline(always)]
@@ -561,6 +565,7 @@ pub(in crate::exec) unsafe fn return_call_indirect(
     unsafe { tail_call_code(h, cx, None, callee, base) }
 }
 
+#[cfg(feature = "tail-call")]
 /// Returns the `len` cells at `src` as the results: what a tail call that became an
 /// ordinary call (of a host function) returned.
 ///
@@ -652,6 +657,7 @@ out_of_line! {
     }
 }
 
+#[cfg(feature = "tail-call")]
 out_of_line! {
     /// The general tail call of `cx.pending_call` (callee and where its arguments are):
     /// a host function runs as an ordinary call, whose results the `ReturnCells` after

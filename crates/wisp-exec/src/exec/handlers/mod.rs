@@ -23,10 +23,14 @@ pub(super) mod memory;
 pub(super) mod vector;
 pub(super) mod wide;
 
+#[cfg(all(not(wisp_tail_dispatch), feature = "tail-call"))]
+pub(super) use control::tail_call_slow;
+#[cfg(all(wisp_tail_dispatch, feature = "tail-call"))]
+pub(super) use control::tail_call_slow_tail;
 #[cfg(not(wisp_tail_dispatch))]
-pub(super) use control::{call_slow, return_slow, tail_call_slow, throw_slow};
+pub(super) use control::{call_slow, return_slow, throw_slow};
 #[cfg(wisp_tail_dispatch)]
-pub(super) use control::{call_slow_tail, return_slow_tail, tail_call_slow_tail, throw_slow_tail};
+pub(super) use control::{call_slow_tail, return_slow_tail, throw_slow_tail};
 
 use super::dispatch::{Flow, Hot};
 use super::{trap as trap_error, Cx};
