@@ -353,12 +353,13 @@ mod tests {
     }
 
     #[test]
-    fn groups_cover_v1_v2_and_proposals() {
+    fn groups_cover_v1_v2_v3_and_proposals() {
         let groups = groups();
-        assert_eq!(groups.len(), 2 + Proposal::all().len());
+        assert_eq!(groups.len(), 3 + Proposal::all().len());
         let count = |n: &str| groups.iter().find(|g| g.name == n).map(|g| g.files.len());
         assert_eq!(count("wasm-v1"), Some(73));
         assert_eq!(count("wasm-v2"), Some(90));
+        assert_eq!(count("wasm-v3"), Some(97));
         assert_eq!(count("simd"), Some(59));
         for g in &groups {
             assert!(
