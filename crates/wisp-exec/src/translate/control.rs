@@ -103,7 +103,10 @@ impl Translator<'_> {
         Ok(())
     }
 
-    pub(super) fn visit_else(&mut self) -> TResult {
+    /// Ends an arm of the innermost block (an `if`'s, a legacy `try`'s body or
+    /// clause) where another begins: its results go to their slots, and a jump to the
+    /// block's end, when the arm's end is reachable.
+    pub(super) fn end_arm(&mut self) -> TResult {
         if self.reachable {
             self.place_block_results()?;
             let jump = self.emit(Op::Br {
@@ -111,6 +114,11 @@ impl Translator<'_> {
             });
             self.top_ctrl()?.fixups.push(jump);
         }
+        Ok(())
+    }
+
+    pub(super) fn visit_else(&mut self) -> TResult {
+        self.end_arm()?;
         let pc = self.pc();
         let frame = self.top_ctrl()?;
         frame.kind = CtrlKind::Else;

@@ -186,13 +186,7 @@ impl Translator<'_> {
     /// A legacy `catch` (`tag` some) or `catch_all`: ends the body or the clause before,
     /// and starts a clause that receives the payload at the block's height.
     pub(super) fn visit_catch(&mut self, tag: Option<u32>) -> TResult {
-        if self.reachable {
-            self.place_block_results()?;
-            let jump = self.emit(Op::Br {
-                target: InstrIdx(0),
-            });
-            self.top_ctrl()?.fixups.push(jump);
-        }
+        self.end_arm()?;
         let pc = self.pc();
         let depth = self.ctrl.len() as u32 - 1;
         let wide = self.wide_kind();

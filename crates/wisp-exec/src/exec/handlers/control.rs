@@ -382,13 +382,45 @@ pub(in crate::exec) unsafe fn call(
     func: FuncIdx,
     base: Slot,
 ) -> Flow {
+    // SAFETY: the handler contract.
+    let callee = unsafe { callee(cx, func) };
+    // SAFETY: the handler contract.
+    unsafe { call_addr(h, cx, callee, base) }
+}
+
+/// The function `func` of the running instance.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`): `func` is the operand of a call.
+#[inline(always)]
+unsafe fn callee(cx: &Cx<'_>, func: FuncIdx) -> FuncAddr {
     // SAFETY: `cx.regs.instance` is the address of a live module instance, and
     // validation checked `func` against its function count, the length of its `funcs`.
     let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
     // SAFETY: as above.
-    let callee = *unsafe { inst.funcs.get_unchecked(func.0 as usize) };
-    // SAFETY: the handler contract.
-    unsafe { call_addr(h, cx, callee, base) }
+    *unsafe { inst.funcs.get_unchecked(func.0 as usize) }
+}
+
+/// The module's own defined function `func`, and its code if it is translated.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`): `func` is the operand of a call.
+#[inline(always)]
+unsafe fn defined_callee(
+    cx: &Cx<'_>,
+    func: DefinedFuncIdx,
+) -> (FuncAddr, Option<*const CompiledFunc>) {
+    // SAFETY: validation checked `func` against the module's functions, and `cx.code`
+    // and `cx.defined` have one entry per defined function of the running instance's
+    // module (`switch_instance`).
+    let callee = unsafe { cx.defined.add(func.0 as usize) };
+    // SAFETY: as above; the addresses are initialized.
+    let callee = unsafe { *callee };
+    // SAFETY: as above.
+    let cell = unsafe { cx.code.add(func.0 as usize) };
+    // SAFETY: as above; the cells live as long as the module, which the store holds.
+    let code = unsafe { &*cell }.get().map(|c| c as *const CompiledFunc);
+    (callee, code)
 }
 
 /// # Safety
@@ -401,16 +433,8 @@ pub(in crate::exec) unsafe fn call_internal(
     base: Slot,
 ) -> Flow {
     let at = cx.regs.base + base.index();
-    // SAFETY: validation checked `func` against the module's functions, and `cx.code`
-    // and `cx.defined` have one entry per defined function of the running instance's
-    // module (`switch_instance`).
-    let callee = unsafe { cx.defined.add(func.0 as usize) };
-    // SAFETY: as above; the addresses are initialized.
-    let callee = unsafe { *callee };
-    // SAFETY: as above.
-    let cell = unsafe { cx.code.add(func.0 as usize) };
-    // SAFETY: as above; the cells live as long as the module, which the store holds.
-    let code = unsafe { &*cell }.get().map(|c| c as *const CompiledFunc);
+    // SAFETY: the handler contract.
+    let (callee, code) = unsafe { defined_callee(cx, func) };
     // Not translated yet, or the stacks must grow (or overflow): `enter`.
     // SAFETY: `code` is `callee`'s, in the running instance.
     unsafe { call_code(h, cx, code, callee, at) }
@@ -513,10 +537,8 @@ pub(in crate::exec) unsafe fn return_call(
     func: FuncIdx,
     base: Slot,
 ) -> Flow {
-    // SAFETY: as in `call`: validation checked `func` against the instance's functions.
-    let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
-    // SAFETY: as above.
-    let callee = *unsafe { inst.funcs.get_unchecked(func.0 as usize) };
+    // SAFETY: the handler contract.
+    let callee = unsafe { callee(cx, func) };
     // An import may be another instance's function or the host's: out of line.
     // SAFETY: the handler contract.
     unsafe { tail_call_code(h, cx, None, callee, base) }
@@ -532,15 +554,8 @@ pub(in crate::exec) unsafe fn return_call_internal(
     func: DefinedFuncIdx,
     base: Slot,
 ) -> Flow {
-    // SAFETY: as in `call_internal`: validation checked `func`, and `cx.defined` and
-    // `cx.code` have an entry per defined function of the running instance's module.
-    let callee = unsafe { cx.defined.add(func.0 as usize) };
-    // SAFETY: as above; the addresses are initialized.
-    let callee = unsafe { *callee };
-    // SAFETY: as above.
-    let cell = unsafe { cx.code.add(func.0 as usize) };
-    // SAFETY: as above; the cells live as long as the module, which the store holds.
-    let code = unsafe { &*cell }.get().map(|c| c as *const CompiledFunc);
+    // SAFETY: the handler contract.
+    let (callee, code) = unsafe { defined_callee(cx, func) };
     // SAFETY: `code` is `callee`'s, in the running instance.
     unsafe { tail_call_code(h, cx, code, callee, base) }
 }
