@@ -375,9 +375,12 @@ pub fn generate(
     c.canonicalize_nans = true;
     // Every memory and table has a maximum within both engines' limits, so `memory.grow`
     // and `table.grow` fail (-1) by the module's own types and never by an engine limit.
+    // Wisp's limit on table elements is for all of a store's tables together, the
+    // references' for each table: the maxima add up to no more than Wisp's.
     c.memory_max_size_required = true;
     c.table_max_size_required = true;
-    c.max_table_elements = c.max_table_elements.min(10_000);
+    let per_table = crate::MAX_TABLE_ELEMENTS / (c.max_tables as u64 + 1);
+    c.max_table_elements = c.max_table_elements.min(10_000).min(per_table);
     c.export_everything = true;
     Ok(export_tags(wasm_smith::Module::new(c, u)?.to_bytes()))
 }
