@@ -271,7 +271,12 @@ pub fn run<R: Reference>(reference: &R, seed: u64, wasm: &[u8]) {
     let engine = crate::engine();
     let (wisp_module, module) = match (wisp::Module::new(&engine, wasm), reference.compile(wasm)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(_), Err(_)) => return,
+        (Err(a), Err(b)) => {
+            if crate::debug() {
+                eprintln!("both rejected the module:{}", both::<R>(&a, &b));
+            }
+            return;
+        }
         (a, b) => panic!(
             "DIFFERENCE in compilation:{}",
             both::<R>(
