@@ -8,9 +8,11 @@
 //! only a panic, an abort, a crash or a hang is a bug.
 #![forbid(unsafe_code)]
 use wisp::{
-    Config, Engine, Extern, ExternType, Global, Linker, Memory, Module, RefType, Store, Table, Val,
-    ValType,
+    Config, Engine, Extern, ExternType, Global, Linker, Memory, Module, RefType, Store, Table, Tag,
+    Val, ValType,
 };
+
+pub mod diff;
 
 /// Fuel for instantiation (the start function) and for each exported call.
 const FUEL: u64 = 100_000;
@@ -34,7 +36,7 @@ pub fn engine() -> Engine {
 }
 
 /// `WISP_FUZZ_DEBUG=1` prints what each input did (for looking at one input by hand).
-fn debug() -> bool {
+pub fn debug() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("WISP_FUZZ_DEBUG").is_some())
 }
@@ -87,6 +89,13 @@ pub fn run_module(data: &[u8]) {
                     linker.define(&imp.module, &imp.name, Extern::Global(g));
                 }
             }
+            ExternType::Tag(ty) => {
+                // A fresh tag: nothing outside throws it, but the module's own `throw`s and
+                // `catch`es of it still run.
+                if let Ok(t) = Tag::new(&mut store, ty) {
+                    linker.define(&imp.module, &imp.name, Extern::Tag(t));
+                }
+            }
         }
     }
 
@@ -122,6 +131,11 @@ pub fn run_module(data: &[u8]) {
 /// Narrows a fuzzer-chosen wasm-smith configuration to what Wisp executes: the proposals
 /// `wisp::Features::default()` accepts (the fuzzer picks among them), nothing newer, one
 /// memory, and several tables only with reference types.
+///
+/// wasm-smith's exceptions need neither GC nor typed function references: with reference
+/// types on they bring `exnref` locals, globals, tables and `catch_ref`; without, only tags,
+/// `throw` and `try_table` with `catch`/`catch_all`. It never generates the legacy
+/// `try`/`delegate`/`rethrow` (those only reach Wisp through `run`'s raw bytes).
 pub fn wisp_smith_config(c: &mut wasm_smith::Config) {
     let f = wisp::Features::default();
     c.multi_value_enabled &= f.multi_value;
@@ -133,11 +147,12 @@ pub fn wisp_smith_config(c: &mut wasm_smith::Config) {
     c.relaxed_simd_enabled = false;
     c.threads_enabled = false;
     c.shared_everything_threads_enabled = false;
-    c.exceptions_enabled = false;
-    c.tail_call_enabled = false;
+    c.exceptions_enabled &= f.exceptions;
+    c.tail_call_enabled &= f.tail_call;
+    c.extended_const_enabled &= f.extended_const;
+    // GC would bring typed function references with it, and Wisp has neither.
     c.gc_enabled = false;
     c.memory64_enabled = false;
-    c.extended_const_enabled = false;
     c.wide_arithmetic_enabled = false;
     c.custom_page_sizes_enabled = false;
     c.compact_imports_enabled = false;
