@@ -34,8 +34,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// Handlers that always leave the loop, so they need no jump to a next instruction.
-const NEVER_CONTINUE: &[&str] = &["Unreachable"];
+/// Handlers that always leave the loop, or always go on out of line (a direct jump to a
+/// `*_tail` path, which dispatches; calling one instead is still caught), so they need
+/// no jump to a next instruction: a trap, a tail call through an import or a table
+/// (their callee may be anywhere), a throw (the unwinder finds where to go on).
+const NEVER_CONTINUE: &[&str] = &[
+    "Unreachable",
+    "ReturnCall",
+    "ReturnCallIndirect",
+    "Throw",
+    "ThrowRef",
+];
 /// Fewer distinct handler symbols than this means the binary was not built with the
 /// tail backend (or the symbol names changed and the check would be vacuous).
 const MIN_HANDLERS: usize = 300;
