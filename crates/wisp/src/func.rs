@@ -107,7 +107,7 @@ impl Func {
     ) -> Result<(), Error> {
         write_packed(stack, 0, params, store.owner())?;
         drive(store, stack, Some(self.0.index), false)?;
-        read_packed(stack, 0, ty.results(), results, store.owner());
+        read_packed(stack, 0, ty.results(), results, &store.owner());
         Ok(())
     }
 
@@ -253,7 +253,7 @@ fn call_host<T>(
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
-    read_packed(stack, base, ty.params(), &mut args[..np], store.owner());
+    read_packed(stack, base, ty.params(), &mut args[..np], &store.owner());
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
@@ -275,7 +275,7 @@ fn call_host_boxed<T>(
 ) -> Result<(), Error> {
     let ty = store.inner.funcs[func.0 as usize].ty.clone();
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
-    read_packed(stack, base, ty.params(), &mut args, store.owner());
+    read_packed(stack, base, ty.params(), &mut args, &store.owner());
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
     f(Caller { store, instance }, &args, &mut out)?;
@@ -323,12 +323,13 @@ pub(crate) fn read_packed(
     base: usize,
     types: &[ValType],
     out: &mut [Val],
-    store: Owner<'_>,
+    // By reference: on an AVR the arguments must fit 18 bytes (see `CallValues`).
+    store: &Owner<'_>,
 ) {
     let n = types.iter().map(|t| t.cells()).sum();
     let mut cells: &[_] = stack.cells(base, n);
     for (v, t) in out.iter_mut().zip(types) {
-        *v = Val::from_core(wisp_types::Val::read_cells(cells, *t), store);
+        *v = Val::from_core(wisp_types::Val::read_cells(cells, *t), *store);
         cells = &cells[t.cells()..];
     }
 }

@@ -93,6 +93,6 @@ fn finish<T>(
             stack,
         }));
     }
-    read_packed(&mut stack, 0, ty.results(), results, store.owner());
+    read_packed(&mut stack, 0, ty.results(), results, &store.owner());
     Ok(ResumableCall::Finished)
 }
