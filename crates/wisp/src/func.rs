@@ -7,6 +7,7 @@ use crate::store::Store;
 use crate::val::{Owner, Val};
 use alloc::format;
 use alloc::rc::Rc;
+use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack};
 use wisp_store::{FuncInst, FuncKind};
@@ -363,21 +364,31 @@ fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
 
 /// Names the functions of a trace.
 fn frames<T>(store: &Store<T>, trace: &[FuncAddr]) -> Vec<FrameInfo> {
-    trace
-        .iter()
-        .map(|a| match &store.inner.funcs[a.0 as usize].kind {
+    // Every allocation may fail here: a trap for want of stack often comes when the
+    // heap is spent too, and a device must get its error, not an abort. What does not
+    // fit is left out: the whole trace, or a frame's name.
+    let mut out = Vec::new();
+    if out.try_reserve_exact(trace.len()).is_err() {
+        return out;
+    }
+    for a in trace {
+        let (func_index, name) = match &store.inner.funcs[a.0 as usize].kind {
             FuncKind::Wasm { code, .. } => {
                 let m = &code.module.module;
                 let idx = m.num_imported_funcs + code.index;
-                FrameInfo {
-                    func_index: idx,
-                    name: m.func_names.get(&idx).cloned(),
-                }
+                (idx, m.func_names.get(&idx).and_then(|n| copy(n)))
             }
-            FuncKind::Host { index } => FrameInfo {
-                func_index: *index,
-                name: Some(format!("<host function {index}>")),
-            },
-        })
-        .collect()
+            FuncKind::Host { index } => (*index, copy("<host function>")),
+        };
+        out.push(FrameInfo { func_index, name });
+    }
+    out
+}
+
+/// `s` copied, if the allocator has room.
+fn copy(s: &str) -> Option<String> {
+    let mut c = String::new();
+    c.try_reserve_exact(s.len()).ok()?;
+    c.push_str(s);
+    Some(c)
 }

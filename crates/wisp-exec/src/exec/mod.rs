@@ -155,8 +155,14 @@ fn trap(stack: &Stack, regs: Option<&Regs>, code: TrapCode) -> RunError {
 }
 
 /// The functions active in `regs` and the frames below it, innermost first.
+/// Empty if the allocator has no room for it: a trap for want of stack often comes
+/// with the heap spent too, and must not become an abort.
 fn trace(stack: &Stack, regs: Option<&Regs>) -> Vec<FuncAddr> {
-    let mut trace: Vec<FuncAddr> = regs.iter().map(|r| r.func).collect();
+    let mut trace = Vec::new();
+    if trace.try_reserve_exact(stack.frames.len() + 1).is_err() {
+        return trace;
+    }
+    trace.extend(regs.iter().map(|r| r.func));
     trace.extend(stack.frames.iter().rev().map(|f| f.func));
     trace
 }
