@@ -20,6 +20,8 @@ mod rows;
 mod rows_memory;
 #[path = "build/rows_numeric.rs"]
 mod rows_numeric;
+#[path = "build/rows_refs.rs"]
+mod rows_refs;
 #[path = "build/rows_simd.rs"]
 mod rows_simd;
 #[path = "build/rows_v3.rs"]

@@ -42,6 +42,7 @@ const NEVER_CONTINUE: &[&str] = &[
     "Unreachable",
     "ReturnCall",
     "ReturnCallIndirect",
+    "ReturnCallRef",
     "Throw",
     "ThrowRef",
 ];

@@ -58,6 +58,9 @@ fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, Par
     features.legacy_exceptions &= cfg!(feature = "exceptions");
     // And without the tail-call handlers, a module that makes tail calls.
     features.tail_call &= cfg!(feature = "tail-call");
+    // And without the typed-reference handlers, a module that uses them.
+    features.function_references &= cfg!(feature = "gc");
+    features.gc &= cfg!(feature = "gc");
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of

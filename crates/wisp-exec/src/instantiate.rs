@@ -7,10 +7,12 @@ use alloc::string::String;
 use core::fmt;
 use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
 use wisp_store::{
-    AccessError, DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst,
-    InstanceAddr, LimitError, MemoryBackend, ModuleInst,
+    ref_in_store, val_in_store, AccessError, DataInst, ElemInst, ExportInst, ExternVal, FuncInst,
+    FuncKind, GlobalInst, InstanceAddr, LimitError, MemoryBackend, ModuleInst,
 };
-use wisp_types::{FuncAddr, Limits as TypeLimits, RawVal, TrapCode};
+use wisp_types::{
+    FuncAddr, GlobalType, Limits as TypeLimits, Mutability, RawVal, TableType, TrapCode, TypeId,
+};
 
 /// The embedder's caps on what a module may allocate.
 #[derive(Debug, Clone, Copy)]
@@ -136,18 +138,25 @@ pub fn instantiate(
     store
         .check_new_instance()
         .map_err(InstantiateError::Limit)?;
+    // The module's types, made canonical in the store's registry.
+    let ids = store
+        .types
+        .register_module(&m.types, &m.rec_groups)
+        .map_err(|_| InstantiateError::Resource("the module's types: they are inconsistent"))?;
     let mut inst = ModuleInst {
-        types: m.types.clone(),
+        types: ids.clone(),
         ..ModuleInst::default()
     };
     // Spec: <https://webassembly.github.io/spec/core/valid/types.html#import-subtyping>
     for (i, (imp, ext)) in m.imports.iter().zip(externs).enumerate() {
         match (&imp.desc, *ext) {
+            // Spec: <https://webassembly.github.io/spec/core/valid/matching.html#functions>
             (ImportDesc::Func(t), ExternVal::Func(a)) => {
-                let want = m.types.get(*t as usize);
-                let have = store.funcs.get(a.0 as usize).map(|f| &f.ty);
-                if want.is_none() || want != have {
-                    return Err(incompatible(i, "function type mismatch"));
+                let want = ids.get(*t as usize);
+                let have = store.funcs.get(a.0 as usize).map(|f| f.type_id);
+                match (have, want) {
+                    (Some(have), Some(&want)) if store.types.is_subtype(have, want) => {}
+                    _ => return Err(incompatible(i, "function type mismatch")),
                 }
                 inst.funcs.push(a);
             }
@@ -160,7 +169,9 @@ pub fn instantiate(
                     min: have.elements.len() as u64,
                     max: have.ty.limits.max,
                 };
-                if have.ty.element != t.element || !have_limits.matches(&t.limits) {
+                if have.ty.element != ref_in_store(&ids, t.element)
+                    || !have_limits.matches(&t.limits)
+                {
                     return Err(incompatible(i, "table type mismatch"));
                 }
                 inst.tables.push(a);
@@ -187,7 +198,13 @@ pub fn instantiate(
                     .globals
                     .get(a as usize)
                     .ok_or(incompatible(i, "no global"))?;
-                if have.ty != *t {
+                // Spec: <https://webassembly.github.io/spec/core/valid/matching.html#globals>
+                let want = val_in_store(&ids, t.content);
+                let matches = match t.mutability {
+                    Mutability::Const => store.types.val_matches(have.ty.content, want),
+                    Mutability::Var => have.ty.content == want,
+                };
+                if have.ty.mutability != t.mutability || !matches {
                     return Err(incompatible(i, "global type mismatch"));
                 }
                 inst.globals.push(a);
@@ -195,8 +212,8 @@ pub fn instantiate(
             // Tags match when their types are equal.
             // Spec: <https://webassembly.github.io/spec/core/valid/matching.html#tags>
             (ImportDesc::Tag(t), ExternVal::Tag(a)) => {
-                let want = m.types.get(*t as usize);
-                let have = store.tags.get(a as usize).map(|g| &g.ty);
+                let want = ids.get(*t as usize);
+                let have = store.tags.get(a as usize).map(|g| &g.type_id);
                 if want.is_none() || want != have {
                     return Err(incompatible(i, "tag type mismatch"));
                 }
@@ -213,17 +230,16 @@ pub fn instantiate(
         .enumerate()
         .skip(m.num_imported_funcs as usize)
     {
-        let ty = m
-            .types
+        let type_id = ids
             .get(ty_idx as usize)
-            .cloned()
-            .unwrap_or_else(|| wisp_types::FuncType::new([], []));
+            .copied()
+            .unwrap_or(TypeId(u32::MAX));
         let code = CodeRef {
             module: module.clone(),
             index: (i - m.num_imported_funcs as usize) as u32,
         };
         let a = store.alloc_func(FuncInst {
-            ty,
+            type_id,
             kind: FuncKind::Wasm {
                 instance: inst_addr,
                 code,
@@ -232,18 +248,17 @@ pub fn instantiate(
         inst.funcs.push(a);
     }
     for &t in m.tags.iter().skip(m.num_imported_tags as usize) {
-        let ty = m
-            .types
-            .get(t as usize)
-            .cloned()
-            .unwrap_or_else(|| wisp_types::FuncType::new([], []));
-        store.tags.push(wisp_store::TagInst { ty });
+        let type_id = ids.get(t as usize).copied().unwrap_or(TypeId(u32::MAX));
+        store.tags.push(wisp_store::TagInst { type_id });
         inst.tags.push(store.tags.len() as u32 - 1);
     }
     for g in m.globals.iter().skip(m.num_imported_globals as usize) {
         let v = eval128(&g.init, store, &inst);
         let a = store.alloc_global(GlobalInst {
-            ty: g.ty,
+            ty: GlobalType {
+                content: val_in_store(&ids, g.ty.content),
+                mutability: g.ty.mutability,
+            },
             value: RawVal(v as u64),
             hi: RawVal((v >> 64) as u64),
         });
@@ -254,8 +269,12 @@ pub fn instantiate(
             continue;
         }
         let init = t.init.as_ref().map_or(RawVal(0), |e| eval(e, store, &inst));
+        let ty = TableType {
+            element: ref_in_store(&ids, t.ty.element),
+            limits: t.ty.limits,
+        };
         let table = store
-            .new_table(t.ty, init, limits.max_table_elements)
+            .new_table(ty, init, limits.max_table_elements)
             .map_err(|error| InstantiateError::Table {
                 index,
                 elements: t.ty.limits.min,
@@ -283,7 +302,8 @@ pub fn instantiate(
     }
     for e in &m.elements {
         let elements = e.items.iter().map(|x| eval(x, store, &inst)).collect();
-        store.elems.push(ElemInst { ty: e.ty, elements });
+        let ty = ref_in_store(&ids, e.ty);
+        store.elems.push(ElemInst { ty, elements });
         inst.elems.push(store.elems.len() as u32 - 1);
     }
     for d in &m.datas {

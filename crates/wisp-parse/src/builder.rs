@@ -1,13 +1,13 @@
 //! Builds a [`Module`] from wasmparser payloads, one section at a time.
 //! Spec: <https://webassembly.github.io/spec/core/binary/modules.html#sections>
 
-use crate::convert::{ref_type, val_type};
+use crate::convert::{def_kind, heap_type, placeholder, ref_type, sub_type, val_type};
 use crate::module::*;
 use crate::{ParseError, ParseErrorKind};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wasmparser::{Payload, TypeRef};
-use wisp_types::{FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType};
+use wisp_types::{GlobalType, Limits, MemoryType, Mutability, RefType, SubType, TableType};
 
 /// Accumulates the sections of one module.
 pub struct ModuleBuilder<'a> {
@@ -51,33 +51,24 @@ impl<'a> ModuleBuilder<'a> {
         let m = &mut self.module;
         match payload {
             Payload::TypeSection(r) => {
-                for group in r.clone() {
-                    let group = group?;
-                    for sub in group.into_types() {
-                        let off = 0;
-                        match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(f) => {
-                                let params = f
-                                    .params()
-                                    .iter()
-                                    .map(|t| val_type(*t, off))
-                                    .collect::<Result<Vec<_>, _>>()?;
-                                let results = f
-                                    .results()
-                                    .iter()
-                                    .map(|t| val_type(*t, off))
-                                    .collect::<Result<Vec<_>, _>>()?;
-                                m.types.push(FuncType::new(params, results));
-                            }
-                            _ => {
-                                return Err(ParseError::with_kind(
-                                    ParseErrorKind::Unsupported,
-                                    "GC composite types are not supported",
-                                    r.range().start as usize,
-                                ))
-                            }
-                        }
+                for group in r.clone().into_iter_with_offsets() {
+                    let (off, group) = group?;
+                    let off = off as usize;
+                    let start = m.types.len();
+                    let subs: Vec<_> = group.into_types().collect();
+                    if subs.is_empty() {
+                        continue;
                     }
+                    // A group's types may name each other: placeholders of the right
+                    // kind first, then the types themselves.
+                    for sub in &subs {
+                        m.types
+                            .push(placeholder(def_kind(&sub.composite_type, off)?));
+                    }
+                    for (i, sub) in subs.iter().enumerate() {
+                        m.types[start + i] = sub_type(sub, &m.types, off)?;
+                    }
+                    m.rec_groups.push(start as u32);
                 }
             }
             Payload::ImportSection(r) => {
@@ -91,7 +82,7 @@ impl<'a> ModuleBuilder<'a> {
                             ImportDesc::Func(t)
                         }
                         TypeRef::Table(t) => {
-                            let ty = table_type(&t, off)?;
+                            let ty = table_type(&t, &m.types, off)?;
                             m.tables.push(TableDef { ty, init: None });
                             m.num_imported_tables += 1;
                             ImportDesc::Table(ty)
@@ -103,7 +94,7 @@ impl<'a> ModuleBuilder<'a> {
                             ImportDesc::Memory(ty)
                         }
                         TypeRef::Global(g) => {
-                            let ty = global_type(&g, off)?;
+                            let ty = global_type(&g, &m.types, off)?;
                             // Imported globals have no initializer; a placeholder keeps indices aligned.
                             m.globals.push(GlobalDef {
                                 ty,
@@ -136,10 +127,10 @@ impl<'a> ModuleBuilder<'a> {
                     let t = t?;
                     let init = match t.init {
                         wasmparser::TableInit::RefNull => None,
-                        wasmparser::TableInit::Expr(e) => Some(const_expr(&e)?),
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(&e, &m.types)?),
                     };
                     m.tables.push(TableDef {
-                        ty: table_type(&t.ty, off)?,
+                        ty: table_type(&t.ty, &m.types, off)?,
                         init,
                     });
                 }
@@ -154,8 +145,8 @@ impl<'a> ModuleBuilder<'a> {
                 for g in r.clone() {
                     let g = g?;
                     m.globals.push(GlobalDef {
-                        ty: global_type(&g.ty, off)?,
-                        init: const_expr(&g.init_expr)?,
+                        ty: global_type(&g.ty, &m.types, off)?,
+                        init: const_expr(&g.init_expr, &m.types)?,
                     });
                 }
             }
@@ -196,7 +187,7 @@ impl<'a> ModuleBuilder<'a> {
                             offset_expr,
                         } => ElemMode::Active {
                             table: table_index.unwrap_or(0),
-                            offset: const_expr(&offset_expr)?,
+                            offset: const_expr(&offset_expr, &m.types)?,
                         },
                     };
                     let (ty, items) = match e.items {
@@ -205,14 +196,14 @@ impl<'a> ModuleBuilder<'a> {
                             for f in fs {
                                 items.push(ConstExpr(alloc::vec![ConstOp::RefFunc(f?)]));
                             }
-                            (RefType::Func, items)
+                            (RefType::FUNCREF, items)
                         }
                         wasmparser::ElementItems::Expressions(rt, es) => {
                             let mut items = Vec::new();
                             for ex in es {
-                                items.push(const_expr(&ex?)?);
+                                items.push(const_expr(&ex?, &m.types)?);
                             }
-                            (ref_type(rt, off)?, items)
+                            (ref_type(rt, &m.types, off)?, items)
                         }
                     };
                     m.elements.push(ElementSegment { ty, mode, items });
@@ -231,7 +222,7 @@ impl<'a> ModuleBuilder<'a> {
                             offset_expr,
                         } => DataMode::Active {
                             memory: memory_index,
-                            offset: const_expr(&offset_expr)?,
+                            offset: const_expr(&offset_expr, &m.types)?,
                         },
                     };
                     m.datas.push(DataSegment { mode, bytes });
@@ -268,7 +259,11 @@ fn read_func_names(
     Ok(())
 }
 
-fn table_type(t: &wasmparser::TableType, off: usize) -> Result<TableType, ParseError> {
+fn table_type(
+    t: &wasmparser::TableType,
+    types: &[SubType],
+    off: usize,
+) -> Result<TableType, ParseError> {
     if t.table64 {
         return Err(ParseError::with_kind(
             ParseErrorKind::Unsupported,
@@ -277,7 +272,7 @@ fn table_type(t: &wasmparser::TableType, off: usize) -> Result<TableType, ParseE
         ));
     }
     Ok(TableType {
-        element: ref_type(t.element_type, off)?,
+        element: ref_type(t.element_type, types, off)?,
         limits: Limits {
             min: t.initial,
             max: t.maximum,
@@ -297,9 +292,13 @@ fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
     }
 }
 
-fn global_type(g: &wasmparser::GlobalType, off: usize) -> Result<GlobalType, ParseError> {
+fn global_type(
+    g: &wasmparser::GlobalType,
+    types: &[SubType],
+    off: usize,
+) -> Result<GlobalType, ParseError> {
     Ok(GlobalType {
-        content: val_type(g.content_type, off)?,
+        content: val_type(g.content_type, types, off)?,
         mutability: if g.mutable {
             Mutability::Var
         } else {
@@ -309,7 +308,10 @@ fn global_type(g: &wasmparser::GlobalType, off: usize) -> Result<GlobalType, Par
 }
 
 /// Decodes a constant expression. Validation has already restricted which operators occur.
-pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ParseError> {
+pub fn const_expr(
+    e: &wasmparser::ConstExpr<'_>,
+    types: &[SubType],
+) -> Result<ConstExpr, ParseError> {
     use wasmparser::Operator as O;
     let mut ops = Vec::new();
     let mut reader = e.get_operators_reader();
@@ -322,19 +324,9 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, ParseError
             O::F32Const { value } => ConstOp::F32(value.bits()),
             O::F64Const { value } => ConstOp::F64(value.bits()),
             O::V128Const { value } => ConstOp::V128(value.i128() as u128),
-            O::RefNull { hty } => ConstOp::RefNull(
-                if matches!(
-                    hty,
-                    wasmparser::HeapType::Abstract {
-                        ty: wasmparser::AbstractHeapType::Extern,
-                        ..
-                    }
-                ) {
-                    RefType::Extern
-                } else {
-                    RefType::Func
-                },
-            ),
+            O::RefNull { hty } => {
+                ConstOp::RefNull(RefType::new(true, heap_type(hty, types, offset as usize)?))
+            }
             O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
             O::I32Add => ConstOp::I32Add,

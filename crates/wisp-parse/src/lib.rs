@@ -19,7 +19,7 @@ mod module;
 #[cfg(feature = "decode")]
 pub use builder::ModuleBuilder;
 #[cfg(feature = "decode")]
-pub use convert::{block_type, ref_type, val_type};
+pub use convert::{block_type, heap_type, ref_type, val_type};
 pub use module::{
     ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElementSegment, Export, ExportKind,
     GlobalDef, Import, ImportDesc, Module, TableDef,

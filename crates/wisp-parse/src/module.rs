@@ -5,14 +5,17 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::Range;
-use wisp_types::{FuncType, GlobalType, MemoryType, RefType, TableType};
+use wisp_types::{FuncType, GlobalType, MemoryType, RefType, SubType, TableType};
 
 /// A decoded module. Indices are the spec's: imports come first in each index space.
 #[derive(Debug, Default)]
 pub struct Module {
     /// The module's bytes; function bodies are ranges into them.
     pub bytes: Box<[u8]>,
-    pub types: Vec<FuncType>,
+    /// The defined types, every recursive group's in order.
+    pub types: Vec<SubType>,
+    /// The index of each recursive group's first type.
+    pub rec_groups: Vec<u32>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -41,11 +44,26 @@ pub struct Module {
 
 impl Module {
     pub fn func_type(&self, func_idx: u32) -> Option<&FuncType> {
-        self.types.get(*self.funcs.get(func_idx as usize)? as usize)
+        self.func_type_at(*self.funcs.get(func_idx as usize)?)
+    }
+    /// Type `type_idx`, if it is a function type.
+    pub fn func_type_at(&self, type_idx: u32) -> Option<&FuncType> {
+        self.types.get(type_idx as usize)?.as_func()
+    }
+    /// The recursive group `type_idx` belongs to: its types' index range.
+    pub fn rec_group_of(&self, type_idx: u32) -> Range<u32> {
+        let g = self.rec_groups.partition_point(|&s| s <= type_idx);
+        let start = self.rec_groups.get(g.wrapping_sub(1)).copied().unwrap_or(0);
+        let end = self
+            .rec_groups
+            .get(g)
+            .copied()
+            .unwrap_or(self.types.len() as u32);
+        start..end
     }
     /// The type of tag `tag_idx`: the values its exceptions carry.
     pub fn tag_type(&self, tag_idx: u32) -> Option<&FuncType> {
-        self.types.get(*self.tags.get(tag_idx as usize)? as usize)
+        self.func_type_at(*self.tags.get(tag_idx as usize)?)
     }
     pub fn body(&self, defined_idx: usize) -> Option<&[u8]> {
         if self.code_dropped {

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use wisp_types::{FuncAddr, FuncType, GlobalType, RawVal, RefType};
+use wisp_types::{FuncAddr, GlobalType, RawVal, RefType, TypeId};
 
 /// The address of a module instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -11,7 +11,9 @@ pub struct InstanceAddr(pub u32);
 
 /// A function instance. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#function-instances>
 pub struct FuncInst<C> {
-    pub ty: FuncType,
+    /// Its type's id in the store's registry (which holds the type, once for all the
+    /// functions of that type): what `call_indirect` compares.
+    pub type_id: TypeId,
     pub kind: FuncKind<C>,
 }
 
@@ -36,8 +38,9 @@ pub struct GlobalInst {
 /// Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#tag-instances>
 #[derive(Debug, Clone)]
 pub struct TagInst {
-    /// The values its exceptions carry (a function type without results).
-    pub ty: FuncType,
+    /// Its type's id in the store's registry: a function type without results, whose
+    /// parameters are the values its exceptions carry.
+    pub type_id: TypeId,
 }
 
 /// An element instance: a segment's references, emptied by `elem.drop`.
@@ -72,7 +75,8 @@ pub struct ExportInst {
 /// A module instance: the module's index spaces mapped to store addresses.
 #[derive(Debug, Default)]
 pub struct ModuleInst {
-    pub types: Vec<FuncType>,
+    /// The module's types, by their ids in the store's registry.
+    pub types: Vec<TypeId>,
     pub funcs: Vec<FuncAddr>,
     pub tables: Vec<u32>,
     pub mems: Vec<u32>,

@@ -21,6 +21,7 @@ mod limits;
 #[allow(unsafe_code)]
 mod mapped;
 mod memory;
+mod registry;
 mod table;
 
 pub use instances::{
@@ -32,11 +33,12 @@ pub use limits::{
     DEFAULT_TABLES,
 };
 pub use memory::{AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
+pub use registry::{heap_in_store, ref_in_store, val_in_store, BadType, TypeRegistry};
 pub use table::TableInst;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use wisp_types::{FuncAddr, MemoryType, RawVal, TableType};
+use wisp_types::{FuncAddr, FuncType, MemoryType, RawVal, TableType, TypeId};
 
 /// Chooses the backend of each memory that a module defines, when it is instantiated:
 /// `None` takes a heap vector.
@@ -51,6 +53,8 @@ pub struct Store<C> {
     pub elems: Vec<ElemInst>,
     pub datas: Vec<DataInst>,
     pub tags: Vec<TagInst>,
+    /// The defined types of every module instantiated and host function made here.
+    pub types: TypeRegistry,
     /// Exception instances, reclaimed by collections.
     pub heap: gc::Heap,
     pub instances: Vec<ModuleInst>,
@@ -108,6 +112,7 @@ impl<C> Default for Store<C> {
             elems: Vec::new(),
             datas: Vec::new(),
             tags: Vec::new(),
+            types: TypeRegistry::new(),
             heap: gc::Heap::new(),
             instances: Vec::new(),
             memory_provider: None,
@@ -119,6 +124,47 @@ impl<C> Default for Store<C> {
 impl<C> Store<C> {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Function `f`'s type as registered (see [`TypeRegistry::func_shape`]): enough
+    /// to move its arguments and results.
+    pub fn func_shape(&self, f: FuncAddr) -> &FuncType {
+        let id = self
+            .funcs
+            .get(f.0 as usize)
+            .map_or(TypeId(u32::MAX), |f| f.type_id);
+        self.types.func_shape(id)
+    }
+
+    /// Function `f`'s type, its references to defined types by their ids.
+    pub fn func_type(&self, f: FuncAddr) -> FuncType {
+        let id = self
+            .funcs
+            .get(f.0 as usize)
+            .map_or(TypeId(u32::MAX), |f| f.type_id);
+        self.types
+            .func_type(id)
+            .unwrap_or_else(|| FuncType::new([], []))
+    }
+
+    /// Tag `tag`'s type as registered: the parameters are its exceptions' values.
+    pub fn tag_shape(&self, tag: u32) -> &FuncType {
+        let id = self
+            .tags
+            .get(tag as usize)
+            .map_or(TypeId(u32::MAX), |t| t.type_id);
+        self.types.func_shape(id)
+    }
+
+    /// Tag `tag`'s type, its references to defined types by their ids.
+    pub fn tag_type(&self, tag: u32) -> FuncType {
+        let id = self
+            .tags
+            .get(tag as usize)
+            .map_or(TypeId(u32::MAX), |t| t.type_id);
+        self.types
+            .func_type(id)
+            .unwrap_or_else(|| FuncType::new([], []))
     }
 
     /// Allocates a function instance. Spec: `allocfunc`, `allochostfunc`.

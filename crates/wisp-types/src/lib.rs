@@ -9,15 +9,19 @@
 #![no_std]
 extern crate alloc;
 
+mod composite;
+mod reftype;
 mod trap;
 mod types;
 mod value;
 
+pub use composite::{CompositeType, FieldType, StorageType, SubType};
+pub use reftype::{DefKind, HeapType, RefType, TypeId};
 pub use trap::TrapCode;
 pub use types::{
-    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, TableType, ValType,
 };
-pub use value::{ExnAddr, ExternAddr, FuncAddr, RawVal, Val, F32, F64};
+pub use value::{AnyAddr, ExnAddr, ExternAddr, FuncAddr, RawVal, Val, F32, F64};
 
 /// Page size of linear memory (spec: 64 KiB).
 pub const WASM_PAGE_SIZE: u64 = 65536;

@@ -31,6 +31,10 @@ pub enum TrapCode {
     MemoryDevice,
     /// `throw_ref` of a null `exnref`.
     NullExnRef,
+    /// `call_ref` or `return_call_ref` of a null function reference.
+    NullFuncRef,
+    /// `ref.as_non_null` of null.
+    NullReference,
     /// An object (an exception instance) could not be allocated, even after a
     /// collection: the store's heap is full.
     OutOfMemory,
@@ -53,6 +57,8 @@ impl TrapCode {
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host function error",
             TrapCode::NullExnRef => "null exception reference",
+            TrapCode::NullFuncRef => "null function reference",
+            TrapCode::NullReference => "null reference",
             TrapCode::OutOfMemory => "out of memory",
             TrapCode::MemoryDevice => "memory device error",
         }

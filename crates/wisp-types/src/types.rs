@@ -1,28 +1,14 @@
 //! Types. Spec: <https://webassembly.github.io/spec/core/syntax/types.html>
 
+use crate::reftype::RefType;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-/// Reference types.
-///
-/// WebAssembly 3.0 adds more (typed function references, GC types, `exnref`), so a
-/// `match` on it needs a wildcard arm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RefType {
-    /// `funcref`.
-    Func,
-    /// `externref`.
-    Extern,
-    /// `exnref`: a caught exception (WebAssembly 3.0).
-    Exn,
-}
-
 /// Value types: numbers, vectors and references.
 ///
 /// WebAssembly 3.0 extends the set, so a `match` on it needs a wildcard arm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ValType {
     /// 32-bit integer.
@@ -40,9 +26,19 @@ pub enum ValType {
 }
 
 impl ValType {
-    pub const FUNCREF: ValType = ValType::Ref(RefType::Func);
-    pub const EXTERNREF: ValType = ValType::Ref(RefType::Extern);
-    pub const EXNREF: ValType = ValType::Ref(RefType::Exn);
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
+    pub const ANYREF: ValType = ValType::Ref(RefType::ANYREF);
+
+    /// The top of a reference type's hierarchy (`func`, `extern`, `any` or `exn`);
+    /// `None` for a number or vector.
+    pub const fn ref_top(self) -> Option<crate::HeapType> {
+        match self {
+            ValType::Ref(r) => Some(r.heap.top()),
+            _ => None,
+        }
+    }
 
     /// How many 64-bit cells a value of this type occupies: two for `v128`.
     pub const fn cells(self) -> usize {
@@ -61,9 +57,7 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::Ref(RefType::Func) => "funcref",
-            ValType::Ref(RefType::Extern) => "externref",
-            ValType::Ref(RefType::Exn) => "exnref",
+            ValType::Ref(r) => return write!(f, "{r}"),
         })
     }
 }

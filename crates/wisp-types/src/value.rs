@@ -1,6 +1,7 @@
 //! Values. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#values>
 
-use crate::types::{RefType, ValType};
+use crate::reftype::{HeapType, RefType};
+use crate::types::ValType;
 use core::fmt;
 
 /// The address of a function instance in a store.
@@ -14,6 +15,11 @@ pub struct ExternAddr(pub u32);
 /// The address of an exception instance in a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExnAddr(pub u32);
+
+/// An internal reference (the `any` hierarchy of the GC proposal) as the executor
+/// keeps it in a cell: nonzero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnyAddr(pub u64);
 
 /// A 32-bit float kept as its bit pattern, so that NaN payloads survive every copy.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -61,6 +67,7 @@ pub enum Val {
     FuncRef(Option<FuncAddr>),
     ExternRef(Option<ExternAddr>),
     ExnRef(Option<ExnAddr>),
+    AnyRef(Option<AnyAddr>),
 }
 
 impl Val {
@@ -71,9 +78,10 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::Ref(RefType::Func),
-            Val::ExternRef(_) => ValType::Ref(RefType::Extern),
-            Val::ExnRef(_) => ValType::Ref(RefType::Exn),
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
+            Val::AnyRef(_) => ValType::ANYREF,
         }
     }
 
@@ -85,10 +93,26 @@ impl Val {
             ValType::F32 => Val::F32(F32(0)),
             ValType::F64 => Val::F64(F64(0)),
             ValType::V128 => Val::V128(0),
-            ValType::Ref(RefType::Func) => Val::FuncRef(None),
-            ValType::Ref(RefType::Extern) => Val::ExternRef(None),
-            ValType::Ref(RefType::Exn) => Val::ExnRef(None),
+            ValType::Ref(r) => Val::null_of(r),
         }
+    }
+
+    /// The null reference of `r`'s hierarchy.
+    pub fn null_of(r: RefType) -> Val {
+        match r.heap.top() {
+            HeapType::Func => Val::FuncRef(None),
+            HeapType::Extern => Val::ExternRef(None),
+            HeapType::Exn => Val::ExnRef(None),
+            _ => Val::AnyRef(None),
+        }
+    }
+
+    /// Whether the value is a null reference.
+    pub fn is_null(&self) -> bool {
+        matches!(
+            self,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None)
+        )
     }
 
     /// Packs the value into an untyped cell. The null reference is `0` and address `a`
@@ -104,6 +128,7 @@ impl Val {
             Val::FuncRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
             Val::ExternRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
             Val::ExnRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
+            Val::AnyRef(r) => r.map_or(0, |a| a.0),
         })
     }
 
@@ -137,9 +162,12 @@ impl Val {
             ValType::F32 => Val::F32(F32(b as u32)),
             ValType::F64 => Val::F64(F64(b)),
             ValType::V128 => Val::V128(b as u128),
-            ValType::Ref(RefType::Func) => Val::FuncRef(raw.as_ref_addr().map(FuncAddr)),
-            ValType::Ref(RefType::Extern) => Val::ExternRef(raw.as_ref_addr().map(ExternAddr)),
-            ValType::Ref(RefType::Exn) => Val::ExnRef(raw.as_ref_addr().map(ExnAddr)),
+            ValType::Ref(r) => match r.heap.top() {
+                HeapType::Func => Val::FuncRef(raw.as_ref_addr().map(FuncAddr)),
+                HeapType::Extern => Val::ExternRef(raw.as_ref_addr().map(ExternAddr)),
+                HeapType::Exn => Val::ExnRef(raw.as_ref_addr().map(ExnAddr)),
+                _ => Val::AnyRef((b != 0).then_some(AnyAddr(b))),
+            },
         }
     }
 }

@@ -49,6 +49,15 @@ pub struct Features {
     /// `catch_all`, `delegate` and `rethrow`. Not in any standard, but compilers emitted
     /// them for years and many published binaries hold them.
     pub legacy_exceptions: bool,
+    /// Typed function references: `(ref $t)`, non-nullable references, `call_ref`,
+    /// `return_call_ref`, `br_on_null`, `br_on_non_null` and `ref.as_non_null`
+    /// (WebAssembly 3.0).
+    pub function_references: bool,
+    /// Garbage collection (WebAssembly 3.0): recursive type groups, subtyping, and the
+    /// `any`, `eq`, `i31`, `struct` and `array` types. Off by default until Wisp runs
+    /// all of it: recursive groups and subtypes of function types work; struct and
+    /// array types are refused as unsupported.
+    pub gc: bool,
 }
 
 /// The default is WebAssembly 2.0 with wide arithmetic, and the parts of WebAssembly
@@ -62,6 +71,7 @@ impl Default for Features {
             .with_tail_call(true)
             .with_exceptions(true)
             .with_legacy_exceptions(true)
+            .with_function_references(true)
     }
 }
 
@@ -82,6 +92,8 @@ impl Features {
             tail_call: false,
             exceptions: false,
             legacy_exceptions: false,
+            function_references: false,
+            gc: false,
         }
     }
 
@@ -101,6 +113,8 @@ impl Features {
             tail_call: false,
             exceptions: false,
             legacy_exceptions: false,
+            function_references: false,
+            gc: false,
         }
     }
 
@@ -182,6 +196,18 @@ impl Features {
         self
     }
 
+    /// With typed function references on or off.
+    pub const fn with_function_references(mut self, on: bool) -> Self {
+        self.function_references = on;
+        self
+    }
+
+    /// With garbage collection (recursive groups and subtyping so far) on or off.
+    pub const fn with_gc(mut self, on: bool) -> Self {
+        self.gc = on;
+        self
+    }
+
     /// The same set in wasmparser's terms, for its parser and validator.
     pub fn to_wasmparser(self) -> W {
         // Always on: features of the encoding that every engine accepts.
@@ -200,6 +226,8 @@ impl Features {
             (self.tail_call, W::TAIL_CALL),
             (self.exceptions, W::EXCEPTIONS),
             (self.legacy_exceptions, W::LEGACY_EXCEPTIONS),
+            (self.function_references, W::FUNCTION_REFERENCES),
+            (self.gc, W::GC),
         ] {
             if on {
                 w |= flag;

@@ -59,7 +59,10 @@ pub fn config_for(name: &str) -> Config {
             .with_reference_types(false)
             .with_bulk_memory(false),
         Some("custom-page-sizes") => Features::default().with_custom_page_sizes(true),
-        _ => Features::default(),
+        Some("wasm-v2") => Features::default(),
+        // Recursive groups and subtypes are the GC proposal's, which WebAssembly 3.0
+        // and the proposals after it assume.
+        _ => Features::default().with_gc(true),
     };
     let mut config = Config::new();
     config.features(features);
@@ -432,6 +435,14 @@ impl<'a> Runner<'a> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::Usage)?;
         let ty = f.ty(&self.store);
+        let args: Vec<Val> = args
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| match ty.params().get(i) {
+                Some(&t) => values::null_for(a, t),
+                None => a,
+            })
+            .collect();
         let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
         self.call(f, &args, &mut out)?;
         Ok(out)

@@ -39,7 +39,7 @@ pub fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), wisp
     let table = Table::new(
         store,
         TableType {
-            element: RefType::Func,
+            element: RefType::FUNCREF,
             limits: wisp::Limits {
                 min: 10,
                 max: Some(20),

@@ -22,17 +22,34 @@ pub fn arg<T>(a: &WastArg<'_>, store: &mut Store<T>) -> Result<Val, String> {
     })
 }
 
+/// The null of a heap type's hierarchy. A defined type's is not known here: it is
+/// taken as a function's, and the runner gives it the parameter's hierarchy
+/// ([`null_for`]).
 fn null_of(h: &HeapType<'_>) -> Val {
+    use wast::core::AbstractHeapType as A;
     match h {
         HeapType::Abstract {
-            ty: wast::core::AbstractHeapType::Extern,
+            ty: A::Extern | A::NoExtern,
             ..
         } => Val::ExternRef(None),
         HeapType::Abstract {
-            ty: wast::core::AbstractHeapType::Exn | wast::core::AbstractHeapType::NoExn,
+            ty: A::Exn | A::NoExn,
             ..
         } => Val::ExnRef(None),
+        HeapType::Abstract {
+            ty: A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None,
+            ..
+        } => Val::AnyRef(None),
         _ => Val::FuncRef(None),
+    }
+}
+
+/// A null argument as the null of the parameter type's hierarchy, which for a
+/// defined type the script does not spell out.
+pub fn null_for(v: Val, param: wisp::ValType) -> Val {
+    match param {
+        wisp::ValType::Ref(r) if v.is_null() => Val::default_of(wisp::ValType::Ref(r)),
+        _ => v,
     }
 }
 
@@ -54,6 +71,7 @@ fn core_matches<T>(e: &WastRetCore<'_>, v: &Val, store: &Store<T>) -> Result<boo
         (WastRetCore::RefNull(_), Val::FuncRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Val::ExternRef(r)) => r.is_none(),
         (WastRetCore::RefNull(_), Val::ExnRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(_), Val::AnyRef(r)) => r.is_none(),
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
         (WastRetCore::RefExtern(Some(n)), Val::ExternRef(r)) => {
             let held = r.and_then(|r| r.data(store)?.downcast_ref::<u32>().copied());

@@ -1,6 +1,7 @@
 //! Pre-translated images carry everything the spec tests look at: the wasm-v1, wasm-v2,
-//! simd, exceptions, tail-call and extended-const scripts, with every module written to an image and loaded back before it is
-//! instantiated, pass every directive they pass when modules are compiled directly.
+//! simd, exceptions, tail-call, extended-const and function-references scripts, with
+//! every module written to an image and loaded back before it is instantiated, pass
+//! every directive they pass when modules are compiled directly.
 
 use wisp_wast::suite;
 
@@ -53,4 +54,9 @@ fn exceptions_through_images() {
 fn tail_calls_and_extended_constants_through_images() {
     check_group("tail-call");
     check_group("extended-const");
+}
+
+#[test]
+fn typed_function_references_through_images() {
+    check_group("function-references");
 }

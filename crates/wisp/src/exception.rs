@@ -30,7 +30,8 @@ impl Tag {
                 "a tag's type has no results, and {ty} has"
             )));
         }
-        store.inner.tags.push(wisp_store::TagInst { ty });
+        let type_id = store.inner.types.register_func(&ty);
+        store.inner.tags.push(wisp_store::TagInst { type_id });
         let addr = store.inner.tags.len() as u32 - 1;
         Ok(Tag(Stored::new(store.id, addr)))
     }
@@ -38,7 +39,7 @@ impl Tag {
     /// The tag's type: its exceptions' values are the parameters. Panics if the tag
     /// belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
-        store.inner.tags[self.0.get(store.id) as usize].ty.clone()
+        store.inner.tag_type(self.0.get(store.id))
     }
 }
 
@@ -80,7 +81,7 @@ impl ExnRef {
     /// The values thrown with the exception.
     pub fn payload<T>(&self, store: &Store<T>) -> Result<Vec<Val>, Error> {
         let e = self.inst(store)?;
-        let ty = &store.inner.tags[e.tag as usize].ty;
+        let ty = store.inner.tag_shape(e.tag);
         Ok(unpack(&e.payload, ty.params(), store))
     }
 
@@ -125,9 +126,12 @@ impl Exception {
     /// A new exception of `tag` carrying `payload`, which must match the tag's type.
     pub fn new<T>(store: &mut Store<T>, tag: Tag, payload: &[Val]) -> Result<Exception, Error> {
         let addr = tag.0.check(store.id)?;
-        let ty = store.inner.tags[addr as usize].ty.clone();
+        let ty = store.inner.tag_type(addr);
         if payload.len() != ty.params().len()
-            || payload.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
+            || payload
+                .iter()
+                .zip(ty.params())
+                .any(|(v, t)| !v.matches_ty(store, *t))
         {
             return Err(Error::Usage(format!(
                 "the values do not match the tag's type {ty}"
@@ -136,7 +140,7 @@ impl Exception {
         let mut cells = Vec::new();
         let mut refs = 0u64;
         for v in payload {
-            if v.ty() == ValType::EXNREF {
+            if matches!(v, Val::ExnRef(_)) {
                 refs |= 1u64.checked_shl(cells.len() as u32).unwrap_or(u64::MAX);
             }
             let mut c = [RawVal(0); 2];
@@ -163,11 +167,7 @@ impl Exception {
         let (tag, payload) = match store.inner.heap.exn(addr) {
             Some(e) => (
                 e.tag,
-                unpack(
-                    &e.payload,
-                    store.inner.tags[e.tag as usize].ty.params(),
-                    store,
-                ),
+                unpack(&e.payload, store.inner.tag_shape(e.tag).params(), store),
             ),
             None => (0, Vec::new()),
         };

@@ -188,7 +188,7 @@ pub struct Global(pub(crate) Stored<u32>);
 impl Global {
     /// A new global of type `ty` holding `value`.
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Val) -> Result<Global, Error> {
-        if value.ty() != ty.content {
+        if !value.matches_ty(store, ty.content) {
             return Err(Error::Usage("global value does not match its type".into()));
         }
         let mut cells = [RawVal(0); 2];
@@ -216,8 +216,9 @@ impl Global {
     pub fn set<T>(&self, store: &mut Store<T>, value: Val) -> Result<(), Error> {
         let addr = self.0.check(store.id)?;
         let core = value.to_core(store.owner())?;
+        let fits = value.matches_ty(store, store.inner.globals[addr as usize].ty.content);
         let g = &mut store.inner.globals[addr as usize];
-        if g.ty.mutability != Mutability::Var || value.ty() != g.ty.content {
+        if g.ty.mutability != Mutability::Var || !fits {
             return Err(Error::Usage(
                 "global is immutable or of another type".into(),
             ));
@@ -236,7 +237,7 @@ pub struct Table(pub(crate) Stored<u32>);
 impl Table {
     /// A new table of type `ty`, every element `init`, within the store's limits.
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Val) -> Result<Table, Error> {
-        if init.ty() != wisp_types::ValType::Ref(ty.element) {
+        if !init.matches_ty(store, wisp_types::ValType::Ref(ty.element)) {
             return Err(Error::Usage("table element does not match its type".into()));
         }
         let init = init.to_core(store.owner())?.to_raw();
@@ -267,8 +268,10 @@ impl Table {
     pub fn set<T>(&self, store: &mut Store<T>, index: u32, value: Val) -> Result<(), Error> {
         let addr = self.0.check(store.id)?;
         let raw = value.to_core(store.owner())?.to_raw();
+        let element = wisp_types::ValType::Ref(store.inner.tables[addr as usize].ty.element);
+        let fits = value.matches_ty(store, element);
         let t = &mut store.inner.tables[addr as usize];
-        if value.ty() != wisp_types::ValType::Ref(t.ty.element) {
+        if !fits {
             return Err(Error::Usage("table element does not match its type".into()));
         }
         let slot = t
@@ -281,7 +284,8 @@ impl Table {
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow<T>(&self, store: &mut Store<T>, delta: u32, init: Val) -> Result<u32, Error> {
         let addr = self.0.check(store.id)?;
-        if init.ty() != wisp_types::ValType::Ref(store.inner.tables[addr as usize].ty.element) {
+        let element = wisp_types::ValType::Ref(store.inner.tables[addr as usize].ty.element);
+        if !init.matches_ty(store, element) {
             return Err(Error::Usage("table element does not match its type".into()));
         }
         let raw = init.to_core(store.owner())?.to_raw();

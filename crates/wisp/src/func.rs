@@ -58,8 +58,9 @@ impl Func {
     pub(crate) fn from_host<T>(store: &mut Store<T>, ty: FuncType, f: HostFunc<T>) -> Func {
         let index = store.hosts.len() as u32;
         store.hosts.push(f);
+        let type_id = store.inner.types.register_func(&ty);
         let addr = store.inner.alloc_func(FuncInst {
-            ty,
+            type_id,
             kind: FuncKind::Host { index },
         });
         Func(Stored::new(store.id, addr))
@@ -67,9 +68,7 @@ impl Func {
 
     /// The function's type. Panics if the function belongs to another store.
     pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
-        store.inner.funcs[self.0.get(store.id).0 as usize]
-            .ty
-            .clone()
+        store.inner.func_type(self.0.get(store.id))
     }
 
     /// Calls the function. `results` must have room for exactly its results.
@@ -122,7 +121,10 @@ impl Func {
         self.0.check(store.id)?;
         let ty = self.ty(store);
         if params.len() != ty.params().len()
-            || params.iter().zip(ty.params()).any(|(v, t)| v.ty() != *t)
+            || params
+                .iter()
+                .zip(ty.params())
+                .any(|(v, t)| !v.matches_ty(store, *t))
         {
             return Err(Error::Usage(format!(
                 "arguments do not match the function's type {ty}"
@@ -247,7 +249,7 @@ fn call_host<T>(
     base: usize,
 ) -> Result<(), Error> {
     let f = store.hosts[host_index as usize].clone();
-    let ty = &store.inner.funcs[func.0 as usize].ty;
+    let ty = store.inner.func_shape(func);
     let (np, nr) = (ty.params().len(), ty.results().len());
     if np > INLINE_VALS || nr > INLINE_VALS {
         return call_host_boxed(store, stack, func, &f, base);
@@ -274,7 +276,7 @@ fn call_host_boxed<T>(
     f: &HostFunc<T>,
     base: usize,
 ) -> Result<(), Error> {
-    let ty = store.inner.funcs[func.0 as usize].ty.clone();
+    let ty = store.inner.func_shape(func).clone();
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
     read_packed(stack, base, ty.params(), &mut args, &store.owner());
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
@@ -286,13 +288,17 @@ fn call_host_boxed<T>(
 
 /// A host function must return what its type says.
 fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(), Error> {
-    let ty = &store.inner.funcs[func.0 as usize].ty;
+    let ty = store.inner.func_shape(func);
     if out.iter().any(|v| v.to_core(store.owner()).is_err()) {
         return Err(Error::Host(
             "host function returned a reference that belongs to another store".into(),
         ));
     }
-    if out.iter().zip(ty.results()).any(|(v, t)| v.ty() != *t) {
+    if out
+        .iter()
+        .zip(ty.results())
+        .any(|(v, t)| !v.matches_ty(store, *t))
+    {
         return Err(Error::Host(format!(
             "host function returned values that do not match {ty}"
         )));

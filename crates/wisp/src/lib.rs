@@ -46,7 +46,7 @@ pub use externals::{Extern, Global, Instance, Memory, Table};
 pub use func::{Caller, Func};
 pub use linker::Linker;
 pub use module::{ExportType, ImportType, Module};
-pub use reference::ExternRef;
+pub use reference::{AnyRef, ExternRef};
 pub use resumable::{ResumableCall, ResumableInvocation};
 pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
@@ -57,8 +57,8 @@ pub use wisp_store::{
     StoreLimitsBuilder,
 };
 pub use wisp_types::{
-    ExternType, FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, TrapCode,
-    ValType, F32, F64,
+    DefKind, ExternType, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability, RefType,
+    TableType, TrapCode, TypeId, ValType, F32, F64,
 };
 #[cfg(feature = "compile")]
 pub use wisp_validate::Features;

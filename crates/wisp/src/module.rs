@@ -130,8 +130,7 @@ impl Module {
                 name: i.name.clone(),
                 ty: match &i.desc {
                     ImportDesc::Func(t) => ExternType::Func(
-                        m.types
-                            .get(*t as usize)
+                        m.func_type_at(*t)
                             .cloned()
                             .unwrap_or_else(|| FuncType::new([], [])),
                     ),
@@ -139,8 +138,7 @@ impl Module {
                     ImportDesc::Memory(t) => ExternType::Memory(*t),
                     ImportDesc::Global(t) => ExternType::Global(*t),
                     ImportDesc::Tag(t) => ExternType::Tag(
-                        m.types
-                            .get(*t as usize)
+                        m.func_type_at(*t)
                             .cloned()
                             .unwrap_or_else(|| FuncType::new([], [])),
                     ),

@@ -6,7 +6,7 @@ use crate::store::Store;
 use crate::val::Val;
 use alloc::boxed::Box;
 use core::any::Any;
-use wisp_types::ExternAddr;
+use wisp_types::{AnyAddr, ExternAddr};
 
 /// A non-null `externref`: a host value owned by a store, passed to and from Wasm as
 /// `Val::ExternRef(Some(..))`.
@@ -40,3 +40,10 @@ impl ExternRef {
         }
     }
 }
+
+/// A non-null internal reference (`anyref`, the GC proposal's hierarchy), tagged with
+/// its store. Wisp runs no GC instruction that makes one yet, so today only null
+/// `anyref`s reach the host; the type is here so that `Val` need not change when they
+/// come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnyRef(pub(crate) Stored<AnyAddr>);

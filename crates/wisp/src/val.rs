@@ -8,8 +8,8 @@ use crate::error::Error;
 use crate::exception::ExnRef;
 use crate::func::Func;
 use crate::handle::{StoreId, Stored};
-use crate::reference::ExternRef;
-use wisp_types::{RefType, ValType, F32, F64};
+use crate::reference::{AnyRef, ExternRef};
+use wisp_types::{HeapType, ValType, F32, F64};
 
 /// A typed WebAssembly value.
 ///
@@ -29,6 +29,8 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// An exception reference, or null.
     ExnRef(Option<ExnRef>),
+    /// An internal reference (`anyref` and its subtypes), or null.
+    AnyRef(Option<AnyRef>),
 }
 
 impl Val {
@@ -40,9 +42,10 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::Ref(RefType::Func),
-            Val::ExternRef(_) => ValType::Ref(RefType::Extern),
-            Val::ExnRef(_) => ValType::Ref(RefType::Exn),
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
+            Val::AnyRef(_) => ValType::ANYREF,
         }
     }
 
@@ -63,6 +66,53 @@ impl Val {
             V::FuncRef(_) => Val::FuncRef(None),
             V::ExternRef(_) => Val::ExternRef(None),
             V::ExnRef(_) => Val::ExnRef(None),
+            V::AnyRef(_) => Val::AnyRef(None),
+        }
+    }
+
+    /// Whether the value is a null reference.
+    pub fn is_null(&self) -> bool {
+        matches!(
+            self,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None)
+        )
+    }
+
+    /// Whether the value is of type `ty` in `store`: a reference is of its hierarchy,
+    /// null only for a nullable type, and a function of a defined type only if its own
+    /// type is that one or a subtype. A reference of another store passes here, and is
+    /// refused where it is used.
+    /// Spec: <https://webassembly.github.io/spec/core/valid/matching.html#value-types>
+    pub fn matches_ty<T>(&self, store: &crate::Store<T>, ty: ValType) -> bool {
+        let r = match (self, ty) {
+            (Val::I32(_), ValType::I32)
+            | (Val::I64(_), ValType::I64)
+            | (Val::F32(_), ValType::F32)
+            | (Val::F64(_), ValType::F64)
+            | (Val::V128(_), ValType::V128) => return true,
+            (_, ValType::Ref(r)) => r,
+            _ => return false,
+        };
+        let Some(top) = self.ty().ref_top() else {
+            return false;
+        };
+        if top != r.heap.top() {
+            return false;
+        }
+        match self {
+            Val::FuncRef(Some(f)) => match r.heap {
+                HeapType::Func => true,
+                HeapType::Id(want, _) => match f.0.check(store.id) {
+                    Ok(a) => {
+                        let have = store.inner.funcs[a.0 as usize].type_id;
+                        store.inner.types.is_subtype(have, want)
+                    }
+                    Err(_) => true,
+                },
+                _ => false,
+            },
+            Val::ExternRef(Some(_)) | Val::ExnRef(Some(_)) | Val::AnyRef(Some(_)) => r.heap == top,
+            _ => r.nullable,
         }
     }
 
@@ -116,6 +166,7 @@ impl Val {
             // No exception exists in a build without exception handling.
             #[cfg(not(feature = "exceptions"))]
             Val::ExnRef(r) => V::ExnRef(r.map(|r| r.0.check(store)).transpose()?),
+            Val::AnyRef(r) => V::AnyRef(r.map(|r| r.0.check(store)).transpose()?),
         })
     }
 
@@ -127,6 +178,7 @@ impl Val {
             V::FuncRef(Some(a)) => Val::FuncRef(Some(Func(Stored::new(store, a)))),
             V::ExternRef(Some(a)) => Val::ExternRef(Some(ExternRef(Stored::new(store, a)))),
             V::ExnRef(Some(a)) => Val::ExnRef(Some(ExnRef::new(owner, a))),
+            V::AnyRef(Some(a)) => Val::AnyRef(Some(AnyRef(Stored::new(store, a)))),
             other => Val::from_core_null(other),
         }
     }

@@ -146,7 +146,7 @@ fn exnrefs_live_in_globals_and_tables_and_are_thrown_again() {
     };
     assert_eq!(exn.payload(&store).unwrap(), [Val::I32(17)]);
     let t: Table = inst.get_table(&store, "t").unwrap();
-    assert_eq!(t.ty(&store).element, wisp::RefType::Exn);
+    assert_eq!(t.ty(&store).element, wisp::RefType::EXNREF);
     assert_eq!(t.get(&store, 1), Some(g));
     let rethrow = inst.get_typed_func::<(), i32>(&store, "rethrow").unwrap();
     assert_eq!(rethrow.call(&mut store, ()).unwrap(), 17);
@@ -155,7 +155,7 @@ fn exnrefs_live_in_globals_and_tables_and_are_thrown_again() {
     assert_eq!(err.trap_code(), Some(TrapCode::NullExnRef));
     // A host table of exnrefs holds what Wasm gave it.
     let ty = TableType {
-        element: wisp::RefType::Exn,
+        element: wisp::RefType::EXNREF,
         limits: wisp::Limits { min: 1, max: None },
     };
     let host = Table::new(&mut store, ty, Val::ExnRef(None)).unwrap();

@@ -122,7 +122,7 @@ fn references_do_not_cross_stores() {
     assert!(matches!(err, Error::Usage(_)), "{err}");
     // Through a table and a global of store B.
     let ty = TableType {
-        element: RefType::Func,
+        element: RefType::FUNCREF,
         limits: wisp::Limits { min: 1, max: None },
     };
     let table = Table::new(&mut b, ty, Val::FuncRef(None)).unwrap();
@@ -133,7 +133,7 @@ fn references_do_not_cross_stores() {
     // A host function of store B returning store A's function.
     let leak = Func::new(
         &mut b,
-        FuncType::new([], [ValType::Ref(RefType::Func)]),
+        FuncType::new([], [ValType::Ref(RefType::FUNCREF)]),
         move |_, _, out| {
             out[0] = Val::FuncRef(Some(who_a));
             Ok(())

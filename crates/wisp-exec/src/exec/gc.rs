@@ -19,7 +19,7 @@ use super::Cx;
 use crate::stack::Regs;
 use crate::ExecStore;
 use wisp_store::FuncKind;
-use wisp_types::{RefType, ValType};
+use wisp_types::{HeapType, RefType, ValType};
 
 /// Collects if the heap asks for it.
 pub(super) fn collect_if_due(cx: &mut Cx<'_>) {
@@ -32,19 +32,22 @@ pub(super) fn collect_if_due(cx: &mut Cx<'_>) {
     // overlap (a callee starts at its caller's arguments) and each caller's frame ends
     // within the next one's, so this is each frame's cells.
     let top = frame_end(store, cx.regs).min(stack.values.len());
-    let exn = ValType::Ref(RefType::Exn);
+    let holds_exn = |t: RefType| t.heap.top() == HeapType::Exn;
     let (globals, tables, elems) = (&store.globals, &store.tables, &store.elems);
     store.heap.collect(|root| {
         for c in &stack.values[..top] {
             root(*c);
         }
-        for g in globals.iter().filter(|g| g.ty.content == exn) {
+        for g in globals
+            .iter()
+            .filter(|g| matches!(g.ty.content, ValType::Ref(r) if holds_exn(r)))
+        {
             root(g.value);
         }
-        for t in tables.iter().filter(|t| t.ty.element == RefType::Exn) {
+        for t in tables.iter().filter(|t| holds_exn(t.ty.element)) {
             t.elements.iter().for_each(|c| root(*c));
         }
-        for e in elems.iter().filter(|e| e.ty == RefType::Exn) {
+        for e in elems.iter().filter(|e| holds_exn(e.ty)) {
             e.elements.iter().for_each(|c| root(*c));
         }
     });

@@ -183,7 +183,8 @@ fn enter(
     match &f.kind {
         FuncKind::Host { index } => {
             let cells = |ts: &[wisp_types::ValType]| ts.iter().map(|t| t.cells()).sum::<usize>();
-            let n = cells(f.ty.params()).max(cells(f.ty.results()));
+            let ty = store.types.func_shape(f.type_id);
+            let n = cells(ty.params()).max(cells(ty.results()));
             if !stack.reserve(base, n) {
                 return Err(trap(stack, caller, TrapCode::StackOverflow));
             }

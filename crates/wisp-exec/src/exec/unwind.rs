@@ -21,7 +21,7 @@ use crate::ir::Op;
 use crate::stack::Regs;
 use crate::{Catch, CodeRef, CompiledFunc};
 use wisp_store::FuncKind;
-use wisp_types::{ExnAddr, RawVal, TrapCode, ValType};
+use wisp_types::{ExnAddr, HeapType, RawVal, TrapCode};
 
 /// The most exception instances a store holds at once; past it, throwing to a handler
 /// that needs one traps.
@@ -103,7 +103,7 @@ fn load_payload(cx: &mut Cx<'_>) -> Result<(u32, Option<ExnAddr>), TrapCode> {
     let store = &mut *cx.store;
     match cx.thrown {
         Thrown::Payload { tag, at } => {
-            let ty = &store.tags[tag as usize].ty;
+            let ty = store.types.func_shape(store.tags[tag as usize].type_id);
             let n: usize = ty.params().iter().map(|t| t.cells()).sum();
             let cells = cx.stack.values.get(at..at + n).unwrap_or(&[]);
             let scratch = store.heap.scratch().map_err(|_| TrapCode::OutOfMemory)?;
@@ -172,7 +172,11 @@ fn deliver(cx: &mut Cx<'_>, base: usize, c: &Catch, tag: u32, exn: Option<ExnAdd
     };
     if c.tag != Catch::ALL {
         let mut src = 0;
-        for t in cx.store.tags[tag as usize].ty.params() {
+        let ty = cx
+            .store
+            .types
+            .func_shape(cx.store.tags[tag as usize].type_id);
+        for t in ty.params() {
             let w = t.cells();
             put(
                 dst,
@@ -198,8 +202,12 @@ fn deliver(cx: &mut Cx<'_>, base: usize, c: &Catch, tag: u32, exn: Option<ExnAdd
 fn alloc_exn(cx: &mut Cx<'_>, tag: u32) -> Result<ExnAddr, TrapCode> {
     let mut refs = 0u64;
     let mut cell = 0;
-    for t in cx.store.tags[tag as usize].ty.params() {
-        if *t == ValType::EXNREF {
+    let ty = cx
+        .store
+        .types
+        .func_shape(cx.store.tags[tag as usize].type_id);
+    for t in ty.params() {
+        if t.ref_top() == Some(HeapType::Exn) {
             refs |= if cell < 64 { 1 << cell } else { u64::MAX };
         }
         cell += t.cells();

@@ -32,7 +32,7 @@ use core::fmt;
 
 pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
 /// Bumped whenever the layout or the IR changes meaning.
-pub(crate) const VERSION: u32 = 3;
+pub(crate) const VERSION: u32 = 4;
 pub(crate) const FLAG_FUEL: u32 = 1;
 
 /// Why an image was refused.
@@ -68,25 +68,48 @@ pub(crate) fn checksum_more(h: u32, bytes: &[u8]) -> u32 {
 }
 
 /// Codes for value types, reference types and constant instructions in an image.
+///
+/// A value type is one byte: the numeric types and the three common nullable
+/// references have their own code; any other reference type is [`code::REF`], then
+/// whether it is nullable and its heap type ([`code::heap`], then for a defined type its
+/// index and kind).
 pub(crate) mod code {
-    #[cfg(feature = "compile")]
-    use wisp_types::RefType;
-    use wisp_types::ValType;
+    use wisp_types::{DefKind, HeapType, ValType};
 
+    /// A reference type spelled out.
+    pub const REF: u8 = 8;
+    /// The heap type code of a defined type.
+    pub const DEF: u8 = 12;
+    /// Abstract heap types by code.
+    const HEAPS: [HeapType; 12] = [
+        HeapType::Func,
+        HeapType::NoFunc,
+        HeapType::Extern,
+        HeapType::NoExtern,
+        HeapType::Any,
+        HeapType::Eq,
+        HeapType::I31,
+        HeapType::Struct,
+        HeapType::Array,
+        HeapType::None,
+        HeapType::Exn,
+        HeapType::NoExn,
+    ];
+
+    /// The one-byte code of a value type, or `None` if it must be spelled out.
     #[cfg(feature = "compile")]
-    pub fn val_type(t: ValType) -> u8 {
-        match t {
+    pub fn val_type(t: ValType) -> Option<u8> {
+        Some(match t {
             ValType::I32 => 0,
             ValType::I64 => 1,
             ValType::F32 => 2,
             ValType::F64 => 3,
             ValType::V128 => 4,
-            ValType::Ref(RefType::Func) => 5,
-            ValType::Ref(RefType::Extern) => 6,
-            ValType::Ref(RefType::Exn) => 7,
-            // A type with no code yet (WebAssembly 3.0's): the reader refuses it.
-            _ => u8::MAX,
-        }
+            ValType::FUNCREF => 5,
+            ValType::EXTERNREF => 6,
+            ValType::EXNREF => 7,
+            _ => return None,
+        })
     }
 
     pub fn to_val_type(c: u8) -> Option<ValType> {
@@ -101,5 +124,25 @@ pub(crate) mod code {
             7 => ValType::EXNREF,
             _ => return None,
         })
+    }
+
+    /// The code of an abstract heap type, or `None` for a defined one.
+    #[cfg(feature = "compile")]
+    pub fn heap(h: HeapType) -> Option<u8> {
+        HEAPS.iter().position(|&a| a == h).map(|i| i as u8)
+    }
+
+    pub fn to_heap(c: u8) -> Option<HeapType> {
+        HEAPS.get(c as usize).copied()
+    }
+
+    pub fn def_kind(k: DefKind) -> u8 {
+        k as u8
+    }
+
+    pub fn to_def_kind(c: u8) -> Option<DefKind> {
+        [DefKind::Func, DefKind::Struct, DefKind::Array]
+            .get(c as usize)
+            .copied()
     }
 }

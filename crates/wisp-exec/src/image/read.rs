@@ -14,8 +14,11 @@ use wisp_parse::{
     GlobalDef, Import, ImportDesc, Module, TableDef,
 };
 use wisp_types::{
-    FuncType, GlobalType, Limits, MemoryType, Mutability, RefType, TableType, ValType,
+    CompositeType, DefKind, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability,
+    RefType, SubType, TableType, ValType,
 };
+#[cfg(feature = "gc")]
+use wisp_types::{FieldType, StorageType};
 
 /// Where an image's bytes come from. A slice is one (RAM, or flash the CPU maps into
 /// its address space); storage the CPU cannot address (an AVR's program memory, SPI
@@ -74,7 +77,12 @@ pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), I
         ));
     }
     let fuel = word(12) & FLAG_FUEL != 0;
-    let mut r = Reader { src, end, pos: 16 };
+    let mut r = Reader {
+        src,
+        end,
+        pos: 16,
+        kinds: None,
+    };
     let module = r.module()?;
     let defined = module.funcs.len() - module.num_imported_funcs as usize;
     if r.len()? != defined {
@@ -120,6 +128,9 @@ struct Reader<'a> {
     /// Where the checksum starts: the end of what is parsed.
     end: usize,
     pos: usize,
+    /// The kind of each defined type, once the type section is read: every reference
+    /// to a defined type after it is checked against them.
+    kinds: Option<Vec<DefKind>>,
 }
 
 type R<T> = Result<T, ImageError>;
@@ -183,7 +194,102 @@ impl<'a> Reader<'a> {
     }
     fn val_type(&mut self) -> R<ValType> {
         let c = self.u8()?;
+        if c == code::REF {
+            let nullable = self.u8()? != 0;
+            return Ok(ValType::Ref(RefType::new(nullable, self.heap_type()?)));
+        }
         code::to_val_type(c).ok_or_else(|| self.error("unknown value type"))
+    }
+    /// A heap type; a defined one is checked against the kinds of the types read, so
+    /// within the type section (before `kinds` is set) it is checked afterwards.
+    fn heap_type(&mut self) -> R<HeapType> {
+        let c = self.u8()?;
+        if c != code::DEF {
+            return code::to_heap(c).ok_or_else(|| self.error("unknown heap type"));
+        }
+        let i = self.u32()?;
+        let k = code::to_def_kind(self.u8()?).ok_or_else(|| self.error("unknown type kind"))?;
+        if self
+            .kinds
+            .as_ref()
+            .is_some_and(|ks| ks.get(i as usize) != Some(&k))
+        {
+            return Err(self.error("type index out of range"));
+        }
+        Ok(HeapType::Def(i, k))
+    }
+    #[cfg(feature = "gc")]
+    fn field(&mut self) -> R<FieldType> {
+        let mutable = self.u8()? != 0;
+        let storage = match self.u8()? {
+            0 => StorageType::I8,
+            1 => StorageType::I16,
+            2 => StorageType::Val(self.val_type()?),
+            _ => return Err(self.error("unknown storage type")),
+        };
+        Ok(FieldType { storage, mutable })
+    }
+    fn sub_type(&mut self) -> R<SubType> {
+        let is_final = self.u8()? != 0;
+        let supertype = match self.u8()? {
+            0 => None,
+            _ => Some(self.heap_type()?),
+        };
+        let composite = match code::to_def_kind(self.u8()?) {
+            Some(DefKind::Func) => {
+                let params = self.val_types()?;
+                let results = self.val_types()?;
+                CompositeType::Func(FuncType::new(params, results))
+            }
+            #[cfg(feature = "gc")]
+            Some(DefKind::Struct) => {
+                let n = self.len()?;
+                let fields = (0..n).map(|_| self.field()).collect::<R<Vec<_>>>()?;
+                CompositeType::Struct(fields.into_boxed_slice())
+            }
+            #[cfg(feature = "gc")]
+            Some(DefKind::Array) => CompositeType::Array(self.field()?),
+            #[cfg(not(feature = "gc"))]
+            Some(_) => return Err(self.error("struct and array types need the `gc` feature")),
+            None => return Err(self.error("unknown type kind")),
+        };
+        Ok(SubType {
+            is_final,
+            supertype,
+            composite,
+        })
+    }
+    /// The type section: recursive groups of types. Their references to each other
+    /// are checked once all are read.
+    fn types(&mut self, m: &mut Module) -> R<()> {
+        for _ in 0..self.len()? {
+            let n = self.len()?;
+            if n == 0 {
+                return Err(self.error("empty recursive group"));
+            }
+            m.rec_groups.push(m.types.len() as u32);
+            for _ in 0..n {
+                m.types.push(self.sub_type()?);
+            }
+        }
+        let kinds: Vec<DefKind> = m.types.iter().map(|t| t.composite.kind()).collect();
+        let names_a_type = |h: HeapType| match h {
+            HeapType::Def(i, k) => kinds.get(i as usize) == Some(&k),
+            HeapType::Id(..) => false,
+            _ => true,
+        };
+        let mut ok = true;
+        for t in &m.types {
+            ok &= t
+                .supertype
+                .is_none_or(|h| matches!(h, HeapType::Def(..)) && names_a_type(h));
+            t.composite.for_each_ref(|r| ok &= names_a_type(r.heap));
+        }
+        if !ok {
+            return Err(self.error("type index out of range"));
+        }
+        self.kinds = Some(kinds);
+        Ok(())
     }
     fn ref_type(&mut self) -> R<RefType> {
         match self.val_type()? {
@@ -256,11 +362,7 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn module(&mut self) -> R<Module> {
         let mut m = Module::default();
-        for _ in 0..self.len()? {
-            let params = self.val_types()?;
-            let results = self.val_types()?;
-            m.types.push(FuncType::new(params, results));
-        }
+        self.types(&mut m)?;
         for _ in 0..self.len()? {
             let module = self.str()?;
             let name = self.str()?;
@@ -281,7 +383,7 @@ impl<'a> Reader<'a> {
         m.num_imported_funcs = self.u32()?;
         for _ in 0..n {
             let t = self.u32()?;
-            if t as usize >= m.types.len() {
+            if m.func_type_at(t).is_none() {
                 return Err(self.error("function type out of range"));
             }
             m.funcs.push(t);
@@ -318,7 +420,7 @@ impl<'a> Reader<'a> {
         m.num_imported_tags = self.u32()?;
         for _ in 0..n {
             let t = self.u32()?;
-            if t as usize >= m.types.len() {
+            if m.func_type_at(t).is_none() {
                 return Err(self.error("tag type out of range"));
             }
             m.tags.push(t);

@@ -5,7 +5,9 @@ use crate::ir::{self, OP_COUNT};
 use crate::CompiledModule;
 use alloc::vec::Vec;
 use wisp_parse::{ConstExpr, ConstOp, DataMode, ElemMode, ExportKind, ImportDesc, ParseError};
-use wisp_types::{Limits, RefType, ValType};
+use wisp_types::{
+    CompositeType, FieldType, HeapType, Limits, RefType, StorageType, SubType, ValType,
+};
 
 /// The image of `module`, translating each function that has not been yet.
 pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
@@ -17,11 +19,7 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
     let flags = if module.config.fuel { FLAG_FUEL } else { 0 };
     w.0.extend_from_slice(&flags.to_le_bytes());
 
-    w.len(m.types.len());
-    for t in &m.types {
-        w.val_types(t.params());
-        w.val_types(t.results());
-    }
+    w.types(&m.types, &m.rec_groups);
     w.len(m.imports.len());
     for i in &m.imports {
         w.str(&i.module);
@@ -205,11 +203,79 @@ impl Writer {
     fn val_types(&mut self, ts: &[ValType]) {
         self.len(ts.len());
         for &t in ts {
-            self.u8(code::val_type(t));
+            self.val_type(t);
+        }
+    }
+    fn val_type(&mut self, t: ValType) {
+        match (code::val_type(t), t) {
+            (Some(c), _) => self.u8(c),
+            (None, ValType::Ref(r)) => {
+                self.u8(code::REF);
+                self.u8(r.nullable as u8);
+                self.heap_type(r.heap);
+            }
+            // Every value type but a reference has a short code.
+            (None, _) => self.u8(u8::MAX),
+        }
+    }
+    fn heap_type(&mut self, h: HeapType) {
+        match (code::heap(h), h) {
+            (Some(c), _) => self.u8(c),
+            (None, HeapType::Def(i, k)) => {
+                self.u8(code::DEF);
+                self.u32(i);
+                self.u8(code::def_kind(k));
+            }
+            // A module's types name only module types; the reader refuses this.
+            (None, _) => self.u8(u8::MAX),
         }
     }
     fn ref_type(&mut self, t: RefType) {
-        self.u8(code::val_type(ValType::Ref(t)));
+        self.val_type(ValType::Ref(t));
+    }
+    /// The type section: each recursive group's length, then its types.
+    fn types(&mut self, types: &[SubType], groups: &[u32]) {
+        self.len(groups.len());
+        for (g, &start) in groups.iter().enumerate() {
+            let end = groups.get(g + 1).map_or(types.len(), |&e| e as usize);
+            let group = types.get(start as usize..end).unwrap_or(&[]);
+            self.len(group.len());
+            for t in group {
+                self.u8(t.is_final as u8);
+                match t.supertype {
+                    Some(h) => {
+                        self.u8(1);
+                        self.heap_type(h);
+                    }
+                    None => self.u8(0),
+                }
+                self.u8(code::def_kind(t.composite.kind()));
+                match &t.composite {
+                    CompositeType::Func(f) => {
+                        self.val_types(f.params());
+                        self.val_types(f.results());
+                    }
+                    CompositeType::Struct(fields) => {
+                        self.len(fields.len());
+                        for f in fields.iter() {
+                            self.field(f);
+                        }
+                    }
+                    CompositeType::Array(f) => self.field(f),
+                }
+            }
+        }
+    }
+    fn field(&mut self, f: &FieldType) {
+        self.u8(f.mutable as u8);
+        match f.storage {
+            StorageType::I8 => self.u8(0),
+            StorageType::I16 => self.u8(1),
+            StorageType::Val(t) => {
+                self.u8(2);
+                self.val_type(t);
+            }
+        }
     }
     fn limits(&mut self, l: Limits) {
         self.u64(l.min);
@@ -221,7 +287,7 @@ impl Writer {
         self.u8(t.page_size_log2);
     }
     fn global_type(&mut self, g: &wisp_types::GlobalType) {
-        self.u8(code::val_type(g.content));
+        self.val_type(g.content);
         self.u8(matches!(g.mutability, wisp_types::Mutability::Var) as u8);
     }
     fn const_expr(&mut self, e: &ConstExpr) {

@@ -318,6 +318,39 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A branch to `depth`, taken when the cell `cond` is zero (`when_zero`) or is not,
+    /// with the label's values on top of the operand stack. The branch's moves never
+    /// write `cond`: it is above the values, or the last of them and in place.
+    pub(super) fn branch_on_cell(&mut self, depth: u32, cond: Slot, when_zero: bool) -> TResult {
+        self.materialize_carried(depth)?;
+        let needs_moves = self.branch_needs_moves(depth)?;
+        let branch = |taken: bool, target| {
+            if taken == when_zero {
+                Op::BrIfEqz { cond, target }
+            } else {
+                Op::BrIfNez { cond, target }
+            }
+        };
+        self.fusable = None;
+        if !needs_moves {
+            let frame = self.frame_at(depth)?;
+            if frame.kind == CtrlKind::Loop {
+                let target = frame.start;
+                self.emit(branch(true, target));
+            } else {
+                let j = self.emit(branch(true, InstrIdx(0)));
+                let idx = self.ctrl.len() - 1 - depth as usize;
+                self.ctrl[idx].fixups.push(j);
+            }
+            return Ok(());
+        }
+        let skip = self.emit(branch(false, InstrIdx(0)));
+        self.emit_branch(depth)?;
+        let pc = self.pc();
+        self.patch(skip, pc);
+        Ok(())
+    }
+
     pub(super) fn visit_br_table(&mut self, targets: Vec<u32>, default: u32) -> TResult {
         let (_, index) = self.pop_read()?;
         // Below the index's slot, so the index is not overwritten.
@@ -532,13 +565,16 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Function type `ty` of the module.
+    pub(super) fn func_type_at(&self, ty: u32) -> Result<wisp_types::FuncType, TranslateError> {
+        self.module
+            .func_type_at(ty)
+            .cloned()
+            .ok_or(TranslateError::Unknown("type"))
+    }
+
     pub(super) fn visit_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
-        let t = self
-            .module
-            .types
-            .get(ty as usize)
-            .ok_or(TranslateError::Unknown("type"))?
-            .clone();
+        let t = self.func_type_at(ty)?;
         let (_, index) = self.pop_read()?;
         let base = self.prepare_call(t.params(), t.results())?;
         self.emit(Op::CallIndirect {
@@ -555,12 +591,19 @@ impl Translator<'_> {
     /// A tail call: the arguments go where a call's would, and the callee takes over
     /// the frame. The `ReturnCells` after it returns what a host callee, which runs as
     /// an ordinary call, leaves at `base`.
-    fn tail_call(&mut self, ty: &wisp_types::FuncType, call: Op, table: Option<u32>) -> TResult {
+    pub(super) fn tail_call(
+        &mut self,
+        ty: &wisp_types::FuncType,
+        call: Op,
+        table: Option<u32>,
+    ) -> TResult {
         let base = self.prepare_call(ty.params(), ty.results())?;
         let call = match call {
             Op::ReturnCall { func, .. } => Op::ReturnCall { func, base },
             Op::ReturnCallInternal { func, .. } => Op::ReturnCallInternal { func, base },
             Op::ReturnCallIndirect { index, ty, .. } => Op::ReturnCallIndirect { index, base, ty },
+            #[cfg(feature = "gc")]
+            Op::ReturnCallRef { callee, .. } => Op::ReturnCallRef { callee, base },
             other => other,
         };
         self.emit(call);
@@ -595,12 +638,7 @@ impl Translator<'_> {
 
     #[cfg(feature = "tail-call")]
     pub(super) fn visit_return_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
-        let t = self
-            .module
-            .types
-            .get(ty as usize)
-            .ok_or(TranslateError::Unknown("type"))?
-            .clone();
+        let t = self.func_type_at(ty)?;
         let (_, index) = self.pop_read()?;
         let call = Op::ReturnCallIndirect {
             index,

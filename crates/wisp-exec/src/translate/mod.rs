@@ -18,6 +18,8 @@ mod control;
 mod error;
 #[cfg(feature = "exceptions")]
 mod exceptions;
+#[cfg(feature = "gc")]
+mod reference;
 mod visit;
 
 /// An instruction while the translator works: its branch targets are instruction
@@ -195,7 +197,8 @@ fn translate_as(
     let mut local_types: Vec<wisp_types::ValType> = ty.params().to_vec();
     for local in body.get_locals_reader().map_err(|e| at_body(e.into()))? {
         let (count, t) = local.map_err(|e| at_body(e.into()))?;
-        let t = wisp_parse::val_type(t, body_offset).map_err(|e| at_body(e.into()))?;
+        let t =
+            wisp_parse::val_type(t, &module.types, body_offset).map_err(|e| at_body(e.into()))?;
         // wasmparser caps locals far below this; the check keeps slot arithmetic in u32.
         if local_types.len() as u64 + count as u64 > (u32::MAX / 8) as u64 {
             return Err(at_body(TranslateError::TooManyLocals));

@@ -121,6 +121,18 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => self.visit_return_call_indirect(type_index, table_index)?,
+            #[cfg(feature = "gc")]
+            Operator::RefAsNonNull => self.visit_ref_as_non_null()?,
+            #[cfg(feature = "gc")]
+            Operator::BrOnNull { relative_depth } => self.visit_br_on_null(relative_depth)?,
+            #[cfg(feature = "gc")]
+            Operator::BrOnNonNull { relative_depth } => {
+                self.visit_br_on_non_null(relative_depth)?
+            }
+            #[cfg(feature = "gc")]
+            Operator::CallRef { type_index } => self.visit_call_ref(type_index)?,
+            #[cfg(feature = "gc")]
+            Operator::ReturnCallRef { type_index } => self.visit_return_call_ref(type_index)?,
             Operator::Call { function_index } => self.visit_call(function_index)?,
             Operator::CallIndirect {
                 type_index,
@@ -597,10 +609,11 @@ impl Translator<'_> {
                 m.tag_type(*tag_index).is_some_and(Self::type_has_v128)
             }
             Operator::CallIndirect { type_index, .. }
-            | Operator::ReturnCallIndirect { type_index, .. } => m
-                .types
-                .get(*type_index as usize)
-                .is_some_and(Self::type_has_v128),
+            | Operator::ReturnCallIndirect { type_index, .. }
+            | Operator::CallRef { type_index }
+            | Operator::ReturnCallRef { type_index } => {
+                m.func_type_at(*type_index).is_some_and(Self::type_has_v128)
+            }
             Operator::GlobalGet { global_index } | Operator::GlobalSet { global_index } => {
                 self.global_is_v128(GlobalIdx(*global_index))
             }

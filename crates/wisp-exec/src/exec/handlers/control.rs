@@ -358,7 +358,7 @@ unsafe fn call_code(
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
-unsafe fn call_addr(h: &mut Hot, cx: &mut Cx<'_>, callee: FuncAddr, base: Slot) -> Flow {
+pub(super) unsafe fn call_addr(h: &mut Hot, cx: &mut Cx<'_>, callee: FuncAddr, base: Slot) -> Flow {
     let at = cx.regs.base + base.index();
     // SAFETY: function addresses are never stale: the store only ever adds function
     // instances.
@@ -485,7 +485,12 @@ unsafe fn indirect_callee(
     let Some(callee) = cell.as_ref_addr() else {
         return Err(TrapCode::UninitializedElement);
     };
-    if cx.store.funcs[callee as usize].ty != inst.types[ty.0 as usize] {
+    // Equal types are one id; a subtype (WebAssembly 3.0) needs the registry.
+    let (have, want) = (
+        cx.store.funcs[callee as usize].type_id,
+        inst.types[ty.0 as usize],
+    );
+    if have != want && !cx.store.types.is_subtype(have, want) {
         return Err(TrapCode::BadSignature);
     }
     Ok(FuncAddr(callee))
@@ -501,7 +506,7 @@ unsafe fn indirect_callee(
 /// The handler contract; `code`, if any, is `callee`'s and `callee` is of the running
 /// instance.
 #[inline(always)]
-unsafe fn tail_call_code(
+pub(super) unsafe fn tail_call_code(
     h: &mut Hot,
     cx: &mut Cx<'_>,
     code: Option<*const CompiledFunc>,

@@ -19,6 +19,8 @@ pub(super) mod data;
 #[cfg(feature = "exceptions")]
 pub(super) mod exception;
 pub(super) mod memory;
+#[cfg(feature = "gc")]
+pub(super) mod reference;
 #[cfg(feature = "simd")]
 pub(super) mod vector;
 pub(super) mod wide;
