@@ -163,7 +163,7 @@ impl Runner {
             }
         }
         let table_ty = TableType {
-            element: RefType::Func,
+            element: RefType::FUNCREF,
             limits: Limits {
                 min: 10,
                 max: Some(20),
