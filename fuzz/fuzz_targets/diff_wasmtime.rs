@@ -32,8 +32,8 @@ struct WasmtimeInstance {
 }
 
 impl Wasmtime {
-    /// Exactly the proposals of `wisp::Features::default()`, so that both validators see
-    /// the same language.
+    /// Exactly the proposals of the fuzzing engine's `wisp::Features`, so that both
+    /// validators see the same language.
     fn new() -> Wasmtime {
         let mut c = wasmtime::Config::new();
         c.consume_fuel(true)
@@ -43,8 +43,10 @@ impl Wasmtime {
             .wasm_wide_arithmetic(true)
             .wasm_simd(true)
             .wasm_relaxed_simd(false)
-            .wasm_gc(false)
-            .wasm_function_references(false)
+            // Typed function references come with wasm-smith's GC: modules with GC types
+            // or instructions Wisp does not run yet are skipped (`partial_gc`).
+            .wasm_gc(true)
+            .wasm_function_references(true)
             .wasm_multi_memory(false)
             .wasm_memory64(false)
             .wasm_custom_page_sizes(false)
@@ -72,8 +74,9 @@ fn from_wasmtime(v: &Val) -> V {
         Val::FuncRef(r) => V::FuncRef(r.is_none()),
         Val::ExternRef(r) => V::ExternRef(r.is_none()),
         Val::ExnRef(r) => V::ExnRef(r.is_none()),
-        // GC and stack switching are off: no module has these types.
-        Val::AnyRef(_) | Val::ContRef(_) => unreachable!("no comparison for {v:?}"),
+        Val::AnyRef(r) => V::AnyRef(r.is_none()),
+        // Stack switching is off: no module has this type.
+        Val::ContRef(_) => unreachable!("no comparison for {v:?}"),
     }
 }
 
@@ -87,6 +90,7 @@ fn to_wasmtime(v: V) -> Val {
         V::FuncRef(_) => Val::FuncRef(None),
         V::ExternRef(_) => Val::ExternRef(None),
         V::ExnRef(_) => Val::ExnRef(None),
+        V::AnyRef(_) => Val::AnyRef(None),
     }
 }
 
@@ -203,7 +207,7 @@ impl Reference for Wasmtime {
 
 /// The fuzzer's instruction kinds, with control instructions (where `throw`, `try_table`
 /// and the tail calls are) always among them.
-fn with_control(kinds: InstructionKinds) -> InstructionKinds {
+fn with_control(kinds: InstructionKinds, gc: bool) -> InstructionKinds {
     use InstructionKind as K;
     let all = [
         K::NumericInt,
@@ -218,7 +222,10 @@ fn with_control(kinds: InstructionKinds) -> InstructionKinds {
         K::Memory,
         K::Aggregate,
     ];
-    let mut chosen: Vec<K> = all.into_iter().filter(|k| kinds.contains(*k)).collect();
+    let mut chosen: Vec<K> = all
+        .into_iter()
+        .filter(|k| kinds.contains(*k) && !(gc && *k == K::Aggregate))
+        .collect();
     chosen.push(K::Control);
     InstructionKinds::new(&chosen)
 }
@@ -229,16 +236,23 @@ fuzz_target!(|data: &[u8]| {
     let Ok(seed) = u.arbitrary::<u64>() else {
         return;
     };
+    let Ok(gc) = u.arbitrary::<bool>() else {
+        return;
+    };
     let Ok(bytes) = wisp_fuzz::diff::generate(&mut u, |c| {
         c.exceptions_enabled = true;
         c.tail_call_enabled = true;
+        // Half the modules have typed function references (`call_ref`,
+        // `return_call_ref`, `br_on_null`, non-nullable locals), which wasm-smith
+        // makes only with GC on; its struct and array instructions are left out.
+        c.gc_enabled = gc;
         // A tag whenever there is a type without results to give it: without one, nothing
         // is thrown.
         c.min_tags = 2;
         c.max_tags = c.max_tags.max(2);
-        c.allowed_instructions = with_control(c.allowed_instructions);
+        c.allowed_instructions = with_control(c.allowed_instructions, gc);
     }) else {
         return;
     };
-    wisp_fuzz::diff::run(ENGINE.get_or_init(Wasmtime::new), seed, &bytes);
+    wisp_fuzz::diff::run(ENGINE.get_or_init(Wasmtime::new), seed, &bytes, gc);
 });

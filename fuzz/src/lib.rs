@@ -28,6 +28,12 @@ pub fn engine() -> Engine {
     let mut config = Config::new();
     config
         .consume_fuel(true)
+        // Every function translated before anything runs: a function no export calls is
+        // checked too, and an operator Wisp does not support shows as a compile error.
+        .eager_translation(true)
+        // Recursive groups and subtypes (wasm-smith's GC modules): what Wisp does not
+        // run of GC is refused as unsupported, which `diff::run` can skip.
+        .features(wisp::Features::default().with_gc(true))
         .max_memory_pages(MAX_MEMORY_PAGES)
         .max_table_elements(MAX_TABLE_ELEMENTS)
         .max_call_depth(MAX_CALL_DEPTH)

@@ -15,6 +15,8 @@ pub enum V {
     FuncRef(bool),
     ExternRef(bool),
     ExnRef(bool),
+    /// An `anyref` (or a subtype): `true` if null.
+    AnyRef(bool),
 }
 
 impl V {
@@ -33,6 +35,7 @@ impl V {
             (V::FuncRef(a), V::FuncRef(b)) => a == b,
             (V::ExternRef(a), V::ExternRef(b)) => a == b,
             (V::ExnRef(a), V::ExnRef(b)) => a == b,
+            (V::AnyRef(a), V::AnyRef(b)) => a == b,
             _ => false,
         }
     }
@@ -41,7 +44,7 @@ impl V {
     pub fn is_null(&self) -> bool {
         matches!(
             self,
-            V::FuncRef(true) | V::ExternRef(true) | V::ExnRef(true)
+            V::FuncRef(true) | V::ExternRef(true) | V::ExnRef(true) | V::AnyRef(true)
         )
     }
 }
@@ -63,6 +66,7 @@ impl fmt::Display for V {
             V::FuncRef(n) => write!(f, "funcref:{}", null(n)),
             V::ExternRef(n) => write!(f, "externref:{}", null(n)),
             V::ExnRef(n) => write!(f, "exnref:{}", null(n)),
+            V::AnyRef(n) => write!(f, "anyref:{}", null(n)),
         }
     }
 }
@@ -93,6 +97,7 @@ pub fn from_wisp(v: &wisp::Val) -> V {
         wisp::Val::FuncRef(r) => V::FuncRef(r.is_none()),
         wisp::Val::ExternRef(r) => V::ExternRef(r.is_none()),
         wisp::Val::ExnRef(r) => V::ExnRef(r.is_none()),
+        wisp::Val::AnyRef(r) => V::AnyRef(r.is_none()),
         // `Val` is non_exhaustive: a type Wisp adds later needs a case here before the
         // fuzzed modules may use it.
         ref other => unreachable!("no comparison for {other:?}"),
@@ -110,6 +115,7 @@ pub fn to_wisp(v: V) -> wisp::Val {
         V::FuncRef(_) => wisp::Val::FuncRef(None),
         V::ExternRef(_) => wisp::Val::ExternRef(None),
         V::ExnRef(_) => wisp::Val::ExnRef(None),
+        V::AnyRef(_) => wisp::Val::AnyRef(None),
     }
 }
 
