@@ -21,5 +21,9 @@ fuzz_target!(|data: &[u8]| {
     let image = module.to_image().expect("a valid module translates");
     // SAFETY: written just above by this build.
     let back = unsafe { Module::from_image(&engine, &image) }.expect("its image loads");
-    assert_eq!(back.to_image().expect("writes again"), image, "the round trip is stable");
+    assert_eq!(
+        back.to_image().expect("writes again"),
+        image,
+        "the round trip is stable"
+    );
 });

@@ -34,5 +34,57 @@ pub fn rows() -> Vec<Row> {
         )
         .doc("`return_call_ref`: the tail call form of `CallRef`.")
         .feature(GC),
+        row(
+            "RefI31",
+            &[("dst", Slot), ("src", Slot)],
+            "reference::ref_i31",
+        )
+        .doc("`ref.i31`: the low 31 bits of `src` as an `i31`.")
+        .retarget()
+        .feature(GC),
+        row(
+            "I31GetS",
+            &[("dst", Slot), ("src", Slot)],
+            "reference::i31_get_s",
+        )
+        .doc("`i31.get_s`: traps on null.")
+        .feature(GC),
+        row(
+            "I31GetU",
+            &[("dst", Slot), ("src", Slot)],
+            "reference::i31_get_u",
+        )
+        .doc("`i31.get_u`: traps on null.")
+        .feature(GC),
+        row(
+            "AnyConvertExtern",
+            &[("dst", Slot), ("src", Slot)],
+            "reference::any_convert_extern",
+        )
+        .doc("`any.convert_extern`: no allocation (see `wisp_types::cells`).")
+        .retarget()
+        .feature(GC),
+        row(
+            "ExternConvertAny",
+            &[("dst", Slot), ("src", Slot)],
+            "reference::extern_convert_any",
+        )
+        .doc("`extern.convert_any`.")
+        .retarget()
+        .feature(GC),
+        row(
+            "RefTest",
+            &[("dst", Slot), ("src", Slot), ("to", Cast)],
+            "reference::ref_test",
+        )
+        .doc("`ref.test`: 1 if `src` is of type `to`, else 0.")
+        .feature(GC),
+        row(
+            "RefCast",
+            &[("src", Slot), ("to", Cast)],
+            "reference::ref_cast",
+        )
+        .doc("`ref.cast`: traps unless `src` is of type `to`; the value stays where it is.")
+        .feature(GC),
     ]
 }

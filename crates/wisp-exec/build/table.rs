@@ -36,6 +36,8 @@ pub enum Ty {
     Elem,
     /// A SIMD lane (`Lane`).
     Lane,
+    /// What a cast checks against (`CastTarget`).
+    Cast,
     /// A memory access's static offset (`MemOffset`).
     Offset,
     /// A count or length (`u32`): cells to copy, fuel to charge, branch table entries.
@@ -61,6 +63,7 @@ impl Ty {
             Ty::Data => "DataIdx",
             Ty::Elem => "ElemIdx",
             Ty::Lane => "Lane",
+            Ty::Cast => "CastTarget",
             Ty::Offset => "MemOffset",
             Ty::Count | Ty::Raw => "u32",
         }
@@ -254,6 +257,15 @@ pub fn check(rows: &[Row]) {
     for r in rows {
         assert!(r.fields.len() <= 3, "{}: at most three operands", r.name);
         assert!(!r.doc.is_empty(), "{}: every row is documented", r.name);
+        // The generated code finds a branch's target by this name.
+        for &(name, ty) in &r.fields {
+            assert_eq!(
+                name == "target",
+                ty == Ty::Target,
+                "{}: a field is named `target` exactly when it is a branch target",
+                r.name
+            );
+        }
         for a in &r.acc_forms {
             let f = get(&a.form, &r.name);
             assert!(

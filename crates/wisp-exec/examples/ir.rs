@@ -19,7 +19,9 @@ fn main() {
             wast::parser::parse::<wast::Wat>(&buf).unwrap_or_else(|e| panic!("{file}: {e}"));
         bytes = wat.encode().unwrap_or_else(|e| panic!("{file}: {e}"));
     }
-    let m = compile(&bytes, Default::default(), TranslateConfig::default())
+    // Every feature Wisp knows, GC included: this prints, it does not judge.
+    let features = wisp_validate::Features::default().with_gc(true);
+    let m = compile(&bytes, features, TranslateConfig::default())
         .unwrap_or_else(|e| panic!("{file}: {e:?}"));
     let module = &m.module;
     let index = name

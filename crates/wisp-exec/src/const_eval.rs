@@ -5,7 +5,7 @@ use crate::ExecStore;
 use alloc::vec::Vec;
 use wisp_parse::{ConstExpr, ConstOp};
 use wisp_store::ModuleInst;
-use wisp_types::RawVal;
+use wisp_types::{cells, RawVal};
 
 /// Evaluates `expr` in the context of a (partially built) module instance. Validation
 /// guarantees the shape, so a malformed expression just yields zero.
@@ -24,6 +24,14 @@ pub(crate) fn eval128(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) ->
             ConstOp::F64(v) => v as u128,
             ConstOp::V128(v) => v,
             ConstOp::RefNull(_) => 0,
+            ConstOp::RefI31 | ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => {
+                let c = stack.pop().unwrap_or(0) as u64;
+                (match *op {
+                    ConstOp::RefI31 => cells::ref_i31(c as u32),
+                    ConstOp::AnyConvertExtern => cells::any_convert_extern(c),
+                    _ => cells::extern_convert_any(c),
+                }) as u128
+            }
             ConstOp::RefFunc(f) => inst
                 .funcs
                 .get(f as usize)

@@ -335,6 +335,21 @@ pub fn const_expr(
             O::I64Add => ConstOp::I64Add,
             O::I64Sub => ConstOp::I64Sub,
             O::I64Mul => ConstOp::I64Mul,
+            O::RefI31 => ConstOp::RefI31,
+            O::AnyConvertExtern => ConstOp::AnyConvertExtern,
+            O::ExternConvertAny => ConstOp::ExternConvertAny,
+            // Allocations (`struct.new`, `array.new`, …): Wisp runs no GC object yet.
+            O::StructNew { .. }
+            | O::StructNewDefault { .. }
+            | O::ArrayNew { .. }
+            | O::ArrayNewDefault { .. }
+            | O::ArrayNewFixed { .. } => {
+                return Err(ParseError::with_kind(
+                    crate::ParseErrorKind::Unsupported,
+                    "struct and array allocation in constant expressions is not supported",
+                    offset as usize,
+                ))
+            }
             // The offset names the instruction. Formatting it would pull wasmparser's
             // `Debug` of every operator (30 KiB) into a device's flash.
             _ => {

@@ -144,6 +144,12 @@ pub enum ConstOp {
     I64Add,
     I64Sub,
     I64Mul,
+    /// `ref.i31` (GC).
+    RefI31,
+    /// `any.convert_extern` (GC).
+    AnyConvertExtern,
+    /// `extern.convert_any` (GC).
+    ExternConvertAny,
 }
 
 #[derive(Debug, Clone)]

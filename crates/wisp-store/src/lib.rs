@@ -14,6 +14,7 @@
 #![no_std]
 extern crate alloc;
 
+mod cast;
 pub mod gc;
 mod instances;
 mod limits;

@@ -9,6 +9,7 @@
 #![no_std]
 extern crate alloc;
 
+pub mod cells;
 mod composite;
 mod reftype;
 mod trap;

@@ -35,6 +35,10 @@ pub enum TrapCode {
     NullFuncRef,
     /// `ref.as_non_null` of null.
     NullReference,
+    /// `i31.get_s` or `i31.get_u` of null.
+    NullI31Ref,
+    /// `ref.cast` of a value not of the type.
+    CastFailure,
     /// An object (an exception instance) could not be allocated, even after a
     /// collection: the store's heap is full.
     OutOfMemory,
@@ -59,6 +63,8 @@ impl TrapCode {
             TrapCode::NullExnRef => "null exception reference",
             TrapCode::NullFuncRef => "null function reference",
             TrapCode::NullReference => "null reference",
+            TrapCode::NullI31Ref => "null i31 reference",
+            TrapCode::CastFailure => "cast failure",
             TrapCode::OutOfMemory => "out of memory",
             TrapCode::MemoryDevice => "memory device error",
         }

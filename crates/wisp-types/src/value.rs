@@ -8,16 +8,34 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FuncAddr(pub u32);
 
-/// The address of an external (host) reference in a store.
+/// An external reference as its cell (see [`crate::cells`]): a host reference
+/// (`addr + 1`, upper half zero), or an internal reference made external
+/// (`extern.convert_any`). Never zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExternAddr(pub u32);
+pub struct ExternAddr(pub u64);
+
+impl ExternAddr {
+    /// The reference to the host's value at `addr` in its store.
+    pub const fn host(addr: u32) -> Self {
+        ExternAddr(addr as u64 + 1)
+    }
+    /// The address of the host's value, if this is a host reference.
+    pub const fn host_addr(self) -> Option<u32> {
+        if crate::cells::kind(self.0) == 0 {
+            Some((self.0 - 1) as u32)
+        } else {
+            None
+        }
+    }
+}
 
 /// The address of an exception instance in a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExnAddr(pub u32);
 
-/// An internal reference (the `any` hierarchy of the GC proposal) as the executor
-/// keeps it in a cell: nonzero.
+/// An internal reference (the `any` hierarchy of the GC proposal) as its cell (see
+/// [`crate::cells`]): an `i31`, a heap object, or a host reference made internal. Never
+/// zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AnyAddr(pub u64);
 
@@ -126,7 +144,7 @@ impl Val {
             // v128 spans two cells; callers that handle vectors split it themselves.
             Val::V128(v) => v as u64,
             Val::FuncRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
-            Val::ExternRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
+            Val::ExternRef(r) => r.map_or(0, |a| a.0),
             Val::ExnRef(r) => r.map_or(0, |a| a.0 as u64 + 1),
             Val::AnyRef(r) => r.map_or(0, |a| a.0),
         })
@@ -164,7 +182,7 @@ impl Val {
             ValType::V128 => Val::V128(b as u128),
             ValType::Ref(r) => match r.heap.top() {
                 HeapType::Func => Val::FuncRef(raw.as_ref_addr().map(FuncAddr)),
-                HeapType::Extern => Val::ExternRef(raw.as_ref_addr().map(ExternAddr)),
+                HeapType::Extern => Val::ExternRef((b != 0).then_some(ExternAddr(b))),
                 HeapType::Exn => Val::ExnRef(raw.as_ref_addr().map(ExnAddr)),
                 _ => Val::AnyRef((b != 0).then_some(AnyAddr(b))),
             },

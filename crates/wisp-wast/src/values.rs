@@ -2,7 +2,7 @@
 
 use wast::core::{HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::{WastArg, WastRet};
-use wisp::{ExternRef, Store, Val, F32, F64};
+use wisp::{AnyRef, ExternRef, Store, Val, F32, F64};
 
 /// The value of a script argument; a host reference `ref.extern n` becomes a new
 /// [`ExternRef`] in `store` holding `n`.
@@ -17,8 +17,9 @@ pub fn arg<T>(a: &WastArg<'_>, store: &mut Store<T>) -> Result<Val, String> {
         WastArgCore::F64(v) => Val::F64(F64(v.bits)),
         WastArgCore::RefNull(h) => null_of(h),
         WastArgCore::RefExtern(n) => ExternRef::new(store, *n).to_val(),
+        // A host reference in the `any` hierarchy.
+        WastArgCore::RefHost(n) => AnyRef::convert_extern(ExternRef::new(store, *n)).to_val(),
         WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
-        other => return Err(format!("unsupported argument {other:?}")),
     })
 }
 
@@ -78,6 +79,16 @@ fn core_matches<T>(e: &WastRetCore<'_>, v: &Val, store: &Store<T>) -> Result<boo
             held == Some(*n)
         }
         (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
+        (WastRetCore::RefI31 | WastRetCore::RefEq, Val::AnyRef(Some(a))) => a.as_i31().is_some(),
+        (WastRetCore::RefAny, Val::AnyRef(r)) => r.is_some(),
+        // A host reference made internal by `any.convert_extern`.
+        (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::AnyRef(Some(a))) => {
+            let ext = ExternRef::convert_any(*a);
+            ext.data(store)
+                .and_then(|d| d.downcast_ref::<u32>().copied())
+                == Some(*n)
+        }
+        (WastRetCore::RefExtern(None), Val::AnyRef(r)) => r.is_some(),
         (WastRetCore::Either(list), v) => {
             for e in list {
                 if core_matches(e, v, store)? {

@@ -9,7 +9,7 @@ use crate::exception::ExnRef;
 use crate::func::Func;
 use crate::handle::{StoreId, Stored};
 use crate::reference::{AnyRef, ExternRef};
-use wisp_types::{HeapType, ValType, F32, F64};
+use wisp_types::{ValType, F32, F64};
 
 /// A typed WebAssembly value.
 ///
@@ -99,20 +99,9 @@ impl Val {
         if top != r.heap.top() {
             return false;
         }
-        match self {
-            Val::FuncRef(Some(f)) => match r.heap {
-                HeapType::Func => true,
-                HeapType::Id(want, _) => match f.0.check(store.id) {
-                    Ok(a) => {
-                        let have = store.inner.funcs[a.0 as usize].type_id;
-                        store.inner.types.is_subtype(have, want)
-                    }
-                    Err(_) => true,
-                },
-                _ => false,
-            },
-            Val::ExternRef(Some(_)) | Val::ExnRef(Some(_)) | Val::AnyRef(Some(_)) => r.heap == top,
-            _ => r.nullable,
+        match self.to_core(store.owner()) {
+            Ok(v) => store.inner.ref_matches(v.to_raw().0, r),
+            Err(_) => true,
         }
     }
 

@@ -1,12 +1,13 @@
 //! Typed function references, recursive type groups and subtyping through the public
 //! API: `call_ref`, `return_call_ref`, the branches on null, values of defined types
-//! passed by the host, and type identity across modules.
+//! passed by the host, and type identity across modules; and of GC, `i31`, casts and
+//! the conversions between `any` and `extern`.
 
 mod common;
 use common::wat;
 use wisp::{
-    Config, Engine, Error, Features, Func, FuncType, HeapType, Linker, Module, RefType, Store,
-    TrapCode, Val, ValType,
+    AnyRef, Config, Engine, Error, ExternRef, Features, Func, FuncType, HeapType, Linker, Module,
+    RefType, Store, TrapCode, Val, ValType,
 };
 
 const APPLY: &str = r#"(module
@@ -266,4 +267,129 @@ fn many_types_register_in_linear_time() {
     // Quadratic work (50,000² comparisons) would take minutes; linear takes well under
     // a second even in a debug build.
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+const I31: &str = r#"(module
+  (func (export "box") (param i32) (result anyref) (ref.i31 (local.get 0)))
+  (func (export "unbox") (param anyref) (result i32)
+    (i31.get_s (ref.cast (ref i31) (local.get 0))))
+  (func (export "unbox_u") (param i31ref) (result i32) (i31.get_u (local.get 0)))
+  (func (export "internalize") (param externref) (result anyref)
+    (any.convert_extern (local.get 0)))
+  (func (export "externalize") (param anyref) (result externref)
+    (extern.convert_any (local.get 0)))
+  (func (export "kind") (param anyref) (result i32)
+    (block $i31 (result i31ref)
+      (block $null
+        (br_on_null $null (local.get 0))
+        (br_on_cast $i31 anyref (ref i31))
+        (drop)
+        (return (i32.const 2)))
+      (return (i32.const 0)))
+    (drop)
+    (i32.const 1))
+  (func (export "same") (param eqref eqref) (result i32)
+    (ref.eq (local.get 0) (local.get 1)))
+  (global (export "seven") anyref (ref.i31 (i32.const 7))))"#;
+
+fn gc_engine() -> Engine {
+    let mut config = Config::new();
+    config.features(Features::default().with_gc(true));
+    Engine::new(&config)
+}
+
+/// `i31` values, casts and the conversions between `any` and `extern`, with the host
+/// making and reading the same values.
+#[test]
+fn i31_casts_and_conversions_through_the_host() {
+    let (mut store, inst) = setup(&gc_engine(), I31);
+    let f = |store: &Store<()>, name| inst.get_func(store, name).unwrap();
+    let (boxer, unbox, unbox_u, kind, same) = (
+        f(&store, "box"),
+        f(&store, "unbox"),
+        f(&store, "unbox_u"),
+        f(&store, "kind"),
+        f(&store, "same"),
+    );
+    let (internalize, externalize) = (f(&store, "internalize"), f(&store, "externalize"));
+    let one = |store: &mut Store<()>, func: Func, arg: Val| {
+        let mut out = [Val::I32(0)];
+        func.call(store, &[arg], &mut out).map(|()| out[0])
+    };
+    // An i31 made in Wasm, read by the host; 31 bits, sign-extended.
+    let boxed = one(&mut store, boxer, Val::I32(-3)).unwrap();
+    let Val::AnyRef(Some(a)) = boxed else {
+        panic!("expected an anyref, got {boxed:?}")
+    };
+    assert_eq!(a.as_i31(), Some(-3));
+    let big = one(&mut store, boxer, Val::I32(0x4000_0001)).unwrap();
+    assert!(matches!(big, Val::AnyRef(Some(b)) if b.as_i31() == Some(-0x3fff_ffff)));
+    // One made by the host, read in Wasm.
+    let host_i31 = AnyRef::from_i31(&store, 12345).to_val();
+    assert_eq!(one(&mut store, unbox, host_i31).unwrap(), Val::I32(12345));
+    let minus = AnyRef::from_i31(&store, -1).to_val();
+    assert_eq!(
+        one(&mut store, unbox_u, minus).unwrap(),
+        Val::I32(0x7fff_ffff)
+    );
+    assert_eq!(one(&mut store, kind, host_i31).unwrap(), Val::I32(1));
+    assert_eq!(
+        one(&mut store, kind, Val::AnyRef(None)).unwrap(),
+        Val::I32(0)
+    );
+    // A host value through `any` and back keeps its identity and data.
+    let ext = ExternRef::new(&mut store, 99u32);
+    let inside = one(&mut store, internalize, ext.to_val()).unwrap();
+    assert_eq!(one(&mut store, kind, inside).unwrap(), Val::I32(2));
+    let back = one(&mut store, externalize, inside).unwrap();
+    let Val::ExternRef(Some(back)) = back else {
+        panic!("expected an externref, got {back:?}")
+    };
+    assert_eq!(back, ext);
+    assert_eq!(back.data(&store).unwrap().downcast_ref::<u32>(), Some(&99));
+    // An i31 made external is no host value, and comes back as the same i31.
+    let out = one(&mut store, externalize, host_i31).unwrap();
+    let Val::ExternRef(Some(out)) = out else {
+        panic!("expected an externref, got {out:?}")
+    };
+    assert!(out.data(&store).is_none());
+    assert_eq!(AnyRef::convert_extern(out).as_i31(), Some(12345));
+    // The cast fails on a host value; a host value is no `eqref` or `i31ref`.
+    let err = one(&mut store, unbox, inside).unwrap_err();
+    assert_eq!(trap_code(err), TrapCode::CastFailure);
+    let err = one(&mut store, unbox_u, Val::AnyRef(None)).unwrap_err();
+    assert_eq!(trap_code(err), TrapCode::NullI31Ref);
+    let eqref = ValType::Ref(RefType::new(true, HeapType::Eq));
+    assert!(host_i31.matches_ty(&store, eqref));
+    assert!(!inside.matches_ty(&store, eqref));
+    let err = same.call(&mut store, &[inside, host_i31], &mut [Val::I32(0)]);
+    assert!(matches!(err, Err(Error::Usage(_))), "{err:?}");
+    let mut out = [Val::I32(0)];
+    let seven = AnyRef::from_i31(&store, 7).to_val();
+    same.call(&mut store, &[seven, seven], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(1));
+    // A global initialized with `ref.i31` in a constant expression.
+    let g = inst.get_global(&store, "seven").unwrap().get(&store);
+    assert!(matches!(g, Val::AnyRef(Some(a)) if a.as_i31() == Some(7)));
+}
+
+#[test]
+fn i31_and_casts_run_from_an_image() {
+    let engine = gc_engine();
+    let module = Module::new(&engine, &wat(I31)).unwrap();
+    let image = module.to_image().unwrap();
+    // SAFETY: the image was just written by this build from a validated module.
+    #[allow(unsafe_code)]
+    let module = unsafe { Module::from_image(&engine, &image) }.unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let kind = inst.get_func(&store, "kind").unwrap();
+    let mut out = [Val::I32(0)];
+    let v = AnyRef::from_i31(&store, 1).to_val();
+    kind.call(&mut store, &[v], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(1));
+    let g = inst.get_global(&store, "seven").unwrap().get(&store);
+    assert!(matches!(g, Val::AnyRef(Some(a)) if a.as_i31() == Some(7)));
 }

@@ -18,6 +18,8 @@
 )]
 
 mod bulk;
+#[cfg(feature = "gc")]
+mod cast;
 mod dispatch;
 #[cfg(feature = "exceptions")]
 mod gc;

@@ -351,6 +351,9 @@ impl<'a> Reader<'a> {
                 11 => ConstOp::I64Add,
                 12 => ConstOp::I64Sub,
                 13 => ConstOp::I64Mul,
+                14 => ConstOp::RefI31,
+                15 => ConstOp::AnyConvertExtern,
+                16 => ConstOp::ExternConvertAny,
                 _ => return Err(self.error("unknown constant instruction")),
             });
         }

@@ -333,6 +333,9 @@ impl Writer {
                 ConstOp::I64Add => self.u8(11),
                 ConstOp::I64Sub => self.u8(12),
                 ConstOp::I64Mul => self.u8(13),
+                ConstOp::RefI31 => self.u8(14),
+                ConstOp::AnyConvertExtern => self.u8(15),
+                ConstOp::ExternConvertAny => self.u8(16),
             }
         }
     }

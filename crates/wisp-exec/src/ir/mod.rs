@@ -27,8 +27,8 @@
 mod operand;
 
 pub use operand::{
-    DataIdx, DefinedFuncIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, InstrIdx, Lane, MemIdx,
-    MemOffset, Offset, Operand, Slot, TableIdx, TagIdx, Target, TypeIdx,
+    CastTarget, DataIdx, DefinedFuncIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, InstrIdx, Lane,
+    MemIdx, MemOffset, Offset, Operand, Slot, TableIdx, TagIdx, Target, TypeIdx,
 };
 
 include!(concat!(env!("OUT_DIR"), "/ops.rs"));

@@ -117,6 +117,94 @@ index_operand!(
     "+"
 );
 
+/// The type a `ref.test` or `ref.cast` checks against, packed in 32 bits: an abstract
+/// heap type or a module's type index (below 2^24; wasmparser allows a million types),
+/// and whether null passes.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct CastTarget(pub u32);
+
+impl CastTarget {
+    const NULLABLE: u32 = 1 << 4;
+    const DEF: u32 = 12;
+
+    /// The target `(ref null? heap)`, where a defined type is a module's type index; `None`
+    /// if the index does not fit.
+    pub fn new(nullable: bool, heap: wisp_types::HeapType) -> Option<Self> {
+        use wisp_types::HeapType as H;
+        let code = match heap {
+            H::Func => 0,
+            H::NoFunc => 1,
+            H::Extern => 2,
+            H::NoExtern => 3,
+            H::Any => 4,
+            H::Eq => 5,
+            H::I31 => 6,
+            H::Struct => 7,
+            H::Array => 8,
+            H::None => 9,
+            H::Exn => 10,
+            H::NoExn => 11,
+            H::Def(i, k) if i < 1 << 24 => Self::DEF | (k as u32) << 5 | i << 8,
+            H::Def(..) | H::Id(..) => return None,
+        };
+        Some(CastTarget(code | if nullable { Self::NULLABLE } else { 0 }))
+    }
+
+    /// Whether null passes.
+    pub const fn nullable(self) -> bool {
+        self.0 & Self::NULLABLE != 0
+    }
+
+    /// The heap type, a defined one as the module's type index.
+    pub fn heap(self) -> wisp_types::HeapType {
+        use wisp_types::{DefKind, HeapType as H};
+        const ABSTRACT: [H; 12] = [
+            H::Func,
+            H::NoFunc,
+            H::Extern,
+            H::NoExtern,
+            H::Any,
+            H::Eq,
+            H::I31,
+            H::Struct,
+            H::Array,
+            H::None,
+            H::Exn,
+            H::NoExn,
+        ];
+        let code = self.0 & 0xf;
+        match ABSTRACT.get(code as usize) {
+            Some(&h) => h,
+            None => {
+                let kind = match self.0 >> 5 & 3 {
+                    0 => DefKind::Func,
+                    1 => DefKind::Struct,
+                    _ => DefKind::Array,
+                };
+                H::Def(self.0 >> 8, kind)
+            }
+        }
+    }
+}
+
+impl Operand for CastTarget {
+    const ZERO: Self = CastTarget(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(CastTarget)
+    }
+}
+
+impl fmt::Display for CastTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = wisp_types::RefType::new(self.nullable(), self.heap());
+        write!(f, "{r}")
+    }
+}
+
 impl Slot {
     /// The slot `n` cells above this one (the high half of a `v128`, the next value).
     #[inline(always)]

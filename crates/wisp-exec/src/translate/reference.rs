@@ -1,12 +1,15 @@
-//! Typed function references: `ref.as_non_null`, `br_on_null`, `br_on_non_null`,
-//! `call_ref` and `return_call_ref`.
+//! Typed references: `ref.as_non_null`, `br_on_null`, `br_on_non_null`, `call_ref`,
+//! `return_call_ref`, and of the GC instructions those that need no heap object:
+//! `ref.i31`, `i31.get_*`, `ref.eq`, the conversions between `any` and `extern`,
+//! `ref.test`, `ref.cast`, `br_on_cast` and `br_on_cast_fail`.
 //! Spec: <https://webassembly.github.io/spec/core/valid/instructions.html#reference-instructions>
 //!
 //! Null is the zero cell in every reference type, so the branches on null are the
 //! branches on zero.
 
 use super::{Operand, TResult, TranslateError, Translator};
-use crate::ir::Op;
+use crate::ir::{CastTarget, Op};
+use wisp_parse::wasmparser;
 
 impl Translator<'_> {
     /// Traps on null; otherwise the value stays on the stack as it was.
@@ -72,5 +75,56 @@ impl Translator<'_> {
             base: crate::ir::Slot(0),
         };
         self.tail_call(&t, call, None)
+    }
+}
+
+impl Translator<'_> {
+    /// The operand of a cast's target type.
+    fn cast_target(
+        &self,
+        nullable: bool,
+        heap: wasmparser::HeapType,
+    ) -> Result<CastTarget, TranslateError> {
+        let heap = wisp_parse::heap_type(heap, &self.module.types, self.offset)?;
+        CastTarget::new(nullable, heap).ok_or(TranslateError::Unknown("type"))
+    }
+
+    pub(super) fn visit_ref_test(&mut self, nullable: bool, heap: wasmparser::HeapType) -> TResult {
+        let to = self.cast_target(nullable, heap)?;
+        let (pos, src) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.push_result(Op::RefTest { dst, src, to });
+        Ok(())
+    }
+
+    pub(super) fn visit_ref_cast(&mut self, nullable: bool, heap: wasmparser::HeapType) -> TResult {
+        let to = self.cast_target(nullable, heap)?;
+        let (pos, v) = self.pop()?;
+        let src = self.read(pos, v);
+        self.emit(Op::RefCast { src, to });
+        self.push(match v {
+            Operand::Const(_) => Operand::Temp,
+            v => v,
+        });
+        Ok(())
+    }
+
+    /// `br_on_cast` (`on_match`) and `br_on_cast_fail`: the reference stays on the
+    /// stack, the label's last value if the branch is taken; the test's result goes in
+    /// the cell above it, which no move of the branch writes.
+    pub(super) fn visit_br_on_cast(
+        &mut self,
+        depth: u32,
+        to: wasmparser::RefType,
+        on_match: bool,
+    ) -> TResult {
+        let cast = self.cast_target(to.is_nullable(), to.heap_type())?;
+        let pos = self.reference_in_place()?;
+        let (src, dst) = (self.slot(pos), self.slot(pos + 1));
+        // Counted in the frame, as an operand would be.
+        self.push(Operand::Temp);
+        self.pop()?;
+        self.emit(Op::RefTest { dst, src, to: cast });
+        self.branch_on_cell(depth, dst, !on_match)
     }
 }

@@ -132,6 +132,43 @@ impl Translator<'_> {
             #[cfg(feature = "gc")]
             Operator::CallRef { type_index } => self.visit_call_ref(type_index)?,
             #[cfg(feature = "gc")]
+            Operator::RefI31 => self.unary(|dst, src| Op::RefI31 { dst, src })?,
+            #[cfg(feature = "gc")]
+            Operator::I31GetS => self.unary(|dst, src| Op::I31GetS { dst, src })?,
+            #[cfg(feature = "gc")]
+            Operator::I31GetU => self.unary(|dst, src| Op::I31GetU { dst, src })?,
+            // Equal references are equal cells (`wisp_types::cells`).
+            #[cfg(feature = "gc")]
+            Operator::RefEq => self.binary(|dst, lhs, rhs| Op::I64Eq { dst, lhs, rhs })?,
+            #[cfg(feature = "gc")]
+            Operator::AnyConvertExtern => {
+                self.unary(|dst, src| Op::AnyConvertExtern { dst, src })?
+            }
+            #[cfg(feature = "gc")]
+            Operator::ExternConvertAny => {
+                self.unary(|dst, src| Op::ExternConvertAny { dst, src })?
+            }
+            #[cfg(feature = "gc")]
+            Operator::RefTestNonNull { hty } => self.visit_ref_test(false, hty)?,
+            #[cfg(feature = "gc")]
+            Operator::RefTestNullable { hty } => self.visit_ref_test(true, hty)?,
+            #[cfg(feature = "gc")]
+            Operator::RefCastNonNull { hty } => self.visit_ref_cast(false, hty)?,
+            #[cfg(feature = "gc")]
+            Operator::RefCastNullable { hty } => self.visit_ref_cast(true, hty)?,
+            #[cfg(feature = "gc")]
+            Operator::BrOnCast {
+                relative_depth,
+                to_ref_type,
+                ..
+            } => self.visit_br_on_cast(relative_depth, to_ref_type, true)?,
+            #[cfg(feature = "gc")]
+            Operator::BrOnCastFail {
+                relative_depth,
+                to_ref_type,
+                ..
+            } => self.visit_br_on_cast(relative_depth, to_ref_type, false)?,
+            #[cfg(feature = "gc")]
             Operator::ReturnCallRef { type_index } => self.visit_return_call_ref(type_index)?,
             Operator::Call { function_index } => self.visit_call(function_index)?,
             Operator::CallIndirect {
