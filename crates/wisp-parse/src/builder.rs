@@ -26,6 +26,7 @@ impl<'a> ModuleBuilder<'a> {
 
     pub fn finish(mut self) -> Module {
         self.module.bytes = self.bytes.into();
+        self.module.shrink_to_fit();
         self.module
     }
 
@@ -43,6 +44,7 @@ impl<'a> ModuleBuilder<'a> {
         }
         self.module.bytes = kept.into();
         self.module.code_dropped = true;
+        self.module.shrink_to_fit();
         self.module
     }
 

@@ -50,6 +50,23 @@ impl Module {
     pub fn func_type_at(&self, type_idx: u32) -> Option<&FuncType> {
         self.types.get(type_idx as usize)?.as_func()
     }
+    /// Gives back the spare capacity of every list, once the module is complete: on a
+    /// device the slack of vectors grown by doubling is RAM the instances then lack.
+    pub fn shrink_to_fit(&mut self) {
+        self.types.shrink_to_fit();
+        self.rec_groups.shrink_to_fit();
+        self.imports.shrink_to_fit();
+        self.funcs.shrink_to_fit();
+        self.bodies.shrink_to_fit();
+        self.tables.shrink_to_fit();
+        self.memories.shrink_to_fit();
+        self.globals.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.exports.shrink_to_fit();
+        self.elements.shrink_to_fit();
+        self.datas.shrink_to_fit();
+    }
+
     /// The recursive group `type_idx` belongs to: its types' index range.
     pub fn rec_group_of(&self, type_idx: u32) -> Range<u32> {
         let g = self.rec_groups.partition_point(|&s| s <= type_idx);

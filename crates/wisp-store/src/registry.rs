@@ -30,7 +30,8 @@ struct Entry {
     group: (u32, u32),
     /// The hash of its group's key form.
     hash: u32,
-    /// Its declared supertypes from the root down, then itself.
+    /// Its declared supertypes from the root down (empty for a type without one): a
+    /// type is a subtype of `b` when `b` sits here at index `depth(b)`, its own length.
     supers: Box<[TypeId]>,
 }
 
@@ -185,8 +186,14 @@ impl TypeRegistry {
         }
         let first = self.types.len() as u32;
         let len = key.len() as u32;
+        // Growth by a quarter, not doubling: still amortized constant time, and on a
+        // device far less spare capacity held for the store's life.
+        let spare = self.types.capacity() - self.types.len();
+        if spare < key.len() {
+            let more = key.len().max(self.types.len() / 4).max(4);
+            self.types.reserve_exact(more);
+        }
         for (i, k) in key.into_iter().enumerate() {
-            let me = TypeId(first + i as u32);
             let parent = match k.supertype {
                 None => None,
                 Some(HeapType::Id(p, _)) if p.0 < first => Some(p),
@@ -196,11 +203,12 @@ impl TypeRegistry {
                     return Err(BadType);
                 }
             };
+            // A type without supertype (most) allocates nothing.
             let mut supers = Vec::new();
             if let Some(p) = parent {
                 supers.extend_from_slice(&self.types[p.0 as usize].supers);
+                supers.push(p);
             }
-            supers.push(me);
             self.types.push(Entry {
                 key: k,
                 group: (first, len),
@@ -256,8 +264,7 @@ impl TypeRegistry {
         else {
             return false;
         };
-        let depth = eb.supers.len() - 1;
-        ea.supers.get(depth) == Some(&b)
+        ea.supers.get(eb.supers.len()) == Some(&b)
     }
 
     /// Heap type matching with store-form types.

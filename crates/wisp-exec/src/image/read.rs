@@ -491,6 +491,7 @@ impl<'a> Reader<'a> {
         m.bodies = (0..m.funcs.len() - m.num_imported_funcs as usize)
             .map(|_| 0..0)
             .collect();
+        m.shrink_to_fit();
         Ok(m)
     }
 
