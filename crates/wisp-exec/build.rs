@@ -16,6 +16,8 @@ mod gen_ir;
 mod gen_translate;
 #[path = "build/rows.rs"]
 mod rows;
+#[path = "build/rows_aggregate.rs"]
+mod rows_aggregate;
 #[path = "build/rows_memory.rs"]
 mod rows_memory;
 #[path = "build/rows_numeric.rs"]

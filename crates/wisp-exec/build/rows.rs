@@ -1,7 +1,7 @@
 //! The rows of the operator table: control, calls, variables, memory and table
 //! instructions one row each here; the families, one call per Wasm operator, in
 //! `rows_numeric.rs`, `rows_memory.rs`, `rows_simd.rs`, `rows_wide.rs`, `rows_v3.rs`
-//! and `rows_refs.rs`. [`rows`]
+//! `rows_refs.rs` and `rows_aggregate.rs`. [`rows`]
 //! puts them in order, which is the order of the enum and so the numbering of
 //! instructions in images.
 
@@ -21,6 +21,7 @@ pub fn rows() -> Vec<Row> {
     t.extend(crate::rows_wide::rows());
     t.extend(crate::rows_v3::rows());
     t.extend(crate::rows_refs::rows());
+    t.extend(crate::rows_aggregate::rows());
     t
 }
 

@@ -5,19 +5,44 @@ use crate::ExecStore;
 use alloc::vec::Vec;
 use wisp_parse::{ConstExpr, ConstOp};
 use wisp_store::ModuleInst;
-use wisp_types::{cells, RawVal};
+use wisp_types::{cells, RawVal, TrapCode};
 
 /// Evaluates `expr` in the context of a (partially built) module instance. Validation
-/// guarantees the shape, so a malformed expression just yields zero.
-pub(crate) fn eval(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> RawVal {
-    RawVal(eval128(expr, store, inst) as u64)
+/// guarantees the shape, so a malformed expression just yields zero. Only an
+/// allocation (`struct.new`, `array.new`, …) can fail: the heap is full.
+pub(crate) fn eval(
+    expr: &ConstExpr,
+    store: &mut ExecStore,
+    inst: &ModuleInst,
+) -> Result<RawVal, TrapCode> {
+    Ok(RawVal(eval128(expr, store, inst)? as u64))
 }
 
 /// Like [`eval`], for any type: a `v128` fills all 128 bits.
-pub(crate) fn eval128(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> u128 {
+pub(crate) fn eval128(
+    expr: &ConstExpr,
+    store: &mut ExecStore,
+    inst: &ModuleInst,
+) -> Result<u128, TrapCode> {
     let mut stack: Vec<u128> = Vec::new();
     for op in &expr.0 {
         let v = match *op {
+            #[cfg(feature = "gc")]
+            ConstOp::StructNew(t)
+            | ConstOp::StructNewDefault(t)
+            | ConstOp::ArrayNew(t)
+            | ConstOp::ArrayNewDefault(t)
+            | ConstOp::ArrayNewFixed(t, _) => {
+                let id = *inst.types.get(t as usize).ok_or(TrapCode::OutOfMemory)?;
+                crate::aggregate::const_alloc(store, id, op, &mut stack)? as u128
+            }
+            // Validation refuses them without the GC proposal.
+            #[cfg(not(feature = "gc"))]
+            ConstOp::StructNew(_)
+            | ConstOp::StructNewDefault(_)
+            | ConstOp::ArrayNew(_)
+            | ConstOp::ArrayNewDefault(_)
+            | ConstOp::ArrayNewFixed(..) => return Err(TrapCode::OutOfMemory),
             ConstOp::I32(v) => v as u32 as u128,
             ConstOp::I64(v) => v as u64 as u128,
             ConstOp::F32(v) => v as u128,
@@ -66,5 +91,5 @@ pub(crate) fn eval128(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) ->
         };
         stack.push(v);
     }
-    stack.pop().unwrap_or(0)
+    Ok(stack.pop().unwrap_or(0))
 }

@@ -4,6 +4,7 @@ use crate::const_eval::{eval, eval128};
 use crate::{CodeRef, CompiledModule, ExecStore};
 use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
 use wisp_store::{
@@ -253,7 +254,7 @@ pub fn instantiate(
         inst.tags.push(store.tags.len() as u32 - 1);
     }
     for g in m.globals.iter().skip(m.num_imported_globals as usize) {
-        let v = eval128(&g.init, store, &inst);
+        let v = eval128(&g.init, store, &inst).map_err(InstantiateError::Trap)?;
         let a = store.alloc_global(GlobalInst {
             ty: GlobalType {
                 content: val_in_store(&ids, g.ty.content),
@@ -268,7 +269,10 @@ pub fn instantiate(
         if index < m.num_imported_tables as usize {
             continue;
         }
-        let init = t.init.as_ref().map_or(RawVal(0), |e| eval(e, store, &inst));
+        let init = match &t.init {
+            Some(e) => eval(e, store, &inst).map_err(InstantiateError::Trap)?,
+            None => RawVal(0),
+        };
         let ty = TableType {
             element: ref_in_store(&ids, t.ty.element),
             limits: t.ty.limits,
@@ -301,7 +305,10 @@ pub fn instantiate(
         inst.mems.push(store.alloc_mem(mem));
     }
     for e in &m.elements {
-        let elements = e.items.iter().map(|x| eval(x, store, &inst)).collect();
+        let mut elements = Vec::new();
+        for x in &e.items {
+            elements.push(eval(x, store, &inst).map_err(InstantiateError::Trap)?);
+        }
         let ty = ref_in_store(&ids, e.ty);
         store.elems.push(ElemInst { ty, elements });
         inst.elems.push(store.elems.len() as u32 - 1);
@@ -338,6 +345,29 @@ pub fn instantiate(
             });
         }
     }
+    // The offsets of active segments, evaluated while the instance is at hand (they
+    // read globals only, so when is not observable).
+    let mut elem_offsets = Vec::new();
+    for seg in &m.elements {
+        if let ElemMode::Active { offset, .. } = &seg.mode {
+            elem_offsets.push(
+                eval(offset, store, &inst)
+                    .map_err(InstantiateError::Trap)?
+                    .0 as u32,
+            );
+        }
+    }
+    let mut data_offsets = Vec::new();
+    for seg in &m.datas {
+        if let DataMode::Active { offset, .. } = &seg.mode {
+            data_offsets.push(
+                eval(offset, store, &inst)
+                    .map_err(InstantiateError::Trap)?
+                    .0 as u32,
+            );
+        }
+    }
+    let (mut elem_offsets, mut data_offsets) = (elem_offsets.into_iter(), data_offsets.into_iter());
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
     let elem_addrs = inst.elems.clone();
     let data_addrs = inst.datas.clone();
@@ -350,8 +380,8 @@ pub fn instantiate(
         match &seg.mode {
             ElemMode::Passive => continue,
             ElemMode::Declarative => {}
-            ElemMode::Active { table, offset } => {
-                let off = eval(offset, store, &store.instances[inst_addr.0 as usize]).0 as u32;
+            ElemMode::Active { table, .. } => {
+                let off = elem_offsets.next().unwrap_or(0);
                 let ta = *table_addrs
                     .get(*table as usize)
                     .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
@@ -367,8 +397,8 @@ pub fn instantiate(
         store.elems[ea as usize].elements.clear();
     }
     for (seg, &da) in m.datas.iter().zip(&data_addrs) {
-        if let DataMode::Active { memory, offset } = &seg.mode {
-            let off = eval(offset, store, &store.instances[inst_addr.0 as usize]).0 as u32;
+        if let DataMode::Active { memory, .. } = &seg.mode {
+            let off = data_offsets.next().unwrap_or(0);
             let ma = *mem_addrs
                 .get(*memory as usize)
                 .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;

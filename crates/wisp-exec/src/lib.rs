@@ -14,6 +14,8 @@
 extern crate alloc;
 
 #[cfg(feature = "compile")]
+#[cfg(feature = "gc")]
+mod aggregate;
 mod compile;
 mod const_eval;
 #[allow(unsafe_code)]
@@ -29,7 +31,7 @@ pub mod translate;
 pub use compile::{compile, compile_eager};
 #[cfg(feature = "exceptions")]
 pub use exec::run_throwing;
-pub use exec::{op_tag, run, RunError, RunResult, Trap};
+pub use exec::{collect_garbage, op_tag, run, RunError, RunResult, Trap};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
 #[cfg(feature = "compile")]

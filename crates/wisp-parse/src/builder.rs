@@ -340,18 +340,16 @@ pub fn const_expr(
             O::RefI31 => ConstOp::RefI31,
             O::AnyConvertExtern => ConstOp::AnyConvertExtern,
             O::ExternConvertAny => ConstOp::ExternConvertAny,
-            // Allocations (`struct.new`, `array.new`, …): Wisp runs no GC object yet.
-            O::StructNew { .. }
-            | O::StructNewDefault { .. }
-            | O::ArrayNew { .. }
-            | O::ArrayNewDefault { .. }
-            | O::ArrayNewFixed { .. } => {
-                return Err(ParseError::with_kind(
-                    crate::ParseErrorKind::Unsupported,
-                    "struct and array allocation in constant expressions is not supported",
-                    offset as usize,
-                ))
+            O::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
+            O::StructNewDefault { struct_type_index } => {
+                ConstOp::StructNewDefault(struct_type_index)
             }
+            O::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
+            O::ArrayNewDefault { array_type_index } => ConstOp::ArrayNewDefault(array_type_index),
+            O::ArrayNewFixed {
+                array_type_index,
+                array_size,
+            } => ConstOp::ArrayNewFixed(array_type_index, array_size),
             // The offset names the instruction. Formatting it would pull wasmparser's
             // `Debug` of every operator (30 KiB) into a device's flash.
             _ => {

@@ -167,6 +167,16 @@ pub enum ConstOp {
     AnyConvertExtern,
     /// `extern.convert_any` (GC).
     ExternConvertAny,
+    /// `struct.new` of the module's type index (GC): allocates.
+    StructNew(u32),
+    /// `struct.new_default` (GC).
+    StructNewDefault(u32),
+    /// `array.new` (GC).
+    ArrayNew(u32),
+    /// `array.new_default` (GC).
+    ArrayNewDefault(u32),
+    /// `array.new_fixed` of a type and a length (GC).
+    ArrayNewFixed(u32, u32),
 }
 
 #[derive(Debug, Clone)]

@@ -118,7 +118,13 @@ impl TypeRegistry {
     /// function matches no import or call that names a defined type.
     #[inline(never)]
     pub fn register_func(&mut self, ty: &FuncType) -> TypeId {
-        let composite = CompositeType::Func(ty.clone()).map_refs(|r| match r.heap {
+        self.register_composite(&CompositeType::Func(ty.clone()))
+    }
+
+    /// Registers a composite type whose references are in store form (made by the
+    /// host), as [`register_func`](Self::register_func) does a function type.
+    pub fn register_composite(&mut self, ty: &CompositeType) -> TypeId {
+        let composite = ty.map_refs(|r| match r.heap {
             HeapType::Def(_, k) => RefType::new(r.nullable, HeapType::Id(TypeId(u32::MAX), k)),
             _ => r,
         });
@@ -230,6 +236,12 @@ impl TypeRegistry {
             .get(id.0 as usize)
             .and_then(|e| e.key.as_func())
             .unwrap_or(&self.empty)
+    }
+
+    /// The composite type `id` as registered (see [`func_shape`](Self::func_shape)):
+    /// enough for the layout of its objects, whose references need only their kind.
+    pub fn composite_shape(&self, id: TypeId) -> Option<&CompositeType> {
+        self.types.get(id.0 as usize).map(|e| &e.key.composite)
     }
 
     /// Type `id` in store form: references to defined types as [`HeapType::Id`].

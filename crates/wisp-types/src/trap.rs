@@ -39,9 +39,15 @@ pub enum TrapCode {
     NullI31Ref,
     /// `ref.cast` of a value not of the type.
     CastFailure,
-    /// An object (an exception instance) could not be allocated, even after a
-    /// collection: the store's heap is full.
+    /// An object (an exception, a struct or an array) could not be allocated, even
+    /// after a collection: the store's heap is full.
     OutOfMemory,
+    /// `struct.get` or `struct.set` of null.
+    NullStructRef,
+    /// An `array.*` instruction on null.
+    NullArrayRef,
+    /// An array index or range past the array's end.
+    ArrayOutOfBounds,
 }
 
 impl TrapCode {
@@ -67,6 +73,9 @@ impl TrapCode {
             TrapCode::CastFailure => "cast failure",
             TrapCode::OutOfMemory => "out of memory",
             TrapCode::MemoryDevice => "memory device error",
+            TrapCode::NullStructRef => "null structure reference",
+            TrapCode::NullArrayRef => "null array reference",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
         }
     }
 }

@@ -54,15 +54,13 @@ pub struct Features {
     /// (WebAssembly 3.0).
     pub function_references: bool,
     /// Garbage collection (WebAssembly 3.0): recursive type groups, subtyping, and the
-    /// `any`, `eq`, `i31`, `struct` and `array` types. Off by default until Wisp runs
-    /// all of it: recursive groups and subtypes of function types work; struct and
-    /// array types are refused as unsupported.
+    /// `any`, `eq`, `i31`, `struct` and `array` types and their instructions.
     pub gc: bool,
 }
 
 /// The default is WebAssembly 2.0 with wide arithmetic, and the parts of WebAssembly
-/// 3.0 that Wisp runs: extended constant expressions, tail calls and exception handling,
-/// legacy exceptions included.
+/// 3.0 that Wisp runs: extended constant expressions, tail calls, exception handling
+/// (legacy exceptions included), typed function references and garbage collection.
 impl Default for Features {
     fn default() -> Self {
         Features::wasm2()
@@ -72,6 +70,7 @@ impl Default for Features {
             .with_exceptions(true)
             .with_legacy_exceptions(true)
             .with_function_references(true)
+            .with_gc(true)
     }
 }
 

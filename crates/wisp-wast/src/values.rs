@@ -79,7 +79,12 @@ fn core_matches<T>(e: &WastRetCore<'_>, v: &Val, store: &Store<T>) -> Result<boo
             held == Some(*n)
         }
         (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
-        (WastRetCore::RefI31 | WastRetCore::RefEq, Val::AnyRef(Some(a))) => a.as_i31().is_some(),
+        (WastRetCore::RefI31, Val::AnyRef(Some(a))) => a.as_i31().is_some(),
+        (WastRetCore::RefEq, Val::AnyRef(Some(a))) => {
+            a.as_i31().is_some() || a.is_struct(store) || a.is_array(store)
+        }
+        (WastRetCore::RefStruct, Val::AnyRef(Some(a))) => a.is_struct(store),
+        (WastRetCore::RefArray, Val::AnyRef(Some(a))) => a.is_array(store),
         (WastRetCore::RefAny, Val::AnyRef(r)) => r.is_some(),
         // A host reference made internal by `any.convert_extern`.
         (WastRetCore::RefExtern(Some(n)) | WastRetCore::RefHost(n), Val::AnyRef(Some(a))) => {

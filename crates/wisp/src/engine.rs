@@ -17,6 +17,8 @@ pub struct Config {
     pub(crate) plain_code: bool,
     pub(crate) stack: StackLimits,
     pub(crate) limits: Limits,
+    /// The byte budget of each store's heap; `None` for the default.
+    pub(crate) gc_heap: Option<usize>,
 }
 
 impl Config {
@@ -49,6 +51,14 @@ impl Config {
     #[cfg(feature = "compile")]
     pub fn plain_code(&mut self, on: bool) -> &mut Self {
         self.plain_code = on;
+        self
+    }
+    /// The most bytes each store's heap of exceptions, structs and arrays may hold
+    /// (contents and bookkeeping, as [`crate::Store::heap_bytes`] counts them); the
+    /// default is 1 GiB (all of memory below 32 bits). An allocation that does not fit
+    /// after a collection traps with "out of memory"; the host is never at risk.
+    pub fn gc_heap_limit(&mut self, bytes: usize) -> &mut Self {
+        self.gc_heap = Some(bytes);
         self
     }
     /// The deepest call nesting before "call stack exhausted".

@@ -45,25 +45,34 @@ impl Tag {
 
 /// A non-null `exnref`: an exception instance in a store's heap.
 ///
-/// The store's collector frees exceptions that Wasm no longer reaches, and it does not
-/// see the host's references: one kept by the host across a later call that throws may
-/// have been freed, and then reading it fails. Values a host needs later are read out
-/// ([`ExnRef::payload`]) while it is valid; an uncaught [`Exception`] has them already.
+/// An exception that reaches the host is rooted as a struct or array is (see
+/// [`crate::AnyRef`]): it stays alive until the host lets go of it
+/// ([`ExnRef::unroot`], [`Store::release_roots`](crate::Store::release_roots), the end of
+/// a [`Store::scope`](crate::Store::scope)); after that, reading a freed exception fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExnRef(pub(crate) Stored<ExnAddr>, u32);
 
 impl ExnRef {
     /// The live exception at `addr` of `owner`'s store.
     pub(crate) fn new(owner: Owner<'_>, addr: ExnAddr) -> ExnRef {
+        // Held for the host as an `AnyRef` is (see there).
+        owner.heap.root(addr.0);
         // A value just read from Wasm is live; `MAX` would fail every later check.
-        let generation = owner.heap.generation(addr).unwrap_or(u32::MAX);
+        let generation = owner.heap.generation(addr.0).unwrap_or(u32::MAX);
         ExnRef(Stored::new(owner.id, addr), generation)
+    }
+
+    /// Lets go of the host's hold on the exception.
+    pub fn unroot<T>(self, store: &mut Store<T>) {
+        if let Ok(a) = self.check(store.owner()) {
+            store.inner.heap.unroot(a.0);
+        }
     }
 
     /// Its address, if it belongs to `owner`'s store and is still the object it named.
     pub(crate) fn check(&self, owner: Owner<'_>) -> Result<ExnAddr, Error> {
         let a = self.0.check(owner.id)?;
-        if owner.heap.generation(a) != Some(self.1) {
+        if owner.heap.generation(a.0) != Some(self.1) {
             return Err(Error::Usage(
                 "the exception was freed: no Wasm code reached it any more".into(),
             ));
@@ -138,10 +147,13 @@ impl Exception {
             )));
         }
         let mut cells = Vec::new();
-        let mut refs = 0u64;
+        let (mut internal, mut external) = (0u64, 0u64);
         for v in payload {
-            if matches!(v, Val::ExnRef(_)) {
-                refs |= 1u64.checked_shl(cells.len() as u32).unwrap_or(u64::MAX);
+            let bit = 1u64.checked_shl(cells.len() as u32).unwrap_or(u64::MAX);
+            match v {
+                Val::ExnRef(_) | Val::AnyRef(_) => internal |= bit,
+                Val::ExternRef(_) => external |= bit,
+                _ => {}
             }
             let mut c = [RawVal(0); 2];
             v.to_core(store.owner())?.write_cells(&mut c);
@@ -150,7 +162,7 @@ impl Exception {
         let exn = store
             .inner
             .heap
-            .alloc_exn(addr, &cells, refs, usize::MAX)
+            .alloc_exn(addr, &cells, internal, external)
             .map_err(|_| Error::Usage("the store's heap is full".into()))?;
         Ok(Exception {
             exn: ExnRef::new(store.owner(), exn),

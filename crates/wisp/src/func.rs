@@ -256,12 +256,17 @@ fn call_host<T>(
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
+    let held = store.inner.heap.roots();
     read_packed(stack, base, ty.params(), &mut args[..np], &store.owner());
+    let params_held = held..store.inner.heap.roots();
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
     let instance = calling_instance(store, stack);
-    f(Caller { store, instance }, &args[..np], &mut out[..nr])?;
+    let r = f(Caller { store, instance }, &args[..np], &mut out[..nr]);
+    // The parameters are held only for the call (they are on the Wasm stack too).
+    store.inner.heap.remove_roots(params_held);
+    r?;
     check_results(store, func, &out[..nr])?;
     write_packed(stack, base, &out[..nr], store.owner())
 }
@@ -278,10 +283,14 @@ fn call_host_boxed<T>(
 ) -> Result<(), Error> {
     let ty = store.inner.func_shape(func).clone();
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
+    let held = store.inner.heap.roots();
     read_packed(stack, base, ty.params(), &mut args, &store.owner());
+    let params_held = held..store.inner.heap.roots();
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
-    f(Caller { store, instance }, &args, &mut out)?;
+    let r = f(Caller { store, instance }, &args, &mut out);
+    store.inner.heap.remove_roots(params_held);
+    r?;
     check_results(store, func, &out)?;
     write_packed(stack, base, &out, store.owner())
 }

@@ -23,6 +23,7 @@
 #![no_std]
 extern crate alloc;
 
+mod aggregate;
 mod budget;
 mod engine;
 mod error;
@@ -39,6 +40,7 @@ mod typed;
 mod val;
 mod wrap;
 
+pub use aggregate::{ArrayRef, ArrayType, StructRef, StructType};
 pub use engine::{Config, Engine};
 pub use error::{CompileErrorKind, Error, FrameInfo, Trap};
 pub use exception::{Exception, ExnRef, Tag};
@@ -52,13 +54,14 @@ pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use val::Val;
 pub use wisp_exec::image::ByteSource;
+pub use wisp_store::gc::HeapStats;
 pub use wisp_store::{
     AccessError, GrowError, MemoryBackend, PagedMemory, ResourceLimiter, StoreLimits,
     StoreLimitsBuilder,
 };
 pub use wisp_types::{
-    DefKind, ExternType, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability, RefType,
-    TableType, TrapCode, TypeId, ValType, F32, F64,
+    DefKind, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability,
+    RefType, StorageType, TableType, TrapCode, TypeId, ValType, F32, F64,
 };
 #[cfg(feature = "compile")]
 pub use wisp_validate::Features;

@@ -48,6 +48,12 @@ impl<T> Store<T> {
             .table_elements(engine.config.limits.max_table_elements)
             .build();
         inner.limiter = Some(Box::new(limits));
+        inner.heap.set_budget(
+            engine
+                .config
+                .gc_heap
+                .unwrap_or(wisp_store::gc::DEFAULT_BUDGET),
+        );
         Store {
             id: StoreId::fresh(),
             inner,
@@ -86,10 +92,50 @@ impl<T> Store<T> {
         }
     }
 
-    /// How many objects (exception instances) the store's heap holds: what the last
-    /// collection kept, and what was allocated since.
+    /// How many objects (exceptions, structs and arrays) the store's heap holds: what
+    /// the last collection kept, and what was allocated since.
     pub fn heap_objects(&self) -> usize {
         self.inner.heap.len()
+    }
+
+    /// The bytes the store's heap holds (objects' contents and slots), counted as its
+    /// budget ([`crate::Config::gc_heap_limit`]) counts them.
+    pub fn heap_bytes(&self) -> usize {
+        self.inner.heap.bytes()
+    }
+
+    /// What the store's heap holds and has done: live objects and bytes, the peak,
+    /// the bytes allocated in all and the collections run.
+    pub fn heap_stats(&self) -> wisp_store::gc::HeapStats {
+        self.inner.heap.stats()
+    }
+
+    /// Frees now the heap objects that neither Wasm nor the host reaches. Collections
+    /// also run by themselves as Wasm allocates; this is for a host between calls (it
+    /// does nothing while a call is under way or paused).
+    pub fn gc(&mut self) {
+        wisp_exec::collect_garbage(&mut self.inner);
+    }
+
+    /// How many holds the host has on heap objects (see [`crate::AnyRef`]).
+    pub fn roots(&self) -> usize {
+        self.inner.heap.roots()
+    }
+
+    /// Lets go of every heap object the host holds: references it still has fail once
+    /// a collection has freed their objects.
+    pub fn release_roots(&mut self) {
+        self.inner.heap.truncate_roots(0);
+    }
+
+    /// Runs `f`, then lets go of the heap objects the host came to hold during it
+    /// (results of calls, objects it made): a host loop that calls Wasm for references
+    /// keeps its holds bounded this way.
+    pub fn scope<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let n = self.inner.heap.roots();
+        let r = f(self);
+        self.inner.heap.truncate_roots(n);
+        r
     }
 
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), crate::Error> {

@@ -352,8 +352,12 @@ fn a_freed_exception_is_never_mistaken_for_a_later_one() {
         panic!("expected an exnref, got {:?}", out[0])
     };
     assert_eq!(kept.payload(&store).unwrap(), [Val::I32(5)]);
-    // Only the host holds it: collections free it, and its slot is used again.
+    // The host holds it: collections keep it.
     let churn = inst.get_typed_func::<i32, ()>(&store, "churn").unwrap();
+    churn.call(&mut store, 100_000).unwrap();
+    assert_eq!(kept.payload(&store).unwrap(), [Val::I32(5)]);
+    // Let go of, collections free it, and its slot is used again.
+    kept.unroot(&mut store);
     churn.call(&mut store, 100_000).unwrap();
     let err = kept.payload(&store).unwrap_err();
     assert!(err.to_string().contains("freed"), "{err}");

@@ -279,6 +279,8 @@ mod glue {
     use crate::exec::bulk;
     use crate::exec::handlers::{self, memory};
     use crate::exec::numeric;
+    #[cfg(feature = "gc")]
+    use crate::exec::objects;
     #[cfg(feature = "simd")]
     use crate::exec::simd;
     use crate::exec::Cx;

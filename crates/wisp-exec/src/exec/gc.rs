@@ -3,7 +3,8 @@
 //!
 //! A collection starts only where an object is about to be allocated, so the roots are
 //! what the executor holds at that moment:
-//! - globals, tables and element segments whose type holds `exnref`s, precisely;
+//! - globals, tables and element segments whose type holds references to objects
+//!   (`anyref`, `externref` and `exnref` and their subtypes), precisely;
 //! - every cell of every frame of the running stack (and the payload being thrown,
 //!   which the heap adds itself), conservatively: a cell whose value names a live object keeps it alive. Cells are
 //!   untyped, and until the translator records which hold references (reference maps,
@@ -18,37 +19,55 @@
 use super::Cx;
 use crate::stack::Regs;
 use crate::ExecStore;
+use wisp_store::gc::Trace;
 use wisp_store::FuncKind;
-use wisp_types::{HeapType, RefType, ValType};
+use wisp_types::{RawVal, ValType};
 
-/// Collects if the heap asks for it.
-pub(super) fn collect_if_due(cx: &mut Cx<'_>) {
-    if !cx.store.heap.wants_collection() {
+/// Collects if the heap asks for it before an allocation of `bytes`.
+pub(super) fn collect_if_due(cx: &mut Cx<'_>, bytes: usize) {
+    if !cx.store.heap.wants_collection(bytes) {
         return;
     }
-    let store = &mut *cx.store;
-    let stack = &*cx.stack;
     // Every cell from the bottom of the stack to the end of the running frame: frames
     // overlap (a callee starts at its caller's arguments) and each caller's frame ends
     // within the next one's, so this is each frame's cells.
-    let top = frame_end(store, cx.regs).min(stack.values.len());
-    let holds_exn = |t: RefType| t.heap.top() == HeapType::Exn;
+    let top = frame_end(cx.store, cx.regs).min(cx.stack.values.len());
+    collect(cx.store, &cx.stack.values[..top]);
+}
+
+/// Collects with no Wasm frame live: the embedder asked, between calls.
+pub(crate) fn collect_idle(store: &mut ExecStore) {
+    if store.heap.suspended == 0 {
+        collect(store, &[]);
+    }
+}
+
+/// Collects, with `frames` the cells of the live frames (read conservatively).
+fn collect(store: &mut ExecStore, frames: &[RawVal]) {
+    let of = |t: ValType| Trace::of(t);
     let (globals, tables, elems) = (&store.globals, &store.tables, &store.elems);
     store.heap.collect(|root| {
-        for c in &stack.values[..top] {
-            root(*c);
+        for c in frames {
+            root(c.0, Trace::Internal);
+            root(c.0, Trace::External);
         }
-        for g in globals
-            .iter()
-            .filter(|g| matches!(g.ty.content, ValType::Ref(r) if holds_exn(r)))
-        {
-            root(g.value);
+        for g in globals {
+            let how = of(g.ty.content);
+            if how != Trace::No {
+                root(g.value.0, how);
+            }
         }
-        for t in tables.iter().filter(|t| holds_exn(t.ty.element)) {
-            t.elements.iter().for_each(|c| root(*c));
+        for t in tables {
+            let how = of(ValType::Ref(t.ty.element));
+            if how != Trace::No {
+                t.elements.iter().for_each(|c| root(c.0, how));
+            }
         }
-        for e in elems.iter().filter(|e| holds_exn(e.ty)) {
-            e.elements.iter().for_each(|c| root(*c));
+        for e in elems {
+            let how = of(ValType::Ref(e.ty));
+            if how != Trace::No {
+                e.elements.iter().for_each(|c| root(c.0, how));
+            }
         }
     });
 }

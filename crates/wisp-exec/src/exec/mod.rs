@@ -25,6 +25,8 @@ mod dispatch;
 mod gc;
 mod handlers;
 pub(crate) mod numeric;
+#[cfg(feature = "gc")]
+mod objects;
 mod paged;
 #[cfg(feature = "simd")]
 mod simd;
@@ -87,6 +89,13 @@ pub enum RunResult {
 
 /// Starts a call of `func` with arguments already in cells `0..n_params`.
 /// Returns `HostCall` at once if `func` is a host function.
+/// Collects the garbage of `store`'s heap now, with no call under way: the roots are
+/// the globals, tables, element segments and the embedder's holds. Nothing happens
+/// while a run is under way or paused (its frames are out of sight here).
+pub fn collect_garbage(store: &mut ExecStore) {
+    gc::collect_idle(store);
+}
+
 pub fn run(
     store: &mut ExecStore,
     stack: &mut Stack,

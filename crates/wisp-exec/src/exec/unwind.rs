@@ -20,12 +20,9 @@ use super::{Cx, RunError, Thrown};
 use crate::ir::Op;
 use crate::stack::Regs;
 use crate::{Catch, CodeRef, CompiledFunc};
+use wisp_store::gc::Trace;
 use wisp_store::FuncKind;
-use wisp_types::{ExnAddr, HeapType, RawVal, TrapCode};
-
-/// The most exception instances a store holds at once; past it, throwing to a handler
-/// that needs one traps.
-const MAX_EXCEPTIONS: usize = 1 << 20;
+use wisp_types::{ExnAddr, RawVal, TrapCode};
 
 /// Unwinds for `cx.thrown`, thrown at `cx.regs.ip` (just past the throwing
 /// instruction, or the return address of a host call that threw). Returns the
@@ -200,21 +197,27 @@ fn deliver(cx: &mut Cx<'_>, base: usize, c: &Catch, tag: u32, exn: Option<ExnAdd
 
 /// A new exception instance of `tag` with the payload in the scratch buffer.
 fn alloc_exn(cx: &mut Cx<'_>, tag: u32) -> Result<ExnAddr, TrapCode> {
-    let mut refs = 0u64;
+    let (mut internal, mut external) = (0u64, 0u64);
     let mut cell = 0;
     let ty = cx
         .store
         .types
         .func_shape(cx.store.tags[tag as usize].type_id);
-    for t in ty.params() {
-        if t.ref_top() == Some(HeapType::Exn) {
-            refs |= if cell < 64 { 1 << cell } else { u64::MAX };
+    for &t in ty.params() {
+        let bits = match Trace::of(t) {
+            Trace::No => None,
+            Trace::Internal => Some(&mut internal),
+            Trace::External => Some(&mut external),
+        };
+        if let Some(bits) = bits {
+            *bits |= if cell < 64 { 1 << cell } else { u64::MAX };
         }
         cell += t.cells();
     }
-    super::gc::collect_if_due(cx);
+    let bytes = cx.store.heap.scratch_cells().len() * 8;
+    super::gc::collect_if_due(cx, bytes);
     cx.store
         .heap
-        .alloc_exn_from_scratch(tag, refs, MAX_EXCEPTIONS)
+        .alloc_exn_from_scratch(tag, internal, external)
         .map_err(|_| TrapCode::OutOfMemory)
 }

@@ -354,6 +354,11 @@ impl<'a> Reader<'a> {
                 14 => ConstOp::RefI31,
                 15 => ConstOp::AnyConvertExtern,
                 16 => ConstOp::ExternConvertAny,
+                17 => ConstOp::StructNew(self.u32()?),
+                18 => ConstOp::StructNewDefault(self.u32()?),
+                19 => ConstOp::ArrayNew(self.u32()?),
+                20 => ConstOp::ArrayNewDefault(self.u32()?),
+                21 => ConstOp::ArrayNewFixed(self.u32()?, self.u32()?),
                 _ => return Err(self.error("unknown constant instruction")),
             });
         }

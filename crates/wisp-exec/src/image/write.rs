@@ -190,6 +190,12 @@ impl Writer {
             self.0.push(byte | 0x80);
         }
     }
+    /// A constant instruction's code and its index.
+    fn op_u32(&mut self, code: u8, v: u32) {
+        self.u8(code);
+        self.u32(v);
+    }
+
     fn u32(&mut self, v: u32) {
         self.u64(v as u64);
     }
@@ -336,6 +342,14 @@ impl Writer {
                 ConstOp::RefI31 => self.u8(14),
                 ConstOp::AnyConvertExtern => self.u8(15),
                 ConstOp::ExternConvertAny => self.u8(16),
+                ConstOp::StructNew(t) => self.op_u32(17, t),
+                ConstOp::StructNewDefault(t) => self.op_u32(18, t),
+                ConstOp::ArrayNew(t) => self.op_u32(19, t),
+                ConstOp::ArrayNewDefault(t) => self.op_u32(20, t),
+                ConstOp::ArrayNewFixed(t, n) => {
+                    self.op_u32(21, t);
+                    self.u32(n);
+                }
             }
         }
     }

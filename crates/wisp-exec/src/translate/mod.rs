@@ -14,6 +14,8 @@
 //! Branch targets become absolute code indices: backward ones (loops) are known, forward
 //! ones are recorded and patched when the block's `end` is reached.
 
+#[cfg(feature = "gc")]
+mod aggregate;
 mod control;
 mod error;
 #[cfg(feature = "exceptions")]

@@ -70,6 +70,10 @@ impl Translator<'_> {
             return Err(TranslateError::NeedWide);
         }
         self.charge_fuel();
+        #[cfg(feature = "gc")]
+        if let Some(r) = self.visit_aggregate(&op) {
+            return r;
+        }
         if matches!(op, Operator::I32Add) && self.visit_add_shl()? {
             return Ok(());
         }
@@ -378,7 +382,7 @@ impl Translator<'_> {
     }
 
     /// Pops three operands, returning their slots bottom first.
-    fn pop3(&mut self) -> Result<(Slot, Slot, Slot), TranslateError> {
+    pub(super) fn pop3(&mut self) -> Result<(Slot, Slot, Slot), TranslateError> {
         let (_, c) = self.pop_read()?;
         let (_, b) = self.pop_read()?;
         let (_, a) = self.pop_read()?;
@@ -546,14 +550,14 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> TResult {
+    pub(super) fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> TResult {
         let (pos, src) = self.pop_read()?;
         let dst = self.slot(pos);
         self.push_result(make(dst, src));
         Ok(())
     }
 
-    fn binary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+    pub(super) fn binary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
         let (_, rhs) = self.pop_read()?;
         let (pos, lhs) = self.pop_read()?;
         let dst = self.slot(pos);
@@ -663,6 +667,9 @@ impl Translator<'_> {
             Operator::TryTable { try_table } => wisp_parse::block_type(try_table.ty, &m.types, 0)
                 .is_ok_and(|t| Self::type_has_v128(&t)),
             Operator::TypedSelect { ty } => *ty == wisp_parse::wasmparser::ValType::V128,
+            #[cfg(feature = "gc")]
+            op => is_vector_op(op) || self.aggregate_needs_wide(op),
+            #[cfg(not(feature = "gc"))]
             op => is_vector_op(op),
         }
     }

@@ -1,17 +1,28 @@
-//! The store's heap of objects that only a collection frees. Its first kind of object is
-//! the exception instance; structs and arrays (garbage collection proper) are to join it.
-//! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#exception-instances>
+//! The store's heap: the objects that only a collection frees — exception instances,
+//! structs and arrays.
+//! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#aggregate-instances>
+//! and <https://webassembly.github.io/spec/core/exec/runtime.html#exception-instances>
 //!
-//! Objects live in slots of one vector and are named by slot (`ExnAddr`), so that
-//! addresses stay valid while the vector grows; freed slots are reused, last freed
-//! first. The heap cannot find its roots itself, since they are in the executor's
-//! stacks and in the embedder's handles: [`Heap::collect`] is given them. What it
-//! costs: marking is linear in the live objects and their references, sweeping in the
-//! slots.
+//! Objects live in slots of one vector and are named by slot, so that addresses stay
+//! valid while the vector grows; freed slots are reused, last freed first. A reference
+//! to an object is the cell `slot + 1` (see `wisp_types::cells`). The heap cannot find
+//! its roots itself, since they are in the executor's stacks and in the embedder's
+//! handles: [`Heap::collect`] is given them (see `collect.rs` for what it costs).
+//!
+//! Everything the heap holds is counted in bytes against a budget fixed before the
+//! first object ([`Heap::set_budget`]); an allocation past it fails with [`HeapFull`],
+//! which the executor makes a trap after one collection did not help.
+
+mod collect;
+pub mod layout;
+mod objects;
+
+pub use layout::{Layout, Trace};
+pub use objects::{element_range, read_element, write_element, ArrayError, Object};
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use wisp_types::{ExnAddr, RawVal};
+use wisp_types::{ExnAddr, RawVal, TypeId};
 
 /// An exception instance: a tag's address and the values thrown with it, packed one
 /// cell each (two for a `v128`).
@@ -19,10 +30,12 @@ use wisp_types::{ExnAddr, RawVal};
 pub struct ExnInst {
     pub tag: u32,
     pub payload: Box<[RawVal]>,
-    /// Which cells of `payload` hold an `exnref`, for tracing: bit `i` for cell `i`, or
-    /// all bits when one lies past the 64th cell, and then every cell is traced as if
-    /// it might be one.
-    pub refs: u64,
+    /// Which cells of `payload` hold a reference to trace and how: bit `i` for cell `i`
+    /// in `internal` (the `any` and `exn` hierarchies) or `external` (`extern`), or all
+    /// bits when one lies past the 64th cell, and then every cell is traced as if it
+    /// might be one.
+    pub internal: u64,
+    pub external: u64,
 }
 
 /// A slot, with how many objects it has held before: a handle that the embedder keeps
@@ -31,7 +44,7 @@ pub struct ExnInst {
 #[derive(Debug)]
 enum Slot {
     Live {
-        exn: ExnInst,
+        object: Object,
         marked: bool,
         generation: u32,
     },
@@ -41,16 +54,39 @@ enum Slot {
     },
 }
 
-/// The heap: until the first object it is only a counter, a few bytes of every store
-/// (on a device, of the stack frame that holds one), and allocates nothing.
-#[derive(Debug, Default)]
+/// The bytes every object costs besides its contents: its slot.
+const SLOT_BYTES: usize = core::mem::size_of::<Slot>();
+
+/// The budget of a heap nobody set one for: 1 GiB, or all the address space of a
+/// smaller machine.
+pub const DEFAULT_BUDGET: usize = if usize::BITS >= 32 {
+    (1u64 << 30) as usize
+} else {
+    usize::MAX
+};
+
+/// The heap: until the first object it is only a few words (on a device, of the stack
+/// frame that holds the store), and allocates nothing.
+#[derive(Debug)]
 pub struct Heap {
     /// The objects, made on the first allocation: empty, or one.
     objects: Box<[Objects]>,
+    /// The most bytes the heap may hold.
+    budget: usize,
     /// Runs under way or paused: only the innermost's frames are roots the collector
     /// is shown, so it collects only while this is at most one. (A paused call that is
     /// dropped leaves it raised: the store then collects no more, a leak, never a loss.)
     pub suspended: u32,
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Self {
+            objects: Box::new([]),
+            budget: DEFAULT_BUDGET,
+            suspended: 0,
+        }
+    }
 }
 
 /// The objects and the bookkeeping of collections.
@@ -58,27 +94,64 @@ pub struct Heap {
 struct Objects {
     slots: Vec<Slot>,
     free: Option<u32>,
+    /// Live objects, as of the last collection and the allocations since.
     live: usize,
-    /// Objects allocated since the last collection.
+    /// Bytes the live objects take (slots and contents), likewise.
+    bytes: usize,
+    /// Bytes allocated since the last collection.
     since_collect: usize,
-    /// References held by the embedder, each counted as often as it is held.
-    pinned: Vec<(u32, u32)>,
+    /// Bytes that survived the last collection.
+    survived: usize,
+    /// What [`HeapStats`] reports besides.
+    peak: usize,
+    allocated: u64,
+    collections: u64,
+    /// The objects the embedder holds, latest last, each as often as it is held.
+    roots: core::cell::RefCell<Vec<u32>>,
     /// The payload of the exception being unwound, kept between throws so that a throw
     /// allocates nothing once it has grown; a root while it is.
     scratch: Vec<RawVal>,
+    /// The layout of each defined type's objects, by type id.
+    layouts: Vec<Layout>,
 }
 
-/// A heap that reached its limit allocates no more: a trap, never an abort.
+/// What a heap holds and has done, for embedders and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeapStats {
+    /// Live objects, as of the last collection and the allocations since.
+    pub objects: usize,
+    /// Bytes they take (contents and slots), as the budget counts them.
+    pub bytes: usize,
+    /// The most bytes the heap ever held at once.
+    pub peak_bytes: usize,
+    /// Bytes allocated in all, freed or not.
+    pub allocated_bytes: u64,
+    /// Collections run.
+    pub collections: u64,
+}
+
+/// A heap that reached its budget allocates no more: a trap, never an abort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeapFull;
 
-/// Allocations between collections at least; more when more objects survive, so that
-/// the cost of collecting stays proportional to what was allocated.
-const MIN_BETWEEN_COLLECTIONS: usize = 1024;
+/// Bytes to allocate between collections at least; more when more survive, so that
+/// the cost of collecting stays proportional to what was allocated and the heap stays
+/// within twice its live data and this.
+const MIN_BETWEEN_COLLECTIONS: usize = 256 * 1024;
 
 impl Heap {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sets the most bytes the heap may hold: objects' contents and their slots.
+    pub fn set_budget(&mut self, bytes: usize) {
+        self.budget = bytes;
+    }
+
+    /// The most bytes the heap may hold.
+    pub fn budget(&self) -> usize {
+        self.budget
     }
 
     fn objects(&self) -> Option<&Objects> {
@@ -105,37 +178,177 @@ impl Heap {
         self.len() == 0
     }
 
-    /// Whether enough was allocated since the last collection that the next allocation
-    /// should collect first (never while a run other than the innermost is under way).
-    pub fn wants_collection(&self) -> bool {
-        self.suspended <= 1 && self.objects().is_some_and(|o| o.wants_collection())
+    /// Bytes the heap holds, as of the last collection and the allocations since.
+    pub fn bytes(&self) -> usize {
+        self.objects().map_or(0, |o| o.bytes)
     }
 
-    /// A new exception instance; `refs` marks the payload cells that are `exnref`s.
-    /// Fails when `max_objects` are live or the allocator refuses.
+    /// What the heap holds and has done.
+    pub fn stats(&self) -> HeapStats {
+        self.objects().map_or(HeapStats::default(), |o| HeapStats {
+            objects: o.live,
+            bytes: o.bytes,
+            peak_bytes: o.peak,
+            allocated_bytes: o.allocated,
+            collections: o.collections,
+        })
+    }
+
+    /// Whether the next allocation, of `bytes` contents, should collect first: enough
+    /// was allocated since the last collection, or it would not fit the budget (never
+    /// while a run other than the innermost is under way).
+    pub fn wants_collection(&self, bytes: usize) -> bool {
+        let Some(o) = self.objects() else {
+            return false;
+        };
+        if self.suspended > 1 {
+            return false;
+        }
+        // Past the budget it collects even if nothing was allocated since: the roots
+        // may have changed (a trap ended the call that held everything). Each time
+        // the allocation then fails, the run traps, so this does not repeat.
+        o.since_collect >= MIN_BETWEEN_COLLECTIONS.max(o.survived)
+            || o.bytes.saturating_add(bytes).saturating_add(SLOT_BYTES) > self.budget
+    }
+
+    /// The layout of type `ty`'s objects, if it was set.
+    pub fn layout(&self, ty: TypeId) -> Option<&Layout> {
+        match self.objects()?.layouts.get(ty.0 as usize)? {
+            Layout::Unknown => None,
+            l => Some(l),
+        }
+    }
+
+    /// Records the layout of type `ty`'s objects.
+    pub fn set_layout(&mut self, ty: TypeId, layout: Layout) -> Result<(), HeapFull> {
+        let layouts = &mut self.objects_mut()?.layouts;
+        let i = ty.0 as usize;
+        if layouts.len() <= i {
+            layouts
+                .try_reserve(i + 1 - layouts.len())
+                .map_err(|_| HeapFull)?;
+            layouts.resize(i + 1, Layout::Unknown);
+        }
+        layouts[i] = layout;
+        Ok(())
+    }
+
+    /// A new object, which takes `bytes` of contents.
+    fn alloc(&mut self, object: Object, bytes: usize) -> Result<u32, HeapFull> {
+        let budget = self.budget;
+        self.objects_mut()?.alloc(object, bytes, budget)
+    }
+
+    /// Whether `bytes` more of contents fit the budget: checked before they are
+    /// allocated, so that a huge array is refused, never attempted.
+    pub fn fits(&self, bytes: usize) -> bool {
+        let used = self.objects().map_or(0, |o| o.bytes);
+        used.checked_add(bytes)
+            .and_then(|b| b.checked_add(SLOT_BYTES))
+            .is_some_and(|b| b <= self.budget)
+    }
+
+    /// A new exception instance; see [`ExnInst`] for `internal` and `external`.
     pub fn alloc_exn(
         &mut self,
         tag: u32,
         payload: &[RawVal],
-        refs: u64,
-        max_objects: usize,
+        internal: u64,
+        external: u64,
     ) -> Result<ExnAddr, HeapFull> {
-        self.objects_mut()?
-            .alloc_exn(tag, payload, refs, max_objects)
+        let bytes = payload.len() * 8 + core::mem::size_of::<ExnInst>();
+        if !self.fits(bytes) {
+            return Err(HeapFull);
+        }
+        let cells = objects::copy_cells(payload.iter().map(|c| c.0), payload.len())?;
+        let exn = ExnInst {
+            tag,
+            payload: cells.iter().map(|&c| RawVal(c)).collect(),
+            internal,
+            external,
+        };
+        let mut b = Vec::new();
+        b.try_reserve_exact(1).map_err(|_| HeapFull)?;
+        b.push(exn);
+        let exn: Box<[ExnInst]> = b.into_boxed_slice();
+        self.alloc(Object::Exn(exn), bytes).map(ExnAddr)
     }
 
     /// A new exception instance whose payload is the scratch buffer's.
     pub fn alloc_exn_from_scratch(
         &mut self,
         tag: u32,
-        refs: u64,
-        max_objects: usize,
+        internal: u64,
+        external: u64,
     ) -> Result<ExnAddr, HeapFull> {
-        let o = self.objects_mut()?;
-        let payload = core::mem::take(&mut o.scratch);
-        let r = o.alloc_exn(tag, &payload, refs, max_objects);
-        o.scratch = payload;
+        let payload = core::mem::take(&mut self.objects_mut()?.scratch);
+        let r = self.alloc_exn(tag, &payload, internal, external);
+        self.objects_mut()?.scratch = payload;
         r
+    }
+
+    /// A new struct of type `ty`, whose layout is set, with the fields' cells.
+    pub fn alloc_struct(&mut self, ty: TypeId, fields: &[u64]) -> Result<u32, HeapFull> {
+        self.alloc_struct_from(ty, fields.iter().copied(), fields.len())
+    }
+
+    /// A new struct of type `ty`, whose layout is set, with the `len` cells of `fields`.
+    pub fn alloc_struct_from(
+        &mut self,
+        ty: TypeId,
+        fields: impl Iterator<Item = u64>,
+        len: usize,
+    ) -> Result<u32, HeapFull> {
+        let bytes = len * 8;
+        if !self.fits(bytes) {
+            return Err(HeapFull);
+        }
+        if len <= 2 {
+            let mut cells = [0; 2];
+            cells.iter_mut().zip(fields).for_each(|(c, f)| *c = f);
+            let len = len as u8;
+            return self.alloc(Object::SmallStruct { ty, len, cells }, bytes);
+        }
+        let fields = objects::copy_cells(fields, len)?;
+        self.alloc(Object::Struct { ty, fields }, bytes)
+    }
+
+    /// A new array of type `ty`, of elements of `size` bytes, with `len` elements
+    /// that `init` fills (given the bytes, zeroed).
+    pub fn alloc_array(
+        &mut self,
+        ty: TypeId,
+        size: u8,
+        len: u32,
+        init: impl FnOnce(&mut [u8]),
+    ) -> Result<u32, HeapFull> {
+        let bytes = (len as usize).checked_mul(size as usize).ok_or(HeapFull)?;
+        if !self.fits(bytes) {
+            return Err(HeapFull);
+        }
+        let mut v = Vec::new();
+        v.try_reserve_exact(bytes).map_err(|_| HeapFull)?;
+        v.resize(bytes, 0);
+        init(&mut v);
+        let object = Object::Array {
+            ty,
+            size,
+            bytes: v.into_boxed_slice(),
+        };
+        self.alloc(object, bytes)
+    }
+
+    /// The object at slot `addr`, if it is live.
+    pub fn object(&self, addr: u32) -> Option<&Object> {
+        self.objects()?.object(addr)
+    }
+
+    /// The object at slot `addr`, if it is live, to change.
+    pub fn object_mut(&mut self, addr: u32) -> Option<&mut Object> {
+        match self.objects.first_mut()?.slots.get_mut(addr as usize)? {
+            Slot::Live { object, .. } => Some(object),
+            Slot::Free { .. } => None,
+        }
     }
 
     /// The buffer for the payload of the exception being unwound, emptied.
@@ -150,14 +363,16 @@ impl Heap {
     pub fn scratch_from(&mut self, addr: ExnAddr) -> Result<Option<u32>, HeapFull> {
         let o = self.objects_mut()?;
         o.scratch.clear();
-        let Some(Slot::Live { exn, .. }) = o.slots.get(addr.0 as usize) else {
+        let Some(Object::Exn(exn)) = o.object(addr.0) else {
             return Ok(None);
         };
-        o.scratch
-            .try_reserve(exn.payload.len())
-            .map_err(|_| HeapFull)?;
-        o.scratch.extend_from_slice(&exn.payload);
-        Ok(Some(exn.tag))
+        let Some(exn) = exn.first() else {
+            return Ok(None);
+        };
+        let (tag, payload) = (exn.tag, exn.payload.clone());
+        o.scratch.try_reserve(payload.len()).map_err(|_| HeapFull)?;
+        o.scratch.extend_from_slice(&payload);
+        Ok(Some(tag))
     }
 
     /// What the scratch buffer holds.
@@ -167,32 +382,77 @@ impl Heap {
 
     /// The exception instance at `addr`, if it is live.
     pub fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
-        self.objects()?.exn(addr)
+        match self.object(addr.0)? {
+            Object::Exn(e) => e.first(),
+            _ => None,
+        }
     }
 
     /// The generation of the object at `addr`, if it is live: with the address, what
     /// names this object and no later one in the same slot.
-    pub fn generation(&self, addr: ExnAddr) -> Option<u32> {
-        self.objects()?.generation(addr)
+    pub fn generation(&self, addr: u32) -> Option<u32> {
+        match self.objects()?.slots.get(addr as usize)? {
+            Slot::Live { generation, .. } => Some(*generation),
+            Slot::Free { .. } => None,
+        }
     }
 
-    /// Keeps `addr` alive until as many [`Heap::unpin`]s: the embedder holds it.
-    pub fn pin(&mut self, addr: ExnAddr) -> Result<(), HeapFull> {
-        self.objects_mut()?.pin(addr);
-        Ok(())
+    /// Keeps the object at `addr` alive until [`Heap::unroot`] or
+    /// [`Heap::truncate_roots`] lets go of it: the embedder holds it. Through a shared
+    /// reference, because the host's values are made where only that is at hand; false
+    /// if the allocator refused (then it is not held).
+    pub fn root(&self, addr: u32) -> bool {
+        let Some(o) = self.objects() else {
+            return false;
+        };
+        let Ok(mut roots) = o.roots.try_borrow_mut() else {
+            return false;
+        };
+        if roots.try_reserve(1).is_err() {
+            return false;
+        }
+        roots.push(addr);
+        true
     }
 
-    /// Lets go of one [`Heap::pin`] of `addr`.
-    pub fn unpin(&mut self, addr: ExnAddr) {
+    /// Lets go of the latest [`Heap::root`] of `addr`.
+    pub fn unroot(&mut self, addr: u32) {
+        let Some(o) = self.objects.first_mut() else {
+            return;
+        };
+        let roots = o.roots.get_mut();
+        if let Some(i) = roots.iter().rposition(|&a| a == addr) {
+            roots.remove(i);
+        }
+    }
+
+    /// How many references the embedder holds now, counted once per hold.
+    pub fn roots(&self) -> usize {
+        self.objects()
+            .and_then(|o| o.roots.try_borrow().ok().map(|r| r.len()))
+            .unwrap_or(0)
+    }
+
+    /// Lets go of the holds `range` (positions as [`Heap::roots`] counts them).
+    pub fn remove_roots(&mut self, range: core::ops::Range<usize>) {
         if let Some(o) = self.objects.first_mut() {
-            o.unpin(addr);
+            let roots = o.roots.get_mut();
+            let end = range.end.min(roots.len());
+            roots.drain(range.start.min(end)..end);
+        }
+    }
+
+    /// Lets go of every hold after the first `n` (see [`Heap::roots`]).
+    pub fn truncate_roots(&mut self, n: usize) {
+        if let Some(o) = self.objects.first_mut() {
+            o.roots.get_mut().truncate(n);
         }
     }
 
     /// Frees every object that neither a root nor a live object refers to. `roots`
-    /// calls its argument with each root cell (a cell that holds an `exnref`, `0` for
-    /// null); the heap adds the embedder's pins.
-    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(RawVal))) {
+    /// calls its argument with each root cell and how to read it; the heap adds the
+    /// embedder's holds and the exception being unwound.
+    pub fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(u64, Trace))) {
         if let Some(o) = self.objects.first_mut() {
             o.collect(roots);
         }
@@ -200,53 +460,37 @@ impl Heap {
 }
 
 impl Objects {
-    /// Whether enough was allocated since the last collection that the next allocation
-    /// should collect first.
-    fn wants_collection(&self) -> bool {
-        let survivors = self.live - self.since_collect.min(self.live);
-        self.since_collect >= MIN_BETWEEN_COLLECTIONS.max(survivors)
-    }
-
-    /// A new exception instance; `refs` marks the payload cells that are `exnref`s.
-    /// Fails when `max_objects` are live or the allocator refuses.
-    fn alloc_exn(
-        &mut self,
-        tag: u32,
-        payload: &[RawVal],
-        refs: u64,
-        max_objects: usize,
-    ) -> Result<ExnAddr, HeapFull> {
-        if self.live >= max_objects {
-            return Err(HeapFull);
-        }
-        let mut cells = Vec::new();
-        cells
-            .try_reserve_exact(payload.len())
-            .map_err(|_| HeapFull)?;
-        cells.extend_from_slice(payload);
-        let exn = ExnInst {
-            tag,
-            payload: cells.into_boxed_slice(),
-            refs,
-        };
+    fn alloc(&mut self, object: Object, bytes: usize, budget: usize) -> Result<u32, HeapFull> {
+        let total = self
+            .bytes
+            .checked_add(bytes)
+            .and_then(|b| b.checked_add(SLOT_BYTES))
+            .filter(|&b| b <= budget)
+            .ok_or(HeapFull)?;
         let addr = match self.free {
             Some(i) => {
-                let (next, generation) = match self.slots[i as usize] {
-                    Slot::Free { next, generation } => (next, generation),
-                    Slot::Live { generation, .. } => (None, generation),
+                let generation = match self.slots[i as usize] {
+                    Slot::Free { next, generation } => {
+                        self.free = next;
+                        generation
+                    }
+                    Slot::Live { .. } => return Err(HeapFull),
                 };
-                self.free = next;
                 self.slots[i as usize] = Slot::Live {
-                    exn,
+                    object,
                     marked: false,
                     generation,
                 };
                 i
             }
             None => {
+                // The cell of an object is its slot plus one, in 32 bits.
+                if self.slots.len() >= u32::MAX as usize - 1 {
+                    return Err(HeapFull);
+                }
                 self.slots.try_reserve(1).map_err(|_| HeapFull)?;
                 self.slots.push(Slot::Live {
-                    exn,
+                    object,
                     marked: false,
                     generation: 0,
                 });
@@ -254,158 +498,20 @@ impl Objects {
             }
         };
         self.live += 1;
-        self.since_collect += 1;
-        Ok(ExnAddr(addr))
+        self.bytes = total;
+        self.peak = self.peak.max(total);
+        self.allocated += (bytes + SLOT_BYTES) as u64;
+        self.since_collect += bytes + SLOT_BYTES;
+        Ok(addr)
     }
 
-    /// The exception instance at `addr`, if it is live.
-    fn exn(&self, addr: ExnAddr) -> Option<&ExnInst> {
-        match self.slots.get(addr.0 as usize)? {
-            Slot::Live { exn, .. } => Some(exn),
+    fn object(&self, addr: u32) -> Option<&Object> {
+        match self.slots.get(addr as usize)? {
+            Slot::Live { object, .. } => Some(object),
             Slot::Free { .. } => None,
-        }
-    }
-
-    /// The generation of the object at `addr`, if it is live: with the address, what
-    /// names this object and no later one in the same slot.
-    fn generation(&self, addr: ExnAddr) -> Option<u32> {
-        match self.slots.get(addr.0 as usize)? {
-            Slot::Live { generation, .. } => Some(*generation),
-            Slot::Free { .. } => None,
-        }
-    }
-
-    /// Keeps `addr` alive until as many [`Heap::unpin`]s: the embedder holds it.
-    fn pin(&mut self, addr: ExnAddr) {
-        match self.pinned.iter_mut().find(|(a, _)| *a == addr.0) {
-            Some((_, n)) => *n += 1,
-            None => self.pinned.push((addr.0, 1)),
-        }
-    }
-
-    /// Lets go of one [`Heap::pin`] of `addr`.
-    fn unpin(&mut self, addr: ExnAddr) {
-        if let Some(i) = self.pinned.iter().position(|(a, _)| *a == addr.0) {
-            self.pinned[i].1 -= 1;
-            if self.pinned[i].1 == 0 {
-                self.pinned.swap_remove(i);
-            }
-        }
-    }
-
-    /// Frees every object that neither a root nor a live object refers to. `roots`
-    /// calls its argument with each root cell (a cell that holds an `exnref`, `0` for
-    /// null); the heap adds the embedder's pins.
-    fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(RawVal))) {
-        let mut stack: Vec<u32> = Vec::new();
-        let slots = &mut self.slots;
-        roots(&mut |cell| mark(slots, cell, &mut stack));
-        for &c in &self.scratch {
-            mark(slots, c, &mut stack);
-        }
-        for &(a, _) in &self.pinned {
-            mark(slots, RawVal::from_ref_addr(Some(a)), &mut stack);
-        }
-        while let Some(a) = stack.pop() {
-            let (payload, refs) = match &slots[a as usize] {
-                Slot::Live { exn, .. } if exn.refs != 0 => (exn.payload.clone(), exn.refs),
-                _ => continue,
-            };
-            for (i, c) in payload.iter().enumerate() {
-                if refs == u64::MAX || (i < 64 && refs & (1 << i) != 0) {
-                    mark(slots, *c, &mut stack);
-                }
-            }
-        }
-        let mut live = 0;
-        for (i, slot) in self.slots.iter_mut().enumerate() {
-            match slot {
-                Slot::Live { marked, .. } if *marked => {
-                    *marked = false;
-                    live += 1;
-                }
-                Slot::Live { generation, .. } => {
-                    *slot = Slot::Free {
-                        next: self.free,
-                        generation: generation.wrapping_add(1),
-                    };
-                    self.free = Some(i as u32);
-                }
-                Slot::Free { .. } => {}
-            }
-        }
-        self.live = live;
-        self.since_collect = 0;
-    }
-}
-
-/// Marks the object `cell` refers to, if any, and queues it to be traced.
-fn mark(slots: &mut [Slot], cell: RawVal, stack: &mut Vec<u32>) {
-    let Some(a) = cell.as_ref_addr() else { return };
-    if let Some(Slot::Live { marked, .. }) = slots.get_mut(a as usize) {
-        if !*marked {
-            *marked = true;
-            stack.push(a);
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cell(a: ExnAddr) -> RawVal {
-        RawVal::from_ref_addr(Some(a.0))
-    }
-
-    #[test]
-    fn unreachable_objects_are_freed_and_their_slots_reused() {
-        let mut h = Heap::new();
-        let a = h.alloc_exn(0, &[RawVal(7)], 0, 10).unwrap();
-        let b = h.alloc_exn(0, &[cell(a)], 1, 10).unwrap();
-        let c = h.alloc_exn(1, &[], 0, 10).unwrap();
-        // Only `b` is a root; it keeps `a` alive through its payload.
-        h.collect(|r| r(cell(b)));
-        assert_eq!(h.len(), 2);
-        assert!(h.exn(a).is_some() && h.exn(b).is_some() && h.exn(c).is_none());
-        assert_eq!(h.generation(c), None);
-        assert_eq!(h.alloc_exn(2, &[], 0, 10).unwrap(), c);
-        assert_eq!((h.generation(a), h.generation(c)), (Some(0), Some(1)));
-        h.pin(a).unwrap();
-        h.collect(|_| {});
-        assert_eq!(h.len(), 1);
-        assert_eq!(h.exn(a).unwrap().payload[..], [RawVal(7)]);
-        h.unpin(a);
-        h.collect(|_| {});
-        assert!(h.is_empty());
-    }
-
-    #[test]
-    fn collections_come_as_often_as_allocations_outgrow_the_survivors() {
-        let mut h = Heap::new();
-        assert_eq!(
-            core::mem::size_of::<Heap>(),
-            3 * core::mem::size_of::<usize>()
-        );
-        h.suspended = 1;
-        for _ in 0..MIN_BETWEEN_COLLECTIONS {
-            assert!(!h.wants_collection());
-            h.alloc_exn(0, &[], 0, usize::MAX).unwrap();
-        }
-        assert!(h.wants_collection());
-        h.collect(|_| {});
-        assert!(!h.wants_collection());
-        h.suspended = 2;
-        for _ in 0..MIN_BETWEEN_COLLECTIONS {
-            h.alloc_exn(0, &[], 0, usize::MAX).unwrap();
-        }
-        assert!(!h.wants_collection(), "a run is suspended");
-    }
-
-    #[test]
-    fn a_full_heap_refuses() {
-        let mut h = Heap::new();
-        h.alloc_exn(0, &[], 0, 1).unwrap();
-        assert_eq!(h.alloc_exn(0, &[], 0, 1), Err(HeapFull));
-    }
-}
+mod tests;

@@ -13,6 +13,8 @@
 //! and reserved, branch targets inside the function, `ip` at the next instruction,
 //! `mem`/`mem_len` memory 0 of the running instance).
 
+#[cfg(feature = "gc")]
+pub(super) mod aggregate;
 pub(super) mod arith;
 pub(super) mod control;
 pub(super) mod data;

@@ -1,0 +1,350 @@
+//! What the struct and array instructions do once their operands are read: the
+//! handlers (`handlers/aggregate.rs`) read and write the frame, these find the object,
+//! check bounds and allocate. Out of line: the hot loop keeps only the calls.
+//! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#aggregate-instructions>
+
+use super::Cx;
+use crate::aggregate::{self, cell_of};
+use crate::ir::field;
+use crate::ExecStore;
+use wisp_store::gc::{element_range, write_element, ArrayError};
+use wisp_types::{TrapCode, TypeId};
+
+/// How `array.get` extends a packed element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(in crate::exec) enum Extend {
+    /// As it is (`array.get`, and `array.get_u`: zero-extended).
+    None,
+    /// Sign-extended (`array.get_s`).
+    Signed,
+}
+
+/// The heap slot of a non-null struct or array reference; `None` for null.
+fn slot_of(cell: u64) -> Option<u32> {
+    let a = cell & 0xffff_ffff;
+    (a != 0).then(|| a as u32 - 1)
+}
+
+fn array_error(e: ArrayError) -> TrapCode {
+    match e {
+        ArrayError::NotArray => TrapCode::NullArrayRef,
+        ArrayError::OutOfBounds => TrapCode::ArrayOutOfBounds,
+    }
+}
+
+/// The store's id of the running instance's type `ty`.
+fn type_id(cx: &Cx<'_>, ty: u32) -> Result<TypeId, TrapCode> {
+    aggregate::type_id(cx.store, cx.regs.instance, ty).ok_or(TrapCode::OutOfMemory)
+}
+
+/// Before a `struct.new`: the type's id and cells, after a collection if one is due.
+#[inline(never)]
+pub(super) fn struct_prepare(cx: &mut Cx<'_>, ty: u32) -> Result<(TypeId, usize), TrapCode> {
+    let id = type_id(cx, ty)?;
+    let n = aggregate::struct_cells(cx.store, id)?;
+    super::gc::collect_if_due(cx, n * 8);
+    Ok((id, n))
+}
+
+/// A new struct; its reference.
+#[inline(never)]
+pub(super) fn struct_alloc(
+    store: &mut ExecStore,
+    id: TypeId,
+    fields: &[wisp_types::RawVal],
+) -> Result<u64, TrapCode> {
+    store
+        .heap
+        .alloc_struct_from(id, fields.iter().map(|c| c.0), fields.len())
+        .map(cell_of)
+        .map_err(|_| TrapCode::OutOfMemory)
+}
+
+/// `struct.get`: the field's cell (and the next, for a `v128`).
+#[inline(never)]
+pub(super) fn struct_get(store: &ExecStore, obj: u64, f: u32) -> Result<(u64, u64), TrapCode> {
+    let fields = slot_of(obj)
+        .and_then(|a| store.heap.struct_fields(a))
+        .ok_or(TrapCode::NullStructRef)?;
+    let (cell, mode) = field::decode(f);
+    let lo = fields.get(cell).copied().unwrap_or(0);
+    let hi = match mode {
+        field::V128 => fields.get(cell + 1).copied().unwrap_or(0),
+        _ => 0,
+    };
+    Ok((field::extend(lo, mode), hi))
+}
+
+/// `struct.set`.
+#[inline(never)]
+pub(super) fn struct_set(
+    store: &mut ExecStore,
+    obj: u64,
+    f: u32,
+    (lo, hi): (u64, u64),
+) -> Result<(), TrapCode> {
+    let fields = slot_of(obj)
+        .and_then(|a| store.heap.struct_fields_mut(a))
+        .ok_or(TrapCode::NullStructRef)?;
+    let (cell, mode) = field::decode(f);
+    if let Some(c) = fields.get_mut(cell) {
+        *c = lo;
+    }
+    if mode == field::V128 {
+        if let Some(c) = fields.get_mut(cell + 1) {
+            *c = hi;
+        }
+    }
+    Ok(())
+}
+
+/// Before an array allocation of `len` elements: the type's id and element size,
+/// after a collection if one is due.
+#[inline(never)]
+pub(super) fn array_prepare(cx: &mut Cx<'_>, ty: u32, len: u32) -> Result<(TypeId, u8), TrapCode> {
+    let id = type_id(cx, ty)?;
+    let size = aggregate::element_size(cx.store, id)?;
+    let bytes = (len as usize).saturating_mul(size as usize);
+    super::gc::collect_if_due(cx, bytes);
+    Ok((id, size))
+}
+
+/// The element size of type `ty` of the running instance.
+#[inline(never)]
+pub(super) fn element_size(cx: &mut Cx<'_>, ty: u32) -> Result<u8, TrapCode> {
+    let id = type_id(cx, ty)?;
+    aggregate::element_size(cx.store, id)
+}
+
+/// A new array of `len` elements, each `v`; its reference.
+#[inline(never)]
+pub(super) fn array_new(
+    store: &mut ExecStore,
+    (id, size): (TypeId, u8),
+    len: u32,
+    v: u128,
+) -> Result<u64, TrapCode> {
+    aggregate::new_array(store, id, size, len, |b| {
+        if v != 0 {
+            aggregate::fill(b, size, v)
+        }
+    })
+}
+
+/// `array.new_fixed`: a new array of the `len` elements in `cells` (two cells each
+/// for a `v128`).
+#[inline(never)]
+pub(super) fn array_new_fixed(
+    store: &mut ExecStore,
+    (id, size): (TypeId, u8),
+    cells: &[wisp_types::RawVal],
+) -> Result<u64, TrapCode> {
+    let per = if size == 16 { 2 } else { 1 };
+    let len = (cells.len() / per) as u32;
+    aggregate::new_array(store, id, size, len, |b| {
+        for (e, c) in b
+            .chunks_exact_mut(size as usize)
+            .zip(cells.chunks_exact(per))
+        {
+            let hi = c.get(1).map_or(0, |h| h.0);
+            write_element(e, c[0].0 as u128 | (hi as u128) << 64);
+        }
+    })
+}
+
+/// `array.new_data`: `len` elements from data segment `data` at byte `s`.
+#[inline(never)]
+pub(super) fn array_new_data(
+    cx: &mut Cx<'_>,
+    ty: u32,
+    data: u32,
+    (s, len): (u32, u32),
+) -> Result<u64, TrapCode> {
+    let (id, size) = array_prepare(cx, ty, len)?;
+    let store = &mut *cx.store;
+    let bytes = data_bytes(store, cx.regs.instance, data);
+    let r = element_range(0, len, size, usize::MAX)
+        .and_then(|r| {
+            let end = r.end.checked_add(s as usize)?;
+            (end <= bytes.len()).then_some(s as usize..end)
+        })
+        .ok_or(TrapCode::MemoryOutOfBounds)?;
+    let src = bytes[r].to_vec();
+    aggregate::new_array(store, id, size, len, |b| b.copy_from_slice(&src))
+}
+
+/// `array.new_elem`: `len` references from element segment `elem` at `s`.
+#[inline(never)]
+pub(super) fn array_new_elem(
+    cx: &mut Cx<'_>,
+    ty: u32,
+    elem: u32,
+    (s, len): (u32, u32),
+) -> Result<u64, TrapCode> {
+    let (id, size) = array_prepare(cx, ty, len)?;
+    let store = &mut *cx.store;
+    let items = elem_items(store, cx.regs.instance, elem);
+    let end = (s as usize).checked_add(len as usize);
+    let items = end
+        .and_then(|e| items.get(s as usize..e))
+        .ok_or(TrapCode::TableOutOfBounds)?
+        .to_vec();
+    aggregate::new_array(store, id, size, len, |b| {
+        for (e, c) in b.chunks_exact_mut(8).zip(&items) {
+            e.copy_from_slice(&c.0.to_le_bytes());
+        }
+    })
+}
+
+/// The bytes of data segment `data` of instance `inst` (empty once dropped).
+fn data_bytes(store: &ExecStore, inst: u32, data: u32) -> &[u8] {
+    store
+        .instances
+        .get(inst as usize)
+        .and_then(|i| i.datas.get(data as usize))
+        .and_then(|&a| store.datas.get(a as usize))
+        .map_or(&[], |d| &d.bytes)
+}
+
+/// The references of element segment `elem` of instance `inst` (empty once dropped).
+fn elem_items(store: &ExecStore, inst: u32, elem: u32) -> &[wisp_types::RawVal] {
+    store
+        .instances
+        .get(inst as usize)
+        .and_then(|i| i.elems.get(elem as usize))
+        .and_then(|&a| store.elems.get(a as usize))
+        .map_or(&[], |e| &e.elements)
+}
+
+/// The element size of a non-null array.
+#[inline(never)]
+pub(super) fn array_size(store: &ExecStore, arr: u64) -> Result<u8, TrapCode> {
+    slot_of(arr)
+        .and_then(|a| store.heap.array(a))
+        .map(|(size, _)| size)
+        .ok_or(TrapCode::NullArrayRef)
+}
+
+/// `array.get`, `array.get_s`, `array.get_u`: the element's cells and its size.
+#[inline(never)]
+pub(super) fn array_get(
+    store: &ExecStore,
+    arr: u64,
+    idx: u32,
+    ext: Extend,
+) -> Result<(u64, u64, u8), TrapCode> {
+    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
+    let (v, size) = store.heap.array_get(a, idx).map_err(array_error)?;
+    let lo = match (ext, size) {
+        (Extend::Signed, 1) => v as i8 as i32 as u32 as u64,
+        (Extend::Signed, 2) => v as i16 as i32 as u32 as u64,
+        _ => v as u64,
+    };
+    Ok((lo, (v >> 64) as u64, size))
+}
+
+/// `array.set`.
+#[inline(never)]
+pub(super) fn array_set(
+    store: &mut ExecStore,
+    arr: u64,
+    idx: u32,
+    v: u128,
+) -> Result<(), TrapCode> {
+    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
+    store.heap.array_set(a, idx, v).map_err(array_error)
+}
+
+/// `array.len`.
+#[inline(never)]
+pub(super) fn array_len(store: &ExecStore, arr: u64) -> Result<u32, TrapCode> {
+    slot_of(arr)
+        .and_then(|a| store.heap.array_len(a))
+        .ok_or(TrapCode::NullArrayRef)
+}
+
+/// `array.fill`.
+#[inline(never)]
+pub(super) fn array_fill(
+    store: &mut ExecStore,
+    arr: u64,
+    at: u32,
+    v: u128,
+    n: u32,
+) -> Result<(), TrapCode> {
+    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
+    store.heap.array_fill(a, at, v, n).map_err(array_error)
+}
+
+/// `array.copy`.
+#[inline(never)]
+pub(super) fn array_copy(
+    store: &mut ExecStore,
+    (dst, d): (u64, u32),
+    (src, s): (u64, u32),
+    n: u32,
+) -> Result<(), TrapCode> {
+    let dst = slot_of(dst).ok_or(TrapCode::NullArrayRef)?;
+    let src = slot_of(src).ok_or(TrapCode::NullArrayRef)?;
+    store
+        .heap
+        .array_copy(dst, d, src, s, n)
+        .map_err(array_error)
+}
+
+/// `array.init_data`: `n` elements of the array from `d` on, from data segment `data`
+/// at byte `s`.
+#[inline(never)]
+pub(super) fn array_init_data(
+    store: &mut ExecStore,
+    inst: u32,
+    data: u32,
+    (arr, d, s, n): (u64, u32, u32, u32),
+) -> Result<(), TrapCode> {
+    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
+    let (size, len) = store
+        .heap
+        .array(a)
+        .map(|(z, b)| (z, b.len()))
+        .ok_or(TrapCode::NullArrayRef)?;
+    let to = element_range(d, n, size, len).ok_or(TrapCode::ArrayOutOfBounds)?;
+    let bytes = data_bytes(store, inst, data);
+    let end = (s as usize).checked_add(to.len());
+    let src = end
+        .and_then(|e| bytes.get(s as usize..e))
+        .ok_or(TrapCode::MemoryOutOfBounds)?
+        .to_vec();
+    if let Some((_, b)) = store.heap.array_mut(a) {
+        b[to].copy_from_slice(&src);
+    }
+    Ok(())
+}
+
+/// `array.init_elem`: as [`array_init_data`], from element segment `elem`.
+#[inline(never)]
+pub(super) fn array_init_elem(
+    store: &mut ExecStore,
+    inst: u32,
+    elem: u32,
+    (arr, d, s, n): (u64, u32, u32, u32),
+) -> Result<(), TrapCode> {
+    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
+    let (size, len) = store
+        .heap
+        .array(a)
+        .map(|(z, b)| (z, b.len()))
+        .ok_or(TrapCode::NullArrayRef)?;
+    let to = element_range(d, n, size, len).ok_or(TrapCode::ArrayOutOfBounds)?;
+    let items = elem_items(store, inst, elem);
+    let end = (s as usize).checked_add(n as usize);
+    let src = end
+        .and_then(|e| items.get(s as usize..e))
+        .ok_or(TrapCode::TableOutOfBounds)?
+        .to_vec();
+    if let Some((_, b)) = store.heap.array_mut(a) {
+        for (e, c) in b[to].chunks_exact_mut(8).zip(&src) {
+            e.copy_from_slice(&c.0.to_le_bytes());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! Collection: mark from the roots, then sweep.
+//!
+//! What it costs: marking is linear in the live objects and the references they hold,
+//! sweeping in the slots. It runs only when an allocation asks (`Heap::wants_collection`),
+//! after at least as many bytes were allocated as survived the last one, so its cost
+//! is proportional to what the program allocates. The mark stack grows with the live
+//! objects (a failed growth marks the rest conservatively: the object stays alive).
+
+use super::layout::{Layout, Trace};
+use super::{Object, Objects, Slot, SLOT_BYTES};
+use alloc::vec::Vec;
+use wisp_types::RawVal;
+
+impl Objects {
+    /// Frees every object that neither a root nor a live object refers to.
+    pub(super) fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(u64, Trace))) {
+        let mut stack: Vec<u32> = Vec::new();
+        let slots = &mut self.slots;
+        roots(&mut |cell, trace| mark(slots, trace.object(cell), &mut stack));
+        for &c in &self.scratch {
+            // The payload being unwound: its types are the tag's, not at hand here.
+            mark(slots, Trace::Internal.object(c.0), &mut stack);
+            mark(slots, Trace::External.object(c.0), &mut stack);
+        }
+        for &a in self.roots.get_mut().iter() {
+            mark(slots, Some(a), &mut stack);
+        }
+        while let Some(a) = stack.pop() {
+            trace(slots, &self.layouts, a, &mut stack);
+        }
+        self.sweep();
+    }
+
+    /// Frees the unmarked objects, and unmarks the rest.
+    fn sweep(&mut self) {
+        let (mut live, mut bytes) = (0, 0);
+        for (i, slot) in self.slots.iter_mut().enumerate() {
+            match slot {
+                Slot::Live { marked, object, .. } if *marked => {
+                    *marked = false;
+                    live += 1;
+                    bytes += content_bytes(object) + SLOT_BYTES;
+                }
+                Slot::Live { generation, .. } => {
+                    *slot = Slot::Free {
+                        next: self.free,
+                        generation: generation.wrapping_add(1),
+                    };
+                    self.free = Some(i as u32);
+                }
+                Slot::Free { .. } => {}
+            }
+        }
+        self.live = live;
+        self.bytes = bytes;
+        self.survived = bytes;
+        self.since_collect = 0;
+        self.collections += 1;
+    }
+}
+
+/// The bytes an object's contents were counted as.
+fn content_bytes(o: &Object) -> usize {
+    match o {
+        Object::Exn(e) => {
+            e.first().map_or(0, |e| e.payload.len() * 8) + core::mem::size_of::<super::ExnInst>()
+        }
+        Object::Struct { .. } | Object::SmallStruct { .. } => o.fields().map_or(0, |f| f.len() * 8),
+        Object::Array { bytes, .. } => bytes.len(),
+    }
+}
+
+/// Marks the object in slot `a`, if any, and queues it to be traced.
+fn mark(slots: &mut [Slot], a: Option<u32>, stack: &mut Vec<u32>) {
+    let Some(a) = a else { return };
+    if let Some(Slot::Live { marked, .. }) = slots.get_mut(a as usize) {
+        if !*marked {
+            *marked = true;
+            if stack.try_reserve(1).is_ok() {
+                stack.push(a);
+            }
+        }
+    }
+}
+
+/// Marks what the object in slot `a` refers to.
+fn trace(slots: &mut [Slot], layouts: &[Layout], a: u32, stack: &mut Vec<u32>) {
+    // The references are read first: the slots are marked through the same borrow.
+    let mut found: Vec<u32> = Vec::new();
+    let mut add = |o: Option<u32>| {
+        if let Some(o) = o {
+            if found.try_reserve(1).is_ok() {
+                found.push(o);
+            }
+        }
+    };
+    match slots.get(a as usize) {
+        Some(Slot::Live { object, .. }) => match object {
+            Object::Exn(e) => {
+                for e in e.iter() {
+                    exn_refs(e, &mut add);
+                }
+            }
+            Object::Struct { ty, .. } | Object::SmallStruct { ty, .. } => {
+                let fields = object.fields().unwrap_or(&[]);
+                if let Some(Layout::Struct { refs, .. }) = layouts.get(ty.0 as usize) {
+                    for &(cell, how) in refs.iter() {
+                        add(fields.get(cell as usize).and_then(|&c| how.object(c)));
+                    }
+                }
+            }
+            Object::Array { size, bytes, .. } => {
+                let how = match layouts.get(object.type_id().map_or(0, |t| t.0) as usize) {
+                    Some(Layout::Array { trace, .. }) => *trace,
+                    _ => Trace::No,
+                };
+                if how != Trace::No && *size == 8 {
+                    for e in bytes.chunks_exact(8) {
+                        let mut c = [0u8; 8];
+                        c.copy_from_slice(e);
+                        add(how.object(u64::from_le_bytes(c)));
+                    }
+                }
+            }
+        },
+        _ => return,
+    }
+    for o in found {
+        mark(slots, Some(o), stack);
+    }
+}
+
+/// The objects an exception's payload refers to.
+fn exn_refs(e: &super::ExnInst, add: &mut impl FnMut(Option<u32>)) {
+    let bit = |bits: u64, i: usize| bits == u64::MAX || (i < 64 && bits & (1 << i) != 0);
+    for (i, &RawVal(c)) in e.payload.iter().enumerate() {
+        if bit(e.internal, i) {
+            add(Trace::Internal.object(c));
+        }
+        if bit(e.external, i) {
+            add(Trace::External.object(c));
+        }
+    }
+}
