@@ -1,6 +1,7 @@
-//! Programs that real toolchains built with WebAssembly 3.0's exceptions and tail
-//! calls (`tests/fixtures/README.md`), run as a user runs them, against the output the
-//! reference runtime gave (wasmtime; Node for the legacy exception instructions).
+//! Programs that real toolchains built with WebAssembly 3.0's exceptions, tail calls
+//! and garbage collection (`tests/fixtures/README.md`), run as a user runs them, against
+//! the output the reference runtime gave (wasmtime; Node for the legacy exception
+//! instructions).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,6 +39,12 @@ fn cxx_exceptions_run_in_both_forms() {
 fn rust_catch_unwind_runs_in_both_forms() {
     runs_as_expected("unwind", "rust-eh/unwind.expected");
     runs_as_expected("unwind-legacy", "rust-eh/unwind.expected");
+}
+
+#[test]
+fn kotlin_compiled_to_wasm_gc_runs_as_built_and_optimized() {
+    runs_as_expected("kotlin-gc", "kotlin-gc/kotlin-gc.expected");
+    runs_as_expected("kotlin-gc-opt", "kotlin-gc/kotlin-gc.expected");
 }
 
 #[test]
