@@ -239,5 +239,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(bytes) = wisp_fuzz::diff::generate(&mut u, |c| c.exceptions_enabled = false) else {
         return;
     };
-    wisp_fuzz::diff::run(&Wasmi::new(), seed, &bytes, false);
+    wisp_fuzz::diff::run(&Wasmi::new(), seed, &bytes);
 });

@@ -43,8 +43,6 @@ impl Wasmtime {
             .wasm_wide_arithmetic(true)
             .wasm_simd(true)
             .wasm_relaxed_simd(false)
-            // Typed function references come with wasm-smith's GC: modules with GC types
-            // or instructions Wisp does not run yet are skipped (`partial_gc`).
             .wasm_gc(true)
             .wasm_function_references(true)
             .wasm_multi_memory(false)
@@ -207,7 +205,7 @@ impl Reference for Wasmtime {
 
 /// The fuzzer's instruction kinds, with control instructions (where `throw`, `try_table`
 /// and the tail calls are) always among them.
-fn with_control(kinds: InstructionKinds, gc: bool) -> InstructionKinds {
+fn with_control(kinds: InstructionKinds) -> InstructionKinds {
     use InstructionKind as K;
     let all = [
         K::NumericInt,
@@ -224,7 +222,7 @@ fn with_control(kinds: InstructionKinds, gc: bool) -> InstructionKinds {
     ];
     let mut chosen: Vec<K> = all
         .into_iter()
-        .filter(|k| kinds.contains(*k) && !(gc && *k == K::Aggregate))
+        .filter(|k| kinds.contains(*k))
         .collect();
     chosen.push(K::Control);
     InstructionKinds::new(&chosen)
@@ -242,17 +240,18 @@ fuzz_target!(|data: &[u8]| {
     let Ok(bytes) = wisp_fuzz::diff::generate(&mut u, |c| {
         c.exceptions_enabled = true;
         c.tail_call_enabled = true;
-        // Half the modules have typed function references (`call_ref`,
+        // Half the modules have garbage collection: struct and array types and
+        // instructions, casts, `i31`, and typed function references (`call_ref`,
         // `return_call_ref`, `br_on_null`, non-nullable locals), which wasm-smith
-        // makes only with GC on; its struct and array instructions are left out.
+        // makes only with GC on.
         c.gc_enabled = gc;
         // A tag whenever there is a type without results to give it: without one, nothing
         // is thrown.
         c.min_tags = 2;
         c.max_tags = c.max_tags.max(2);
-        c.allowed_instructions = with_control(c.allowed_instructions, gc);
+        c.allowed_instructions = with_control(c.allowed_instructions);
     }) else {
         return;
     };
-    wisp_fuzz::diff::run(ENGINE.get_or_init(Wasmtime::new), seed, &bytes, gc);
+    wisp_fuzz::diff::run(ENGINE.get_or_init(Wasmtime::new), seed, &bytes);
 });

@@ -31,9 +31,9 @@ pub fn engine() -> Engine {
         // Every function translated before anything runs: a function no export calls is
         // checked too, and an operator Wisp does not support shows as a compile error.
         .eager_translation(true)
-        // Recursive groups and subtypes (wasm-smith's GC modules): what Wisp does not
-        // run of GC is refused as unsupported, which `diff::run` can skip.
         .features(wisp::Features::default().with_gc(true))
+        // A runaway allocation ends as "out of memory" soon, as a memory would.
+        .gc_heap_limit((MAX_MEMORY_PAGES * 65536) as usize)
         .max_memory_pages(MAX_MEMORY_PAGES)
         .max_table_elements(MAX_TABLE_ELEMENTS)
         .max_call_depth(MAX_CALL_DEPTH)

@@ -270,22 +270,14 @@ fn compare_state<R: Reference>(r: &R, w: &Wisp, m: &mut R::Instance) -> Option<S
 }
 
 /// Runs `wasm` on Wisp and on `reference`, with arguments chosen by `seed`, and panics at
-/// the first difference. With `partial_gc`, a module Wisp refuses as unsupported (a
-/// struct or array type, a GC instruction: what Wisp does not run yet) is skipped.
-pub fn run<R: Reference>(reference: &R, seed: u64, wasm: &[u8], partial_gc: bool) {
+/// the first difference.
+pub fn run<R: Reference>(reference: &R, seed: u64, wasm: &[u8]) {
     if let Some(path) = std::env::var_os("WISP_FUZZ_DUMP") {
         std::fs::write(path, wasm).expect("write WISP_FUZZ_DUMP");
     }
     let engine = crate::engine();
     let (wisp_module, module) = match (wisp::Module::new(&engine, wasm), reference.compile(wasm)) {
         (Ok(a), Ok(b)) => (a, b),
-        (
-            Err(wisp::Error::Compile {
-                kind: wisp::CompileErrorKind::Unsupported,
-                ..
-            }),
-            Ok(_),
-        ) if partial_gc => return,
         (Err(a), Err(b)) => {
             if crate::debug() {
                 eprintln!("both rejected the module:{}", both::<R>(&a, &b));
