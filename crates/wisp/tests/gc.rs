@@ -11,15 +11,7 @@ use wisp::{
 
 const BINARY_TREES: &str = include_str!("../../../tests/fixtures/gc/binary-trees.wat");
 
-fn setup(config: &Config, text: &str) -> (Store<()>, wisp::Instance) {
-    let engine = Engine::new(config);
-    let module = Module::new(&engine, &wat(text)).expect("compiles");
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .expect("instantiates");
-    (store, inst)
-}
+use common::instantiate as setup;
 
 fn call(store: &mut Store<()>, f: Func, args: &[Val]) -> Result<Val, Error> {
     let mut out = [Val::I32(0)];

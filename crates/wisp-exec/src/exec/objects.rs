@@ -7,7 +7,9 @@ use super::Cx;
 use crate::aggregate::{self, cell_of};
 use crate::ir::field;
 use crate::ExecStore;
+use core::ops::Range;
 use wisp_store::gc::{element_range, write_element, ArrayError};
+use wisp_store::{DataInst, ElemInst, ModuleInst};
 use wisp_types::{TrapCode, TypeId};
 
 /// How `array.get` extends a packed element.
@@ -162,15 +164,19 @@ pub(super) fn array_new_data(
 ) -> Result<u64, TrapCode> {
     let (id, size) = array_prepare(cx, ty, len)?;
     let store = &mut *cx.store;
-    let bytes = data_bytes(store, cx.regs.instance, data);
+    let bytes = data_bytes(&store.instances, &store.datas, cx.regs.instance, data);
     let r = element_range(0, len, size, usize::MAX)
         .and_then(|r| {
             let end = r.end.checked_add(s as usize)?;
             (end <= bytes.len()).then_some(s as usize..end)
         })
         .ok_or(TrapCode::MemoryOutOfBounds)?;
-    let src = bytes[r].to_vec();
-    aggregate::new_array(store, id, size, len, |b| b.copy_from_slice(&src))
+    let src = &bytes[r];
+    store
+        .heap
+        .alloc_array(id, size, len, |b| b.copy_from_slice(src))
+        .map(cell_of)
+        .map_err(|_| TrapCode::OutOfMemory)
 }
 
 /// `array.new_elem`: `len` references from element segment `elem` at `s`.
@@ -183,36 +189,48 @@ pub(super) fn array_new_elem(
 ) -> Result<u64, TrapCode> {
     let (id, size) = array_prepare(cx, ty, len)?;
     let store = &mut *cx.store;
-    let items = elem_items(store, cx.regs.instance, elem);
+    let items = elem_items(&store.instances, &store.elems, cx.regs.instance, elem);
     let end = (s as usize).checked_add(len as usize);
     let items = end
         .and_then(|e| items.get(s as usize..e))
-        .ok_or(TrapCode::TableOutOfBounds)?
-        .to_vec();
-    aggregate::new_array(store, id, size, len, |b| {
-        for (e, c) in b.chunks_exact_mut(8).zip(&items) {
-            e.copy_from_slice(&c.0.to_le_bytes());
-        }
-    })
+        .ok_or(TrapCode::TableOutOfBounds)?;
+    store
+        .heap
+        .alloc_array(id, size, len, |b| {
+            for (e, c) in b.chunks_exact_mut(8).zip(items) {
+                e.copy_from_slice(&c.0.to_le_bytes());
+            }
+        })
+        .map(cell_of)
+        .map_err(|_| TrapCode::OutOfMemory)
 }
 
-/// The bytes of data segment `data` of instance `inst` (empty once dropped).
-fn data_bytes(store: &ExecStore, inst: u32, data: u32) -> &[u8] {
-    store
-        .instances
+/// The bytes of data segment `data` of instance `inst` (empty once dropped). Of the
+/// store's fields, so that its heap can be changed meanwhile.
+fn data_bytes<'a>(
+    instances: &[ModuleInst],
+    datas: &'a [DataInst],
+    inst: u32,
+    data: u32,
+) -> &'a [u8] {
+    instances
         .get(inst as usize)
         .and_then(|i| i.datas.get(data as usize))
-        .and_then(|&a| store.datas.get(a as usize))
+        .and_then(|&a| datas.get(a as usize))
         .map_or(&[], |d| &d.bytes)
 }
 
 /// The references of element segment `elem` of instance `inst` (empty once dropped).
-fn elem_items(store: &ExecStore, inst: u32, elem: u32) -> &[wisp_types::RawVal] {
-    store
-        .instances
+fn elem_items<'a>(
+    instances: &[ModuleInst],
+    elems: &'a [ElemInst],
+    inst: u32,
+    elem: u32,
+) -> &'a [wisp_types::RawVal] {
+    instances
         .get(inst as usize)
         .and_then(|i| i.elems.get(elem as usize))
-        .and_then(|&a| store.elems.get(a as usize))
+        .and_then(|&a| elems.get(a as usize))
         .map_or(&[], |e| &e.elements)
 }
 
@@ -292,6 +310,19 @@ pub(super) fn array_copy(
         .map_err(array_error)
 }
 
+/// The heap slot of a non-null array, and the bytes of its `n` elements from `d`.
+fn array_target(
+    store: &ExecStore,
+    arr: u64,
+    d: u32,
+    n: u32,
+) -> Result<(u32, Range<usize>), TrapCode> {
+    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
+    let (size, bytes) = store.heap.array(a).ok_or(TrapCode::NullArrayRef)?;
+    let to = element_range(d, n, size, bytes.len()).ok_or(TrapCode::ArrayOutOfBounds)?;
+    Ok((a, to))
+}
+
 /// `array.init_data`: `n` elements of the array from `d` on, from data segment `data`
 /// at byte `s`.
 #[inline(never)]
@@ -301,21 +332,14 @@ pub(super) fn array_init_data(
     data: u32,
     (arr, d, s, n): (u64, u32, u32, u32),
 ) -> Result<(), TrapCode> {
-    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
-    let (size, len) = store
-        .heap
-        .array(a)
-        .map(|(z, b)| (z, b.len()))
-        .ok_or(TrapCode::NullArrayRef)?;
-    let to = element_range(d, n, size, len).ok_or(TrapCode::ArrayOutOfBounds)?;
-    let bytes = data_bytes(store, inst, data);
+    let (a, to) = array_target(store, arr, d, n)?;
+    let bytes = data_bytes(&store.instances, &store.datas, inst, data);
     let end = (s as usize).checked_add(to.len());
     let src = end
         .and_then(|e| bytes.get(s as usize..e))
-        .ok_or(TrapCode::MemoryOutOfBounds)?
-        .to_vec();
+        .ok_or(TrapCode::MemoryOutOfBounds)?;
     if let Some((_, b)) = store.heap.array_mut(a) {
-        b[to].copy_from_slice(&src);
+        b[to].copy_from_slice(src);
     }
     Ok(())
 }
@@ -328,21 +352,14 @@ pub(super) fn array_init_elem(
     elem: u32,
     (arr, d, s, n): (u64, u32, u32, u32),
 ) -> Result<(), TrapCode> {
-    let a = slot_of(arr).ok_or(TrapCode::NullArrayRef)?;
-    let (size, len) = store
-        .heap
-        .array(a)
-        .map(|(z, b)| (z, b.len()))
-        .ok_or(TrapCode::NullArrayRef)?;
-    let to = element_range(d, n, size, len).ok_or(TrapCode::ArrayOutOfBounds)?;
-    let items = elem_items(store, inst, elem);
+    let (a, to) = array_target(store, arr, d, n)?;
+    let items = elem_items(&store.instances, &store.elems, inst, elem);
     let end = (s as usize).checked_add(n as usize);
     let src = end
         .and_then(|e| items.get(s as usize..e))
-        .ok_or(TrapCode::TableOutOfBounds)?
-        .to_vec();
+        .ok_or(TrapCode::TableOutOfBounds)?;
     if let Some((_, b)) = store.heap.array_mut(a) {
-        for (e, c) in b[to].chunks_exact_mut(8).zip(&src) {
+        for (e, c) in b[to].chunks_exact_mut(8).zip(src) {
             e.copy_from_slice(&c.0.to_le_bytes());
         }
     }
