@@ -4,7 +4,9 @@
 //! sweeping in the slots. It runs only when an allocation asks (`Heap::wants_collection`),
 //! after at least as many bytes were allocated as survived the last one, so its cost
 //! is proportional to what the program allocates. The mark stack grows with the live
-//! objects (a failed growth marks the rest conservatively: the object stays alive).
+//! objects; when the allocator refuses it more, the object is marked but not queued,
+//! and once the stack is empty every marked object is traced again, until a pass
+//! queues nothing it could not hold: slower, never wrong.
 
 use super::layout::{Layout, Trace};
 use super::{Object, Objects, Slot, SLOT_BYTES};
@@ -14,19 +16,34 @@ use wisp_types::RawVal;
 impl Objects {
     /// Frees every object that neither a root nor a live object refers to.
     pub(super) fn collect(&mut self, roots: impl FnOnce(&mut dyn FnMut(u64, Trace))) {
-        let mut stack: Vec<u32> = Vec::new();
+        let mut work = Work {
+            limit: self.mark_limit.unwrap_or(usize::MAX),
+            ..Work::default()
+        };
         let slots = &mut self.slots;
-        roots(&mut |cell, trace| mark(slots, trace.object(cell), &mut stack));
+        roots(&mut |cell, trace| work.mark(slots, trace.object(cell)));
         for &c in &self.scratch {
             // The payload being unwound: its types are the tag's, not at hand here.
-            mark(slots, Trace::Internal.object(c.0), &mut stack);
-            mark(slots, Trace::External.object(c.0), &mut stack);
+            work.mark(slots, Trace::Internal.object(c.0));
+            work.mark(slots, Trace::External.object(c.0));
         }
         for &a in self.roots.get_mut().iter() {
-            mark(slots, Some(a), &mut stack);
+            work.mark(slots, Some(a));
         }
-        while let Some(a) = stack.pop() {
-            trace(slots, &self.layouts, a, &mut stack);
+        let mut children = Vec::new();
+        loop {
+            while let Some(a) = work.stack.pop() {
+                work.trace(slots, &self.layouts, a, &mut children);
+            }
+            if !work.overflowed {
+                break;
+            }
+            work.overflowed = false;
+            for a in 0..slots.len() as u32 {
+                if matches!(slots[a as usize], Slot::Live { marked: true, .. }) {
+                    work.trace(slots, &self.layouts, a, &mut children);
+                }
+            }
         }
         self.sweep();
     }
@@ -70,63 +87,82 @@ fn content_bytes(o: &Object) -> usize {
     }
 }
 
-/// Marks the object in slot `a`, if any, and queues it to be traced.
-fn mark(slots: &mut [Slot], a: Option<u32>, stack: &mut Vec<u32>) {
-    let Some(a) = a else { return };
-    if let Some(Slot::Live { marked, .. }) = slots.get_mut(a as usize) {
-        if !*marked {
-            *marked = true;
-            if stack.try_reserve(1).is_ok() {
-                stack.push(a);
+/// The marking's queue, and whether it lost an object for want of memory.
+#[derive(Default)]
+struct Work {
+    stack: Vec<u32>,
+    overflowed: bool,
+    /// The most the queue holds (a test's stand-in for a refusing allocator).
+    limit: usize,
+}
+
+impl Work {
+    /// Marks the object in slot `a`, if any, and queues it to be traced.
+    fn mark(&mut self, slots: &mut [Slot], a: Option<u32>) {
+        let Some(a) = a else { return };
+        if let Some(Slot::Live { marked, .. }) = slots.get_mut(a as usize) {
+            if !*marked {
+                *marked = true;
+                if self.stack.len() < self.limit && self.stack.try_reserve(1).is_ok() {
+                    self.stack.push(a);
+                } else {
+                    self.overflowed = true;
+                }
             }
+        }
+    }
+
+    /// Marks what the object in slot `a` refers to; `children` is a buffer.
+    fn trace(&mut self, slots: &mut [Slot], layouts: &[Layout], a: u32, children: &mut Vec<u32>) {
+        children.clear();
+        // The references are read first: the slots are marked through the same borrow.
+        let mut add = |o: Option<u32>| {
+            if let Some(o) = o {
+                if children.try_reserve(1).is_ok() {
+                    children.push(o);
+                } else {
+                    self.overflowed = true;
+                }
+            }
+        };
+        if let Some(Slot::Live { object, .. }) = slots.get(a as usize) {
+            refs_of(object, layouts, &mut add);
+        }
+        for &o in children.iter() {
+            self.mark(slots, Some(o));
         }
     }
 }
 
-/// Marks what the object in slot `a` refers to.
-fn trace(slots: &mut [Slot], layouts: &[Layout], a: u32, stack: &mut Vec<u32>) {
-    // The references are read first: the slots are marked through the same borrow.
-    let mut found: Vec<u32> = Vec::new();
-    let mut add = |o: Option<u32>| {
-        if let Some(o) = o {
-            if found.try_reserve(1).is_ok() {
-                found.push(o);
+/// Calls `add` with the slot of every object `object` refers to.
+fn refs_of(object: &Object, layouts: &[Layout], add: &mut impl FnMut(Option<u32>)) {
+    match object {
+        Object::Exn(e) => {
+            for e in e.iter() {
+                exn_refs(e, add);
             }
         }
-    };
-    match slots.get(a as usize) {
-        Some(Slot::Live { object, .. }) => match object {
-            Object::Exn(e) => {
-                for e in e.iter() {
-                    exn_refs(e, &mut add);
+        Object::Struct { ty, .. } | Object::SmallStruct { ty, .. } => {
+            let fields = object.fields().unwrap_or(&[]);
+            if let Some(Layout::Struct { refs, .. }) = layouts.get(ty.0 as usize) {
+                for &(cell, how) in refs.iter() {
+                    add(fields.get(cell as usize).and_then(|&c| how.object(c)));
                 }
             }
-            Object::Struct { ty, .. } | Object::SmallStruct { ty, .. } => {
-                let fields = object.fields().unwrap_or(&[]);
-                if let Some(Layout::Struct { refs, .. }) = layouts.get(ty.0 as usize) {
-                    for &(cell, how) in refs.iter() {
-                        add(fields.get(cell as usize).and_then(|&c| how.object(c)));
-                    }
+        }
+        Object::Array { ty, size, bytes } => {
+            let how = match layouts.get(ty.0 as usize) {
+                Some(Layout::Array { trace, .. }) => *trace,
+                _ => Trace::No,
+            };
+            if how != Trace::No && *size == 8 {
+                for e in bytes.chunks_exact(8) {
+                    let mut c = [0u8; 8];
+                    c.copy_from_slice(e);
+                    add(how.object(u64::from_le_bytes(c)));
                 }
             }
-            Object::Array { size, bytes, .. } => {
-                let how = match layouts.get(object.type_id().map_or(0, |t| t.0) as usize) {
-                    Some(Layout::Array { trace, .. }) => *trace,
-                    _ => Trace::No,
-                };
-                if how != Trace::No && *size == 8 {
-                    for e in bytes.chunks_exact(8) {
-                        let mut c = [0u8; 8];
-                        c.copy_from_slice(e);
-                        add(how.object(u64::from_le_bytes(c)));
-                    }
-                }
-            }
-        },
-        _ => return,
-    }
-    for o in found {
-        mark(slots, Some(o), stack);
+        }
     }
 }
 

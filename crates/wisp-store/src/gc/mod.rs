@@ -113,6 +113,8 @@ struct Objects {
     scratch: Vec<RawVal>,
     /// The layout of each defined type's objects, by type id.
     layouts: Vec<Layout>,
+    /// A cap on the marking's queue, which only tests set.
+    mark_limit: Option<usize>,
 }
 
 /// What a heap holds and has done, for embedders and tests.

@@ -145,3 +145,33 @@ fn collections_come_as_often_as_allocations_outgrow_the_survivors() {
     }
     assert!(!h.wants_collection(8), "a run is suspended");
 }
+
+#[test]
+fn marking_survives_a_queue_that_cannot_grow() {
+    let mut h = Heap::new();
+    let node = TypeId(1);
+    h.set_layout(
+        node,
+        Layout::Struct {
+            cells: 2,
+            refs: Box::new([(0, Trace::Internal), (1, Trace::Internal)]),
+        },
+    )
+    .unwrap();
+    // A tree of 127 nodes, and as much garbage.
+    fn tree(h: &mut Heap, ty: TypeId, depth: u32) -> u32 {
+        let kids = if depth == 0 {
+            [0, 0]
+        } else {
+            [cell(tree(h, ty, depth - 1)), cell(tree(h, ty, depth - 1))]
+        };
+        h.alloc_struct(ty, &kids).unwrap()
+    }
+    let root = tree(&mut h, node, 6);
+    tree(&mut h, node, 6);
+    h.objects_mut().unwrap().mark_limit = Some(1);
+    h.collect(roots(&[cell(root)]));
+    assert_eq!(h.len(), 127);
+    h.collect(roots(&[cell(root)]));
+    assert_eq!(h.len(), 127);
+}
