@@ -204,8 +204,10 @@ impl Reference for Wasmtime {
 }
 
 /// The fuzzer's instruction kinds, with control instructions (where `throw`, `try_table`
-/// and the tail calls are) always among them.
-fn with_control(kinds: InstructionKinds) -> InstructionKinds {
+/// and the tail calls are) always among them, and with GC the struct and array ones
+/// and the variable ones that move their values (without both, wasm-smith's GC modules
+/// have struct types but rarely an instruction that uses one).
+fn with_control(kinds: InstructionKinds, gc: bool) -> InstructionKinds {
     use InstructionKind as K;
     let all = [
         K::NumericInt,
@@ -225,6 +227,9 @@ fn with_control(kinds: InstructionKinds) -> InstructionKinds {
         .filter(|k| kinds.contains(*k))
         .collect();
     chosen.push(K::Control);
+    if gc {
+        chosen.extend([K::Aggregate, K::Reference, K::Variable]);
+    }
     InstructionKinds::new(&chosen)
 }
 
@@ -249,7 +254,7 @@ fuzz_target!(|data: &[u8]| {
         // is thrown.
         c.min_tags = 2;
         c.max_tags = c.max_tags.max(2);
-        c.allowed_instructions = with_control(c.allowed_instructions);
+        c.allowed_instructions = with_control(c.allowed_instructions, gc);
     }) else {
         return;
     };

@@ -1,5 +1,5 @@
 //! Pre-translated images carry everything the spec tests look at: the wasm-v1, wasm-v2,
-//! simd, exceptions, tail-call, extended-const and function-references scripts, with
+//! simd, exceptions, tail-call, extended-const, function-references and gc scripts, with
 //! every module written to an image and loaded back before it is instantiated, pass
 //! every directive they pass when modules are compiled directly.
 
@@ -59,4 +59,9 @@ fn tail_calls_and_extended_constants_through_images() {
 #[test]
 fn typed_function_references_through_images() {
     check_group("function-references");
+}
+
+#[test]
+fn garbage_collection_through_images() {
+    check_group("gc");
 }
