@@ -13,9 +13,9 @@
 #![no_std]
 extern crate alloc;
 
-#[cfg(feature = "compile")]
 #[cfg(feature = "gc")]
 mod aggregate;
+#[cfg(feature = "compile")]
 mod compile;
 mod const_eval;
 #[allow(unsafe_code)]

@@ -23,6 +23,7 @@
 #![no_std]
 extern crate alloc;
 
+#[cfg(feature = "gc")]
 mod aggregate;
 mod budget;
 mod engine;
@@ -40,6 +41,7 @@ mod typed;
 mod val;
 mod wrap;
 
+#[cfg(feature = "gc")]
 pub use aggregate::{ArrayRef, ArrayType, StructRef, StructType};
 pub use engine::{Config, Engine};
 pub use error::{CompileErrorKind, Error, FrameInfo, Trap};

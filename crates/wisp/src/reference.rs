@@ -2,6 +2,7 @@
 //! internal ones (`anyref`).
 //! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#values> (`ref.extern`)
 
+#[cfg(feature = "gc")]
 use crate::aggregate::{ArrayRef, StructRef};
 use crate::handle::Stored;
 use crate::store::Store;
@@ -9,7 +10,6 @@ use crate::val::{Owner, Val};
 use crate::Error;
 use alloc::boxed::Box;
 use core::any::Any;
-use wisp_store::gc::Object;
 use wisp_types::{cells, AnyAddr, ExternAddr};
 
 /// A non-null `externref`: a host value owned by a store, passed to and from Wasm as
@@ -136,27 +136,31 @@ impl AnyRef {
         AnyRef(Stored::new(ext.0.store, AnyAddr(cell)), generation)
     }
 
+    #[cfg(feature = "gc")]
     /// Whether it is a struct of `store`; false if it belongs to another store or was
     /// freed.
     pub fn is_struct<T>(&self, store: &Store<T>) -> bool {
         self.as_struct(store).is_some()
     }
 
+    #[cfg(feature = "gc")]
     /// Whether it is an array of `store`.
     pub fn is_array<T>(&self, store: &Store<T>) -> bool {
         self.as_array(store).is_some()
     }
 
+    #[cfg(feature = "gc")]
     /// The struct it is, if it is one.
     pub fn as_struct<T>(&self, store: &Store<T>) -> Option<StructRef> {
         let a = self.object(store).ok()?;
         store.inner.heap.struct_fields(a).map(|_| StructRef(*self))
     }
 
+    #[cfg(feature = "gc")]
     /// The array it is, if it is one.
     pub fn as_array<T>(&self, store: &Store<T>) -> Option<ArrayRef> {
         let a = self.object(store).ok()?;
-        matches!(store.inner.heap.object(a), Some(Object::Array { .. })).then_some(ArrayRef(*self))
+        store.inner.heap.array(a).map(|_| ArrayRef(*self))
     }
 
     /// Lets go of the host's hold on a struct or array (see [`AnyRef`]); nothing for

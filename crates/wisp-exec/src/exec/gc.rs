@@ -24,6 +24,7 @@ use wisp_store::FuncKind;
 use wisp_types::{RawVal, ValType};
 
 /// Collects if the heap asks for it before an allocation of `bytes`.
+#[cfg_attr(not(any(feature = "exceptions", feature = "gc")), allow(dead_code))]
 pub(super) fn collect_if_due(cx: &mut Cx<'_>, bytes: usize) {
     if !cx.store.heap.wants_collection(bytes) {
         return;
@@ -73,6 +74,7 @@ fn collect(store: &mut ExecStore, frames: &[RawVal]) {
 }
 
 /// The cell after the frame `regs` describes.
+#[cfg_attr(not(any(feature = "exceptions", feature = "gc")), allow(dead_code))]
 fn frame_end(store: &ExecStore, regs: Regs) -> usize {
     let size = match store.funcs.get(regs.func.0 as usize).map(|f| &f.kind) {
         Some(FuncKind::Wasm { code, .. }) => code

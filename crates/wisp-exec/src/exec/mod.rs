@@ -21,7 +21,6 @@ mod bulk;
 #[cfg(feature = "gc")]
 mod cast;
 mod dispatch;
-#[cfg(feature = "exceptions")]
 mod gc;
 mod handlers;
 pub(crate) mod numeric;
@@ -87,8 +86,6 @@ pub enum RunResult {
     },
 }
 
-/// Starts a call of `func` with arguments already in cells `0..n_params`.
-/// Returns `HostCall` at once if `func` is a host function.
 /// Collects the garbage of `store`'s heap now, with no call under way: the roots are
 /// the globals, tables, element segments and the embedder's holds. Nothing happens
 /// while a run is under way or paused (its frames are out of sight here).
@@ -96,6 +93,8 @@ pub fn collect_garbage(store: &mut ExecStore) {
     gc::collect_idle(store);
 }
 
+/// Starts a call of `func` with arguments already in cells `0..n_params`.
+/// Returns `HostCall` at once if `func` is a host function.
 pub fn run(
     store: &mut ExecStore,
     stack: &mut Stack,

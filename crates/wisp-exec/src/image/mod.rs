@@ -136,6 +136,7 @@ pub(crate) mod code {
         HEAPS.get(c as usize).copied()
     }
 
+    #[cfg(feature = "compile")]
     pub fn def_kind(k: DefKind) -> u8 {
         k as u8
     }

@@ -321,6 +321,7 @@ impl Translator<'_> {
     /// A branch to `depth`, taken when the cell `cond` is zero (`when_zero`) or is not,
     /// with the label's values on top of the operand stack. The branch's moves never
     /// write `cond`: it is above the values, or the last of them and in place.
+    #[cfg_attr(not(feature = "gc"), allow(dead_code))]
     pub(super) fn branch_on_cell(&mut self, depth: u32, cond: Slot, when_zero: bool) -> TResult {
         self.materialize_carried(depth)?;
         let needs_moves = self.branch_needs_moves(depth)?;
