@@ -21,10 +21,10 @@ fn allocation() -> Vec<Row> {
     vec![
         row(
             "StructNew",
-            &[("base", Slot), ("ty", Type)],
+            &[("base", Slot), ("ty", Type), ("cells", Count)],
             "aggregate::struct_new",
         )
-        .doc("`struct.new`: the fields at `base`.")
+        .doc("`struct.new`: the fields, `cells` cells, at `base`.")
         .feature(GC),
         row(
             "StructNewDefault",
@@ -35,10 +35,10 @@ fn allocation() -> Vec<Row> {
         .feature(GC),
         row(
             "ArrayNew",
-            &[("base", Slot), ("ty", Type)],
+            &[("base", Slot), ("ty", Type), ("wide", Count)],
             "aggregate::array_new",
         )
-        .doc("`array.new`: the value, then the length, at `base`.")
+        .doc("`array.new`: the value (two cells if `wide`: a `v128`), then the length, at `base`.")
         .feature(GC),
         row(
             "ArrayNewDefault",
@@ -49,10 +49,10 @@ fn allocation() -> Vec<Row> {
         .feature(GC),
         row(
             "ArrayNewFixed",
-            &[("base", Slot), ("ty", Type), ("len", Count)],
+            &[("base", Slot), ("ty", Type), ("cells", Count)],
             "aggregate::array_new_fixed",
         )
-        .doc("`array.new_fixed`: the `len` elements at `base`.")
+        .doc("`array.new_fixed`: the elements, `cells` cells (two for each `v128`), at `base`.")
         .feature(GC),
         row(
             "ArrayNewData",

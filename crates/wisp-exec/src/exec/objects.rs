@@ -12,6 +12,20 @@ use wisp_store::gc::{element_range, write_element, ArrayError};
 use wisp_store::{DataInst, ElemInst, ModuleInst};
 use wisp_types::{TrapCode, TypeId};
 
+/// What an allocation gives its handler: the new reference, or why it trapped. A
+/// pair, so that it comes back in two registers: a `Result<u64, TrapCode>` comes back
+/// through the handler's stack, and a handler with a stack slot whose address escaped
+/// may not end in a tail call.
+pub(in crate::exec) type Made = (u64, Option<TrapCode>);
+
+/// `r` as a [`Made`].
+fn made(r: Result<u64, TrapCode>) -> Made {
+    match r {
+        Ok(v) => (v, None),
+        Err(code) => (0, Some(code)),
+    }
+}
+
 /// How `array.get` extends a packed element.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(in crate::exec) enum Extend {
@@ -40,26 +54,30 @@ fn type_id(cx: &Cx<'_>, ty: u32) -> Result<TypeId, TrapCode> {
 }
 
 /// Before a `struct.new`: the type's id and cells, after a collection if one is due.
-#[inline(never)]
-pub(super) fn struct_prepare(cx: &mut Cx<'_>, ty: u32) -> Result<(TypeId, usize), TrapCode> {
+fn struct_prepare(cx: &mut Cx<'_>, ty: u32) -> Result<(TypeId, usize), TrapCode> {
     let id = type_id(cx, ty)?;
     let n = aggregate::struct_cells(cx.store, id)?;
     super::gc::collect_if_due(cx, n * 8);
     Ok((id, n))
 }
 
-/// A new struct; its reference.
+/// `struct.new_default`: a new struct of type `ty`, its fields zero; its reference.
 #[inline(never)]
-pub(super) fn struct_alloc(
-    store: &mut ExecStore,
-    id: TypeId,
-    fields: &[wisp_types::RawVal],
-) -> Result<u64, TrapCode> {
-    store
-        .heap
-        .alloc_struct_from(id, fields.iter().map(|c| c.0), fields.len())
-        .map(cell_of)
-        .map_err(|_| TrapCode::OutOfMemory)
+pub(super) fn struct_new_default(cx: &mut Cx<'_>, ty: u32) -> Made {
+    made(struct_prepare(cx, ty).and_then(|(id, n)| aggregate::new_struct_zeroed(cx.store, id, n)))
+}
+
+/// `struct.new`: a new struct of type `ty` with the field cells `fields` (the
+/// translator counted them); its reference.
+#[inline(never)]
+pub(super) fn struct_new(cx: &mut Cx<'_>, ty: u32, fields: &[wisp_types::RawVal]) -> Made {
+    made(struct_prepare(cx, ty).and_then(|(id, n)| {
+        cx.store
+            .heap
+            .alloc_struct_from(id, fields.iter().map(|c| c.0), n.min(fields.len()))
+            .map(cell_of)
+            .map_err(|_| TrapCode::OutOfMemory)
+    }))
 }
 
 /// `struct.get`: the field's cell (and the next, for a `v128`).
@@ -102,8 +120,7 @@ pub(super) fn struct_set(
 
 /// Before an array allocation of `len` elements: the type's id and element size,
 /// after a collection if one is due.
-#[inline(never)]
-pub(super) fn array_prepare(cx: &mut Cx<'_>, ty: u32, len: u32) -> Result<(TypeId, u8), TrapCode> {
+fn array_prepare(cx: &mut Cx<'_>, ty: u32, len: u32) -> Result<(TypeId, u8), TrapCode> {
     let id = type_id(cx, ty)?;
     let size = aggregate::element_size(cx.store, id)?;
     let bytes = (len as usize).saturating_mul(size as usize);
@@ -111,39 +128,36 @@ pub(super) fn array_prepare(cx: &mut Cx<'_>, ty: u32, len: u32) -> Result<(TypeI
     Ok((id, size))
 }
 
-/// The element size of type `ty` of the running instance.
+/// `array.new` and `array.new_default`: a new array of type `ty` of `len` elements,
+/// each `v`; its reference.
 #[inline(never)]
-pub(super) fn element_size(cx: &mut Cx<'_>, ty: u32) -> Result<u8, TrapCode> {
-    let id = type_id(cx, ty)?;
-    aggregate::element_size(cx.store, id)
-}
-
-/// A new array of `len` elements, each `v`; its reference.
-#[inline(never)]
-pub(super) fn array_new(
-    store: &mut ExecStore,
-    (id, size): (TypeId, u8),
-    len: u32,
-    v: u128,
-) -> Result<u64, TrapCode> {
-    aggregate::new_array(store, id, size, len, |b| {
-        if v != 0 {
-            aggregate::fill(b, size, v)
-        }
-    })
+pub(super) fn array_new(cx: &mut Cx<'_>, ty: u32, len: u32, v: u128) -> Made {
+    made(array_prepare(cx, ty, len).and_then(|(id, size)| {
+        aggregate::new_array(cx.store, id, size, len, |b| {
+            if v != 0 {
+                aggregate::fill(b, size, v)
+            }
+        })
+    }))
 }
 
 /// `array.new_fixed`: a new array of the `len` elements in `cells` (two cells each
 /// for a `v128`).
 #[inline(never)]
-pub(super) fn array_new_fixed(
-    store: &mut ExecStore,
-    (id, size): (TypeId, u8),
+pub(super) fn array_new_fixed(cx: &mut Cx<'_>, ty: u32, cells: &[wisp_types::RawVal]) -> Made {
+    made(array_new_fixed_in(cx, ty, cells))
+}
+
+fn array_new_fixed_in(
+    cx: &mut Cx<'_>,
+    ty: u32,
     cells: &[wisp_types::RawVal],
 ) -> Result<u64, TrapCode> {
+    let size = aggregate::element_size(cx.store, type_id(cx, ty)?)?;
     let per = if size == 16 { 2 } else { 1 };
     let len = (cells.len() / per) as u32;
-    aggregate::new_array(store, id, size, len, |b| {
+    let (id, size) = array_prepare(cx, ty, len)?;
+    aggregate::new_array(cx.store, id, size, len, |b| {
         for (e, c) in b
             .chunks_exact_mut(size as usize)
             .zip(cells.chunks_exact(per))
@@ -156,7 +170,11 @@ pub(super) fn array_new_fixed(
 
 /// `array.new_data`: `len` elements from data segment `data` at byte `s`.
 #[inline(never)]
-pub(super) fn array_new_data(
+pub(super) fn array_new_data(cx: &mut Cx<'_>, ty: u32, data: u32, at: (u32, u32)) -> Made {
+    made(array_new_data_in(cx, ty, data, at))
+}
+
+fn array_new_data_in(
     cx: &mut Cx<'_>,
     ty: u32,
     data: u32,
@@ -181,7 +199,11 @@ pub(super) fn array_new_data(
 
 /// `array.new_elem`: `len` references from element segment `elem` at `s`.
 #[inline(never)]
-pub(super) fn array_new_elem(
+pub(super) fn array_new_elem(cx: &mut Cx<'_>, ty: u32, elem: u32, at: (u32, u32)) -> Made {
+    made(array_new_elem_in(cx, ty, elem, at))
+}
+
+fn array_new_elem_in(
     cx: &mut Cx<'_>,
     ty: u32,
     elem: u32,
@@ -275,10 +297,13 @@ pub(super) fn array_set(
 
 /// `array.len`.
 #[inline(never)]
-pub(super) fn array_len(store: &ExecStore, arr: u64) -> Result<u32, TrapCode> {
-    slot_of(arr)
-        .and_then(|a| store.heap.array_len(a))
-        .ok_or(TrapCode::NullArrayRef)
+pub(super) fn array_len(store: &ExecStore, arr: u64) -> Made {
+    made(
+        slot_of(arr)
+            .and_then(|a| store.heap.array_len(a))
+            .map(u64::from)
+            .ok_or(TrapCode::NullArrayRef),
+    )
 }
 
 /// `array.fill`.

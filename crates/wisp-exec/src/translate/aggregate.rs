@@ -185,9 +185,11 @@ impl Translator<'_> {
             .iter()
             .map(|f| f.storage.unpacked())
             .collect();
+        let cells = params.iter().map(|t| t.cells() as u32).sum();
         self.with_base(&params, true, |base| Op::StructNew {
             base,
             ty: TypeIdx(ty),
+            cells,
         })
     }
 
@@ -224,9 +226,11 @@ impl Translator<'_> {
 
     fn visit_array_new(&mut self, ty: u32) -> TResult {
         let v = self.array_element(ty)?.storage.unpacked();
+        let wide = (v == ValType::V128) as u32;
         self.with_base(&[v, ValType::I32], true, |base| Op::ArrayNew {
             base,
             ty: TypeIdx(ty),
+            wide,
         })
     }
 
@@ -237,10 +241,13 @@ impl Translator<'_> {
             .try_reserve_exact(len as usize)
             .map_err(|_| TranslateError::BranchTableOutOfMemory)?;
         params.resize(len as usize, v);
+        let cells = len
+            .checked_mul(v.cells() as u32)
+            .ok_or(TranslateError::Unknown("array length"))?;
         self.with_base(&params, true, |base| Op::ArrayNewFixed {
             base,
             ty: TypeIdx(ty),
-            len,
+            cells,
         })
     }
 }

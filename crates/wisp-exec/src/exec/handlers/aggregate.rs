@@ -3,9 +3,9 @@
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#aggregate-instructions>
 
 use super::{trap, Cx, Flow, Hot};
-use crate::exec::objects::{self, Extend};
+use crate::exec::objects::{self, Extend, Made};
 use crate::ir::{field, DataIdx, ElemIdx, Slot, TypeIdx};
-use wisp_types::{RawVal, TrapCode};
+use wisp_types::RawVal;
 
 impl Hot {
     /// The `n` cells from slot `base`.
@@ -52,18 +52,20 @@ impl Hot {
     }
 }
 
-/// Writes `r`'s reference to `dst`, or traps.
+/// Writes `r`'s value to `dst`, or traps.
 ///
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
-unsafe fn result(h: &mut Hot, cx: &mut Cx<'_>, dst: Slot, r: Result<u64, TrapCode>) -> Flow {
+unsafe fn result(h: &mut Hot, cx: &mut Cx<'_>, dst: Slot, r: Made) -> Flow {
     match r {
-        // SAFETY: `dst` is a slot of the running frame.
-        Ok(v) => unsafe { h.set(dst, v) },
-        Err(code) => return trap(h, cx, code),
+        (v, None) => {
+            // SAFETY: `dst` is a slot of the running frame.
+            unsafe { h.set(dst, v) };
+            Flow::Next
+        }
+        (_, Some(code)) => trap(h, cx, code),
     }
-    Flow::Next
 }
 
 /// # Safety
@@ -74,12 +76,11 @@ pub(in crate::exec) unsafe fn struct_new(
     cx: &mut Cx<'_>,
     base: Slot,
     ty: TypeIdx,
+    cells: u32,
 ) -> Flow {
-    let r = objects::struct_prepare(cx, ty.0).and_then(|(id, n)| {
-        // SAFETY: the translator put the struct's `n` field cells at `base`.
-        let fields = unsafe { h.cells(base, n) };
-        objects::struct_alloc(cx.store, id, fields)
-    });
+    // SAFETY: the translator put the struct's `cells` field cells at `base`.
+    let fields = unsafe { h.cells(base, cells as usize) };
+    let r = objects::struct_new(cx, ty.0, fields);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
 }
@@ -93,8 +94,7 @@ pub(in crate::exec) unsafe fn struct_new_default(
     dst: Slot,
     ty: TypeIdx,
 ) -> Flow {
-    let r = objects::struct_prepare(cx, ty.0)
-        .and_then(|(id, n)| crate::aggregate::new_struct_zeroed(cx.store, id, n));
+    let r = objects::struct_new_default(cx, ty.0);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, dst, r) }
 }
@@ -147,16 +147,14 @@ pub(in crate::exec) unsafe fn array_new(
     cx: &mut Cx<'_>,
     base: Slot,
     ty: TypeIdx,
+    wide: u32,
 ) -> Flow {
-    let r = objects::element_size(cx, ty.0).and_then(|size| {
-        let wide = size == 16;
-        // SAFETY: the translator put the value at `base`, two cells for a `v128`.
-        let v = unsafe { h.value(base, wide) };
-        // SAFETY: and the length after it.
-        let len = unsafe { h.get(base.plus(1 + wide as u32)) };
-        let shape = objects::array_prepare(cx, ty.0, len as u32)?;
-        objects::array_new(cx.store, shape, len as u32, v)
-    });
+    let wide = wide != 0;
+    // SAFETY: the translator put the value at `base`, two cells for a `v128`.
+    let v = unsafe { h.value(base, wide) };
+    // SAFETY: and the length after it.
+    let len = unsafe { h.get(base.plus(1 + wide as u32)) };
+    let r = objects::array_new(cx, ty.0, len as u32, v);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
 }
@@ -173,7 +171,7 @@ pub(in crate::exec) unsafe fn array_new_default(
 ) -> Flow {
     // SAFETY: `len` is a slot of the running frame.
     let n = unsafe { h.get(len) } as u32;
-    let r = objects::array_prepare(cx, ty.0, n).and_then(|s| objects::array_new(cx.store, s, n, 0));
+    let r = objects::array_new(cx, ty.0, n, 0);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, dst, r) }
 }
@@ -186,15 +184,11 @@ pub(in crate::exec) unsafe fn array_new_fixed(
     cx: &mut Cx<'_>,
     base: Slot,
     ty: TypeIdx,
-    len: u32,
+    cells: u32,
 ) -> Flow {
-    let r = objects::array_prepare(cx, ty.0, len).and_then(|shape| {
-        let per = if shape.1 == 16 { 2 } else { 1 };
-        // SAFETY: the translator put the `len` elements at `base`, two cells for each
-        // `v128`.
-        let cells = unsafe { h.cells(base, len as usize * per) };
-        objects::array_new_fixed(cx.store, shape, cells)
-    });
+    // SAFETY: the translator put the elements' `cells` cells at `base`.
+    let elements = unsafe { h.cells(base, cells as usize) };
+    let r = objects::array_new_fixed(cx, ty.0, elements);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
 }
@@ -287,7 +281,7 @@ pub(in crate::exec) unsafe fn array_len(
 ) -> Flow {
     // SAFETY: `arr` is a slot of the running frame.
     let a = unsafe { h.get(arr) };
-    let r = objects::array_len(cx.store, a).map(|n| n as u64);
+    let r = objects::array_len(cx.store, a);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, dst, r) }
 }
