@@ -1,6 +1,7 @@
 //! Wisp on a microcontroller, under QEMU: modules run from flash, call the firmware's
 //! host functions, trap without harming the firmware, run out of fuel and resume, and
-//! keep linear memory in RAM the firmware lent or on a paged block device.
+//! keep linear memory in RAM the firmware lent or on a paged block device, and collect
+//! garbage under a heap budget.
 //!
 //! Modules arrive as pre-translated images (written by `build.rs` on the host), which is
 //! all the executor-only build (`--no-default-features`, the Cortex-M0) can run; with the
@@ -32,6 +33,8 @@ static HOST: &[u8] = out_file!("host.wsi");
 static WASI_HELLO: &[u8] = out_file!("wasi_hello.wsi");
 #[cfg(feature = "full")]
 static FIB_WASM: &[u8] = out_file!("fib.wasm");
+#[cfg(feature = "gc")]
+static TREES: &[u8] = out_file!("trees.wsi");
 #[cfg(all(feature = "full", feature = "paged"))]
 static TOUCH_WASM: &[u8] = out_file!("touch.wasm");
 
@@ -298,6 +301,40 @@ fn wasi_hello_world() -> Outcome {
     Ok(())
 }
 
+/// binary-trees (`tests/fixtures/gc/binary-trees.wat`): structs allocated and collected
+/// under a heap budget fixed before anything runs; past it, a clean "out of memory"
+/// trap, and the store goes on.
+#[cfg(feature = "gc")]
+fn garbage_collected_under_a_budget() -> Outcome {
+    let mut c = config();
+    c.gc_heap_limit(24 * 1024);
+    let engine = Engine::new(&c);
+    let module = image(&engine, TREES)?;
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .map_err(err)?;
+    let run = inst
+        .get_typed_func::<i32, i32>(&store, "run")
+        .map_err(err)?;
+    // Depth 6: 4,398 nodes allocated in all, at most a few hundred live at once.
+    let r = run.call(&mut store, 6).map_err(err)?;
+    ensure!(r == 4398, "run(6) = {r}");
+    let s = store.heap_stats();
+    ensure!(s.peak_bytes <= 24 * 1024, "{s:?}");
+    ensure!(s.allocated_bytes > 4 * s.peak_bytes as u64, "{s:?}");
+    // Depth 10 keeps 4,095 nodes alive at once: far more than 24 KiB.
+    let e = run.call(&mut store, 10).err().ok_or("depth 10 fitted")?;
+    ensure!(e.trap_code() == Some(TrapCode::OutOfMemory), "{e}");
+    let r = run.call(&mut store, 6).map_err(err)?;
+    ensure!(r == 4398, "run(6) after the trap = {r}");
+    println!(
+        "  {} bytes allocated and collected within a heap of at most {} bytes",
+        s.allocated_bytes, s.peak_bytes
+    );
+    Ok(())
+}
+
 #[entry]
 fn main() -> ! {
     // The Cortex-M0 board has 16 KiB of RAM in all.
@@ -324,6 +361,11 @@ fn main() -> ! {
     wisp_firmware::run(&[("wasi_hello_world", wasi_hello_world)]);
     #[cfg(feature = "full")]
     wisp_firmware::run(&[("fib_decoded_on_the_device", fib_decoded_on_the_device)]);
+    #[cfg(feature = "gc")]
+    wisp_firmware::run(&[(
+        "garbage_collected_under_a_budget",
+        garbage_collected_under_a_budget,
+    )]);
     #[cfg(all(feature = "full", feature = "paged"))]
     wisp_firmware::run(&[(
         "paged_memory_on_a_block_device",

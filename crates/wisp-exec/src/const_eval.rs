@@ -7,6 +7,63 @@ use wisp_parse::{ConstExpr, ConstOp};
 use wisp_store::ModuleInst;
 use wisp_types::{cells, RawVal, TrapCode};
 
+/// What an expression reads and makes: the instance's globals and functions, and
+/// (only while an instance is built) new heap objects.
+trait Context {
+    fn inst(&self) -> &ModuleInst;
+    fn store(&self) -> &ExecStore;
+    /// A `struct.new*` or `array.new*` of the instance's type `t`, its operands popped
+    /// from `stack`.
+    fn alloc(&mut self, t: u32, op: &ConstOp, stack: &mut Vec<u128>) -> Result<u128, TrapCode>;
+}
+
+/// While an instance is built: objects can be made.
+struct Building<'a> {
+    store: &'a mut ExecStore,
+    inst: &'a ModuleInst,
+}
+
+impl Context for Building<'_> {
+    fn inst(&self) -> &ModuleInst {
+        self.inst
+    }
+    fn store(&self) -> &ExecStore {
+        self.store
+    }
+    #[cfg(feature = "gc")]
+    fn alloc(&mut self, t: u32, op: &ConstOp, stack: &mut Vec<u128>) -> Result<u128, TrapCode> {
+        let id = *self
+            .inst
+            .types
+            .get(t as usize)
+            .ok_or(TrapCode::OutOfMemory)?;
+        Ok(crate::aggregate::const_alloc(self.store, id, op, stack)? as u128)
+    }
+    // Validation refuses allocations without the GC proposal.
+    #[cfg(not(feature = "gc"))]
+    fn alloc(&mut self, _: u32, _: &ConstOp, _: &mut Vec<u128>) -> Result<u128, TrapCode> {
+        Err(TrapCode::OutOfMemory)
+    }
+}
+
+/// A segment's offset: validation allows no allocation there.
+struct Reading<'a> {
+    store: &'a ExecStore,
+    inst: &'a ModuleInst,
+}
+
+impl Context for Reading<'_> {
+    fn inst(&self) -> &ModuleInst {
+        self.inst
+    }
+    fn store(&self) -> &ExecStore {
+        self.store
+    }
+    fn alloc(&mut self, _: u32, _: &ConstOp, _: &mut Vec<u128>) -> Result<u128, TrapCode> {
+        Err(TrapCode::OutOfMemory)
+    }
+}
+
 /// Evaluates `expr` in the context of a (partially built) module instance. Validation
 /// guarantees the shape, so a malformed expression just yields zero. Only an
 /// allocation (`struct.new`, `array.new`, …) can fail: the heap is full.
@@ -24,25 +81,23 @@ pub(crate) fn eval128(
     store: &mut ExecStore,
     inst: &ModuleInst,
 ) -> Result<u128, TrapCode> {
+    eval_in(expr, &mut Building { store, inst })
+}
+
+/// A segment's offset, which reads globals at most.
+pub(crate) fn eval_offset(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> u32 {
+    eval_in(expr, &mut Reading { store, inst }).unwrap_or(0) as u32
+}
+
+fn eval_in(expr: &ConstExpr, cx: &mut impl Context) -> Result<u128, TrapCode> {
     let mut stack: Vec<u128> = Vec::new();
     for op in &expr.0 {
         let v = match *op {
-            #[cfg(feature = "gc")]
             ConstOp::StructNew(t)
             | ConstOp::StructNewDefault(t)
             | ConstOp::ArrayNew(t)
             | ConstOp::ArrayNewDefault(t)
-            | ConstOp::ArrayNewFixed(t, _) => {
-                let id = *inst.types.get(t as usize).ok_or(TrapCode::OutOfMemory)?;
-                crate::aggregate::const_alloc(store, id, op, &mut stack)? as u128
-            }
-            // Validation refuses them without the GC proposal.
-            #[cfg(not(feature = "gc"))]
-            ConstOp::StructNew(_)
-            | ConstOp::StructNewDefault(_)
-            | ConstOp::ArrayNew(_)
-            | ConstOp::ArrayNewDefault(_)
-            | ConstOp::ArrayNewFixed(..) => return Err(TrapCode::OutOfMemory),
+            | ConstOp::ArrayNewFixed(t, _) => cx.alloc(t, op, &mut stack)?,
             ConstOp::I32(v) => v as u32 as u128,
             ConstOp::I64(v) => v as u64 as u128,
             ConstOp::F32(v) => v as u128,
@@ -57,14 +112,16 @@ pub(crate) fn eval128(
                     _ => cells::extern_convert_any(c),
                 }) as u128
             }
-            ConstOp::RefFunc(f) => inst
+            ConstOp::RefFunc(f) => cx
+                .inst()
                 .funcs
                 .get(f as usize)
                 .map_or(0, |a| RawVal::from_ref_addr(Some(a.0)).0 as u128),
-            ConstOp::GlobalGet(g) => inst
+            ConstOp::GlobalGet(g) => cx
+                .inst()
                 .globals
                 .get(g as usize)
-                .and_then(|a| store.globals.get(*a as usize))
+                .and_then(|a| cx.store().globals.get(*a as usize))
                 .map_or(0, |g| g.value.0 as u128 | (g.hi.0 as u128) << 64),
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (

@@ -1,6 +1,6 @@
 //! Instantiation. Spec: <https://webassembly.github.io/spec/core/exec/modules.html#instantiation>
 
-use crate::const_eval::{eval, eval128};
+use crate::const_eval::{eval, eval128, eval_offset};
 use crate::{CodeRef, CompiledModule, ExecStore};
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -345,29 +345,6 @@ pub fn instantiate(
             });
         }
     }
-    // The offsets of active segments, evaluated while the instance is at hand (they
-    // read globals only, so when is not observable).
-    let mut elem_offsets = Vec::new();
-    for seg in &m.elements {
-        if let ElemMode::Active { offset, .. } = &seg.mode {
-            elem_offsets.push(
-                eval(offset, store, &inst)
-                    .map_err(InstantiateError::Trap)?
-                    .0 as u32,
-            );
-        }
-    }
-    let mut data_offsets = Vec::new();
-    for seg in &m.datas {
-        if let DataMode::Active { offset, .. } = &seg.mode {
-            data_offsets.push(
-                eval(offset, store, &inst)
-                    .map_err(InstantiateError::Trap)?
-                    .0 as u32,
-            );
-        }
-    }
-    let (mut elem_offsets, mut data_offsets) = (elem_offsets.into_iter(), data_offsets.into_iter());
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
     let elem_addrs = inst.elems.clone();
     let data_addrs = inst.datas.clone();
@@ -380,8 +357,8 @@ pub fn instantiate(
         match &seg.mode {
             ElemMode::Passive => continue,
             ElemMode::Declarative => {}
-            ElemMode::Active { table, .. } => {
-                let off = elem_offsets.next().unwrap_or(0);
+            ElemMode::Active { table, offset } => {
+                let off = eval_offset(offset, store, &store.instances[inst_addr.0 as usize]);
                 let ta = *table_addrs
                     .get(*table as usize)
                     .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
@@ -397,8 +374,8 @@ pub fn instantiate(
         store.elems[ea as usize].elements.clear();
     }
     for (seg, &da) in m.datas.iter().zip(&data_addrs) {
-        if let DataMode::Active { memory, .. } = &seg.mode {
-            let off = data_offsets.next().unwrap_or(0);
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let off = eval_offset(offset, store, &store.instances[inst_addr.0 as usize]);
             let ma = *mem_addrs
                 .get(*memory as usize)
                 .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;

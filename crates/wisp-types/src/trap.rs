@@ -73,9 +73,17 @@ impl TrapCode {
             TrapCode::CastFailure => "cast failure",
             TrapCode::OutOfMemory => "out of memory",
             TrapCode::MemoryDevice => "memory device error",
+            #[cfg(feature = "gc")]
             TrapCode::NullStructRef => "null structure reference",
+            #[cfg(feature = "gc")]
             TrapCode::NullArrayRef => "null array reference",
+            #[cfg(feature = "gc")]
             TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            // Never raised without GC.
+            #[cfg(not(feature = "gc"))]
+            TrapCode::NullStructRef | TrapCode::NullArrayRef | TrapCode::ArrayOutOfBounds => {
+                "gc trap"
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ pub struct Config {
     pub(crate) stack: StackLimits,
     pub(crate) limits: Limits,
     /// The byte budget of each store's heap; `None` for the default.
+    #[cfg(any(feature = "gc", feature = "exceptions"))]
     pub(crate) gc_heap: Option<usize>,
 }
 
@@ -57,6 +58,7 @@ impl Config {
     /// (contents and bookkeeping, as [`crate::Store::heap_bytes`] counts them); the
     /// default is 1 GiB (all of memory below 32 bits). An allocation that does not fit
     /// after a collection traps with "out of memory"; the host is never at risk.
+    #[cfg(any(feature = "gc", feature = "exceptions"))]
     pub fn gc_heap_limit(&mut self, bytes: usize) -> &mut Self {
         self.gc_heap = Some(bytes);
         self

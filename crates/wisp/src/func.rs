@@ -256,19 +256,35 @@ fn call_host<T>(
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
-    let held = store.inner.heap.roots();
+    let held = roots(store);
     read_packed(stack, base, ty.params(), &mut args[..np], &store.owner());
-    let params_held = held..store.inner.heap.roots();
+    let params_held = held..roots(store);
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
     let instance = calling_instance(store, stack);
     let r = f(Caller { store, instance }, &args[..np], &mut out[..nr]);
     // The parameters are held only for the call (they are on the Wasm stack too).
-    store.inner.heap.remove_roots(params_held);
+    release(store, params_held);
     r?;
     check_results(store, func, &out[..nr])?;
     write_packed(stack, base, &out[..nr], store.owner())
+}
+
+/// The host's holds on heap objects now (see `AnyRef`); none without objects.
+fn roots<T>(store: &Store<T>) -> usize {
+    if cfg!(any(feature = "gc", feature = "exceptions")) {
+        store.inner.heap.roots()
+    } else {
+        0
+    }
+}
+
+/// Lets go of the holds `held`.
+fn release<T>(store: &mut Store<T>, held: core::ops::Range<usize>) {
+    if cfg!(any(feature = "gc", feature = "exceptions")) {
+        store.inner.heap.remove_roots(held);
+    }
 }
 
 /// Parameters and results passed on the host's stack; more go in `Vec`s.
@@ -283,13 +299,13 @@ fn call_host_boxed<T>(
 ) -> Result<(), Error> {
     let ty = store.inner.func_shape(func).clone();
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
-    let held = store.inner.heap.roots();
+    let held = roots(store);
     read_packed(stack, base, ty.params(), &mut args, &store.owner());
-    let params_held = held..store.inner.heap.roots();
+    let params_held = held..roots(store);
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     let instance = calling_instance(store, stack);
     let r = f(Caller { store, instance }, &args, &mut out);
-    store.inner.heap.remove_roots(params_held);
+    release(store, params_held);
     r?;
     check_results(store, func, &out)?;
     write_packed(stack, base, &out, store.owner())

@@ -6,7 +6,10 @@
 use crate::aggregate::{ArrayRef, StructRef};
 use crate::handle::Stored;
 use crate::store::Store;
-use crate::val::{Owner, Val};
+#[cfg(feature = "gc")]
+use crate::val::Owner;
+use crate::val::Val;
+#[cfg(feature = "gc")]
 use crate::Error;
 use alloc::boxed::Box;
 use core::any::Any;
@@ -18,6 +21,7 @@ use wisp_types::{cells, AnyAddr, ExternAddr};
 pub struct ExternRef(pub(crate) Stored<ExternAddr>, pub(crate) u32);
 
 impl ExternRef {
+    #[cfg(feature = "gc")]
     /// The reference `cell` of `owner`'s store; an object made external is rooted as
     /// an [`AnyRef`] is.
     pub(crate) fn from_cell(owner: Owner<'_>, cell: ExternAddr) -> ExternRef {
@@ -25,6 +29,7 @@ impl ExternRef {
         ExternRef(Stored::new(owner.id, cell), any.1)
     }
 
+    #[cfg(feature = "gc")]
     /// Its cell, if it belongs to `owner`'s store and, for an object made external, is
     /// still the object it named.
     pub(crate) fn check(&self, owner: Owner<'_>) -> Result<ExternAddr, Error> {
@@ -79,6 +84,7 @@ impl ExternRef {
 pub struct AnyRef(pub(crate) Stored<AnyAddr>, pub(crate) u32);
 
 impl AnyRef {
+    #[cfg(feature = "gc")]
     /// The reference `cell` of `owner`'s store, rooted if it is a heap object.
     pub(crate) fn new(owner: Owner<'_>, cell: AnyAddr) -> AnyRef {
         let generation = match heap_slot(cell.0) {
@@ -92,6 +98,7 @@ impl AnyRef {
         AnyRef(Stored::new(owner.id, cell), generation)
     }
 
+    #[cfg(feature = "gc")]
     /// Its cell, if it belongs to `owner`'s store and, for a heap object, is still the
     /// object it named.
     pub(crate) fn check(&self, owner: Owner<'_>) -> Result<AnyAddr, Error> {
@@ -108,6 +115,7 @@ impl AnyRef {
     }
 
     /// The heap slot of a struct or array, for the API's objects.
+    #[cfg(feature = "gc")]
     pub(crate) fn object<T>(&self, store: &Store<T>) -> Result<u32, Error> {
         let cell = self.check(store.owner())?;
         heap_slot(cell.0)
@@ -165,6 +173,7 @@ impl AnyRef {
 
     /// Lets go of the host's hold on a struct or array (see [`AnyRef`]); nothing for
     /// other references.
+    #[cfg(feature = "gc")]
     pub fn unroot<T>(self, store: &mut Store<T>) {
         if let Ok(a) = self.object(store) {
             store.inner.heap.unroot(a);
@@ -178,6 +187,7 @@ impl AnyRef {
 }
 
 /// The heap slot a cell of the `any` hierarchy names, if it names a heap object.
+#[cfg(feature = "gc")]
 pub(crate) fn heap_slot(cell: u64) -> Option<u32> {
     (cells::kind(cell) == 0 && cell != 0).then(|| (cell - 1) as u32)
 }

@@ -48,6 +48,7 @@ impl<T> Store<T> {
             .table_elements(engine.config.limits.max_table_elements)
             .build();
         inner.limiter = Some(Box::new(limits));
+        #[cfg(any(feature = "gc", feature = "exceptions"))]
         inner.heap.set_budget(
             engine
                 .config

@@ -149,13 +149,20 @@ impl Val {
             Val::F64(v) => V::F64(v),
             Val::V128(v) => V::V128(v),
             Val::FuncRef(f) => V::FuncRef(f.map(|f| f.0.check(store)).transpose()?),
+            #[cfg(feature = "gc")]
             Val::ExternRef(r) => V::ExternRef(r.map(|r| r.check(owner)).transpose()?),
+            // Without GC no object is made external: only the store needs checking.
+            #[cfg(not(feature = "gc"))]
+            Val::ExternRef(r) => V::ExternRef(r.map(|r| r.0.check(store)).transpose()?),
             #[cfg(feature = "exceptions")]
             Val::ExnRef(r) => V::ExnRef(r.map(|r| r.check(owner)).transpose()?),
             // No exception exists in a build without exception handling.
             #[cfg(not(feature = "exceptions"))]
             Val::ExnRef(r) => V::ExnRef(r.map(|r| r.0.check(store)).transpose()?),
+            #[cfg(feature = "gc")]
             Val::AnyRef(r) => V::AnyRef(r.map(|r| r.check(owner)).transpose()?),
+            #[cfg(not(feature = "gc"))]
+            Val::AnyRef(r) => V::AnyRef(r.map(|r| r.0.check(store)).transpose()?),
         })
     }
 
@@ -165,9 +172,15 @@ impl Val {
         let store = owner.id;
         match v {
             V::FuncRef(Some(a)) => Val::FuncRef(Some(Func(Stored::new(store, a)))),
+            #[cfg(feature = "gc")]
             V::ExternRef(Some(a)) => Val::ExternRef(Some(ExternRef::from_cell(owner, a))),
+            #[cfg(not(feature = "gc"))]
+            V::ExternRef(Some(a)) => Val::ExternRef(Some(ExternRef(Stored::new(store, a), 0))),
             V::ExnRef(Some(a)) => Val::ExnRef(Some(ExnRef::new(owner, a))),
+            #[cfg(feature = "gc")]
             V::AnyRef(Some(a)) => Val::AnyRef(Some(AnyRef::new(owner, a))),
+            #[cfg(not(feature = "gc"))]
+            V::AnyRef(Some(a)) => Val::AnyRef(Some(AnyRef(Stored::new(store, a), 0))),
             other => Val::from_core_null(other),
         }
     }

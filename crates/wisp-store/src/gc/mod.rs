@@ -139,7 +139,12 @@ pub struct HeapFull;
 /// Bytes to allocate between collections at least; more when more survive, so that
 /// the cost of collecting stays proportional to what was allocated and the heap stays
 /// within twice its live data and this.
-const MIN_BETWEEN_COLLECTIONS: usize = 256 * 1024;
+const MIN_BETWEEN_COLLECTIONS: usize = if usize::BITS >= 32 {
+    (256u64 * 1024) as usize
+} else {
+    // A 16-bit machine: a few KiB is much of its RAM.
+    4 * 1024
+};
 
 impl Heap {
     pub fn new() -> Self {
