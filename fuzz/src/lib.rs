@@ -34,6 +34,9 @@ pub fn engine() -> Engine {
         .features(wisp::Features::default().with_gc(true))
         // A runaway allocation ends as "out of memory" soon, as a memory would.
         .gc_heap_limit((MAX_MEMORY_PAGES * 65536) as usize)
+        // Collections far more often than a program needs: a reference the collector
+        // misses frees its object while it is used, and the results differ.
+        .gc_zeal(4)
         .max_memory_pages(MAX_MEMORY_PAGES)
         .max_table_elements(MAX_TABLE_ELEMENTS)
         .max_call_depth(MAX_CALL_DEPTH)

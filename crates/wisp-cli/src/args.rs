@@ -18,6 +18,8 @@ pub struct Options {
     pub max_table_elements: Option<u64>,
     /// Function imports nobody defines trap when called, instead of failing the link.
     pub unknown_imports_trap: bool,
+    /// Collect garbage before every so many allocations (a debugging aid: slow).
+    pub gc_zeal: u32,
 }
 
 /// `Ok(None)` means help was asked for. Options come before the file; everything after it
@@ -76,14 +78,24 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
                 o.dirs.push((host.to_string(), guest.to_string()));
             }
             "--unknown-imports-trap" => o.unknown_imports_trap = true,
-            // wasmtime's spelling: `-W unknown-imports-trap[=y|n]`.
+            // wasmtime's spelling: `-W unknown-imports-trap[=y|n]`; and `-W gc-zeal[=N]`.
             "-W" => {
                 let v = value("-W")?;
-                o.unknown_imports_trap = match v.as_str() {
-                    "unknown-imports-trap" | "unknown-imports-trap=y" => true,
-                    "unknown-imports-trap=n" => false,
-                    _ => return Err(format!("unknown -W option `{v}`")),
+                if let Some(n) = v.strip_prefix("gc-zeal=").and_then(|n| n.parse().ok()) {
+                    o.gc_zeal = n;
+                    continue;
+                }
+                let (name, on) = match v.split_once('=') {
+                    None => (v.as_str(), true),
+                    Some((name, "y")) => (name, true),
+                    Some((name, "n")) => (name, false),
+                    Some(_) => return Err(format!("-W wants NAME[=y|n], got `{v}`")),
                 };
+                match name {
+                    "unknown-imports-trap" => o.unknown_imports_trap = on,
+                    "gc-zeal" => o.gc_zeal = on as u32,
+                    _ => return Err(format!("unknown -W option `{v}`")),
+                }
             }
             "--" => {}
             s if s.starts_with('-') && s.len() > 1 => {

@@ -41,6 +41,7 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     let bytes = read_module(&o.file)?;
     let mut config = Config::new();
     config.consume_fuel(o.fuel.is_some());
+    config.gc_zeal(o.gc_zeal);
     if let Some(d) = o.max_call_depth {
         config.max_call_depth(d);
     }

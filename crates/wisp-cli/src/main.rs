@@ -45,6 +45,8 @@ options:
   -W unknown-imports-trap, --unknown-imports-trap
                         link a function import that is neither WASI nor defined as
                         one that fails, naming it, if it is ever called
+  -W gc-zeal[=N]        collect garbage before every (N-th) allocation of a struct,
+                        array or exception (slow: for finding lost references)
   -h, --help            print this help
 
 exit status: the program's own; 1 on an error (bad module, missing import, bad argument);

@@ -12,8 +12,15 @@ fn root() -> PathBuf {
 
 /// Runs `tests/fixtures/NAME.wasm` and compares its output with `expected`.
 fn runs_as_expected(name: &str, expected: &str) {
+    runs_with(&[], name, expected)
+}
+
+/// [`runs_as_expected`] with `options` for `wisp run`.
+fn runs_with(options: &[&str], name: &str, expected: &str) {
     let o = Command::new(env!("CARGO_BIN_EXE_wisp"))
-        .args(["run", &format!("tests/fixtures/{name}.wasm")])
+        .arg("run")
+        .args(options)
+        .arg(format!("tests/fixtures/{name}.wasm"))
         .current_dir(root())
         .stdin(Stdio::null())
         .output()
@@ -45,6 +52,31 @@ fn rust_catch_unwind_runs_in_both_forms() {
 fn kotlin_compiled_to_wasm_gc_runs_as_built_and_optimized() {
     runs_as_expected("kotlin-gc", "kotlin-gc/kotlin-gc.expected");
     runs_as_expected("kotlin-gc-opt", "kotlin-gc/kotlin-gc.expected");
+}
+
+/// With a collection before every 64th allocation, any object whose reference the
+/// collector does not see (in a frame, a global, a table, a field) is soon freed while
+/// it is still used, and the output differs or the program traps. (Before every one
+/// it takes minutes: each collection marks the whole live heap.)
+#[test]
+fn kotlin_runs_alike_when_allocations_collect_often() {
+    runs_with(
+        &["-W", "gc-zeal=64"],
+        "kotlin-gc",
+        "kotlin-gc/kotlin-gc.expected",
+    );
+    runs_with(
+        &["-W", "gc-zeal=64"],
+        "kotlin-gc-opt",
+        "kotlin-gc/kotlin-gc.expected",
+    );
+}
+
+/// The same, for C++ and Rust exceptions: every throw allocates.
+#[test]
+fn exceptions_run_alike_when_every_allocation_collects() {
+    runs_with(&["-W", "gc-zeal"], "cxxexc", "c-wasm3/cxxexc.expected");
+    runs_with(&["-W", "gc-zeal"], "unwind", "rust-eh/unwind.expected");
 }
 
 #[test]

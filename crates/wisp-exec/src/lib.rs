@@ -23,6 +23,7 @@ pub(crate) mod exec;
 pub mod image;
 mod instantiate;
 pub mod ir;
+pub mod refmap;
 mod stack;
 #[cfg(feature = "compile")]
 pub mod translate;
@@ -41,6 +42,7 @@ use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::OnceCell;
 use ir::Slot;
+pub use refmap::RefMap;
 use wisp_parse::{Module, ParseError, ParseErrorKind};
 
 /// The store as the executor uses it: Wasm functions carry a [`CodeRef`].
@@ -57,15 +59,29 @@ pub struct CompiledFunc {
     pub n_params: u32,
     /// Cells the frame needs: locals plus the deepest operand stack.
     pub frame_size: u32,
-    /// The exception handlers, innermost first, if there are any; looked up only when
-    /// something throws.
-    pub handlers: Option<Box<Box<[Catch]>>>,
+    /// What only a throw or a collection reads, if there is any: the exception
+    /// handlers and the reference map.
+    pub rare: Option<Box<Rare>>,
+}
+
+/// The parts of a function's code that only a throw or a collection reads.
+#[derive(Debug, Default)]
+pub struct Rare {
+    /// The exception handlers, innermost first.
+    pub handlers: Box<[Catch]>,
+    /// Where the frame's references are, if the function has any.
+    pub refs: Option<RefMap>,
 }
 
 impl CompiledFunc {
     /// The exception handlers, innermost first.
     pub fn handlers(&self) -> &[Catch] {
-        self.handlers.as_deref().map_or(&[], |h| h)
+        self.rare.as_deref().map_or(&[], |r| &r.handlers)
+    }
+
+    /// Where the frame's references are, if the function has any.
+    pub fn refs(&self) -> Option<&RefMap> {
+        self.rare.as_deref()?.refs.as_ref()
     }
 }
 

@@ -20,6 +20,9 @@ pub struct Config {
     /// The byte budget of each store's heap; `None` for the default.
     #[cfg(any(feature = "gc", feature = "exceptions"))]
     pub(crate) gc_heap: Option<usize>,
+    /// Collect before every allocation.
+    #[cfg(any(feature = "gc", feature = "exceptions"))]
+    pub(crate) gc_zeal: u32,
 }
 
 impl Config {
@@ -61,6 +64,15 @@ impl Config {
     #[cfg(any(feature = "gc", feature = "exceptions"))]
     pub fn gc_heap_limit(&mut self, bytes: usize) -> &mut Self {
         self.gc_heap = Some(bytes);
+        self
+    }
+    /// Collect garbage before every `period`-th allocation of an exception, struct or
+    /// array (1: before each), besides when it is due; 0, the default, for only when
+    /// due. Slow: for tests, since an object that nothing is seen to hold is freed
+    /// soon, so a reference the embedder let go of too early fails at a next use.
+    #[cfg(any(feature = "gc", feature = "exceptions"))]
+    pub fn gc_zeal(&mut self, period: u32) -> &mut Self {
+        self.gc_zeal = period;
         self
     }
     /// The deepest call nesting before "call stack exhausted".

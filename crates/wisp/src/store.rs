@@ -55,6 +55,8 @@ impl<T> Store<T> {
                 .gc_heap
                 .unwrap_or(wisp_store::gc::DEFAULT_BUDGET),
         );
+        #[cfg(any(feature = "gc", feature = "exceptions"))]
+        inner.heap.set_zeal(engine.config.gc_zeal);
         Store {
             id: StoreId::fresh(),
             inner,

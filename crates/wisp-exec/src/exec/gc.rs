@@ -2,55 +2,60 @@
 //! See `wisp_store::gc` for the heap itself.
 //!
 //! A collection starts only where an object is about to be allocated, so the roots are
-//! what the executor holds at that moment:
+//! what the executor holds at that moment, all of them precise:
 //! - globals, tables and element segments whose type holds references to objects
-//!   (`anyref`, `externref` and `exnref` and their subtypes), precisely;
-//! - every cell of every frame of the running stack (and the payload being thrown,
-//!   which the heap adds itself), conservatively: a cell whose value names a live object keeps it alive. Cells are
-//!   untyped, and until the translator records which hold references (reference maps,
-//!   with garbage collection proper) a scalar may pass for one. That keeps garbage
-//!   alive, never frees a live object, and what it keeps is bounded by the stack's
-//!   size, so a loop that throws and catches forever runs in bounded memory;
-//! - the objects the embedder holds (the heap's pins).
+//!   (`anyref`, `externref` and `exnref` and their subtypes), by their types;
+//! - the frames of the running call: each is stopped at a safepoint (the allocation,
+//!   or a call it waits on), and its function's reference map (`crate::refmap`) names
+//!   the cells that hold references there;
+//! - the payload being thrown, which the heap holds itself, and the objects the
+//!   embedder holds (the heap's root list).
 //!
 //! While a host function that called Wasm again waits, its stack is out of reach and
 //! no collection runs (`Heap::suspended`).
 
 use super::Cx;
-use crate::stack::Regs;
+use crate::ir::Op;
+use crate::stack::Frame;
 use crate::ExecStore;
 use wisp_store::gc::Trace;
 use wisp_store::FuncKind;
 use wisp_types::{RawVal, ValType};
 
-/// Collects if the heap asks for it before an allocation of `bytes`.
+/// Collects if the heap asks for it before an allocation of `bytes`. `cx.regs.ip` is
+/// where the running frame stopped.
 #[cfg_attr(not(any(feature = "exceptions", feature = "gc")), allow(dead_code))]
 pub(super) fn collect_if_due(cx: &mut Cx<'_>, bytes: usize) {
     if !cx.store.heap.wants_collection(bytes) {
         return;
     }
-    // Every cell from the bottom of the stack to the end of the running frame: frames
-    // overlap (a callee starts at its caller's arguments) and each caller's frame ends
-    // within the next one's, so this is each frame's cells.
-    let top = frame_end(cx.store, cx.regs).min(cx.stack.values.len());
-    collect(cx.store, &cx.stack.values[..top]);
+    let top = Frame {
+        ret: cx.regs.ip,
+        base: cx.regs.base,
+        instance: cx.regs.instance,
+        func: cx.regs.func,
+    };
+    collect(cx.store, Some(&top), &cx.stack.frames, &cx.stack.values);
 }
 
 /// Collects with no Wasm frame live: the embedder asked, between calls.
 pub(crate) fn collect_idle(store: &mut ExecStore) {
     if store.heap.suspended == 0 {
-        collect(store, &[]);
+        collect(store, None, &[], &[]);
     }
 }
 
-/// Collects, with `frames` the cells of the live frames (read conservatively).
-fn collect(store: &mut ExecStore, frames: &[RawVal]) {
+/// Collects. The live frames are `running` and its `callers` (each stopped before its
+/// `ret`), in the value stack `values`. Out of line: inlined into a handler's slow
+/// path, its closures' addresses would keep that path from its tail call.
+#[inline(never)]
+fn collect(store: &mut ExecStore, running: Option<&Frame>, callers: &[Frame], values: &[RawVal]) {
     let of = |t: ValType| Trace::of(t);
-    let (globals, tables, elems) = (&store.globals, &store.tables, &store.elems);
+    let (funcs, globals, tables, elems) =
+        (&store.funcs, &store.globals, &store.tables, &store.elems);
     store.heap.collect(|root| {
-        for c in frames {
-            root(c.0, Trace::Internal);
-            root(c.0, Trace::External);
+        for f in running.into_iter().chain(callers) {
+            frame_roots(funcs, f, values, &mut *root);
         }
         for g in globals {
             let how = of(g.ty.content);
@@ -73,15 +78,38 @@ fn collect(store: &mut ExecStore, frames: &[RawVal]) {
     });
 }
 
-/// The cell after the frame `regs` describes.
-#[cfg_attr(not(any(feature = "exceptions", feature = "gc")), allow(dead_code))]
-fn frame_end(store: &ExecStore, regs: Regs) -> usize {
-    let size = match store.funcs.get(regs.func.0 as usize).map(|f| &f.kind) {
-        Some(FuncKind::Wasm { code, .. }) => code
-            .module
-            .translated(code.index as usize)
-            .map_or(0, |c| c.frame_size as usize),
-        _ => 0,
+/// Roots the references of frame `f`.
+fn frame_roots(
+    funcs: &[wisp_store::FuncInst<crate::CodeRef>],
+    f: &Frame,
+    values: &[RawVal],
+    root: &mut dyn FnMut(u64, Trace),
+) {
+    let Some(FuncKind::Wasm { code, .. }) = funcs.get(f.func.0 as usize).map(|f| &f.kind) else {
+        return;
     };
-    regs.base + size
+    // It ran, so it is translated.
+    let Some(c) = code.module.translated(code.index as usize) else {
+        return;
+    };
+    let Some(map) = c.refs() else {
+        return;
+    };
+    let cell = |i: u32| values.get(f.base + i as usize).map_or(0, |v| v.0);
+    let at = (f.ret as usize).wrapping_sub(c.ops.as_ptr() as usize) / size_of::<Op>();
+    let found = u32::try_from(at).is_ok_and(|at| map.roots(at, |i, how| root(cell(i), how)));
+    if !found {
+        // Every place a frame can stop at is a safepoint; should one be missed, every
+        // cell of the frame is read as a reference of either kind, which keeps too much
+        // alive but never frees a live object.
+        debug_assert!(
+            false,
+            "no safepoint at instruction {at} of function {}",
+            f.func.0
+        );
+        for i in 0..c.frame_size {
+            root(cell(i), Trace::Internal);
+            root(cell(i), Trace::External);
+        }
+    }
 }

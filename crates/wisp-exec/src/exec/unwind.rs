@@ -27,6 +27,11 @@ use wisp_types::{ExnAddr, RawVal, TrapCode};
 /// Unwinds for `cx.thrown`, thrown at `cx.regs.ip` (just past the throwing
 /// instruction, or the return address of a host call that threw). Returns the
 /// registers of the handler, or `None` with `cx.result` set: uncaught, or a trap.
+///
+/// Inlined into its one caller, the out-of-line `throw_slow`: called, it would be handed
+/// the caller's return slot, whose address would then escape and keep the tail
+/// backend's `throw_slow_tail` from its tail call.
+#[inline(always)]
 pub(super) fn unwind(cx: &mut Cx<'_>) -> Option<Hot> {
     let (tag, mut exn) = match load_payload(cx) {
         Ok(v) => v,
@@ -50,6 +55,7 @@ pub(super) fn unwind(cx: &mut Cx<'_>) -> Option<Hot> {
                 }
                 cx.stack.frames.truncate(depth);
                 deliver(cx, regs.base, &c, tag, exn);
+                cx.store.heap.clear_scratch();
                 cx.regs = Regs { ip: target, ..regs };
                 // SAFETY: the catching frame was reserved when it was entered.
                 let sp = unsafe { cx.stack.values.as_mut_ptr().add(regs.base) };
@@ -83,6 +89,7 @@ pub(super) fn unwind(cx: &mut Cx<'_>) -> Option<Hot> {
             Err(code) => return stop(cx, code),
         },
     };
+    cx.store.heap.clear_scratch();
     let trace = super::trace(cx.stack, Some(&cx.regs));
     cx.result = Err(RunError::Exception { exn, trace });
     None
@@ -90,6 +97,7 @@ pub(super) fn unwind(cx: &mut Cx<'_>) -> Option<Hot> {
 
 /// Ends the run with a trap at `cx.regs.ip`.
 fn stop(cx: &mut Cx<'_>, code: TrapCode) -> Option<Hot> {
+    cx.store.heap.clear_scratch();
     cx.result = Err(super::trap(cx.stack, Some(&cx.regs), code));
     None
 }
@@ -103,7 +111,11 @@ fn load_payload(cx: &mut Cx<'_>) -> Result<(u32, Option<ExnAddr>), TrapCode> {
             let ty = store.types.func_shape(store.tags[tag as usize].type_id);
             let n: usize = ty.params().iter().map(|t| t.cells()).sum();
             let cells = cx.stack.values.get(at..at + n).unwrap_or(&[]);
-            let scratch = store.heap.scratch().map_err(|_| TrapCode::OutOfMemory)?;
+            let traces = payload_traces(ty.params());
+            let scratch = store
+                .heap
+                .scratch(traces)
+                .map_err(|_| TrapCode::OutOfMemory)?;
             scratch.try_reserve(n).map_err(|_| TrapCode::OutOfMemory)?;
             scratch.extend_from_slice(cells);
             Ok((tag, None))
@@ -128,7 +140,9 @@ fn position(cx: &Cx<'_>, regs: Regs) -> Option<(CodeRef, u32)> {
     // It ran, so it is translated.
     let c = code.module.translated(code.index as usize)?;
     // Most functions have none: nothing to search.
-    c.handlers.as_ref()?;
+    if c.handlers().is_empty() {
+        return None;
+    }
     let next = (regs.ip as usize).checked_sub(c.ops.as_ptr() as usize)? / size_of::<Op>();
     if let Some(Op::ReturnCells { .. }) = c.ops.get(next) {
         return None;
@@ -195,15 +209,12 @@ fn deliver(cx: &mut Cx<'_>, base: usize, c: &Catch, tag: u32, exn: Option<ExnAdd
     }
 }
 
-/// A new exception instance of `tag` with the payload in the scratch buffer.
-fn alloc_exn(cx: &mut Cx<'_>, tag: u32) -> Result<ExnAddr, TrapCode> {
+/// Which cells of a payload of types `params` hold references: the masks of an
+/// exception instance (`internal`, `external`).
+fn payload_traces(params: &[wisp_types::ValType]) -> (u64, u64) {
     let (mut internal, mut external) = (0u64, 0u64);
     let mut cell = 0;
-    let ty = cx
-        .store
-        .types
-        .func_shape(cx.store.tags[tag as usize].type_id);
-    for &t in ty.params() {
+    for &t in params {
         let bits = match Trace::of(t) {
             Trace::No => None,
             Trace::Internal => Some(&mut internal),
@@ -214,6 +225,17 @@ fn alloc_exn(cx: &mut Cx<'_>, tag: u32) -> Result<ExnAddr, TrapCode> {
         }
         cell += t.cells();
     }
+    (internal, external)
+}
+
+/// A new exception instance of `tag` with the payload in the scratch buffer.
+#[inline(never)]
+fn alloc_exn(cx: &mut Cx<'_>, tag: u32) -> Result<ExnAddr, TrapCode> {
+    let ty = cx
+        .store
+        .types
+        .func_shape(cx.store.tags[tag as usize].type_id);
+    let (internal, external) = payload_traces(ty.params());
     let bytes = cx.store.heap.scratch_cells().len() * 8;
     super::gc::collect_if_due(cx, bytes);
     cx.store

@@ -10,7 +10,8 @@
 //! elements  data segments  data bytes  function names
 //! code: per defined function its parameter cells and frame size, then each instruction
 //!       as its index in `ir::TEMPLATES` and its operands (branch targets as instruction
-//!       indices), then its exception handlers
+//!       indices), then its exception handlers, then its reference map (locals,
+//!       safepoints, nodes: `crate::refmap`)
 //! checksum (u32 LE, FNV-1a of everything before it)
 //! ```
 //!
@@ -32,7 +33,7 @@ use core::fmt;
 
 pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
 /// Bumped whenever the layout or the IR changes meaning.
-pub(crate) const VERSION: u32 = 4;
+pub(crate) const VERSION: u32 = 5;
 pub(crate) const FLAG_FUEL: u32 = 1;
 
 /// Why an image was refused.

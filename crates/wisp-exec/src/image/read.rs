@@ -3,7 +3,7 @@
 use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
 use crate::ir::Slot;
 use crate::ir::{self, Operand, OPERAND_COUNTS, OP_COUNT};
-use crate::{Catch, CompiledFunc, CompiledModule};
+use crate::{Catch, CompiledFunc, CompiledModule, Rare, RefMap};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
@@ -537,20 +537,53 @@ impl<'a> Reader<'a> {
             ops.push(op);
         }
         let handlers = self.handlers(n, frame_size)?;
+        let refs = self.ref_map(n, frame_size)?;
+        let rare =
+            (!handlers.is_empty() || refs.is_some()).then(|| Box::new(Rare { handlers, refs }));
         Ok(CompiledFunc {
             ops: ops.into_boxed_slice(),
             n_params,
             frame_size,
-            handlers,
+            rare,
         })
+    }
+
+    /// A count, then that many of what `each` reads: a list of a reference map.
+    fn ref_list<T>(&mut self, each: impl Fn(&mut Self) -> R<T>) -> R<Box<[T]>> {
+        let count = self.len()?;
+        let mut v = Vec::new();
+        v.try_reserve_exact(count)
+            .map_err(|_| self.error("out of memory for the function's reference map"))?;
+        for _ in 0..count {
+            v.push(each(self)?);
+        }
+        Ok(v.into_boxed_slice())
+    }
+
+    /// A function's reference map, checked against its code and frame: the collector
+    /// reads the cells it names.
+    fn ref_map(&mut self, n: usize, frame_size: u32) -> R<Option<RefMap>> {
+        let pair = |r: &mut Self| Ok((r.u32()?, r.u32()?));
+        let map = RefMap {
+            locals: self.ref_list(|r| r.u32())?,
+            points: self.ref_list(pair)?,
+            nodes: self.ref_list(pair)?,
+        };
+        if map.locals.is_empty() && map.nodes.is_empty() {
+            return Ok(None);
+        }
+        if !map.is_valid(n, frame_size) {
+            return Err(self.error("reference map out of range"));
+        }
+        Ok(Some(map))
     }
 
     /// A function's exception handlers, checked to stay inside its `n` instructions and
     /// its frame: the unwinder trusts them as the dispatch loop trusts branch targets.
-    fn handlers(&mut self, n: usize, frame_size: u32) -> R<Option<Box<Box<[Catch]>>>> {
+    fn handlers(&mut self, n: usize, frame_size: u32) -> R<Box<[Catch]>> {
         let count = self.len()?;
         if count == 0 {
-            return Ok(None);
+            return Ok(Box::default());
         }
         if !cfg!(feature = "exceptions") {
             return Err(self.error(
@@ -588,6 +621,6 @@ impl<'a> Reader<'a> {
             }
             handlers.push(c);
         }
-        Ok(Some(Box::new(handlers.into_boxed_slice())))
+        Ok(handlers.into_boxed_slice())
     }
 }

@@ -167,6 +167,17 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
                 w.u32(x);
             }
         }
+        let none = crate::RefMap::default();
+        let refs = f.refs().unwrap_or(&none);
+        w.len(refs.locals.len());
+        refs.locals.iter().for_each(|&x| w.u32(x));
+        for list in [&refs.points, &refs.nodes] {
+            w.len(list.len());
+            for &(a, b) in list.iter() {
+                w.u32(a);
+                w.u32(b);
+            }
+        }
     }
     let sum = checksum(&w.0);
     w.0.extend_from_slice(&sum.to_le_bytes());

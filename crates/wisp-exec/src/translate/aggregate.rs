@@ -72,7 +72,7 @@ impl Translator<'_> {
                 let (pos, ty) = (self.stack.len(), TypeIdx(struct_type_index));
                 let dst = self.slot(pos);
                 self.push_result(Op::StructNewDefault { dst, ty });
-                Ok(())
+                self.safepoint(pos)
             }
             Operator::StructGet {
                 struct_type_index,
@@ -94,6 +94,7 @@ impl Translator<'_> {
             Operator::ArrayNewDefault { array_type_index } => {
                 let ty = TypeIdx(array_type_index);
                 self.unary(|dst, len| Op::ArrayNewDefault { dst, len, ty })
+                    .and_then(|()| self.safepoint(self.stack.len() - 1))
             }
             Operator::ArrayNewFixed {
                 array_type_index,
@@ -173,8 +174,24 @@ impl Translator<'_> {
         make: impl FnOnce(crate::ir::Slot) -> Op<crate::ir::InstrIdx>,
     ) -> TResult {
         let results: &[ValType] = if result { &[OBJECT] } else { &[] };
+        // An allocation may collect while its operands are still in their cells, so
+        // they are among its roots.
+        let head = if result {
+            let first = self
+                .stack
+                .len()
+                .checked_sub(params.len())
+                .ok_or(TranslateError::StackUnderflow)?;
+            self.materialize_from(first);
+            Some(self.ref_head(self.stack.len())?)
+        } else {
+            None
+        };
         let base = self.prepare_call(params, results)?;
         self.emit(make(base));
+        if let Some(head) = head {
+            self.safepoint_with(head)?;
+        }
         self.unpack_results(base, results);
         Ok(())
     }

@@ -26,8 +26,12 @@ impl Translator<'_> {
         self.materialize_from(0);
         let height = self.stack.len() as u32 - n_params;
         let start = self.pc();
-        self.ctrl
-            .push(Ctrl::new(kind, height, n_params, n_results, start));
+        self.ctrl.push(Ctrl::new(
+            kind,
+            (height, n_params, n_results),
+            start,
+            Some(bt),
+        ));
         Ok(())
     }
 
@@ -123,7 +127,7 @@ impl Translator<'_> {
         let frame = self.top_ctrl()?;
         frame.kind = CtrlKind::Else;
         let else_jump = frame.else_fixup.take();
-        let (height, n_params) = (frame.height, frame.n_params);
+        let (height, n_params, ty) = (frame.height, frame.n_params, frame.ty);
         if let Some(j) = else_jump {
             self.patch(j, pc);
         }
@@ -132,6 +136,7 @@ impl Translator<'_> {
         for _ in 0..n_params {
             self.push(Operand::Temp);
         }
+        self.type_block(ty, true);
         self.reachable = true;
         self.start_basic_block();
         Ok(())
@@ -170,6 +175,7 @@ impl Translator<'_> {
         for _ in 0..frame.n_results {
             self.push(Operand::Temp);
         }
+        self.type_block(frame.ty, false);
         self.reachable = true;
         self.start_basic_block();
         Ok(())
@@ -524,6 +530,12 @@ impl Translator<'_> {
         Ok(base)
     }
 
+    /// Records the call just emitted as a safepoint: the frame waits there with what
+    /// is below the arguments, the `n_results` results now on top standing for them.
+    pub(super) fn call_safepoint(&mut self, n_results: usize) -> TResult {
+        self.safepoint(self.stack.len().saturating_sub(n_results))
+    }
+
     /// After a call in a wide function, spreads the packed results out to their heights
     /// (downwards, so that no result is overwritten before it is moved).
     pub(super) fn unpack_results(&mut self, base: Slot, results: &[wisp_types::ValType]) {
@@ -562,6 +574,7 @@ impl Translator<'_> {
                 base,
             }),
         };
+        self.call_safepoint(ty.results().len())?;
         self.unpack_results(base, ty.results());
         Ok(())
     }
@@ -584,6 +597,7 @@ impl Translator<'_> {
             ty: TypeIdx(ty),
         });
         self.emit(Op::Arg { a: table, b: 0 });
+        self.call_safepoint(t.results().len())?;
         self.unpack_results(base, t.results());
         Ok(())
     }
@@ -611,6 +625,8 @@ impl Translator<'_> {
         if let Some(a) = table {
             self.emit(Op::Arg { a, b: 0 });
         }
+        // A host callee runs as an ordinary call, with this frame waiting.
+        self.call_safepoint(ty.results().len())?;
         let len = ty.results().iter().map(|t| t.cells() as u32).sum();
         self.emit(Op::ReturnCells { src: base, len });
         self.unreachable_rest();

@@ -99,13 +99,16 @@ impl Translator<'_> {
             tag: TagIdx(tag),
             base,
         });
+        // The payload is copied out before anything is allocated.
+        self.safepoint(self.stack.len())?;
         self.unreachable_rest();
         Ok(())
     }
 
     pub(super) fn visit_throw_ref(&mut self) -> TResult {
-        let (_, exn) = self.pop_read()?;
+        let (pos, exn) = self.pop_read()?;
         self.emit(Op::ThrowRef { exn });
+        self.safepoint(pos + 1)?;
         self.unreachable_rest();
         Ok(())
     }
@@ -229,6 +232,10 @@ impl Translator<'_> {
         for _ in 0..n_values {
             self.push(Operand::Temp);
         }
+        if let Some(ty) = tag.and_then(|t| self.module.tag_type(t)) {
+            let params = ty.params().to_vec();
+            self.type_values(&params);
+        }
         self.reachable = true;
         self.start_basic_block();
         Ok(())
@@ -272,6 +279,7 @@ impl Translator<'_> {
         let keep = state.keep;
         let i = self.emit(Op::ThrowRef { exn: Slot(keep) });
         self.eh.rethrows.push(i);
+        self.safepoint(self.stack.len())?;
         self.unreachable_rest();
         Ok(())
     }
@@ -282,7 +290,7 @@ impl Translator<'_> {
     pub(super) fn finish_handlers(&mut self) -> Result<u64, TranslateError> {
         if !self.eh.to_return.is_empty() {
             let pc = self.pc().0;
-            self.stack.clear();
+            self.stack.truncate(0);
             self.temps_below = 0;
             for _ in 0..self.results.len() {
                 self.push(Operand::Temp);

@@ -22,6 +22,7 @@ mod error;
 mod exceptions;
 #[cfg(feature = "gc")]
 mod reference;
+mod refs;
 mod visit;
 
 /// An instruction while the translator works: its branch targets are instruction
@@ -31,7 +32,7 @@ type Op = crate::ir::Op<InstrIdx>;
 pub use error::TranslateError;
 
 use crate::ir::{Imm32, Imm64, InstrIdx, Slot};
-use crate::{Catch, CompiledFunc};
+use crate::{Catch, CompiledFunc, Rare};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use wisp_parse::{wasmparser, Module, ParseError};
@@ -71,6 +72,8 @@ struct Ctrl {
     n_results: u32,
     /// Code index of a loop's header.
     start: InstrIdx,
+    /// The block's type; `None` for the function's body.
+    ty: Option<wasmparser::BlockType>,
     /// Branches to patch with the code index of the block's end.
     fixups: Vec<usize>,
     /// The `if`'s jump to its `else` arm (or end).
@@ -84,8 +87,14 @@ struct Ctrl {
 }
 
 impl Ctrl {
-    fn new(kind: CtrlKind, height: u32, n_params: u32, n_results: u32, start: InstrIdx) -> Ctrl {
+    fn new(
+        kind: CtrlKind,
+        (height, n_params, n_results): (u32, u32, u32),
+        start: InstrIdx,
+        ty: Option<wasmparser::BlockType>,
+    ) -> Ctrl {
         Ctrl {
+            ty,
             kind,
             height,
             n_params,
@@ -151,6 +160,35 @@ pub fn translate(
     translate_body(module, defined_idx, body, config)
 }
 
+/// Watches a translation, for tests that check the translator against the validator.
+#[doc(hidden)]
+pub trait Observer {
+    /// A translation of the function starts (again: narrow, then wide if needed).
+    fn start(&mut self);
+    /// Operator `op` at byte `offset` was translated; `traces` says how each value on
+    /// the operand stack is traced, unless the code after `op` is unreachable.
+    fn after(
+        &mut self,
+        offset: usize,
+        op: &wasmparser::Operator<'_>,
+        traces: Option<&[wisp_store::gc::Trace]>,
+    );
+}
+
+/// [`translate`], telling `observer` what it does.
+#[doc(hidden)]
+pub fn translate_observed(
+    module: &Module,
+    defined_idx: usize,
+    config: TranslateConfig,
+    observer: &mut dyn Observer,
+) -> Result<CompiledFunc, ParseError> {
+    let body = module.body(defined_idx).ok_or_else(|| {
+        TranslateError::Unknown("function body").at(module.body_offset(defined_idx))
+    })?;
+    translate_retrying(module, defined_idx, body, config, Some(observer))
+}
+
 /// [`translate`] with the body's bytes given: for eager translation, which reads them
 /// from the caller's buffer, the module keeping no copy ([`crate::compile_eager`]).
 pub fn translate_body(
@@ -159,11 +197,32 @@ pub fn translate_body(
     body: &[u8],
     config: TranslateConfig,
 ) -> Result<CompiledFunc, ParseError> {
+    translate_retrying(module, defined_idx, body, config, None)
+}
+
+fn translate_retrying(
+    module: &Module,
+    defined_idx: usize,
+    body: &[u8],
+    config: TranslateConfig,
+    mut observer: Option<&mut dyn Observer>,
+) -> Result<CompiledFunc, ParseError> {
     // Narrow first; again wide if a `v128` turns up, and again with cells kept for
     // legacy `rethrow`s if the function has some (each at most once).
     let (mut wide, mut kept) = (false, 0);
     loop {
-        match translate_as(module, defined_idx, body, config, wide, kept) {
+        if let Some(o) = observer.as_deref_mut() {
+            o.start();
+        }
+        match translate_as(
+            module,
+            defined_idx,
+            body,
+            config,
+            wide,
+            kept,
+            observer.as_deref_mut(),
+        ) {
             Err((TranslateError::NeedWide, _)) if !wide => wide = true,
             Err((TranslateError::NeedKept(n), _)) if kept == 0 && n > 0 => kept = n,
             other => break other,
@@ -183,6 +242,7 @@ fn translate_as(
     config: TranslateConfig,
     wide: bool,
     kept: u32,
+    mut observer: Option<&mut (dyn Observer + '_)>,
 ) -> Result<CompiledFunc, (TranslateError, usize)> {
     let body_offset = module.body_offset(defined_idx);
     let at_body = |e: TranslateError| (e, body_offset);
@@ -222,16 +282,19 @@ fn translate_as(
         return Err(at_body(TranslateError::NeedWide));
     }
 
+    let refs =
+        refs::MapBuilder::new(&local_types, &local_slots, cells as u32, kept).map_err(at_body)?;
     let mut t = Translator {
         module,
         config,
         ops: Vec::new(),
-        stack: Vec::new(),
+        stack: refs::Operands::default(),
         ctrl: Vec::new(),
         // Cells kept for legacy `rethrow`s go after the locals, below the operand stack,
         // where no callee's frame reaches.
         n_locals: cells as u32 + kept,
         local_slots,
+        local_types,
         local_v128,
         wide,
         results: ty.results().to_vec(),
@@ -244,19 +307,25 @@ fn translate_as(
         locals_from: 0,
         offset: body_offset,
         handlers: Vec::new(),
+        refs,
         #[cfg(feature = "exceptions")]
         eh: exceptions::Pending::new(kept),
     };
-    // The callee zeroes its own declared locals, so a call needs no loop for them.
-    if cells > param_cells {
+    // The callee zeroes its own declared locals, so a call needs no loop for them; and
+    // the cells kept for `rethrow`, which the collector reads as references.
+    if cells + kept as u64 > param_cells {
         t.emit(Op::ZeroLocals {
             start: Slot(param_cells as u32),
-            end: Slot(cells as u32),
+            end: Slot(cells as u32 + kept),
         });
     }
     let n_results = t.results.len() as u32;
-    t.ctrl
-        .push(Ctrl::new(CtrlKind::Func, 0, 0, n_results, InstrIdx(0)));
+    t.ctrl.push(Ctrl::new(
+        CtrlKind::Func,
+        (0, 0, n_results),
+        InstrIdx(0),
+        None,
+    ));
     t.start_basic_block();
 
     let mut reader = body.get_operators_reader().map_err(|e| at_body(e.into()))?;
@@ -266,11 +335,19 @@ fn translate_as(
         t.offset = offset as usize;
         // Not a closure: `visit` is inlined here, and a closure would put its frame on
         // top of this one.
+        let seen = observer.is_some().then(|| op.clone());
+        let results = t.results_of(&op);
         let done = match t.reserve(RESERVE) {
             Ok(()) => t.visit(op),
             Err(e) => Err(e),
         };
         done.map_err(|e| (e, offset as usize))?;
+        if t.reachable {
+            t.type_results(results);
+        }
+        if let (Some(o), Some(op)) = (observer.as_deref_mut(), seen) {
+            o.after(offset as usize, &op, t.reachable.then(|| t.stack.traces()));
+        }
     }
     if !t.ctrl.is_empty() {
         return Err((
@@ -287,13 +364,19 @@ fn translate_as(
     if config.accumulator && cfg!(feature = "accumulator") {
         use_accumulator(&mut t.ops, &t.handlers);
     }
-    let handlers = (!t.handlers.is_empty()).then(|| Box::new(t.handlers.into_boxed_slice()));
+    let refs = t.refs.finish();
+    let rare = (!t.handlers.is_empty() || refs.is_some()).then(|| {
+        Box::new(Rare {
+            handlers: t.handlers.into_boxed_slice(),
+            refs,
+        })
+    });
     Ok(CompiledFunc {
         ops: crate::ir::finish(t.ops),
         n_params: param_cells as u32,
         frame_size: u32::try_from(frame_size)
             .map_err(|_| at_body(TranslateError::FrameTooLarge { cells: frame_size }))?,
-        handlers,
+        rare,
     })
 }
 
@@ -372,12 +455,14 @@ struct Translator<'m> {
     module: &'m Module,
     config: TranslateConfig,
     ops: Vec<Op>,
-    stack: Vec<Operand>,
+    stack: refs::Operands,
     ctrl: Vec<Ctrl>,
     /// Cells taken by parameters and locals.
     n_locals: u32,
     /// The first cell of each local.
     local_slots: Vec<Slot>,
+    /// The type of each local.
+    local_types: Vec<wisp_types::ValType>,
     /// Which locals are `v128`s.
     local_v128: Vec<bool>,
     /// Two cells per operand-stack height (the function touches `v128`).
@@ -407,6 +492,8 @@ struct Translator<'m> {
     offset: usize,
     /// The exception handlers, innermost first (each is added at its `try`'s end).
     handlers: Vec<Catch>,
+    /// The reference map being built.
+    refs: refs::MapBuilder,
     /// What only the end of the function can finish: handlers that go to the
     /// function's label, and legacy `rethrow`s and `catch`es that name a cell kept past
     /// the operand stack.
@@ -521,7 +608,7 @@ impl Translator<'_> {
             }
             Operand::Const(c) => self.emit_const(dst, c),
         }
-        self.stack[pos] = Operand::Temp;
+        self.stack.set_temp(pos);
     }
 
     fn materialize_from(&mut self, from: usize) {

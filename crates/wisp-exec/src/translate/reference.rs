@@ -63,6 +63,7 @@ impl Translator<'_> {
         let (_, callee) = self.pop_read()?;
         let base = self.prepare_call(t.params(), t.results())?;
         self.emit(Op::CallRef { callee, base });
+        self.call_safepoint(t.results().len())?;
         self.unpack_results(base, t.results());
         Ok(())
     }

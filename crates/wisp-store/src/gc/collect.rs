@@ -22,11 +22,11 @@ impl Objects {
         };
         let slots = &mut self.slots;
         roots(&mut |cell, trace| work.mark(slots, trace.object(cell)));
-        for &c in &self.scratch {
-            // The payload being unwound: its types are the tag's, not at hand here.
-            work.mark(slots, Trace::Internal.object(c.0));
-            work.mark(slots, Trace::External.object(c.0));
-        }
+        // The payload being unwound.
+        let (internal, external) = self.scratch_traces;
+        payload_refs(&self.scratch, internal, external, &mut |a| {
+            work.mark(slots, a)
+        });
         for &a in self.roots.get_mut().iter() {
             work.mark(slots, Some(a));
         }
@@ -72,6 +72,7 @@ impl Objects {
         self.bytes = bytes;
         self.survived = bytes;
         self.since_collect = 0;
+        self.allocations_since = 0;
         self.collections += 1;
     }
 }
@@ -168,12 +169,23 @@ fn refs_of(object: &Object, layouts: &[Layout], add: &mut impl FnMut(Option<u32>
 
 /// The objects an exception's payload refers to.
 fn exn_refs(e: &super::ExnInst, add: &mut impl FnMut(Option<u32>)) {
+    payload_refs(&e.payload, e.internal, e.external, add);
+}
+
+/// The objects a payload refers to, whose cells hold references as the masks say: bit
+/// `i` for cell `i`, all cells when a mask is all ones (a payload past 64 cells).
+fn payload_refs(
+    payload: &[RawVal],
+    internal: u64,
+    external: u64,
+    add: &mut impl FnMut(Option<u32>),
+) {
     let bit = |bits: u64, i: usize| bits == u64::MAX || (i < 64 && bits & (1 << i) != 0);
-    for (i, &RawVal(c)) in e.payload.iter().enumerate() {
-        if bit(e.internal, i) {
+    for (i, &RawVal(c)) in payload.iter().enumerate() {
+        if bit(internal, i) {
             add(Trace::Internal.object(c));
         }
-        if bit(e.external, i) {
+        if bit(external, i) {
             add(Trace::External.object(c));
         }
     }

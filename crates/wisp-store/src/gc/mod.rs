@@ -77,6 +77,8 @@ pub struct Heap {
     /// is shown, so it collects only while this is at most one. (A paused call that is
     /// dropped leaves it raised: the store then collects no more, a leak, never a loss.)
     pub suspended: u32,
+    /// Collect after every so many allocations (see [`Heap::set_zeal`]); 0 for never.
+    zeal: u32,
 }
 
 impl Default for Heap {
@@ -85,6 +87,7 @@ impl Default for Heap {
             objects: Box::new([]),
             budget: DEFAULT_BUDGET,
             suspended: 0,
+            zeal: 0,
         }
     }
 }
@@ -100,6 +103,8 @@ struct Objects {
     bytes: usize,
     /// Bytes allocated since the last collection.
     since_collect: usize,
+    /// Objects allocated since the last collection (for [`Heap::set_zeal`]).
+    allocations_since: u32,
     /// Bytes that survived the last collection.
     survived: usize,
     /// What [`HeapStats`] reports besides.
@@ -111,6 +116,9 @@ struct Objects {
     /// The payload of the exception being unwound, kept between throws so that a throw
     /// allocates nothing once it has grown; a root while it is.
     scratch: Vec<RawVal>,
+    /// Which of its cells hold references (`internal`, `external`), as an exception
+    /// instance's masks say.
+    scratch_traces: (u64, u64),
     /// The layout of each defined type's objects, by type id.
     layouts: Vec<Layout>,
     /// A cap on the marking's queue, which only tests set.
@@ -154,6 +162,12 @@ impl Heap {
     /// Sets the most bytes the heap may hold: objects' contents and their slots.
     pub fn set_budget(&mut self, bytes: usize) {
         self.budget = bytes;
+    }
+
+    /// Every `period`-th allocation collects first (0: only when due): slow, and a
+    /// test of roots, since an object a root misses is freed soon after.
+    pub fn set_zeal(&mut self, period: u32) {
+        self.zeal = period;
     }
 
     /// The most bytes the heap may hold.
@@ -210,6 +224,9 @@ impl Heap {
         };
         if self.suspended > 1 {
             return false;
+        }
+        if self.zeal > 0 && o.allocations_since >= self.zeal {
+            return true;
         }
         // Past the budget it collects even if nothing was allocated since: the roots
         // may have changed (a trap ended the call that held everything). Each time
@@ -359,10 +376,25 @@ impl Heap {
     }
 
     /// The buffer for the payload of the exception being unwound, emptied.
-    pub fn scratch(&mut self) -> Result<&mut Vec<RawVal>, HeapFull> {
-        let s = &mut self.objects_mut()?.scratch;
-        s.clear();
-        Ok(s)
+    /// The payload being thrown, cleared for a new one whose cells hold references as
+    /// `internal` and `external` say (as an exception instance's masks do).
+    pub fn scratch(
+        &mut self,
+        (internal, external): (u64, u64),
+    ) -> Result<&mut Vec<RawVal>, HeapFull> {
+        let o = self.objects_mut()?;
+        o.scratch.clear();
+        o.scratch_traces = (internal, external);
+        Ok(&mut o.scratch)
+    }
+
+    /// Forgets the payload being thrown: the unwinding is over, and the payload is
+    /// where it was delivered (or in an exception instance), no longer a root here.
+    pub fn clear_scratch(&mut self) {
+        if let Some(o) = self.objects.first_mut() {
+            o.scratch.clear();
+            o.scratch_traces = (0, 0);
+        }
     }
 
     /// Puts the payload of the exception at `addr` in the scratch buffer and returns its
@@ -377,6 +409,7 @@ impl Heap {
             return Ok(None);
         };
         let (tag, payload) = (exn.tag, exn.payload.clone());
+        o.scratch_traces = (exn.internal, exn.external);
         o.scratch.try_reserve(payload.len()).map_err(|_| HeapFull)?;
         o.scratch.extend_from_slice(&payload);
         Ok(Some(tag))
@@ -509,6 +542,7 @@ impl Objects {
         self.peak = self.peak.max(total);
         self.allocated += (bytes + SLOT_BYTES) as u64;
         self.since_collect += bytes + SLOT_BYTES;
+        self.allocations_since = self.allocations_since.saturating_add(1);
         Ok(addr)
     }
 

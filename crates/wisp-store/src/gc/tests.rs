@@ -175,3 +175,18 @@ fn marking_survives_a_queue_that_cannot_grow() {
     h.collect(roots(&[cell(root)]));
     assert_eq!(h.len(), 127);
 }
+
+#[test]
+fn zeal_collects_after_every_so_many_allocations() {
+    let mut h = Heap::new();
+    h.set_zeal(3);
+    let t = TypeId(0);
+    for round in 0..2 {
+        for i in 0..3 {
+            assert!(!h.wants_collection(8), "round {round}, allocation {i}");
+            h.alloc_array(t, 1, 8, |_| {}).unwrap();
+        }
+        assert!(h.wants_collection(8), "round {round}");
+        h.collect(roots(&[]));
+    }
+}

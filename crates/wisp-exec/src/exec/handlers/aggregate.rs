@@ -1,5 +1,7 @@
 //! Structs and arrays: the handlers read their operands from the frame and write the
 //! result; `exec/objects.rs` does the rest, out of line.
+//! A handler that allocates first saves `ip` in `cx.regs`: a collection finds the
+//! running frame's references by where it stopped.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#aggregate-instructions>
 
 use super::{trap, Cx, Flow, Hot};
@@ -80,6 +82,7 @@ pub(in crate::exec) unsafe fn struct_new(
 ) -> Flow {
     // SAFETY: the translator put the struct's `cells` field cells at `base`.
     let fields = unsafe { h.cells(base, cells as usize) };
+    cx.regs.ip = h.ip;
     let r = objects::struct_new(cx, ty.0, fields);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
@@ -94,6 +97,7 @@ pub(in crate::exec) unsafe fn struct_new_default(
     dst: Slot,
     ty: TypeIdx,
 ) -> Flow {
+    cx.regs.ip = h.ip;
     let r = objects::struct_new_default(cx, ty.0);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, dst, r) }
@@ -154,6 +158,7 @@ pub(in crate::exec) unsafe fn array_new(
     let v = unsafe { h.value(base, wide) };
     // SAFETY: and the length after it.
     let len = unsafe { h.get(base.plus(1 + wide as u32)) };
+    cx.regs.ip = h.ip;
     let r = objects::array_new(cx, ty.0, len as u32, v);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
@@ -171,6 +176,7 @@ pub(in crate::exec) unsafe fn array_new_default(
 ) -> Flow {
     // SAFETY: `len` is a slot of the running frame.
     let n = unsafe { h.get(len) } as u32;
+    cx.regs.ip = h.ip;
     let r = objects::array_new(cx, ty.0, n, 0);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, dst, r) }
@@ -188,6 +194,7 @@ pub(in crate::exec) unsafe fn array_new_fixed(
 ) -> Flow {
     // SAFETY: the translator put the elements' `cells` cells at `base`.
     let elements = unsafe { h.cells(base, cells as usize) };
+    cx.regs.ip = h.ip;
     let r = objects::array_new_fixed(cx, ty.0, elements);
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
@@ -205,6 +212,7 @@ pub(in crate::exec) unsafe fn array_new_data(
 ) -> Flow {
     // SAFETY: the translator put the offset and the length at `base`.
     let (s, n) = unsafe { h.get2(base, base.plus(1)) };
+    cx.regs.ip = h.ip;
     let r = objects::array_new_data(cx, ty.0, data.0, (s as u32, n as u32));
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
@@ -222,6 +230,7 @@ pub(in crate::exec) unsafe fn array_new_elem(
 ) -> Flow {
     // SAFETY: the translator put the offset and the length at `base`.
     let (s, n) = unsafe { h.get2(base, base.plus(1)) };
+    cx.regs.ip = h.ip;
     let r = objects::array_new_elem(cx, ty.0, elem.0, (s as u32, n as u32));
     // SAFETY: the handler contract.
     unsafe { result(h, cx, base, r) }
