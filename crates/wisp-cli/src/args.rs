@@ -180,6 +180,15 @@ mod tests {
     }
 
     #[test]
+    fn gc_zeal() {
+        let zeal = |w: &str| parse(&v(&["-W", w, "m.wasm"])).map(|o| o.unwrap().gc_zeal);
+        assert_eq!(zeal("gc-zeal"), Ok(1));
+        assert_eq!(zeal("gc-zeal=64"), Ok(64));
+        assert_eq!(zeal("gc-zeal=n"), Ok(0));
+        assert!(zeal("gc-zeal=lots").is_err());
+    }
+
+    #[test]
     fn dirs() {
         let o = parse(&v(&["--dir", "data", "--dir", "/tmp/w::/work", "p.wasm"]))
             .unwrap()

@@ -177,12 +177,7 @@ impl Translator<'_> {
         // An allocation may collect while its operands are still in their cells, so
         // they are among its roots.
         let head = if result {
-            let first = self
-                .stack
-                .len()
-                .checked_sub(params.len())
-                .ok_or(TranslateError::StackUnderflow)?;
-            self.materialize_from(first);
+            self.materialize_top(params.len())?;
             Some(self.ref_head(self.stack.len())?)
         } else {
             None

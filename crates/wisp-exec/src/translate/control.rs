@@ -504,12 +504,7 @@ impl Translator<'_> {
         params: &[wisp_types::ValType],
         results: &[wisp_types::ValType],
     ) -> Result<Slot, TranslateError> {
-        let first = self
-            .stack
-            .len()
-            .checked_sub(params.len())
-            .ok_or(TranslateError::StackUnderflow)?;
-        self.materialize_from(first);
+        let first = self.materialize_top(params.len())?;
         let base = self.slot(first);
         if self.wide {
             // Packed offsets are at or below the heights' slots: copy upwards.
@@ -528,6 +523,17 @@ impl Translator<'_> {
             self.push(Operand::Temp);
         }
         Ok(base)
+    }
+
+    /// Puts the top `n` values in their own cells; returns the position of the first.
+    pub(super) fn materialize_top(&mut self, n: usize) -> Result<usize, TranslateError> {
+        let first = self
+            .stack
+            .len()
+            .checked_sub(n)
+            .ok_or(TranslateError::StackUnderflow)?;
+        self.materialize_from(first);
+        Ok(first)
     }
 
     /// Records the call just emitted as a safepoint: the frame waits there with what
