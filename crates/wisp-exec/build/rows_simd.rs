@@ -152,6 +152,22 @@ pub fn rows() -> Vec<Row> {
         .doc("`v128.bitselect`: followed by `Arg { a: mask, .. }`.")
         .vector(),
     );
+    // Relaxed SIMD's three-operand instructions; the rest translate to strict ones.
+    for &(name, f) in TERNARY {
+        t.push(
+            row(
+                name,
+                &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)],
+                "vector::ternary",
+            )
+            .args(&[&format!("simd::{f}")])
+            .doc(format!(
+                "`{}`: three v128 to v128, the third in the `Arg` that follows.",
+                wasm_name(f)
+            ))
+            .vector(),
+        );
+    }
     t.push(
         row(
             "I8x16Shuffle",
@@ -217,7 +233,23 @@ const UNARY: &[(&str, &str)] = &[
     ("F64x2PromoteLowF32x4", "f64x2_promote_low_f32x4"),
 ];
 
+/// Relaxed SIMD's three-operand instructions (`exec/simd/relaxed.rs`).
+const TERNARY: &[(&str, &str)] = &[
+    ("F32x4RelaxedMadd", "f32x4_relaxed_madd"),
+    ("F32x4RelaxedNmadd", "f32x4_relaxed_nmadd"),
+    ("F64x2RelaxedMadd", "f64x2_relaxed_madd"),
+    ("F64x2RelaxedNmadd", "f64x2_relaxed_nmadd"),
+    (
+        "I32x4RelaxedDotI8x16I7x16AddS",
+        "i32x4_relaxed_dot_i8x16_i7x16_add_s",
+    ),
+];
+
 const BINARY: &[(&str, &str)] = &[
+    (
+        "I16x8RelaxedDotI8x16I7x16S",
+        "i16x8_relaxed_dot_i8x16_i7x16_s",
+    ),
     ("V128And", "v128_and"),
     ("V128AndNot", "v128_andnot"),
     ("V128Or", "v128_or"),

@@ -31,6 +31,11 @@ pub struct Features {
     pub reference_types: bool,
     /// 128-bit SIMD.
     pub simd: bool,
+    /// The relaxed SIMD instructions (WebAssembly 3.0): fused or not multiply-add,
+    /// lane select, relaxed swizzle, truncation, min, max, Q15 multiply and dot
+    /// products, whose results an engine may choose among. Wisp takes the
+    /// deterministic profile's choice for each, the same on every target.
+    pub relaxed_simd: bool,
     /// Memories with 1-byte pages (the custom-page-sizes proposal), for devices whose RAM
     /// cannot hold a 64 KiB page. Off by default: it is not part of a standard yet.
     pub custom_page_sizes: bool,
@@ -60,7 +65,8 @@ pub struct Features {
 
 /// The default is WebAssembly 2.0 with wide arithmetic, and the parts of WebAssembly
 /// 3.0 that Wisp runs: extended constant expressions, tail calls, exception handling
-/// (legacy exceptions included), typed function references and garbage collection.
+/// (legacy exceptions included), typed function references, garbage collection and
+/// relaxed SIMD.
 impl Default for Features {
     fn default() -> Self {
         Features::wasm2()
@@ -71,6 +77,7 @@ impl Default for Features {
             .with_legacy_exceptions(true)
             .with_function_references(true)
             .with_gc(true)
+            .with_relaxed_simd(true)
     }
 }
 
@@ -85,6 +92,7 @@ impl Features {
             bulk_memory: false,
             reference_types: false,
             simd: false,
+            relaxed_simd: false,
             custom_page_sizes: false,
             wide_arithmetic: false,
             extended_const: false,
@@ -106,6 +114,7 @@ impl Features {
             bulk_memory: true,
             reference_types: true,
             simd: true,
+            relaxed_simd: false,
             custom_page_sizes: false,
             wide_arithmetic: false,
             extended_const: false,
@@ -156,6 +165,12 @@ impl Features {
     /// With 128-bit SIMD on or off.
     pub const fn with_simd(mut self, on: bool) -> Self {
         self.simd = on;
+        self
+    }
+
+    /// With the relaxed SIMD instructions on or off (they need [`Features::simd`]).
+    pub const fn with_relaxed_simd(mut self, on: bool) -> Self {
+        self.relaxed_simd = on;
         self
     }
 
@@ -219,6 +234,7 @@ impl Features {
             (self.bulk_memory, W::BULK_MEMORY),
             (self.reference_types, W::REFERENCE_TYPES),
             (self.simd, W::SIMD),
+            (self.simd && self.relaxed_simd, W::RELAXED_SIMD),
             (self.custom_page_sizes, W::CUSTOM_PAGE_SIZES),
             (self.wide_arithmetic, W::WIDE_ARITHMETIC),
             (self.extended_const, W::EXTENDED_CONST),

@@ -23,6 +23,8 @@ mod exceptions;
 #[cfg(feature = "gc")]
 mod reference;
 mod refs;
+#[cfg(feature = "simd")]
+mod relaxed;
 mod visit;
 
 /// An instruction while the translator works: its branch targets are instruction

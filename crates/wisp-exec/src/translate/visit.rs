@@ -80,6 +80,10 @@ impl Translator<'_> {
         if self.visit_family(&op)? {
             return Ok(());
         }
+        #[cfg(feature = "simd")]
+        if self.visit_relaxed(&op)? {
+            return Ok(());
+        }
         match op {
             Operator::Nop => {}
             Operator::Unreachable => self.visit_unreachable()?,
@@ -208,13 +212,7 @@ impl Translator<'_> {
                 });
             }
             Operator::V128Bitselect => {
-                let (_, mask) = self.pop_read()?;
-                let (_, rhs) = self.pop_read()?;
-                let (pos, lhs) = self.pop_read()?;
-                let dst = self.slot(pos);
-                self.emit(Op::V128Bitselect { dst, lhs, rhs });
-                self.emit(Op::Arg { a: mask.0, b: 0 });
-                self.push(Operand::Temp);
+                self.ternary(|dst, lhs, rhs| Op::V128Bitselect { dst, lhs, rhs })?
             }
             Operator::I8x16Shuffle { lanes } => {
                 let (_, rhs) = self.pop_read()?;
@@ -667,11 +665,25 @@ impl Translator<'_> {
             Operator::TryTable { try_table } => wisp_parse::block_type(try_table.ty, &m.types, 0)
                 .is_ok_and(|t| Self::type_has_v128(&t)),
             Operator::TypedSelect { ty } => *ty == wisp_parse::wasmparser::ValType::V128,
+            #[cfg(feature = "simd")]
+            op if super::relaxed::is_strict_form(op) => true,
             #[cfg(feature = "gc")]
             op => is_vector_op(op) || self.aggregate_needs_wide(op),
             #[cfg(not(feature = "gc"))]
             op => is_vector_op(op),
         }
+    }
+
+    /// Three vectors to one, the third in an `Arg` after the instruction.
+    pub(super) fn ternary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+        let (_, third) = self.pop_read()?;
+        let (_, rhs) = self.pop_read()?;
+        let (pos, lhs) = self.pop_read()?;
+        let dst = self.slot(pos);
+        self.emit(make(dst, lhs, rhs));
+        self.emit(Op::Arg { a: third.0, b: 0 });
+        self.push(Operand::Temp);
+        Ok(())
     }
 
     fn visit_select(&mut self) -> TResult {

@@ -280,6 +280,30 @@ pub(in crate::exec) unsafe fn bitselect(
     Flow::Next
 }
 
+/// Three vectors to one (relaxed SIMD's multiply-adds and dot product with
+/// accumulator); `Arg { a: third, .. }` follows.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn ternary(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    lhs: Slot,
+    rhs: Slot,
+    f: impl Fn(u128, u128, u128) -> u128,
+) -> Flow {
+    let (third, _) = arg_or_trap!(h, cx);
+    // SAFETY: the operands are vectors in slots of the running frame.
+    let (a, b) = (unsafe { h.get128(lhs) }, unsafe { h.get128(rhs) });
+    // SAFETY: as above.
+    let c = unsafe { h.get128(Slot(third)) };
+    // SAFETY: `dst` spans two slots of the running frame.
+    unsafe { h.set128(dst, f(a, b, c)) };
+    Flow::Next
+}
+
 /// The 16 lane indices are in the two `Arg`s that follow.
 ///
 /// # Safety

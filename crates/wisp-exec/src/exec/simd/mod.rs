@@ -5,7 +5,9 @@
 mod float;
 mod int;
 mod lanes;
+mod relaxed;
 
 pub use float::*;
 pub use int::*;
 pub use lanes::*;
+pub use relaxed::*;
