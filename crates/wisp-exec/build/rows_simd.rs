@@ -143,16 +143,8 @@ pub fn rows() -> Vec<Row> {
         .doc("`v128.store` to memory 0.")
         .vector(),
     );
-    t.push(
-        row(
-            "V128Bitselect",
-            &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)],
-            "vector::bitselect",
-        )
-        .doc("`v128.bitselect`: followed by `Arg { a: mask, .. }`.")
-        .vector(),
-    );
-    // Relaxed SIMD's three-operand instructions; the rest translate to strict ones.
+    // `v128.bitselect`, and relaxed SIMD's three-operand instructions (the rest
+    // translate to strict ones).
     for &(name, f) in TERNARY {
         t.push(
             row(
@@ -233,8 +225,9 @@ const UNARY: &[(&str, &str)] = &[
     ("F64x2PromoteLowF32x4", "f64x2_promote_low_f32x4"),
 ];
 
-/// Relaxed SIMD's three-operand instructions (`exec/simd/relaxed.rs`).
+/// Three vectors to one: `v128.bitselect`, and relaxed SIMD's (`exec/simd/relaxed.rs`).
 const TERNARY: &[(&str, &str)] = &[
+    ("V128Bitselect", "v128_bitselect"),
     ("F32x4RelaxedMadd", "f32x4_relaxed_madd"),
     ("F32x4RelaxedNmadd", "f32x4_relaxed_nmadd"),
     ("F64x2RelaxedMadd", "f64x2_relaxed_madd"),

@@ -258,30 +258,8 @@ pub(in crate::exec) unsafe fn v128_store(
     unsafe { write::<16, 16>(h, cx, a, offset, v.to_le_bytes()) }
 }
 
-/// `Arg { a: mask, .. }` follows.
-///
-/// # Safety
-/// The handler contract (`handlers/mod.rs`).
-#[inline(always)]
-pub(in crate::exec) unsafe fn bitselect(
-    h: &mut Hot,
-    cx: &mut Cx<'_>,
-    dst: Slot,
-    lhs: Slot,
-    rhs: Slot,
-) -> Flow {
-    let (mask, _) = arg_or_trap!(h, cx);
-    // SAFETY: the operands are vectors in slots of the running frame.
-    let (a, b) = (unsafe { h.get128(lhs) }, unsafe { h.get128(rhs) });
-    // SAFETY: as above.
-    let m = unsafe { h.get128(Slot(mask)) };
-    // SAFETY: `dst` spans two slots of the running frame.
-    unsafe { h.set128(dst, simd::v128_bitselect(a, b, m)) };
-    Flow::Next
-}
-
-/// Three vectors to one (relaxed SIMD's multiply-adds and dot product with
-/// accumulator); `Arg { a: third, .. }` follows.
+/// Three vectors to one (`v128.bitselect`, relaxed SIMD's multiply-adds and dot
+/// product with accumulator); `Arg { a: third, .. }` follows.
 ///
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
