@@ -18,6 +18,8 @@ mod gen_translate;
 mod rows;
 #[path = "build/rows_aggregate.rs"]
 mod rows_aggregate;
+#[path = "build/rows_memories.rs"]
+mod rows_memories;
 #[path = "build/rows_memory.rs"]
 mod rows_memory;
 #[path = "build/rows_numeric.rs"]

@@ -19,9 +19,14 @@ pub fn generate(rows: &[Row]) -> String {
 }
 
 fn cfg(r: &Row) -> String {
-    r.feature
-        .map(|f| format!("#[cfg(feature = \"{f}\")]\n"))
-        .unwrap_or_default()
+    let Some(features) = r.feature else {
+        return String::new();
+    };
+    let all: Vec<String> = features
+        .split(',')
+        .map(|f| format!("feature = \"{f}\""))
+        .collect();
+    format!("#[cfg(all({}))]\n", all.join(", "))
 }
 
 /// `handlers::arith::binary(&mut h, cx, dst, lhs, rhs, numeric::i32_add)`

@@ -2,7 +2,7 @@
 //! Wasm operator that becomes a family instruction onto the translator method of its
 //! shape (`Translate` in the table), and which operators touch a `v128`.
 
-use crate::table::{Row, Translate};
+use crate::table::{Row, Translate, Ty};
 // Writing to a `String` cannot fail, so results of `write!` are let go.
 use std::fmt::Write;
 
@@ -18,6 +18,8 @@ pub fn generate(rows: &[Row]) -> String {
         let Some(how) = &r.translate else { continue };
         let n = &r.name;
         let make = |form: &str, fields: &str| format!("|{fields}| Op::{form} {{ {fields} }}");
+        // The general form, for any memory (`rows_memories.rs`).
+        let general = |fields: &str| make(&format!("{n}Mem"), fields);
         let fields = r.field_names().join(", ");
         let arm = match how {
             Translate::Unary => format!("Operator::{n} => self.unary({})?,", make(n, &fields)),
@@ -28,14 +30,16 @@ pub fn generate(rows: &[Row]) -> String {
                 make(imm, "dst, lhs, imm")
             ),
             Translate::Load { idx } => format!(
-                "Operator::{n} {{ memarg }} => self.load(&memarg, {}, {})?,",
+                "Operator::{n} {{ memarg }} => self.load(&memarg, {}, {}, {})?,",
                 make(n, &fields),
-                make(idx, "dst, base, index")
+                make(idx, "dst, base, index"),
+                general("dst, addr, memory")
             ),
             Translate::Store { imm, width } => format!(
-                "Operator::{n} {{ memarg }} => self.store(&memarg, {width}, {}, {})?,",
+                "Operator::{n} {{ memarg }} => self.store(&memarg, {width}, {}, {}, {})?,",
                 make(n, &fields),
-                make(imm, "addr, value, offset")
+                make(imm, "addr, value, offset"),
+                general("addr, value, memory")
             ),
             Translate::Extract => {
                 format!(
@@ -51,17 +55,20 @@ pub fn generate(rows: &[Row]) -> String {
             }
             Translate::VLoad => {
                 format!(
-                    "Operator::{n} {{ memarg }} => self.v_load(&memarg, {})?,",
-                    make(n, &fields)
+                    "Operator::{n} {{ memarg }} => self.v_load(&memarg, {}, {})?,",
+                    make(n, &fields),
+                    general("dst, addr, memory")
                 )
             }
             Translate::VLoadLane => format!(
-                "Operator::{n} {{ memarg, lane }} => self.v_load_lane(&memarg, lane, {})?,",
-                make(n, &fields)
+                "Operator::{n} {{ memarg, lane }} => self.v_load_lane(&memarg, lane, {}, {})?,",
+                make(n, &fields),
+                general("dst, addr, memory")
             ),
             Translate::VStoreLane => format!(
-                "Operator::{n} {{ memarg, lane }} => self.v_store_lane(&memarg, lane, {})?,",
-                make(n, &fields)
+                "Operator::{n} {{ memarg, lane }} => self.v_store_lane(&memarg, lane, {}, {})?,",
+                make(n, &fields),
+                general("addr, value, memory")
             ),
             Translate::FourToTwo => {
                 format!("Operator::{n} => self.four_to_two({})?,", make(n, &fields))
@@ -78,7 +85,8 @@ pub fn generate(rows: &[Row]) -> String {
           pub(super) fn is_vector_op(op: &Operator<'_>) -> bool {\nmatches!(op,\n";
     let vector: Vec<String> = rows
         .iter()
-        .filter(|r| r.vector)
+        // The general forms share their Wasm operator with the memory-0 row.
+        .filter(|r| r.vector && !r.fields.iter().any(|f| f.1 == Ty::Mem))
         .map(|r| format!("Operator::{} {{ .. }}", r.name))
         .collect();
     o += &vector.join("\n| ");

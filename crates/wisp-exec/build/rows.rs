@@ -22,6 +22,7 @@ pub fn rows() -> Vec<Row> {
     t.extend(crate::rows_v3::rows());
     t.extend(crate::rows_refs::rows());
     t.extend(crate::rows_aggregate::rows());
+    t.extend(crate::rows_memories::rows());
     t
 }
 

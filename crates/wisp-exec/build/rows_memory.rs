@@ -133,36 +133,42 @@ fn store(t: &mut Vec<Row>, name: &str, width: u32) {
     );
 }
 
+/// The scalar loads: name, width in bytes, conversion to a cell.
+pub const LOADS: &[(&str, u32, &str)] = &[
+    ("I32Load", 4, "u32_le"),
+    ("I64Load", 8, "u64_le"),
+    ("F32Load", 4, "u32_le"),
+    ("F64Load", 8, "u64_le"),
+    ("I32Load8S", 1, "i8_to_i32"),
+    ("I32Load8U", 1, "u8_to_u64"),
+    ("I32Load16S", 2, "i16_to_i32"),
+    ("I32Load16U", 2, "u16_le"),
+    ("I64Load8S", 1, "i8_to_i64"),
+    ("I64Load8U", 1, "u8_to_u64"),
+    ("I64Load16S", 2, "i16_to_i64"),
+    ("I64Load16U", 2, "u16_le"),
+    ("I64Load32S", 4, "i32_to_i64"),
+    ("I64Load32U", 4, "u32_le"),
+];
+
+/// The scalar stores: name, width in bytes.
+pub const STORES: &[(&str, u32)] = &[
+    ("I32Store", 4),
+    ("I64Store", 8),
+    ("F32Store", 4),
+    ("F64Store", 8),
+    ("I32Store8", 1),
+    ("I32Store16", 2),
+    ("I64Store8", 1),
+    ("I64Store16", 2),
+    ("I64Store32", 4),
+];
+
 pub fn memory_access(t: &mut Vec<Row>) {
-    for (name, width, conv) in [
-        ("I32Load", 4, "u32_le"),
-        ("I64Load", 8, "u64_le"),
-        ("F32Load", 4, "u32_le"),
-        ("F64Load", 8, "u64_le"),
-        ("I32Load8S", 1, "i8_to_i32"),
-        ("I32Load8U", 1, "u8_to_u64"),
-        ("I32Load16S", 2, "i16_to_i32"),
-        ("I32Load16U", 2, "u16_le"),
-        ("I64Load8S", 1, "i8_to_i64"),
-        ("I64Load8U", 1, "u8_to_u64"),
-        ("I64Load16S", 2, "i16_to_i64"),
-        ("I64Load16U", 2, "u16_le"),
-        ("I64Load32S", 4, "i32_to_i64"),
-        ("I64Load32U", 4, "u32_le"),
-    ] {
+    for &(name, width, conv) in LOADS {
         load(t, name, width, conv);
     }
-    for (name, width) in [
-        ("I32Store", 4),
-        ("I64Store", 8),
-        ("F32Store", 4),
-        ("F64Store", 8),
-        ("I32Store8", 1),
-        ("I32Store16", 2),
-        ("I64Store8", 1),
-        ("I64Store16", 2),
-        ("I64Store32", 4),
-    ] {
+    for &(name, width) in STORES {
         store(t, name, width);
     }
 }

@@ -421,7 +421,7 @@ const REPLACE: &[(&str, &str)] = &[
     ("F64x2ReplaceLane", "f64x2_replace_lane"),
 ];
 
-const LOAD: &[(&str, u32, &str)] = &[
+pub const LOAD: &[(&str, u32, &str)] = &[
     ("V128Load", 16, "load_128"),
     ("V128Load8x8S", 8, "load_8x8_s"),
     ("V128Load8x8U", 8, "load_8x8_u"),
@@ -437,14 +437,14 @@ const LOAD: &[(&str, u32, &str)] = &[
     ("V128Load64Zero", 8, "load_64_zero"),
 ];
 
-const LOAD_LANE: &[(&str, u32)] = &[
+pub const LOAD_LANE: &[(&str, u32)] = &[
     ("V128Load8Lane", 1),
     ("V128Load16Lane", 2),
     ("V128Load32Lane", 4),
     ("V128Load64Lane", 8),
 ];
 
-const STORE_LANE: &[(&str, u32)] = &[
+pub const STORE_LANE: &[(&str, u32)] = &[
     ("V128Store8Lane", 1),
     ("V128Store16Lane", 2),
     ("V128Store32Lane", 4),

@@ -28,6 +28,8 @@ pub enum Ty {
     /// An index into the module's defined functions (`DefinedFuncIdx`).
     DefinedFunc,
     Table,
+    /// A memory of the module (`MemIdx`).
+    Mem,
     Global,
     Type,
     /// An exception tag of the module (`TagIdx`).
@@ -57,6 +59,7 @@ impl Ty {
             Ty::Func => "FuncIdx",
             Ty::DefinedFunc => "DefinedFuncIdx",
             Ty::Table => "TableIdx",
+            Ty::Mem => "MemIdx",
             Ty::Global => "GlobalIdx",
             Ty::Type => "TypeIdx",
             Ty::Tag => "TagIdx",
@@ -123,7 +126,8 @@ pub struct Row {
     /// the machine, the operands in order and then `args`.
     pub body: String,
     pub args: Vec<String>,
-    /// The Cargo feature without which the build has no handler for it.
+    /// The Cargo features without which the build has no handler for it, separated by
+    /// commas.
     pub feature: Option<&'static str>,
     /// Leaves its result (`dst`) in the accumulator as well as in its slot.
     pub acc_result: bool,
@@ -308,6 +312,20 @@ pub fn check(rows: &[Row]) {
                 get(idx, &r.name);
             }
             _ => {}
+        }
+        // The general form of a memory access, which the translator names by suffix.
+        if matches!(
+            r.translate,
+            Some(
+                Translate::Load { .. }
+                    | Translate::Store { .. }
+                    | Translate::VLoad
+                    | Translate::VLoadLane
+                    | Translate::VStoreLane
+            )
+        ) {
+            let g = get(&format!("{}Mem", r.name), &r.name);
+            assert_eq!(g.fields[2], ("memory", Ty::Mem), "{}", g.name);
         }
         if r.retarget || r.acc_result {
             assert_eq!(r.fields.first().map(|f| f.0), Some("dst"), "{}", r.name);

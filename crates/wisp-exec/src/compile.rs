@@ -61,6 +61,10 @@ fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, Par
     // And without the typed-reference handlers, a module that uses them.
     features.function_references &= cfg!(feature = "gc");
     features.gc &= cfg!(feature = "gc");
+    // And without the general family of memory handlers, a module with several
+    // memories or a 64-bit one.
+    features.multi_memory &= cfg!(feature = "multi-memory");
+    features.memory64 &= cfg!(feature = "memory64");
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of

@@ -84,9 +84,20 @@ pub(crate) fn eval128(
     eval_in(expr, &mut Building { store, inst })
 }
 
-/// A segment's offset, which reads globals at most.
-pub(crate) fn eval_offset(expr: &ConstExpr, store: &ExecStore, inst: &ModuleInst) -> u32 {
-    eval_in(expr, &mut Reading { store, inst }).unwrap_or(0) as u32
+/// A segment's offset, which reads globals at most: an `i64` for a 64-bit memory or
+/// table (`is64`), an `i32` otherwise.
+pub(crate) fn eval_offset(
+    expr: &ConstExpr,
+    store: &ExecStore,
+    inst: &ModuleInst,
+    is64: bool,
+) -> u64 {
+    let v = eval_in(expr, &mut Reading { store, inst }).unwrap_or(0) as u64;
+    if is64 {
+        v
+    } else {
+        v as u32 as u64
+    }
 }
 
 fn eval_in(expr: &ConstExpr, cx: &mut impl Context) -> Result<u128, TrapCode> {

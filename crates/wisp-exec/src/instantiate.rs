@@ -171,6 +171,7 @@ pub fn instantiate(
                     max: have.ty.limits.max,
                 };
                 if have.ty.element != ref_in_store(&ids, t.element)
+                    || have.ty.table64 != t.table64
                     || !have_limits.matches(&t.limits)
                 {
                     return Err(incompatible(i, "table type mismatch"));
@@ -275,7 +276,7 @@ pub fn instantiate(
         };
         let ty = TableType {
             element: ref_in_store(&ids, t.ty.element),
-            limits: t.ty.limits,
+            ..t.ty
         };
         let table = store
             .new_table(ty, init, limits.max_table_elements)
@@ -358,14 +359,18 @@ pub fn instantiate(
             ElemMode::Passive => continue,
             ElemMode::Declarative => {}
             ElemMode::Active { table, offset } => {
-                let off = eval_offset(offset, store, &store.instances[inst_addr.0 as usize]);
                 let ta = *table_addrs
                     .get(*table as usize)
                     .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
+                let is64 = store.tables[ta as usize].ty.table64;
+                let inst = &store.instances[inst_addr.0 as usize];
+                let off = eval_offset(offset, store, inst, is64);
+                let off = usize::try_from(off)
+                    .map_err(|_| InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
                 let items = core::mem::take(&mut store.elems[ea as usize].elements);
                 let t = &mut store.tables[ta as usize].elements;
                 let dst = t
-                    .get_mut(off as usize..)
+                    .get_mut(off..)
                     .and_then(|s| s.get_mut(..items.len()))
                     .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
                 dst.copy_from_slice(&items);
@@ -375,13 +380,14 @@ pub fn instantiate(
     }
     for (seg, &da) in m.datas.iter().zip(&data_addrs) {
         if let DataMode::Active { memory, offset } = &seg.mode {
-            let off = eval_offset(offset, store, &store.instances[inst_addr.0 as usize]);
             let ma = *mem_addrs
                 .get(*memory as usize)
                 .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;
+            let is64 = store.mems[ma as usize].ty.memory64;
+            let off = eval_offset(offset, store, &store.instances[inst_addr.0 as usize], is64);
             let bytes = core::mem::take(&mut store.datas[da as usize].bytes);
             store.mems[ma as usize]
-                .write(off as u64, &bytes)
+                .write(off, &bytes)
                 .map_err(|e| InstantiateError::Trap(access_trap(e)))?;
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::convert::{def_kind, heap_type, placeholder, ref_type, sub_type, val_type};
 use crate::module::*;
-use crate::{ParseError, ParseErrorKind};
+use crate::ParseError;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wasmparser::{Payload, TypeRef};
@@ -266,19 +266,13 @@ fn table_type(
     types: &[SubType],
     off: usize,
 ) -> Result<TableType, ParseError> {
-    if t.table64 {
-        return Err(ParseError::with_kind(
-            ParseErrorKind::Unsupported,
-            "64-bit tables are not supported",
-            off,
-        ));
-    }
     Ok(TableType {
         element: ref_type(t.element_type, types, off)?,
         limits: Limits {
             min: t.initial,
             max: t.maximum,
         },
+        table64: t.table64,
     })
 }
 

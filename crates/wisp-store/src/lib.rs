@@ -35,7 +35,7 @@ pub use limits::{
 };
 pub use memory::{AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
 pub use registry::{heap_in_store, ref_in_store, val_in_store, BadType, TypeRegistry};
-pub use table::TableInst;
+pub use table::{TableInst, MAX_TABLE_LEN};
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;

@@ -124,19 +124,22 @@ impl core::error::Error for AccessError {}
 pub struct MemInst {
     pub ty: MemoryType,
     backend: MemoryBackend,
-    /// The embedder's cap on growth, in pages, below the type's maximum.
+    /// The embedder's cap on growth, in the memory's own pages, below the type's maximum.
     max_pages: u64,
 }
 
 impl MemInst {
-    /// Allocates a zeroed memory of `ty.limits.min` pages. Fails when the allocator refuses.
+    /// Allocates a zeroed memory of `ty.limits.min` pages, capped at `max_pages` of 64 KiB.
+    /// Fails when the allocator refuses.
     pub fn new_vec(ty: MemoryType, max_pages: u64) -> Result<Self, GrowError> {
         Self::new(ty, max_pages, MemoryBackend::default_for_host())
     }
 
     /// A memory of `ty.limits.min` zeroed pages over `backend`, whose present contents
-    /// are discarded.
+    /// are discarded. `max_pages` is the embedder's cap on its size in 64 KiB pages,
+    /// whatever the memory's own page size.
     pub fn new(ty: MemoryType, max_pages: u64, backend: MemoryBackend) -> Result<Self, GrowError> {
+        let max_pages = max_pages.saturating_mul(1 << 16) >> ty.page_size_log2;
         if ty.limits.min > max_pages {
             return Err(GrowError::Limit);
         }

@@ -4,6 +4,11 @@ use crate::limits::ResourceLimiter;
 use alloc::vec::Vec;
 use wisp_types::{RawVal, TableType};
 
+/// The most entries a table holds, whatever its index type: one less than `u32::MAX`, so
+/// that the executor may cut an `i64` index or length of a 64-bit table to `u32::MAX`
+/// and still find it out of bounds.
+pub const MAX_TABLE_LEN: u64 = u32::MAX as u64 - 1;
+
 #[derive(Debug, Clone)]
 pub struct TableInst {
     pub ty: TableType,
@@ -15,6 +20,9 @@ pub struct TableInst {
 
 impl TableInst {
     pub fn new(ty: TableType, init: RawVal, max_len: u64) -> Option<Self> {
+        if ty.limits.min > MAX_TABLE_LEN {
+            return None;
+        }
         let n = usize::try_from(ty.limits.min).ok()?;
         let mut elements = Vec::new();
         elements.try_reserve_exact(n).ok()?;
@@ -51,7 +59,7 @@ impl TableInst {
             .max
             .unwrap_or(u32::MAX as u64)
             .min(self.max_len);
-        if new > max || new > u32::MAX as u64 {
+        if new > max || new > MAX_TABLE_LEN {
             return None;
         }
         if let Some(limiter) = limiter {

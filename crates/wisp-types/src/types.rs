@@ -168,6 +168,19 @@ impl MemoryType {
 pub struct TableType {
     pub element: RefType,
     pub limits: Limits,
+    /// Indexed by `i64` (table64, part of memory64) rather than `i32`.
+    pub table64: bool,
+}
+
+impl TableType {
+    /// A table of `element`s indexed by `i32`, `min` long at first.
+    pub fn new(element: RefType, min: u64, max: Option<u64>) -> Self {
+        TableType {
+            element,
+            limits: Limits { min, max },
+            table64: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

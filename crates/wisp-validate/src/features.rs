@@ -61,12 +61,18 @@ pub struct Features {
     /// Garbage collection (WebAssembly 3.0): recursive type groups, subtyping, and the
     /// `any`, `eq`, `i31`, `struct` and `array` types and their instructions.
     pub gc: bool,
+    /// Several memories in one module: every memory instruction names its memory, and
+    /// `memory.copy` copies between two (WebAssembly 3.0).
+    pub multi_memory: bool,
+    /// Memories and tables indexed by `i64` (WebAssembly 3.0's memory64, with table64),
+    /// so that a memory may be larger than 4 GiB.
+    pub memory64: bool,
 }
 
 /// The default is WebAssembly 2.0 with wide arithmetic, and the parts of WebAssembly
 /// 3.0 that Wisp runs: extended constant expressions, tail calls, exception handling
-/// (legacy exceptions included), typed function references, garbage collection and
-/// relaxed SIMD.
+/// (legacy exceptions included), typed function references, garbage collection,
+/// relaxed SIMD, multiple memories and 64-bit memories and tables.
 impl Default for Features {
     fn default() -> Self {
         Features::wasm2()
@@ -78,6 +84,8 @@ impl Default for Features {
             .with_function_references(true)
             .with_gc(true)
             .with_relaxed_simd(true)
+            .with_multi_memory(true)
+            .with_memory64(true)
     }
 }
 
@@ -101,6 +109,8 @@ impl Features {
             legacy_exceptions: false,
             function_references: false,
             gc: false,
+            multi_memory: false,
+            memory64: false,
         }
     }
 
@@ -123,6 +133,8 @@ impl Features {
             legacy_exceptions: false,
             function_references: false,
             gc: false,
+            multi_memory: false,
+            memory64: false,
         }
     }
 
@@ -222,6 +234,18 @@ impl Features {
         self
     }
 
+    /// With several memories per module on or off.
+    pub const fn with_multi_memory(mut self, on: bool) -> Self {
+        self.multi_memory = on;
+        self
+    }
+
+    /// With 64-bit memories and tables on or off.
+    pub const fn with_memory64(mut self, on: bool) -> Self {
+        self.memory64 = on;
+        self
+    }
+
     /// The same set in wasmparser's terms, for its parser and validator.
     pub fn to_wasmparser(self) -> W {
         // Always on: features of the encoding that every engine accepts.
@@ -243,6 +267,8 @@ impl Features {
             (self.legacy_exceptions, W::LEGACY_EXCEPTIONS),
             (self.function_references, W::FUNCTION_REFERENCES),
             (self.gc, W::GC),
+            (self.multi_memory, W::MULTI_MEMORY),
+            (self.memory64, W::MEMORY64),
         ] {
             if on {
                 w |= flag;

@@ -57,9 +57,20 @@ pub fn config_for(name: &str) -> Config {
         // merged: its tests expect a second table to be invalid.
         Some("threads") => Features::default()
             .with_reference_types(false)
-            .with_bulk_memory(false),
+            .with_bulk_memory(false)
+            .with_multi_memory(false)
+            .with_memory64(false),
         Some("custom-page-sizes") => Features::default().with_custom_page_sizes(true),
-        Some("wasm-v2") => Features::default(),
+        // The memory64 repository forked before multi-memory was merged: its tests
+        // expect a second memory to be invalid.
+        Some("memory64") => Features::default().with_multi_memory(false),
+        // These forked before multi-memory and memory64 were merged: their tests expect
+        // a second memory, and the 64-bit encodings of limits, to be invalid.
+        Some("wasm-v2" | "function-references" | "multi-value" | "reference-types") => {
+            Features::default()
+                .with_multi_memory(false)
+                .with_memory64(false)
+        }
         // Recursive groups and subtypes are the GC proposal's, which WebAssembly 3.0
         // and the proposals after it assume.
         _ => Features::default().with_gc(true),

@@ -38,13 +38,7 @@ pub fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), wisp
     }
     let table = Table::new(
         store,
-        TableType {
-            element: RefType::FUNCREF,
-            limits: wisp::Limits {
-                min: 10,
-                max: Some(20),
-            },
-        },
+        TableType::new(RefType::FUNCREF, 10, Some(20)),
         Val::FuncRef(None),
     )?;
     linker.define("spectest", "table", Extern::Table(table));

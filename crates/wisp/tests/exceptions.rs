@@ -154,10 +154,7 @@ fn exnrefs_live_in_globals_and_tables_and_are_thrown_again() {
     let err = null.call(&mut store, ()).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::NullExnRef));
     // A host table of exnrefs holds what Wasm gave it.
-    let ty = TableType {
-        element: wisp::RefType::EXNREF,
-        limits: wisp::Limits { min: 1, max: None },
-    };
+    let ty = TableType::new(wisp::RefType::EXNREF, 1, None);
     let host = Table::new(&mut store, ty, Val::ExnRef(None)).unwrap();
     host.set(&mut store, 0, g).unwrap();
     assert_eq!(host.get(&store, 0), Some(g));

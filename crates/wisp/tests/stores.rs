@@ -121,10 +121,7 @@ fn references_do_not_cross_stores() {
         .unwrap_err();
     assert!(matches!(err, Error::Usage(_)), "{err}");
     // Through a table and a global of store B.
-    let ty = TableType {
-        element: RefType::FUNCREF,
-        limits: wisp::Limits { min: 1, max: None },
-    };
+    let ty = TableType::new(RefType::FUNCREF, 1, None);
     let table = Table::new(&mut b, ty, Val::FuncRef(None)).unwrap();
     assert!(table.set(&mut b, 0, Val::FuncRef(Some(who_a))).is_err());
     assert!(Table::new(&mut b, ty, Val::FuncRef(Some(who_a))).is_err());

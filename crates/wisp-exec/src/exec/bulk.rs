@@ -26,7 +26,7 @@
 use crate::instantiate::access_trap;
 use crate::ExecStore;
 use core::ops::Range;
-use wisp_store::AccessError;
+use wisp_store::{AccessError, MemInst};
 use wisp_types::{RawVal, TrapCode};
 
 const MEM: TrapCode = TrapCode::MemoryOutOfBounds;
@@ -76,6 +76,12 @@ pub(super) fn memory_fill(
     let a = mem_addr(store, inst);
     let m = &mut store.mems[a];
     let d = mem_range(dst, len, m.size_bytes())?;
+    fill(m, d, value)
+}
+
+/// Fills `d`, a range already checked against `m`'s size, with `value`.
+#[inline(always)]
+pub(super) fn fill(m: &mut MemInst, d: Range<u64>, value: u8) -> Result<(), TrapCode> {
     if m.is_paged() {
         // A paged memory: fill through the backend, a chunk at a time.
         let chunk = [value; CHUNK];
@@ -115,11 +121,17 @@ pub(super) fn memory_copy(
     let size = m.size_bytes();
     let s = mem_range(src, len, size)?;
     let d = mem_range(dst, len, size)?;
+    copy_within(m, s, d)
+}
+
+/// Copies `s` to `d` within `m`, both checked against its size and of one length.
+#[inline(always)]
+pub(super) fn copy_within(m: &mut MemInst, s: Range<u64>, d: Range<u64>) -> Result<(), TrapCode> {
     if m.is_paged() {
         // Overlapping ranges copy as if through a temporary buffer: forwards when the
         // destination is below the source, backwards otherwise.
         let mut buf = [0u8; CHUNK];
-        let n = len as u64;
+        let n = s.end - s.start;
         let mut done = 0;
         while done < n {
             let k = (CHUNK as u64).min(n - done);
@@ -136,6 +148,28 @@ pub(super) fn memory_copy(
         return Ok(());
     }
     m.data_mut().copy_within(slice_range(s), d.start as usize);
+    Ok(())
+}
+
+/// Copies `s` of `src` to `d` of `dst`, two memories, the ranges checked against their
+/// sizes and of one length.
+#[cfg(feature = "multi-memory")]
+#[inline(always)]
+pub(super) fn copy_between(
+    dst: &mut MemInst,
+    src: &mut MemInst,
+    s: Range<u64>,
+    d: Range<u64>,
+) -> Result<(), TrapCode> {
+    if dst.is_paged() || src.is_paged() {
+        let mut buf = [0u8; CHUNK];
+        return chunked(s.clone(), |at, n| {
+            let b = &mut buf[..n];
+            src.read(at, b)?;
+            dst.write(d.start + (at - s.start), b)
+        });
+    }
+    dst.data_mut()[slice_range(d)].copy_from_slice(&src.data()[slice_range(s)]);
     Ok(())
 }
 
@@ -168,6 +202,13 @@ pub(super) fn memory_init(
     let m = &mut store.mems[ma];
     let d = mem_range(dst, len, m.size_bytes())?;
     m.write(d.start, &bytes[s]).map_err(access_trap)
+}
+
+/// The store address of data segment `data` of instance `inst`.
+#[cfg(feature = "multi-memory")]
+pub(super) fn data_addr(store: &ExecStore, inst: u32, data: u32) -> Option<usize> {
+    let i = store.instances.get(inst as usize)?;
+    i.datas.get(data as usize).map(|&a| a as usize)
 }
 
 #[inline(never)]
@@ -213,9 +254,14 @@ pub(super) fn table_grow(
     (table, init, delta): (u32, u64, u32),
 ) -> u64 {
     let a = table_addr(store, inst, table);
+    // -1 of the table's index type.
+    let failed = match store.tables[a].ty.table64 {
+        true => u64::MAX,
+        false => u32::MAX as u64,
+    };
     store
         .grow_table(a as u32, delta, RawVal(init))
-        .map_or(u32::MAX as u64, |old| old as u64)
+        .map_or(failed, |old| old as u64)
 }
 
 #[inline(never)]

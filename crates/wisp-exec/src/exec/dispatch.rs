@@ -277,6 +277,8 @@ mod glue {
     use super::{after, unsupported_here};
     use super::{Exit, Flow, Handler, Hot};
     use crate::exec::bulk;
+    #[cfg(feature = "multi-memory")]
+    use crate::exec::handlers::memories;
     use crate::exec::handlers::{self, memory};
     use crate::exec::numeric;
     #[cfg(feature = "gc")]

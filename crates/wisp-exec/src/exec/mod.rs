@@ -23,6 +23,8 @@ mod cast;
 mod dispatch;
 mod gc;
 mod handlers;
+#[cfg(feature = "multi-memory")]
+mod memories;
 pub(crate) mod numeric;
 #[cfg(feature = "gc")]
 mod objects;

@@ -489,6 +489,15 @@ pub fn f64_promote_f32(a: u64) -> u64 {
     cf64(x as f64)
 }
 
+/// An `i64` index or length of a 64-bit table, as the 32 bits the table instructions
+/// read: cut to `u32::MAX` when larger, which is out of bounds of every table
+/// (`wisp_store::MAX_TABLE_LEN`), as the index it stands for.
+#[cfg(feature = "memory64")]
+#[inline(always)]
+pub fn table_index64(a: u64) -> u64 {
+    a.min(u32::MAX as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -306,6 +306,20 @@ impl<'a> Reader<'a> {
         let max = self.u64()?.checked_sub(1);
         Ok(Limits { min, max })
     }
+    fn table(&mut self) -> R<TableType> {
+        let element = self.ref_type()?;
+        let limits = self.limits()?;
+        let table64 = match self.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(self.error("bad table flags")),
+        };
+        Ok(TableType {
+            element,
+            limits,
+            table64,
+        })
+    }
     fn memory(&mut self) -> R<MemoryType> {
         let limits = self.limits()?;
         let flags = self.u8()?;
@@ -376,10 +390,7 @@ impl<'a> Reader<'a> {
             let name = self.str()?;
             let desc = match self.u8()? {
                 0 => ImportDesc::Func(self.u32()?),
-                1 => ImportDesc::Table(TableType {
-                    element: self.ref_type()?,
-                    limits: self.limits()?,
-                }),
+                1 => ImportDesc::Table(self.table()?),
                 2 => ImportDesc::Memory(self.memory()?),
                 3 => ImportDesc::Global(self.global_type()?),
                 4 => ImportDesc::Tag(self.u32()?),
@@ -402,10 +413,7 @@ impl<'a> Reader<'a> {
         let n = self.len()?;
         m.num_imported_tables = self.u32()?;
         for _ in 0..n {
-            let ty = TableType {
-                element: self.ref_type()?,
-                limits: self.limits()?,
-            };
+            let ty = self.table()?;
             let init = match self.u8()? {
                 0 => None,
                 _ => Some(self.const_expr()?),

@@ -31,8 +31,7 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
             }
             ImportDesc::Table(t) => {
                 w.u8(1);
-                w.ref_type(t.element);
-                w.limits(t.limits);
+                w.table(t);
             }
             ImportDesc::Memory(t) => {
                 w.u8(2);
@@ -56,8 +55,7 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
     w.len(m.tables.len());
     w.u32(m.num_imported_tables);
     for t in &m.tables {
-        w.ref_type(t.ty.element);
-        w.limits(t.ty.limits);
+        w.table(&t.ty);
         match &t.init {
             Some(e) => {
                 w.u8(1);
@@ -297,6 +295,11 @@ impl Writer {
     fn limits(&mut self, l: Limits) {
         self.u64(l.min);
         self.u64(l.max.map_or(0, |m| m.saturating_add(1)));
+    }
+    fn table(&mut self, t: &wisp_types::TableType) {
+        self.ref_type(t.element);
+        self.limits(t.limits);
+        self.u8(t.table64 as u8);
     }
     fn memory(&mut self, t: &wisp_types::MemoryType) {
         self.limits(t.limits);

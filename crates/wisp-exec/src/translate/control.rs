@@ -595,7 +595,7 @@ impl Translator<'_> {
 
     pub(super) fn visit_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
         let t = self.func_type_at(ty)?;
-        let (_, index) = self.pop_read()?;
+        let (_, index) = self.pop_index(self.is_table64(table))?;
         let base = self.prepare_call(t.params(), t.results())?;
         self.emit(Op::CallIndirect {
             index,
@@ -662,7 +662,7 @@ impl Translator<'_> {
     #[cfg(feature = "tail-call")]
     pub(super) fn visit_return_call_indirect(&mut self, ty: u32, table: u32) -> TResult {
         let t = self.func_type_at(ty)?;
-        let (_, index) = self.pop_read()?;
+        let (_, index) = self.pop_index(self.is_table64(table))?;
         let call = Op::ReturnCallIndirect {
             index,
             base: Slot(0),

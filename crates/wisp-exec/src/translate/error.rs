@@ -22,10 +22,8 @@ pub enum TranslateError {
     TooManyLocals,
     /// An operator Wisp does not translate.
     UnsupportedOperator,
-    /// An instruction on a memory other than memory 0.
-    MultipleMemories,
-    /// A memory offset beyond 32 bits (64-bit memories are not translated).
-    MemoryOffsetOutOfRange,
+    /// A memory instruction on a GC array's bytes rather than on a linear memory.
+    ArrayMemoryAccess,
     /// The heap cannot hold the function's code.
     CodeOutOfMemory,
     /// The heap cannot hold a `br_table`'s labels.
@@ -52,9 +50,9 @@ impl TranslateError {
     /// The kind of failure, for the [`ParseError`] it becomes.
     pub fn kind(&self) -> ParseErrorKind {
         match self {
-            TranslateError::UnsupportedOperator
-            | TranslateError::MultipleMemories
-            | TranslateError::MemoryOffsetOutOfRange => ParseErrorKind::Unsupported,
+            TranslateError::UnsupportedOperator | TranslateError::ArrayMemoryAccess => {
+                ParseErrorKind::Unsupported
+            }
             TranslateError::TooManyLocals
             | TranslateError::CodeOutOfMemory
             | TranslateError::BranchTableOutOfMemory
@@ -87,8 +85,9 @@ impl fmt::Display for TranslateError {
             TranslateError::Unknown(what) => write!(f, "unknown {what}"),
             TranslateError::TooManyLocals => f.write_str("too many locals"),
             TranslateError::UnsupportedOperator => f.write_str("unsupported operator"),
-            TranslateError::MultipleMemories => f.write_str("multiple memories are not supported"),
-            TranslateError::MemoryOffsetOutOfRange => f.write_str("memory offset out of range"),
+            TranslateError::ArrayMemoryAccess => {
+                f.write_str("memory instructions on arrays are not supported")
+            }
             TranslateError::CodeOutOfMemory => {
                 f.write_str("out of memory: the function's code does not fit the heap")
             }
@@ -133,8 +132,8 @@ mod tests {
 
     #[test]
     fn errors_keep_their_message_kind_and_offset() {
-        let e = TranslateError::MultipleMemories.at(0x42);
-        assert_eq!(e.message, "multiple memories are not supported");
+        let e = TranslateError::ArrayMemoryAccess.at(0x42);
+        assert_eq!(e.message, "memory instructions on arrays are not supported");
         assert_eq!(e.offset, 0x42);
         assert_eq!(e.kind, ParseErrorKind::Unsupported);
         let e = TranslateError::FrameTooLarge { cells: 1 << 33 }.at(7);

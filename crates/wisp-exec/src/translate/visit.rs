@@ -3,7 +3,9 @@
 
 use super::Op;
 use super::{Operand, TResult, TranslateError, Translator};
-use crate::ir::{DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Lane, MemOffset, Slot, TableIdx};
+use crate::ir::{
+    DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Lane, MemIdx, MemOffset, Slot, TableIdx,
+};
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
 use wisp_types::ValType;
@@ -13,22 +15,14 @@ type Error = TranslateError;
 
 include!(concat!(env!("OUT_DIR"), "/translate.rs"));
 
-/// Multiple memories and 64-bit memories are not translated yet.
-fn mem0(index: u32) -> Result<(), TranslateError> {
-    if index != 0 {
-        return Err(TranslateError::MultipleMemories);
-    }
-    Ok(())
-}
-
-/// Multiple memories and 64-bit memories are not translated yet.
-fn mem0_offset(m: &MemArg) -> Result<MemOffset, TranslateError> {
-    if m.target != MemArgTarget::Memory(0) {
-        return Err(TranslateError::MultipleMemories);
-    }
-    u32::try_from(m.offset)
-        .map(MemOffset)
-        .map_err(|_| TranslateError::MemoryOffsetOutOfRange)
+/// Which family of instructions a memory access takes.
+#[derive(Clone, Copy)]
+enum Access {
+    /// Memory 0 with 32-bit addresses, through the dispatch loop's registers.
+    Fast(MemOffset),
+    /// Any other memory, or a 64-bit one: the general family, the memory's index in the
+    /// instruction and the 64-bit offset in the `Arg` after it.
+    General(MemIdx, u64),
 }
 
 impl Translator<'_> {
@@ -202,14 +196,26 @@ impl Translator<'_> {
                 self.push(Operand::Temp);
             }
             Operator::V128Store { memarg } => {
-                let offset = mem0_offset(&memarg)?;
+                let access = self.access(&memarg)?;
                 let (_, value) = self.pop_read()?;
                 let (_, addr) = self.pop_read()?;
-                self.emit(Op::V128Store {
-                    addr,
-                    value,
-                    offset,
-                });
+                match access {
+                    Access::Fast(offset) => {
+                        self.emit(Op::V128Store {
+                            addr,
+                            value,
+                            offset,
+                        });
+                    }
+                    Access::General(mem, offset) => {
+                        self.emit(Op::V128StoreMem {
+                            addr,
+                            value,
+                            memory: mem,
+                        });
+                        self.emit_offset(offset);
+                    }
+                }
             }
             Operator::V128Bitselect => {
                 self.ternary(|dst, lhs, rhs| Op::V128Bitselect { dst, lhs, rhs })?
@@ -258,37 +264,60 @@ impl Translator<'_> {
                 }
             }
             Operator::MemorySize { mem } => {
-                if mem != 0 {
-                    return Err(TranslateError::MultipleMemories);
-                }
                 let dst = self.slot(self.stack.len());
-                self.push_result(Op::MemorySize { dst });
+                if self.is_fast_memory(mem) {
+                    self.push_result(Op::MemorySize { dst });
+                } else {
+                    self.push_result(Op::MemorySizeMem {
+                        dst,
+                        memory: MemIdx(mem),
+                    });
+                }
             }
             Operator::MemoryGrow { mem } => {
-                if mem != 0 {
-                    return Err(TranslateError::MultipleMemories);
+                if self.is_fast_memory(mem) {
+                    self.unary(|dst, delta| Op::MemoryGrow { dst, delta })?;
+                } else {
+                    let memory = MemIdx(mem);
+                    self.unary(|dst, delta| Op::MemoryGrowMem { dst, delta, memory })?;
                 }
-                self.unary(|dst, delta| Op::MemoryGrow { dst, delta })?;
             }
             Operator::MemoryInit { data_index, mem } => {
-                mem0(mem)?;
                 let (dst, src, len) = self.pop3()?;
-                self.emit(Op::MemoryInit { dst, src, len });
-                self.emit(Op::Arg {
-                    a: data_index,
-                    b: 0,
-                });
+                if self.is_fast_memory(mem) {
+                    self.emit(Op::MemoryInit { dst, src, len });
+                    self.emit(Op::Arg {
+                        a: data_index,
+                        b: 0,
+                    });
+                } else {
+                    self.emit(Op::MemoryInitMem { dst, src, len });
+                    self.emit(Op::Arg {
+                        a: data_index,
+                        b: mem,
+                    });
+                }
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
-                mem0(dst_mem)?;
-                mem0(src_mem)?;
                 let (dst, src, len) = self.pop3()?;
-                self.emit(Op::MemoryCopy { dst, src, len });
+                if dst_mem == src_mem && self.is_fast_memory(dst_mem) {
+                    self.emit(Op::MemoryCopy { dst, src, len });
+                } else {
+                    self.emit(Op::MemoryCopyMem { dst, src, len });
+                    self.emit(Op::Arg {
+                        a: dst_mem,
+                        b: src_mem,
+                    });
+                }
             }
             Operator::MemoryFill { mem } => {
-                mem0(mem)?;
                 let (dst, value, len) = self.pop3()?;
-                self.emit(Op::MemoryFill { dst, value, len });
+                if self.is_fast_memory(mem) {
+                    self.emit(Op::MemoryFill { dst, value, len });
+                } else {
+                    self.emit(Op::MemoryFillMem { dst, value, len });
+                    self.emit(Op::Arg { a: mem, b: 0 });
+                }
             }
             Operator::DataDrop { data_index } => {
                 self.emit(Op::DataDrop {
@@ -306,12 +335,18 @@ impl Translator<'_> {
                 });
             }
             Operator::TableGet { table } => {
-                let table = TableIdx(table);
-                self.unary(|dst, index| Op::TableGet { dst, index, table })?
+                let is64 = self.is_table64(table);
+                let (pos, index) = self.pop_index(is64)?;
+                let dst = self.slot(pos);
+                self.push_result(Op::TableGet {
+                    dst,
+                    index,
+                    table: TableIdx(table),
+                });
             }
             Operator::TableSet { table } => {
                 let (_, value) = self.pop_read()?;
-                let (_, index) = self.pop_read()?;
+                let (_, index) = self.pop_index(self.is_table64(table))?;
                 self.emit(Op::TableSet {
                     index,
                     value,
@@ -326,7 +361,7 @@ impl Translator<'_> {
                 });
             }
             Operator::TableGrow { table } => {
-                let (_, delta) = self.pop_read()?;
+                let (_, delta) = self.pop_index(self.is_table64(table))?;
                 let (pos, init) = self.pop_read()?;
                 let dst = self.slot(pos);
                 self.emit(Op::TableGrow { dst, init, delta });
@@ -334,7 +369,10 @@ impl Translator<'_> {
                 self.push(Operand::Temp);
             }
             Operator::TableFill { table } => {
-                let (index, value, len) = self.pop3()?;
+                let is64 = self.is_table64(table);
+                let (_, len) = self.pop_index(is64)?;
+                let (_, value) = self.pop_read()?;
+                let (_, index) = self.pop_index(is64)?;
                 self.emit(Op::TableFill { index, value, len });
                 self.emit(Op::Arg { a: table, b: 0 });
             }
@@ -342,7 +380,10 @@ impl Translator<'_> {
                 dst_table,
                 src_table,
             } => {
-                let (dst, src, len) = self.pop3()?;
+                let (dst64, src64) = (self.is_table64(dst_table), self.is_table64(src_table));
+                let (_, len) = self.pop_index(dst64 && src64)?;
+                let (_, src) = self.pop_index(src64)?;
+                let (_, dst) = self.pop_index(dst64)?;
                 self.emit(Op::TableCopy { dst, src, len });
                 self.emit(Op::Arg {
                     a: dst_table,
@@ -350,7 +391,9 @@ impl Translator<'_> {
                 });
             }
             Operator::TableInit { elem_index, table } => {
-                let (dst, src, len) = self.pop3()?;
+                let (_, len) = self.pop_read()?;
+                let (_, src) = self.pop_read()?;
+                let (_, dst) = self.pop_index(self.is_table64(table))?;
                 self.emit(Op::TableInit { dst, src, len });
                 self.emit(Op::Arg {
                     a: table,
@@ -380,6 +423,26 @@ impl Translator<'_> {
     }
 
     /// Pops three operands, returning their slots bottom first.
+    /// Whether table `table` is indexed by `i64`.
+    pub(super) fn is_table64(&self, table: u32) -> bool {
+        self.module
+            .tables
+            .get(table as usize)
+            .is_some_and(|t| t.ty.table64)
+    }
+
+    /// Pops an index or a length of a table, cut to 32 bits when the table is 64-bit
+    /// (`is64`): the table instructions read 32 bits (`TableIndex64`).
+    pub(super) fn pop_index(&mut self, is64: bool) -> Result<(usize, Slot), TranslateError> {
+        let (pos, src) = self.pop_read()?;
+        if !is64 {
+            return Ok((pos, src));
+        }
+        let dst = self.slot(pos);
+        self.emit(Op::TableIndex64 { dst, src });
+        Ok((pos, dst))
+    }
+
     pub(super) fn pop3(&mut self) -> Result<(Slot, Slot, Slot), TranslateError> {
         let (_, c) = self.pop_read()?;
         let (_, b) = self.pop_read()?;
@@ -434,15 +497,48 @@ impl Translator<'_> {
         }
     }
 
+    /// Whether memory `mem` takes the fast family: memory 0 with 32-bit addresses.
+    pub(super) fn is_fast_memory(&self, mem: u32) -> bool {
+        mem == 0 && self.module.memories.first().is_some_and(|m| !m.memory64)
+    }
+
+    /// The family a memory access takes, and where its memory and offset go.
+    fn access(&self, m: &MemArg) -> Result<Access, TranslateError> {
+        let MemArgTarget::Memory(mem) = m.target else {
+            return Err(TranslateError::ArrayMemoryAccess);
+        };
+        Ok(match u32::try_from(m.offset) {
+            Ok(offset) if self.is_fast_memory(mem) => Access::Fast(MemOffset(offset)),
+            _ => Access::General(MemIdx(mem), m.offset),
+        })
+    }
+
+    /// The `Arg` with a general access's 64-bit offset.
+    fn emit_offset(&mut self, offset: u64) {
+        self.emit(Op::Arg {
+            a: offset as u32,
+            b: (offset >> 32) as u32,
+        });
+    }
+
     /// A load from `memarg`; when the address was just computed by an `i32.add` for this
     /// use alone and the offset is 0, the add and the load become one `idx` instruction.
+    /// Memories other than a 32-bit memory 0 take the `general` form.
     fn load(
         &mut self,
         memarg: &MemArg,
         plain: impl FnOnce(Slot, Slot, MemOffset) -> Op,
         idx: impl FnOnce(Slot, Slot, Slot) -> Op,
+        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
-        let offset = mem0_offset(memarg)?;
+        let offset = match self.access(memarg)? {
+            Access::Fast(offset) => offset,
+            Access::General(mem, offset) => {
+                self.unary(|dst, addr| general(dst, addr, mem))?;
+                self.emit_offset(offset);
+                return Ok(());
+            }
+        };
         match self.fusable_add().filter(|_| offset.0 == 0) {
             // `i32.add` then the load: one instruction, same slot.
             Some((at, dst, base, index)) => {
@@ -461,8 +557,18 @@ impl Translator<'_> {
         width: u32,
         plain: impl FnOnce(Slot, Slot, MemOffset) -> Op,
         imm: impl FnOnce(Slot, Imm32, MemOffset) -> Op,
+        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
-        let offset = mem0_offset(memarg)?;
+        let offset = match self.access(memarg)? {
+            Access::Fast(offset) => offset,
+            Access::General(mem, offset) => {
+                let (_, value) = self.pop_read()?;
+                let (_, addr) = self.pop_read()?;
+                self.emit(general(addr, value, mem));
+                self.emit_offset(offset);
+                return Ok(());
+            }
+        };
         let constant = match self.stack.last() {
             Some(&Operand::Const(c)) if width <= 4 || c as u32 as i32 as i64 as u64 == c => {
                 Some(Imm32(c as u32))
@@ -505,9 +611,16 @@ impl Translator<'_> {
         &mut self,
         memarg: &MemArg,
         make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
-        let offset = mem0_offset(memarg)?;
-        self.unary(|dst, addr| make(dst, addr, offset))
+        match self.access(memarg)? {
+            Access::Fast(offset) => self.unary(|dst, addr| make(dst, addr, offset)),
+            Access::General(mem, offset) => {
+                self.unary(|dst, addr| general(dst, addr, mem))?;
+                self.emit_offset(offset);
+                Ok(())
+            }
+        }
     }
 
     /// A SIMD load of one lane; the vector and the lane follow in an `Arg`.
@@ -516,12 +629,21 @@ impl Translator<'_> {
         memarg: &MemArg,
         lane: u8,
         make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
-        let offset = mem0_offset(memarg)?;
+        let access = self.access(memarg)?;
         let (_, vector) = self.pop_read()?;
         let (pos, addr) = self.pop_read()?;
         let dst = self.slot(pos);
-        self.emit(make(dst, addr, offset));
+        match access {
+            Access::Fast(offset) => {
+                self.emit(make(dst, addr, offset));
+            }
+            Access::General(mem, offset) => {
+                self.emit(general(dst, addr, mem));
+                self.emit_offset(offset);
+            }
+        }
         self.emit(Op::Arg {
             a: vector.0,
             b: lane as u32,
@@ -536,11 +658,20 @@ impl Translator<'_> {
         memarg: &MemArg,
         lane: u8,
         make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
+        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
-        let offset = mem0_offset(memarg)?;
+        let access = self.access(memarg)?;
         let (_, value) = self.pop_read()?;
         let (_, addr) = self.pop_read()?;
-        self.emit(make(addr, value, offset));
+        match access {
+            Access::Fast(offset) => {
+                self.emit(make(addr, value, offset));
+            }
+            Access::General(mem, offset) => {
+                self.emit(general(addr, value, mem));
+                self.emit_offset(offset);
+            }
+        }
         self.emit(Op::Arg {
             a: lane as u32,
             b: 0,

@@ -20,6 +20,8 @@ pub(super) mod control;
 pub(super) mod data;
 #[cfg(feature = "exceptions")]
 pub(super) mod exception;
+#[cfg(feature = "multi-memory")]
+pub(super) mod memories;
 pub(super) mod memory;
 #[cfg(feature = "gc")]
 pub(super) mod reference;
