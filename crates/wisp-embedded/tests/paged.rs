@@ -237,7 +237,9 @@ impl BlockDevice for Sparse {
 
 /// Every memory script of the spec suite, with every memory a module defines paged
 /// through a 16 KiB cache: loads and stores of each width and alignment, bounds at
-/// every offset, growth, bulk operations, data segments, SIMD loads and stores.
+/// every offset, growth, bulk operations, data segments, SIMD loads and stores; with
+/// 64-bit addresses (memory64) and several memories (multi-memory), whose accesses take
+/// the general family of handlers.
 #[test]
 fn spec_memory_scripts_pass_over_paged_memory() {
     let wanted = [
@@ -261,7 +263,7 @@ fn spec_memory_scripts_pass_over_paged_memory() {
     let groups = wisp_wast::suite::groups();
     let scripts = groups
         .iter()
-        .filter(|g| g.name == "wasm-v2" || g.name == "simd")
+        .filter(|g| ["wasm-v2", "simd", "memory64", "multi-memory"].contains(&g.name.as_str()))
         .flat_map(|g| g.files.iter().map(move |(f, src)| (&g.name, f, src)));
     for (group, name, source) in scripts {
         if !wanted.iter().any(|w| name.starts_with(w)) {

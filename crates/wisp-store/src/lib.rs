@@ -13,8 +13,12 @@
 #![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
+#[cfg(feature = "file")]
+extern crate std;
 
 mod cast;
+#[cfg(feature = "file")]
+pub mod file;
 pub mod gc;
 mod instances;
 mod limits;
@@ -25,6 +29,8 @@ mod memory;
 mod registry;
 mod table;
 
+#[cfg(feature = "file")]
+pub use file::FileMemory;
 pub use instances::{
     DataInst, ElemInst, ExportInst, ExternVal, FuncInst, FuncKind, GlobalInst, InstanceAddr,
     ModuleInst, TagInst,

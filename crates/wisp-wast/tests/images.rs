@@ -1,5 +1,6 @@
 //! Pre-translated images carry everything the spec tests look at: the wasm-v1, wasm-v2,
-//! simd, exceptions, tail-call, extended-const, function-references and gc scripts, with
+//! simd, exceptions, tail-call, extended-const, function-references, gc, memory64,
+//! multi-memory and custom-page-sizes scripts, with
 //! every module written to an image and loaded back before it is instantiated, pass
 //! every directive they pass when modules are compiled directly.
 
@@ -64,4 +65,11 @@ fn typed_function_references_through_images() {
 #[test]
 fn garbage_collection_through_images() {
     check_group("gc");
+}
+
+#[test]
+fn memory64_multi_memory_and_custom_page_sizes_through_images() {
+    check_group("memory64");
+    check_group("multi-memory");
+    check_group("custom-page-sizes");
 }

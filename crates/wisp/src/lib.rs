@@ -56,6 +56,9 @@ pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use val::Val;
 pub use wisp_exec::image::ByteSource;
+/// Linear memory paged from a file, and what its cache did.
+#[cfg(feature = "file-memory")]
+pub use wisp_store::file::{self, FileMemory};
 pub use wisp_store::gc::HeapStats;
 pub use wisp_store::{
     AccessError, GrowError, MemoryBackend, PagedMemory, ResourceLimiter, StoreLimits,
