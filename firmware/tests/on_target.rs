@@ -37,6 +37,10 @@ static FIB_WASM: &[u8] = out_file!("fib.wasm");
 static TREES: &[u8] = out_file!("trees.wsi");
 #[cfg(all(feature = "full", feature = "paged"))]
 static TOUCH_WASM: &[u8] = out_file!("touch.wasm");
+#[cfg(feature = "simd")]
+static RELAXED: &[u8] = out_file!("relaxed.wsi");
+#[cfg(feature = "simd")]
+static RELAXED_EXPECTED: &[u8] = out_file!("relaxed_expected.bin");
 
 /// A module from an image that `build.rs` wrote with this very source.
 fn image(engine: &Engine, bytes: &[u8]) -> Result<Module, String> {
@@ -335,6 +339,30 @@ fn garbage_collected_under_a_budget() -> Outcome {
     Ok(())
 }
 
+/// Every relaxed SIMD instruction on inputs where engines may differ
+/// (`wat/relaxed.wat`) stores the same bytes here as on the host (`build.rs` ran it
+/// there), whose results the host's tests check exactly on both dispatch backends.
+#[cfg(feature = "simd")]
+fn relaxed_simd_as_on_the_host() -> Outcome {
+    let engine = Engine::new(&config());
+    let module = image(&engine, RELAXED)?;
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .map_err(err)?;
+    let run = inst.get_typed_func::<(), ()>(&store, "run").map_err(err)?;
+    run.call(&mut store, ()).map_err(err)?;
+    let memory = inst.get_memory(&store, "memory").ok_or("no memory")?;
+    let mut got = [0u8; 320];
+    memory.read(&mut store, 0, &mut got).map_err(err)?;
+    for (i, (a, b)) in got.chunks(16).zip(RELAXED_EXPECTED.chunks(16)).enumerate() {
+        ensure!(a == b, "result {i}: {a:02x?} on the device, {b:02x?} on the host");
+    }
+    ensure!(RELAXED_EXPECTED.len() == got.len(), "expected bytes missing");
+    println!("  20 relaxed SIMD results as on the host");
+    Ok(())
+}
+
 #[entry]
 fn main() -> ! {
     // The Cortex-M0 board has 16 KiB of RAM in all.
@@ -361,6 +389,8 @@ fn main() -> ! {
     wisp_firmware::run(&[("wasi_hello_world", wasi_hello_world)]);
     #[cfg(feature = "full")]
     wisp_firmware::run(&[("fib_decoded_on_the_device", fib_decoded_on_the_device)]);
+    #[cfg(feature = "simd")]
+    wisp_firmware::run(&[("relaxed_simd_as_on_the_host", relaxed_simd_as_on_the_host)]);
     #[cfg(feature = "gc")]
     wisp_firmware::run(&[(
         "garbage_collected_under_a_budget",

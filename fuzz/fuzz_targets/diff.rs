@@ -107,11 +107,11 @@ impl Wasmi {
             .wasm_reference_types(true)
             .wasm_simd(true)
             .wasm_relaxed_simd(false)
-            .wasm_multi_memory(false)
+            .wasm_multi_memory(true)
             .wasm_tail_call(true)
             .wasm_extended_const(true)
             .wasm_custom_page_sizes(false)
-            .wasm_memory64(false)
+            .wasm_memory64(true)
             .wasm_wide_arithmetic(false);
         Wasmi {
             engine: wasmi::Engine::new(&c),

@@ -45,8 +45,8 @@ impl Wasmtime {
             .wasm_relaxed_simd(false)
             .wasm_gc(true)
             .wasm_function_references(true)
-            .wasm_multi_memory(false)
-            .wasm_memory64(false)
+            .wasm_multi_memory(true)
+            .wasm_memory64(true)
             .wasm_custom_page_sizes(false)
             .wasm_stack_switching(false)
             // The reference should be the plainest translation, and compiling is most of

@@ -138,8 +138,8 @@ pub fn run_module(data: &[u8]) {
 }
 
 /// Narrows a fuzzer-chosen wasm-smith configuration to what Wisp executes: the proposals
-/// `wisp::Features::default()` accepts (the fuzzer picks among them), nothing newer, one
-/// memory, and several tables only with reference types.
+/// `wisp::Features::default()` accepts (the fuzzer picks among them), nothing newer, up
+/// to four memories (32- or 64-bit), and several tables only with reference types.
 ///
 /// wasm-smith's exceptions need neither GC nor typed function references: with reference
 /// types on they bring `exnref` locals, globals, tables and `catch_ref`; without, only tags,
@@ -159,18 +159,19 @@ pub fn wisp_smith_config(c: &mut wasm_smith::Config) {
     c.exceptions_enabled &= f.exceptions;
     c.tail_call_enabled &= f.tail_call;
     c.extended_const_enabled &= f.extended_const;
-    // GC would bring typed function references with it, and Wisp has neither.
+    // Left to the targets that compare with an engine that has it (`diff_wasmtime`).
     c.gc_enabled = false;
-    c.memory64_enabled = false;
+    c.memory64_enabled &= f.memory64;
     c.wide_arithmetic_enabled = false;
     c.custom_page_sizes_enabled = false;
     c.compact_imports_enabled = false;
     c.custom_descriptors_enabled = false;
     c.acquire_release_atomics_enabled = false;
     c.multibyte_array_access_enabled = false;
-    c.max_memories = c.max_memories.min(1);
+    c.max_memories = c.max_memories.min(if f.multi_memory { 4 } else { 1 });
     if !c.reference_types_enabled {
         c.max_tables = c.max_tables.min(1);
     }
     c.max_memory32_bytes = c.max_memory32_bytes.min(MAX_MEMORY_PAGES * 65536);
+    c.max_memory64_bytes = c.max_memory64_bytes.min(MAX_MEMORY_PAGES as u128 * 65536);
 }

@@ -26,8 +26,8 @@ pub(crate) const BOARDS: &[Board] = &[
     Board {
         name: "m4",
         target: "thumbv7em-none-eabihf",
-        what: "Cortex-M4F, QEMU mps2-an386, RAM capped at 96 KiB; the whole interpreter",
-        args: &[],
+        what: "Cortex-M4F, QEMU mps2-an386, RAM capped at 96 KiB; the whole interpreter, SIMD too",
+        args: &["--features", "simd"],
     },
     Board {
         name: "m0",

@@ -20,6 +20,8 @@ pub struct Options {
     pub unknown_imports_trap: bool,
     /// Collect garbage before every so many allocations (a debugging aid: slow).
     pub gc_zeal: u32,
+    /// Page every linear memory from a sparse file in this directory.
+    pub memory_dir: Option<String>,
 }
 
 /// `Ok(None)` means help was asked for. Options come before the file; everything after it
@@ -77,6 +79,7 @@ pub fn parse(argv: &[String]) -> Result<Option<Options>, String> {
                 }
                 o.dirs.push((host.to_string(), guest.to_string()));
             }
+            "--memory-dir" => o.memory_dir = Some(value("--memory-dir")?),
             "--unknown-imports-trap" => o.unknown_imports_trap = true,
             // wasmtime's spelling: `-W unknown-imports-trap[=y|n]`; and `-W gc-zeal[=N]`.
             "-W" => {

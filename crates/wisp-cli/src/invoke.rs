@@ -45,6 +45,9 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     if let Some(d) = o.max_call_depth {
         config.max_call_depth(d);
     }
+    // One memory may take all the program's memory: a 64-bit one past 4 GiB.
+    let memory_size = o.max_memory_size.unwrap_or(DEFAULT_MEMORY_SIZE);
+    config.max_memory_pages(memory_size.div_ceil(1 << 16));
     let engine = Engine::new(&config);
     let module = Module::new(&engine, &bytes).map_err(|e| match e {
         Error::Compile {
@@ -74,12 +77,15 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     let mut store = Store::new(&engine, wasi.build());
     store.limiter(
         StoreLimitsBuilder::new()
-            .memory_size(o.max_memory_size.unwrap_or(DEFAULT_MEMORY_SIZE))
+            .memory_size(memory_size)
             .table_elements(o.max_table_elements.unwrap_or(DEFAULT_TABLE_ELEMENTS))
             .build(),
     );
     if let Some(f) = o.fuel {
         store.set_fuel(f)?;
+    }
+    if let Some(dir) = &o.memory_dir {
+        page_from_files(&mut store, dir)?;
     }
     let mut linker = Linker::new(&engine);
     wisp_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx);
@@ -119,6 +125,35 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
     func.call(&mut store, &args, &mut results)?;
     Ok(results)
+}
+
+/// RAM that `--memory-dir` gives each memory for its cached pages.
+const MEMORY_FILE_CACHE: usize = 64 << 20;
+
+/// Puts every memory the program defines in a sparse file of its own in `dir`, with
+/// [`MEMORY_FILE_CACHE`] of it in RAM: for a memory larger than RAM. The files are
+/// removed from the directory as soon as they are open, so nothing is left behind.
+fn page_from_files<T>(store: &mut Store<T>, dir: &str) -> Result<(), Error> {
+    let usage = |e: std::io::Error| Error::Usage(format!("--memory-dir {dir}: {e}"));
+    if !std::fs::metadata(dir).map_err(usage)?.is_dir() {
+        return Err(Error::Usage(format!("--memory-dir {dir}: not a directory")));
+    }
+    let dir = std::path::PathBuf::from(dir);
+    let mut n = 0u32;
+    store.set_memory_provider(move |_| {
+        n += 1;
+        let path = dir.join(format!("wisp-memory-{}-{n}", std::process::id()));
+        let file = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        let _ = std::fs::remove_file(&path);
+        let m = wisp::FileMemory::new(file, MEMORY_FILE_CACHE).ok()?;
+        Some(wisp::MemoryBackend::Paged(Box::new(m)))
+    });
+    Ok(())
 }
 
 /// Reads a binary module, or a text one (`.wat`, or any file not starting with `\0asm`).

@@ -1,5 +1,5 @@
-//! Programs that real toolchains built with WebAssembly 3.0's exceptions, tail calls
-//! and garbage collection (`tests/fixtures/README.md`), run as a user runs them, against
+//! Programs that real toolchains built with WebAssembly 3.0's exceptions, tail calls,
+//! garbage collection and 64-bit memories (`tests/fixtures/README.md`), run as a user runs them, against
 //! the output the reference runtime gave (wasmtime; Node for the legacy exception
 //! instructions).
 
@@ -116,4 +116,33 @@ fn unknown_imports_trap_only_when_called() {
     assert_ne!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("`env::called` was called"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `bigmem64.wasm`: C built for wasm64, 4.6 GiB of memory, most of it above 4 GiB; the
+/// checksum wasmtime gives. Then the same with the memory in a sparse file.
+#[test]
+fn c_for_wasm64_runs_past_4_gib() {
+    let run = |extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_wisp"))
+            .args(extra)
+            .args(["tests/fixtures/bigmem64.wasm", "--invoke", "run"])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert_eq!(run(&[]), "2384664548235529811\n");
+    let dir = std::env::temp_dir().join(format!("wisp-memory-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    assert_eq!(
+        run(&["--memory-dir", dir.to_str().unwrap()]),
+        "2384664548235529811\n"
+    );
+    // The memory's file was removed as soon as it was open.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    std::fs::remove_dir(&dir).unwrap();
+    // Without room past 4 GiB the program cannot grow, and says so (its status 1).
+    assert_eq!(run(&["--max-memory-size", "4294967296"]), "1\n");
 }

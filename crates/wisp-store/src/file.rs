@@ -4,18 +4,23 @@
 //! The file holds the memory's bytes at their addresses. It grows with the memory by
 //! `set_len`, which on the usual file systems makes a sparse file: bytes never written
 //! take no disk and read as zero, so a fresh memory needs no formatting. A few pages are
-//! cached in RAM; a miss writes the least recently used page back if it changed, then
-//! reads the one wanted. [`FileMemory::flush`] writes every changed page back.
+//! cached in RAM; a miss picks a page to evict by the clock algorithm (a page used since
+//! the hand last passed gets a second chance: constant time per miss however large the
+//! cache, where a true LRU would scan it), writes it back if it changed, then reads the
+//! one wanted. [`FileMemory::flush`] writes every changed page back.
 
 use crate::memory::{AccessError, GrowError, PagedMemory};
 use alloc::vec;
 use alloc::vec::Vec;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
+#[cfg(not(unix))]
+use std::io::{Read, Seek, SeekFrom};
 
-/// Bytes per cached page unless [`FileMemory::with_page_size`] says otherwise.
-pub const DEFAULT_PAGE_SIZE: usize = 16 << 10;
+/// Bytes per cached page unless [`FileMemory::with_page_size`] says otherwise: the host's
+/// page, so that a sparse access pattern writes back no more than it touched.
+pub const DEFAULT_PAGE_SIZE: usize = 4 << 10;
 
 /// A linear memory's bytes in a file, with a cache of pages in RAM.
 pub struct FileMemory {
@@ -30,7 +35,8 @@ pub struct FileMemory {
     index: HashMap<u64, usize>,
     /// The frame hit last: most accesses fall in the same page as the one before.
     last: usize,
-    clock: u64,
+    /// The clock's hand: the next frame to consider for eviction.
+    hand: usize,
     stats: CacheStats,
 }
 
@@ -38,7 +44,8 @@ pub struct FileMemory {
 struct Frame {
     page: u64,
     dirty: bool,
-    used: u64,
+    /// Used since the hand last passed.
+    used: bool,
 }
 
 const EMPTY: u64 = u64::MAX;
@@ -82,13 +89,13 @@ impl FileMemory {
                 Frame {
                     page: EMPTY,
                     dirty: false,
-                    used: 0,
+                    used: false,
                 };
                 n
             ],
             index: HashMap::new(),
             last: 0,
-            clock: 0,
+            hand: 0,
             stats: CacheStats::default(),
         })
     }
@@ -136,10 +143,7 @@ impl FileMemory {
         let ps = self.page_size();
         let n = self.extent(page);
         let bytes = &self.cache[f * ps..f * ps + n];
-        self.file
-            .seek(SeekFrom::Start(page << self.shift))
-            .and_then(|_| self.file.write_all(bytes))
-            .map_err(|_| AccessError::Device)?;
+        write_at(&mut self.file, page << self.shift, bytes).map_err(|_| AccessError::Device)?;
         self.frames[f].dirty = false;
         self.stats.write_backs += 1;
         Ok(())
@@ -147,7 +151,6 @@ impl FileMemory {
 
     /// The frame holding `page`, loading it if needed.
     fn frame(&mut self, page: u64) -> Result<usize, AccessError> {
-        self.clock += 1;
         let f = if self.frames[self.last].page == page {
             self.stats.hits += 1;
             self.last
@@ -158,16 +161,27 @@ impl FileMemory {
             self.stats.misses += 1;
             self.load(page)?
         };
-        self.frames[f].used = self.clock;
+        self.frames[f].used = true;
         self.last = f;
         Ok(f)
     }
 
+    /// The frame to evict: the first from the hand on that was not used since the hand
+    /// last passed, clearing the mark of those it passes (at most one turn).
+    fn victim(&mut self) -> usize {
+        loop {
+            let f = self.hand;
+            self.hand = (self.hand + 1) % self.frames.len();
+            let frame = &mut self.frames[f];
+            if !frame.used || frame.page == EMPTY {
+                return f;
+            }
+            frame.used = false;
+        }
+    }
+
     fn load(&mut self, page: u64) -> Result<usize, AccessError> {
-        // The least recently used frame; empty frames have `used == 0` and go first.
-        let victim = (0..self.frames.len())
-            .min_by_key(|&f| self.frames[f].used)
-            .unwrap_or(0);
+        let victim = self.victim();
         self.write_back(victim)?;
         let old = self.frames[victim].page;
         if old != EMPTY {
@@ -177,14 +191,12 @@ impl FileMemory {
         let n = self.extent(page);
         let buf = &mut self.cache[victim * ps..(victim + 1) * ps];
         buf.fill(0);
-        self.file
-            .seek(SeekFrom::Start(page << self.shift))
-            .and_then(|_| read_up_to(&mut self.file, &mut buf[..n]))
+        read_at(&mut self.file, page << self.shift, &mut buf[..n])
             .map_err(|_| AccessError::Device)?;
         self.frames[victim] = Frame {
             page,
             dirty: false,
-            used: self.clock,
+            used: true,
         };
         self.index.insert(page, victim);
         Ok(victim)
@@ -212,17 +224,39 @@ impl FileMemory {
     }
 }
 
-/// Fills `buf` from `file` until its end; what lies past the end stays as it was (zero).
-fn read_up_to(file: &mut File, mut buf: &mut [u8]) -> io::Result<()> {
+/// Fills `buf` from `file` at `offset` until the file's end; what lies past the end stays
+/// as it was (zero).
+fn read_at(file: &mut File, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
+    #[cfg(not(unix))]
+    file.seek(SeekFrom::Start(offset))?;
     while !buf.is_empty() {
-        match file.read(buf) {
+        #[cfg(unix)]
+        let r = std::os::unix::fs::FileExt::read_at(file, buf, offset);
+        #[cfg(not(unix))]
+        let r = file.read(buf);
+        match r {
             Ok(0) => break,
-            Ok(n) => buf = &mut buf[n..],
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// Writes all of `bytes` to `file` at `offset`: one call where the host has positioned
+/// writes.
+fn write_at(file: &mut File, offset: u64, bytes: &[u8]) -> io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::write_all_at(file, bytes, offset);
+    #[cfg(not(unix))]
+    {
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(bytes)
+    }
 }
 
 impl PagedMemory for FileMemory {

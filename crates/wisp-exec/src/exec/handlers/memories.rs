@@ -6,6 +6,7 @@
 use super::{check, trap, Cx, Flow, Hot};
 use crate::exec::memories;
 use crate::ir::{MemIdx, Slot};
+use crate::ExecStore;
 use wisp_types::TrapCode;
 
 /// The static offset in the `Arg` after the instruction, stepping past it.
@@ -244,22 +245,27 @@ pub(in crate::exec) unsafe fn memory_grow(
 }
 
 /// A bulk instruction's `Arg` (the memories or the segment it names) and its three
-/// operands.
-type Bulk = ((u32, u32), (u64, u64, u64));
-
-/// The three operands of a bulk instruction, and the `Arg` after it.
+/// operands, handed to `f` in `exec::memories`.
 ///
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
-unsafe fn bulk_operands(h: &mut Hot, (a, b, c): (Slot, Slot, Slot)) -> Option<Bulk> {
+unsafe fn bulk(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    (a, b, c): (Slot, Slot, Slot),
+    f: impl FnOnce(&mut ExecStore, u32, (u32, u32), (u64, u64, u64)) -> Result<(), TrapCode>,
+) -> Flow {
     // SAFETY: the handler contract.
-    let arg = unsafe { h.arg() }?;
+    let Some(arg) = (unsafe { h.arg() }) else {
+        return trap(h, cx, TrapCode::Unreachable);
+    };
     // SAFETY: the operands are slots of the running frame.
     let (x, y) = unsafe { h.get2(a, b) };
     // SAFETY: as above.
     let z = unsafe { h.get(c) };
-    Some((arg, (x, y, z)))
+    let r = f(cx.store, cx.regs.instance, arg, (x, y, z));
+    check(h, cx, r)
 }
 
 /// `memory.fill` of the memory in the `Arg` after it.
@@ -275,11 +281,11 @@ pub(in crate::exec) unsafe fn memory_fill(
     len: Slot,
 ) -> Flow {
     // SAFETY: the handler contract.
-    let Some(((mem, _), ops)) = (unsafe { bulk_operands(h, (dst, value, len)) }) else {
-        return trap(h, cx, TrapCode::Unreachable);
-    };
-    let r = memories::memory_fill(cx.store, (cx.regs.instance, mem), ops);
-    check(h, cx, r)
+    unsafe {
+        bulk(h, cx, (dst, value, len), |s, i, (mem, _), ops| {
+            memories::memory_fill(s, (i, mem), ops)
+        })
+    }
 }
 
 /// `memory.copy` between the memories in the `Arg` after it.
@@ -295,11 +301,7 @@ pub(in crate::exec) unsafe fn memory_copy(
     len: Slot,
 ) -> Flow {
     // SAFETY: the handler contract.
-    let Some((mems, ops)) = (unsafe { bulk_operands(h, (dst, src, len)) }) else {
-        return trap(h, cx, TrapCode::Unreachable);
-    };
-    let r = memories::memory_copy(cx.store, cx.regs.instance, mems, ops);
-    check(h, cx, r)
+    unsafe { bulk(h, cx, (dst, src, len), memories::memory_copy) }
 }
 
 /// `memory.init` of the segment and memory in the `Arg` after it.
@@ -315,9 +317,5 @@ pub(in crate::exec) unsafe fn memory_init(
     len: Slot,
 ) -> Flow {
     // SAFETY: the handler contract.
-    let Some((which, ops)) = (unsafe { bulk_operands(h, (dst, src, len)) }) else {
-        return trap(h, cx, TrapCode::Unreachable);
-    };
-    let r = memories::memory_init(cx.store, cx.regs.instance, which, ops);
-    check(h, cx, r)
+    unsafe { bulk(h, cx, (dst, src, len), memories::memory_init) }
 }
