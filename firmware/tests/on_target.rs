@@ -356,9 +356,15 @@ fn relaxed_simd_as_on_the_host() -> Outcome {
     let mut got = [0u8; 320];
     memory.read(&mut store, 0, &mut got).map_err(err)?;
     for (i, (a, b)) in got.chunks(16).zip(RELAXED_EXPECTED.chunks(16)).enumerate() {
-        ensure!(a == b, "result {i}: {a:02x?} on the device, {b:02x?} on the host");
+        ensure!(
+            a == b,
+            "result {i}: {a:02x?} on the device, {b:02x?} on the host"
+        );
     }
-    ensure!(RELAXED_EXPECTED.len() == got.len(), "expected bytes missing");
+    ensure!(
+        RELAXED_EXPECTED.len() == got.len(),
+        "expected bytes missing"
+    );
     println!("  20 relaxed SIMD results as on the host");
     Ok(())
 }
