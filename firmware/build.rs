@@ -124,7 +124,9 @@ const SPEC_FILES: &[&str] = &[
 /// The 320 bytes that `wat/relaxed.wat`'s `run` stores when Wisp runs it here, on the
 /// host: what the device must store too.
 fn relaxed_on_host(wasm: &[u8]) -> Vec<u8> {
-    let engine = wisp::Engine::default();
+    let mut config = wisp::Config::new();
+    config.features(wisp::Features::default().with_custom_page_sizes(true));
+    let engine = wisp::Engine::new(&config);
     let module = wisp::Module::new(&engine, wasm).unwrap();
     let mut store = wisp::Store::new(&engine, ());
     let inst = wisp::Linker::new(&engine)

@@ -12,9 +12,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use cortex_m_rt::entry;
 use wisp::{
-    Config, Engine, Error, Extern, ExternRef, FuncType, Global, GlobalType, Instance, Limits,
-    Linker, Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, Val, ValType,
-    F32, F64,
+    Config, Engine, Error, Extern, ExternRef, FuncType, Global, GlobalType, Instance, Linker,
+    Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, Val, ValType, F32,
+    F64,
 };
 use wisp_firmware::{init_heap, println, HEAP};
 
@@ -162,13 +162,7 @@ impl Runner {
                 linker.define("spectest", name, Extern::Global(g));
             }
         }
-        let table_ty = TableType {
-            element: RefType::FUNCREF,
-            limits: Limits {
-                min: 10,
-                max: Some(20),
-            },
-        };
+        let table_ty = TableType::new(RefType::FUNCREF, 10, Some(20));
         if let Ok(t) = Table::new(&mut store, table_ty, Val::FuncRef(None)) {
             linker.define("spectest", "table", Extern::Table(t));
         }

@@ -3,7 +3,8 @@
 ;; 8-bit dot products that saturate): `run` stores the 20 results at 0, 16, … 304. The
 ;; device's bytes must equal the host's (`build.rs` runs this module on the host).
 (module
-  (memory (export "memory") 1)
+  ;; 320 bytes of 1-byte pages: a 64 KiB page would not fit the board's heap.
+  (memory (export "memory") 320 (pagesize 1))
   (func (export "run")
     (local $fa v128) (local $fb v128) (local $fc v128)
     (local $da v128) (local $db v128) (local $dc v128)

@@ -7,7 +7,7 @@
 use wisp::Config;
 
 const SCRIPT: &str = include_str!("relaxed_simd.wast");
-const ASSERTIONS: u32 = 18;
+const ASSERTIONS: u32 = 21;
 
 #[test]
 fn relaxed_simd_takes_the_deterministic_results() {

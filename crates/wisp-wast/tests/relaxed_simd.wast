@@ -89,6 +89,26 @@
     (v128.const f64x2 1 10))
   (v128.const f64x2 0 4))
 
+;; A NaN result is the positive canonical NaN whatever the operands' NaNs were (the
+;; deterministic profile; hosts differ), exactly: compared as integers.
+(assert_return
+  (invoke "madd32"
+    (v128.const i32x4 0xffc00000 0x7fc00001 0xff800001 0)
+    (v128.const f32x4 1 1 1 inf)
+    (v128.const f32x4 1 1 1 -inf))
+  (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000))
+(assert_return
+  (invoke "nmadd64"
+    (v128.const i64x2 0xfff8000000000000 0x0)
+    (v128.const f64x2 1 inf)
+    (v128.const f64x2 1 inf))
+  (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000))
+
+;; Likewise relaxed min and max.
+(assert_return
+  (invoke "min32" (v128.const i32x4 0xffc00000 0 0xff800001 0x7f800001) (v128.const f32x4 1 -nan 2 3))
+  (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000))
+
 ;; Every bit of the mask selects, even where it mixes set and cleared bits.
 (assert_return
   (invoke "laneselect8"

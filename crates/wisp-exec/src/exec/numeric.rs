@@ -271,7 +271,7 @@ macro_rules! quiet_nan {
     };
 }
 macro_rules! float_ops {
-    ($t:ty, $from:ident, $to:ident, $bits:ty, $sign:expr,
+    ($t:ty, $from:ident, $to:ident, $bits:ty, $sign:expr, $canonical:expr,
      $abs:ident $neg:ident $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
      $add:ident $sub:ident $mul:ident $div:ident $min:ident $max:ident $copysign:ident
      $eq:ident $ne:ident $lt:ident $gt:ident $le:ident $ge:ident,
@@ -330,7 +330,9 @@ macro_rules! float_ops {
         pub fn $min(a: u64, b: u64) -> u64 {
             let (x, y) = ($from(a), $from(b));
             if x.is_nan() || y.is_nan() {
-                $to(x + y)
+                // The positive canonical NaN, not the host's pick from the operands:
+                // relaxed SIMD's min and max are these, and must agree on every target.
+                $canonical as u64
             } else if x == y {
                 (a as $bits | b as $bits) as u64
             } else {
@@ -341,7 +343,7 @@ macro_rules! float_ops {
         pub fn $max(a: u64, b: u64) -> u64 {
             let (x, y) = ($from(a), $from(b));
             if x.is_nan() || y.is_nan() {
-                $to(x + y)
+                $canonical as u64
             } else if x == y {
                 (a as $bits & b as $bits) as u64
             } else {
@@ -378,12 +380,12 @@ macro_rules! float_ops {
         }
     };
 }
-float_ops!(f32, f32_, cf32, u32, 0x8000_0000u32,
+float_ops!(f32, f32_, cf32, u32, 0x8000_0000u32, 0x7fc0_0000u32,
     f32_abs f32_neg f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
     f32_add f32_sub f32_mul f32_div f32_min f32_max f32_copysign
     f32_eq f32_ne f32_lt f32_gt f32_le f32_ge,
     libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
-float_ops!(f64, f64_, cf64, u64, 0x8000_0000_0000_0000u64,
+float_ops!(f64, f64_, cf64, u64, 0x8000_0000_0000_0000u64, 0x7ff8_0000_0000_0000u64,
     f64_abs f64_neg f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
     f64_add f64_sub f64_mul f64_div f64_min f64_max f64_copysign
     f64_eq f64_ne f64_lt f64_gt f64_le f64_ge,

@@ -6,18 +6,36 @@
 //!
 //! Most relaxed instructions are their strict counterpart in that profile and are
 //! translated to it (`translate/visit.rs`); what needs its own code is here:
-//! - multiply-add is unfused: a product rounded, then a sum rounded;
+//! - multiply-add is unfused: a product rounded, then a sum rounded; a NaN result is
+//!   the positive canonical NaN, as every NaN of that profile is (hosts differ: x86
+//!   passes an operand's NaN on with its sign, Arm's soft float makes a positive one);
 //! - negated multiply-add is multiply-add of the negated first operand;
 //! - the 8-bit dot products read both operands signed, and sum each pair of products
 //!   with signed saturation to 16 bits.
 
 use super::float::{f32x4_add, f32x4_mul, f32x4_neg, f64x2_add, f64x2_mul, f64x2_neg};
-use super::lanes::{from_i16s, from_i32s, i16s, i32s, i8s};
+use super::lanes::{from_i16s, from_i32s, from_u32s, from_u64s, i16s, i32s, i8s, u32s, u64s};
 use core::array::from_fn;
+
+/// Each NaN lane made the positive canonical NaN.
+fn canonical_f32x4(v: u128) -> u128 {
+    from_u32s(u32s(v).map(|x| match f32::from_bits(x).is_nan() {
+        true => 0x7fc0_0000,
+        false => x,
+    }))
+}
+
+/// Each NaN lane made the positive canonical NaN.
+fn canonical_f64x2(v: u128) -> u128 {
+    from_u64s(u64s(v).map(|x| match f64::from_bits(x).is_nan() {
+        true => 0x7ff8_0000_0000_0000,
+        false => x,
+    }))
+}
 
 /// `f32x4.relaxed_madd`: `a * b + c`, unfused.
 pub fn f32x4_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
-    f32x4_add(f32x4_mul(a, b), c)
+    canonical_f32x4(f32x4_add(f32x4_mul(a, b), c))
 }
 
 /// `f32x4.relaxed_nmadd`: `-a * b + c`, unfused.
@@ -27,7 +45,7 @@ pub fn f32x4_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
 
 /// `f64x2.relaxed_madd`: `a * b + c`, unfused.
 pub fn f64x2_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
-    f64x2_add(f64x2_mul(a, b), c)
+    canonical_f64x2(f64x2_add(f64x2_mul(a, b), c))
 }
 
 /// `f64x2.relaxed_nmadd`: `-a * b + c`, unfused.
