@@ -130,9 +130,12 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
 /// RAM that `--memory-dir` gives each memory for its cached pages.
 const MEMORY_FILE_CACHE: usize = 64 << 20;
 
-/// Puts every memory the program defines in a sparse file of its own in `dir`, with
-/// [`MEMORY_FILE_CACHE`] of it in RAM: for a memory larger than RAM. The files are
-/// removed from the directory as soon as they are open, so nothing is left behind.
+/// Puts every 64-bit memory the program defines in a sparse file of its own in `dir`,
+/// with [`MEMORY_FILE_CACHE`] of it in RAM: for a memory larger than RAM. A 32-bit memory
+/// stays in pages of RAM that cost nothing until touched (at most 4 GiB, and its loads
+/// and stores keep their fast path, which a paged one would cost every access). The
+/// files are removed from the directory as soon as they are open, so nothing is left
+/// behind.
 fn page_from_files<T>(store: &mut Store<T>, dir: &str) -> Result<(), Error> {
     let usage = |e: std::io::Error| Error::Usage(format!("--memory-dir {dir}: {e}"));
     if !std::fs::metadata(dir).map_err(usage)?.is_dir() {
@@ -140,7 +143,10 @@ fn page_from_files<T>(store: &mut Store<T>, dir: &str) -> Result<(), Error> {
     }
     let dir = std::path::PathBuf::from(dir);
     let mut n = 0u32;
-    store.set_memory_provider(move |_| {
+    store.set_memory_provider(move |ty| {
+        if !ty.memory64 {
+            return None;
+        }
         n += 1;
         let path = dir.join(format!("wisp-memory-{}-{n}", std::process::id()));
         let file = std::fs::File::options()

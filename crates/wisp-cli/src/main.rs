@@ -42,8 +42,9 @@ options:
   --max-memory-size B   total bytes of linear memory (default 16 GiB; memory.grow
                         past it returns -1)
   --max-table-elements N  total table elements (default 10,000,000)
-  --memory-dir DIR      keep each linear memory in a sparse file in DIR (removed at
-                        once; 64 MiB of it cached in RAM): for memories larger than RAM
+  --memory-dir DIR      keep each 64-bit linear memory in a sparse file in DIR
+                        (removed at once; 64 MiB of it cached in RAM): for memories
+                        larger than RAM
   -W unknown-imports-trap, --unknown-imports-trap
                         link a function import that is neither WASI nor defined as
                         one that fails, naming it, if it is ever called

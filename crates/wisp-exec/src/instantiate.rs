@@ -193,6 +193,7 @@ pub fn instantiate(
                 {
                     return Err(incompatible(i, "memory type mismatch"));
                 }
+                check_paged(inst.mems.is_empty(), have)?;
                 inst.mems.push(a);
             }
             (ImportDesc::Global(t), ExternVal::Global(a)) => {
@@ -298,11 +299,7 @@ pub fn instantiate(
                 bytes: ty.limits.min.saturating_mul(ty.page_size()),
                 error,
             })?;
-        if matches!(mem.backend(), MemoryBackend::Paged(_)) && !cfg!(feature = "paged-memory") {
-            return Err(InstantiateError::Resource(
-                "a paged memory: wisp-exec was built without its `paged-memory` feature",
-            ));
-        }
+        check_paged(inst.mems.is_empty(), &mem)?;
         inst.mems.push(store.alloc_mem(mem));
     }
     for e in &m.elements {
@@ -395,6 +392,20 @@ pub fn instantiate(
         instance: inst_addr,
         start,
     })
+}
+
+/// Refuses a paged memory that the fast family of loads and stores would use (memory 0
+/// with 32-bit addresses, `first`) when they were built without their paged path: every
+/// access would trap. The general family goes through the backend in every build.
+fn check_paged(first: bool, mem: &wisp_store::MemInst) -> Result<(), InstantiateError> {
+    let fast = first && !mem.ty.memory64;
+    if fast && mem.is_paged() && !cfg!(feature = "paged-memory") {
+        return Err(InstantiateError::Resource(
+            "a paged memory 0 with 32-bit addresses: wisp-exec was built without its \
+             `paged-memory` feature",
+        ));
+    }
+    Ok(())
 }
 
 /// The trap an access to memory ends in.
