@@ -101,11 +101,11 @@ pub(in crate::exec) unsafe fn v_load<const W: usize>(
     f: impl Fn([u8; W]) -> u128,
 ) -> Flow {
     let at = address!(h, cx, addr);
+    // The one 16-byte load, `v128.load`, is its bytes as they are: they are not handed
+    // to `f` as an array, which some profiles pass through memory the handler owns (and
+    // then the handler calls the next one instead of jumping to it).
     let r = if W == 16 {
-        read16(cx, memory.0, at).map(|v| {
-            let b = v.to_le_bytes();
-            f(core::array::from_fn(|i| b[i]))
-        })
+        read16(cx, memory.0, at)
     } else {
         memories::read::<W>(cx, memory.0, at).map(f)
     };
