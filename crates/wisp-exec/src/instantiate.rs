@@ -9,7 +9,7 @@ use core::fmt;
 use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
 use wisp_store::{
     ref_in_store, val_in_store, AccessError, DataInst, ElemInst, ExportInst, ExternVal, FuncInst,
-    FuncKind, GlobalInst, InstanceAddr, LimitError, MemoryBackend, ModuleInst,
+    FuncKind, GlobalInst, InstanceAddr, LimitError, ModuleInst,
 };
 use wisp_types::{
     FuncAddr, GlobalType, Limits as TypeLimits, Mutability, RawVal, TableType, TrapCode, TypeId,
