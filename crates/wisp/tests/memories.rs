@@ -1,14 +1,20 @@
 //! Several memories and 64-bit memories through the API: a sparse 64-bit memory paged
-//! from a file, written and read past 4 GiB; copies between two memories; 64-bit tables.
+//! from a file, written and read past 4 GiB (with the `file-memory` feature, which the
+//! CLI turns on in the workspace); copies between two memories; 64-bit tables.
 
 mod common;
 
 use common::wat;
+#[cfg(feature = "file-memory")]
 use std::fs::File;
-use wisp::{Config, Engine, FileMemory, Linker, MemoryBackend, Module, Store, TrapCode};
+use wisp::{Config, TrapCode};
+#[cfg(feature = "file-memory")]
+use wisp::{Engine, FileMemory, Linker, MemoryBackend, Module, Store};
 
+#[cfg(feature = "file-memory")]
 const GIB: u64 = 1 << 30;
 
+#[cfg(feature = "file-memory")]
 /// A file in the temporary directory, removed from it at once: it lives as long as the
 /// handle.
 fn temp_file(name: &str) -> File {
@@ -24,6 +30,7 @@ fn temp_file(name: &str) -> File {
     f
 }
 
+#[cfg(feature = "file-memory")]
 const MEMORY64: &str = r#"
     (module
       (memory (export "memory") i64 1)
@@ -38,6 +45,7 @@ const MEMORY64: &str = r#"
         (memory.fill (local.get 0) (local.get 1) (local.get 2))))
 "#;
 
+#[cfg(feature = "file-memory")]
 #[test]
 fn a_sparse_64_bit_memory_paged_from_a_file_holds_data_past_4_gib() {
     let mut config = Config::new();
@@ -278,4 +286,34 @@ fn a_64_bit_table_takes_i64_indices_and_fails_with_i64_minus_one() {
     assert_eq!(grow.call(&mut store, 1 << 40).unwrap(), -1);
     let size = inst.get_typed_func::<(), i64>(&store, "size").unwrap();
     assert_eq!(size.call(&mut store, ()).unwrap(), 5);
+}
+
+/// A 32-bit memory 0 from a file takes the fast loads and stores: with their paged path
+/// (`paged-memory`, which another crate of the workspace may have turned on) it runs;
+/// without, instantiation says why it cannot, and no access traps for a memory that is
+/// there.
+#[cfg(feature = "file-memory")]
+#[test]
+fn a_paged_32_bit_memory_0_runs_or_is_refused_at_instantiation() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        &wat(r#"(module (memory (export "m") 1)
+              (func (export "rw") (result i32)
+                (i32.store (i32.const 65532) (i32.const 7)) (i32.load (i32.const 65532))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let file = temp_file("memory0");
+    store.set_memory_provider(move |_| {
+        let m = FileMemory::new(file.try_clone().ok()?, 1 << 16).ok()?;
+        Some(MemoryBackend::Paged(Box::new(m)))
+    });
+    match Linker::new(&engine).instantiate(&mut store, &module) {
+        Ok(inst) => {
+            let rw = inst.get_typed_func::<(), i32>(&store, "rw").unwrap();
+            assert_eq!(rw.call(&mut store, ()).unwrap(), 7);
+        }
+        Err(e) => assert!(e.to_string().contains("paged-memory"), "{e}"),
+    }
 }
