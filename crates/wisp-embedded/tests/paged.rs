@@ -130,7 +130,7 @@ impl<D: BlockDevice> wisp::PagedMemory for Shared<D> {
 #[test]
 fn a_megabyte_of_memory_runs_in_8_kib_of_cache() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TOUCH)).unwrap();
+    let module = Module::new(&engine, wat(TOUCH)).unwrap();
     let ram = run_touch(&mut Store::new(&engine, ()), &module);
     for (block, label) in [(512, "512 B blocks"), (1024, "1 KiB blocks")] {
         let stats = Rc::new(RefCell::new(None));
@@ -164,7 +164,7 @@ fn a_megabyte_of_memory_runs_in_8_kib_of_cache() {
 #[test]
 fn growing_past_the_device_fails_and_a_broken_device_traps() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TOUCH)).unwrap();
+    let module = Module::new(&engine, wat(TOUCH)).unwrap();
     // 512 KiB of device for a 1 MiB minimum: instantiation names the sizes.
     let stats = Rc::new(RefCell::new(None));
     let mut small = paged_store(&engine, 4096, || RamDisk::new(512, 1024), stats);

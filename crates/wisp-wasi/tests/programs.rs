@@ -40,7 +40,7 @@ fn run(program: &str, args: &[&str], stdin: &[u8], ctx: WasiCtxBuilder) -> Outco
         .stderr(err.clone())
         .build();
     let engine = Engine::default();
-    let module = Module::new(&engine, &fixture(&format!("{program}.wasm"))).unwrap();
+    let module = Module::new(&engine, fixture(&format!("{program}.wasm"))).unwrap();
     let mut store = Store::new(&engine, ctx);
     let mut linker = Linker::new(&engine);
     wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);

@@ -22,6 +22,8 @@
 #![deny(unsafe_code)]
 #![no_std]
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 #[cfg(feature = "gc")]
 mod aggregate;
@@ -37,6 +39,8 @@ mod module;
 mod reference;
 mod resumable;
 mod store;
+#[cfg(feature = "wat")]
+mod text;
 mod typed;
 mod val;
 mod wrap;

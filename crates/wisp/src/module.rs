@@ -42,10 +42,51 @@ impl core::fmt::Debug for Module {
 }
 
 impl Module {
-    /// Decodes and validates `bytes` (the binary format). Functions are translated on
-    /// their first call unless the engine asks for eager translation.
+    /// Decodes and validates `bytes`: the binary format, or with the `wat` feature the
+    /// text format too (anything that is not empty and does not start with a NUL byte,
+    /// as the binary format does).
+    /// Functions are translated on their first call unless the engine asks for eager
+    /// translation.
     #[cfg(feature = "compile")]
-    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
+        let bytes = bytes.as_ref();
+        #[cfg(feature = "wat")]
+        let text;
+        #[cfg(feature = "wat")]
+        let bytes = match crate::text::to_binary(bytes, None)? {
+            Some(binary) => {
+                text = binary;
+                &text[..]
+            }
+            None => bytes,
+        };
+        Self::from_binary(engine, bytes)
+    }
+
+    /// Whether `bytes` is a valid module for `engine`'s features (the binary format, or
+    /// text with the `wat` feature), without keeping it: the error says where and why
+    /// when it is not.
+    #[cfg(feature = "compile")]
+    pub fn validate(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<(), Error> {
+        Self::new(engine, bytes).map(drop)
+    }
+
+    /// Reads the module in the file at `path`: binary, or text (`.wat`) with the `wat`
+    /// feature, whose errors then name the file and the line.
+    #[cfg(feature = "std")]
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module, Error> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::Usage(alloc::format!("cannot read {}: {e}", path.display())))?;
+        #[cfg(feature = "wat")]
+        if let Some(binary) = crate::text::to_binary(&bytes, Some(path))? {
+            return Self::from_binary(engine, &binary);
+        }
+        Self::from_binary(engine, &bytes)
+    }
+
+    #[cfg(feature = "compile")]
+    fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
         let c = &engine.config;
         let inner = if c.eager {
             wisp_exec::compile_eager(bytes, c.features, c.translate_config())?

@@ -12,7 +12,7 @@ fn host_function_with_state_and_memory_access() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(r#"(module
+        wat(r#"(module
           (import "env" "log" (func $log (param i32 i32) (result i32)))
           (memory (export "memory") 1)
           (data (i32.const 16) "hello")
@@ -52,7 +52,7 @@ fn host_error_propagates_and_store_survives() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(r#"(module (import "env" "fail" (func $f))
+        wat(r#"(module (import "env" "fail" (func $f))
                  (func (export "run") (call $f))
                  (func (export "ok") (result i32) (i32.const 1)))"#),
     )
@@ -119,7 +119,7 @@ fn imported_mutable_global_is_shared() {
     linker.define("env", "g", Extern::Global(g));
     let module = Module::new(
         &engine,
-        &wat(r#"(module (global $g (import "env" "g") (mut i64))
+        wat(r#"(module (global $g (import "env" "g") (mut i64))
                  (func (export "bump") (global.set $g (i64.add (global.get $g) (i64.const 2)))))"#),
     )
     .unwrap();
@@ -134,7 +134,7 @@ fn imported_mutable_global_is_shared() {
 #[test]
 fn link_errors_name_the_import() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(r#"(module (import "env" "missing" (func)))"#)).unwrap();
+    let module = Module::new(&engine, wat(r#"(module (import "env" "missing" (func)))"#)).unwrap();
     let mut store = Store::new(&engine, ());
     let err = Linker::new(&engine)
         .instantiate(&mut store, &module)
@@ -183,7 +183,7 @@ fn wrapped_closures_take_their_type_from_the_signature() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(r#"(module
+        wat(r#"(module
           (import "env" "add" (func $add (param i32 i64) (result i64)))
           (import "env" "count" (func $count (param f64) (result f64 i32)))
           (import "env" "check" (func $check (param i32)))
@@ -218,7 +218,7 @@ fn wrapped_function_type_mismatch_is_a_link_error() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(r#"(module (import "env" "f" (func (param i32))))"#),
+        wat(r#"(module (import "env" "f" (func (param i32))))"#),
     )
     .unwrap();
     let mut store = Store::new(&engine, ());
@@ -229,4 +229,127 @@ fn wrapped_function_type_mismatch_is_a_link_error() {
         matches!(&err, Error::Link(m) if m.contains("incompatible import type")),
         "{err}"
     );
+}
+
+/// Typed calls and wrapped host functions take up to 16 parameters and give up to 16
+/// results, as wasmtime's do.
+#[test]
+fn sixteen_parameters_and_results_both_ways() {
+    type Sixteen = (
+        i32,
+        i64,
+        f32,
+        f64,
+        i32,
+        i64,
+        f32,
+        f64,
+        i32,
+        i64,
+        f32,
+        f64,
+        i32,
+        i64,
+        f32,
+        f64,
+    );
+    let engine = Engine::default();
+    let params = "i32 i64 f32 f64 ".repeat(4);
+    let gets: String = (0..16).map(|i| format!("(local.get {i}) ")).collect();
+    let module = Module::new(
+        &engine,
+        wat(&format!(
+            r#"(module
+              (import "host" "sum" (func $sum (param {params}) (result f64)))
+              (func (export "same") (param {params}) (result {params}) {gets})
+              (func (export "sum") (param {params}) (result f64) (call $sum {gets})))"#
+        )),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    #[allow(clippy::too_many_arguments)]
+    fn sum(
+        a: i32,
+        b: i64,
+        c: f32,
+        d: f64,
+        e: i32,
+        f: i64,
+        g: f32,
+        h: f64,
+        i: i32,
+        j: i64,
+        k: f32,
+        l: f64,
+        m: i32,
+        n: i64,
+        o: f32,
+        p: f64,
+    ) -> f64 {
+        (a + e + i + m) as f64 + (b + f + j + n) as f64 + (c + g + k + o) as f64 + (d + h + l + p)
+    }
+    linker.func_wrap("host", "sum", sum);
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let args: Sixteen = (
+        1, 2, 3.0, 4.0, 5, 6, 7.0, 8.0, 9, 10, 11.0, 12.0, 13, 14, 15.0, 16.0,
+    );
+    let same = inst
+        .get_typed_func::<Sixteen, Sixteen>(&store, "same")
+        .unwrap();
+    let r = same.call(&mut store, args).unwrap();
+    // The standard library compares tuples of at most 12.
+    assert_eq!(
+        (r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7),
+        (args.0, args.1, args.2, args.3, args.4, args.5, args.6, args.7)
+    );
+    assert_eq!(
+        (r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15),
+        (args.8, args.9, args.10, args.11, args.12, args.13, args.14, args.15)
+    );
+    let total = inst.get_typed_func::<Sixteen, f64>(&store, "sum").unwrap();
+    assert_eq!(total.call(&mut store, args).unwrap(), 136.0);
+}
+
+/// With the `wat` feature (the CLI turns it on in the workspace), text goes wherever a
+/// binary module does, and its errors name the file and the line.
+#[cfg(feature = "wat")]
+#[test]
+fn text_modules_files_and_validation() {
+    let engine = Engine::default();
+    let text = r#"(module (func (export "two") (result i32) (i32.const 2)))"#;
+    let module = Module::new(&engine, text).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let two = inst.get_typed_func::<(), i32>(&store, "two").unwrap();
+    assert_eq!(two.call(&mut store, ()).unwrap(), 2);
+    // Binary still works, and validation alone keeps nothing.
+    assert!(Module::validate(&engine, wat(text)).is_ok());
+    let e = Module::validate(&engine, "(module (func (result i32)))").unwrap_err();
+    assert!(matches!(e, Error::Compile { .. }), "{e}");
+    let e = Module::validate(&engine, b"\0asm\x01\0\0\0\x01").unwrap_err();
+    assert!(matches!(e, Error::Compile { .. }), "{e}");
+    // From files: binary, text, and a syntax error that names the file and line.
+    let dir = std::env::temp_dir().join(format!("wisp-api-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.wasm"), wat(text)).unwrap();
+    std::fs::write(dir.join("b.wat"), text).unwrap();
+    std::fs::write(
+        dir.join("c.wat"),
+        "(module\n  (func (result i32) (i32.const)))",
+    )
+    .unwrap();
+    assert!(Module::from_file(&engine, dir.join("a.wasm")).is_ok());
+    assert!(Module::from_file(&engine, dir.join("b.wat")).is_ok());
+    let e = Module::from_file(&engine, dir.join("c.wat"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("c.wat") && e.contains(":2:"), "{e}");
+    let e = Module::from_file(&engine, dir.join("none.wasm"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("none.wasm"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

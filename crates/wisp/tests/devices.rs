@@ -21,7 +21,7 @@ fn leak(bytes: usize) -> &'static mut [u8] {
 #[test]
 fn memory_lives_in_a_host_buffer_and_grows_up_to_its_end() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(COUNTER)).unwrap();
+    let module = Module::new(&engine, wat(COUNTER)).unwrap();
     let mut store = Store::new(&engine, ());
     // Two pages' worth, filled with garbage that the memory must not show.
     let buf = leak(2 * 65536);
@@ -57,7 +57,7 @@ fn memory_lives_in_a_host_buffer_and_grows_up_to_its_end() {
 #[test]
 fn a_buffer_too_small_fails_at_instantiation_with_the_sizes() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(COUNTER)).unwrap();
+    let module = Module::new(&engine, wat(COUNTER)).unwrap();
     let mut store = Store::new(&engine, ());
     let mut lent = Some(leak(4096));
     store.set_memory_provider(move |_| lent.take().map(MemoryBackend::host));
@@ -116,7 +116,7 @@ fn a_call_pauses_when_fuel_runs_out_and_resumes_with_more() {
     let mut config = Config::new();
     config.consume_fuel(true);
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &wat(FIB)).unwrap();
+    let module = Module::new(&engine, wat(FIB)).unwrap();
     let mut store = Store::new(&engine, ());
     let inst = Linker::new(&engine)
         .instantiate(&mut store, &module)
@@ -159,7 +159,7 @@ fn a_call_pauses_when_fuel_runs_out_and_resumes_with_more() {
 #[test]
 fn an_image_runs_like_its_module_and_damage_is_refused() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(FIB)).unwrap();
+    let module = Module::new(&engine, wat(FIB)).unwrap();
     let image = module.to_image().unwrap();
     // SAFETY: written just above by this build.
     let loaded = unsafe { Module::from_image(&engine, &image) }.unwrap();
@@ -205,7 +205,7 @@ fn a_ram_budget_refuses_an_instance_that_does_not_fit_and_caps_growth() {
     let mut config = Config::new();
     config.max_stack_values(1024).max_call_depth(100);
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &wat(COUNTER)).unwrap();
+    let module = Module::new(&engine, wat(COUNTER)).unwrap();
     let mut store = Store::new(&engine, ());
     // One page, the stacks, and a little over half a page more.
     store.set_ram_budget(65536 + 8192 + 4000 + 40_000);
@@ -256,7 +256,7 @@ impl wisp::ByteSource for Flash<'_> {
 #[test]
 fn an_image_loads_through_a_byte_source() {
     let engine = Engine::default();
-    let image = Module::new(&engine, &wat(FIB)).unwrap().to_image().unwrap();
+    let image = Module::new(&engine, wat(FIB)).unwrap().to_image().unwrap();
     let flash = Flash(&image, std::cell::Cell::new(0));
     // SAFETY: written just above by this build.
     let module = unsafe { Module::from_image_source(&engine, &flash) }.unwrap();

@@ -9,7 +9,7 @@ use wisp::{
 
 fn setup(text: &str) -> (Store<()>, Linker<()>, Module) {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(text)).expect("compiles");
+    let module = Module::new(&engine, wat(text)).expect("compiles");
     (Store::new(&engine, ()), Linker::new(&engine), module)
 }
 

@@ -333,7 +333,7 @@ fn structs_and_arrays_run_from_an_image() {
           (i32.add (struct.get $pair 0 (global.get $p)) (struct.get $pair 1 (global.get $p)))
           (i32.add (array.get $vec (global.get $v) (i32.const 2))
                    (array.get $vec (array.new_data $vec $d (i32.const 0) (i32.const 2)) (i32.const 1))))))"#;
-    let module = Module::new(&engine, &wat(PROGRAM)).unwrap();
+    let module = Module::new(&engine, wat(PROGRAM)).unwrap();
     let image = module.to_image().unwrap();
     // SAFETY: the image was just made by this build.
     let module = unsafe { Module::from_image(&engine, &image) }.unwrap();

@@ -13,7 +13,7 @@ fn rss() -> u64 {
 }
 
 fn load(engine: &Engine, text: &str) -> Module {
-    Module::new(engine, &wat(text)).unwrap()
+    Module::new(engine, wat(text)).unwrap()
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn a_sparse_64_bit_memory_paged_from_a_file_holds_data_past_4_gib() {
     // 64 GiB of 64 KiB pages: the host allows a memory past 4 GiB.
     config.max_memory_pages(1 << 20);
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &wat(MEMORY64)).unwrap();
+    let module = Module::new(&engine, wat(MEMORY64)).unwrap();
     let mut store = Store::new(&engine, ());
     let file = temp_file("memory64");
     let probe = file.try_clone().unwrap();
@@ -298,7 +298,7 @@ fn a_paged_32_bit_memory_0_runs_or_is_refused_at_instantiation() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(r#"(module (memory (export "m") 1)
+        wat(r#"(module (memory (export "m") 1)
               (func (export "rw") (result i32)
                 (i32.store (i32.const 65532) (i32.const 7)) (i32.load (i32.const 65532))))"#),
     )

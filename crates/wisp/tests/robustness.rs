@@ -170,7 +170,7 @@ fn fuel_spent_by_reentrant_calls_is_kept() {
     let engine = Engine::new(&config);
     let module = Module::new(
         &engine,
-        &wat(r#"(module (import "env" "back" (func $back))
+        wat(r#"(module (import "env" "back" (func $back))
                  (func $spin (export "spin") (local i32)
                    (loop (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
                                             (i32.const 1000)))))

@@ -26,7 +26,7 @@ fn tenant_linker(engine: &Engine) -> Linker<i32> {
 #[test]
 fn one_linker_serves_many_stores_each_with_its_own_state() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TENANT)).unwrap();
+    let module = Module::new(&engine, wat(TENANT)).unwrap();
     let linker = tenant_linker(&engine);
     let mut a = Store::new(&engine, 1);
     let mut b = Store::new(&engine, 2);
@@ -46,7 +46,7 @@ fn one_linker_serves_many_stores_each_with_its_own_state() {
 #[test]
 fn a_value_of_one_store_cannot_satisfy_an_import_in_another() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TENANT)).unwrap();
+    let module = Module::new(&engine, wat(TENANT)).unwrap();
     let mut a = Store::new(&engine, 1);
     let mut b = Store::new(&engine, 2);
     let from_a = Func::wrap(&mut a, || 7i32);
@@ -64,7 +64,7 @@ fn a_value_of_one_store_cannot_satisfy_an_import_in_another() {
 #[test]
 fn a_typed_func_called_with_another_store_is_refused() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TENANT)).unwrap();
+    let module = Module::new(&engine, wat(TENANT)).unwrap();
     let linker = tenant_linker(&engine);
     let mut a = Store::new(&engine, 1);
     let mut b = Store::new(&engine, 2);
@@ -83,7 +83,7 @@ fn a_typed_func_called_with_another_store_is_refused() {
 #[test]
 fn a_memory_used_with_another_store_is_refused() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TENANT)).unwrap();
+    let module = Module::new(&engine, wat(TENANT)).unwrap();
     let mut a = Store::new(&engine, 1);
     let ia = tenant_linker(&engine).instantiate(&mut a, &module).unwrap();
     let mem = ia.get_memory(&a, "mem").unwrap();
@@ -106,7 +106,7 @@ fn a_memory_used_with_another_store_is_refused() {
 #[test]
 fn references_do_not_cross_stores() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TENANT)).unwrap();
+    let module = Module::new(&engine, wat(TENANT)).unwrap();
     let linker = tenant_linker(&engine);
     let mut a = Store::new(&engine, 1);
     let mut b = Store::new(&engine, 2);
@@ -159,7 +159,7 @@ fn an_extern_ref_shows_its_value_only_in_its_store() {
 #[test]
 fn an_export_list_is_tagged_with_its_store() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(TENANT)).unwrap();
+    let module = Module::new(&engine, wat(TENANT)).unwrap();
     let mut a = Store::new(&engine, 1);
     let ia = tenant_linker(&engine).instantiate(&mut a, &module).unwrap();
     let mut b = Store::new(&engine, 2);

@@ -452,5 +452,5 @@ fn an_operand_stack_past_the_limit_is_refused_cheaply() {
     }
     // Under the limit the same shape compiles.
     let engine = engine(true);
-    Module::new(&engine, &many_value_blocks(1000, 500)).unwrap();
+    Module::new(&engine, many_value_blocks(1000, 500)).unwrap();
 }

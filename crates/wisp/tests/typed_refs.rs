@@ -40,7 +40,7 @@ const APPLY: &str = r#"(module
   (elem declare func $down))"#;
 
 fn setup(engine: &Engine, text: &str) -> (Store<()>, wisp::Instance) {
-    let module = Module::new(engine, &wat(text)).expect("compiles");
+    let module = Module::new(engine, wat(text)).expect("compiles");
     let mut store = Store::new(engine, ());
     let inst = Linker::new(engine)
         .instantiate(&mut store, &module)
@@ -154,7 +154,7 @@ fn return_call_ref_runs_in_constant_stack_space() {
 #[test]
 fn typed_references_run_from_an_image() {
     let engine = Engine::default();
-    let module = Module::new(&engine, &wat(APPLY)).unwrap();
+    let module = Module::new(&engine, wat(APPLY)).unwrap();
     let image = module.to_image().unwrap();
     // SAFETY: the image was just written by this build from a validated module.
     #[allow(unsafe_code)]
@@ -182,7 +182,7 @@ fn recursive_groups_are_one_type_across_modules() {
     let mut linker = Linker::new(&engine);
     let exporter = Module::new(
         &engine,
-        &wat(r#"(module
+        wat(r#"(module
           (rec (type $a (func (result i32))) (type $b (func (result i32))))
           (func (export "f") (type $a) (i32.const 7)))"#),
     )
@@ -198,7 +198,7 @@ fn recursive_groups_are_one_type_across_modules() {
               (table funcref (elem $f))
               (func (export "g") (result i32) (call_indirect (type $a) (i32.const 0))))"#
         );
-        Module::new(&engine, &wat(&text)).unwrap()
+        Module::new(&engine, wat(&text)).unwrap()
     };
     let ok = linker.instantiate(&mut store, &import("$a")).unwrap();
     let g = ok.get_typed_func::<(), i32>(&store, "g").unwrap();
@@ -258,7 +258,7 @@ fn many_types_register_in_linear_time() {
         ));
     }
     text.push(')');
-    let module = Module::new(&engine, &wat(&text)).unwrap();
+    let module = Module::new(&engine, wat(&text)).unwrap();
     let mut store = Store::new(&engine, ());
     let linker = Linker::new(&engine);
     let start = std::time::Instant::now();
@@ -376,7 +376,7 @@ fn i31_casts_and_conversions_through_the_host() {
 #[test]
 fn i31_and_casts_run_from_an_image() {
     let engine = gc_engine();
-    let module = Module::new(&engine, &wat(I31)).unwrap();
+    let module = Module::new(&engine, wat(I31)).unwrap();
     let image = module.to_image().unwrap();
     // SAFETY: the image was just written by this build from a validated module.
     #[allow(unsafe_code)]

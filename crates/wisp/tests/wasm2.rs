@@ -12,7 +12,7 @@ fn host_function_returns_several_values() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(r#"(module
+        wat(r#"(module
           (import "env" "divmod" (func $divmod (param i32 i32) (result i32 i32)))
           (func (export "run") (param i32 i32) (result i32)
             (call $divmod (local.get 0) (local.get 1))
@@ -87,7 +87,7 @@ fn host_receives_externref_from_wasm() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(
+        wat(
             r#"(module (import "env" "see" (func $see (param externref)))
                  (func (export "pass") (param externref) (call $see (local.get 0))))"#,
         ),
@@ -190,14 +190,14 @@ fn switched_off_features_are_rejected_by_name() {
     for (text, features, name) in cases {
         let mut config = Config::new();
         config.features(features);
-        let err = Module::new(&Engine::new(&config), &wat(text)).unwrap_err();
+        let err = Module::new(&Engine::new(&config), wat(text)).unwrap_err();
         let msg = err.to_string();
         assert!(
             msg.to_lowercase().contains(&name.to_lowercase()),
             "{name}: {msg}"
         );
         // And with the feature on, the module compiles.
-        Module::new(&Engine::default(), &wat(text)).unwrap();
+        Module::new(&Engine::default(), wat(text)).unwrap();
     }
 }
 
@@ -259,7 +259,7 @@ fn v128_crosses_the_host_boundary() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
-        &wat(
+        wat(
             r#"(module (import "env" "swap" (func $swap (param v128 i32) (result i32 v128)))
                  (func (export "run") (param v128) (result v128 i32) (local $r i32)
                    (call $swap (local.get 0) (i32.const 9))

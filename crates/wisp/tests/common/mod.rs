@@ -11,7 +11,7 @@ pub fn wat(text: &str) -> Vec<u8> {
 
 pub fn instantiate(config: &Config, text: &str) -> (Store<()>, Instance) {
     let engine = Engine::new(config);
-    let module = Module::new(&engine, &wat(text)).expect("compiles");
+    let module = Module::new(&engine, wat(text)).expect("compiles");
     let mut store = Store::new(&engine, ());
     let inst = Linker::new(&engine)
         .instantiate(&mut store, &module)
