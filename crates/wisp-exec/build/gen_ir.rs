@@ -66,9 +66,18 @@ fn tables(o: &mut String, rows: &[Row]) {
             .collect();
         let _ = writeln!(o, "    Op::{} {{ {} }},", r.name, f.join(", "));
     }
-    *o += "];\n\n/// How many operands each instruction has, by discriminant.\npub const OPERAND_COUNTS: &[u8] = &[";
-    for r in rows {
-        let _ = write!(o, "{}, ", r.fields.len());
+    // Two bits each (at most three operands), four to a byte: an AVR keeps constant
+    // tables in its 8 KiB of RAM, where a byte per instruction cost the stack 600 bytes.
+    *o +=
+        "];\n\n/// How many operands each instruction has, two bits per discriminant, four to a\n\
+           /// byte, the first in the low bits (read with `ir::operand_count`).\n\
+           pub const OPERAND_COUNT_BITS: &[u8] = &[";
+    for four in rows.chunks(4) {
+        let byte = four
+            .iter()
+            .enumerate()
+            .fold(0u8, |b, (k, r)| b | (r.fields.len() as u8) << (2 * k));
+        let _ = write!(o, "{byte:#04x}, ");
     }
     *o += "];\n\n/// Each instruction's name, by discriminant.\npub const NAMES: &[&str] = &[\n";
     for r in rows {

@@ -78,7 +78,7 @@ pub fn op_with_operands<T: Target>(discriminant: u16, v: &[u64]) -> Option<crate
             value: crate::ir::Imm64(0),
         })
     };
-    let n = *crate::ir::OPERAND_COUNTS.get(discriminant as usize)? as usize;
+    let n = crate::ir::operand_count(discriminant)?;
     let v = v.get(..n)?;
     let mut bytes = [0u8; SIZE];
     bytes[..2].copy_from_slice(&discriminant.to_ne_bytes());

@@ -2,7 +2,7 @@
 
 use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
 use crate::ir::Slot;
-use crate::ir::{self, Operand, OPERAND_COUNTS, OP_COUNT};
+use crate::ir::{self, Operand, OP_COUNT};
 use crate::{Catch, CompiledFunc, CompiledModule, Rare, RefMap};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -520,14 +520,13 @@ impl<'a> Reader<'a> {
         let mut operands = [0u64; ir::MAX_OPERANDS];
         for i in 0..n {
             let tag = u16::try_from(self.u32()?).map_err(|_| self.error("unknown instruction"))?;
-            let k = *OPERAND_COUNTS
-                .get(tag as usize)
-                .ok_or_else(|| self.error("unknown instruction"))? as usize;
+            let k = ir::operand_count(tag).ok_or_else(|| self.error("unknown instruction"))?;
             if !crate::exec::op_supported(tag) {
                 return Err(self.error(
-                    "the image uses instructions this build of Wisp leaves out (SIMD, or the \
-                     accumulator forms: features `simd` and `accumulator`, or compile the \
-                     image with `--plain`)",
+                    "the image uses instructions this build of Wisp leaves out (SIMD, the \
+                     accumulator forms, exceptions, GC, several or 64-bit memories: features \
+                     `simd`, `accumulator`, `exceptions`, `gc`, `multi-memory`, `memory64`; \
+                     for the accumulator forms, compile the image with `--plain`)",
                 ));
             }
             for v in &mut operands[..k] {
