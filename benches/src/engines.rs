@@ -118,7 +118,7 @@ impl WispCalls {
         let module = wisp::Module::new(&engine, &wasm).map_err(|e| format!("wisp: {e}"))?;
         let mut store = wisp::Store::new(&engine, ());
         let mut linker = wisp::Linker::new(&engine);
-        linker.func_wrap("env", "host", calls::host);
+        linker.func_wrap("env", "host", calls::host).unwrap();
         let instance = linker
             .instantiate(&mut store, &module)
             .map_err(|e| format!("wisp: {e}"))?;

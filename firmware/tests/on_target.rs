@@ -113,11 +113,13 @@ fn host_functions_and_lent_memory() -> Outcome {
     let mut linker = Linker::new(&engine);
     linker
         .func_wrap("env", "sensor", |i: i32| -> i32 { 10 + i * 3 })
+        .map_err(err)?
         .func_wrap(
             "env",
             "report",
             |mut c: Caller<'_, Board>, i: i32, sum: i32| c.data_mut().reports.push((i, sum)),
-        );
+        )
+        .map_err(err)?;
     let inst = linker.instantiate(&mut store, &module).map_err(err)?;
     let mem = inst.get_memory(&store, "memory").ok_or("no memory")?;
     ensure!(
@@ -168,7 +170,9 @@ fn traps_leave_the_firmware_running() -> Outcome {
     let mut linker = Linker::new(&engine);
     linker
         .func_wrap("env", "sensor", |_: i32| -> i32 { 0 })
-        .func_wrap("env", "report", |_: i32, _: i32| {});
+        .map_err(err)?
+        .func_wrap("env", "report", |_: i32, _: i32| {})
+        .map_err(err)?;
     let inst = linker.instantiate(&mut store, &module).map_err(err)?;
     let div = inst
         .get_typed_func::<(i32, i32), i32>(&store, "div")
@@ -217,6 +221,9 @@ fn fuel_runs_out_and_the_call_resumes() -> Outcome {
         .call_resumable(&mut store, &[Val::I32(15)], &mut out)
         .map_err(err)?;
     let mut slices = 1;
+    if let ResumableCall::HostTrap(t) = call {
+        return Err(err(t.into_host_error()));
+    }
     while let ResumableCall::OutOfFuel(paused) = call {
         // Between slices the firmware does its other work, then gives more fuel.
         store.set_fuel(2_000).map_err(err)?;
@@ -284,7 +291,7 @@ fn wasi_hello_world() -> Outcome {
     let module = image(&engine, WASI_HELLO)?;
     let mut store = Store::new(&engine, ctx);
     let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, |c| c);
+    wisp_wasi::add_to_linker(&mut linker, |c| c).map_err(err)?;
     let inst = linker.instantiate(&mut store, &module).map_err(err)?;
     let start = inst
         .get_typed_func::<(), ()>(&store, "_start")

@@ -134,6 +134,7 @@ impl Runner {
     fn fresh(engine: &Engine) -> (Store<()>, Linker<()>) {
         let mut store = Store::new(engine, ());
         let mut linker = Linker::new(engine);
+        linker.allow_shadowing(true);
         let prints: [(&str, &[ValType]); 7] = [
             ("print", &[]),
             ("print_i32", &[ValType::I32]),
@@ -145,7 +146,9 @@ impl Runner {
         ];
         for (name, params) in prints {
             let ty = FuncType::new(params.iter().copied(), []);
-            linker.func_new("spectest", name, ty, |_, _, _| Ok(()));
+            linker
+                .func_new("spectest", name, ty, |_, _, _| Ok(()))
+                .expect("a fresh linker");
         }
         let globals = [
             ("global_i32", Val::I32(666)),
@@ -159,12 +162,16 @@ impl Runner {
                 mutability: Mutability::Const,
             };
             if let Ok(g) = Global::new(&mut store, ty, v) {
-                linker.define("spectest", name, Extern::Global(g));
+                linker
+                    .define(&store, "spectest", name, Extern::Global(g))
+                    .expect("a fresh linker");
             }
         }
         let table_ty = TableType::new(RefType::FUNCREF, 10, Some(20));
         if let Ok(t) = Table::new(&mut store, table_ty, Val::FuncRef(None)) {
-            linker.define("spectest", "table", Extern::Table(t));
+            linker
+                .define(&store, "spectest", "table", Extern::Table(t))
+                .expect("a fresh linker");
         }
         (store, linker)
     }
@@ -199,7 +206,7 @@ impl Runner {
         if wants_memory && !self.linker.contains("spectest", "memory") {
             let mem = Memory::new(&mut self.store, MemoryType::new(1, Some(2)))?;
             self.linker
-                .define("spectest", "memory", Extern::Memory(mem));
+                .define(&self.store, "spectest", "memory", Extern::Memory(mem))?;
         }
         Ok(m)
     }
@@ -233,7 +240,9 @@ impl Runner {
                 let as_name = r.str();
                 let module = r.str();
                 let inst = self.instance(module)?;
-                self.linker.instance(&self.store, as_name, inst);
+                self.linker
+                    .instance(&self.store, as_name, inst)
+                    .map_err(|e| e.to_string())?;
                 Ok(())
             }
             3 => {

@@ -222,10 +222,7 @@ fn with_control(kinds: InstructionKinds, gc: bool) -> InstructionKinds {
         K::Memory,
         K::Aggregate,
     ];
-    let mut chosen: Vec<K> = all
-        .into_iter()
-        .filter(|k| kinds.contains(*k))
-        .collect();
+    let mut chosen: Vec<K> = all.into_iter().filter(|k| kinds.contains(*k)).collect();
     chosen.push(K::Control);
     if gc {
         chosen.extend([K::Aggregate, K::Reference, K::Variable]);

@@ -123,7 +123,7 @@ fn module_bytes(linker: &Linker<WasiCtx>, store: &mut Store<WasiCtx>) -> Vec<u8>
     let n = FUNCS.len() as u32;
     for (i, name) in FUNCS.iter().enumerate() {
         let f = linker
-            .get(store, wisp_wasi::MODULE, name)
+            .get(&mut *store, wisp_wasi::MODULE, name)
             .and_then(Extern::into_func)
             .unwrap();
         let ty = f.ty(&*store);
@@ -177,7 +177,7 @@ impl Guest {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ctx);
         let mut linker = Linker::new(&engine);
-        wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
+        wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).expect("a fresh linker");
         let module = Module::new(&engine, &module_bytes(&linker, &mut store)).unwrap();
         let inst = linker.instantiate(&mut store, &module).unwrap();
         Guest {

@@ -71,38 +71,50 @@ pub fn run_module(data: &[u8]) {
 
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
+    // A module may import one name twice; the last definition stands.
+    linker.allow_shadowing(true);
     for imp in module.imports() {
         match imp.ty {
             ExternType::Func(ty) => {
-                linker.func_new(&imp.module, &imp.name, ty, |_, _, results| {
-                    for r in results.iter_mut() {
-                        *r = Val::default_of(r.ty());
-                    }
-                    Ok(())
-                });
+                linker
+                    .func_new(&imp.module, &imp.name, ty, |_, _, results| {
+                        for r in results.iter_mut() {
+                            *r = Val::default_of(r.ty());
+                        }
+                        Ok(())
+                    })
+                    .expect("shadowing is allowed");
             }
             ExternType::Memory(ty) => {
                 // Too big for our limits (or otherwise unallocatable): the linker will
                 // then report an unknown import, which is fine.
                 if let Ok(m) = Memory::new(&mut store, ty) {
-                    linker.define(&imp.module, &imp.name, Extern::Memory(m));
+                    linker
+                        .define(&store, &imp.module, &imp.name, Extern::Memory(m))
+                        .expect("shadowing is allowed");
                 }
             }
             ExternType::Table(ty) => {
                 if let Ok(t) = Table::new(&mut store, ty, null_ref(ty.element)) {
-                    linker.define(&imp.module, &imp.name, Extern::Table(t));
+                    linker
+                        .define(&store, &imp.module, &imp.name, Extern::Table(t))
+                        .expect("shadowing is allowed");
                 }
             }
             ExternType::Global(ty) => {
                 if let Ok(g) = Global::new(&mut store, ty, Val::default_of(ty.content)) {
-                    linker.define(&imp.module, &imp.name, Extern::Global(g));
+                    linker
+                        .define(&store, &imp.module, &imp.name, Extern::Global(g))
+                        .expect("shadowing is allowed");
                 }
             }
             ExternType::Tag(ty) => {
                 // A fresh tag: nothing outside throws it, but the module's own `throw`s and
                 // `catch`es of it still run.
                 if let Ok(t) = Tag::new(&mut store, ty) {
-                    linker.define(&imp.module, &imp.name, Extern::Tag(t));
+                    linker
+                        .define(&store, &imp.module, &imp.name, Extern::Tag(t))
+                        .expect("shadowing is allowed");
                 }
             }
         }

@@ -88,9 +88,9 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
         page_from_files(&mut store, dir)?;
     }
     let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx);
+    wisp_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
     if o.unknown_imports_trap {
-        linker.define_unknown_imports_as_traps(&module);
+        linker.define_unknown_imports_as_traps(&module)?;
     }
     let instance = linker.instantiate(&mut store, &module)?;
 

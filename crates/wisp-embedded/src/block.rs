@@ -5,7 +5,10 @@ use alloc::vec::Vec;
 
 /// A device that stores fixed-size blocks: an SD card, SPI flash behind a wear-levelling
 /// layer, or a [`RamDisk`] in tests.
-pub trait BlockDevice {
+///
+/// Where the target has threads it must be `Send`, as the store holding its memory may
+/// move.
+pub trait BlockDevice: wisp_store::sync::MaybeSend {
     /// Bytes per block: a power of two, the unit of every transfer.
     fn block_size(&self) -> usize;
     /// Blocks on the device.

@@ -1,9 +1,8 @@
 //! Linear memory paged over a block device: programs compute what they compute over RAM,
 //! with 8 KiB of cache for 1 MiB of memory, and the spec suite's memory scripts pass.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use wisp::{Config, Engine, Instance, Linker, MemoryBackend, Module, Store, TrapCode};
 use wisp_embedded::{BlockDevice, BlockMemory, CacheStats, DeviceError, RamDisk};
@@ -62,7 +61,9 @@ struct Run {
 
 fn run_touch(store: &mut Store<()>, module: &Module) -> Run {
     let engine = store.engine().clone();
-    let inst = Linker::new(&engine).instantiate(store, module).unwrap();
+    let inst = Linker::new(&engine)
+        .instantiate(&mut *store, module)
+        .unwrap();
     let f = |name| inst.get_func(&*store, name).unwrap();
     let (fill, sum, random, bulk) = (f("fill"), f("sum"), f("random"), f("bulk"));
     let call = |store: &mut Store<()>, func: wisp::Func, args: &[wisp::Val]| -> i32 {
@@ -90,40 +91,40 @@ fn run_touch(store: &mut Store<()>, module: &Module) -> Run {
 }
 
 /// Reads the cache statistics of the last memory `paged_store` made.
-type StatsProbe = Rc<RefCell<Option<Box<dyn Fn() -> CacheStats>>>>;
+type StatsProbe = Arc<Mutex<Option<Box<dyn Fn() -> CacheStats + Send>>>>;
 
 /// Hands each memory a `BlockMemory` over a fresh device from `device`, and keeps the
 /// cache statistics of the last one.
 fn paged_store<D: BlockDevice + 'static>(
     engine: &Engine,
     cache: usize,
-    mut device: impl FnMut() -> D + 'static,
+    mut device: impl FnMut() -> D + Send + 'static,
     stats: StatsProbe,
 ) -> Store<()> {
     let mut store = Store::new(engine, ());
     store.set_memory_provider(move |_| {
-        let mem = Rc::new(RefCell::new(BlockMemory::new(device(), cache)));
+        let mem = Arc::new(Mutex::new(BlockMemory::new(device(), cache)));
         let probe = mem.clone();
-        *stats.borrow_mut() = Some(Box::new(move || probe.borrow().stats));
+        *stats.lock().unwrap() = Some(Box::new(move || probe.lock().unwrap().stats));
         Some(MemoryBackend::Paged(Box::new(Shared(mem))))
     });
     store
 }
 
 /// A `BlockMemory` the test can still look at while the store owns it.
-struct Shared<D: BlockDevice>(Rc<RefCell<BlockMemory<D>>>);
+struct Shared<D: BlockDevice>(Arc<Mutex<BlockMemory<D>>>);
 impl<D: BlockDevice> wisp::PagedMemory for Shared<D> {
     fn size(&self) -> u64 {
-        self.0.borrow().size()
+        self.0.lock().unwrap().size()
     }
     fn grow(&mut self, n: u64) -> Result<(), wisp::GrowError> {
-        self.0.borrow_mut().grow(n)
+        self.0.lock().unwrap().grow(n)
     }
     fn read(&mut self, a: u64, b: &mut [u8]) -> Result<(), wisp::AccessError> {
-        self.0.borrow_mut().read(a, b)
+        self.0.lock().unwrap().read(a, b)
     }
     fn write(&mut self, a: u64, b: &[u8]) -> Result<(), wisp::AccessError> {
-        self.0.borrow_mut().write(a, b)
+        self.0.lock().unwrap().write(a, b)
     }
 }
 
@@ -133,7 +134,7 @@ fn a_megabyte_of_memory_runs_in_8_kib_of_cache() {
     let module = Module::new(&engine, wat(TOUCH)).unwrap();
     let ram = run_touch(&mut Store::new(&engine, ()), &module);
     for (block, label) in [(512, "512 B blocks"), (1024, "1 KiB blocks")] {
-        let stats = Rc::new(RefCell::new(None));
+        let stats = Arc::new(Mutex::new(None));
         let mut store = paged_store(
             &engine,
             8 * 1024,
@@ -145,7 +146,7 @@ fn a_megabyte_of_memory_runs_in_8_kib_of_cache() {
             paged.results, ram.results,
             "{label}: same results as over RAM"
         );
-        let s = (stats.borrow().as_ref().unwrap())();
+        let s = (stats.lock().unwrap().as_ref().unwrap())();
         let ratio = |i: usize| paged.seconds[i] / ram.seconds[i];
         println!(
             "paged memory, {label}, 8 KiB cache, time against RAM: sequential {:.1}x, \
@@ -166,7 +167,7 @@ fn growing_past_the_device_fails_and_a_broken_device_traps() {
     let engine = Engine::default();
     let module = Module::new(&engine, wat(TOUCH)).unwrap();
     // 512 KiB of device for a 1 MiB minimum: instantiation names the sizes.
-    let stats = Rc::new(RefCell::new(None));
+    let stats = Arc::new(Mutex::new(None));
     let mut small = paged_store(&engine, 4096, || RamDisk::new(512, 1024), stats);
     let err = Linker::new(&engine)
         .instantiate(&mut small, &module)
@@ -177,7 +178,7 @@ fn growing_past_the_device_fails_and_a_broken_device_traps() {
         "{err}"
     );
 
-    let broken = Rc::new(RefCell::new(false));
+    let broken = Arc::new(Mutex::new(false));
     let flag = broken.clone();
     let mut store = Store::new(&engine, ());
     store.set_memory_provider(move |_| {
@@ -189,15 +190,15 @@ fn growing_past_the_device_fails_and_a_broken_device_traps() {
         .unwrap();
     let fill = inst.get_func(&store, "fill").unwrap();
     fill.call(&mut store, &[], &mut []).unwrap();
-    *broken.borrow_mut() = true;
+    *broken.lock().unwrap() = true;
     let err = fill.call(&mut store, &[], &mut []).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::MemoryDevice), "{err}");
     // The store survives: with the device back, the program runs again.
-    *broken.borrow_mut() = false;
+    *broken.lock().unwrap() = false;
     fill.call(&mut store, &[], &mut []).unwrap();
 }
 
-struct Flaky(RamDisk, Rc<RefCell<bool>>);
+struct Flaky(RamDisk, Arc<Mutex<bool>>);
 impl BlockDevice for Flaky {
     fn block_size(&self) -> usize {
         self.0.block_size()
@@ -206,11 +207,11 @@ impl BlockDevice for Flaky {
         self.0.block_count()
     }
     fn read_block(&mut self, i: u32, b: &mut [u8]) -> Result<(), DeviceError> {
-        self.0.broken = *self.1.borrow();
+        self.0.broken = *self.1.lock().unwrap();
         self.0.read_block(i, b)
     }
     fn write_block(&mut self, i: u32, b: &[u8]) -> Result<(), DeviceError> {
-        self.0.broken = *self.1.borrow();
+        self.0.broken = *self.1.lock().unwrap();
         self.0.write_block(i, b)
     }
 }

@@ -1,7 +1,6 @@
 //! Decoding and validation in one pass over the module's bytes.
 
 use crate::{translate, CompiledModule, TranslateConfig};
-use core::cell::OnceCell;
 use wisp_parse::wasmparser::Parser;
 use wisp_parse::{ModuleBuilder, ParseError};
 use wisp_validate::{Features, ModuleValidator};
@@ -14,7 +13,9 @@ pub fn compile(
     config: TranslateConfig,
 ) -> Result<CompiledModule, ParseError> {
     let module = decode(bytes, features)?.finish();
-    let code = (0..module.bodies.len()).map(|_| OnceCell::new()).collect();
+    let code = (0..module.bodies.len())
+        .map(|_| crate::code_cell_empty())
+        .collect();
     Ok(CompiledModule {
         module,
         code,
@@ -39,7 +40,7 @@ pub fn compile_eager(
             let body = bytes
                 .get(range.clone())
                 .ok_or_else(|| ParseError::new("unknown function body", range.start))?;
-            translate::translate_body(&module, i, body, config).map(OnceCell::from)
+            translate::translate_body(&module, i, body, config).map(crate::code_cell)
         })
         .collect::<Result<_, _>>()?;
     Ok(CompiledModule {

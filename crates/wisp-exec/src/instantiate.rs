@@ -2,7 +2,6 @@
 
 use crate::const_eval::{eval, eval128, eval_offset};
 use crate::{CodeRef, CompiledModule, ExecStore};
-use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -125,7 +124,7 @@ fn incompatible(index: usize, detail: &str) -> InstantiateError {
 /// the segment initializers. The start function is returned, not run.
 pub fn instantiate(
     store: &mut ExecStore,
-    module: &Rc<CompiledModule>,
+    module: &wisp_types::sync::Shared<CompiledModule>,
     externs: &[ExternVal],
     limits: Limits,
 ) -> Result<Instantiated, InstantiateError> {
@@ -412,6 +411,8 @@ fn check_paged(first: bool, mem: &wisp_store::MemInst) -> Result<(), Instantiate
 pub(crate) fn access_trap(e: AccessError) -> TrapCode {
     match e {
         AccessError::OutOfBounds => TrapCode::MemoryOutOfBounds,
-        AccessError::Device => TrapCode::MemoryDevice,
+        // The executor always has the store exclusively; a device that says otherwise
+        // failed.
+        AccessError::Device | AccessError::Exclusive => TrapCode::MemoryDevice,
     }
 }

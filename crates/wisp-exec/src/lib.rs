@@ -39,8 +39,6 @@ pub use stack::{Stack, StackLimits};
 pub use translate::{TranslateConfig, TranslateError};
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
-use core::cell::OnceCell;
 use ir::Slot;
 pub use refmap::RefMap;
 use wisp_parse::{Module, ParseError, ParseErrorKind};
@@ -121,10 +119,43 @@ impl Catch {
     pub const DELEGATE: u8 = 4;
 }
 
+/// A function's code, translated once: threads may share the module where there are
+/// threads. A pointer, so that the call path's check is one load, and a cell one
+/// shift from the next.
+#[cfg(target_has_atomic = "ptr")]
+pub(crate) type CodeCell = once_cell::race::OnceBox<CompiledFunc>;
+/// A function's code, translated once.
+#[cfg(not(target_has_atomic = "ptr"))]
+pub(crate) type CodeCell = core::cell::OnceCell<CompiledFunc>;
+
+/// A cell holding `code` already.
+pub(crate) fn code_cell(code: CompiledFunc) -> CodeCell {
+    #[cfg(target_has_atomic = "ptr")]
+    return once_cell::race::OnceBox::with_value(alloc::boxed::Box::new(code));
+    #[cfg(not(target_has_atomic = "ptr"))]
+    core::cell::OnceCell::from(code)
+}
+
+/// The cell's code: `code` if the cell was empty, else what another caller (another
+/// thread, on a shared module) put there first.
+#[cfg(feature = "compile")]
+fn code_cell_init(cell: &CodeCell, code: CompiledFunc) -> &CompiledFunc {
+    #[cfg(target_has_atomic = "ptr")]
+    return cell.get_or_init(|| alloc::boxed::Box::new(code));
+    #[cfg(not(target_has_atomic = "ptr"))]
+    cell.get_or_init(|| code)
+}
+
+/// An empty cell.
+#[cfg(feature = "compile")]
+pub(crate) fn code_cell_empty() -> CodeCell {
+    CodeCell::new()
+}
+
 /// A decoded, validated module and its functions' code, translated on first use.
 pub struct CompiledModule {
     pub module: Module,
-    code: Box<[OnceCell<CompiledFunc>]>,
+    code: Box<[CodeCell]>,
     #[cfg(feature = "compile")]
     config: TranslateConfig,
 }
@@ -139,7 +170,7 @@ impl CompiledModule {
 
     /// The code cells of the defined functions, for the call fast path. The boxed slice
     /// never moves while the module lives.
-    pub(crate) fn code_cells(&self) -> *const OnceCell<CompiledFunc> {
+    pub(crate) fn code_cells(&self) -> *const CodeCell {
         self.code.as_ptr()
     }
 
@@ -157,7 +188,7 @@ impl CompiledModule {
         #[cfg(feature = "compile")]
         {
             let c = translate::translate(&self.module, idx, self.config)?;
-            Ok(cell.get_or_init(|| c))
+            Ok(code_cell_init(cell, c))
         }
         #[cfg(not(feature = "compile"))]
         Err(ParseError::with_kind(
@@ -172,18 +203,16 @@ impl CompiledModule {
 /// defined functions.
 #[derive(Clone)]
 pub struct CodeRef {
-    pub module: Rc<CompiledModule>,
+    pub module: wisp_types::sync::Shared<CompiledModule>,
     pub index: u32,
 }
 
 #[cfg(all(test, target_pointer_width = "64"))]
 mod tests {
-    /// The call path scales indices by this size; a power of two is one shift.
+    /// The call path scales indices by the cell's size; a power of two is one shift.
     #[test]
-    fn compiled_func_stays_32_bytes() {
-        assert_eq!(
-            core::mem::size_of::<core::cell::OnceCell<super::CompiledFunc>>(),
-            32
-        );
+    fn code_cells_stay_a_power_of_two() {
+        assert_eq!(core::mem::size_of::<super::CompiledFunc>(), 32);
+        assert!(core::mem::size_of::<super::CodeCell>().is_power_of_two());
     }
 }

@@ -191,8 +191,7 @@ impl FileMemory {
         let n = self.extent(page);
         let buf = &mut self.cache[victim * ps..(victim + 1) * ps];
         buf.fill(0);
-        read_at(&mut self.file, page << self.shift, &mut buf[..n])
-            .map_err(|_| AccessError::Device)?;
+        read_at(&self.file, page << self.shift, &mut buf[..n]).map_err(|_| AccessError::Device)?;
         self.frames[victim] = Frame {
             page,
             dirty: false,
@@ -226,7 +225,9 @@ impl FileMemory {
 
 /// Fills `buf` from `file` at `offset` until the file's end; what lies past the end stays
 /// as it was (zero).
-fn read_at(file: &mut File, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
+fn read_at(file: &File, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
+    #[cfg(not(unix))]
+    let mut file = file;
     #[cfg(not(unix))]
     file.seek(SeekFrom::Start(offset))?;
     while !buf.is_empty() {
@@ -286,6 +287,29 @@ impl PagedMemory for FileMemory {
             let n = r.len();
             buf[r].copy_from_slice(&m.cache[at..at + n]);
         })
+    }
+
+    /// Cached pages from the cache (they may be newer than the file), the others from the
+    /// file, leaving the cache as it is.
+    #[cfg(unix)]
+    fn read_shared(&self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError> {
+        let ps = self.page_size();
+        let mut done = 0;
+        while done < buf.len() {
+            let a = addr + done as u64;
+            let off = (a & (ps as u64 - 1)) as usize;
+            let n = (ps - off).min(buf.len() - done);
+            let out = &mut buf[done..done + n];
+            match self.index.get(&(a >> self.shift)) {
+                Some(&frame) => out.copy_from_slice(&self.cache[frame * ps + off..][..n]),
+                None => {
+                    out.fill(0);
+                    read_at(&self.file, a, out).map_err(|_| AccessError::Device)?;
+                }
+            }
+            done += n;
+        }
+        Ok(())
     }
 
     fn write(&mut self, addr: u64, buf: &[u8]) -> Result<(), AccessError> {

@@ -42,6 +42,8 @@ pub use limits::{
 pub use memory::{AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
 pub use registry::{heap_in_store, ref_in_store, val_in_store, BadType, TypeRegistry};
 pub use table::{TableInst, MAX_TABLE_LEN};
+/// What may cross threads (`Send` bounds that only targets with threads ask for).
+pub use wisp_types::sync;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -49,6 +51,11 @@ use wisp_types::{FuncAddr, FuncType, MemoryType, RawVal, TableType, TypeId};
 
 /// Chooses the backend of each memory that a module defines, when it is instantiated:
 /// `None` takes a heap vector.
+#[cfg(target_has_atomic = "ptr")]
+pub type MemoryProvider = Box<dyn FnMut(&MemoryType) -> Option<MemoryBackend> + Send>;
+/// Chooses the backend of each memory that a module defines, when it is instantiated:
+/// `None` takes a heap vector.
+#[cfg(not(target_has_atomic = "ptr"))]
 pub type MemoryProvider = Box<dyn FnMut(&MemoryType) -> Option<MemoryBackend>>;
 
 /// The store: all runtime objects of one embedding context.

@@ -9,7 +9,9 @@
 ///
 /// A creation counts as growing from zero to the initial size. Refusing a creation fails
 /// the instantiation; refusing a growth makes `memory.grow` or `table.grow` return -1.
-pub trait ResourceLimiter {
+///
+/// Where the target has threads it must be `Send`, as the store holding it may move.
+pub trait ResourceLimiter: wisp_types::sync::MaybeSend {
     /// A memory wants to grow from `current` to `desired` bytes; `maximum` is its type's
     /// limit in bytes, if it has one.
     fn memory_growing(&mut self, current: u64, desired: u64, maximum: Option<u64>) -> bool;

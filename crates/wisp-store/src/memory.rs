@@ -18,7 +18,9 @@ use wisp_types::MemoryType;
 ///
 /// Addresses are guest addresses (`u64` so that memory64 fits); the memory instance
 /// checks them against [`size`](Self::size) before calling `read` or `write`.
-pub trait PagedMemory {
+///
+/// Where the target has threads it must be `Send`, as the store holding it may move.
+pub trait PagedMemory: wisp_types::sync::MaybeSend {
     /// The current size in bytes.
     fn size(&self) -> u64;
     /// Grows to `new_size` bytes; the new bytes read as zero.
@@ -27,6 +29,13 @@ pub trait PagedMemory {
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError>;
     /// Stores `buf` at `addr..addr + buf.len()`. An error is a device failure.
     fn write(&mut self, addr: u64, buf: &[u8]) -> Result<(), AccessError>;
+    /// Fills `buf` as [`read`](Self::read) does, without changing the memory (its cache
+    /// included): how the host reads through a shared borrow of the store. A device that
+    /// cannot keeps the default, [`AccessError::Exclusive`].
+    fn read_shared(&self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError> {
+        let _ = (addr, buf);
+        Err(AccessError::Exclusive)
+    }
 }
 
 /// Where the bytes of a linear memory live.
@@ -106,6 +115,8 @@ pub enum AccessError {
     OutOfBounds,
     /// The block device behind a paged memory failed.
     Device,
+    /// The paged memory can be read only with the store borrowed exclusively.
+    Exclusive,
 }
 
 /// The messages of the traps these become.
@@ -114,6 +125,9 @@ impl fmt::Display for AccessError {
         f.write_str(match self {
             AccessError::OutOfBounds => "out of bounds memory access",
             AccessError::Device => "memory device error",
+            AccessError::Exclusive => {
+                "this paged memory is read only through an exclusive borrow of its store"
+            }
         })
     }
 }
@@ -230,6 +244,20 @@ impl MemInst {
         self.check(addr, buf.len())?;
         match &mut self.backend {
             MemoryBackend::Paged(p) => p.read(addr, buf),
+            _ => {
+                let a = addr as usize;
+                buf.copy_from_slice(&self.data()[a..a + buf.len()]);
+                Ok(())
+            }
+        }
+    }
+
+    /// [`read`](Self::read) through a shared borrow: a paged memory answers it only if
+    /// its device can ([`PagedMemory::read_shared`]).
+    pub fn read_shared(&self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError> {
+        self.check(addr, buf.len())?;
+        match &self.backend {
+            MemoryBackend::Paged(p) => p.read_shared(addr, buf),
             _ => {
                 let a = addr as usize;
                 buf.copy_from_slice(&self.data()[a..a + buf.len()]);

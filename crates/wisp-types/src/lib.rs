@@ -12,6 +12,7 @@ extern crate alloc;
 pub mod cells;
 mod composite;
 mod reftype;
+pub mod sync;
 mod trap;
 mod types;
 mod value;

@@ -35,7 +35,7 @@ impl<'a, T> GuestMemory<'a, T> {
     /// The memory's bytes when they are one slice; `None` for a paged memory. An empty
     /// contiguous memory also gives `None`, and the copying path then faults as it must.
     fn slice_mut(&mut self) -> Option<&mut [u8]> {
-        let data = self.memory.data_mut(self.store);
+        let data = self.memory.data_mut(&mut *self.store);
         (!data.is_empty()).then_some(data)
     }
 
@@ -49,7 +49,7 @@ impl<'a, T> GuestMemory<'a, T> {
         // and so the whole range, without copying a byte.
         let end = u64::from(ptr) + u64::from(len);
         self.memory
-            .read(self.store, end, &mut [])
+            .read_exclusive(&mut *self.store, end, &mut [])
             .map_err(|_| Errno::Fault)
     }
 
@@ -61,7 +61,7 @@ impl<'a, T> GuestMemory<'a, T> {
             return Ok(());
         }
         self.memory
-            .read(self.store, u64::from(ptr), buf)
+            .read_exclusive(&mut *self.store, u64::from(ptr), buf)
             .map_err(|_| Errno::Fault)
     }
 
@@ -83,7 +83,7 @@ impl<'a, T> GuestMemory<'a, T> {
             return Ok(());
         }
         self.memory
-            .write(self.store, u64::from(ptr), bytes)
+            .write(&mut *self.store, u64::from(ptr), bytes)
             .map_err(|_| Errno::Fault)
     }
 

@@ -49,7 +49,7 @@ fn run_on(engine: &Engine, args: &[&str], stdin: &[u8]) -> Outcome {
     let compiled = started.elapsed();
     let mut store = Store::new(engine, ctx);
     let mut linker = Linker::new(engine);
-    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
+    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
     let instantiating = Instant::now();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let instantiated = instantiating.elapsed();

@@ -43,7 +43,7 @@ fn run(program: &str, args: &[&str], stdin: &[u8], ctx: WasiCtxBuilder) -> Outco
     let module = Module::new(&engine, fixture(&format!("{program}.wasm"))).unwrap();
     let mut store = Store::new(&engine, ctx);
     let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
+    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let start = instance.get_func(&store, "_start").unwrap();
     let status = match start.call(&mut store, &[], &mut []) {

@@ -288,7 +288,9 @@ impl<'a> Runner<'a> {
             }
             WastDirective::Register { name, module, .. } => {
                 let inst = self.instance(module.map(|m| m.name()))?;
-                self.linker.instance(&self.store, name, inst);
+                self.linker
+                    .instance(&self.store, name, inst)
+                    .map_err(|e| e.to_string())?;
                 self.store_reachable = true;
                 Ok(())
             }
@@ -483,8 +485,10 @@ impl<'a> Runner<'a> {
         take(&mut self.store, &mut left)?;
         let mut state = f.call_resumable(&mut self.store, args, out)?;
         loop {
-            let ResumableCall::OutOfFuel(paused) = state else {
-                return Ok(());
+            let paused = match state {
+                ResumableCall::Finished => return Ok(()),
+                ResumableCall::OutOfFuel(paused) => paused,
+                ResumableCall::HostTrap(t) => return Err(t.into_host_error()),
             };
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
                 return Err(Error::Usage("the script's time is up".into()));
@@ -543,6 +547,9 @@ fn fresh_store(
         store.set_fuel(limits.fuel.unwrap_or(u64::MAX))?;
     }
     let mut linker = Linker::new(engine);
+    // `register` of a name already registered replaces it, as in the reference
+    // interpreter.
+    linker.allow_shadowing(true);
     spectest::define(&mut linker, &mut store)?;
     Ok((store, linker))
 }

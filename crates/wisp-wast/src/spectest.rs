@@ -20,7 +20,7 @@ pub fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), wisp
     ];
     for (name, params) in prints {
         let ty = FuncType::new(params.iter().copied(), []);
-        linker.func_new("spectest", name, ty, |_, _, _| Ok(()));
+        linker.func_new("spectest", name, ty, |_, _, _| Ok(()))?;
     }
     let globals = [
         ("global_i32", Val::I32(666)),
@@ -33,16 +33,16 @@ pub fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(), wisp
             content: v.ty(),
             mutability: Mutability::Const,
         };
-        let g = Global::new(store, ty, v)?;
-        linker.define("spectest", name, Extern::Global(g));
+        let g = Global::new(&mut *store, ty, v)?;
+        linker.define(&*store, "spectest", name, Extern::Global(g))?;
     }
     let table = Table::new(
-        store,
+        &mut *store,
         TableType::new(RefType::FUNCREF, 10, Some(20)),
         Val::FuncRef(None),
     )?;
-    linker.define("spectest", "table", Extern::Table(table));
-    let memory = Memory::new(store, MemoryType::new(1, Some(2)))?;
-    linker.define("spectest", "memory", Extern::Memory(memory));
+    linker.define(&*store, "spectest", "table", Extern::Table(table))?;
+    let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
+    linker.define(&*store, "spectest", "memory", Extern::Memory(memory))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! their fields and elements, as Wasm code does with `struct.*` and `array.*`.
 //! Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#aggregate-instances>
 
+use crate::context::{AsContext, AsContextMut};
 use crate::handle::Stored;
 use crate::reference::AnyRef;
 use crate::store::Store;
@@ -38,12 +39,17 @@ fn register<T>(store: &mut Store<T>, ty: CompositeType) -> Result<Stored<TypeId>
 
 impl StructType {
     /// The struct type with `fields`.
-    pub fn new<T>(store: &mut Store<T>, fields: &[FieldType]) -> Result<StructType, Error> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        fields: &[FieldType],
+    ) -> Result<StructType, Error> {
+        let store = store.as_context_mut().0;
         register(store, CompositeType::Struct(fields.into())).map(StructType)
     }
 
     /// Its fields, in store form.
-    pub fn fields<T>(&self, store: &Store<T>) -> Result<Vec<FieldType>, Error> {
+    pub fn fields<T>(&self, store: impl AsContext<Data = T>) -> Result<Vec<FieldType>, Error> {
+        let store = store.as_context().0;
         let id = self.0.check(store.id)?;
         struct_fields(store, id)
     }
@@ -51,12 +57,17 @@ impl StructType {
 
 impl ArrayType {
     /// The array type of elements of type `element`.
-    pub fn new<T>(store: &mut Store<T>, element: FieldType) -> Result<ArrayType, Error> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        element: FieldType,
+    ) -> Result<ArrayType, Error> {
+        let store = store.as_context_mut().0;
         register(store, CompositeType::Array(element)).map(ArrayType)
     }
 
     /// Its element type, in store form.
-    pub fn element<T>(&self, store: &Store<T>) -> Result<FieldType, Error> {
+    pub fn element<T>(&self, store: impl AsContext<Data = T>) -> Result<FieldType, Error> {
+        let store = store.as_context().0;
         let id = self.0.check(store.id)?;
         array_element(store, id)
     }
@@ -136,10 +147,11 @@ impl StructRef {
     /// A new struct of type `ty` with `fields`, as `struct.new` makes it. Fails with an
     /// out-of-memory trap when the store's heap is full even after a collection.
     pub fn new<T>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         ty: &StructType,
         fields: &[Val],
     ) -> Result<StructRef, Error> {
+        let store = store.as_context_mut().0;
         let id = ty.0.check(store.id)?;
         let types = struct_fields(store, id)?;
         if types.len() != fields.len() {
@@ -162,7 +174,8 @@ impl StructRef {
     }
 
     /// Its type.
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<StructType, Error> {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> Result<StructType, Error> {
+        let store = store.as_context().0;
         let a = self.0.object(store)?;
         let id = store.inner.heap.object(a).and_then(Object::type_id);
         id.map(|id| StructType(Stored::new(store.id, id)))
@@ -170,7 +183,8 @@ impl StructRef {
     }
 
     /// Field `index`, as `struct.get` reads it (a packed field zero-extended).
-    pub fn field<T>(&self, store: &Store<T>, index: usize) -> Result<Val, Error> {
+    pub fn field<T>(&self, store: impl AsContext<Data = T>, index: usize) -> Result<Val, Error> {
+        let store = store.as_context().0;
         let (f, cell) = self.field_at(store, index)?;
         let a = self.0.object(store)?;
         let fields = store.inner.heap.struct_fields(a).unwrap_or(&[]);
@@ -181,10 +195,11 @@ impl StructRef {
     /// Sets field `index`, as `struct.set` does; it must be mutable.
     pub fn set_field<T>(
         &self,
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         index: usize,
         value: Val,
     ) -> Result<(), Error> {
+        let store = store.as_context_mut().0;
         let (f, cell) = self.field_at(store, index)?;
         if !f.mutable {
             return Err(Error::Usage(format!("field {index} is immutable")));
@@ -229,11 +244,12 @@ impl ArrayRef {
     /// A new array of type `ty` of `len` elements, each `elem`, as `array.new` makes
     /// it.
     pub fn new<T>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         ty: &ArrayType,
         elem: &Val,
         len: u32,
     ) -> Result<ArrayRef, Error> {
+        let store = store.as_context_mut().0;
         let (id, f, size) = Self::shape(store, ty)?;
         let c = field_cells(store, &f, elem)?;
         let v = c[0].0 as u128 | (c[1].0 as u128) << 64;
@@ -252,10 +268,11 @@ impl ArrayRef {
 
     /// A new array of type `ty` with `elems`, as `array.new_fixed` makes it.
     pub fn new_fixed<T>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         ty: &ArrayType,
         elems: &[Val],
     ) -> Result<ArrayRef, Error> {
+        let store = store.as_context_mut().0;
         let (id, f, size) = Self::shape(store, ty)?;
         let mut vals = Vec::new();
         for e in elems {
@@ -289,7 +306,8 @@ impl ArrayRef {
     }
 
     /// Its type.
-    pub fn ty<T>(&self, store: &Store<T>) -> Result<ArrayType, Error> {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> Result<ArrayType, Error> {
+        let store = store.as_context().0;
         let a = self.0.object(store)?;
         let id = store.inner.heap.object(a).and_then(Object::type_id);
         id.map(|id| ArrayType(Stored::new(store.id, id)))
@@ -297,7 +315,8 @@ impl ArrayRef {
     }
 
     /// Its number of elements (`array.len`).
-    pub fn len<T>(&self, store: &Store<T>) -> Result<u32, Error> {
+    pub fn len<T>(&self, store: impl AsContext<Data = T>) -> Result<u32, Error> {
+        let store = store.as_context().0;
         let a = self.0.object(store)?;
         store
             .inner
@@ -307,7 +326,8 @@ impl ArrayRef {
     }
 
     /// Element `index`, as `array.get` reads it (a packed element zero-extended).
-    pub fn get<T>(&self, store: &Store<T>, index: u32) -> Result<Val, Error> {
+    pub fn get<T>(&self, store: impl AsContext<Data = T>, index: u32) -> Result<Val, Error> {
+        let store = store.as_context().0;
         let f = self.ty(store)?.element(store)?;
         let a = self.0.object(store)?;
         let (v, _) = store
@@ -319,8 +339,14 @@ impl ArrayRef {
     }
 
     /// Sets element `index`, as `array.set` does; the elements must be mutable.
-    pub fn set<T>(&self, store: &mut Store<T>, index: u32, value: Val) -> Result<(), Error> {
-        let f = self.ty(store)?.element(store)?;
+    pub fn set<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        index: u32,
+        value: Val,
+    ) -> Result<(), Error> {
+        let store = store.as_context_mut().0;
+        let f = self.ty(&*store)?.element(&*store)?;
         if !f.mutable {
             return Err(Error::Usage("the array's elements are immutable".into()));
         }

@@ -7,6 +7,7 @@
 //! the exception then unwinds from the call site in Wasm, as if the host function were a
 //! `throw`. Traps are never exceptions, and no Wasm handler catches them.
 
+use crate::context::{AsContext, AsContextMut};
 use crate::error::{Error, FrameInfo};
 use crate::handle::Stored;
 use crate::store::Store;
@@ -24,7 +25,8 @@ pub struct Tag(pub(crate) Stored<u32>);
 impl Tag {
     /// A new tag whose exceptions carry values of `ty`'s parameter types; `ty` has no
     /// results.
-    pub fn new<T>(store: &mut Store<T>, ty: FuncType) -> Result<Tag, Error> {
+    pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: FuncType) -> Result<Tag, Error> {
+        let store = store.as_context_mut().0;
         if !ty.results().is_empty() {
             return Err(Error::Usage(format!(
                 "a tag's type has no results, and {ty} has"
@@ -38,7 +40,8 @@ impl Tag {
 
     /// The tag's type: its exceptions' values are the parameters. Panics if the tag
     /// belongs to another store.
-    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> FuncType {
+        let store = store.as_context().0;
         store.inner.tag_type(self.0.get(store.id))
     }
 }
@@ -63,7 +66,8 @@ impl ExnRef {
     }
 
     /// Lets go of the host's hold on the exception.
-    pub fn unroot<T>(self, store: &mut Store<T>) {
+    pub fn unroot<T>(self, mut store: impl AsContextMut<Data = T>) {
+        let store = store.as_context_mut().0;
         if let Ok(a) = self.check(store.owner()) {
             store.inner.heap.unroot(a.0);
         }
@@ -82,13 +86,15 @@ impl ExnRef {
 
     /// The exception's tag, or an error if it no longer exists or belongs to another
     /// store.
-    pub fn tag<T>(&self, store: &Store<T>) -> Result<Tag, Error> {
+    pub fn tag<T>(&self, store: impl AsContext<Data = T>) -> Result<Tag, Error> {
+        let store = store.as_context().0;
         let e = self.inst(store)?;
         Ok(Tag(Stored::new(store.id, e.tag)))
     }
 
     /// The values thrown with the exception.
-    pub fn payload<T>(&self, store: &Store<T>) -> Result<Vec<Val>, Error> {
+    pub fn payload<T>(&self, store: impl AsContext<Data = T>) -> Result<Vec<Val>, Error> {
+        let store = store.as_context().0;
         let e = self.inst(store)?;
         let ty = store.inner.tag_shape(e.tag);
         Ok(unpack(&e.payload, ty.params(), store))
@@ -133,7 +139,12 @@ pub struct Exception {
 
 impl Exception {
     /// A new exception of `tag` carrying `payload`, which must match the tag's type.
-    pub fn new<T>(store: &mut Store<T>, tag: Tag, payload: &[Val]) -> Result<Exception, Error> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        tag: Tag,
+        payload: &[Val],
+    ) -> Result<Exception, Error> {
+        let store = store.as_context_mut().0;
         let addr = tag.0.check(store.id)?;
         let ty = store.inner.tag_type(addr);
         if payload.len() != ty.params().len()
@@ -207,9 +218,3 @@ impl fmt::Display for Exception {
 }
 
 impl core::error::Error for Exception {}
-
-impl From<Exception> for Error {
-    fn from(e: Exception) -> Error {
-        Error::Exception(alloc::boxed::Box::new(e))
-    }
-}

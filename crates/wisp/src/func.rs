@@ -1,19 +1,29 @@
 //! Functions: calling Wasm from the host, and host functions called from Wasm.
 
+use crate::context::{AsContext, AsContextMut};
 use crate::error::{Error, FrameInfo, Trap};
 use crate::externals::{Extern, Instance};
 use crate::handle::Stored;
 use crate::store::Store;
 use crate::val::{Owner, Val};
 use alloc::format;
-use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack};
 use wisp_store::{FuncInst, FuncKind};
+use wisp_types::sync::{MaybeSendSync, Shared};
 use wisp_types::{FuncAddr, FuncType, ValType};
 
-pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
+/// A host function's closure, shared by the linker's definition and every store that
+/// made a function of it.
+#[cfg(target_has_atomic = "ptr")]
+pub(crate) type HostFunc<T> =
+    Shared<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync>;
+/// A host function's closure, shared by the linker's definition and every store that
+/// made a function of it.
+#[cfg(not(target_has_atomic = "ptr"))]
+pub(crate) type HostFunc<T> =
+    Shared<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
 
 /// A function in a store: Wasm code or a host closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +46,7 @@ impl<T> Caller<'_, T> {
     }
     /// An export of the calling instance (for example its memory).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        self.instance?.get_export(self.store, name)
+        self.instance?.get_export(&*self.store, name)
     }
     /// The whole store.
     pub fn store(&mut self) -> &mut Store<T> {
@@ -47,11 +57,12 @@ impl<T> Caller<'_, T> {
 impl Func {
     /// A host function of type `ty`. It receives its arguments and fills in its results.
     pub fn new<T: 'static>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         ty: FuncType,
-        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + MaybeSendSync + 'static,
     ) -> Func {
-        Func::from_host(store, ty, Rc::new(f))
+        let store = store.as_context_mut().0;
+        Func::from_host(store, ty, Shared::new(f))
     }
 
     /// A function in `store` running the closure `f`, shared with a linker's definition.
@@ -67,7 +78,8 @@ impl Func {
     }
 
     /// The function's type. Panics if the function belongs to another store.
-    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> FuncType {
+        let store = store.as_context().0;
         store.inner.func_type(self.0.get(store.id))
     }
 
@@ -77,10 +89,11 @@ impl Func {
     #[inline(always)]
     pub fn call<T>(
         &self,
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
+        let store = store.as_context_mut().0;
         self.call_with(store, &mut CallValues { params, results })
     }
 
@@ -158,22 +171,40 @@ struct CallValues<'a> {
     results: &'a mut [Val],
 }
 
+/// Where a run on a stack stopped.
+pub(crate) enum Driven {
+    /// The outermost function returned.
+    Done,
+    /// A resumable call ran out of fuel; the stack holds it.
+    OutOfFuel,
+    /// A host function of a resumable call failed; the stack waits for its results.
+    HostTrap {
+        /// What it returned.
+        error: Error,
+        /// The host function.
+        func: FuncAddr,
+        /// Where its results go.
+        base: usize,
+    },
+}
+
 /// Runs the loop on `stack`, starting a call of `next` or, with `None`, resuming what
 /// the stack holds, and serves host calls until the outermost function returns.
-/// Returns `Ok(false)` when fuel ran out and `resumable` asked to keep the call.
+/// With `resumable`, running out of fuel or a failing host function pauses the call
+/// instead of ending it.
 pub(crate) fn drive<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
     next: Option<FuncAddr>,
     resumable: bool,
-) -> Result<bool, Error> {
+) -> Result<Driven, Error> {
     // A host function that calls Wasm again waits with its caller's stack out of the
     // collector's sight: only the outermost run may collect (`Heap::suspended`).
     store.inner.heap.suspended += 1;
     let r = drive_stack(store, stack, next, resumable);
     store.inner.heap.suspended -= 1;
     // A paused resumable call keeps its frames, roots too, until it goes on.
-    if r == Ok(false) {
+    if matches!(r, Ok(Driven::OutOfFuel | Driven::HostTrap { .. })) {
         store.inner.heap.suspended += 1;
     }
     r
@@ -184,7 +215,7 @@ fn drive_stack<T>(
     stack: &mut Stack,
     mut next: Option<FuncAddr>,
     resumable: bool,
-) -> Result<bool, Error> {
+) -> Result<Driven, Error> {
     let mut fuel = store.fuel.unwrap_or(u64::MAX);
     // An exception a host function threw, to unwind from its call site.
     #[cfg(feature = "exceptions")]
@@ -201,7 +232,7 @@ fn drive_stack<T>(
             store.fuel = Some(fuel);
         }
         match r {
-            Ok(RunResult::Done) => return Ok(true),
+            Ok(RunResult::Done) => return Ok(Driven::Done),
             Ok(RunResult::HostCall {
                 func,
                 host_index,
@@ -212,15 +243,19 @@ fn drive_stack<T>(
                     #[cfg(feature = "exceptions")]
                     Err(Error::Exception(e)) => thrown = Some(e.exn.check(store.owner())?),
                     Err(e) => {
+                        let error = e.with_host_backtrace(|| frames(store, &stack.backtrace()));
+                        if resumable && !matches!(error, Error::Exit(_)) {
+                            return Ok(Driven::HostTrap { error, func, base });
+                        }
                         stack.reset();
-                        return Err(e);
+                        return Err(error);
                     }
                 }
                 // The host function may have called back into Wasm, spending fuel.
                 fuel = store.fuel.unwrap_or(u64::MAX);
             }
             Err(RunError::Trap(t)) if resumable && t.code == wisp_types::TrapCode::OutOfFuel => {
-                return Ok(false)
+                return Ok(Driven::OutOfFuel)
             }
             Err(RunError::Trap(t)) => {
                 stack.reset();
@@ -267,8 +302,7 @@ fn call_host<T>(
     // The parameters are held only for the call (they are on the Wasm stack too).
     release(store, params_held);
     r?;
-    check_results(store, func, &out[..nr])?;
-    write_packed(stack, base, &out[..nr], store.owner())
+    write_results(store, stack, func, base, &out[..nr])
 }
 
 /// The host's holds on heap objects now (see `AnyRef`); none without objects.
@@ -307,16 +341,27 @@ fn call_host_boxed<T>(
     let r = f(Caller { store, instance }, &args, &mut out);
     release(store, params_held);
     r?;
-    check_results(store, func, &out)?;
-    write_packed(stack, base, &out, store.owner())
+    write_results(store, stack, func, base, &out)
+}
+
+/// Checks a host function's results and writes them where its caller expects them.
+pub(crate) fn write_results<T>(
+    store: &Store<T>,
+    stack: &mut Stack,
+    func: FuncAddr,
+    base: usize,
+    out: &[Val],
+) -> Result<(), Error> {
+    check_results(store, func, out)?;
+    write_packed(stack, base, out, store.owner())
 }
 
 /// A host function must return what its type says.
 fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(), Error> {
     let ty = store.inner.func_shape(func);
     if out.iter().any(|v| v.to_core(store.owner()).is_err()) {
-        return Err(Error::Host(
-            "host function returned a reference that belongs to another store".into(),
+        return Err(Error::msg(
+            "host function returned a reference that belongs to another store",
         ));
     }
     if out
@@ -324,7 +369,7 @@ fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(),
         .zip(ty.results())
         .any(|(v, t)| !v.matches_ty(store, *t))
     {
-        return Err(Error::Host(format!(
+        return Err(Error::msg(format!(
             "host function returned values that do not match {ty}"
         )));
     }
@@ -394,7 +439,7 @@ fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
 }
 
 /// Names the functions of a trace.
-fn frames<T>(store: &Store<T>, trace: &[FuncAddr]) -> Vec<FrameInfo> {
+pub(crate) fn frames<T>(store: &Store<T>, trace: &[FuncAddr]) -> Vec<FrameInfo> {
     // Every allocation may fail here: a trap for want of stack often comes when the
     // heap is spent too, and a device must get its error, not an abort. What does not
     // fit is left out: the whole trace, or a frame's name.

@@ -28,6 +28,7 @@ extern crate std;
 #[cfg(feature = "gc")]
 mod aggregate;
 mod budget;
+mod context;
 mod engine;
 mod error;
 mod exception;
@@ -47,15 +48,20 @@ mod wrap;
 
 #[cfg(feature = "gc")]
 pub use aggregate::{ArrayRef, ArrayType, StructRef, StructType};
+pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::{Config, Engine};
-pub use error::{CompileErrorKind, Error, FrameInfo, Trap};
+pub use error::{CompileErrorKind, Error, FrameInfo, HostError, Trap};
+
+/// A result whose error is Wisp's [`Error`] (wasmtime's `Result`): `wisp::Result<i32>` is
+/// what a fallible host function returns.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
 pub use exception::{Exception, ExnRef, Tag};
-pub use externals::{Extern, Global, Instance, Memory, Table};
+pub use externals::{Extern, Global, Instance, Memory, MemoryOffset, Table};
 pub use func::{Caller, Func};
-pub use linker::Linker;
+pub use linker::{InstancePre, Linker};
 pub use module::{ExportType, ImportType, Module};
 pub use reference::{AnyRef, ExternRef};
-pub use resumable::{ResumableCall, ResumableInvocation};
+pub use resumable::{ResumableCall, ResumableInvocation, ResumableInvocationHostTrap};
 pub use store::Store;
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use val::Val;
@@ -75,3 +81,19 @@ pub use wisp_types::{
 #[cfg(feature = "compile")]
 pub use wisp_validate::Features;
 pub use wrap::{HostResults, IntoFunc};
+
+/// Where the target has threads, a compiled module is shared between them and a store
+/// moves to another (`Store<T>` is `Send` when `T` is). Checked at compile time.
+#[cfg(target_has_atomic = "ptr")]
+const _: () = {
+    const fn send_sync<X: Send + Sync>() {}
+    const fn send<X: Send>() {}
+    send_sync::<Engine>();
+    send_sync::<Module>();
+    send_sync::<Linker<()>>();
+    send_sync::<InstancePre<()>>();
+    send_sync::<Error>();
+    send::<Store<()>>();
+    send::<ResumableInvocation>();
+    send::<ResumableInvocationHostTrap>();
+};

@@ -6,6 +6,7 @@
 //! so one linker serves any number of stores. Values defined with [`Linker::define`]
 //! belong to one store, and instantiating in another store with them is an error.
 
+use crate::context::{AsContext, AsContextMut};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::externals::{Extern, Instance};
@@ -16,10 +17,10 @@ use crate::store::Store;
 use crate::val::Val;
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wisp_exec::InstantiateError;
+use wisp_types::sync::{MaybeSendSync, Shared};
 use wisp_types::{ExternType, FuncType};
 
 /// What a name stands for.
@@ -40,9 +41,12 @@ impl<T> Clone for Definition<T> {
 }
 
 /// Resolves imports by module and field name.
+///
+/// Defining a name twice is an error unless [`Linker::allow_shadowing`] is on.
 pub struct Linker<T> {
     engine: Engine,
     defs: BTreeMap<(String, String), Definition<T>>,
+    shadowing: bool,
 }
 
 impl<T> Clone for Linker<T> {
@@ -50,6 +54,7 @@ impl<T> Clone for Linker<T> {
         Linker {
             engine: self.engine.clone(),
             defs: self.defs.clone(),
+            shadowing: self.shadowing,
         }
     }
 }
@@ -60,6 +65,7 @@ impl<T: 'static> Linker<T> {
         Linker {
             engine: engine.clone(),
             defs: BTreeMap::new(),
+            shadowing: false,
         }
     }
 
@@ -68,16 +74,35 @@ impl<T: 'static> Linker<T> {
         &self.engine
     }
 
-    fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> &mut Self {
-        self.defs
-            .insert((module.to_string(), name.to_string()), def);
+    /// Whether a later definition of a name replaces the earlier one (on) or is an
+    /// error (off, the default).
+    pub fn allow_shadowing(&mut self, allow: bool) -> &mut Self {
+        self.shadowing = allow;
         self
     }
 
-    /// Names an external value of one store; a later definition of the same name replaces
-    /// it.
-    pub fn define(&mut self, module: &str, name: &str, value: impl Into<Extern>) -> &mut Self {
-        self.insert(module, name, Definition::Extern(value.into()))
+    fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
+        let key = (module.to_string(), name.to_string());
+        if !self.shadowing && self.defs.contains_key(&key) {
+            return Err(Error::Link(format!(
+                "`{module}::{name}` is defined twice (see Linker::allow_shadowing)"
+            )));
+        }
+        self.defs.insert(key, def);
+        Ok(self)
+    }
+
+    /// Names an external value of `store`.
+    pub fn define(
+        &mut self,
+        store: impl AsContext<Data = T>,
+        module: &str,
+        name: &str,
+        value: impl Into<Extern>,
+    ) -> Result<&mut Self, Error> {
+        let value = value.into();
+        value.to_val(store.as_context().0.id)?;
+        self.insert(module, name, Definition::Extern(value))
     }
 
     /// Defines a host function of type `ty`, for every store the linker instantiates in.
@@ -86,9 +111,9 @@ impl<T: 'static> Linker<T> {
         module: &str,
         name: &str,
         ty: FuncType,
-        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
-    ) -> &mut Self {
-        self.insert(module, name, Definition::Host(ty, Rc::new(f)))
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + MaybeSendSync + 'static,
+    ) -> Result<&mut Self, Error> {
+        self.insert(module, name, Definition::Host(ty, Shared::new(f)))
     }
 
     /// Defines a host function from a closure, typed by its signature (see
@@ -98,24 +123,31 @@ impl<T: 'static> Linker<T> {
         module: &str,
         name: &str,
         f: impl crate::IntoFunc<T, Params, Results>,
-    ) -> &mut Self {
+    ) -> Result<&mut Self, Error> {
         let (ty, f) = f.into_host();
         self.insert(module, name, Definition::Host(ty, f))
     }
 
     /// Names every export of `instance` under `module` (the spec script's `register`).
-    pub fn instance(&mut self, store: &Store<T>, module: &str, instance: Instance) -> &mut Self {
+    pub fn instance(
+        &mut self,
+        store: impl AsContext<Data = T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Self, Error> {
+        let store = store.as_context().0;
+        instance.0.check(store.id)?;
         for (name, value) in instance.exports(store) {
-            self.define(module, &name, value);
+            self.define(store, module, &name, value)?;
         }
-        self
+        Ok(self)
     }
 
     /// Defines every function that `module` imports and the linker does not define yet as
     /// one that fails when called, naming the import: for running a program whose few
     /// non-WASI imports are never called (wasmtime's `define_unknown_imports_as_traps`).
     /// Other kinds of imports are left undefined, so instantiation still reports them.
-    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> &mut Self {
+    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> Result<(), Error> {
         for imp in module.imports() {
             let ExternType::Func(ty) = imp.ty else {
                 continue;
@@ -128,14 +160,46 @@ impl<T: 'static> Linker<T> {
                 imp.module, imp.name
             );
             self.func_new(&imp.module, &imp.name, ty, move |_, _, _| {
-                Err(Error::Host(message.clone()))
-            });
+                Err(Error::msg(message.clone()))
+            })?;
         }
-        self
+        Ok(())
+    }
+
+    /// Resolves `module`'s imports now, so that instantiating it in many stores does
+    /// not look them up each time: an unknown import is an error here.
+    pub fn instantiate_pre(&self, module: &Module) -> Result<InstancePre<T>, Error> {
+        let defs = module
+            .imports()
+            .iter()
+            .map(|imp| {
+                let def = self.lookup(&imp.module, &imp.name)?;
+                let kind = |t: &ExternType| core::mem::discriminant(t);
+                if let Definition::Host(ty, _) = def {
+                    if kind(&imp.ty) != kind(&ExternType::Func(ty.clone())) {
+                        return Err(Error::Link(format!(
+                            "incompatible import type for `{}::{}`: a function is defined",
+                            imp.module, imp.name
+                        )));
+                    }
+                }
+                Ok(def.clone())
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(InstancePre {
+            module: module.clone(),
+            defs,
+        })
     }
 
     /// The value defined as `module::name`, made in `store` if it is a host function.
-    pub fn get(&self, store: &mut Store<T>, module: &str, name: &str) -> Option<Extern> {
+    pub fn get(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
+        let store = store.as_context_mut().0;
         let def = self.defs.get(&(module.to_string(), name.to_string()))?;
         Some(Self::resolve(store, def))
     }
@@ -152,7 +216,7 @@ impl<T: 'static> Linker<T> {
         match def {
             Definition::Extern(e) => *e,
             Definition::Host(ty, f) => {
-                let key = Rc::as_ptr(f) as *const () as usize;
+                let key = Shared::as_ptr(f) as *const () as usize;
                 if let Some(&addr) = store.linked_hosts.get(&key) {
                     return Extern::Func(Func(Stored::new(store.id, addr)));
                 }
@@ -164,32 +228,83 @@ impl<T: 'static> Linker<T> {
     }
 
     /// Instantiates `module`, then runs its start function.
-    pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
-        let mut externs = Vec::new();
-        for imp in module.imports() {
-            let def = self
-                .defs
-                .get(&(imp.module.clone(), imp.name.clone()))
-                .ok_or_else(|| {
-                    Error::Link(format!("unknown import: `{}::{}`", imp.module, imp.name))
-                })?;
-            let value = Self::resolve(store, def).to_val(store.id).map_err(|_| {
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance, Error> {
+        let defs = module
+            .imports()
+            .iter()
+            .map(|imp| self.lookup(&imp.module, &imp.name))
+            .collect::<Result<Vec<_>, Error>>()?;
+        instantiate(store.as_context_mut().0, module, defs)
+    }
+
+    /// The definition of an import, or the error for an unknown one.
+    fn lookup(&self, module: &str, name: &str) -> Result<&Definition<T>, Error> {
+        self.defs
+            .get(&(module.to_string(), name.to_string()))
+            .ok_or_else(|| Error::Link(format!("unknown import: `{module}::{name}`")))
+    }
+}
+
+/// A module whose imports a linker has resolved ([`Linker::instantiate_pre`]): it
+/// instantiates in any store without looking names up again.
+pub struct InstancePre<T> {
+    module: Module,
+    defs: Vec<Definition<T>>,
+}
+
+impl<T> Clone for InstancePre<T> {
+    fn clone(&self) -> Self {
+        InstancePre {
+            module: self.module.clone(),
+            defs: self.defs.clone(),
+        }
+    }
+}
+
+impl<T: 'static> InstancePre<T> {
+    /// The module.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// Instantiates the module in `store`, then runs its start function.
+    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>) -> Result<Instance, Error> {
+        instantiate(store.as_context_mut().0, &self.module, self.defs.iter())
+    }
+}
+
+/// Makes each definition a value of `store`, in import order, and instantiates.
+fn instantiate<'d, T: 'static>(
+    store: &mut Store<T>,
+    module: &Module,
+    defs: impl IntoIterator<Item = &'d Definition<T>>,
+) -> Result<Instance, Error> {
+    let mut externs = Vec::new();
+    for (imp, def) in module.imports().iter().zip(defs) {
+        let value = Linker::<T>::resolve(store, def)
+            .to_val(store.id)
+            .map_err(|_| {
                 Error::Link(format!(
                     "import `{}::{}` is defined by an object of another store",
                     imp.module, imp.name
                 ))
             })?;
-            externs.push(value);
-        }
-        let needs = store.budget.map(|b| {
-            let stacks = (!b.stacks_charged).then_some(store.engine.config.stack);
-            let needs = crate::budget::Needs::of(&module.inner.module, stacks);
-            b.check(&needs).map(|()| needs)
-        });
-        let needs = needs.transpose()?;
-        let limits = store.engine.config.limits;
-        let done = wisp_exec::instantiate(&mut store.inner, &module.inner, &externs, limits)
-            .map_err(|e| match e {
+        externs.push(value);
+    }
+    let needs = store.budget.map(|b| {
+        let stacks = (!b.stacks_charged).then_some(store.engine.config.stack);
+        let needs = crate::budget::Needs::of(&module.inner.module, stacks);
+        b.check(&needs).map(|()| needs)
+    });
+    let needs = needs.transpose()?;
+    let limits = store.engine.config.limits;
+    let done =
+        wisp_exec::instantiate(&mut store.inner, &module.inner, &externs, limits).map_err(|e| {
+            match e {
                 InstantiateError::IncompatibleImport { .. }
                 | InstantiateError::ImportCount { .. } => Error::Link(format!("{e}")),
                 InstantiateError::Trap(code) => Error::Trap(crate::Trap {
@@ -197,17 +312,17 @@ impl<T: 'static> Linker<T> {
                     backtrace: Vec::new(),
                 }),
                 _ => Error::Instantiate(format!("{e}")),
-            })?;
-        if let (Some(needs), Some(mut budget)) = (needs, store.budget) {
-            let m = &module.inner.module;
-            let mems = &store.inner.instances[done.instance.0 as usize].mems;
-            let defined: Vec<u32> = mems[m.num_imported_memories as usize..].to_vec();
-            budget.charge(&needs, &mut store.inner, &defined);
-            store.budget = Some(budget);
-        }
-        if let Some(start) = done.start {
-            Func(Stored::new(store.id, start)).call(store, &[], &mut [])?;
-        }
-        Ok(Instance(Stored::new(store.id, done.instance)))
+            }
+        })?;
+    if let (Some(needs), Some(mut budget)) = (needs, store.budget) {
+        let m = &module.inner.module;
+        let mems = &store.inner.instances[done.instance.0 as usize].mems;
+        let defined: Vec<u32> = mems[m.num_imported_memories as usize..].to_vec();
+        budget.charge(&needs, &mut store.inner, &defined);
+        store.budget = Some(budget);
     }
+    if let Some(start) = done.start {
+        Func(Stored::new(store.id, start)).call(&mut *store, &[], &mut [])?;
+    }
+    Ok(Instance(Stored::new(store.id, done.instance)))
 }

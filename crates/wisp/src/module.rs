@@ -2,18 +2,18 @@
 
 use crate::engine::Engine;
 use crate::error::Error;
-use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_exec::image::ByteSource;
 use wisp_exec::CompiledModule;
 use wisp_parse::{ExportKind, ImportDesc};
+use wisp_types::sync::Shared;
 use wisp_types::{ExternType, FuncType};
 
 /// A decoded and validated module, ready to instantiate any number of times.
 #[derive(Clone)]
 pub struct Module {
-    pub(crate) inner: Rc<CompiledModule>,
+    pub(crate) inner: Shared<CompiledModule>,
 }
 
 /// An import the module needs.
@@ -94,7 +94,7 @@ impl Module {
             wisp_exec::compile(bytes, c.features, c.translate_config())?
         };
         Ok(Module {
-            inner: Rc::new(inner),
+            inner: Shared::new(inner),
         })
     }
 
@@ -150,7 +150,7 @@ impl Module {
             )));
         }
         Ok(Module {
-            inner: Rc::new(inner),
+            inner: Shared::new(inner),
         })
     }
 

@@ -4,7 +4,9 @@
 
 #[cfg(feature = "gc")]
 use crate::aggregate::{ArrayRef, StructRef};
+use crate::context::{AsContext, AsContextMut};
 use crate::handle::Stored;
+#[cfg(feature = "gc")]
 use crate::store::Store;
 #[cfg(feature = "gc")]
 use crate::val::Owner;
@@ -39,7 +41,11 @@ impl ExternRef {
     }
 
     /// Moves `value` into the store and returns a reference to it.
-    pub fn new<T>(store: &mut Store<T>, value: impl Any) -> ExternRef {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        value: impl Any + wisp_types::sync::MaybeSendSync,
+    ) -> ExternRef {
+        let store = store.as_context_mut().0;
         store.externs.push(Box::new(value));
         let addr = ExternAddr::host(store.externs.len() as u32 - 1);
         ExternRef(Stored::new(store.id, addr), 0)
@@ -47,9 +53,16 @@ impl ExternRef {
 
     /// The host value, if this reference belongs to `store` and is a host value (not
     /// an internal reference that Wasm made external with `extern.convert_any`).
-    pub fn data<'a, T>(&self, store: &'a Store<T>) -> Option<&'a dyn Any> {
+    pub fn data<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::StoreContext<'a, T>>,
+    ) -> Option<&'a dyn Any> {
+        let store = store.into().0;
         let addr = self.0.check(store.id).ok()?.host_addr()?;
-        store.externs.get(addr as usize).map(|b| b.as_ref())
+        store
+            .externs
+            .get(addr as usize)
+            .map(|b| -> &dyn Any { &**b })
     }
 
     /// The internal reference `any` as an external one, as `extern.convert_any` makes it.
@@ -123,7 +136,8 @@ impl AnyRef {
     }
 
     /// The `i31` of the low 31 bits of `value`, as `ref.i31` makes it.
-    pub fn from_i31<T>(store: &Store<T>, value: i32) -> AnyRef {
+    pub fn from_i31<T>(store: impl AsContext<Data = T>, value: i32) -> AnyRef {
+        let store = store.as_context().0;
         AnyRef(
             Stored::new(store.id, AnyAddr(cells::ref_i31(value as u32))),
             0,
@@ -147,26 +161,30 @@ impl AnyRef {
     #[cfg(feature = "gc")]
     /// Whether it is a struct of `store`; false if it belongs to another store or was
     /// freed.
-    pub fn is_struct<T>(&self, store: &Store<T>) -> bool {
+    pub fn is_struct<T>(&self, store: impl AsContext<Data = T>) -> bool {
+        let store = store.as_context().0;
         self.as_struct(store).is_some()
     }
 
     #[cfg(feature = "gc")]
     /// Whether it is an array of `store`.
-    pub fn is_array<T>(&self, store: &Store<T>) -> bool {
+    pub fn is_array<T>(&self, store: impl AsContext<Data = T>) -> bool {
+        let store = store.as_context().0;
         self.as_array(store).is_some()
     }
 
     #[cfg(feature = "gc")]
     /// The struct it is, if it is one.
-    pub fn as_struct<T>(&self, store: &Store<T>) -> Option<StructRef> {
+    pub fn as_struct<T>(&self, store: impl AsContext<Data = T>) -> Option<StructRef> {
+        let store = store.as_context().0;
         let a = self.object(store).ok()?;
         store.inner.heap.struct_fields(a).map(|_| StructRef(*self))
     }
 
     #[cfg(feature = "gc")]
     /// The array it is, if it is one.
-    pub fn as_array<T>(&self, store: &Store<T>) -> Option<ArrayRef> {
+    pub fn as_array<T>(&self, store: impl AsContext<Data = T>) -> Option<ArrayRef> {
+        let store = store.as_context().0;
         let a = self.object(store).ok()?;
         store.inner.heap.array(a).map(|_| ArrayRef(*self))
     }
@@ -174,7 +192,8 @@ impl AnyRef {
     /// Lets go of the host's hold on a struct or array (see [`AnyRef`]); nothing for
     /// other references.
     #[cfg(feature = "gc")]
-    pub fn unroot<T>(self, store: &mut Store<T>) {
+    pub fn unroot<T>(self, mut store: impl AsContextMut<Data = T>) {
+        let store = store.as_context_mut().0;
         if let Ok(a) = self.object(store) {
             store.inner.heap.unroot(a);
         }

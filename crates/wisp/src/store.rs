@@ -11,6 +11,13 @@ use wisp_exec::{ExecStore, Stack};
 use wisp_store::{ResourceLimiter, StoreLimitsBuilder};
 use wisp_types::FuncAddr;
 
+/// A host value behind an `externref`: it moves with its store.
+#[cfg(target_has_atomic = "ptr")]
+pub(crate) type HostValue = Box<dyn Any + Send + Sync>;
+/// A host value behind an `externref`.
+#[cfg(not(target_has_atomic = "ptr"))]
+pub(crate) type HostValue = Box<dyn Any>;
+
 /// Owns instances and their functions, tables, memories and globals, and a value of the
 /// embedder's type `T` that host functions can reach through their [`crate::Caller`].
 ///
@@ -34,10 +41,10 @@ pub struct Store<T> {
     /// Fuel left; `None` when the engine does not meter.
     pub(crate) fuel: Option<u64>,
     /// Host values behind `externref`s, indexed by their address.
-    pub(crate) externs: Vec<Box<dyn Any>>,
+    pub(crate) externs: Vec<HostValue>,
     /// The RAM instances may take, if the embedder set a budget.
     pub(crate) budget: Option<crate::budget::RamBudget>,
-    data: T,
+    pub(crate) data: T,
 }
 
 impl<T> Store<T> {
@@ -157,7 +164,9 @@ impl<T> Store<T> {
     /// device puts linear memory in a buffer it set aside or on a paged block device.
     pub fn set_memory_provider(
         &mut self,
-        provide: impl FnMut(&wisp_types::MemoryType) -> Option<wisp_store::MemoryBackend> + 'static,
+        provide: impl FnMut(&wisp_types::MemoryType) -> Option<wisp_store::MemoryBackend>
+            + wisp_types::sync::MaybeSend
+            + 'static,
     ) {
         self.inner.memory_provider = Some(Box::new(provide));
     }

@@ -1,8 +1,8 @@
 //! Statically typed calls: argument and result types checked once, not per call.
 
+use crate::context::{AsContext, AsContextMut};
 use crate::error::Error;
 use crate::func::Func;
-use crate::store::Store;
 use crate::val::Val;
 use alloc::format;
 use alloc::vec::Vec;
@@ -148,6 +148,16 @@ tuples! {
     (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
 }
 
+impl crate::Func {
+    /// The function with a static signature, checked here once (wasmtime's `typed`).
+    pub fn typed<P: WasmParams, R: WasmResults>(
+        &self,
+        store: impl AsContext,
+    ) -> Result<TypedFunc<P, R>, Error> {
+        TypedFunc::new(store.as_context().0, *self)
+    }
+}
+
 /// A function whose signature was checked against `P` and `R`.
 pub struct TypedFunc<P, R> {
     func: Func,
@@ -155,7 +165,8 @@ pub struct TypedFunc<P, R> {
 }
 
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
-    pub fn new<T>(store: &Store<T>, func: Func) -> Result<Self, Error> {
+    pub fn new<T>(store: impl AsContext<Data = T>, func: Func) -> Result<Self, Error> {
+        let store = store.as_context().0;
         let ty = func.ty(store);
         if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
             return Err(Error::Usage(format!(
@@ -170,7 +181,8 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub fn func(&self) -> Func {
         self.func
     }
-    pub fn call<T>(&self, store: &mut Store<T>, params: P) -> Result<R, Error> {
+    pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R, Error> {
+        let store = store.as_context_mut().0;
         let args = params.into_vals();
         let mut out: Vec<Val> = R::types().into_iter().map(Val::default_of).collect();
         self.func.call(store, &args, &mut out)?;

@@ -2,13 +2,13 @@
 //! signature: `|a: i32, b: i32| a + b`, or with the caller first,
 //! `|caller: Caller<'_, T>, ptr: i32| -> Result<i32, Error> { … }`.
 
+use crate::context::AsContextMut;
 use crate::error::Error;
 use crate::func::{Caller, Func, HostFunc};
-use crate::store::Store;
 use crate::typed::{WasmResults, WasmTy};
 use crate::val::Val;
 use alloc::format;
-use alloc::rc::Rc;
+use wisp_types::sync::{MaybeSendSync, Shared};
 use wisp_types::FuncType;
 
 /// What a wrapped closure may return: results, or results and a possible error.
@@ -24,10 +24,11 @@ impl<R: WasmResults> HostResults for R {
     }
 }
 
-impl<R: WasmResults> HostResults for Result<R, Error> {
+/// Any error that converts into [`Error`] (every standard error does) fails the call.
+impl<R: WasmResults, E: Into<Error>> HostResults for Result<R, E> {
     type Results = R;
     fn into_results(self) -> Result<R, Error> {
-        self
+        self.map_err(Into::into)
     }
 }
 
@@ -43,15 +44,15 @@ fn arg<A: WasmTy>(args: &[Val], i: usize) -> Result<A, Error> {
     args.get(i)
         .copied()
         .and_then(A::from_val)
-        .ok_or_else(|| Error::Host(format!("argument {i} has the wrong type")))
+        .ok_or_else(|| Error::msg(format!("argument {i} has the wrong type")))
 }
 
 fn store_results<R: WasmResults>(r: R, out: &mut [Val]) -> Result<(), Error> {
     if r.write_vals(out) {
         Ok(())
     } else {
-        Err(Error::Host(
-            "host function returned the wrong number of results".into(),
+        Err(Error::msg(
+            "host function returned the wrong number of results",
         ))
     }
 }
@@ -60,13 +61,13 @@ macro_rules! into_func {
     ($(($($a:ident $i:tt),*);)*) => {$(
         impl<T: 'static, F, R, $($a: WasmTy + 'static),*> IntoFunc<T, ($($a,)*), R> for F
         where
-            F: Fn($($a),*) -> R + 'static,
+            F: Fn($($a),*) -> R + MaybeSendSync + 'static,
             R: HostResults + 'static,
         {
             #[allow(unused_variables)]
             fn into_host(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new([$($a::TY),*], R::Results::types());
-                let f: HostFunc<T> = Rc::new(move |_caller, args: &[Val], out: &mut [Val]| {
+                let f: HostFunc<T> = Shared::new(move |_caller, args: &[Val], out: &mut [Val]| {
                     let r = self($(arg::<$a>(args, $i)?),*).into_results()?;
                     store_results(r, out)
                 });
@@ -76,13 +77,13 @@ macro_rules! into_func {
 
         impl<T: 'static, F, R, $($a: WasmTy + 'static),*> IntoFunc<T, (Caller<'static, T>, $($a,)*), R> for F
         where
-            F: Fn(Caller<'_, T>, $($a),*) -> R + 'static,
+            F: Fn(Caller<'_, T>, $($a),*) -> R + MaybeSendSync + 'static,
             R: HostResults + 'static,
         {
             #[allow(unused_variables)]
             fn into_host(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new([$($a::TY),*], R::Results::types());
-                let f: HostFunc<T> = Rc::new(move |caller, args: &[Val], out: &mut [Val]| {
+                let f: HostFunc<T> = Shared::new(move |caller, args: &[Val], out: &mut [Val]| {
                     let r = self(caller, $(arg::<$a>(args, $i)?),*).into_results()?;
                     store_results(r, out)
                 });
@@ -114,9 +115,10 @@ into_func! {
 impl Func {
     /// A host function from a closure; its Wasm type comes from the closure's signature.
     pub fn wrap<T, Params, Results>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         f: impl IntoFunc<T, Params, Results>,
     ) -> Func {
+        let store = store.as_context_mut().0;
         let (ty, f) = f.into_host();
         Func::from_host(store, ty, f)
     }

@@ -22,25 +22,27 @@ fn host_function_with_state_and_memory_access() {
     let mut store = Store::new(&engine, Vec::<String>::new());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::I32, ValType::I32], [ValType::I32]);
-    linker.func_new(
-        "env",
-        "log",
-        ty,
-        |mut caller: Caller<'_, Vec<String>>, args, results| {
-            let (Val::I32(ptr), Val::I32(len)) = (args[0], args[1]) else {
-                return Err(Error::Host("bad args".into()));
-            };
-            let mem = caller
-                .get_export("memory")
-                .and_then(Extern::into_memory)
-                .unwrap();
-            let mut buf = vec![0; len as usize];
-            mem.read(caller.store(), ptr as u64, &mut buf)?;
-            caller.data_mut().push(String::from_utf8(buf).unwrap());
-            results[0] = Val::I32(len * 2);
-            Ok(())
-        },
-    );
+    linker
+        .func_new(
+            "env",
+            "log",
+            ty,
+            |mut caller: Caller<'_, Vec<String>>, args, results| {
+                let (Val::I32(ptr), Val::I32(len)) = (args[0], args[1]) else {
+                    return Err(Error::msg("bad args"));
+                };
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .unwrap();
+                let mut buf = vec![0; len as usize];
+                mem.read(caller.store(), ptr as u64, &mut buf)?;
+                caller.data_mut().push(String::from_utf8(buf).unwrap());
+                results[0] = Val::I32(len * 2);
+                Ok(())
+            },
+        )
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_typed_func::<(), i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 10);
@@ -59,15 +61,16 @@ fn host_error_propagates_and_store_survives() {
     .unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    linker.func_new("env", "fail", FuncType::new([], []), |_, _, _| {
-        Err(Error::Host("refused".into()))
-    });
+    linker
+        .func_new("env", "fail", FuncType::new([], []), |_, _, _| {
+            Err(Error::msg("refused"))
+        })
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_func(&store, "run").unwrap();
-    assert_eq!(
-        run.call(&mut store, &[], &mut []),
-        Err(Error::Host("refused".into()))
-    );
+    let e = run.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(matches!(e, Error::Host(_)), "{e:?}");
+    assert!(e.to_string().starts_with("refused"), "{e}");
     let ok = inst.get_typed_func::<(), i32>(&store, "ok").unwrap();
     assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
 }
@@ -116,7 +119,9 @@ fn imported_mutable_global_is_shared() {
     };
     let g = Global::new(&mut store, ty, Val::I64(40)).unwrap();
     let mut linker = Linker::new(&engine);
-    linker.define("env", "g", Extern::Global(g));
+    linker
+        .define(&store, "env", "g", Extern::Global(g))
+        .unwrap();
     let module = Module::new(
         &engine,
         wat(r#"(module (global $g (import "env" "g") (mut i64))
@@ -195,18 +200,24 @@ fn wrapped_closures_take_their_type_from_the_signature() {
     .unwrap();
     let mut store = Store::new(&engine, 0u32);
     let mut linker = Linker::new(&engine);
-    linker.func_wrap("env", "add", |a: i32, b: i64| a as i64 + b);
-    linker.func_wrap("env", "count", |mut c: Caller<'_, u32>, x: f64| {
-        *c.data_mut() += 1;
-        (x * 2.0, 1i32)
-    });
-    linker.func_wrap("env", "check", |x: i32| -> Result<(), Error> {
-        if x == 7 {
-            Ok(())
-        } else {
-            Err(Error::Host("not seven".into()))
-        }
-    });
+    linker
+        .func_wrap("env", "add", |a: i32, b: i64| a as i64 + b)
+        .unwrap();
+    linker
+        .func_wrap("env", "count", |mut c: Caller<'_, u32>, x: f64| {
+            *c.data_mut() += 1;
+            (x * 2.0, 1i32)
+        })
+        .unwrap();
+    linker
+        .func_wrap("env", "check", |x: i32| -> Result<(), Error> {
+            if x == 7 {
+                Ok(())
+            } else {
+                Err(Error::msg("not seven"))
+            }
+        })
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_typed_func::<(), i64>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 42);
@@ -223,7 +234,7 @@ fn wrapped_function_type_mismatch_is_a_link_error() {
     .unwrap();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
-    linker.func_wrap("env", "f", |_: i64| {});
+    linker.func_wrap("env", "f", |_: i64| {}).unwrap();
     let err = linker.instantiate(&mut store, &module).unwrap_err();
     assert!(
         matches!(&err, Error::Link(m) if m.contains("incompatible import type")),
@@ -289,7 +300,7 @@ fn sixteen_parameters_and_results_both_ways() {
     ) -> f64 {
         (a + e + i + m) as f64 + (b + f + j + n) as f64 + (c + g + k + o) as f64 + (d + h + l + p)
     }
-    linker.func_wrap("host", "sum", sum);
+    linker.func_wrap("host", "sum", sum).unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let args: Sixteen = (
         1, 2, 3.0, 4.0, 5, 6, 7.0, 8.0, 9, 10, 11.0, 12.0, 13, 14, 15.0, 16.0,

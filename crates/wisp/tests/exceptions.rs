@@ -50,19 +50,21 @@ fn a_host_function_throws_into_wasm_which_catches() {
               (i32.const -1))))"#,
     );
     let tag = Tag::new(&mut store, FuncType::new([ValType::I32], [])).unwrap();
-    linker.define("env", "tag", tag);
-    linker.func_new(
-        "env",
-        "fail",
-        FuncType::new([ValType::I32], []),
-        move |mut caller, args, _| {
-            if args[0] == Val::I32(0) {
-                return Ok(());
-            }
-            let doubled = Val::I32(args[0].i32().unwrap() * 2);
-            Err(Exception::new(caller.store(), tag, &[doubled])?.into())
-        },
-    );
+    linker.define(&store, "env", "tag", tag).unwrap();
+    linker
+        .func_new(
+            "env",
+            "fail",
+            FuncType::new([ValType::I32], []),
+            move |mut caller, args, _| {
+                if args[0] == Val::I32(0) {
+                    return Ok(());
+                }
+                let doubled = Val::I32(args[0].i32().unwrap() * 2);
+                Err(Exception::new(caller.store(), tag, &[doubled])?.into())
+            },
+        )
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_typed_func::<i32, i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, 21).unwrap(), 42);
@@ -85,17 +87,19 @@ fn exceptions_unwind_through_wasm_host_wasm() {
                 (return (call $host (local.get 0))))
               (unreachable))))"#,
     );
-    linker.func_new(
-        "env",
-        "host",
-        FuncType::new([ValType::I32], [ValType::I32]),
-        |mut caller, args, results| {
-            let inner = caller.get_export("inner").unwrap().into_func().unwrap();
-            // `?` passes the exception on: it unwinds into the Wasm that called us.
-            inner.call(caller.store(), args, results)?;
-            Ok(())
-        },
-    );
+    linker
+        .func_new(
+            "env",
+            "host",
+            FuncType::new([ValType::I32], [ValType::I32]),
+            |mut caller, args, results| {
+                let inner = caller.get_export("inner").unwrap().into_func().unwrap();
+                // `?` passes the exception on: it unwinds into the Wasm that called us.
+                inner.call(caller.store(), args, results)?;
+                Ok(())
+            },
+        )
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let outer = inst.get_typed_func::<i32, i32>(&store, "outer").unwrap();
     assert_eq!(outer.call(&mut store, 0).unwrap(), 5);
@@ -231,20 +235,22 @@ fn a_tail_call_to_the_host_returns_its_results_and_leaves_the_try() {
             (i32.const 1000)))"#,
     );
     let tag = Tag::new(&mut store, FuncType::new([], [])).unwrap();
-    linker.define("env", "e", tag);
-    linker.func_new(
-        "env",
-        "twice",
-        FuncType::new([ValType::I32], [ValType::I32]),
-        move |mut caller, args, results| {
-            let v = args[0].i32().unwrap();
-            if v < 0 {
-                return Err(Exception::new(caller.store(), tag, &[])?.into());
-            }
-            results[0] = Val::I32(v * 2);
-            Ok(())
-        },
-    );
+    linker.define(&store, "env", "e", tag).unwrap();
+    linker
+        .func_new(
+            "env",
+            "twice",
+            FuncType::new([ValType::I32], [ValType::I32]),
+            move |mut caller, args, results| {
+                let v = args[0].i32().unwrap();
+                if v < 0 {
+                    return Err(Exception::new(caller.store(), tag, &[])?.into());
+                }
+                results[0] = Val::I32(v * 2);
+                Ok(())
+            },
+        )
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_typed_func::<i32, i32>(&store, "run").unwrap();
     assert_eq!(run.call(&mut store, 21).unwrap(), 42);

@@ -68,14 +68,16 @@ fn a_sparse_64_bit_memory_paged_from_a_file_holds_data_past_4_gib() {
     let call = |store: &mut Store<()>, name: &str, args: (i64, i64)| -> Result<i64, wisp::Error> {
         match name {
             "grow" => inst
-                .get_typed_func::<i64, i64>(store, name)?
+                .get_typed_func::<i64, i64>(&mut *store, name)?
                 .call(store, args.0),
-            "size" => inst.get_typed_func::<(), i64>(store, name)?.call(store, ()),
+            "size" => inst
+                .get_typed_func::<(), i64>(&mut *store, name)?
+                .call(store, ()),
             "load" | "load_far" => inst
-                .get_typed_func::<i64, i64>(store, name)?
+                .get_typed_func::<i64, i64>(&mut *store, name)?
                 .call(store, args.0),
             "store" => inst
-                .get_typed_func::<(i64, i64), ()>(store, name)?
+                .get_typed_func::<(i64, i64), ()>(&mut *store, name)?
                 .call(store, args)
                 .map(|()| 0),
             _ => unreachable!(),

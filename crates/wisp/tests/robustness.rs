@@ -179,15 +179,17 @@ fn fuel_spent_by_reentrant_calls_is_kept() {
     .unwrap();
     let mut store = Store::new(&engine, None::<wisp::Func>);
     let mut linker = Linker::new(&engine);
-    linker.func_new(
-        "env",
-        "back",
-        FuncType::new([], []),
-        |mut c: Caller<'_, Option<wisp::Func>>, _, _| {
-            let spin = c.data().expect("set before the call");
-            spin.call(c.store(), &[], &mut [])
-        },
-    );
+    linker
+        .func_new(
+            "env",
+            "back",
+            FuncType::new([], []),
+            |mut c: Caller<'_, Option<wisp::Func>>, _, _| {
+                let spin = c.data().expect("set before the call");
+                spin.call(c.store(), &[], &mut [])
+            },
+        )
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let spin = inst
         .get_export(&store, "spin")

@@ -19,7 +19,9 @@ const TENANT: &str = r#"(module
 
 fn tenant_linker(engine: &Engine) -> Linker<i32> {
     let mut linker = Linker::new(engine);
-    linker.func_wrap("host", "tenant", |c: Caller<'_, i32>| *c.data());
+    linker
+        .func_wrap("host", "tenant", |c: Caller<'_, i32>| *c.data())
+        .unwrap();
     linker
 }
 
@@ -35,7 +37,7 @@ fn one_linker_serves_many_stores_each_with_its_own_state() {
     // Instantiating again in `a` reuses the host function made there the first time.
     let ia2 = linker.instantiate(&mut a, &module).unwrap();
     let who = |s: &mut Store<i32>, i: wisp::Instance| {
-        let f = i.get_typed_func::<(), i32>(s, "who").unwrap();
+        let f = i.get_typed_func::<(), i32>(&mut *s, "who").unwrap();
         f.call(s, ()).unwrap()
     };
     assert_eq!(who(&mut a, ia), 1);
@@ -51,7 +53,7 @@ fn a_value_of_one_store_cannot_satisfy_an_import_in_another() {
     let mut b = Store::new(&engine, 2);
     let from_a = Func::wrap(&mut a, || 7i32);
     let mut linker = Linker::new(&engine);
-    linker.define("host", "tenant", from_a);
+    linker.define(&a, "host", "tenant", from_a).unwrap();
     let err = linker.instantiate(&mut b, &module).unwrap_err();
     assert!(
         matches!(&err, Error::Link(m) if m.contains("another store")),
@@ -164,7 +166,7 @@ fn an_export_list_is_tagged_with_its_store() {
     let ia = tenant_linker(&engine).instantiate(&mut a, &module).unwrap();
     let mut b = Store::new(&engine, 2);
     let mut linker = Linker::new(&engine);
-    linker.instance(&a, "a", ia);
+    linker.instance(&a, "a", ia).unwrap();
     assert!(matches!(
         linker.get(&mut b, "a", "mem"),
         Some(Extern::Memory(_))

@@ -188,7 +188,7 @@ fn recursive_groups_are_one_type_across_modules() {
     )
     .unwrap();
     let inst = linker.instantiate(&mut store, &exporter).unwrap();
-    linker.instance(&store, "m", inst);
+    linker.instance(&store, "m", inst).unwrap();
     let import = |ty: &str| {
         let text = format!(
             r#"(module

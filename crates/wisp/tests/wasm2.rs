@@ -23,14 +23,16 @@ fn host_function_returns_several_values() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::I32; 2], [ValType::I32; 2]);
-    linker.func_new("env", "divmod", ty, |_, args, results| {
-        let (Val::I32(a), Val::I32(b)) = (args[0], args[1]) else {
-            return Err(Error::Host("bad args".into()));
-        };
-        results[0] = Val::I32(a / b);
-        results[1] = Val::I32(a % b);
-        Ok(())
-    });
+    linker
+        .func_new("env", "divmod", ty, |_, args, results| {
+            let (Val::I32(a), Val::I32(b)) = (args[0], args[1]) else {
+                return Err(Error::msg("bad args"));
+            };
+            results[0] = Val::I32(a / b);
+            results[1] = Val::I32(a % b);
+            Ok(())
+        })
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst
         .get_typed_func::<(i32, i32), i32>(&store, "run")
@@ -96,15 +98,17 @@ fn host_receives_externref_from_wasm() {
     let mut store = Store::new(&engine, Vec::<u32>::new());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::EXTERNREF], []);
-    linker.func_new("env", "see", ty, |mut c: Caller<'_, Vec<u32>>, args, _| {
-        let r = ExternRef::from_val(args[0]).ok_or(Error::Host("null".into()))?;
-        let v = *r
-            .data(c.store())
-            .and_then(|d| d.downcast_ref::<u32>())
-            .unwrap();
-        c.data_mut().push(v);
-        Ok(())
-    });
+    linker
+        .func_new("env", "see", ty, |mut c: Caller<'_, Vec<u32>>, args, _| {
+            let r = ExternRef::from_val(args[0]).ok_or(Error::msg("null"))?;
+            let v = *r
+                .data(c.store())
+                .and_then(|d| d.downcast_ref::<u32>())
+                .unwrap();
+            c.data_mut().push(v);
+            Ok(())
+        })
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let r = ExternRef::new(&mut store, 42u32);
     inst.get_func(&store, "pass")
@@ -273,14 +277,16 @@ fn v128_crosses_the_host_boundary() {
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     let ty = FuncType::new([ValType::V128, ValType::I32], [ValType::I32, ValType::V128]);
-    linker.func_new("env", "swap", ty, |_, args, results| {
-        let Val::V128(v) = args[0] else {
-            return Err(Error::Host("not a v128".into()));
-        };
-        results[0] = args[1];
-        results[1] = Val::V128(v.rotate_left(8));
-        Ok(())
-    });
+    linker
+        .func_new("env", "swap", ty, |_, args, results| {
+            let Val::V128(v) = args[0] else {
+                return Err(Error::msg("not a v128"));
+            };
+            results[0] = args[1];
+            results[1] = Val::V128(v.rotate_left(8));
+            Ok(())
+        })
+        .unwrap();
     let inst = linker.instantiate(&mut store, &module).unwrap();
     let run = inst.get_func(&store, "run").unwrap();
     let mut out = [Val::I32(0), Val::I32(0)];

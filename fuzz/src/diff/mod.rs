@@ -104,9 +104,9 @@ fn wisp_tag_name(w: &Wisp, tag: wisp::Tag) -> Option<String> {
         .find_map(|(name, e)| matches!(e, wisp::Extern::Tag(t) if t == tag).then_some(name))
 }
 
-fn wisp_error(e: wisp::Error, inst: Option<&Wisp>) -> Outcome {
+fn wisp_error(e: &wisp::Error, inst: Option<&Wisp>) -> Outcome {
     use wisp::TrapCode as C;
-    if let wisp::Error::Exception(x) = &e {
+    if let wisp::Error::Exception(x) = e {
         return Outcome::Threw {
             tag: inst.and_then(|w| wisp_tag_name(w, x.tag)),
             payload: x.payload.iter().map(from_wisp).collect(),
@@ -132,7 +132,7 @@ fn wisp_call(w: &mut Wisp, name: &str, args: &[V]) -> Outcome {
     w.store.set_fuel(WISP_FUEL).expect("fuel is enabled");
     match f.call(&mut w.store, &args, &mut res) {
         Ok(()) => Outcome::Returned(res.iter().map(from_wisp).collect()),
-        Err(e) => wisp_error(e, Some(w)),
+        Err(e) => wisp_error(&e, Some(w)),
     }
 }
 
@@ -161,7 +161,7 @@ fn instantiate<R: Reference>(s: &Setup<'_, R>) -> Option<(Wisp, R::Instance)> {
     let mi = match &wi {
         // Not comparable whatever the reference does, and a start function that loops
         // until the reference's (larger) fuel is gone can take seconds.
-        Err(e) if wisp_error(e.clone(), None).exhausted() => {
+        Err(e) if wisp_error(e, None).exhausted() => {
             return None;
         }
         _ => s.reference.instantiate(&s.module),
@@ -169,7 +169,7 @@ fn instantiate<R: Reference>(s: &Setup<'_, R>) -> Option<(Wisp, R::Instance)> {
     match (wi, mi) {
         (Ok(instance), Ok(m)) => Some((Wisp { store, instance }, m)),
         (wi, mi) => {
-            let w = wi.map_or_else(|e| wisp_error(e, None), |_| Outcome::Returned(vec![]));
+            let w = wi.map_or_else(|e| wisp_error(&e, None), |_| Outcome::Returned(vec![]));
             let m = mi.err().unwrap_or(Outcome::Returned(vec![]));
             if crate::debug() {
                 eprintln!("instantiation:{}", both::<R>(&w, &m));

@@ -45,7 +45,6 @@ pub fn op_supported(tag: u16) -> bool {
 use crate::stack::{Frame, Regs, Stack};
 use crate::{CompiledFunc, ExecStore};
 use alloc::vec::Vec;
-use core::cell::OnceCell;
 use core::ptr;
 use wisp_parse::ParseError;
 use wisp_store::FuncKind;
@@ -166,6 +165,22 @@ fn trap(stack: &Stack, regs: Option<&Regs>, code: TrapCode) -> RunError {
     })
 }
 
+// SAFETY: the only pointers in a stack are saved instruction pointers (`Frame::ret`,
+// `Regs::ip`) into translated code, which belongs to a module that the store's function
+// instances keep alive (a `Shared` module whose cells are never written again once
+// set). The stack goes with its store: moving both to another thread leaves every
+// pointer as valid as before, and no other thread can reach them meanwhile, since the
+// loop runs only with the store borrowed exclusively.
+unsafe impl Send for Stack {}
+
+impl Stack {
+    /// The functions of a suspended run (one waiting for a host call, or for fuel),
+    /// innermost first: the backtrace of an error a host function returns.
+    pub fn backtrace(&self) -> Vec<FuncAddr> {
+        trace(self, self.regs.as_ref())
+    }
+}
+
 /// The functions active in `regs` and the frames below it, innermost first.
 /// Empty if the allocator has no room for it: a trap for want of stack often comes
 /// with the heap spent too, and must not become an abort.
@@ -279,7 +294,7 @@ pub(super) struct Cx<'a> {
     /// The running instance's module's code cells and the addresses of its defined
     /// functions, both indexed by defined-function index (`CallInternal`); set by
     /// [`Cx::switch_instance`] whenever the running instance changes.
-    code: *const OnceCell<CompiledFunc>,
+    code: *const crate::CodeCell,
     defined: *const FuncAddr,
     /// The callee and frame base of a call taking the general path.
     pending_call: (FuncAddr, usize),

@@ -8,7 +8,6 @@ use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::cell::OnceCell;
 use wisp_parse::{
     ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElementSegment, Export, ExportKind,
     GlobalDef, Import, ImportDesc, Module, TableDef,
@@ -92,7 +91,7 @@ pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), I
     code.try_reserve_exact(defined)
         .map_err(|_| err("out of memory for the functions", 16))?;
     for _ in 0..defined {
-        code.push(OnceCell::from(r.func()?));
+        code.push(crate::code_cell(r.func()?));
     }
     if r.pos != end {
         return Err(r.error("bytes after the code"));

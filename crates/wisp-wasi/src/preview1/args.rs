@@ -45,7 +45,10 @@ fn write_sizes<T>(
 /// Which list of the context a pair of functions serves.
 type List = fn(&WasiCtx) -> &Vec<Vec<u8>>;
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     // Arguments and environment variables are both lists of strings, served alike.
     let lists: [(&str, &str, List); 2] = [
         ("args_get", "args_sizes_get", |ctx| &ctx.args),
@@ -59,7 +62,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 let list = which(get(c.data_mut())).clone();
                 ret(write_list(&mut c, &list, ptrs, buf))
             },
-        );
+        )?;
         linker.func_wrap(
             MODULE,
             sizes_fn,
@@ -67,6 +70,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 let list = which(get(c.data_mut())).clone();
                 ret(write_sizes(&mut c, &list, n, size))
             },
-        );
+        )?;
     }
+    Ok(())
 }

@@ -66,16 +66,19 @@ fn preopen_name(ctx: &mut WasiCtx, fd: u32) -> Result<&str, Errno> {
     }
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: u32| {
         let ctx = get(c.data_mut());
         ret(ctx.fd(fd).map(|_| ()).map(|()| ctx.fds[fd as usize] = None))
-    });
+    })?;
     linker.func_wrap(
         MODULE,
         "fd_renumber",
         move |mut c: Caller<'_, T>, from: u32, to: u32| ret(renumber(get(c.data_mut()), from, to)),
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_fdstat_get",
@@ -85,21 +88,21 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(out, &stat)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_fdstat_set_flags",
         move |mut c: Caller<'_, T>, fd: u32, flags: u32| {
             ret(set_flags(get(c.data_mut()), fd, flags))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_fdstat_set_rights",
         move |mut c: Caller<'_, T>, fd: u32, base: u64, inheriting: u64| {
             ret(set_rights(get(c.data_mut()), fd, base, inheriting))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_prestat_get",
@@ -112,7 +115,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(out, &buf)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_prestat_dir_name",
@@ -125,5 +128,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(path, &name)
             }))
         },
-    );
+    )?;
+    Ok(())
 }

@@ -147,7 +147,10 @@ fn readdir(ctx: &mut WasiCtx, fd: u32, len: u32, cookie: u64) -> Result<Vec<u8>,
     Ok(out)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     linker.func_wrap(
         MODULE,
         "fd_filestat_get",
@@ -157,7 +160,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(out, &st.to_bytes())
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_filestat_set_size",
@@ -170,22 +173,22 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 |f| f.file.set_size(size),
             ))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_filestat_set_times",
         move |mut c: Caller<'_, T>, fd: u32, atim: u64, mtim: u64, flags: u32| {
             ret(set_times(get(c.data_mut()), fd, atim, mtim, flags))
         },
-    );
+    )?;
     linker.func_wrap(MODULE, "fd_sync", move |mut c: Caller<'_, T>, fd: u32| {
         ret(sync(get(c.data_mut()), fd, FD_SYNC))
-    });
+    })?;
     linker.func_wrap(
         MODULE,
         "fd_datasync",
         move |mut c: Caller<'_, T>, fd: u32| ret(sync(get(c.data_mut()), fd, FD_DATASYNC)),
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_advise",
@@ -205,7 +208,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 },
             ))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_allocate",
@@ -224,7 +227,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 },
             ))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_readdir",
@@ -237,5 +240,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write_u32(out, bytes.len() as u32)
             }))
         },
-    );
+    )?;
+    Ok(())
 }

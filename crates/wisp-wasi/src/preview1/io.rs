@@ -164,35 +164,38 @@ fn seek(e: &mut FdEntry, offset: i64, whence: u32) -> Result<u64, Errno> {
     Ok(f.pos)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     linker.func_wrap(
         MODULE,
         "fd_write",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
             ret(Env::new(&mut c, get).and_then(|mut e| write(&mut e, fd, iovs, n, None, out)))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_pwrite",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, at: u64, out: u32| {
             ret(Env::new(&mut c, get).and_then(|mut e| write(&mut e, fd, iovs, n, Some(at), out)))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_read",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, out: u32| {
             ret(Env::new(&mut c, get).and_then(|mut e| read(&mut e, fd, iovs, n, None, out)))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_pread",
         move |mut c: Caller<'_, T>, fd: u32, iovs: u32, n: u32, at: u64, out: u32| {
             ret(Env::new(&mut c, get).and_then(|mut e| read(&mut e, fd, iovs, n, Some(at), out)))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_seek",
@@ -210,7 +213,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(out, &pos.to_le_bytes())
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "fd_tell",
@@ -222,5 +225,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(out, &pos.to_le_bytes())
             }))
         },
-    );
+    )?;
+    Ok(())
 }

@@ -23,15 +23,20 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 /// How a host function finds the WASI context in the store's data.
 pub type GetCtx<T> = fn(&mut T) -> &mut WasiCtx;
 
-/// Defines all 45 preview1 functions in `linker`.
-pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
-    args::define(linker, get);
-    proc::define(linker, get);
-    fd::define(linker, get);
-    io::define(linker, get);
-    file::define(linker, get);
-    path::define(linker, get);
-    poll::define(linker, get);
+/// Defines all 45 preview1 functions in `linker`; fails if it defines one of their
+/// names already (unless it allows shadowing).
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
+    args::define(linker, get)?;
+    proc::define(linker, get)?;
+    fd::define(linker, get)?;
+    io::define(linker, get)?;
+    file::define(linker, get)?;
+    path::define(linker, get)?;
+    poll::define(linker, get)?;
+    Ok(())
 }
 
 /// The calling instance's memory; preview1 programs export it as `memory`.

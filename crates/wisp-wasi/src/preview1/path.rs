@@ -231,7 +231,10 @@ fn rename(ctx: &mut WasiCtx, fd: u32, old: &[u8], new_fd: u32, new: &[u8]) -> Re
     ctx.mounts[mount].rename(&from.path, &to.path)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     linker.func_wrap(
         MODULE,
         "path_open",
@@ -262,7 +265,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write_u32(out, new)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_create_directory",
@@ -272,7 +275,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 create_directory(env.ctx(), fd, &path)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_remove_directory",
@@ -282,7 +285,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 remove_directory(env.ctx(), fd, &path)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_unlink_file",
@@ -292,7 +295,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 unlink_file(env.ctx(), fd, &path)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_filestat_get",
@@ -305,7 +308,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write(out, &st.to_bytes())
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_filestat_set_times",
@@ -322,7 +325,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 set_times(env.ctx(), fd, flags, &path, atim, mtim, fst)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_readlink",
@@ -340,7 +343,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 env.write_u32(out, n as u32)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_symlink",
@@ -351,7 +354,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 symlink(env.ctx(), &target, fd, &path)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_rename",
@@ -362,7 +365,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 rename(env.ctx(), fd, &old, new_fd, &new)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "path_link",
@@ -380,5 +383,6 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 link(env.ctx(), fd, flags, &old, new_fd, &new)
             }))
         },
-    );
+    )?;
+    Ok(())
 }

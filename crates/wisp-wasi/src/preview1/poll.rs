@@ -126,12 +126,16 @@ fn poll<T>(
     mem.write_u32(nout, evs.len() as u32)
 }
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     linker.func_wrap(
         MODULE,
         "poll_oneoff",
         move |mut c: Caller<'_, T>, subs: u32, out: u32, n: u32, nout: u32| {
             ret(poll(&mut c, get, subs, out, n, nout))
         },
-    );
+    )?;
+    Ok(())
 }

@@ -6,7 +6,10 @@ use crate::{ClockId, Errno, MODULE};
 use alloc::vec;
 use wisp::{Caller, Error, Linker};
 
-pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
+pub(super) fn define<T: 'static>(
+    linker: &mut Linker<T>,
+    get: GetCtx<T>,
+) -> Result<(), wisp::Error> {
     linker.func_wrap(
         MODULE,
         "clock_res_get",
@@ -19,7 +22,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 GuestMemory::new(m, c.store()).write_u64(out, v)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "clock_time_get",
@@ -32,7 +35,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
                 GuestMemory::new(m, c.store()).write_u64(out, v)
             }))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "random_get",
@@ -47,15 +50,15 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
             })();
             ret(r)
         },
-    );
+    )?;
     linker.func_wrap(MODULE, "sched_yield", || -> Result<i32, Error> {
         Ok(Errno::Success.raw())
-    });
+    })?;
     linker.func_wrap(MODULE, "proc_exit", |code: u32| -> Result<(), Error> {
         Err(Error::Exit(code as i32))
-    });
+    })?;
     // Signals are not part of what a sandboxed program can do to its host.
-    linker.func_wrap(MODULE, "proc_raise", |_sig: u32| ret(Err(Errno::Nosys)));
+    linker.func_wrap(MODULE, "proc_raise", |_sig: u32| ret(Err(Errno::Nosys)))?;
     // Sockets exist in preview1 only when the embedder hands them over, which it cannot
     // yet: every open descriptor is something else.
     let not_a_socket = |ctx: &mut crate::WasiCtx, fd: u32| ctx.fd(fd).and(Err(Errno::Notsock));
@@ -65,7 +68,7 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
         move |mut c: Caller<'_, T>, fd: u32, _flags: u32, _out: u32| {
             ret(not_a_socket(get(c.data_mut()), fd))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "sock_recv",
@@ -76,17 +79,18 @@ pub(super) fn define<T: 'static>(linker: &mut Linker<T>, get: GetCtx<T>) {
               _flags: u32,
               _len: u32,
               _oflags: u32| { ret(not_a_socket(get(c.data_mut()), fd)) },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "sock_send",
         move |mut c: Caller<'_, T>, fd: u32, _d: u32, _n: u32, _flags: u32, _len: u32| {
             ret(not_a_socket(get(c.data_mut()), fd))
         },
-    );
+    )?;
     linker.func_wrap(
         MODULE,
         "sock_shutdown",
         move |mut c: Caller<'_, T>, fd: u32, _how: u32| ret(not_a_socket(get(c.data_mut()), fd)),
-    );
+    )?;
+    Ok(())
 }

@@ -177,7 +177,7 @@ impl Guest {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ctx);
         let mut linker = Linker::new(&engine);
-        wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c);
+        wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
         let mut imports = String::new();
         let mut funcs = String::new();
         for name in NAMES {
