@@ -119,6 +119,11 @@ impl Catch {
     pub const DELEGATE: u8 = 4;
 }
 
+/// The most fuel one instruction of translated code charges (a basic block longer than
+/// this is charged in parts): a run given at least this much fuel makes progress, which
+/// is what lets the embedder run Wasm in slices of fuel (epoch interruption does).
+pub const MAX_BLOCK_FUEL: u32 = 10_000;
+
 /// A function's code, translated once: threads may share the module where there are
 /// threads. A pointer, so that the call path's check is one load, and a cell one
 /// shift from the next.

@@ -48,6 +48,8 @@ pub enum TrapCode {
     NullArrayRef,
     /// An array index or range past the array's end.
     ArrayOutOfBounds,
+    /// The store's epoch deadline passed (`Store::set_epoch_deadline`).
+    Interrupt,
 }
 
 impl TrapCode {
@@ -73,6 +75,7 @@ impl TrapCode {
             TrapCode::CastFailure => "cast failure",
             TrapCode::OutOfMemory => "out of memory",
             TrapCode::MemoryDevice => "memory device error",
+            TrapCode::Interrupt => "interrupt",
             #[cfg(feature = "gc")]
             TrapCode::NullStructRef => "null structure reference",
             #[cfg(feature = "gc")]

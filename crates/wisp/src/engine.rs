@@ -12,6 +12,9 @@ pub struct Config {
     #[cfg(feature = "compile")]
     pub(crate) features: Features,
     pub(crate) fuel: bool,
+    /// Check the engine's epoch against each store's deadline.
+    #[cfg(target_has_atomic = "ptr")]
+    pub(crate) epoch: bool,
     pub(crate) eager: bool,
     #[cfg(feature = "compile")]
     pub(crate) plain_code: bool,
@@ -42,6 +45,17 @@ impl Config {
     /// Meter execution with fuel (see [`crate::Store::set_fuel`]). Off, it costs nothing.
     pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
         self.fuel = on;
+        self
+    }
+    /// Stop Wasm that runs past its store's epoch deadline with an "interrupt" trap
+    /// (see [`Engine::increment_epoch`] and [`crate::Store::set_epoch_deadline`]): the
+    /// way to stop a runaway program by time rather than by fuel. Code is translated
+    /// with the fuel checks then, and the loop returns to the host every
+    /// [`EPOCH_SLICE`] units of fuel to look at the epoch: a cost like fuel's, none
+    /// when off. Targets without atomic compare-and-swap do not have it.
+    #[cfg(target_has_atomic = "ptr")]
+    pub fn epoch_interruption(&mut self, on: bool) -> &mut Self {
+        self.epoch = on;
         self
     }
     /// Translate every function when the module is compiled instead of on first call.
@@ -98,23 +112,85 @@ impl Config {
     #[cfg(feature = "compile")]
     pub(crate) fn translate_config(&self) -> TranslateConfig {
         TranslateConfig {
-            fuel: self.fuel,
+            fuel: self.fuel || self.epoch_on(),
             accumulator: !self.plain_code,
         }
     }
 }
 
-/// Compiles modules and configures stores. Cheap to clone.
+/// How much fuel a run gets between two looks at the epoch, with epoch interruption
+/// on: a look costs an atomic load, so a slice is a few hundred microseconds of Wasm.
+pub const EPOCH_SLICE: u64 = 100_000;
+
+impl Config {
+    /// Whether epoch interruption is on.
+    pub(crate) fn epoch_on(&self) -> bool {
+        #[cfg(target_has_atomic = "ptr")]
+        return self.epoch;
+        #[cfg(not(target_has_atomic = "ptr"))]
+        false
+    }
+}
+
+/// The engine's epoch: a counter that the embedder advances (a timer thread, an
+/// interrupt handler) and that stores compare with their deadlines.
+#[cfg(target_has_atomic = "64")]
+#[derive(Debug, Default)]
+pub(crate) struct Epoch(core::sync::atomic::AtomicU64);
+#[cfg(target_has_atomic = "64")]
+impl Epoch {
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(core::sync::atomic::Ordering::Relaxed)
+    }
+    fn increment(&self) {
+        self.0.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The engine's epoch, 32 bits wide where 64-bit atomics are missing (Cortex-M4): at a
+/// tick a millisecond it lasts 49 days, and it stops there rather than wrapping.
+#[cfg(all(not(target_has_atomic = "64"), target_has_atomic = "32"))]
+#[derive(Debug, Default)]
+pub(crate) struct Epoch(core::sync::atomic::AtomicU32);
+#[cfg(all(not(target_has_atomic = "64"), target_has_atomic = "32"))]
+impl Epoch {
+    pub(crate) fn get(&self) -> u64 {
+        u64::from(self.0.load(core::sync::atomic::Ordering::Relaxed))
+    }
+    fn increment(&self) {
+        use core::sync::atomic::Ordering::Relaxed;
+        let _ = self.0.fetch_update(Relaxed, Relaxed, |n| n.checked_add(1));
+    }
+}
+
+/// Compiles modules and configures stores. Cheap to clone; the clones share the epoch.
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     pub(crate) config: Config,
+    #[cfg(target_has_atomic = "ptr")]
+    pub(crate) epoch: wisp_types::sync::Shared<Epoch>,
 }
 
 impl Engine {
+    /// An engine with these settings.
     pub fn new(config: &Config) -> Self {
         Engine {
             config: config.clone(),
+            #[cfg(target_has_atomic = "ptr")]
+            epoch: Default::default(),
         }
+    }
+    /// Advances the epoch by one: a store whose deadline this reaches stops its Wasm
+    /// with an "interrupt" trap at its next look (see [`Config::epoch_interruption`]).
+    /// Cheap, and callable from any thread.
+    #[cfg(target_has_atomic = "ptr")]
+    pub fn increment_epoch(&self) {
+        self.epoch.increment();
+    }
+    /// The epoch now.
+    #[cfg(target_has_atomic = "ptr")]
+    pub fn current_epoch(&self) -> u64 {
+        self.epoch.get()
     }
     pub fn config(&self) -> &Config {
         &self.config

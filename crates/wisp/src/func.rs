@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack};
 use wisp_store::{FuncInst, FuncKind};
 use wisp_types::sync::{MaybeSendSync, Shared};
-use wisp_types::{FuncAddr, FuncType, ValType};
+use wisp_types::{FuncAddr, FuncType, TrapCode, ValType};
 
 /// A host function's closure, shared by the linker's definition and every store that
 /// made a function of it.
@@ -216,11 +216,24 @@ fn drive_stack<T>(
     mut next: Option<FuncAddr>,
     resumable: bool,
 ) -> Result<Driven, Error> {
-    let mut fuel = store.fuel.unwrap_or(u64::MAX);
+    let epoch = store.engine.config.epoch_on();
+    // With epoch interruption the loop runs in slices of fuel, looking at the epoch
+    // between them; `stuck` is set when a slice ran nothing (code charging more than a
+    // slice, from an image translated before blocks were cut to `MAX_BLOCK_FUEL`): the
+    // next one is then large enough for any charge.
+    let mut stuck = false;
     // An exception a host function threw, to unwind from its call site.
     #[cfg(feature = "exceptions")]
     let mut thrown: Option<wisp_types::ExnAddr> = None;
     loop {
+        // Read each time: a host function may have called back into Wasm, spending fuel.
+        let total = store.fuel.unwrap_or(u64::MAX);
+        let given = match (epoch, stuck) {
+            (false, _) => total,
+            (true, false) => total.min(crate::engine::EPOCH_SLICE),
+            (true, true) => total.min(u64::from(u32::MAX)),
+        };
+        let mut fuel = given;
         #[cfg(feature = "exceptions")]
         let r = match thrown.take() {
             Some(exn) => wisp_exec::run_throwing(&mut store.inner, stack, exn, &mut fuel),
@@ -228,8 +241,8 @@ fn drive_stack<T>(
         };
         #[cfg(not(feature = "exceptions"))]
         let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
-        if store.fuel.is_some() {
-            store.fuel = Some(fuel);
+        if let Some(f) = &mut store.fuel {
+            *f -= given - fuel;
         }
         match r {
             Ok(RunResult::Done) => return Ok(Driven::Done),
@@ -237,24 +250,32 @@ fn drive_stack<T>(
                 func,
                 host_index,
                 base,
-            }) => {
-                match call_host(store, stack, func, host_index, base) {
-                    Ok(()) => {}
-                    #[cfg(feature = "exceptions")]
-                    Err(Error::Exception(e)) => thrown = Some(e.exn.check(store.owner())?),
-                    Err(e) => {
-                        let error = e.with_host_backtrace(|| frames(store, &stack.backtrace()));
-                        if resumable && !matches!(error, Error::Exit(_)) {
-                            return Ok(Driven::HostTrap { error, func, base });
-                        }
-                        stack.reset();
-                        return Err(error);
+            }) => match call_host(store, stack, func, host_index, base) {
+                Ok(()) => {}
+                #[cfg(feature = "exceptions")]
+                Err(Error::Exception(e)) => thrown = Some(e.exn.check(store.owner())?),
+                Err(e) => {
+                    let error = e.with_host_backtrace(|| frames(store, &stack.backtrace()));
+                    if resumable && !matches!(error, Error::Exit(_)) {
+                        return Ok(Driven::HostTrap { error, func, base });
                     }
+                    stack.reset();
+                    return Err(error);
                 }
-                // The host function may have called back into Wasm, spending fuel.
-                fuel = store.fuel.unwrap_or(u64::MAX);
+            },
+            // A slice ran out, not the store's fuel: look at the epoch and go on.
+            Err(RunError::Trap(t)) if t.code == TrapCode::OutOfFuel && given < total => {
+                if store.past_deadline() {
+                    stack.reset();
+                    let t = wisp_exec::Trap {
+                        code: TrapCode::Interrupt,
+                        trace: t.trace,
+                    };
+                    return Err(Error::Trap(trap_info(store, t)));
+                }
+                stuck = fuel == given;
             }
-            Err(RunError::Trap(t)) if resumable && t.code == wisp_types::TrapCode::OutOfFuel => {
+            Err(RunError::Trap(t)) if resumable && t.code == TrapCode::OutOfFuel => {
                 return Ok(Driven::OutOfFuel)
             }
             Err(RunError::Trap(t)) => {

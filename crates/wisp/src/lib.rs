@@ -49,7 +49,7 @@ mod wrap;
 #[cfg(feature = "gc")]
 pub use aggregate::{ArrayRef, ArrayType, StructRef, StructType};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
-pub use engine::{Config, Engine};
+pub use engine::{Config, Engine, EPOCH_SLICE};
 pub use error::{CompileErrorKind, Error, FrameInfo, HostError, Trap};
 
 /// A result whose error is Wisp's [`Error`] (wasmtime's `Result`): `wisp::Result<i32>` is

@@ -40,6 +40,9 @@ pub struct Store<T> {
     pub(crate) engine: Engine,
     /// Fuel left; `None` when the engine does not meter.
     pub(crate) fuel: Option<u64>,
+    /// The epoch at which Wasm stops (see `set_epoch_deadline`).
+    #[cfg(target_has_atomic = "ptr")]
+    pub(crate) epoch_deadline: u64,
     /// Host values behind `externref`s, indexed by their address.
     pub(crate) externs: Vec<HostValue>,
     /// The RAM instances may take, if the embedder set a budget.
@@ -72,6 +75,8 @@ impl<T> Store<T> {
             stack: Stack::new(engine.config.stack),
             engine: engine.clone(),
             fuel: engine.config.fuel.then_some(0),
+            #[cfg(target_has_atomic = "ptr")]
+            epoch_deadline: u64::MAX,
             externs: Vec::new(),
             budget: None,
             data,
@@ -194,6 +199,23 @@ impl<T> Store<T> {
     /// not counted by the new limiter, so set it before the first instantiation.
     pub fn limiter(&mut self, limiter: impl ResourceLimiter + 'static) {
         self.inner.limiter = Some(Box::new(limiter));
+    }
+    /// Stops Wasm running in this store, with an "interrupt" trap, once the engine's
+    /// epoch has advanced `ticks_beyond_current` times from now (needs
+    /// [`crate::Config::epoch_interruption`]). Until it is set there is no deadline.
+    #[cfg(target_has_atomic = "ptr")]
+    pub fn set_epoch_deadline(&mut self, ticks_beyond_current: u64) {
+        self.epoch_deadline = self
+            .engine
+            .current_epoch()
+            .saturating_add(ticks_beyond_current);
+    }
+    /// Whether the epoch deadline has passed.
+    pub(crate) fn past_deadline(&self) -> bool {
+        #[cfg(target_has_atomic = "ptr")]
+        return self.engine.current_epoch() >= self.epoch_deadline;
+        #[cfg(not(target_has_atomic = "ptr"))]
+        false
     }
     /// Fuel left, if the engine meters it.
     pub fn get_fuel(&self) -> Option<u64> {

@@ -659,10 +659,17 @@ impl Translator<'_> {
         }
     }
 
+    /// Counts one more instruction against the basic block's fuel. A block charges at
+    /// most [`crate::MAX_BLOCK_FUEL`]: a longer one starts another charge, so that a slice of
+    /// fuel that size always makes progress (epoch interruption runs in such slices).
     fn charge_fuel(&mut self) {
         if let Some(i) = self.fuel_op {
             if let Op::ConsumeFuel { amount } = &mut self.ops[i] {
-                *amount = amount.saturating_add(1);
+                if *amount >= crate::MAX_BLOCK_FUEL {
+                    self.start_basic_block();
+                    return self.charge_fuel();
+                }
+                *amount += 1;
             }
         }
     }
