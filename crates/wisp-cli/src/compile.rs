@@ -2,52 +2,16 @@
 //! that a device runs with `Module::from_image`, whose build can then leave out the
 //! decoder, the validator and the translator.
 
+use crate::args::CompileArgs;
 use std::process::ExitCode;
 use wisp::{Config, Engine, Features, Module};
 
-pub const USAGE: &str = "\
-usage: wisp compile [--fuel] [--plain] [--custom-page-sizes] MODULE.wasm|MODULE.wat [-o IMAGE]
-
-Writes a pre-translated image of MODULE (default: MODULE with the extension .wsi). An
-image runs only on the version of Wisp that wrote it, with fuel metering on exactly when
-it was compiled with --fuel.
-
-options:
-  -o IMAGE              where to write the image
-  --fuel                translate with fuel metering (for Config::consume_fuel(true))
-  --plain               no accumulator forms: slower code that the smallest executor
-                        (wisp built without its `accumulator` feature) can run
-  --custom-page-sizes   accept memories with 1-byte pages (the custom-page-sizes proposal)";
-
-pub fn main(args: &[String]) -> ExitCode {
+pub fn main(a: CompileArgs) -> ExitCode {
     let mut config = Config::new();
+    config.consume_fuel(a.fuel).plain_code(a.plain);
     let mut features = Features::default();
-    let (mut input, mut output) = (None, None);
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--fuel" => {
-                config.consume_fuel(true);
-            }
-            "--plain" => {
-                config.plain_code(true);
-            }
-            "--custom-page-sizes" => features.custom_page_sizes = true,
-            "-o" => match it.next() {
-                Some(o) => output = Some(o.clone()),
-                None => return usage("-o needs a file name"),
-            },
-            "-h" | "--help" => {
-                return crate::output::finish(|| crate::output::line(USAGE), ExitCode::SUCCESS);
-            }
-            _ if a.starts_with('-') => return usage(&format!("unknown option `{a}`")),
-            _ if input.is_none() => input = Some(a.clone()),
-            _ => return usage(&format!("unexpected argument `{a}`")),
-        }
-    }
-    let Some(input) = input else {
-        return usage("which module?");
-    };
+    features.custom_page_sizes = a.custom_page_sizes;
+    let (input, output) = (a.input, a.output);
     let output = output.unwrap_or_else(|| {
         let p = std::path::Path::new(&input);
         p.with_extension("wsi").to_string_lossy().into_owned()
@@ -82,9 +46,4 @@ pub fn main(args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn usage(msg: &str) -> ExitCode {
-    crate::output::error(format_args!("error: {msg}\n\n{USAGE}"));
-    ExitCode::from(2)
 }

@@ -39,8 +39,10 @@ pub fn run(o: &Options) -> ExitCode {
 
 fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     let bytes = read_module(&o.file)?;
+    let image = bytes.starts_with(IMAGE_MAGIC);
     let mut config = Config::new();
     config.consume_fuel(o.fuel.is_some());
+    config.epoch_interruption(o.timeout.is_some());
     config.gc_zeal(o.gc_zeal);
     if let Some(d) = o.max_call_depth {
         config.max_call_depth(d);
@@ -49,22 +51,23 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     let memory_size = o.max_memory_size.unwrap_or(DEFAULT_MEMORY_SIZE);
     config.max_memory_pages(memory_size.div_ceil(1 << 16));
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, &bytes).map_err(|e| match e {
-        Error::Compile {
-            message,
-            offset,
-            kind,
-        } => Error::Compile {
-            message: format!("{}: {message}", o.file),
-            offset,
-            kind,
-        },
-        e => e,
-    })?;
+    let module = if image {
+        load_image(&engine, &bytes, o)?
+    } else {
+        compile(&engine, &bytes, &o.file)?
+    };
 
-    let mut wasi = WasiCtx::builder().inherit_host().arg(o.file.clone());
+    let argv0 = o.argv0.clone().unwrap_or_else(|| o.file.clone());
+    let mut wasi = WasiCtx::builder().inherit_host().arg(argv0);
     if o.invoke.is_none() {
         wasi = wasi.args(o.args.iter().cloned());
+    }
+    if o.inherit_env {
+        for (k, v) in std::env::vars_os() {
+            if let (Some(k), Some(v)) = (k.to_str(), v.to_str()) {
+                wasi = wasi.env(k, v);
+            }
+        }
     }
     for (k, v) in &o.env {
         wasi = wasi.env(k, v);
@@ -84,11 +87,33 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     if let Some(f) = o.fuel {
         store.set_fuel(f)?;
     }
+    if let Some(t) = o.timeout {
+        start_timer(&engine, &mut store, t);
+    }
     if let Some(dir) = &o.memory_dir {
         page_from_files(&mut store, dir)?;
     }
     let mut linker = Linker::new(&engine);
     wisp_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+    for (name, path) in &o.preload {
+        let path = path.to_string_lossy();
+        let bytes = read_module(&path)?;
+        let m = if bytes.starts_with(IMAGE_MAGIC) {
+            load_image(&engine, &bytes, o)?
+        } else {
+            compile(&engine, &bytes, &path)?
+        };
+        if o.unknown_imports_trap {
+            linker.define_unknown_imports_as_traps(&m)?;
+        }
+        let inst = linker
+            .instantiate(&mut store, &m)
+            .map_err(|e| in_file(e, &path))?;
+        if let Some(init) = inst.get_func(&store, "_initialize") {
+            init.call(&mut store, &[], &mut [])?;
+        }
+        linker.instance(&store, name, inst)?;
+    }
     if o.unknown_imports_trap {
         linker.define_unknown_imports_as_traps(&module)?;
     }
@@ -127,6 +152,65 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     Ok(results)
 }
 
+/// The first bytes of an image that `wisp compile` wrote.
+const IMAGE_MAGIC: &[u8] = b"\0wsi";
+
+/// Decodes, validates and compiles a module; errors name the file.
+fn compile(engine: &Engine, bytes: &[u8], file: &str) -> Result<Module, Error> {
+    Module::new(engine, bytes).map_err(|e| in_file(e, file))
+}
+
+/// Names `file` in a compile error.
+fn in_file(e: Error, file: &str) -> Error {
+    match e {
+        Error::Compile {
+            message,
+            offset,
+            kind,
+        } => Error::Compile {
+            message: format!("{file}: {message}"),
+            offset,
+            kind,
+        },
+        Error::Link(m) => Error::Link(format!("{file}: {m}")),
+        e => e,
+    }
+}
+
+/// Loads an image that `wisp compile` wrote. An image was compiled with fuel metering or
+/// without, and runs only on an engine that agrees: `-W fuel` and `-W timeout` need an
+/// image compiled with `--fuel`, which in turn needs one of them.
+#[allow(unsafe_code)]
+fn load_image(engine: &Engine, bytes: &[u8], o: &Options) -> Result<Module, Error> {
+    // SAFETY: an image is trusted code, as a native program is: the user asked to run
+    // this file, and the help says to run only images one made. Its structure and
+    // checksum are still checked, so a damaged or foreign file is an error.
+    let loaded = unsafe { Module::from_image(engine, bytes) };
+    loaded.map_err(|e| {
+        let e = in_file(e, &o.file);
+        if !e.to_string().contains("fuel metering") {
+            return e;
+        }
+        let hint = if o.fuel.is_some() || o.timeout.is_some() {
+            "-W fuel and -W timeout run only images compiled with --fuel"
+        } else {
+            "an image compiled with --fuel runs with -W fuel=N or -W timeout=D"
+        };
+        Error::Usage(format!("{}: {e} ({hint})", o.file))
+    })
+}
+
+/// Stops the program with an "interrupt" trap after `timeout`: a thread advances the
+/// engine's epoch once, past the store's deadline.
+fn start_timer<T>(engine: &Engine, store: &mut Store<T>, timeout: std::time::Duration) {
+    store.set_epoch_deadline(1);
+    let engine = engine.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(timeout);
+        engine.increment_epoch();
+    });
+}
+
 /// RAM that `--memory-dir` gives each memory for its cached pages.
 const MEMORY_FILE_CACHE: usize = 64 << 20;
 
@@ -136,12 +220,15 @@ const MEMORY_FILE_CACHE: usize = 64 << 20;
 /// and stores keep their fast path, which a paged one would cost every access). The
 /// files are removed from the directory as soon as they are open, so nothing is left
 /// behind.
-fn page_from_files<T>(store: &mut Store<T>, dir: &str) -> Result<(), Error> {
-    let usage = |e: std::io::Error| Error::Usage(format!("--memory-dir {dir}: {e}"));
+fn page_from_files<T>(store: &mut Store<T>, dir: &std::path::Path) -> Result<(), Error> {
+    let shown = dir.display();
+    let usage = |e: std::io::Error| Error::Usage(format!("--memory-dir {shown}: {e}"));
     if !std::fs::metadata(dir).map_err(usage)?.is_dir() {
-        return Err(Error::Usage(format!("--memory-dir {dir}: not a directory")));
+        return Err(Error::Usage(format!(
+            "--memory-dir {shown}: not a directory"
+        )));
     }
-    let dir = std::path::PathBuf::from(dir);
+    let dir = dir.to_path_buf();
     let mut n = 0u32;
     store.set_memory_provider(move |ty| {
         if !ty.memory64 {
@@ -162,11 +249,12 @@ fn page_from_files<T>(store: &mut Store<T>, dir: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads a binary module, or a text one (`.wat`, or any file not starting with `\0asm`).
+/// Reads a binary module or an image, or a text module (`.wat`, or any file starting
+/// with neither `\0asm` nor `\0wsi`).
 pub fn read_module(path: &str) -> Result<Vec<u8>, Error> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read {path}: {e}")))?;
-    if bytes.starts_with(b"\0asm") {
+    if bytes.starts_with(b"\0asm") || bytes.starts_with(IMAGE_MAGIC) {
         return Ok(bytes);
     }
     let text = String::from_utf8(bytes).map_err(|_| Error::Compile {

@@ -2,43 +2,14 @@
 //! the code of a hot loop (the text comes from the disassembler generated from the
 //! operator table; its format is not stable).
 
+use crate::args::IrArgs;
 use std::process::ExitCode;
 use wisp::{Config, Engine, Error, Module};
 
-pub const USAGE: &str = "\
-usage: wisp ir [--fuel] [--plain] MODULE.wasm|MODULE.wat [FUNCTION...]
-
-Prints Wisp's IR of each FUNCTION of MODULE (an export name, a name from the name
-section, or a function index; default: every function with code): one instruction a
-line with its index, operands as name=value (s3 is slot 3, @12 instruction 12).
-
-options:
-  --fuel     translate with fuel metering, as for --fuel
-  --plain    no accumulator forms, as for `wisp compile --plain`";
-
-pub fn main(args: &[String]) -> ExitCode {
+pub fn main(a: IrArgs) -> ExitCode {
     let mut config = Config::new();
-    let mut input = None;
-    let mut names = Vec::new();
-    for a in args {
-        match a.as_str() {
-            "--fuel" => {
-                config.consume_fuel(true);
-            }
-            "--plain" => {
-                config.plain_code(true);
-            }
-            "-h" | "--help" => {
-                return crate::output::finish(|| crate::output::line(USAGE), ExitCode::SUCCESS);
-            }
-            _ if a.starts_with('-') => return usage(&format!("unknown option `{a}`")),
-            _ if input.is_none() => input = Some(a.clone()),
-            _ => names.push(a.clone()),
-        }
-    }
-    let Some(input) = input else {
-        return usage("which module?");
-    };
+    config.consume_fuel(a.fuel).plain_code(a.plain);
+    let (input, names) = (a.input, a.names);
     let engine = Engine::new(&config);
     // Reading errors name the file themselves.
     let bytes = match crate::invoke::read_module(&input) {
@@ -98,9 +69,4 @@ fn find(module: &Module, name: &str) -> Result<u32, Error> {
                 .filter(|&i| i < module.func_count())
         })
         .ok_or_else(|| Error::Usage(format!("no function `{name}`")))
-}
-
-fn usage(msg: &str) -> ExitCode {
-    crate::output::error(format_args!("error: {msg}\n\n{USAGE}"));
-    ExitCode::from(2)
 }

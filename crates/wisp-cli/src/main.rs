@@ -1,14 +1,8 @@
-//! The `wisp` command.
-//!
-//! ```text
-//! wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
-//! wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]    (or MODULE --invoke NAME ARGS...)
-//! wisp wast FILE.wast...
-//! wisp compile MODULE -o IMAGE
-//! wisp ir MODULE [FUNCTION...]
-//! ```
+//! The `wisp` command: `wisp [run] WASM [ARGS]...`, `wisp wast`, `wisp compile`,
+//! `wisp ir` (see `wisp help`).
 
-#![forbid(unsafe_code)]
+// `unsafe` only where `wisp run` loads an image, which is trusted code (`invoke.rs`).
+#![deny(unsafe_code)]
 
 mod args;
 mod compile;
@@ -17,62 +11,52 @@ mod ir;
 mod output;
 mod wast;
 
+use args::{Cli, Command};
+use clap::Parser;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: wisp [run] [OPTIONS] PROGRAM.wasm|PROGRAM.wat [ARGS...]
-       wisp [run] [OPTIONS] --invoke NAME MODULE [ARGS...]
-       wisp wast [--fuel N] [--timeout SECONDS] FILE.wast...   (see wisp wast --help)
-       wisp compile [--fuel] MODULE -o IMAGE   (a pre-translated image for devices)
-       wisp ir MODULE [FUNCTION...]           (what the translator made of functions)
-
-Runs a WebAssembly program with WASI (preview1): ARGS are its arguments, stdin, stdout and
-stderr are the terminal's, and the exit status is the program's own (`proc_exit`). With
---invoke, calls the exported function NAME instead (after `_initialize`, for reactors),
-with ARGS parsed by its parameter types, and prints each result on its own line.
-`wisp MODULE --invoke NAME ARGS...` is accepted too.
-
-options:
-  --invoke NAME         the export to call instead of `_start`
-  --dir HOST[::GUEST]   give the program the host directory HOST, seen as GUEST
-                        (default: HOST); nothing outside it is reachable (repeatable)
-  --env KEY=VALUE       an environment variable for the program (repeatable)
-  --fuel N              stop with a trap after about N instructions
-  --max-call-depth N    nested calls allowed before \"call stack exhausted\"
-  --max-memory-size B   total bytes of linear memory (default 16 GiB; memory.grow
-                        past it returns -1)
-  --max-table-elements N  total table elements (default 10,000,000)
-  --memory-dir DIR      keep each 64-bit linear memory in a sparse file in DIR
-                        (removed at once; 64 MiB of it cached in RAM): for memories
-                        larger than RAM
-  -W unknown-imports-trap, --unknown-imports-trap
-                        link a function import that is neither WASI nor defined as
-                        one that fails, naming it, if it is ever called
-  -W gc-zeal[=N]        collect garbage before every (N-th) allocation of a struct,
-                        array or exception (slow: for finding lost references)
-  -h, --help            print this help
-
-exit status: the program's own; 1 on an error (bad module, missing import, bad argument);
-134 when the program traps.";
-
 fn main() -> ExitCode {
-    let mut argv: Vec<String> = std::env::args().skip(1).collect();
-    match argv.first().map(String::as_str) {
-        Some("wast") => return wast::main(&argv[1..]),
-        Some("compile") => return compile::main(&argv[1..]),
-        Some("ir") => return ir::main(&argv[1..]),
-        Some("run") => {
-            argv.remove(0);
-        }
-        _ => {}
-    }
-    let opts = match args::parse(&argv) {
-        Ok(Some(o)) => o,
-        Ok(None) => return output::finish(|| output::line(USAGE), ExitCode::SUCCESS),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
-            output::error(format_args!("error: {e}\n\n{USAGE}"));
-            return ExitCode::from(2);
+            // Help and the version go to stdout (a closed pipe ends quietly), mistakes to
+            // stderr with status 2.
+            use std::io::IsTerminal;
+            let status = ExitCode::from(e.exit_code() as u8);
+            let styled = e.render();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    let text = if std::io::stdout().is_terminal() {
+                        styled.ansi().to_string()
+                    } else {
+                        styled.to_string()
+                    };
+                    output::finish(|| output::text(text), status)
+                }
+                _ => {
+                    let text = if std::io::stderr().is_terminal() {
+                        styled.ansi().to_string()
+                    } else {
+                        styled.to_string()
+                    };
+                    output::error(text.trim_end());
+                    status
+                }
+            };
         }
     };
-    invoke::run(&opts)
+    let run = match cli.command {
+        Some(Command::Wast(a)) => return wast::main(a),
+        Some(Command::Compile(a)) => return compile::main(a),
+        Some(Command::Ir(a)) => return ir::main(a),
+        Some(Command::Run(a)) => *a,
+        None => cli.run,
+    };
+    match run.resolve() {
+        Ok(o) => invoke::run(&o),
+        Err(e) => {
+            output::error(format_args!("error: {e}"));
+            ExitCode::from(2)
+        }
+    }
 }

@@ -16,6 +16,13 @@ pub fn line(text: impl std::fmt::Display) -> io::Result<()> {
     out.flush()
 }
 
+/// Writes text as it is (it ends its own lines) to stdout.
+pub fn text(text: impl std::fmt::Display) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    write!(out, "{text}")?;
+    out.flush()
+}
+
 /// Writes one line to stderr, ignoring failure.
 pub fn error(text: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "{text}");

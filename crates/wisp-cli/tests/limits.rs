@@ -100,13 +100,17 @@ fn a_looping_script_runs_out_of_fuel_or_time() {
 }
 
 #[test]
-fn bad_wast_options_are_refused_with_the_usage() {
+fn bad_wast_options_are_refused_with_a_short_message() {
     let o = wisp()
         .args(["wast", "--fuel", "lots", "x.wast"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("usage: wisp wast"));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("'lots'") && err.contains("--fuel"),
+        "{err}"
+    );
     let o = wisp().args(["wast", "--help"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o.stdout).contains("--timeout"));

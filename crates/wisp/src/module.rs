@@ -138,15 +138,13 @@ impl Module {
                 offset: e.offset,
                 kind: crate::CompileErrorKind::Image,
             })?;
-        if fuel != engine.config.fuel {
+        // Epoch interruption runs on the fuel checks too.
+        let metered = engine.config.fuel || engine.config.epoch_on();
+        if fuel != metered {
             return Err(Error::Usage(alloc::format!(
                 "the image was compiled {} fuel metering and the engine runs {} it",
                 if fuel { "with" } else { "without" },
-                if engine.config.fuel {
-                    "with"
-                } else {
-                    "without"
-                },
+                if metered { "with" } else { "without" },
             )));
         }
         Ok(Module {
