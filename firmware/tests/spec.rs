@@ -113,10 +113,13 @@ impl Runner {
         let mut c = Config::new();
         // One 64 KiB page at most: growing into the last of the heap would leave
         // nothing for the allocations that follow (a device sets such a cap too).
+        // No code offsets: a few bytes per instruction of RAM that the scripts need for
+        // their memories.
         c.max_stack_values(256)
             .max_call_depth(64)
             .max_memory_pages(1)
-            .eager_translation(true);
+            .eager_translation(true)
+            .code_offsets(false);
         let engine = Engine::new(&c);
         let (store, linker) = Self::fresh(&engine);
         Runner {

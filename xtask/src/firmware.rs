@@ -141,6 +141,8 @@ fn spec_on_m4(root: &Path, b: &Board, record: bool) -> Result<(), String> {
 
 /// `cargo test --workspace`, then the on-target tests.
 pub(crate) fn test_all(root: &Path) -> Result<(), String> {
+    // The coredump test checks Wisp's dumps with wasm-tools, the reference reader.
+    crate::setup::ensure_wasm_tools()?;
     run_checked(cargo().current_dir(root).args(["test", "--workspace"]))?;
     run(root, &[], false)
 }

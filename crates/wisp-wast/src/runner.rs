@@ -494,10 +494,7 @@ impl<'a> Runner<'a> {
                 return Err(Error::Usage("the script's time is up".into()));
             }
             if left == 0 {
-                return Err(Error::Trap(Trap {
-                    code: TrapCode::OutOfFuel,
-                    backtrace: Vec::new(),
-                }));
+                return Err(Error::Trap(Trap::new(TrapCode::OutOfFuel)));
             }
             take(&mut self.store, &mut left)?;
             state = paused.resume(&mut self.store, out)?;

@@ -133,10 +133,7 @@ fn heap_full(_: gc::HeapFull) -> Error {
 
 /// The trap of a full heap.
 fn out_of_memory() -> Error {
-    Error::Trap(crate::Trap {
-        code: wisp_types::TrapCode::OutOfMemory,
-        backtrace: Vec::new(),
-    })
+    Error::Trap(crate::Trap::new(wisp_types::TrapCode::OutOfMemory))
 }
 
 /// A struct: a non-null reference to one, rooted as [`AnyRef`] says.

@@ -12,12 +12,17 @@ pub struct Config {
     #[cfg(feature = "compile")]
     pub(crate) features: Features,
     pub(crate) fuel: bool,
+    /// Take a coredump when Wasm traps.
+    pub(crate) coredump: bool,
     /// Check the engine's epoch against each store's deadline.
     #[cfg(target_has_atomic = "ptr")]
     pub(crate) epoch: bool,
     pub(crate) eager: bool,
     #[cfg(feature = "compile")]
     pub(crate) plain_code: bool,
+    /// Translate without the map from code to module offsets.
+    #[cfg(feature = "compile")]
+    pub(crate) no_offsets: bool,
     pub(crate) stack: StackLimits,
     pub(crate) limits: Limits,
     /// The byte budget of each store's heap; `None` for the default.
@@ -58,6 +63,14 @@ impl Config {
         self.epoch = on;
         self
     }
+    /// Take a Wasm coredump when a call traps ([`crate::Error::coredump`]): the frames
+    /// with their code offsets and parameters, the memories' bytes and the globals, in
+    /// the tool-conventions format that `wasm-tools` and wasmgdb read
+    /// ([`crate::CoreDump::serialize`]). Off by default: a dump copies every memory.
+    pub fn coredump_on_trap(&mut self, on: bool) -> &mut Self {
+        self.coredump = on;
+        self
+    }
     /// Translate every function when the module is compiled instead of on first call.
     pub fn eager_translation(&mut self, on: bool) -> &mut Self {
         self.eager = on;
@@ -69,6 +82,16 @@ impl Config {
     #[cfg(feature = "compile")]
     pub fn plain_code(&mut self, on: bool) -> &mut Self {
         self.plain_code = on;
+        self
+    }
+    /// Keep, for each translated function, where its code came from in the module (on
+    /// by default): backtraces then give each frame's byte offset
+    /// ([`crate::FrameInfo::module_offset`]), as coredumps do. It costs about three bytes
+    /// of RAM per Wasm instruction of each function that runs; a device short of RAM
+    /// turns it off. Images never carry it.
+    #[cfg(feature = "compile")]
+    pub fn code_offsets(&mut self, on: bool) -> &mut Self {
+        self.no_offsets = !on;
         self
     }
     /// The most bytes each store's heap of exceptions, structs and arrays may hold
@@ -114,6 +137,7 @@ impl Config {
         TranslateConfig {
             fuel: self.fuel || self.epoch_on(),
             accumulator: !self.plain_code,
+            offsets: !self.no_offsets,
         }
     }
 }

@@ -11,11 +11,17 @@ pub use wisp_parse::ParseErrorKind as CompileErrorKind;
 
 /// One active function when a trap happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FrameInfo {
     /// The function's index in its module.
     pub func_index: u32,
     /// Its name from the module's name section.
     pub name: Option<String>,
+    /// The byte offset, in the module, of the instruction it was running (for a caller,
+    /// its call), when translation kept offsets ([`crate::Config::code_offsets`]).
+    pub module_offset: Option<usize>,
+    /// The same offset from the start of the function's body.
+    pub func_offset: Option<usize>,
 }
 
 /// A WebAssembly trap. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#results>
@@ -24,6 +30,20 @@ pub struct Trap {
     pub code: TrapCode,
     /// Innermost function first.
     pub backtrace: Vec<FrameInfo>,
+    /// What the program's instances held, when [`crate::Config::coredump_on_trap`] asked
+    /// for it.
+    pub coredump: Option<Box<crate::CoreDump>>,
+}
+
+impl Trap {
+    /// A trap of `code` with no backtrace (a host function returns one to trap).
+    pub fn new(code: TrapCode) -> Trap {
+        Trap {
+            code,
+            backtrace: Vec::new(),
+            coredump: None,
+        }
+    }
 }
 
 impl fmt::Display for Trap {
@@ -42,9 +62,13 @@ pub(crate) fn write_backtrace(f: &mut fmt::Formatter<'_>, backtrace: &[FrameInfo
     // Deep recursion leaves a trace as deep as the call stack: show its top.
     const SHOWN: usize = 20;
     for (i, fr) in backtrace.iter().enumerate().take(SHOWN) {
+        write!(f, "\n  {i:>3}: ")?;
+        if let Some(at) = fr.module_offset {
+            write!(f, "{at:#8x} - ")?;
+        }
         match &fr.name {
-            Some(n) => write!(f, "\n  {i:>3}: {n} (func {})", fr.func_index)?,
-            None => write!(f, "\n  {i:>3}: <func {}>", fr.func_index)?,
+            Some(n) => write!(f, "{n} (func {})", fr.func_index)?,
+            None => write!(f, "<func {}>", fr.func_index)?,
         }
     }
     if backtrace.len() > SHOWN {
@@ -234,6 +258,14 @@ impl Error {
                 }
             }
             other => Err(other),
+        }
+    }
+
+    /// The coredump of a trap, if the engine took one ([`crate::Config::coredump_on_trap`]).
+    pub fn coredump(&self) -> Option<&crate::CoreDump> {
+        match self {
+            Error::Trap(t) => t.coredump.as_deref(),
+            _ => None,
         }
     }
 

@@ -1,15 +1,17 @@
 //! Functions: calling Wasm from the host, and host functions called from Wasm.
 
 use crate::context::{AsContext, AsContextMut};
+use crate::coredump::CoreDump;
 use crate::error::{Error, FrameInfo, Trap};
 use crate::externals::{Extern, Instance};
 use crate::handle::Stored;
 use crate::store::Store;
 use crate::val::{Owner, Val};
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wisp_exec::{RunError, RunResult, Stack};
+use wisp_exec::{RunError, RunResult, Stack, TraceFrame};
 use wisp_store::{FuncInst, FuncKind};
 use wisp_types::sync::{MaybeSendSync, Shared};
 use wisp_types::{FuncAddr, FuncType, TrapCode, ValType};
@@ -279,8 +281,12 @@ fn drive_stack<T>(
                 return Ok(Driven::OutOfFuel)
             }
             Err(RunError::Trap(t)) => {
+                let mut trap = trap_info(store, t);
+                if store.engine.config.coredump {
+                    trap.coredump = Some(Box::new(CoreDump::capture(store, stack)));
+                }
                 stack.reset();
-                return Err(Error::Trap(trap_info(store, t)));
+                return Err(Error::Trap(trap));
             }
             Err(RunError::Translate { error, .. }) => return Err(error.into()),
             Err(RunError::Exception { exn, trace }) => {
@@ -440,14 +446,14 @@ fn calling_instance<T>(store: &Store<T>, stack: &Stack) -> Option<Instance> {
 
 /// The error for an exception no Wasm frame caught.
 #[cfg(feature = "exceptions")]
-fn uncaught<T>(store: &Store<T>, exn: wisp_types::ExnAddr, trace: &[FuncAddr]) -> Error {
+fn uncaught<T>(store: &Store<T>, exn: wisp_types::ExnAddr, trace: &[TraceFrame]) -> Error {
     crate::Exception::from_addr(store, exn, frames(store, trace)).into()
 }
 
 /// Without exception handling nothing throws (such modules are invalid), so this is
 /// never reached.
 #[cfg(not(feature = "exceptions"))]
-fn uncaught<T>(_: &Store<T>, _: wisp_types::ExnAddr, _: &[FuncAddr]) -> Error {
+fn uncaught<T>(_: &Store<T>, _: wisp_types::ExnAddr, _: &[TraceFrame]) -> Error {
     Error::Usage("an exception in a build without exception handling".into())
 }
 
@@ -456,11 +462,12 @@ fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
     Trap {
         code: t.code,
         backtrace: frames(store, &t.trace),
+        coredump: None,
     }
 }
 
-/// Names the functions of a trace.
-pub(crate) fn frames<T>(store: &Store<T>, trace: &[FuncAddr]) -> Vec<FrameInfo> {
+/// Names the functions of a trace, and finds where in their code each was.
+pub(crate) fn frames<T>(store: &Store<T>, trace: &[TraceFrame]) -> Vec<FrameInfo> {
     // Every allocation may fail here: a trap for want of stack often comes when the
     // heap is spent too, and a device must get its error, not an abort. What does not
     // fit is left out: the whole trace, or a frame's name.
@@ -468,18 +475,48 @@ pub(crate) fn frames<T>(store: &Store<T>, trace: &[FuncAddr]) -> Vec<FrameInfo> 
     if out.try_reserve_exact(trace.len()).is_err() {
         return out;
     }
-    for a in trace {
-        let (func_index, name) = match &store.inner.funcs[a.0 as usize].kind {
+    for fr in trace {
+        let info = match &store.inner.funcs[fr.func.0 as usize].kind {
             FuncKind::Wasm { code, .. } => {
                 let m = &code.module.module;
                 let idx = m.num_imported_funcs + code.index;
-                (idx, m.func_names.get(&idx).and_then(|n| copy(n)))
+                let at = frame_location(store, fr.func, fr.ip);
+                FrameInfo {
+                    func_index: idx,
+                    name: m.func_names.get(&idx).and_then(|n| copy(n)),
+                    module_offset: at.map(|a| a.0),
+                    func_offset: at.map(|a| a.1),
+                }
             }
-            FuncKind::Host { index } => (*index, copy("<host function>")),
+            FuncKind::Host { index } => FrameInfo {
+                func_index: *index,
+                name: copy("<host function>"),
+                module_offset: None,
+                func_offset: None,
+            },
         };
-        out.push(FrameInfo { func_index, name });
+        out.push(info);
     }
     out
+}
+
+/// Where a Wasm function was in a trace: the module offset of the instruction, and
+/// its offset from the start of the function's body. `None` for a host function or
+/// code translated without offsets.
+pub(crate) fn frame_location<T>(
+    store: &Store<T>,
+    func: FuncAddr,
+    ip: usize,
+) -> Option<(usize, usize)> {
+    let FuncKind::Wasm { code, .. } = &store.inner.funcs[func.0 as usize].kind else {
+        return None;
+    };
+    let at = code
+        .module
+        .translated(code.index as usize)?
+        .code_offset(ip)? as usize;
+    let body = code.module.module.body_offset(code.index as usize);
+    Some((at, at.checked_sub(body)?))
 }
 
 /// `s` copied, if the allocator has room.

@@ -29,6 +29,7 @@ extern crate std;
 mod aggregate;
 mod budget;
 mod context;
+mod coredump;
 mod engine;
 mod error;
 mod exception;
@@ -49,6 +50,7 @@ mod wrap;
 #[cfg(feature = "gc")]
 pub use aggregate::{ArrayRef, ArrayType, StructRef, StructType};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
+pub use coredump::CoreDump;
 pub use engine::{Config, Engine, EPOCH_SLICE};
 pub use error::{CompileErrorKind, Error, FrameInfo, HostError, Trap};
 
@@ -84,7 +86,10 @@ pub use wrap::{HostResults, IntoFunc};
 
 /// Where the target has threads, a compiled module is shared between them and a store
 /// moves to another (`Store<T>` is `Send` when `T` is). Checked at compile time.
-#[cfg(target_has_atomic = "ptr")]
+#[cfg(all(
+    target_has_atomic = "ptr",
+    any(feature = "sync", target_pointer_width = "64")
+))]
 const _: () = {
     const fn send_sync<X: Send + Sync>() {}
     const fn send<X: Send>() {}

@@ -307,10 +307,7 @@ fn instantiate<'d, T: 'static>(
             match e {
                 InstantiateError::IncompatibleImport { .. }
                 | InstantiateError::ImportCount { .. } => Error::Link(format!("{e}")),
-                InstantiateError::Trap(code) => Error::Trap(crate::Trap {
-                    code,
-                    backtrace: Vec::new(),
-                }),
+                InstantiateError::Trap(code) => Error::Trap(crate::Trap::new(code)),
                 _ => Error::Instantiate(format!("{e}")),
             }
         })?;

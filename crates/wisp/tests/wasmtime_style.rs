@@ -154,11 +154,7 @@ fn errors_pass_through_question_marks_both_ways() {
 
     // A trap a host function returns is a trap.
     let g = Func::wrap(&mut store, || -> Result<()> {
-        Err(Trap {
-            code: TrapCode::Unreachable,
-            backtrace: Vec::new(),
-        }
-        .into())
+        Err(Trap::new(TrapCode::Unreachable).into())
     });
     let e = g.call(&mut store, &[], &mut []).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::Unreachable));

@@ -48,13 +48,23 @@ use alloc::vec::Vec;
 use core::ptr;
 use wisp_parse::ParseError;
 use wisp_store::FuncKind;
-use wisp_types::{ExnAddr, FuncAddr, TrapCode};
+use wisp_types::{ExnAddr, FuncAddr, RawVal, TrapCode};
 
 /// A trap, with the functions that were active, innermost first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trap {
     pub code: TrapCode,
-    pub trace: Vec<FuncAddr>,
+    pub trace: Vec<TraceFrame>,
+}
+
+/// One active function of a trace, and where in its code it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceFrame {
+    pub func: FuncAddr,
+    /// The address just past the instruction it was running (for a caller, past its
+    /// call); 0 if unknown. An address, not a pointer: only compared against the
+    /// function's code to find the instruction (`CompiledFunc::instruction_at`).
+    pub ip: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +79,7 @@ pub enum RunError {
     /// store's heap, and the functions that were active where it was thrown.
     Exception {
         exn: ExnAddr,
-        trace: Vec<FuncAddr>,
+        trace: Vec<TraceFrame>,
     },
 }
 
@@ -138,16 +148,16 @@ pub fn run_throwing(
     keep_if_suspended(stack, state, result)
 }
 
-/// Keeps the registers of a run that may be resumed: one waiting for a host call or
-/// for more fuel. Any other end forgets the run's frames.
+/// Keeps the registers of a run that may be resumed (one waiting for a host call or
+/// for more fuel) or looked at (a trap's frames, for a coredump: the caller resets the
+/// stack when it is done with them). Any other end forgets the run's frames.
 fn keep_if_suspended(
     stack: &mut Stack,
     state: Regs,
     result: Result<RunResult, RunError>,
 ) -> Result<RunResult, RunError> {
     match &result {
-        Ok(RunResult::HostCall { .. }) => stack.regs = Some(state),
-        Err(RunError::Trap(t)) if t.code == TrapCode::OutOfFuel => stack.regs = Some(state),
+        Ok(RunResult::HostCall { .. }) | Err(RunError::Trap(_)) => stack.regs = Some(state),
         _ => stack.reset(),
     }
     result
@@ -173,10 +183,45 @@ fn trap(stack: &Stack, regs: Option<&Regs>, code: TrapCode) -> RunError {
 // loop runs only with the store borrowed exclusively.
 unsafe impl Send for Stack {}
 
+/// A frame of a stopped run, for a coredump: its function, its instance, where it
+/// was, and where its cells start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameState {
+    pub func: FuncAddr,
+    pub instance: wisp_store::InstanceAddr,
+    /// As in [`TraceFrame::ip`].
+    pub ip: usize,
+    /// The first cell of the frame (its parameters, then its locals).
+    pub base: usize,
+}
+
 impl Stack {
+    /// The frames of a run stopped by a trap (before the stack is reset), innermost
+    /// first.
+    pub fn frame_states(&self) -> Vec<FrameState> {
+        let inner = self.regs.iter().map(|r| FrameState {
+            func: r.func,
+            instance: wisp_store::InstanceAddr(r.instance),
+            ip: r.ip as usize,
+            base: r.base,
+        });
+        let outer = self.frames.iter().rev().map(|f| FrameState {
+            func: f.func,
+            instance: wisp_store::InstanceAddr(f.instance),
+            ip: f.ret as usize,
+            base: f.base,
+        });
+        inner.chain(outer).collect()
+    }
+
+    /// Cells `base..base + n`, if the stack holds them.
+    pub fn cells_at(&self, base: usize, n: usize) -> Option<&[RawVal]> {
+        self.values.get(base..base.checked_add(n)?)
+    }
+
     /// The functions of a suspended run (one waiting for a host call, or for fuel),
     /// innermost first: the backtrace of an error a host function returns.
-    pub fn backtrace(&self) -> Vec<FuncAddr> {
+    pub fn backtrace(&self) -> Vec<TraceFrame> {
         trace(self, self.regs.as_ref())
     }
 }
@@ -184,13 +229,19 @@ impl Stack {
 /// The functions active in `regs` and the frames below it, innermost first.
 /// Empty if the allocator has no room for it: a trap for want of stack often comes
 /// with the heap spent too, and must not become an abort.
-fn trace(stack: &Stack, regs: Option<&Regs>) -> Vec<FuncAddr> {
+fn trace(stack: &Stack, regs: Option<&Regs>) -> Vec<TraceFrame> {
     let mut trace = Vec::new();
     if trace.try_reserve_exact(stack.frames.len() + 1).is_err() {
         return trace;
     }
-    trace.extend(regs.iter().map(|r| r.func));
-    trace.extend(stack.frames.iter().rev().map(|f| f.func));
+    trace.extend(regs.iter().map(|r| TraceFrame {
+        func: r.func,
+        ip: r.ip as usize,
+    }));
+    trace.extend(stack.frames.iter().rev().map(|f| TraceFrame {
+        func: f.func,
+        ip: f.ret as usize,
+    }));
     trace
 }
 

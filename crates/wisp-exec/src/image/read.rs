@@ -544,8 +544,13 @@ impl<'a> Reader<'a> {
         }
         let handlers = self.handlers(n, frame_size)?;
         let refs = self.ref_map(n, frame_size)?;
-        let rare =
-            (!handlers.is_empty() || refs.is_some()).then(|| Box::new(Rare { handlers, refs }));
+        let rare = (!handlers.is_empty() || refs.is_some()).then(|| {
+            Box::new(Rare {
+                handlers,
+                refs,
+                offsets: None,
+            })
+        });
         Ok(CompiledFunc {
             ops: ops.into_boxed_slice(),
             n_params,

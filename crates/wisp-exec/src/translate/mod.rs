@@ -134,6 +134,9 @@ pub struct TranslateConfig {
     /// Use the accumulator forms of instructions (`Op::acc_form`): faster, but an
     /// executor built without the `accumulator` feature cannot run them.
     pub accumulator: bool,
+    /// Keep each function's map from instructions to module offsets, for backtraces
+    /// and coredumps (about three bytes per Wasm instruction).
+    pub offsets: bool,
 }
 
 /// No fuel; accumulator forms on.
@@ -142,6 +145,7 @@ impl Default for TranslateConfig {
         TranslateConfig {
             fuel: false,
             accumulator: true,
+            offsets: true,
         }
     }
 }
@@ -308,6 +312,7 @@ fn translate_as(
         temps_below: 0,
         locals_from: 0,
         offset: body_offset,
+        offsets: config.offsets.then(Default::default),
         handlers: Vec::new(),
         refs,
         #[cfg(feature = "exceptions")]
@@ -367,10 +372,12 @@ fn translate_as(
         use_accumulator(&mut t.ops, &t.handlers);
     }
     let refs = t.refs.finish();
-    let rare = (!t.handlers.is_empty() || refs.is_some()).then(|| {
+    let offsets = t.offsets.and_then(crate::offsets::OffsetMapBuilder::finish);
+    let rare = (!t.handlers.is_empty() || refs.is_some() || offsets.is_some()).then(|| {
         Box::new(Rare {
             handlers: t.handlers.into_boxed_slice(),
             refs,
+            offsets,
         })
     });
     Ok(CompiledFunc {
@@ -492,6 +499,8 @@ struct Translator<'m> {
     /// Byte offset in the module of the operator being translated, for the errors of
     /// decoding its immediates.
     offset: usize,
+    /// Where each instruction came from, if the engine keeps it.
+    offsets: Option<crate::offsets::OffsetMapBuilder>,
     /// The exception handlers, innermost first (each is added at its `try`'s end).
     handlers: Vec<Catch>,
     /// The reference map being built.
@@ -564,7 +573,11 @@ impl Translator<'_> {
     fn emit(&mut self, op: Op) -> usize {
         self.fusable = None;
         self.ops.push(op);
-        self.ops.len() - 1
+        let at = self.ops.len() - 1;
+        if let Some(map) = &mut self.offsets {
+            map.record(at as u32, self.offset as u32);
+        }
+        at
     }
 
     fn push(&mut self, v: Operand) {

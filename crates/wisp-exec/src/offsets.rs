@@ -1,0 +1,111 @@
+//! Where each instruction of translated code came from: the byte offset, in the module,
+//! of the Wasm instruction it was translated from. Backtraces and coredumps read it, and
+//! nothing else, so it is kept small rather than fast: pairs (instruction index, module
+//! offset) where the offset changes, both as LEB128 deltas (both only grow, as the
+//! translator emits in the body's order), about three bytes per Wasm instruction that
+//! emits code.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+/// A translated function's map from instruction index to module offset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap(Box<[u8]>);
+
+impl OffsetMap {
+    /// The module offset of the Wasm instruction that instruction `index` came from.
+    pub fn lookup(&self, index: u32) -> Option<u32> {
+        let mut found = None;
+        let (mut at, mut offset) = (0u32, 0u32);
+        let mut bytes = &self.0[..];
+        while !bytes.is_empty() {
+            at = at.checked_add(read_leb(&mut bytes)?)?;
+            offset = offset.checked_add(read_leb(&mut bytes)?)?;
+            if at > index {
+                break;
+            }
+            found = Some(offset);
+        }
+        found
+    }
+}
+
+/// Builds an [`OffsetMap`] as instructions are emitted.
+#[derive(Debug, Default)]
+pub struct OffsetMapBuilder {
+    bytes: Vec<u8>,
+    last: Option<(u32, u32)>,
+}
+
+impl OffsetMapBuilder {
+    /// Instruction `index` comes from the Wasm instruction at module offset `offset`.
+    /// Indices and offsets never go back; an index given again (an instruction taken
+    /// back and replaced) takes the new offset.
+    pub fn record(&mut self, index: u32, offset: u32) {
+        let (li, lo) = self.last.unwrap_or((0, 0));
+        if self.last.is_some() && lo == offset {
+            return;
+        }
+        if index < li || offset < lo {
+            // Out of order: cannot be delta-coded. Never happens in the translator's
+            // order; the map then stays as it was, which only blurs a backtrace.
+            return;
+        }
+        write_leb(&mut self.bytes, index - li);
+        write_leb(&mut self.bytes, offset - lo);
+        self.last = Some((index, offset));
+    }
+
+    /// The map, if anything was recorded.
+    pub fn finish(self) -> Option<OffsetMap> {
+        (!self.bytes.is_empty()).then(|| OffsetMap(self.bytes.into_boxed_slice()))
+    }
+}
+
+fn write_leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_leb(bytes: &mut &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for shift in (0..35).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        v |= u32::from(b & 0x7f).checked_shl(shift)?;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_find_the_last_change_at_or_before() {
+        let mut b = OffsetMapBuilder::default();
+        b.record(0, 40);
+        b.record(1, 40);
+        b.record(3, 44);
+        b.record(3, 300); // taken back and replaced
+        b.record(9, 100_000);
+        let m = b.finish().unwrap();
+        assert_eq!(m.lookup(0), Some(40));
+        assert_eq!(m.lookup(2), Some(40));
+        assert_eq!(m.lookup(3), Some(300));
+        assert_eq!(m.lookup(8), Some(300));
+        assert_eq!(m.lookup(9), Some(100_000));
+        assert_eq!(m.lookup(u32::MAX), Some(100_000));
+        assert!(OffsetMapBuilder::default().finish().is_none());
+    }
+}
