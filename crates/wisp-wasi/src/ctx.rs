@@ -64,6 +64,16 @@ impl WasiCtx {
         WasiCtxBuilder::default()
     }
 
+    /// The program's arguments, as it will see them.
+    pub fn args(&self) -> impl Iterator<Item = &[u8]> {
+        self.args.iter().map(Vec::as_slice)
+    }
+
+    /// The program's environment, `NAME=VALUE` each.
+    pub fn env(&self) -> impl Iterator<Item = &[u8]> {
+        self.env.iter().map(Vec::as_slice)
+    }
+
     /// The open descriptor `fd`, or `EBADF`.
     pub(crate) fn fd(&mut self, fd: u32) -> Result<&mut FdEntry, crate::Errno> {
         self.fds
@@ -96,7 +106,8 @@ pub struct WasiCtxBuilder {
     stdio: [Option<Box<dyn Stream>>; 3],
     clock: Option<Box<dyn Clock>>,
     random: Option<Box<dyn Random>>,
-    preopens: Vec<(Box<dyn Filesystem>, String)>,
+    /// Filesystems, their guest paths, and whether the program may only read them.
+    preopens: Vec<(Box<dyn Filesystem>, String, bool)>,
 }
 
 impl WasiCtxBuilder {
@@ -141,7 +152,17 @@ impl WasiCtxBuilder {
     /// Gives the program a directory: `fs` appears as `guest_path` (a preopened descriptor,
     /// numbered from 3 in the order given). Nothing outside `fs` can be reached through it.
     pub fn preopen(mut self, fs: impl Filesystem + 'static, guest_path: &str) -> Self {
-        self.preopens.push((Box::new(fs), String::from(guest_path)));
+        self.preopens
+            .push((Box::new(fs), String::from(guest_path), false));
+        self
+    }
+    /// [`preopen`](Self::preopen), read-only: the program can open, read and list what
+    /// `fs` holds, and nothing it does through this directory changes it (no rights to
+    /// write, create, remove, rename, link or set sizes and times, for it or anything
+    /// opened through it: `ENOTCAPABLE`).
+    pub fn preopen_readonly(mut self, fs: impl Filesystem + 'static, guest_path: &str) -> Self {
+        self.preopens
+            .push((Box::new(fs), String::from(guest_path), true));
         self
     }
     /// Gives the program the host directory `host_path` as `guest_path`.
@@ -153,7 +174,40 @@ impl WasiCtxBuilder {
     ) -> std::io::Result<Self> {
         Ok(self.preopen(crate::fs::HostDir::open(host_path)?, guest_path))
     }
-    /// The host process's stdin, stdout and stderr, clock and randomness.
+    /// Gives the program the host directory `host_path` as `guest_path`, read-only (see
+    /// [`preopen_readonly`](Self::preopen_readonly)).
+    #[cfg(feature = "std")]
+    pub fn preopen_host_dir_readonly(
+        self,
+        host_path: impl AsRef<std::path::Path>,
+        guest_path: &str,
+    ) -> std::io::Result<Self> {
+        Ok(self.preopen_readonly(crate::fs::HostDir::open(host_path)?, guest_path))
+    }
+    /// The host process's stdin, stdout and stderr.
+    #[cfg(feature = "std")]
+    pub fn inherit_stdio(self) -> Self {
+        use crate::std_backend::*;
+        self.stdin(Stdin).stdout(Stdout).stderr(Stderr)
+    }
+    /// Every environment variable of the host process (those that are UTF-8).
+    #[cfg(feature = "std")]
+    pub fn inherit_env(mut self) -> Self {
+        for (k, v) in std::env::vars_os() {
+            if let (Some(k), Some(v)) = (k.to_str(), v.to_str()) {
+                self = self.env(k, v);
+            }
+        }
+        self
+    }
+    /// The host process's arguments, its name first (those that are UTF-8).
+    #[cfg(feature = "std")]
+    pub fn inherit_args(self) -> Self {
+        self.args(std::env::args_os().filter_map(|a| a.into_string().ok()))
+    }
+    /// The host process's stdin, stdout and stderr, clock and randomness (not its
+    /// arguments or environment: see [`inherit_args`](Self::inherit_args) and
+    /// [`inherit_env`](Self::inherit_env)).
     #[cfg(feature = "std")]
     pub fn inherit_host(self) -> Self {
         use crate::std_backend::*;
@@ -184,15 +238,16 @@ impl WasiCtxBuilder {
             })
             .collect();
         let mut mounts = Vec::new();
-        for (fs, name) in self.preopens {
+        for (fs, name, read_only) in self.preopens {
+            let withheld = if read_only { rights::WRITES } else { 0 };
             fds.push(Some(FdEntry {
                 desc: Descriptor::Dir(OpenDir {
                     mount: mounts.len(),
                     path: String::new(),
                     preopen: Some(name),
                 }),
-                rights: rights::DIRECTORY,
-                inheriting: rights::DIRECTORY | rights::REGULAR_FILE,
+                rights: rights::DIRECTORY & !withheld,
+                inheriting: (rights::DIRECTORY | rights::REGULAR_FILE) & !withheld,
                 flags: 0,
             }));
             mounts.push(fs);

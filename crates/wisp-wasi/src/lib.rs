@@ -18,6 +18,8 @@ mod ctx;
 mod errno;
 pub mod fs;
 mod mem;
+#[cfg(feature = "std")]
+mod pipe;
 mod preview1;
 pub mod rights;
 #[cfg(feature = "std")]
@@ -29,6 +31,8 @@ pub use errno::Errno;
 #[cfg(feature = "std")]
 pub use fs::HostDir;
 pub use fs::{Filesystem, MemFs};
+#[cfg(feature = "std")]
+pub use pipe::{MemoryInputPipe, MemoryOutputPipe};
 pub use preview1::{add_to_linker, MODULE};
 #[cfg(feature = "std")]
 pub use std_backend::{HostClock, HostRandom, Stderr, Stdin, Stdout};

@@ -49,6 +49,23 @@ const STREAM: u64 = FD_SEEK
     | FD_FILESTAT_SET_SIZE
     | FD_FILESTAT_SET_TIMES
     | POLL_FD_READWRITE;
+/// Every right that changes a file or a directory: what a read-only preopen withholds.
+pub const WRITES: u64 = FD_WRITE
+    | FD_ALLOCATE
+    | FD_FILESTAT_SET_SIZE
+    | FD_FILESTAT_SET_TIMES
+    | PATH_CREATE_DIRECTORY
+    | PATH_CREATE_FILE
+    | PATH_LINK_SOURCE
+    | PATH_LINK_TARGET
+    | PATH_RENAME_SOURCE
+    | PATH_RENAME_TARGET
+    | PATH_FILESTAT_SET_SIZE
+    | PATH_FILESTAT_SET_TIMES
+    | PATH_SYMLINK
+    | PATH_REMOVE_DIRECTORY
+    | PATH_UNLINK_FILE;
+
 /// The rights of an input stream (stdin).
 pub const INPUT_STREAM: u64 = STREAM | FD_READ;
 /// The rights of an output stream (stdout, stderr).

@@ -76,6 +76,8 @@ pub use wisp_store::{
     AccessError, GrowError, MemoryBackend, PagedMemory, ResourceLimiter, StoreLimits,
     StoreLimitsBuilder,
 };
+/// `Send` (and `Sync`) bounds that only targets with atomics ask for.
+pub use wisp_types::sync::{MaybeSend, MaybeSendSync};
 pub use wisp_types::{
     DefKind, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability,
     RefType, StorageType, TableType, TrapCode, TypeId, ValType, F32, F64,

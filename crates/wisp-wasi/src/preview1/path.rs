@@ -106,7 +106,8 @@ fn open(
         None if oflags & DIRECTORY != 0 || r.dir_syntax => return Err(Errno::Isdir),
         _ => OpenOptions {
             read: base & (FD_READ | FD_READDIR) != 0,
-            write: base & writes != 0,
+            // Not even opened for writing where the directory withholds the rights.
+            write: base & granted & writes != 0,
             create: oflags & CREAT != 0,
             exclusive: oflags & EXCL != 0,
             truncate: oflags & TRUNC != 0,
