@@ -38,6 +38,7 @@ pub struct RamDisk {
     data: Vec<u8>,
     /// Blocks read and written so far.
     pub reads: u64,
+    /// Blocks written.
     pub writes: u64,
     /// Fail every transfer from now on (to test the error path).
     pub broken: bool,

@@ -103,6 +103,7 @@ impl BufferAllocator {
         critical_section::with(|cs| self.heap.borrow_ref(cs).peak)
     }
 
+    /// Starts measuring the peak again from what is in use now.
     pub fn reset_peak(&self) {
         critical_section::with(|cs| {
             let mut h = self.heap.borrow_ref_mut(cs);

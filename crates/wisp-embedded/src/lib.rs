@@ -1,6 +1,7 @@
 //! Wisp on microcontrollers: linear memory paged over a block device, and an allocator
 //! over a buffer the embedder sets aside. See this crate's README for what it owns, and
 //! the top-level README for how a board wires flash, RAM and storage.
+#![deny(missing_docs)]
 // `unsafe` only in the allocator (`heap`), which allows it, and in what `static_buffer!`
 // expands to in the caller's crate.
 #![deny(unsafe_code)]

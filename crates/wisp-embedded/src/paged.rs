@@ -24,6 +24,7 @@ pub struct BlockMemory<D: BlockDevice> {
     clock: u32,
     /// One bit per device block: set once the block has been written back.
     written: Vec<u32>,
+    /// What the cache has done.
     pub stats: CacheStats,
 }
 
@@ -39,8 +40,11 @@ const EMPTY: u32 = u32::MAX;
 /// What the cache did: the slowdown of paged memory is mostly its misses.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
+    /// Accesses to a page in RAM.
     pub hits: u64,
+    /// Pages read from the device.
     pub misses: u64,
+    /// Changed pages written back to the device.
     pub write_backs: u64,
 }
 
@@ -91,6 +95,7 @@ impl<D: BlockDevice> BlockMemory<D> {
         Ok(self.device)
     }
 
+    /// The block device.
     pub fn device(&self) -> &D {
         &self.device
     }

@@ -28,13 +28,18 @@ pub trait Stream {
 /// Preview1's clocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClockId {
+    /// Wall-clock time since the Unix epoch.
     Realtime,
+    /// Time that only moves forward, from an arbitrary start.
     Monotonic,
+    /// CPU time of the process.
     ProcessCputime,
+    /// CPU time of the thread.
     ThreadCputime,
 }
 
 impl ClockId {
+    /// The clock of a preview1 clock id, if it is one.
     pub fn from_raw(id: u32) -> Option<Self> {
         Some(match id {
             0 => ClockId::Realtime,
@@ -48,7 +53,9 @@ impl ClockId {
 
 /// Time in nanoseconds.
 pub trait Clock {
+    /// Clock `id` now, in nanoseconds.
     fn now(&self, id: ClockId) -> Result<u64, Errno>;
+    /// Clock `id`'s resolution, in nanoseconds.
     fn resolution(&self, id: ClockId) -> Result<u64, Errno>;
     /// Waits about `ns` nanoseconds (`poll_oneoff` on a clock). The default returns at
     /// once, as a clock that cannot wait must.
@@ -57,7 +64,9 @@ pub trait Clock {
     }
 }
 
+/// Randomness for `random_get`: the host supplies it (a hardware generator, the OS).
 pub trait Random {
+    /// Fills `buf` with random bytes.
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), Errno>;
 }
 

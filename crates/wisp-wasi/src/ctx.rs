@@ -49,6 +49,9 @@ impl FdEntry {
     }
 }
 
+/// What a WASI program is given: arguments, environment, descriptors (stdio and
+/// preopened directories, with their rights), a clock and randomness. It lives in the
+/// store's data; [`crate::add_to_linker`] finds it there.
 pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
@@ -60,6 +63,7 @@ pub struct WasiCtx {
 }
 
 impl WasiCtx {
+    /// A builder that gives the program nothing yet.
     pub fn builder() -> WasiCtxBuilder {
         WasiCtxBuilder::default()
     }
@@ -116,12 +120,14 @@ impl WasiCtxBuilder {
         self.args.push(arg.into().into_bytes());
         self
     }
+    /// Appends arguments, in order.
     pub fn args<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
         for a in args {
             self = self.arg(a);
         }
         self
     }
+    /// Adds the environment variable `key=value`.
     pub fn env(mut self, key: &str, value: &str) -> Self {
         let mut kv = Vec::from(key.as_bytes());
         kv.push(b'=');
@@ -129,22 +135,27 @@ impl WasiCtxBuilder {
         self.env.push(kv);
         self
     }
+    /// The program's stdin (closed unless given).
     pub fn stdin(mut self, s: impl Stream + 'static) -> Self {
         self.stdio[0] = Some(Box::new(s));
         self
     }
+    /// The program's stdout (closed unless given).
     pub fn stdout(mut self, s: impl Stream + 'static) -> Self {
         self.stdio[1] = Some(Box::new(s));
         self
     }
+    /// The program's stderr (closed unless given).
     pub fn stderr(mut self, s: impl Stream + 'static) -> Self {
         self.stdio[2] = Some(Box::new(s));
         self
     }
+    /// The clocks (reading zero unless given).
     pub fn clock(mut self, c: impl Clock + 'static) -> Self {
         self.clock = Some(Box::new(c));
         self
     }
+    /// The randomness (`random_get` fails unless given).
     pub fn random(mut self, r: impl Random + 'static) -> Self {
         self.random = Some(Box::new(r));
         self
@@ -218,6 +229,7 @@ impl WasiCtxBuilder {
             .random(HostRandom::new())
     }
 
+    /// The context: stdio are descriptors 0 to 2, the preopens 3 on, in the order given.
     pub fn build(self) -> WasiCtx {
         let mut fds: Vec<Option<FdEntry>> = self
             .stdio

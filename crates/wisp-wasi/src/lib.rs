@@ -7,6 +7,7 @@
 //! functions in a [`wisp::Linker`]; they reach the context through a function the embedder
 //! gives, so the store's data can hold other things too. Nothing here uses `std` unless
 //! the `std` feature supplies host backends.
+#![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
@@ -16,11 +17,14 @@ extern crate std;
 mod backend;
 mod ctx;
 mod errno;
+/// Filesystems behind preopened directories: the traits, the sandbox's resolution,
+/// and the host and in-memory backends.
 pub mod fs;
 mod mem;
 #[cfg(feature = "std")]
 mod pipe;
 mod preview1;
+/// Preview1 rights: what each descriptor lets the program do.
 pub mod rights;
 #[cfg(feature = "std")]
 mod std_backend;

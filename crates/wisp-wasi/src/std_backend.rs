@@ -5,8 +5,11 @@ use crate::Errno;
 use std::io::{Read, Write};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+/// The host process's stdin.
 pub struct Stdin;
+/// The host process's stdout.
 pub struct Stdout;
+/// The host process's stderr.
 pub struct Stderr;
 
 fn io(_: std::io::Error) -> Errno {
@@ -50,6 +53,7 @@ pub struct HostClock {
 }
 
 impl HostClock {
+    /// The host's clocks, the monotonic one starting now.
     pub fn new() -> Self {
         HostClock {
             start: Instant::now(),
@@ -88,6 +92,7 @@ pub struct HostRandom {
 }
 
 impl HostRandom {
+    /// The host's randomness.
     pub fn new() -> Self {
         HostRandom { _private: () }
     }

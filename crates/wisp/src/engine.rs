@@ -13,6 +13,7 @@ pub struct Config {
     pub(crate) features: Features,
     pub(crate) fuel: bool,
     /// Take a coredump when Wasm traps.
+    #[cfg(feature = "coredump")]
     pub(crate) coredump: bool,
     /// Check the engine's epoch against each store's deadline.
     #[cfg(target_has_atomic = "ptr")]
@@ -34,6 +35,7 @@ pub struct Config {
 }
 
 impl Config {
+    /// The defaults: every supported proposal, no fuel, lazy translation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -44,6 +46,7 @@ impl Config {
         self
     }
     #[cfg(feature = "compile")]
+    /// The proposals modules may use.
     pub fn get_features(&self) -> Features {
         self.features
     }
@@ -67,6 +70,8 @@ impl Config {
     /// with their code offsets and parameters, the memories' bytes and the globals, in
     /// the tool-conventions format that `wasm-tools` and wasmgdb read
     /// ([`crate::CoreDump::serialize`]). Off by default: a dump copies every memory.
+    /// Needs the `coredump` feature.
+    #[cfg(feature = "coredump")]
     pub fn coredump_on_trap(&mut self, on: bool) -> &mut Self {
         self.coredump = on;
         self
@@ -216,6 +221,7 @@ impl Engine {
     pub fn current_epoch(&self) -> u64 {
         self.epoch.get()
     }
+    /// The settings the engine was made with.
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -27,6 +27,7 @@ pub struct FrameInfo {
 /// A WebAssembly trap. Spec: <https://webassembly.github.io/spec/core/exec/runtime.html#results>
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trap {
+    /// Why it trapped.
     pub code: TrapCode,
     /// Innermost function first.
     pub backtrace: Vec<FrameInfo>,
@@ -87,7 +88,7 @@ impl core::error::Error for Trap {}
 /// For that reason `Error` does not itself implement [`core::error::Error`] (a blanket
 /// conversion would then include `Error` into itself); it converts into
 /// `Box<dyn core::error::Error + Send + Sync>`, so `?` works in a function that returns
-/// one, and [`Error::as_error`] lends it as one.
+/// one.
 ///
 /// More variants may be added, so a `match` on it needs a wildcard arm.
 #[derive(Debug)]
@@ -164,9 +165,11 @@ impl<M: fmt::Display> fmt::Display for Message<M> {
     }
 }
 
+/// The message as it is, not escaped: `str`'s `Debug` would bring Unicode tables into
+/// a device's flash.
 impl<M: fmt::Display> fmt::Debug for Message<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", alloc::format!("{}", self.0))
+        self.0.fmt(f)
     }
 }
 

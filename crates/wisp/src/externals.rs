@@ -20,9 +20,13 @@ use wisp_types::{ExternType, GlobalType, MemoryType, Mutability, RawVal, TableTy
 /// An external value: what an instance exports and a module imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Extern {
+    /// A function.
     Func(Func),
+    /// A table.
     Table(Table),
+    /// A linear memory.
     Memory(Memory),
+    /// A global.
     Global(Global),
     /// An exception tag.
     Tag(Tag),
@@ -422,11 +426,8 @@ impl Memory {
         buf: &mut [u8],
     ) -> Result<(), Error> {
         let store = store.as_context().0;
-        let addr = self.0.check(store.id)?;
-        let offset = offset
-            .to_u64()
-            .ok_or_else(|| access_error(AccessError::OutOfBounds))?;
-        store.inner.mems[addr as usize]
+        let (addr, offset) = self.place(store, offset)?;
+        store.inner.mems[addr]
             .read_shared(offset, buf)
             .map_err(access_error)
     }
@@ -439,11 +440,8 @@ impl Memory {
         buf: &mut [u8],
     ) -> Result<(), Error> {
         let store = store.as_context_mut().0;
-        let addr = self.0.check(store.id)?;
-        let offset = offset
-            .to_u64()
-            .ok_or_else(|| access_error(AccessError::OutOfBounds))?;
-        store.inner.mems[addr as usize]
+        let (addr, offset) = self.place(store, offset)?;
+        store.inner.mems[addr]
             .read(offset, buf)
             .map_err(access_error)
     }
@@ -455,13 +453,18 @@ impl Memory {
         buf: &[u8],
     ) -> Result<(), Error> {
         let store = store.as_context_mut().0;
-        let addr = self.0.check(store.id)?;
+        let (addr, offset) = self.place(store, offset)?;
+        store.inner.mems[addr]
+            .write(offset, buf)
+            .map_err(access_error)
+    }
+    /// The memory's index in `store` and `offset` as an address, or the error.
+    fn place<T>(&self, store: &Store<T>, offset: impl MemoryOffset) -> Result<(usize, u64), Error> {
+        let addr = self.0.check(store.id)? as usize;
         let offset = offset
             .to_u64()
             .ok_or_else(|| access_error(AccessError::OutOfBounds))?;
-        store.inner.mems[addr as usize]
-            .write(offset, buf)
-            .map_err(access_error)
+        Ok((addr, offset))
     }
 }
 

@@ -1,12 +1,14 @@
 //! Functions: calling Wasm from the host, and host functions called from Wasm.
 
 use crate::context::{AsContext, AsContextMut};
+#[cfg(feature = "coredump")]
 use crate::coredump::CoreDump;
 use crate::error::{Error, FrameInfo, Trap};
 use crate::externals::{Extern, Instance};
 use crate::handle::Stored;
 use crate::store::Store;
 use crate::val::{Owner, Val};
+#[cfg(feature = "coredump")]
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
@@ -281,7 +283,9 @@ fn drive_stack<T>(
                 return Ok(Driven::OutOfFuel)
             }
             Err(RunError::Trap(t)) => {
+                #[cfg_attr(not(feature = "coredump"), allow(unused_mut))]
                 let mut trap = trap_info(store, t);
+                #[cfg(feature = "coredump")]
                 if store.engine.config.coredump {
                     trap.coredump = Some(Box::new(CoreDump::capture(store, stack)));
                 }
@@ -502,7 +506,9 @@ pub(crate) fn frames<T>(store: &Store<T>, trace: &[TraceFrame]) -> Vec<FrameInfo
 
 /// Where a Wasm function was in a trace: the module offset of the instruction, and
 /// its offset from the start of the function's body. `None` for a host function or
-/// code translated without offsets.
+/// code translated without offsets. Only translated code has offsets (images carry
+/// none), so an executor built without the translator leaves the lookup out.
+#[cfg(feature = "compile")]
 pub(crate) fn frame_location<T>(
     store: &Store<T>,
     func: FuncAddr,
@@ -517,6 +523,12 @@ pub(crate) fn frame_location<T>(
         .code_offset(ip)? as usize;
     let body = code.module.module.body_offset(code.index as usize);
     Some((at, at.checked_sub(body)?))
+}
+
+/// Without the translator there is no code with offsets.
+#[cfg(not(feature = "compile"))]
+pub(crate) fn frame_location<T>(_: &Store<T>, _: FuncAddr, _: usize) -> Option<(usize, usize)> {
+    None
 }
 
 /// `s` copied, if the allocator has room.

@@ -20,6 +20,7 @@
 // `unsafe` only in the API that loads pre-translated images (`Module::from_image`),
 // whose code is trusted: each such item allows it where it is.
 #![deny(unsafe_code)]
+#![deny(missing_docs)]
 #![no_std]
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -29,6 +30,7 @@ extern crate std;
 mod aggregate;
 mod budget;
 mod context;
+#[cfg_attr(not(feature = "coredump"), allow(dead_code))]
 mod coredump;
 mod engine;
 mod error;

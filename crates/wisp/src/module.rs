@@ -19,15 +19,20 @@ pub struct Module {
 /// An import the module needs.
 #[derive(Debug, Clone)]
 pub struct ImportType {
+    /// The module name it is imported from.
     pub module: String,
+    /// Its name within that module.
     pub name: String,
+    /// What it must be.
     pub ty: ExternType,
 }
 
 /// An export the module provides.
 #[derive(Debug, Clone)]
 pub struct ExportType {
+    /// The export's name.
     pub name: String,
+    /// What it is.
     pub ty: ExternType,
 }
 
@@ -160,6 +165,7 @@ impl Module {
             .unwrap_or_else(|| FuncType::new([], []))
     }
 
+    /// The module's imports, in order.
     pub fn imports(&self) -> Vec<ImportType> {
         let m = &self.inner.module;
         m.imports
@@ -186,6 +192,7 @@ impl Module {
             .collect()
     }
 
+    /// The module's exports, in order.
     pub fn exports(&self) -> Vec<ExportType> {
         let m = &self.inner.module;
         m.exports

@@ -26,7 +26,7 @@ pub(crate) type HostValue = Box<dyn Any>;
 /// an error from methods that return a `Result`, and a panic from those that cannot fail
 /// (as in wasmtime); it never reaches the other store's objects.
 ///
-/// A store starts with [`StoreLimits`] that cap its tables' elements, together, at the
+/// A store starts with [`crate::StoreLimits`] that cap its tables' elements, together, at the
 /// engine's per-table cap ([`crate::Config::max_table_elements`]), and count instances,
 /// tables and memories; [`Store::limiter`] replaces them.
 pub struct Store<T> {
@@ -98,7 +98,6 @@ impl<T> Store<T> {
     pub fn into_data(self) -> T {
         self.data
     }
-    /// Sets the fuel available to calls. Fails if the engine does not meter fuel.
     /// What values' references are checked against.
     pub(crate) fn owner(&self) -> crate::val::Owner<'_> {
         crate::val::Owner {
@@ -153,6 +152,7 @@ impl<T> Store<T> {
         r
     }
 
+    /// Sets the fuel available to calls. Fails if the engine does not meter fuel.
     pub fn set_fuel(&mut self, fuel: u64) -> Result<(), crate::Error> {
         match &mut self.fuel {
             Some(f) => {

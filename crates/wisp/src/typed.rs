@@ -11,8 +11,11 @@ use wisp_types::{ValType, F32, F64};
 
 /// A Rust type that is a Wasm value type.
 pub trait WasmTy: Sized {
+    /// The Wasm type.
     const TY: ValType;
+    /// The value as a [`Val`].
     fn into_val(self) -> Val;
+    /// The value, if `v` is of this type.
     fn from_val(v: Val) -> Option<Self>;
 }
 
@@ -44,13 +47,18 @@ wasm_ty! {
 
 /// Parameter lists: a single value type or a tuple of them.
 pub trait WasmParams {
+    /// The Wasm types, in order.
     fn types() -> Vec<ValType>;
+    /// The values as [`Val`]s.
     fn into_vals(self) -> Vec<Val>;
 }
 /// Result lists: a single value type or a tuple of them.
 pub trait WasmResults: Sized {
+    /// The Wasm types, in order.
     fn types() -> Vec<ValType>;
+    /// The values, if `v` has these types.
     fn from_vals(v: &[Val]) -> Option<Self>;
+    /// The values as [`Val`]s.
     fn into_vals(self) -> Vec<Val>;
     /// Writes the values into `out`, which must have room for exactly them (false
     /// otherwise). The default goes through [`WasmResults::into_vals`]; ours allocate
@@ -165,6 +173,7 @@ pub struct TypedFunc<P, R> {
 }
 
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
+    /// `func` with the signature `P -> R`, if that is its type.
     pub fn new<T>(store: impl AsContext<Data = T>, func: Func) -> Result<Self, Error> {
         let store = store.as_context().0;
         let ty = func.ty(store);
@@ -178,9 +187,11 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
             _sig: PhantomData,
         })
     }
+    /// The function, untyped.
     pub fn func(&self) -> Func {
         self.func
     }
+    /// Calls the function with `params`.
     pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R, Error> {
         let store = store.as_context_mut().0;
         let args = params.into_vals();

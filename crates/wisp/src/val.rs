@@ -18,10 +18,15 @@ use wisp_types::{ValType, F32, F64};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Val {
+    /// A 32-bit integer.
     I32(i32),
+    /// A 64-bit integer.
     I64(i64),
+    /// A 32-bit float, its bits kept exactly (NaN payloads too).
     F32(F32),
+    /// A 64-bit float, its bits kept exactly.
     F64(F64),
+    /// A 128-bit vector.
     V128(u128),
     /// A function reference, or null.
     FuncRef(Option<Func>),

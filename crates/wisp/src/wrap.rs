@@ -13,7 +13,9 @@ use wisp_types::FuncType;
 
 /// What a wrapped closure may return: results, or results and a possible error.
 pub trait HostResults {
+    /// The Wasm results.
     type Results: WasmResults;
+    /// The results, or the error that fails the call.
     fn into_results(self) -> Result<Self::Results, Error>;
 }
 

@@ -2,7 +2,7 @@
 //!
 //! A backend sees only clean paths: `/`-separated names relative to its own root, with no
 //! `.`, `..` or empty components, and no symbolic link before the last name. WASI resolves
-//! every path the program gives ([`resolve`]) before a backend hears of it, so the sandbox
+//! every path the program gives (`resolve.rs`) before a backend hears of it, so the sandbox
 //! does not depend on the backend: the host filesystem, the in-memory one, or a FAT driver
 //! on an SD card all get the same guarantee. The empty path is the root itself.
 //!
@@ -28,26 +28,42 @@ use alloc::vec::Vec;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum FileType {
+    /// Neither of the others, or unknown.
     Unknown = 0,
+    /// A block device.
     BlockDevice = 1,
+    /// A character device.
     CharacterDevice = 2,
+    /// A directory.
     Directory = 3,
+    /// A regular file.
     RegularFile = 4,
+    /// A datagram socket.
     SocketDgram = 5,
+    /// A stream socket.
     SocketStream = 6,
+    /// A symbolic link.
     SymbolicLink = 7,
 }
 
 /// Preview1 `filestat`. Times are nanoseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Filestat {
+    /// The device the file is on.
     pub dev: u64,
+    /// The file's serial number on its device.
     pub ino: u64,
+    /// What kind of file it is.
     pub filetype: FileType,
+    /// How many hard links it has.
     pub nlink: u64,
+    /// Its size in bytes.
     pub size: u64,
+    /// Last access.
     pub atim: u64,
+    /// Last modification.
     pub mtim: u64,
+    /// Last status change.
     pub ctim: u64,
 }
 
@@ -70,8 +86,11 @@ impl Filestat {
 /// One entry of a directory listing (without `.` and `..`, which WASI adds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirEntry {
+    /// The entry's name in its directory.
     pub name: String,
+    /// Its serial number on its device.
     pub ino: u64,
+    /// What kind of file it is.
     pub filetype: FileType,
 }
 
@@ -79,7 +98,9 @@ pub struct DirEntry {
 /// backend only reads and writes at offsets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OpenOptions {
+    /// Open for reading.
     pub read: bool,
+    /// Open for writing.
     pub write: bool,
     /// Create the file if it is missing.
     pub create: bool,
@@ -98,6 +119,7 @@ pub trait Filesystem {
     fn open(&mut self, path: &str, options: OpenOptions) -> Result<Box<dyn File>, Errno>;
     /// The entries of a directory, in a stable order.
     fn read_dir(&mut self, path: &str) -> Result<Vec<DirEntry>, Errno>;
+    /// Creates a directory.
     fn create_dir(&mut self, path: &str) -> Result<(), Errno>;
     /// Removes an empty directory (`ENOTEMPTY` otherwise).
     fn remove_dir(&mut self, path: &str) -> Result<(), Errno>;
@@ -107,10 +129,12 @@ pub trait Filesystem {
     fn rename(&mut self, from: &str, to: &str) -> Result<(), Errno>;
     /// Sets access and modification times; `None` leaves one as it is.
     fn set_times(&mut self, path: &str, atim: Option<u64>, mtim: Option<u64>) -> Result<(), Errno>;
+    /// Makes `to` another name for the file `from` (`ENOTSUP` unless the backend can).
     fn hard_link(&mut self, from: &str, to: &str) -> Result<(), Errno> {
         let _ = (from, to);
         Err(Errno::Notsup)
     }
+    /// Makes `path` a symbolic link to `target` (`ENOTSUP` unless the backend can).
     fn symlink(&mut self, target: &str, path: &str) -> Result<(), Errno> {
         let _ = (target, path);
         Err(Errno::Notsup)
@@ -128,9 +152,13 @@ pub trait File {
     fn read_at(&mut self, buf: &mut [u8], offset: u64) -> Result<usize, Errno>;
     /// Writes at `offset`, growing the file (with zeros) as needed.
     fn write_at(&mut self, buf: &[u8], offset: u64) -> Result<usize, Errno>;
+    /// The file's attributes.
     fn stat(&mut self) -> Result<Filestat, Errno>;
+    /// Cuts or extends the file to `size` bytes (zeros).
     fn set_size(&mut self, size: u64) -> Result<(), Errno>;
+    /// Sets access and modification times; `None` leaves one as it is.
     fn set_times(&mut self, atim: Option<u64>, mtim: Option<u64>) -> Result<(), Errno>;
+    /// Makes what was written durable.
     fn sync(&mut self) -> Result<(), Errno> {
         Ok(())
     }
