@@ -246,6 +246,8 @@ impl Error {
                     backtrace: h.backtrace,
                 })),
             },
+            // ok: the `expect`s below cannot fail: `slot` is `Some` when it is looked at,
+            // and taken only in the arm that returns.
             Error::Trap(t) => {
                 let mut slot = Some(t);
                 match (&mut slot as &mut dyn Any).downcast_mut::<Option<E>>() {
