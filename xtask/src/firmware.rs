@@ -144,6 +144,7 @@ pub(crate) fn test_all(root: &Path) -> Result<(), String> {
     // The coredump test checks Wisp's dumps with wasm-tools, the reference reader.
     crate::setup::ensure_wasm_tools()?;
     run_checked(cargo().current_dir(root).args(["test", "--workspace"]))?;
+    crate::selfhost::run(root)?;
     run(root, &[], false)
 }
 

@@ -26,6 +26,7 @@ mod firmware;
 mod fixtures;
 mod history;
 mod results;
+mod selfhost;
 mod setup;
 mod size;
 mod svg;
@@ -89,7 +90,11 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   --record        rewrite spec/results-cortex-m4.csv from the Cortex-M4's run of
                   the wasm-v1 scripts (without it, a drop in any file fails)
 
-  test            cargo test --workspace, then the on-target tests
+  test            cargo test --workspace, then Wisp running itself (selfhost), then
+                  the on-target tests
+
+  selfhost        build the `wisp` command for wasm32-wasip1 and run
+                  examples/hello.wasm and fib with it under the host's `wisp`
 
   size            build the reference firmware of firmware/src/bin for a Cortex-M4,
                   print NAME flash= ram= heap= stack= for the whole interpreter
@@ -114,6 +119,7 @@ enum Cmd {
     Test,
     Size { update: bool },
     Avr,
+    Selfhost,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -190,6 +196,13 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             }
             return Ok(Some(Cmd::Firmware { boards, record }));
         }
+        Some("selfhost") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Selfhost)),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            };
+        }
         Some("avr") => {
             return match it.next() {
                 None => Ok(Some(Cmd::Avr)),
@@ -248,6 +261,7 @@ fn main() -> ExitCode {
         Ok(Some(Cmd::Test)) => report(firmware::test_all(&root())),
         Ok(Some(Cmd::Size { update })) => report(size::run(&root(), update)),
         Ok(Some(Cmd::Avr)) => report(avr::run(&root())),
+        Ok(Some(Cmd::Selfhost)) => report(selfhost::run(&root())),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -100,7 +100,7 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
         store.set_fuel(f)?;
     }
     if let Some(t) = o.timeout {
-        start_timer(&engine, &mut store, t);
+        start_timer(&engine, &mut store, t)?;
     }
     if let Some(dir) = &o.memory_dir {
         page_from_files(&mut store, dir)?;
@@ -214,13 +214,26 @@ fn load_image(engine: &Engine, bytes: &[u8], o: &Options) -> Result<Module, Erro
 
 /// Stops the program with an "interrupt" trap after `timeout`: a thread advances the
 /// engine's epoch once, past the store's deadline.
-fn start_timer<T>(engine: &Engine, store: &mut Store<T>, timeout: std::time::Duration) {
+/// Where threads are missing (Wisp itself running under WASI) it says so.
+fn start_timer<T>(
+    engine: &Engine,
+    store: &mut Store<T>,
+    timeout: std::time::Duration,
+) -> Result<(), Error> {
     store.set_epoch_deadline(1);
     let engine = engine.clone();
-    std::thread::spawn(move || {
-        std::thread::sleep(timeout);
-        engine.increment_epoch();
-    });
+    std::thread::Builder::new()
+        .name("wisp-timeout".into())
+        .spawn(move || {
+            std::thread::sleep(timeout);
+            engine.increment_epoch();
+        })
+        .map(drop)
+        .map_err(|e| {
+            Error::Usage(format!(
+                "-W timeout needs a timer thread, which this host cannot start ({e}); -W fuel=N limits a run without one"
+            ))
+        })
 }
 
 /// RAM that `--memory-dir` gives each memory for its cached pages.

@@ -225,6 +225,7 @@ impl FileMemory {
 
 /// Fills `buf` from `file` at `offset` until the file's end; what lies past the end stays
 /// as it was (zero).
+#[cfg_attr(not(unix), allow(unused_mut))]
 fn read_at(file: &File, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
     #[cfg(not(unix))]
     let mut file = file;
@@ -239,7 +240,11 @@ fn read_at(file: &File, mut offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
             Ok(0) => break,
             Ok(n) => {
                 buf = &mut buf[n..];
-                offset += n as u64;
+                // Without positioned reads the file's own position moves instead.
+                #[cfg(unix)]
+                {
+                    offset += n as u64;
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),

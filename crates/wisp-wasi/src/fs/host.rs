@@ -18,11 +18,14 @@
 //! outside is the exception no directory sandbox can see: it *is* a name inside.) Only
 //! the preopened directory itself is found by its host path, once, when it is opened.
 
+#[cfg(target_os = "wasi")]
+use super::wasi_dir::{self as cap_std, FollowSymlinks, SystemTimeSpec};
 use super::{DirEntry, File, FileType, Filestat, Filesystem, OpenOptions};
 use crate::Errno;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+#[cfg(not(target_os = "wasi"))]
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, SystemTimeSpec};
 use cap_std::fs::Dir;
 use std::fs;

@@ -18,6 +18,8 @@
 pub(crate) mod host;
 pub(crate) mod memfs;
 pub(crate) mod resolve;
+#[cfg(all(feature = "std", target_os = "wasi"))]
+mod wasi_dir;
 
 use crate::Errno;
 use alloc::boxed::Box;
