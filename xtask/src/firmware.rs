@@ -145,6 +145,7 @@ pub(crate) fn test_all(root: &Path) -> Result<(), String> {
     crate::setup::ensure_wasm_tools()?;
     run_checked(cargo().current_dir(root).args(["test", "--workspace"]))?;
     crate::selfhost::run(root)?;
+    crate::capi::run(root)?;
     run(root, &[], false)
 }
 

@@ -22,6 +22,7 @@
 mod asm;
 mod avr;
 mod bench;
+mod capi;
 mod firmware;
 mod fixtures;
 mod history;
@@ -90,8 +91,13 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
   --record        rewrite spec/results-cortex-m4.csv from the Cortex-M4's run of
                   the wasm-v1 scripts (without it, a drop in any file fails)
 
-  test            cargo test --workspace, then Wisp running itself (selfhost), then
-                  the on-target tests
+  test            cargo test --workspace, then Wisp running itself (selfhost), the
+                  C API (capi), then the on-target tests
+
+  capi            build libwisp_c.a, build the C examples of crates/wisp-c-api with
+                  clang and run them; then the library for a Cortex-M4 linked into
+                  C firmware, run under QEMU, with its size (installs clang and lld
+                  with apt when root)
 
   selfhost        build the `wisp` command for wasm32-wasip1 and run
                   examples/hello.wasm and fib with it under the host's `wisp`
@@ -120,6 +126,7 @@ enum Cmd {
     Size { update: bool },
     Avr,
     Selfhost,
+    Capi,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -196,6 +203,13 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             }
             return Ok(Some(Cmd::Firmware { boards, record }));
         }
+        Some("capi") => {
+            return match it.next() {
+                None => Ok(Some(Cmd::Capi)),
+                Some("-h" | "--help") => Ok(None),
+                Some(arg) => Err(format!("unknown argument `{arg}`")),
+            };
+        }
         Some("selfhost") => {
             return match it.next() {
                 None => Ok(Some(Cmd::Selfhost)),
@@ -262,6 +276,7 @@ fn main() -> ExitCode {
         Ok(Some(Cmd::Size { update })) => report(size::run(&root(), update)),
         Ok(Some(Cmd::Avr)) => report(avr::run(&root())),
         Ok(Some(Cmd::Selfhost)) => report(selfhost::run(&root())),
+        Ok(Some(Cmd::Capi)) => report(capi::run(&root())),
         Ok(None) => {
             println!("{USAGE}");
             ExitCode::SUCCESS

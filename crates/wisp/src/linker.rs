@@ -278,6 +278,27 @@ impl<T: 'static> InstancePre<T> {
 }
 
 /// Makes each definition a value of `store`, in import order, and instantiates.
+impl Instance {
+    /// Instantiates `module` with `imports` given in the order of [`Module::imports`]
+    /// (wasmtime's `Instance::new`, and the C API's `wasm_instance_new`), then runs its
+    /// start function. Each import must belong to `store`.
+    pub fn new<T: 'static>(
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
+        let wanted = module.imports().len();
+        if imports.len() != wanted {
+            return Err(Error::Link(format!(
+                "the module has {wanted} imports; {} were given",
+                imports.len()
+            )));
+        }
+        let defs: Vec<Definition<T>> = imports.iter().map(|e| Definition::Extern(*e)).collect();
+        instantiate(store.as_context_mut().0, module, &defs)
+    }
+}
+
 fn instantiate<'d, T: 'static>(
     store: &mut Store<T>,
     module: &Module,

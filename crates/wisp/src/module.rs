@@ -47,6 +47,17 @@ impl core::fmt::Debug for Module {
 }
 
 impl Module {
+    /// Shares compiled code. On a 32-bit target without the `sync` feature the code is
+    /// not `Sync` (its lazily translated functions sit in plain cells), yet `Shared` is
+    /// an `Arc` there because the target has atomics: such a module stays on one thread,
+    /// which its missing `Send` enforces.
+    #[allow(clippy::arc_with_non_send_sync)]
+    fn share(inner: CompiledModule) -> Module {
+        Module {
+            inner: Shared::new(inner),
+        }
+    }
+
     /// Decodes and validates `bytes`: the binary format, or with the `wat` feature the
     /// text format too (anything that is not empty and does not start with a NUL byte,
     /// as the binary format does).
@@ -98,9 +109,7 @@ impl Module {
         } else {
             wisp_exec::compile(bytes, c.features, c.translate_config())?
         };
-        Ok(Module {
-            inner: Shared::new(inner),
-        })
+        Ok(Module::share(inner))
     }
 
     /// The module as a pre-translated image (every function translated now), for
@@ -152,9 +161,7 @@ impl Module {
                 if metered { "with" } else { "without" },
             )));
         }
-        Ok(Module {
-            inner: Shared::new(inner),
-        })
+        Ok(Module::share(inner))
     }
 
     fn func_type(&self, idx: u32) -> FuncType {
