@@ -1,6 +1,7 @@
 /*
  * Wisp through the standard C API: host functions with an environment that read guest
- * memory, imported globals, calls, traps with backtraces, a host function failing, fuel
+ * memory, a host function calling back into Wasm, imported globals, calls, traps with
+ * backtraces, a host function failing, fuel
  * stopping a runaway loop, and a malformed module refused with a reason.
  *
  *   cargo build --release -p wisp-c-api
@@ -19,6 +20,7 @@ static const char *MODULE =
     "(module\n"
     "  (import \"host\" \"print\" (func $print (param i32 i32)))\n"
     "  (import \"host\" \"fail\" (func $fail (param i32)))\n"
+    "  (import \"host\" \"twice\" (func $twice (param i64) (result i64)))\n"
     "  (import \"host\" \"calls\" (global $calls (mut i32)))\n"
     "  (memory (export \"memory\") 1)\n"
     "  (data (i32.const 16) \"Hello from Wasm, through wasm.h!\")\n"
@@ -33,16 +35,18 @@ static const char *MODULE =
     "  (func $divide (export \"divide\") (param i32 i32) (result i32)\n"
     "    (i32.div_s (local.get 0) (local.get 1)))\n"
     "  (func (export \"check\") (param i32) (call $fail (local.get 0)))\n"
-    "  (func (export \"spin\") (loop $l (br $l))))\n";
+    "  (func (export \"spin\") (loop $l (br $l)))\n"
+    "  (func (export \"twice_fib\") (param i64) (result i64) (call $twice (local.get 0))))\n";
 
 static void die(const char *what) {
   fprintf(stderr, "error: %s\n", what);
   exit(1);
 }
 
-/* What the print callback needs: the guest's memory, set after instantiation. */
+/* What the callbacks need from the instance, set after instantiation. */
 struct env {
   wasm_memory_t *memory;
+  wasm_func_t *fib;
 };
 
 /* print(ptr, len): writes guest bytes to stdout. */
@@ -73,6 +77,19 @@ static wasm_trap_t *fail(const wasm_val_vec_t *args, wasm_val_vec_t *results) {
   wasm_trap_t *trap = wasm_trap_new(NULL, &msg);
   wasm_name_delete(&msg);
   return trap;
+}
+
+/* twice(n): calls the guest's fib(n) from inside a call into the same store. */
+static wasm_trap_t *twice(void *data, const wasm_val_vec_t *args, wasm_val_vec_t *results) {
+  struct env *env = data;
+  wasm_val_t in[1] = {args->data[0]};
+  wasm_val_t out[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t a = WASM_ARRAY_VEC(in), r = WASM_ARRAY_VEC(out);
+  wasm_trap_t *trap = wasm_func_call(env->fib, &a, &r);
+  if (trap) return trap;
+  results->data[0].kind = WASM_I64;
+  results->data[0].of.i64 = 2 * out[0].of.i64;
+  return NULL;
 }
 
 static void print_trap(const char *what, wasm_trap_t *trap) {
@@ -126,7 +143,7 @@ int main(void) {
   wasm_importtype_vec_delete(&imports_ty);
 
   /* The imports, in the module's order. */
-  struct env env = {NULL};
+  struct env env = {NULL, NULL};
   wasm_valtype_t *pp[2] = {wasm_valtype_new_i32(), wasm_valtype_new_i32()};
   wasm_valtype_vec_t params, results;
   wasm_valtype_vec_new(&params, 2, pp);
@@ -137,13 +154,16 @@ int main(void) {
   wasm_functype_t *fail_ty = wasm_functype_new_1_0(wasm_valtype_new_i32());
   wasm_func_t *fail_fn = wasm_func_new(store, fail_ty, fail);
   wasm_functype_delete(fail_ty);
+  wasm_functype_t *twice_ty = wasm_functype_new_1_1(wasm_valtype_new_i64(), wasm_valtype_new_i64());
+  wasm_func_t *twice_fn = wasm_func_new_with_env(store, twice_ty, twice, &env, NULL);
+  wasm_functype_delete(twice_ty);
   wasm_globaltype_t *gty = wasm_globaltype_new(wasm_valtype_new_i32(), WASM_VAR);
   wasm_val_t forty = WASM_I32_VAL(40);
   wasm_global_t *calls = wasm_global_new(store, gty, &forty);
   wasm_globaltype_delete(gty);
 
-  wasm_extern_t *given[3] = {wasm_func_as_extern(print_fn), wasm_func_as_extern(fail_fn),
-                             wasm_global_as_extern(calls)};
+  wasm_extern_t *given[4] = {wasm_func_as_extern(print_fn), wasm_func_as_extern(fail_fn),
+                             wasm_func_as_extern(twice_fn), wasm_global_as_extern(calls)};
   wasm_extern_vec_t imports = WASM_ARRAY_VEC(given);
   wasm_trap_t *trap = NULL;
   wasm_instance_t *instance = wasm_instance_new(store, module, &imports, &trap);
@@ -156,6 +176,7 @@ int main(void) {
   wasm_instance_exports(instance, &exports);
   printf("exports: %zu\n", exports.size);
   env.memory = wasm_extern_as_memory(exports.data[0]);
+  env.fib = export_func(&exports, 2);
   printf("memory: %u page(s), %zu bytes\n", wasm_memory_size(env.memory),
          wasm_memory_data_size(env.memory));
 
@@ -174,6 +195,14 @@ int main(void) {
   trap = wasm_func_call(export_func(&exports, 2), &fa, &fr);
   if (trap) print_trap("fib", trap);
   printf("fib(30) = %lld\n", (long long)fib_results[0].of.i64);
+
+  /* A host function calling back into the store that runs it. */
+  wasm_val_t tw_args[1] = {WASM_I64_VAL(20)};
+  wasm_val_t tw_results[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t ta = WASM_ARRAY_VEC(tw_args), tr = WASM_ARRAY_VEC(tw_results);
+  trap = wasm_func_call(export_func(&exports, 6), &ta, &tr);
+  if (trap) print_trap("twice_fib", trap);
+  printf("twice_fib(20) = %lld\n", (long long)tw_results[0].of.i64);
 
   /* A trap in Wasm, with its backtrace. */
   wasm_val_t div_args[2] = {WASM_I32_VAL(7), WASM_I32_VAL(0)};
@@ -194,6 +223,7 @@ int main(void) {
   wasm_instance_delete(instance);
   wasm_func_delete(print_fn);
   wasm_func_delete(fail_fn);
+  wasm_func_delete(twice_fn);
   wasm_global_delete(calls);
 
   /* Fuel stops a runaway loop. */
