@@ -133,20 +133,42 @@ fn stack_bounds() -> (usize, usize) {
 /// timer as the clock, a generator seeded by the embedder as randomness.
 #[cfg(feature = "wasi")]
 pub mod wasi {
-    use alloc::rc::Rc;
     use alloc::vec::Vec;
     use core::cell::RefCell;
+    use cortex_m::interrupt::Mutex;
     use cortex_m::peripheral::{syst::SystClkSource, SYST};
+    use wisp::Shared;
     use wisp_wasi::{Clock, ClockId, Errno, Random, Stream};
 
+    /// What the program printed, shared with the test. A WASI stream is `Send` where the
+    /// target has atomics (a store can move between threads), so the bytes sit behind
+    /// an interrupt-free mutex rather than in a bare `RefCell`.
+    #[derive(Clone)]
+    pub struct Printed(Shared<Mutex<RefCell<Vec<u8>>>>);
+
+    impl Default for Printed {
+        fn default() -> Self {
+            Printed(Shared::new(Mutex::new(RefCell::new(Vec::new()))))
+        }
+    }
+
+    impl Printed {
+        /// A copy of the bytes so far.
+        pub fn contents(&self) -> Vec<u8> {
+            cortex_m::interrupt::free(|cs| self.0.borrow(cs).borrow().clone())
+        }
+    }
+
     /// Prints what the program writes, and keeps a copy for the test to check.
-    pub struct Console(pub Rc<RefCell<Vec<u8>>>);
+    pub struct Console(pub Printed);
 
     impl Stream for Console {
         fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
             let mut out = cortex_m_semihosting::hio::hstdout().map_err(|_| Errno::Io)?;
             out.write_all(buf).map_err(|_| Errno::Io)?;
-            self.0.borrow_mut().extend_from_slice(buf);
+            cortex_m::interrupt::free(|cs| {
+                (self.0).0.borrow(cs).borrow_mut().extend_from_slice(buf)
+            });
             Ok(buf.len())
         }
         fn writable(&self) -> bool {

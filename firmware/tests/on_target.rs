@@ -269,9 +269,7 @@ fn paged_memory_on_a_block_device() -> Outcome {
 /// in-memory filesystem, the clock is the board's SysTick.
 #[cfg(feature = "wasi")]
 fn wasi_hello_world() -> Outcome {
-    use alloc::rc::Rc;
-    use core::cell::RefCell;
-    use wisp_firmware::wasi::{Console, SysTickClock, Xorshift};
+    use wisp_firmware::wasi::{Console, Printed, SysTickClock, Xorshift};
     use wisp_wasi::{MemFs, WasiCtx};
 
     let before = HEAP.used();
@@ -279,7 +277,7 @@ fn wasi_hello_world() -> Outcome {
     let syst = cortex_m::Peripherals::take()
         .ok_or("peripherals taken")?
         .SYST;
-    let printed = Rc::new(RefCell::new(alloc::vec::Vec::new()));
+    let printed = Printed::default();
     let ctx = WasiCtx::builder()
         .arg("hello")
         .stdout(Console(printed.clone()))
@@ -301,7 +299,7 @@ fn wasi_hello_world() -> Outcome {
         Err(e) => return Err(e.to_string()),
         Ok(()) => return Err("no proc_exit".into()),
     }
-    let out = printed.borrow();
+    let out = printed.contents();
     let want: &[u8] =
         b"Hello from WASI on a microcontroller!\nstored in the in-memory filesystem\n";
     ensure!(&out[..] == want, "printed {:?}", core::str::from_utf8(&out));

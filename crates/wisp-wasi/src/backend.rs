@@ -1,10 +1,12 @@
 //! What an embedder plugs in: byte streams, a clock, randomness. A board without an OS
-//! implements these over its UART, timer and RNG.
+//! implements these over its UART, timer and RNG. Each is `Send` where the target has
+//! threads (`MaybeSend`), so that a `WasiCtx` moves to another thread with its store.
 
 use crate::Errno;
+use wisp::MaybeSend;
 
 /// A byte stream: stdin, stdout or stderr (or anything an embedder connects to them).
-pub trait Stream {
+pub trait Stream: MaybeSend {
     /// Reads into `buf`; zero bytes means end of stream.
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
         let _ = buf;
@@ -52,7 +54,7 @@ impl ClockId {
 }
 
 /// Time in nanoseconds.
-pub trait Clock {
+pub trait Clock: MaybeSend {
     /// Clock `id` now, in nanoseconds.
     fn now(&self, id: ClockId) -> Result<u64, Errno>;
     /// Clock `id`'s resolution, in nanoseconds.
@@ -65,7 +67,7 @@ pub trait Clock {
 }
 
 /// Randomness for `random_get`: the host supplies it (a hardware generator, the OS).
-pub trait Random {
+pub trait Random: MaybeSend {
     /// Fills `buf` with random bytes.
     fn fill(&mut self, buf: &mut [u8]) -> Result<(), Errno>;
 }

@@ -26,6 +26,7 @@ mod pipe;
 mod preview1;
 /// Preview1 rights: what each descriptor lets the program do.
 pub mod rights;
+mod shared;
 #[cfg(feature = "std")]
 mod std_backend;
 
@@ -40,3 +41,13 @@ pub use pipe::{MemoryInputPipe, MemoryOutputPipe};
 pub use preview1::{add_to_linker, MODULE};
 #[cfg(feature = "std")]
 pub use std_backend::{HostClock, HostRandom, Stderr, Stdin, Stdout};
+
+/// Where the target has threads, a WASI context moves to another thread with its store
+/// (`Store<WasiCtx>` is `Send`). Checked at compile time.
+#[cfg(target_has_atomic = "ptr")]
+const _: () = {
+    const fn send<T: Send>() {}
+    send::<WasiCtx>();
+    send::<MemFs>();
+    send::<WasiCtxBuilder>();
+};

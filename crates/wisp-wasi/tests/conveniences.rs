@@ -114,3 +114,36 @@ fn the_environment_and_arguments_are_inherited_separately() {
     assert_eq!(ctx.args().count(), std::env::args_os().count());
     assert_eq!(ctx.env().count(), 0);
 }
+
+/// A store holding a WASI context moves to another thread, where the program runs: it
+/// reads a file from an in-memory directory made on the first thread.
+#[test]
+fn a_wasi_store_moves_to_another_thread() {
+    let fs = MemFs::new();
+    fs.create_dir_all("notes").unwrap();
+    fs.write_file("notes/todo.txt", b"feed the fox\n").unwrap();
+    let out = MemoryOutputPipe::new();
+    let ctx = WasiCtx::builder()
+        .args(["cat", "/data/notes/todo.txt"])
+        .stdout(out.clone())
+        .preopen(fs, "/data")
+        .build();
+    let engine = Engine::default();
+    let module = Module::new(&engine, fixture("cat.wasm")).unwrap();
+    let mut store = Store::new(&engine, ctx);
+    let mut linker = Linker::new(&engine);
+    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let status = std::thread::spawn(move || {
+        let start = instance.get_func(&store, "_start").unwrap();
+        match start.call(&mut store, &[], &mut []) {
+            Ok(()) => 0,
+            Err(Error::Exit(code)) => code,
+            Err(e) => panic!("cat failed: {e}"),
+        }
+    })
+    .join()
+    .unwrap();
+    assert_eq!(status, 0);
+    assert_eq!(String::from_utf8(out.contents()).unwrap(), "feed the fox\n");
+}

@@ -80,6 +80,9 @@ pub use wisp_store::{
 };
 /// `Send` (and `Sync`) bounds that only targets with atomics ask for.
 pub use wisp_types::sync::{MaybeSend, MaybeSendSync};
+/// A shared pointer: `Arc` where the target has atomics, `Rc` where it has not (for
+/// state a host function or WASI stream shares with the embedder).
+pub use wisp_types::sync::Shared;
 pub use wisp_types::{
     DefKind, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability,
     RefType, StorageType, TableType, TrapCode, TypeId, ValType, F32, F64,

@@ -8,13 +8,12 @@
 //! zero unless set.
 
 use super::{DirEntry, File, FileType, Filestat, Filesystem, OpenOptions};
+use crate::shared::SharedCell;
 use crate::{Clock, ClockId, Errno};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
-use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use core::cell::RefCell;
 
 const ROOT: usize = 0;
 const DEFAULT_BUDGET: u64 = 64 << 20;
@@ -46,7 +45,7 @@ struct Tree {
 /// A shared handle to an in-memory directory tree.
 #[derive(Clone)]
 pub struct MemFs {
-    tree: Rc<RefCell<Tree>>,
+    tree: SharedCell<Tree>,
 }
 
 impl Default for MemFs {
@@ -65,13 +64,13 @@ impl MemFs {
     pub fn with_budget(bytes: u64) -> Self {
         let root = Node::new(Data::Dir(BTreeMap::new()), 0);
         MemFs {
-            tree: Rc::new(RefCell::new(Tree {
+            tree: SharedCell::new(Tree {
                 nodes: alloc::vec![Some(root)],
                 free: Vec::new(),
                 used: 0,
                 budget: bytes,
                 clock: None,
-            })),
+            }),
         }
     }
 
@@ -125,7 +124,7 @@ impl MemFs {
 
     /// The contents of a file, if there is one at `path`.
     pub fn read_file(&self, path: &str) -> Option<Vec<u8>> {
-        let tree = self.tree.borrow();
+        let tree = self.tree.borrow_mut();
         let ino = tree.lookup(path.trim_matches('/')).ok()?;
         match &tree.node(ino).ok()?.data {
             Data::File(bytes) => Some(bytes.clone()),
@@ -140,7 +139,7 @@ impl MemFs {
 
     /// Bytes of file data held.
     pub fn used(&self) -> u64 {
-        self.tree.borrow().used
+        self.tree.borrow_mut().used
     }
 }
 
@@ -305,7 +304,7 @@ impl Tree {
 
 impl Filesystem for MemFs {
     fn stat(&mut self, path: &str) -> Result<Filestat, Errno> {
-        let tree = self.tree.borrow();
+        let tree = self.tree.borrow_mut();
         tree.stat(tree.lookup(path)?)
     }
 
@@ -333,7 +332,7 @@ impl Filesystem for MemFs {
     }
 
     fn read_dir(&mut self, path: &str) -> Result<Vec<DirEntry>, Errno> {
-        let tree = self.tree.borrow();
+        let tree = self.tree.borrow_mut();
         let Data::Dir(entries) = &tree.node(tree.lookup(path)?)?.data else {
             return Err(Errno::Notdir);
         };
@@ -443,7 +442,7 @@ impl Filesystem for MemFs {
     }
 
     fn read_link(&mut self, path: &str) -> Result<String, Errno> {
-        let tree = self.tree.borrow();
+        let tree = self.tree.borrow_mut();
         match &tree.node(tree.lookup(path)?)?.data {
             Data::Symlink(t) => Ok(t.clone()),
             _ => Err(Errno::Inval),
@@ -462,13 +461,13 @@ fn set_node_times(node: &mut Node, atim: Option<u64>, mtim: Option<u64>) {
 
 /// An open file of a [`MemFs`].
 struct MemFile {
-    tree: Rc<RefCell<Tree>>,
+    tree: SharedCell<Tree>,
     ino: usize,
 }
 
 impl File for MemFile {
     fn read_at(&mut self, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
-        let tree = self.tree.borrow();
+        let tree = self.tree.borrow_mut();
         let Data::File(bytes) = &tree.node(self.ino)?.data else {
             return Err(Errno::Badf);
         };
@@ -499,7 +498,7 @@ impl File for MemFile {
     }
 
     fn stat(&mut self) -> Result<Filestat, Errno> {
-        self.tree.borrow().stat(self.ino)
+        self.tree.borrow_mut().stat(self.ino)
     }
 
     fn set_size(&mut self, size: u64) -> Result<(), Errno> {

@@ -25,6 +25,7 @@ use crate::Errno;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use wisp::MaybeSend;
 
 /// Preview1 `filetype`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +115,7 @@ pub struct OpenOptions {
 
 /// A filesystem rooted at a preopened directory. Paths are clean and relative (see the
 /// module documentation); none of these follows a symbolic link in the last name.
-pub trait Filesystem {
+pub trait Filesystem: MaybeSend {
     /// Metadata of `path`, `ENOENT` if there is nothing there.
     fn stat(&mut self, path: &str) -> Result<Filestat, Errno>;
     /// Opens (or creates) a regular file.
@@ -149,7 +150,7 @@ pub trait Filesystem {
 }
 
 /// An open regular file.
-pub trait File {
+pub trait File: MaybeSend {
     /// Reads at `offset`; zero bytes means end of file.
     fn read_at(&mut self, buf: &mut [u8], offset: u64) -> Result<usize, Errno>;
     /// Writes at `offset`, growing the file (with zeros) as needed.

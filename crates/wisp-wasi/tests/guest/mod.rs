@@ -4,16 +4,28 @@
 //! what `add_to_linker` defines.
 #![allow(dead_code)]
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use wisp::{Engine, Instance, Linker, Memory, Module, Store, Val, ValType};
 use wisp_wasi::{Errno, Stream, WasiCtx};
+
+/// Bytes shared between a test and a stream it hands to a `WasiCtx` (which is `Send`).
+#[derive(Clone, Default)]
+pub struct Shared(Arc<Mutex<Vec<u8>>>);
+
+impl Shared {
+    pub fn borrow(&self) -> MutexGuard<'_, Vec<u8>> {
+        self.0.lock().unwrap()
+    }
+    pub fn borrow_mut(&self) -> MutexGuard<'_, Vec<u8>> {
+        self.0.lock().unwrap()
+    }
+}
 
 /// A stream over shared buffers: what the program writes, what it will read.
 #[derive(Clone, Default)]
 pub struct Pipe {
-    pub written: Rc<RefCell<Vec<u8>>>,
-    pub to_read: Rc<RefCell<Vec<u8>>>,
+    pub written: Shared,
+    pub to_read: Shared,
 }
 
 impl Pipe {
