@@ -257,7 +257,7 @@ fn check_profile(root: &Path, profile: &Profile) -> Result<String, String> {
     let mut build = Command::new(cargo);
     build
         .current_dir(root)
-        .args(["build", "--release", "-p", "wisp-cli"])
+        .args(["build", "--release", "-p", "wisp-wasm-cli"])
         .env("CARGO_TARGET_DIR", &target_dir);
     for (_, var, value) in profile.settings() {
         if let Some(v) = value {
@@ -267,7 +267,7 @@ fn check_profile(root: &Path, profile: &Profile) -> Result<String, String> {
     let started = Instant::now();
     let status = build.status().map_err(|e| format!("cargo build: {e}"))?;
     if !status.success() {
-        return Err("cargo build --release -p wisp-cli failed".into());
+        return Err("cargo build --release -p wisp-wasm-cli failed".into());
     }
     let build_secs = started.elapsed().as_secs();
     let binary = target_dir.join("release/wisp");

@@ -20,14 +20,14 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         "build",
         "--release",
         "-p",
-        "wisp-cli",
+        "wisp-wasm-cli",
         "--target",
         TARGET,
     ]))?;
     run_checked(
         cargo()
             .current_dir(root)
-            .args(["build", "--release", "-p", "wisp-cli"]),
+            .args(["build", "--release", "-p", "wisp-wasm-cli"]),
     )?;
     let host = root.join("target/release/wisp");
     let guest = root.join(format!("target/{TARGET}/release/wisp.wasm"));
