@@ -62,16 +62,8 @@ impl OffsetMapBuilder {
     }
 }
 
-fn write_leb(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn write_leb(out: &mut Vec<u8>, v: u32) {
+    wisp_types::leb128::write_unsigned(out, v.into());
 }
 
 fn read_leb(bytes: &mut &[u8]) -> Option<u32> {

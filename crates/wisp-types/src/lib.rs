@@ -11,6 +11,7 @@ extern crate alloc;
 
 pub mod cells;
 mod composite;
+pub mod leb128;
 mod reftype;
 pub mod sync;
 mod trap;

@@ -129,14 +129,6 @@ fn deduplicated_br_table<'a>(reader: &BinaryReader<'a>) -> Option<(Vec<u8>, Bina
     Some((out, r))
 }
 
-fn leb128(out: &mut Vec<u8>, mut n: u32) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn leb128(out: &mut Vec<u8>, n: u32) {
+    wisp_types::leb128::write_unsigned(out, n.into());
 }

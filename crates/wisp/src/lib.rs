@@ -78,11 +78,11 @@ pub use wisp_store::{
     AccessError, GrowError, MemoryBackend, PagedMemory, ResourceLimiter, StoreLimits,
     StoreLimitsBuilder,
 };
-/// `Send` (and `Sync`) bounds that only targets with atomics ask for.
-pub use wisp_types::sync::{MaybeSend, MaybeSendSync};
 /// A shared pointer: `Arc` where the target has atomics, `Rc` where it has not (for
 /// state a host function or WASI stream shares with the embedder).
 pub use wisp_types::sync::Shared;
+/// `Send` (and `Sync`) bounds that only targets with atomics ask for.
+pub use wisp_types::sync::{MaybeSend, MaybeSendSync};
 pub use wisp_types::{
     DefKind, ExternType, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType, Mutability,
     RefType, StorageType, TableType, TrapCode, TypeId, ValType, F32, F64,
