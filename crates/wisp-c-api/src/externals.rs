@@ -184,6 +184,25 @@ impl wasm_memory_t {
     }
 }
 
+/// The new external `made` in `store`, as the C type `wrap` makes of it; null, with the
+/// reason kept for `wisp_store_last_error`, if making it failed.
+fn new_extern<T>(
+    store: &wasm_store_t,
+    made: Result<Extern, wisp::Error>,
+    wrap: impl FnOnce(wasm_extern_t) -> T,
+) -> Option<Box<T>> {
+    match made {
+        Ok(which) => Some(Box::new(wrap(wasm_extern_t {
+            store: store.store.clone(),
+            which,
+        }))),
+        Err(e) => {
+            remember(&store.store, &e);
+            None
+        }
+    }
+}
+
 /// A global of type `ty` holding `val`; null (see `wisp_store_last_error`) if the value
 /// does not match the type.
 #[no_mangle]
@@ -198,18 +217,7 @@ pub extern "C" fn wasm_global_new(
             .ok_or_else(|| wisp::Error::msg("the value is of an unknown kind or another store"))?;
         Global::new(s, ty.c().ty, v)
     });
-    match made {
-        Ok(g) => Some(Box::new(wasm_global_t {
-            ext: wasm_extern_t {
-                store: store.store.clone(),
-                which: Extern::Global(g),
-            },
-        })),
-        Err(e) => {
-            remember(&store.store, &e);
-            None
-        }
-    }
+    new_extern(store, made.map(Extern::Global), |ext| wasm_global_t { ext })
 }
 
 /// The global's type.
@@ -267,18 +275,7 @@ pub extern "C" fn wasm_table_new(
             .ok_or_else(|| wisp::Error::msg("the reference belongs to another store"))?;
         Table::new(s, ty, init)
     });
-    match made {
-        Ok(t) => Some(Box::new(wasm_table_t {
-            ext: wasm_extern_t {
-                store: store.store.clone(),
-                which: Extern::Table(t),
-            },
-        })),
-        Err(e) => {
-            remember(&store.store, &e);
-            None
-        }
-    }
+    new_extern(store, made.map(Extern::Table), |ext| wasm_table_t { ext })
 }
 
 /// The table's type.
@@ -347,18 +344,8 @@ pub extern "C" fn wasm_memory_new(
     store: &wasm_store_t,
     ty: &wasm_memorytype_t,
 ) -> Option<Box<wasm_memory_t>> {
-    match with_store(&store.store, |s| Memory::new(s, ty.c().ty)) {
-        Ok(m) => Some(Box::new(wasm_memory_t {
-            ext: wasm_extern_t {
-                store: store.store.clone(),
-                which: Extern::Memory(m),
-            },
-        })),
-        Err(e) => {
-            remember(&store.store, &e);
-            None
-        }
-    }
+    let made = with_store(&store.store, |s| Memory::new(s, ty.c().ty));
+    new_extern(store, made.map(Extern::Memory), |ext| wasm_memory_t { ext })
 }
 
 /// The memory's type.

@@ -1,16 +1,11 @@
 //! The builder's conveniences: in-memory pipes for stdio, read-only preopens, and
 //! inheriting the host's arguments and environment separately.
 
-use std::path::Path;
+mod guest;
+
+use guest::{fixture, run_program};
 use wisp::{Engine, Error, Linker, Module, Store};
 use wisp_wasi::{MemFs, MemoryInputPipe, MemoryOutputPipe, WasiCtx, WasiCtxBuilder};
-
-fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// Runs `program` with stdin from memory; returns its status and what it printed.
 fn run(program: &str, args: &[&str], stdin: &[u8], ctx: WasiCtxBuilder) -> (i32, String) {
@@ -21,18 +16,7 @@ fn run(program: &str, args: &[&str], stdin: &[u8], ctx: WasiCtxBuilder) -> (i32,
         .stdin(MemoryInputPipe::new(stdin))
         .stdout(out.clone())
         .build();
-    let engine = Engine::default();
-    let module = Module::new(&engine, fixture(&format!("{program}.wasm"))).unwrap();
-    let mut store = Store::new(&engine, ctx);
-    let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let start = instance.get_func(&store, "_start").unwrap();
-    let status = match start.call(&mut store, &[], &mut []) {
-        Ok(()) => 0,
-        Err(Error::Exit(code)) => code,
-        Err(e) => panic!("{program} failed: {e}"),
-    };
+    let status = run_program(program, ctx);
     (status, String::from_utf8(out.contents()).unwrap())
 }
 

@@ -6,17 +6,9 @@
 
 mod guest;
 
-use guest::Pipe;
+use guest::{fixture, Pipe};
 use std::path::{Path, PathBuf};
-use wisp::{Engine, Error, Linker, Module, Store};
 use wisp_wasi::{HostClock, HostRandom, MemFs, WasiCtx, WasiCtxBuilder};
-
-fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/data")
@@ -39,18 +31,7 @@ fn run(program: &str, args: &[&str], stdin: &[u8], ctx: WasiCtxBuilder) -> Outco
         .stdout(out.clone())
         .stderr(err.clone())
         .build();
-    let engine = Engine::default();
-    let module = Module::new(&engine, fixture(&format!("{program}.wasm"))).unwrap();
-    let mut store = Store::new(&engine, ctx);
-    let mut linker = Linker::new(&engine);
-    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let start = instance.get_func(&store, "_start").unwrap();
-    let status = match start.call(&mut store, &[], &mut []) {
-        Ok(()) => 0,
-        Err(Error::Exit(code)) => code,
-        Err(e) => panic!("{program} failed: {e}"),
-    };
+    let status = guest::run_program(program, ctx);
     Outcome {
         status,
         stdout: out.text(),

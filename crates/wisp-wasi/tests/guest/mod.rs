@@ -8,6 +8,31 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use wisp::{Engine, Instance, Linker, Memory, Module, Store, Val, ValType};
 use wisp_wasi::{Errno, Stream, WasiCtx};
 
+/// The bytes of `tests/fixtures/NAME`, a program `cargo xtask fixtures` built.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Runs the fixture `program` (`tests/fixtures/PROGRAM.wasm`) to its end in `ctx`; gives
+/// its exit status.
+pub fn run_program(program: &str, ctx: WasiCtx) -> i32 {
+    let engine = Engine::default();
+    let module = Module::new(&engine, fixture(&format!("{program}.wasm"))).unwrap();
+    let mut store = Store::new(&engine, ctx);
+    let mut linker = Linker::new(&engine);
+    wisp_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let start = instance.get_func(&store, "_start").unwrap();
+    match start.call(&mut store, &[], &mut []) {
+        Ok(()) => 0,
+        Err(wisp::Error::Exit(code)) => code,
+        Err(e) => panic!("{program} failed: {e}"),
+    }
+}
+
 /// Bytes shared between a test and a stream it hands to a `WasiCtx` (which is `Send`).
 #[derive(Clone, Default)]
 pub struct Shared(Arc<Mutex<Vec<u8>>>);
