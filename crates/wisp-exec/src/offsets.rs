@@ -14,6 +14,8 @@ pub struct OffsetMap(Box<[u8]>);
 
 impl OffsetMap {
     /// The module offset of the Wasm instruction that instruction `index` came from.
+    /// Instructions before the first recorded one (the function's entry: its fuel
+    /// charge, say) belong to the first Wasm instruction.
     pub fn lookup(&self, index: u32) -> Option<u32> {
         let mut found = None;
         let (mut at, mut offset) = (0u32, 0u32);
@@ -22,7 +24,7 @@ impl OffsetMap {
             at = at.checked_add(read_leb(&mut bytes)?)?;
             offset = offset.checked_add(read_leb(&mut bytes)?)?;
             if at > index {
-                break;
+                return found.or(Some(offset));
             }
             found = Some(offset);
         }
@@ -93,6 +95,9 @@ mod tests {
         b.record(9, 100_000);
         let m = b.finish().unwrap();
         assert_eq!(m.lookup(0), Some(40));
+        let mut late = OffsetMapBuilder::default();
+        late.record(2, 50);
+        assert_eq!(late.finish().unwrap().lookup(0), Some(50));
         assert_eq!(m.lookup(2), Some(40));
         assert_eq!(m.lookup(3), Some(300));
         assert_eq!(m.lookup(8), Some(300));

@@ -270,11 +270,11 @@ fn drive_stack<T>(
             // A slice ran out, not the store's fuel: look at the epoch and go on.
             Err(RunError::Trap(t)) if t.code == TrapCode::OutOfFuel && given < total => {
                 if store.past_deadline() {
-                    stack.reset();
                     let t = wisp_exec::Trap {
                         code: TrapCode::Interrupt,
-                        trace: t.trace,
+                        trace: stack.fuel_backtrace(),
                     };
+                    stack.reset();
                     return Err(Error::Trap(trap_info(store, t)));
                 }
                 stuck = fuel == given;
@@ -282,7 +282,11 @@ fn drive_stack<T>(
             Err(RunError::Trap(t)) if resumable && t.code == TrapCode::OutOfFuel => {
                 return Ok(Driven::OutOfFuel)
             }
-            Err(RunError::Trap(t)) => {
+            Err(RunError::Trap(mut t)) => {
+                if t.code == TrapCode::OutOfFuel {
+                    // Its frames are still on the stack (see `wisp_exec::run`).
+                    t.trace = stack.fuel_backtrace();
+                }
                 #[cfg_attr(not(feature = "coredump"), allow(unused_mut))]
                 let mut trap = trap_info(store, t);
                 #[cfg(feature = "coredump")]

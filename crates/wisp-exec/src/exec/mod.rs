@@ -168,11 +168,18 @@ enum Entered {
     Host(RunResult),
 }
 
+/// A trap with its backtrace, except for running out of fuel: that ends every slice of
+/// an epoch-interrupted run and pauses resumable calls, so it comes often, and its
+/// frames stay on the stack ([`keep_if_suspended`]) for [`Stack::backtrace`] to read
+/// when the run really ends there. A walk of every frame at each slice's end would make
+/// a deep recursion pay for its depth again and again.
 fn trap(stack: &Stack, regs: Option<&Regs>, code: TrapCode) -> RunError {
-    RunError::Trap(Trap {
-        code,
-        trace: trace(stack, regs),
-    })
+    let trace = if code == TrapCode::OutOfFuel {
+        Vec::new()
+    } else {
+        trace(stack, regs)
+    };
+    RunError::Trap(Trap { code, trace })
 }
 
 // SAFETY: the only pointers in a stack are saved instruction pointers (`Frame::ret`,
@@ -223,6 +230,17 @@ impl Stack {
     /// innermost first: the backtrace of an error a host function returns.
     pub fn backtrace(&self) -> Vec<TraceFrame> {
         trace(self, self.regs.as_ref())
+    }
+
+    /// The functions of a run paused for want of fuel, innermost first. Such a run
+    /// points at its fuel charge, to run it again on resuming; a trace points one past
+    /// the instruction running, so the innermost frame is moved on by one.
+    pub fn fuel_backtrace(&self) -> Vec<TraceFrame> {
+        let mut trace = self.backtrace();
+        if let (Some(inner), Some(_)) = (trace.first_mut(), &self.regs) {
+            inner.ip += core::mem::size_of::<crate::ir::Op>();
+        }
+        trace
     }
 }
 
