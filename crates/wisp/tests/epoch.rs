@@ -15,8 +15,12 @@ const SPIN: &str = r#"
 "#;
 
 fn setup(fuel: bool) -> (Engine, Store<()>, Instance) {
+    setup_with(true, fuel)
+}
+
+fn setup_with(epoch: bool, fuel: bool) -> (Engine, Store<()>, Instance) {
     let mut config = Config::new();
-    config.epoch_interruption(true).consume_fuel(fuel);
+    config.epoch_interruption(epoch).consume_fuel(fuel);
     let engine = Engine::new(&config);
     let module = Module::new(&engine, SPIN).unwrap();
     let mut store = Store::new(&engine, ());
@@ -69,14 +73,7 @@ fn without_a_deadline_the_epoch_stops_nothing() {
 #[test]
 fn fuel_is_counted_the_same_in_slices() {
     let spent = |epoch: bool| {
-        let mut config = Config::new();
-        config.epoch_interruption(epoch).consume_fuel(true);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, SPIN).unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
+        let (_, mut store, inst) = setup_with(epoch, true);
         store.set_fuel(10_000_000).unwrap();
         let count = inst.get_typed_func::<i32, i32>(&store, "count").unwrap();
         assert_eq!(count.call(&mut store, 500_000).unwrap(), 500_000);
