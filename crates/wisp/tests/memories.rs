@@ -4,6 +4,7 @@
 
 mod common;
 
+#[cfg(feature = "file-memory")]
 use common::wat;
 #[cfg(feature = "file-memory")]
 use std::fs::File;
