@@ -81,6 +81,7 @@ impl MemFs {
             let mut tree = fs.tree.borrow_mut();
             tree.clock = Some(Box::new(clock));
             let now = tree.now();
+            // ok: a new tree always has its root.
             let root = tree.node_mut(ROOT).expect("the root exists");
             (root.atim, root.mtim) = (now, now);
         }
