@@ -25,6 +25,27 @@ fn main() {
         fs::write(out.join("memory.x"), x).unwrap();
         println!("cargo:rustc-link-search={}", out.display());
     }
+    if target.starts_with("riscv32") {
+        // QEMU's virt machine loads the program into RAM at 0x8000_0000; its first 2 MiB
+        // stand for flash, and 96 KiB after them for the RAM of a part like the M4's.
+        // riscv-rt places each kind of section by these region names.
+        let mut x = String::from(
+            "MEMORY {\n  FLASH : ORIGIN = 0x80000000, LENGTH = 2048K\n  \
+             RAM : ORIGIN = 0x80200000, LENGTH = 96K\n}\n",
+        );
+        for (region, to) in [
+            ("TEXT", "FLASH"),
+            ("RODATA", "FLASH"),
+            ("DATA", "RAM"),
+            ("BSS", "RAM"),
+            ("HEAP", "RAM"),
+            ("STACK", "RAM"),
+        ] {
+            x.push_str(&format!("REGION_ALIAS(\"REGION_{region}\", {to});\n"));
+        }
+        fs::write(out.join("memory.x"), x).unwrap();
+        println!("cargo:rustc-link-search={}", out.display());
+    }
     for entry in fs::read_dir("wat").unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "wat") {

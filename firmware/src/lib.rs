@@ -5,10 +5,19 @@
 extern crate alloc;
 
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
-use cortex_m_semihosting::{debug, hprintln};
+#[cfg(target_arch = "arm")]
+use cortex_m_semihosting as semihosting;
+#[cfg(target_arch = "riscv32")]
+use riscv_semihosting as semihosting;
+use semihosting::{debug, hprintln};
 use wisp_embedded::BufferAllocator;
 
-pub use cortex_m_semihosting::hprintln as println;
+/// The start-up's entry point attribute of the board's runtime crate.
+#[cfg(target_arch = "arm")]
+pub use cortex_m_rt::entry;
+#[cfg(target_arch = "riscv32")]
+pub use riscv_rt::entry;
+pub use semihosting::hprintln as println;
 
 #[global_allocator]
 pub static HEAP: BufferAllocator = BufferAllocator::new();
@@ -103,7 +112,7 @@ const PAINT: u32 = 0xC5C5_C5C5;
 /// Paints the unused stack; call first thing in `main`.
 pub fn paint_stack() {
     let (bottom, _) = stack_bounds();
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = stack_pointer();
     // A leaf without locals: below the stack pointer it uses nothing, but leave a few
     // words for the registers a different compiler might spill.
     let end = (sp - 16) & !3;
@@ -116,9 +125,23 @@ pub fn paint_stack() {
     }
 }
 
+#[cfg(target_arch = "arm")]
+fn stack_pointer() -> usize {
+    cortex_m::register::msp::read() as usize
+}
+
+#[cfg(target_arch = "riscv32")]
+fn stack_pointer() -> usize {
+    let sp: usize;
+    // SAFETY: reads the stack pointer register, nothing else.
+    unsafe { core::arch::asm!("mv {}, sp", out(reg) sp) };
+    sp
+}
+
 fn stack_bounds() -> (usize, usize) {
     extern "C" {
-        // cortex-m-rt's linker script: the end of the statics, and the initial stack.
+        // The runtime crate's linker script (cortex-m-rt's and riscv-rt's name them
+        // alike): the end of the statics, and the initial stack.
         static __sheap: u8;
         static _stack_start: u8;
     }
@@ -129,20 +152,20 @@ fn stack_bounds() -> (usize, usize) {
     )
 }
 
-/// WASI for the device: stdout over semihosting (a UART on a real board), the SysTick
-/// timer as the clock, a generator seeded by the embedder as randomness.
+/// WASI for the device: stdout over semihosting (a UART on a real board), a hardware
+/// timer as the clock (SysTick on the Arm boards, the CLINT's `mtime` on RISC-V), a
+/// generator seeded by the embedder as randomness.
 #[cfg(feature = "wasi")]
 pub mod wasi {
     use alloc::vec::Vec;
     use core::cell::RefCell;
-    use cortex_m::interrupt::Mutex;
-    use cortex_m::peripheral::{syst::SystClkSource, SYST};
+    use critical_section::Mutex;
     use wisp::Shared;
     use wisp_wasi::{Clock, ClockId, Errno, Random, Stream};
 
     /// What the program printed, shared with the test. A WASI stream is `Send` where the
     /// target has atomics (a store can move between threads), so the bytes sit behind
-    /// an interrupt-free mutex rather than in a bare `RefCell`.
+    /// a critical-section mutex rather than in a bare `RefCell`.
     #[derive(Clone)]
     pub struct Printed(Shared<Mutex<RefCell<Vec<u8>>>>);
 
@@ -155,7 +178,7 @@ pub mod wasi {
     impl Printed {
         /// A copy of the bytes so far.
         pub fn contents(&self) -> Vec<u8> {
-            cortex_m::interrupt::free(|cs| self.0.borrow(cs).borrow().clone())
+            critical_section::with(|cs| self.0.borrow(cs).borrow().clone())
         }
     }
 
@@ -164,11 +187,9 @@ pub mod wasi {
 
     impl Stream for Console {
         fn write(&mut self, buf: &[u8]) -> Result<usize, Errno> {
-            let mut out = cortex_m_semihosting::hio::hstdout().map_err(|_| Errno::Io)?;
+            let mut out = crate::semihosting::hio::hstdout().map_err(|_| Errno::Io)?;
             out.write_all(buf).map_err(|_| Errno::Io)?;
-            cortex_m::interrupt::free(|cs| {
-                (self.0).0.borrow(cs).borrow_mut().extend_from_slice(buf)
-            });
+            critical_section::with(|cs| (self.0).0.borrow(cs).borrow_mut().extend_from_slice(buf));
             Ok(buf.len())
         }
         fn writable(&self) -> bool {
@@ -176,15 +197,30 @@ pub mod wasi {
         }
     }
 
+    /// The board's timer as a WASI clock, or `None` if its peripheral was taken.
+    #[cfg(target_arch = "arm")]
+    pub fn board_clock() -> Option<SysTickClock> {
+        cortex_m::Peripherals::take().map(|p| SysTickClock::start(p.SYST))
+    }
+
+    /// The board's timer as a WASI clock.
+    #[cfg(target_arch = "riscv32")]
+    pub fn board_clock() -> Option<MtimeClock> {
+        Some(MtimeClock)
+    }
+
+    #[cfg(target_arch = "arm")]
     const RELOAD: u32 = 0x00FF_FFFF;
 
     /// The SysTick down-counter at 25 MHz (QEMU's mps2 and microbit clock it so): 40 ns a
     /// tick, a period of 0.67 s, which is all a short program needs.
+    #[cfg(target_arch = "arm")]
     pub struct SysTickClock;
 
+    #[cfg(target_arch = "arm")]
     impl SysTickClock {
-        pub fn start(mut syst: SYST) -> Self {
-            syst.set_clock_source(SystClkSource::Core);
+        pub fn start(mut syst: cortex_m::peripheral::SYST) -> Self {
+            syst.set_clock_source(cortex_m::peripheral::syst::SystClkSource::Core);
             syst.set_reload(RELOAD);
             syst.clear_current();
             syst.enable_counter();
@@ -192,12 +228,44 @@ pub mod wasi {
         }
     }
 
+    #[cfg(target_arch = "arm")]
     impl Clock for SysTickClock {
         fn now(&self, _: ClockId) -> Result<u64, Errno> {
-            Ok(((RELOAD - SYST::get_current()) as u64 + 1) * 40)
+            Ok(((RELOAD - cortex_m::peripheral::SYST::get_current()) as u64 + 1) * 40)
         }
         fn resolution(&self, _: ClockId) -> Result<u64, Errno> {
             Ok(40)
+        }
+    }
+
+    /// The CLINT's 64-bit `mtime` counter, which QEMU's virt machine runs at 10 MHz:
+    /// 100 ns a tick.
+    #[cfg(target_arch = "riscv32")]
+    pub struct MtimeClock;
+
+    #[cfg(target_arch = "riscv32")]
+    impl Clock for MtimeClock {
+        fn now(&self, _: ClockId) -> Result<u64, Errno> {
+            const MTIME: usize = 0x0200_BFF8;
+            // The two halves are read apart on a 32-bit core: read until the high half
+            // did not change meanwhile.
+            loop {
+                // SAFETY: the virt machine's CLINT maps `mtime` at this address; reading
+                // it has no side effect.
+                let (hi, lo, again) = unsafe {
+                    (
+                        core::ptr::read_volatile((MTIME + 4) as *const u32),
+                        core::ptr::read_volatile(MTIME as *const u32),
+                        core::ptr::read_volatile((MTIME + 4) as *const u32),
+                    )
+                };
+                if hi == again {
+                    return Ok(((hi as u64) << 32 | lo as u64) * 100);
+                }
+            }
+        }
+        fn resolution(&self, _: ClockId) -> Result<u64, Errno> {
+            Ok(100)
         }
     }
 

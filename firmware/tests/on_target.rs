@@ -12,12 +12,12 @@ extern crate alloc;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use cortex_m_rt::entry;
 use wisp::{
     Caller, Config, Engine, Linker, MemoryBackend, Module, ResumableCall, Store, TrapCode, Val,
 };
 #[cfg(all(feature = "full", feature = "paged"))]
 use wisp_embedded::{BlockMemory, RamDisk};
+use wisp_firmware::entry;
 use wisp_firmware::{ensure, init_heap, println, HEAP};
 
 // `static` data stays in flash: the modules are never copied into RAM as a whole.
@@ -269,19 +269,17 @@ fn paged_memory_on_a_block_device() -> Outcome {
 /// in-memory filesystem, the clock is the board's SysTick.
 #[cfg(feature = "wasi")]
 fn wasi_hello_world() -> Outcome {
-    use wisp_firmware::wasi::{Console, Printed, SysTickClock, Xorshift};
+    use wisp_firmware::wasi::{board_clock, Console, Printed, Xorshift};
     use wisp_wasi::{MemFs, WasiCtx};
 
     let before = HEAP.used();
     HEAP.reset_peak();
-    let syst = cortex_m::Peripherals::take()
-        .ok_or("peripherals taken")?
-        .SYST;
+    let clock = board_clock().ok_or("peripherals taken")?;
     let printed = Printed::default();
     let ctx = WasiCtx::builder()
         .arg("hello")
         .stdout(Console(printed.clone()))
-        .clock(SysTickClock::start(syst))
+        .clock(clock)
         .random(Xorshift(0x9E37_79B9_7F4A_7C15))
         .preopen(MemFs::new(), "/data")
         .build();

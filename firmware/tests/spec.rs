@@ -10,12 +10,12 @@ extern crate alloc;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use cortex_m_rt::entry;
 use wisp::{
     Config, Engine, Error, Extern, ExternRef, FuncType, Global, GlobalType, Instance, Linker,
     Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, Val, ValType, F32,
     F64,
 };
+use wisp_firmware::entry;
 use wisp_firmware::{init_heap, println, HEAP};
 
 include!(concat!(env!("OUT_DIR"), "/spec_scripts.rs"));

@@ -35,6 +35,18 @@ pub(crate) const BOARDS: &[Board] = &[
         what: "Cortex-M0, QEMU microbit, 16 KiB RAM; pre-translated images only",
         args: &["--release", "--no-default-features"],
     },
+    Board {
+        name: "rv32",
+        target: "riscv32imc-unknown-none-elf",
+        what: "RISC-V RV32IMC (no atomic read-modify-write), QEMU virt, 96 KiB RAM; pre-translated images only",
+        args: &["--release", "--no-default-features"],
+    },
+    Board {
+        name: "rv32a",
+        target: "riscv32imac-unknown-none-elf",
+        what: "RISC-V RV32IMAC, QEMU virt, 96 KiB RAM; the whole interpreter, WASI, paged memory and GC",
+        args: &[],
+    },
 ];
 
 /// Runs the on-target tests on `boards` (all of them when empty). On the Cortex-M4 that
@@ -155,16 +167,22 @@ pub(crate) fn cargo() -> Command {
 }
 
 pub(crate) fn ensure_qemu() -> Result<(), String> {
-    if Command::new("qemu-system-arm")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return Ok(());
+    // The Arm boards' emulator, then the RISC-V one (Debian puts it in qemu-system-misc).
+    for (emulator, package) in [
+        ("qemu-system-arm", "qemu-system-arm"),
+        ("qemu-system-riscv32", "qemu-system-misc"),
+    ] {
+        let present = Command::new(emulator)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !present {
+            apt_install(
+                &[package],
+                &format!("{emulator} not found (the on-target tests run under it)"),
+                "Elsewhere, install QEMU's Arm and RISC-V system emulators.",
+            )?;
+        }
     }
-    apt_install(
-        &["qemu-system-arm"],
-        "qemu-system-arm not found (the on-target tests run under it)",
-        "Elsewhere, install QEMU's Arm system emulator.",
-    )
+    Ok(())
 }

@@ -84,10 +84,12 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
                   the values given for a setting)
 
   firmware        run the on-target tests of firmware/ under QEMU, and part of the
-                  spec suite on the Cortex-M4 (installs the
-                  rustup targets, and qemu-system-arm with apt when root)
+                  spec suite on the Cortex-M4 (installs the rustup targets, and
+                  qemu-system-arm and qemu-system-misc with apt when root)
   --board NAME    only this board (repeatable): m4 (Cortex-M4F, mps2-an386, the
-                  whole interpreter) or m0 (Cortex-M0, microbit, images only)
+                  whole interpreter), m0 (Cortex-M0, microbit, images only), rv32
+                  (RISC-V RV32IMC, virt, images only) or rv32a (RV32IMAC, virt, the
+                  whole interpreter)
   --record        rewrite spec/results-cortex-m4.csv from the Cortex-M4's run of
                   the wasm-v1 scripts (without it, a drop in any file fails)
 

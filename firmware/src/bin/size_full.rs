@@ -3,8 +3,8 @@
 #![no_std]
 #![no_main]
 
-use cortex_m_rt::entry;
 use wisp::Module;
+use wisp_firmware::entry;
 use wisp_firmware::init_heap;
 
 static FIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fib.wasm"));
