@@ -68,8 +68,10 @@ pub struct wasm_val_t {
     pub of: wasm_val_union,
 }
 
+/// Whether `kind` is a reference kind, whose payload is a `wasm_ref_t` pointer. A kind
+/// wasm.h does not define is not: its payload is never taken for a pointer.
 fn is_ref(kind: wasm_valkind_t) -> bool {
-    kind >= WASM_EXTERNREF
+    matches!(kind, WASM_EXTERNREF | WASM_FUNCREF | WISP_ANYREF)
 }
 
 impl wasm_val_t {

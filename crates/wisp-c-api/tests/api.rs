@@ -170,6 +170,29 @@ fn vectors_and_types_copy_deeply() {
     wasm_val_vec_delete(&mut uninit);
 }
 
+/// A value of a kind wasm.h does not define is refused, and freeing it does not take its
+/// payload for a reference (the fuzzer's first find).
+#[test]
+fn a_value_of_an_unknown_kind_is_refused_and_freed_safely() {
+    let engine = wasm_engine_new();
+    let store = wasm_store_new(&engine);
+    let ty = wasm_globaltype_new(wasm_valtype_new(WASM_I32).unwrap(), 1).unwrap();
+    let g = wasm_global_new(&store, &ty, &int(1)).unwrap();
+    let mut odd = wasm_val_t {
+        kind: 200,
+        of: wasm_val_union { i64: 0x1234_5678 },
+    };
+    let mut g = g;
+    wasm_global_set(&mut g, &odd);
+    // SAFETY: an i32 global.
+    assert_eq!(unsafe { out(|o| wasm_global_get(&g, o)).of.i32 }, 1);
+    wasm_val_delete(&mut odd);
+    drop(wasm_val_t {
+        kind: 131,
+        of: wasm_val_union { i64: 0x1000 },
+    });
+}
+
 fn int(i: i32) -> wasm_val_t {
     wasm_val_t {
         kind: WASM_I32,
