@@ -54,6 +54,25 @@ fn tables(o: &mut String, rows: &[Row]) {
         "/// The number of instructions.\npub const OP_COUNT: usize = {};\n",
         rows.len()
     );
+    // What an image must agree on with the build that loads it: every instruction's
+    // discriminant, name and operand types.
+    let mut h: u32 = 0x811c_9dc5;
+    for r in rows {
+        let mut text = r.name.clone();
+        for (n, t) in &r.fields {
+            let _ = write!(text, " {n}:{}", t.rust());
+        }
+        text.push(';');
+        for b in text.bytes() {
+            h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+        }
+    }
+    let _ = writeln!(
+        o,
+        "/// FNV-1a of the operator table (each instruction's name and operand types, in\n\
+         /// discriminant order): an image records it, and a build whose table differs refuses\n\
+         /// the image.\npub const TABLE_FINGERPRINT: u32 = {h:#010x};\n"
+    );
     *o += "/// Every instruction with its operands zero, by discriminant.\npub const TEMPLATES: &[Op] = &[\n";
     for r in rows {
         let f: Vec<String> = r

@@ -122,12 +122,33 @@ fn incompatible(index: usize, detail: &str) -> InstantiateError {
 
 /// Checks the external values against the imports, then allocates the instance and runs
 /// the segment initializers. The start function is returned, not run.
+// Always inlined, its body never: out of line, the imports and limits would pass 18 bytes
+// of arguments after the result's address, which an AVR's compiler then reads off its
+// stack a byte off (`cargo xtask avr` checks). Behind one pointer, to four values that
+// LLVM's argument promotion leaves alone, they pass 2.
+#[inline(always)]
 pub fn instantiate(
     store: &mut ExecStore,
     module: &wisp_types::sync::Shared<CompiledModule>,
     externs: &[ExternVal],
     limits: Limits,
 ) -> Result<Instantiated, InstantiateError> {
+    instantiate_with(store, module, &Given { externs, limits })
+}
+
+/// What [`instantiate`] is given besides the store and the module.
+struct Given<'a> {
+    externs: &'a [ExternVal],
+    limits: Limits,
+}
+
+#[inline(never)]
+fn instantiate_with(
+    store: &mut ExecStore,
+    module: &wisp_types::sync::Shared<CompiledModule>,
+    given: &Given<'_>,
+) -> Result<Instantiated, InstantiateError> {
+    let Given { externs, limits } = *given;
     let m = &module.module;
     if externs.len() != m.imports.len() {
         return Err(InstantiateError::ImportCount {

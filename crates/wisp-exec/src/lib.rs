@@ -33,7 +33,9 @@ pub mod translate;
 pub use compile::{compile, compile_eager};
 #[cfg(feature = "exceptions")]
 pub use exec::run_throwing;
-pub use exec::{collect_garbage, op_tag, run, FrameState, RunError, RunResult, TraceFrame, Trap};
+pub use exec::{
+    collect_garbage, op_tag, run, Code, FrameState, RunError, RunResult, TraceFrame, Trap,
+};
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};
 #[cfg(feature = "compile")]
@@ -53,7 +55,8 @@ pub type ExecStore = wisp_store::Store<CodeRef>;
 /// power of two: one shift per index); what only a throw reads is behind a pointer.
 #[derive(Debug)]
 pub struct CompiledFunc {
-    pub ops: Box<[ir::Op]>,
+    /// The instructions: owned, or in place in an image.
+    pub ops: Code,
     /// Cells taken by the parameters (two for each `v128`).
     pub n_params: u32,
     /// Cells the frame needs: locals plus the deepest operand stack.

@@ -4,8 +4,8 @@
 //! Both live on the heap, so Wasm recursion never grows the host's stack; their limits
 //! turn runaway recursion into the "call stack exhausted" trap.
 
+use crate::exec::cells::{split_lent, Cells};
 use crate::ir::Op;
-use alloc::vec::Vec;
 use wisp_types::{FuncAddr, RawVal};
 
 /// How deep execution may go before it traps.
@@ -63,8 +63,8 @@ pub(crate) struct Regs {
 /// The stacks of one execution thread.
 #[derive(Debug)]
 pub struct Stack {
-    pub(crate) values: Vec<RawVal>,
-    pub(crate) frames: Vec<Frame>,
+    pub(crate) values: Cells<RawVal>,
+    pub(crate) frames: Cells<Frame>,
     pub(crate) regs: Option<Regs>,
     pub(crate) limits: StackLimits,
 }
@@ -72,20 +72,44 @@ pub struct Stack {
 impl Stack {
     pub fn new(limits: StackLimits) -> Self {
         Stack {
-            values: Vec::new(),
-            frames: Vec::new(),
+            values: Cells::new(),
+            frames: Cells::new(),
             regs: None,
             limits,
         }
     }
 
-    /// Cells `base..base + n`: a host call's arguments, then its results.
-    pub fn cells(&mut self, base: usize, n: usize) -> &mut [RawVal] {
-        let end = base + n;
-        if self.values.len() < end {
-            self.values.resize(end, RawVal(0));
+    /// Stacks in `buf`, which the application gives up for the program's life: they
+    /// never allocate. They hold what `limits` asks if `buf` is large enough
+    /// ([`StackLimits::max_bytes`], plus up to 7 bytes of alignment), else as many cells
+    /// and frames as fit, in the same proportions; `None` if not even one of each fits.
+    pub fn lent(buf: &'static mut [u8], limits: StackLimits) -> Option<Self> {
+        let (values, frames) = split_lent(buf, limits.max_values, limits.max_frames)?;
+        let limits = StackLimits {
+            max_values: values.capacity(),
+            max_frames: frames.capacity(),
+        };
+        Some(Stack {
+            values,
+            frames,
+            regs: None,
+            limits,
+        })
+    }
+
+    /// The limits the stacks run under (for lent stacks, what their buffer holds).
+    pub fn limits(&self) -> StackLimits {
+        self.limits
+    }
+
+    /// Cells `base..base + n`: a host call's arguments, then its results; `None` if the
+    /// stack cannot hold them.
+    pub fn cells(&mut self, base: usize, n: usize) -> Option<&mut [RawVal]> {
+        let end = base.checked_add(n)?;
+        if self.values.len() < end && !self.values.try_resize(end, RawVal(0)) {
+            return None;
         }
-        &mut self.values[base..end]
+        self.values.get_mut(base..end)
     }
 
     /// Makes room for `n` cells from `base`; false if that passes the limit.
@@ -102,10 +126,9 @@ impl Stack {
             } else {
                 end.max(self.values.len() * 2).min(self.limits.max_values)
             };
-            if self.values.try_reserve(want - self.values.len()).is_err() {
+            if !self.values.try_resize(want, RawVal(0)) {
                 return false;
             }
-            self.values.resize(want, RawVal(0));
         }
         true
     }

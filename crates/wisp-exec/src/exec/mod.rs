@@ -9,7 +9,8 @@
 //! every slot an instruction names is below its function's `frame_size`; every branch
 //! target is inside the function's code, which ends in a return; a frame is entered only
 //! after the value stack holds `base + frame_size` cells; compiled code is never freed
-//! or moved while the store lives (it is boxed, owned by the store through `Rc`).
+//! or moved while the store lives (it is boxed, owned by the store through `Rc`, or lies
+//! in place in an image that lives for the program: `code.rs`).
 
 // Every unsafe operation stands in its own block, with the reason it is sound.
 #![deny(
@@ -20,6 +21,8 @@
 mod bulk;
 #[cfg(feature = "gc")]
 mod cast;
+pub(crate) mod cells;
+mod code;
 mod dispatch;
 mod gc;
 mod handlers;
@@ -34,6 +37,7 @@ mod simd;
 #[cfg(feature = "exceptions")]
 mod unwind;
 
+pub use code::{Code, NOT_NATIVE};
 pub use dispatch::{op_tag, op_with_operands, with_target};
 
 /// Whether this build has a handler for the instruction with discriminant `tag` (not
@@ -304,12 +308,14 @@ fn enter(
                 return Err(trap(stack, caller, TrapCode::StackOverflow));
             }
             if let Some(r) = caller {
-                stack.frames.push(Frame {
+                // Room was reserved just above.
+                let pushed = stack.frames.push(Frame {
                     ret: r.ip,
                     base: r.base,
                     instance: r.instance,
                     func: r.func,
                 });
+                debug_assert!(pushed);
             }
             Ok(Entered::Wasm(Regs {
                 ip: c.ops.as_ptr(),

@@ -5,26 +5,33 @@
 //! reads it with [`read_image`]. The layout, all integers LEB128 unless said otherwise:
 //!
 //! ```text
-//! magic "\0wsi"  version (u32 LE)  instruction count (u32 LE)  flags (u32 LE: bit 0 fuel)
+//! magic "\0wsi"  version (u32 LE)  operator table fingerprint (u32 LE)  flags (u32 LE: bit 0 fuel)
 //! types  imports  functions  tables  memories  globals  tags  exports  start
 //! elements  data segments  data bytes  function names
-//! code: per defined function its parameter cells and frame size, then each instruction
-//!       as its index in `ir::TEMPLATES` and its operands (branch targets as instruction
-//!       indices), then its exception handlers, then its reference map (locals,
+//! code: per defined function its parameter cells, frame size and instruction count,
+//!       zero bytes up to a multiple of 8 from the image's start, the instructions in
+//!       the canonical layout (`ir::canonical`: 16 bytes each, branch targets as byte
+//!       offsets), then its exception handlers, then its reference map (locals,
 //!       safepoints, nodes: `crate::refmap`)
 //! checksum (u32 LE, FNV-1a of everything before it)
 //! ```
 //!
+//! Code is laid out as the executor's own `[Op]` is on the targets that run in place
+//! (little-endian, `u64` aligned to 8), so a device with the image in memory-mapped flash
+//! runs it where it lies ([`read_image_in_place`]): a function's code then takes no RAM.
+//! Storage the CPU cannot address is read through a [`ByteSource`], and the code copied.
+//!
 //! Instructions are named by their index in the IR's declaration order, so an image
-//! loads only into the Wisp version that wrote it: the header's instruction count and
-//! version catch a mismatch. The checksum catches corruption in storage; it is no
-//! defence against a crafted image, which is why loading one is `unsafe` in the API.
+//! loads only into a Wisp whose operator table is the same: the header's version and the
+//! table's fingerprint catch a mismatch. The checksum catches corruption in storage; it
+//! is no defence against a crafted image, which is why loading one is `unsafe` in the
+//! API.
 
 mod read;
 #[cfg(feature = "compile")]
 mod write;
 
-pub use read::{read_image, read_image_from, ByteSource};
+pub use read::{read_image, read_image_from, read_image_in_place, ByteSource};
 #[cfg(feature = "compile")]
 pub use write::write_image;
 
@@ -33,7 +40,7 @@ use core::fmt;
 
 pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
 /// Bumped whenever the layout or the IR changes meaning.
-pub(crate) const VERSION: u32 = 6;
+pub(crate) const VERSION: u32 = 7;
 pub(crate) const FLAG_FUEL: u32 = 1;
 
 /// Why an image was refused.

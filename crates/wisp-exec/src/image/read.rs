@@ -1,9 +1,8 @@
 //! Reading an image back into a module whose functions are all translated.
 
 use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
-use crate::ir::Slot;
-use crate::ir::{self, Operand, OP_COUNT};
-use crate::{Catch, CompiledFunc, CompiledModule, Rare, RefMap};
+use crate::ir::{self, canonical, Operand, Slot, TABLE_FINGERPRINT};
+use crate::{Catch, Code, CompiledFunc, CompiledModule, Rare, RefMap};
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
@@ -47,8 +46,30 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
     read_image_from(&bytes)
 }
 
-/// [`read_image`] from any [`ByteSource`].
+/// [`read_image`] from any [`ByteSource`]; the code is copied into RAM.
 pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), ImageError> {
+    read(src, None)
+}
+
+/// [`read_image`] of an image that stays where it is for the program's life (in
+/// memory-mapped flash, or a leaked buffer), whose functions run their code where it lies
+/// instead of a copy: code takes no RAM. The image must be 8-byte aligned in memory, and
+/// this target must lay instructions out as an image does ([`canonical::IS_NATIVE`]);
+/// otherwise it is refused with the reason.
+pub fn read_image_in_place(image: &'static [u8]) -> Result<(CompiledModule, bool), ImageError> {
+    if !canonical::IS_NATIVE {
+        return Err(ImageError {
+            message: crate::exec::NOT_NATIVE.to_string(),
+            offset: 0,
+        });
+    }
+    read(&image, Some(image))
+}
+
+fn read(
+    src: &dyn ByteSource,
+    place: Option<&'static [u8]>,
+) -> Result<(CompiledModule, bool), ImageError> {
     let err = |message: &str, offset| ImageError {
         message: message.to_string(),
         offset,
@@ -69,7 +90,7 @@ pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), I
         return Err(err("checksum mismatch: the image is damaged", end));
     }
     let word = |at: usize| u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
-    if word(4) != VERSION || word(8) != OP_COUNT as u32 {
+    if word(4) != VERSION || word(8) != TABLE_FINGERPRINT {
         return Err(err(
             "written by another version of Wisp; compile it again with this one",
             4,
@@ -81,6 +102,7 @@ pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), I
         end,
         pos: 16,
         kinds: None,
+        place,
     };
     let module = r.module()?;
     let defined = module.funcs.len() - module.num_imported_funcs as usize;
@@ -130,6 +152,8 @@ struct Reader<'a> {
     /// The kind of each defined type, once the type section is read: every reference
     /// to a defined type after it is checked against them.
     kinds: Option<Vec<DefKind>>,
+    /// The whole image, when its code runs in place.
+    place: Option<&'static [u8]>,
 }
 
 type R<T> = Result<T, ImageError>;
@@ -512,36 +536,22 @@ impl<'a> Reader<'a> {
         let n_params = self.u32()?;
         let frame_size = self.u32()?;
         let n = self.len()?;
-        // Fallible: on a device the code may be more than the heap holds.
-        let mut ops = Vec::new();
-        ops.try_reserve_exact(n)
-            .map_err(|_| self.error("out of memory for the function's code"))?;
-        let mut operands = [0u64; ir::MAX_OPERANDS];
-        for i in 0..n {
-            let tag = u16::try_from(self.u32()?).map_err(|_| self.error("unknown instruction"))?;
-            let k = ir::operand_count(tag).ok_or_else(|| self.error("unknown instruction"))?;
-            if !crate::exec::op_supported(tag) {
-                return Err(self.error(
-                    "the image uses instructions this build of Wisp leaves out (SIMD, the \
-                     accumulator forms, exceptions, GC, several or 64-bit memories: features \
-                     `simd`, `accumulator`, `exceptions`, `gc`, `multi-memory`, `memory64`; \
-                     for the accumulator forms, compile the image with `--plain`)",
-                ));
+        while !self.pos.is_multiple_of(canonical::OP_ALIGN) {
+            if self.u8()? != 0 {
+                return Err(self.error("bad padding before the code"));
             }
-            for v in &mut operands[..k] {
-                *v = self.u64()?;
-            }
-            // Targets are instruction indices in the image; code runs with byte offsets.
-            if let Some(t) = ir::target_operand(tag).and_then(|at| operands[..k].get_mut(at)) {
-                if *t >= n as u64 {
-                    return Err(self.error("branch target out of range"));
-                }
-                *t = ir::Offset::between(i, ir::InstrIdx(*t as u32)).to_bits();
-            }
-            let op = crate::exec::op_with_operands::<ir::Offset>(tag, &operands[..k])
-                .ok_or_else(|| self.error("operand out of range"))?;
-            ops.push(op);
         }
+        let bytes = n
+            .checked_mul(canonical::OP_BYTES)
+            .filter(|&b| b <= self.end - self.pos)
+            .ok_or_else(|| self.error("image ends early"))?;
+        // `IS_NATIVE` is a constant: where it is false the code for running in place, and
+        // its messages, drop out of the build (an AVR keeps its strings in its 8 KiB of RAM).
+        let ops = match self.place.filter(|_| canonical::IS_NATIVE) {
+            Some(image) => self.code_in_place(&image[self.pos..self.pos + bytes])?,
+            None => self.code_copied(n)?,
+        };
+        self.pos += bytes;
         let handlers = self.handlers(n, frame_size)?;
         let refs = self.ref_map(n, frame_size)?;
         let rare = (!handlers.is_empty() || refs.is_some()).then(|| {
@@ -552,11 +562,61 @@ impl<'a> Reader<'a> {
             })
         });
         Ok(CompiledFunc {
-            ops: ops.into_boxed_slice(),
+            ops,
             n_params,
             frame_size,
             rare,
         })
+    }
+
+    /// The `n` instructions at the reader's position, decoded from the canonical layout
+    /// into a block of RAM: for storage the CPU cannot address, and targets whose
+    /// layout is another (an AVR's). Does not move the reader.
+    fn code_copied(&self, n: usize) -> R<Code> {
+        // Fallible: on a device the code may be more than the heap holds.
+        let mut ops = Vec::new();
+        ops.try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the function's code"))?;
+        let mut raw = [0u8; canonical::OP_BYTES];
+        for i in 0..n {
+            let at = self.pos + i * canonical::OP_BYTES;
+            self.src.read(at, &mut raw);
+            let error = |message: &str| ImageError {
+                message: message.to_string(),
+                offset: at,
+            };
+            let (tag, mut operands, k) =
+                canonical::decode(&raw).ok_or_else(|| error("unknown instruction"))?;
+            if !crate::exec::op_supported(tag) {
+                return Err(error(canonical::UNSUPPORTED));
+            }
+            // The image's offsets count 16-byte instructions; this target's may differ.
+            if let Some(t) = ir::target_operand(tag).and_then(|at| operands[..k].get_mut(at)) {
+                let to = canonical::target_index(i, *t as u32, n)
+                    .ok_or_else(|| error("branch target out of range"))?;
+                *t = ir::Offset::between(i, ir::InstrIdx(to as u32)).to_bits();
+            }
+            let op = crate::exec::op_with_operands::<ir::Offset>(tag, &operands[..k])
+                .ok_or_else(|| error("operand out of range"))?;
+            ops.push(op);
+        }
+        Ok(Code::from(ops.into_boxed_slice()))
+    }
+
+    /// The instructions `bytes`, where they lie, with every branch target checked.
+    fn code_in_place(&self, bytes: &'static [u8]) -> R<Code> {
+        let code = Code::in_place(bytes).map_err(|m| self.error(m))?;
+        for (i, op) in code.iter().enumerate() {
+            if let Some(t) = op.target() {
+                if canonical::target_index(i, t.0 as u32, code.len()).is_none() {
+                    return Err(ImageError {
+                        message: "branch target out of range".to_string(),
+                        offset: self.pos + i * canonical::OP_BYTES,
+                    });
+                }
+            }
+        }
+        Ok(code)
     }
 
     /// A count, then that many of what `each` reads: a list of a reference map.

@@ -1,7 +1,7 @@
 //! Writing an image: every function translated, then the module and its code serialized.
 
 use super::{checksum, code, FLAG_FUEL, MAGIC, VERSION};
-use crate::ir::{self, OP_COUNT};
+use crate::ir::{canonical, TABLE_FINGERPRINT};
 use crate::CompiledModule;
 use alloc::vec::Vec;
 use wisp_parse::{ConstExpr, ConstOp, DataMode, ElemMode, ExportKind, ImportDesc, ParseError};
@@ -15,7 +15,7 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
     let mut w = Writer(Vec::new());
     w.0.extend_from_slice(&MAGIC);
     w.0.extend_from_slice(&VERSION.to_le_bytes());
-    w.0.extend_from_slice(&(OP_COUNT as u32).to_le_bytes());
+    w.0.extend_from_slice(&TABLE_FINGERPRINT.to_le_bytes());
     let flags = if module.config.fuel { FLAG_FUEL } else { 0 };
     w.0.extend_from_slice(&flags.to_le_bytes());
 
@@ -140,15 +140,13 @@ pub fn write_image(module: &CompiledModule) -> Result<Vec<u8>, ParseError> {
         let f = module.code(i)?;
         w.u32(f.n_params);
         w.u32(f.frame_size);
-        // In instructions, not bytes: the device's instructions may be another size.
-        let ops = ir::unfinish(&f.ops);
-        w.len(ops.len());
-        for op in &ops {
-            w.u32(crate::op_tag(op) as u32);
-            let (v, n) = op.operands();
-            for &x in &v[..n] {
-                w.u64(x);
-            }
+        w.len(f.ops.len());
+        // Aligned, so that a device can run the code where it lies.
+        while !w.0.len().is_multiple_of(canonical::OP_ALIGN) {
+            w.u8(0);
+        }
+        for op in f.ops.iter() {
+            w.0.extend_from_slice(&canonical::encode(op));
         }
         w.len(f.handlers().len());
         for c in f.handlers() {

@@ -24,6 +24,7 @@
 //! the enum, its codec, its attributes below, the dispatch glue and the translator's
 //! mapping are generated from it by `build.rs`. The grammar is in `docs/ARCHITECTURE.md`.
 
+pub mod canonical;
 pub mod field;
 mod operand;
 

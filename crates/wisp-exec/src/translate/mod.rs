@@ -381,7 +381,7 @@ fn translate_as(
         })
     });
     Ok(CompiledFunc {
-        ops: crate::ir::finish(t.ops),
+        ops: crate::ir::finish(t.ops).into(),
         n_params: param_cells as u32,
         frame_size: u32::try_from(frame_size)
             .map_err(|_| at_body(TranslateError::FrameTooLarge { cells: frame_size }))?,

@@ -308,13 +308,14 @@ unsafe fn enter_fast(
     if !fits {
         return None;
     }
-    // Within capacity: this push never reallocates.
-    frames.push(Frame {
+    // Within capacity: this push never reallocates, nor fails.
+    let pushed = frames.push(Frame {
         ret,
         base: cx.regs.base,
         instance: cx.regs.instance,
         func: cx.regs.func,
     });
+    debug_assert!(pushed);
     cx.regs.base = at;
     cx.regs.func = callee;
     // SAFETY: cells `at..at + frame_size` lie inside the value stack (checked above).
