@@ -22,7 +22,9 @@ pub struct BlockMemory<D: BlockDevice> {
     /// The frame hit last: most accesses fall in the same block as the one before.
     last: usize,
     clock: u32,
-    /// One bit per device block: set once the block has been written back.
+    /// One bit per block of the memory's current size: set once the block has been
+    /// written back. It grows with the memory, so a large device costs RAM only in
+    /// proportion to what is used of it.
     written: Vec<u32>,
     /// What the cache has done.
     pub stats: CacheStats,
@@ -55,7 +57,6 @@ impl<D: BlockDevice> BlockMemory<D> {
         let bs = device.block_size();
         assert!(bs.is_power_of_two(), "block size must be a power of two");
         let n = (cache_bytes / bs).max(1);
-        let blocks = device.block_count() as usize;
         BlockMemory {
             shift: bs.trailing_zeros(),
             cache: vec![0; n * bs],
@@ -69,7 +70,7 @@ impl<D: BlockDevice> BlockMemory<D> {
             ],
             last: 0,
             clock: 0,
-            written: vec![0; blocks.div_ceil(32)],
+            written: Vec::new(),
             stats: CacheStats::default(),
             size: 0,
             device,
@@ -113,7 +114,9 @@ impl<D: BlockDevice> BlockMemory<D> {
         self.device
             .write_block(block, &self.cache[f * bs..(f + 1) * bs])
             .map_err(|_| AccessError::Device)?;
-        self.written[block as usize / 32] |= 1 << (block % 32);
+        if let Some(w) = self.written.get_mut(block as usize / 32) {
+            *w |= 1 << (block % 32);
+        }
         self.frames[f].dirty = false;
         self.stats.write_backs += 1;
         Ok(())
@@ -151,7 +154,8 @@ impl<D: BlockDevice> BlockMemory<D> {
         self.write_back(victim)?;
         let bs = self.block_size();
         let buf = &mut self.cache[victim * bs..(victim + 1) * bs];
-        if self.written[block as usize / 32] & (1 << (block % 32)) != 0 {
+        let written = self.written.get(block as usize / 32);
+        if written.is_some_and(|w| w & (1 << (block % 32)) != 0) {
             self.device
                 .read_block(block, buf)
                 .map_err(|_| AccessError::Device)?;
@@ -193,11 +197,26 @@ impl<D: BlockDevice> PagedMemory for BlockMemory<D> {
         self.size
     }
 
+    fn ram_bytes(&self) -> usize {
+        core::mem::size_of::<Self>()
+            + self.cache.len()
+            + self.frames.len() * core::mem::size_of::<Frame>()
+            + self.written.len() * 4
+    }
+
     fn grow(&mut self, new_size: u64) -> Result<(), GrowError> {
         if new_size > self.capacity() {
             return Err(GrowError::Capacity {
                 capacity: self.capacity(),
             });
+        }
+        let blocks = new_size.div_ceil(self.block_size() as u64) as usize;
+        let words = blocks.div_ceil(32);
+        if words > self.written.len() {
+            self.written
+                .try_reserve_exact(words - self.written.len())
+                .map_err(|_| GrowError::OutOfMemory)?;
+            self.written.resize(words, 0);
         }
         self.size = self.size.max(new_size);
         Ok(())

@@ -36,6 +36,11 @@ pub trait PagedMemory: wisp_types::sync::MaybeSend {
         let _ = (addr, buf);
         Err(AccessError::Exclusive)
     }
+    /// The heap bytes the memory holds whatever its size (a cache, its bookkeeping): what
+    /// a store's RAM budget charges for it, since its pages live on the device.
+    fn ram_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// Where the bytes of a linear memory live.
@@ -54,6 +59,17 @@ pub enum MemoryBackend {
 }
 
 impl MemoryBackend {
+    /// What the memory costs the heap whatever its size, if that is fixed: nothing for a
+    /// lent buffer, the cache for paged storage; `None` for backends whose bytes are heap
+    /// (or mapped) memory that grows with the memory.
+    pub fn fixed_ram(&self) -> Option<usize> {
+        match self {
+            MemoryBackend::Host { .. } => Some(0),
+            MemoryBackend::Paged(p) => Some(p.ram_bytes()),
+            _ => None,
+        }
+    }
+
     /// A host-lent buffer, none of it in use yet.
     pub fn host(buf: &'static mut [u8]) -> Self {
         MemoryBackend::Host { buf, len: 0 }

@@ -17,7 +17,9 @@ pub(crate) struct RamBudget {
     pub stacks_charged: bool,
 }
 
-/// What an instance of `m` takes: its defined memories at their initial size, its tables
+/// What an instance of `m` takes: its defined memories at their initial size (or, for
+/// one whose backend the store's memory provider made, what that backend keeps in RAM
+/// whatever its size: nothing for a lent buffer, the cache of paged storage), its tables
 /// (8 bytes an element), globals and segments kept for `table.init` and `memory.init`,
 /// and, the first time, the stacks at their limits.
 pub(crate) struct Needs {
@@ -28,10 +30,16 @@ pub(crate) struct Needs {
 }
 
 impl Needs {
-    pub fn of(m: &Module, stacks: Option<StackLimits>) -> Needs {
+    /// `fixed` has, for each defined memory, the RAM its backend takes if that does not
+    /// grow with the memory (empty: every memory is on the heap).
+    pub fn of(m: &Module, stacks: Option<StackLimits>, fixed: &[Option<usize>]) -> Needs {
         let defined_mems = m.memories.iter().skip(m.num_imported_memories as usize);
         let memories = defined_mems
-            .map(|t| t.limits.min.saturating_mul(t.page_size()))
+            .enumerate()
+            .map(|(i, t)| match fixed.get(i).copied().flatten() {
+                Some(bytes) => bytes as u64,
+                None => t.limits.min.saturating_mul(t.page_size()),
+            })
             .fold(0u64, u64::saturating_add);
         let tables = m
             .tables
@@ -80,8 +88,8 @@ impl RamBudget {
         )))
     }
 
-    /// Charges `needs`, and lets the new instance's memories grow only into what is
-    /// left.
+    /// Charges `needs`, and lets the new instance's memories on the heap grow only into
+    /// what is left (`mems`: the store addresses of those).
     pub fn charge<C>(&mut self, needs: &Needs, store: &mut ExecStoreOf<C>, mems: &[u32]) {
         self.used = self.used.saturating_add(needs.total());
         self.stacks_charged = true;

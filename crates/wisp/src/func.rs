@@ -104,11 +104,11 @@ impl Func {
     /// [`Func::call`]'s body, its slices behind one pointer (see [`CallValues`]).
     #[inline(never)]
     fn call_with<T>(&self, store: &mut Store<T>, vals: &mut CallValues<'_>) -> Result<(), Error> {
-        let ty = self.check_call(store, vals.params, vals.results)?;
+        self.check_call(store, vals.params, vals.results)?;
         // A call from inside a host function gets a stack of its own.
         let fresh = Stack::new(store.engine.config.stack);
         let mut stack = core::mem::replace(&mut store.stack, fresh);
-        let r = self.call_on(store, &mut stack, &ty, vals.params, vals.results);
+        let r = self.call_on(store, &mut stack, vals.params, vals.results);
         stack.reset();
         store.stack = stack;
         r
@@ -118,25 +118,38 @@ impl Func {
         &self,
         store: &mut Store<T>,
         stack: &mut Stack,
-        ty: &FuncType,
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
         write_packed(stack, 0, params, store.owner())?;
         drive(store, stack, Some(self.0.index), false)?;
-        read_packed(stack, 0, ty.results(), results, &store.owner());
+        // The shape is enough to read values back: a reference needs only its kind.
+        let shape = store.inner.func_shape(self.0.index);
+        read_packed(stack, 0, shape.results(), results, &store.owner());
         Ok(())
     }
 
-    /// Checks `params` and `results` against the function's type, which it returns.
+    /// Checks `params` and `results` against the function's type. Allocates nothing
+    /// unless a parameter is a reference to a defined type (a call on a device should
+    /// not take heap).
     pub(crate) fn check_call<T>(
         &self,
         store: &Store<T>,
         params: &[Val],
         results: &[Val],
-    ) -> Result<FuncType, Error> {
+    ) -> Result<(), Error> {
         self.0.check(store.id)?;
-        let ty = self.ty(store);
+        let shape = store.inner.func_shape(self.0.index);
+        let typed_refs = shape.params().iter().any(
+            |t| matches!(t, ValType::Ref(r) if matches!(r.heap, wisp_types::HeapType::Def(..))),
+        );
+        let full;
+        let ty = if typed_refs {
+            full = self.ty(store);
+            &full
+        } else {
+            shape
+        };
         if params.len() != ty.params().len()
             || params
                 .iter()
@@ -153,7 +166,7 @@ impl Func {
                 ty.results().len()
             )));
         }
-        Ok(ty)
+        Ok(())
     }
 }
 
@@ -421,7 +434,10 @@ pub(crate) fn write_packed(
     store: Owner<'_>,
 ) -> Result<(), Error> {
     let n = vals.iter().map(|v| v.ty().cells()).sum();
-    let mut cells = stack.cells(base, n);
+    // Only a lent stack too small for the values fails here: others grow.
+    let mut cells = stack
+        .cells(base, n)
+        .ok_or_else(|| Error::Trap(crate::Trap::new(wisp_types::TrapCode::StackOverflow)))?;
     for v in vals {
         let w = v.ty().cells();
         v.to_core(store)?.write_cells(cells);
@@ -439,7 +455,11 @@ pub(crate) fn read_packed(
     store: &Owner<'_>,
 ) {
     let n = types.iter().map(|t| t.cells()).sum();
-    let mut cells: &[_] = stack.cells(base, n);
+    // The results were written there, so the cells exist.
+    let Some(cells) = stack.cells(base, n) else {
+        return;
+    };
+    let mut cells: &[_] = cells;
     for (v, t) in out.iter_mut().zip(types) {
         *v = Val::from_core(wisp_types::Val::read_cells(cells, *t), *store);
         cells = &cells[t.cells()..];

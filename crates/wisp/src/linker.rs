@@ -316,27 +316,58 @@ fn instantiate<'d, T: 'static>(
             })?;
         externs.push(value);
     }
+    let m = &module.inner.module;
+    // Under a budget, the memory provider is asked first, so that what its backends
+    // keep in RAM is what is checked and charged.
+    let premade = match (store.budget, store.inner.memory_provider.as_mut()) {
+        (Some(_), Some(provide)) => Some(
+            m.memories[m.num_imported_memories as usize..]
+                .iter()
+                .map(provide)
+                .collect::<Vec<_>>(),
+        ),
+        _ => None,
+    };
+    let fixed: Vec<Option<usize>> = premade
+        .iter()
+        .flatten()
+        .map(|b| b.as_ref().and_then(|b| b.fixed_ram()))
+        .collect();
     let needs = store.budget.map(|b| {
-        let stacks = (!b.stacks_charged).then_some(store.engine.config.stack);
-        let needs = crate::budget::Needs::of(&module.inner.module, stacks);
+        let stacks = (!b.stacks_charged && !store.stacks_lent).then_some(store.engine.config.stack);
+        let needs = crate::budget::Needs::of(m, stacks, &fixed);
         b.check(&needs).map(|()| needs)
     });
     let needs = needs.transpose()?;
     let limits = store.engine.config.limits;
-    let done =
-        wisp_exec::instantiate(&mut store.inner, &module.inner, &externs, limits).map_err(|e| {
-            match e {
-                InstantiateError::IncompatibleImport { .. }
-                | InstantiateError::ImportCount { .. } => Error::Link(format!("{e}")),
-                InstantiateError::Trap(code) => Error::Trap(crate::Trap::new(code)),
-                _ => Error::Instantiate(format!("{e}")),
-            }
-        })?;
+    // The backends made above go to the memories in order; then the provider is back.
+    let provider = premade.map(|made| {
+        let mut made = made.into_iter();
+        let one_shot: wisp_store::MemoryProvider =
+            alloc::boxed::Box::new(move |_| made.next().flatten());
+        store.inner.memory_provider.replace(one_shot)
+    });
+    let done = wisp_exec::instantiate(&mut store.inner, &module.inner, &externs, limits);
+    if let Some(provider) = provider {
+        store.inner.memory_provider = provider;
+    }
+    let done = done.map_err(|e| match e {
+        InstantiateError::IncompatibleImport { .. } | InstantiateError::ImportCount { .. } => {
+            Error::Link(format!("{e}"))
+        }
+        InstantiateError::Trap(code) => Error::Trap(crate::Trap::new(code)),
+        _ => Error::Instantiate(format!("{e}")),
+    })?;
     if let (Some(needs), Some(mut budget)) = (needs, store.budget) {
-        let m = &module.inner.module;
         let mems = &store.inner.instances[done.instance.0 as usize].mems;
-        let defined: Vec<u32> = mems[m.num_imported_memories as usize..].to_vec();
-        budget.charge(&needs, &mut store.inner, &defined);
+        // Memories whose RAM is fixed grow on their device, not into the budget.
+        let on_heap: Vec<u32> = mems[m.num_imported_memories as usize..]
+            .iter()
+            .zip(fixed.iter().chain(core::iter::repeat(&None)))
+            .filter(|(_, f)| f.is_none())
+            .map(|(&a, _)| a)
+            .collect();
+        budget.charge(&needs, &mut store.inner, &on_heap);
         store.budget = Some(budget);
     }
     if let Some(start) = done.start {

@@ -146,12 +146,39 @@ impl Module {
         engine: &Engine,
         image: &dyn ByteSource,
     ) -> Result<Module, Error> {
-        let (inner, fuel) =
-            wisp_exec::image::read_image_from(image).map_err(|e| Error::Compile {
-                message: e.message,
-                offset: e.offset,
-                kind: crate::CompileErrorKind::Image,
-            })?;
+        Self::from_read_image(engine, wisp_exec::image::read_image_from(image))
+    }
+
+    /// [`Module::from_image`] of an image that stays where it is for the program's life,
+    /// typically in flash the CPU maps into its address space: its functions run their
+    /// code where it lies, so code takes no RAM (execute in place). Only the module's
+    /// structures (types, imports, exports, data segments) are copied.
+    ///
+    /// The image must be 8-byte aligned in memory (`include_bytes!` into a
+    /// `#[repr(align(8))]` static), and the target must lay instructions out as an image
+    /// does: little-endian, with `u64` aligned to 8 bytes (Cortex-M, RISC-V, x86-64,
+    /// AArch64; not AVR). Otherwise it is refused with the reason, and
+    /// [`Module::from_image`] loads it with a copy.
+    ///
+    /// # Safety
+    /// As for [`Module::from_image`].
+    #[allow(unsafe_code)]
+    pub unsafe fn from_image_in_place(
+        engine: &Engine,
+        image: &'static [u8],
+    ) -> Result<Module, Error> {
+        Self::from_read_image(engine, wisp_exec::image::read_image_in_place(image))
+    }
+
+    fn from_read_image(
+        engine: &Engine,
+        read: Result<(wisp_exec::CompiledModule, bool), wisp_exec::image::ImageError>,
+    ) -> Result<Module, Error> {
+        let (inner, fuel) = read.map_err(|e| Error::Compile {
+            message: e.message,
+            offset: e.offset,
+            kind: crate::CompileErrorKind::Image,
+        })?;
         // Epoch interruption runs on the fuel checks too.
         let metered = engine.config.fuel || engine.config.epoch_on();
         if fuel != metered {

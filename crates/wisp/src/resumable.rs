@@ -55,7 +55,8 @@ impl Func {
         results: &mut [Val],
     ) -> Result<ResumableCall, Error> {
         let store = store.as_context_mut().0;
-        let ty = self.check_call(store, params, results)?;
+        self.check_call(store, params, results)?;
+        let ty = self.ty(&*store);
         let mut stack = Stack::new(store.engine.config.stack);
         write_packed(&mut stack, 0, params, store.owner())?;
         let driven = drive(store, &mut stack, Some(self.0.index), true)?;

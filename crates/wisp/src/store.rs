@@ -47,6 +47,9 @@ pub struct Store<T> {
     pub(crate) externs: Vec<HostValue>,
     /// The RAM instances may take, if the embedder set a budget.
     pub(crate) budget: Option<crate::budget::RamBudget>,
+    /// The stacks are in a buffer the application lent ([`Store::lend_stacks`]), not on
+    /// the heap: the budget does not charge them.
+    pub(crate) stacks_lent: bool,
     pub(crate) data: T,
 }
 
@@ -79,8 +82,28 @@ impl<T> Store<T> {
             epoch_deadline: u64::MAX,
             externs: Vec::new(),
             budget: None,
+            stacks_lent: false,
             data,
         }
+    }
+    /// Puts the store's value and call stacks in `buf`, which the application gives up
+    /// for the program's life (`wisp_embedded::static_buffer!`), so that they never
+    /// allocate: with linear memory in lent buffers too and the heap a static buffer of
+    /// its own, every byte Wisp uses is one the application set aside. They hold the
+    /// engine's [`Config::max_stack_values`](crate::Config::max_stack_values) cells and
+    /// [`max_call_depth`](crate::Config::max_call_depth) frames if `buf` is large enough
+    /// (8 bytes a cell; a frame is 16 bytes on 32-bit targets, 24 on 64-bit; plus up to 7
+    /// bytes of alignment), else as many as fit, in the same proportions: going deeper
+    /// traps with "call stack exhausted". A store's RAM budget does not charge lent
+    /// stacks. Calls made from inside host functions still get stacks of their own on
+    /// the heap. Refused if `buf` cannot hold a cell and a frame.
+    pub fn lend_stacks(&mut self, buf: &'static mut [u8]) -> Result<(), crate::Error> {
+        let stack = Stack::lent(buf, self.engine.config.stack).ok_or_else(|| {
+            crate::Error::Usage("the stack buffer cannot hold one cell and one frame".into())
+        })?;
+        self.stack = stack;
+        self.stacks_lent = true;
+        Ok(())
     }
     /// The engine the store was made for.
     pub fn engine(&self) -> &Engine {

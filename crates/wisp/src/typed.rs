@@ -46,16 +46,37 @@ wasm_ty! {
 }
 
 /// Parameter lists: a single value type or a tuple of them.
-pub trait WasmParams {
+pub trait WasmParams: Sized {
     /// The Wasm types, in order.
     fn types() -> Vec<ValType>;
     /// The values as [`Val`]s.
     fn into_vals(self) -> Vec<Val>;
+    /// How many values there are. The default counts [`WasmParams::types`]; ours
+    /// allocate nothing.
+    fn count() -> usize {
+        Self::types().len()
+    }
+    /// Writes the values into `out`, which must have room for exactly them (false
+    /// otherwise). The default goes through [`WasmParams::into_vals`]; ours allocate
+    /// nothing, so that a call of a typed function takes no heap.
+    fn write_params(self, out: &mut [Val]) -> bool {
+        let vals = self.into_vals();
+        if vals.len() != out.len() {
+            return false;
+        }
+        out.copy_from_slice(&vals);
+        true
+    }
 }
 /// Result lists: a single value type or a tuple of them.
 pub trait WasmResults: Sized {
     /// The Wasm types, in order.
     fn types() -> Vec<ValType>;
+    /// How many values there are. The default counts [`WasmResults::types`]; ours
+    /// allocate nothing.
+    fn count() -> usize {
+        Self::types().len()
+    }
     /// The values, if `v` has these types.
     fn from_vals(v: &[Val]) -> Option<Self>;
     /// The values as [`Val`]s.
@@ -80,10 +101,19 @@ impl<A: WasmTy> WasmParams for A {
     fn into_vals(self) -> Vec<Val> {
         alloc::vec![self.into_val()]
     }
+    fn count() -> usize {
+        1
+    }
+    fn write_params(self, out: &mut [Val]) -> bool {
+        <A as WasmResults>::write_vals(self, out)
+    }
 }
 impl<A: WasmTy> WasmResults for A {
     fn types() -> Vec<ValType> {
         alloc::vec![A::TY]
+    }
+    fn count() -> usize {
+        1
     }
     fn from_vals(v: &[Val]) -> Option<Self> {
         A::from_val(*v.first()?)
@@ -112,10 +142,19 @@ macro_rules! tuples {
             fn into_vals(self) -> Vec<Val> {
                 alloc::vec![$(self.$i.into_val()),*]
             }
+            fn count() -> usize {
+                <[usize]>::len(&[$($i),*])
+            }
+            fn write_params(self, out: &mut [Val]) -> bool {
+                <Self as WasmResults>::write_vals(self, out)
+            }
         }
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
             fn types() -> Vec<ValType> {
                 alloc::vec![$($n::TY),*]
+            }
+            fn count() -> usize {
+                <[usize]>::len(&[$($i),*])
             }
             #[allow(unused_variables)]
             fn from_vals(v: &[Val]) -> Option<Self> {
@@ -194,9 +233,23 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// Calls the function with `params`.
     pub fn call<T>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R, Error> {
         let store = store.as_context_mut().0;
+        let mismatch = || Error::Usage("result type mismatch".into());
+        // On the host's stack when they are few: a call takes no heap. Four, as a
+        // device's stack pays for each (a `Val` is 16 to 24 bytes).
+        const INLINE: usize = 4;
+        let (n, m) = (P::count(), R::count());
+        if n <= INLINE && m <= INLINE {
+            let mut args = [Val::I32(0); INLINE];
+            let mut out = [Val::I32(0); INLINE];
+            if !params.write_params(&mut args[..n]) {
+                return Err(Error::Usage("argument count mismatch".into()));
+            }
+            self.func.call(&mut *store, &args[..n], &mut out[..m])?;
+            return R::from_vals(&out[..m]).ok_or_else(mismatch);
+        }
         let args = params.into_vals();
         let mut out: Vec<Val> = R::types().into_iter().map(Val::default_of).collect();
         self.func.call(store, &args, &mut out)?;
-        R::from_vals(&out).ok_or_else(|| Error::Usage("result type mismatch".into()))
+        R::from_vals(&out).ok_or_else(mismatch)
     }
 }

@@ -279,3 +279,155 @@ fn an_image_loads_through_a_byte_source() {
     let flash = Flash(&bad, std::cell::Cell::new(0));
     assert!(unsafe { Module::from_image_source(&engine, &flash) }.is_err());
 }
+
+/// `bytes` copied into a block that lives for the program and is 8-byte aligned, as an
+/// image in flash would be placed; `skew` bytes in, to misplace it on purpose.
+fn leak_aligned(bytes: &[u8], skew: usize) -> &'static [u8] {
+    let words: &'static mut [u64] = vec![0u64; (bytes.len() + skew).div_ceil(8)].leak();
+    // SAFETY (test): the words' own bytes, which live for the program.
+    let all =
+        unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<u8>(), words.len() * 8) };
+    all[skew..skew + bytes.len()].copy_from_slice(bytes);
+    &all[skew..skew + bytes.len()]
+}
+
+#[test]
+fn an_image_runs_in_place() {
+    let engine = Engine::default();
+    let image = Module::new(&engine, wat(FIB)).unwrap().to_image().unwrap();
+    let placed = leak_aligned(&image, 0);
+    // SAFETY: written just above by this build.
+    let module = unsafe { Module::from_image_in_place(&engine, placed) }.unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+
+    // Misplaced, it is refused with the reason; a copy still loads it.
+    let skewed = leak_aligned(&image, 4);
+    let err = unsafe { Module::from_image_in_place(&engine, skewed) }
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("8-byte aligned"), "{err}");
+    assert!(unsafe { Module::from_image(&engine, skewed) }.is_ok());
+    // Damage is refused in place as in a copy.
+    let mut bad = image.clone();
+    bad[image.len() / 2] ^= 1;
+    assert!(unsafe { Module::from_image_in_place(&engine, leak_aligned(&bad, 0)) }.is_err());
+}
+
+/// Paged storage standing in for a block device: its pages are not the heap's, and it
+/// says it keeps a 2 KiB cache in RAM.
+#[cfg(feature = "paged-memory")]
+struct Device(Vec<u8>, usize);
+
+#[cfg(feature = "paged-memory")]
+impl wisp::PagedMemory for Device {
+    fn size(&self) -> u64 {
+        self.0.len() as u64
+    }
+    fn grow(&mut self, new_size: u64) -> Result<(), wisp::GrowError> {
+        if new_size as usize > self.1 {
+            return Err(wisp::GrowError::Limit);
+        }
+        self.0.resize(new_size as usize, 0);
+        Ok(())
+    }
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), wisp::AccessError> {
+        buf.copy_from_slice(&self.0[addr as usize..addr as usize + buf.len()]);
+        Ok(())
+    }
+    fn write(&mut self, addr: u64, buf: &[u8]) -> Result<(), wisp::AccessError> {
+        self.0[addr as usize..addr as usize + buf.len()].copy_from_slice(buf);
+        Ok(())
+    }
+    fn ram_bytes(&self) -> usize {
+        2048
+    }
+}
+
+#[cfg(feature = "paged-memory")]
+#[test]
+fn a_ram_budget_charges_paged_memory_its_cache_and_lets_it_grow_on_its_device() {
+    let mut config = Config::new();
+    config.max_stack_values(1024).max_call_depth(100);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, wat(COUNTER)).unwrap();
+    let budget = 8192 + 4000 + 20_000;
+    // On the heap, a page does not fit the budget.
+    let mut store = Store::new(&engine, ());
+    store.set_ram_budget(budget);
+    let err = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("65536 for memories"), "{err}");
+    // Paged, the memory costs its cache, and grows as far as the device holds.
+    let mut store = Store::new(&engine, ());
+    store.set_ram_budget(budget);
+    store.set_memory_provider(|_| {
+        Some(MemoryBackend::Paged(Box::new(Device(
+            Vec::new(),
+            3 * 65536,
+        ))))
+    });
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let (used, _) = store.ram_budget().unwrap();
+    assert!((2048..20_000).contains(&used), "charged {used}");
+    let peek = inst.get_typed_func::<i32, i32>(&store, "peek").unwrap();
+    assert_eq!(peek.call(&mut store, 16).unwrap(), b'w' as i32);
+    let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(
+        grow.call(&mut store, 2).unwrap(),
+        1,
+        "to the device's three pages"
+    );
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1, "past the device");
+    assert_eq!(
+        store.ram_budget().unwrap().0,
+        used,
+        "growth on the device is free"
+    );
+    // The provider is still the store's for the next instance.
+    assert!(Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .is_ok());
+}
+
+#[test]
+fn stacks_in_a_lent_buffer_run_calls_and_trap_past_its_end() {
+    let mut config = Config::new();
+    config.max_stack_values(4096).max_call_depth(1000);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, wat(FIB)).unwrap();
+    let mut store = Store::new(&engine, ());
+    // Room for about a tenth of the limits: they shrink to what it holds.
+    store.lend_stacks(leak(4096)).unwrap();
+    let before = store.ram_budget();
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+    // fib(n) nests n calls: past what the buffer holds it traps, and the store goes on.
+    let err = fib.call(&mut store, 200).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow), "{err}");
+    assert_eq!(fib.call(&mut store, 15).unwrap(), 610);
+    assert_eq!(before, None);
+    // A budget does not charge lent stacks.
+    let mut store = Store::new(&engine, ());
+    store.lend_stacks(leak(4096)).unwrap();
+    store.set_ram_budget(1000);
+    Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    assert!(store.ram_budget().unwrap().0 < 1000);
+    // Too small for a cell and a frame: refused.
+    let mut store = Store::new(&engine, ());
+    assert!(store.lend_stacks(leak(8)).is_err());
+}
