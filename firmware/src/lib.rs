@@ -18,6 +18,9 @@ pub use cortex_m_rt::entry;
 #[cfg(target_arch = "riscv32")]
 pub use riscv_rt::entry;
 pub use semihosting::hprintln as println;
+/// The board's semihosting calls (`syscall!(OPEN, ...)`): the host's files, for tests
+/// that emulate storage.
+pub use semihosting::syscall;
 
 #[global_allocator]
 pub static HEAP: BufferAllocator = BufferAllocator::new();
@@ -28,6 +31,21 @@ macro_rules! init_heap {
     ($bytes:expr) => {
         $crate::HEAP.init(wisp_embedded::static_buffer!($bytes).expect("heap taken twice"))
     };
+}
+
+/// Bytes placed at an 8-byte boundary: how an image lies in flash so that its code can
+/// run in place ([`wisp::Module::from_image_in_place`]).
+#[repr(C, align(8))]
+pub struct Aligned<B: ?Sized>(pub B);
+
+/// A file of the build's `OUT_DIR` in flash, 8-byte aligned, as a `&'static [u8]`.
+#[macro_export]
+macro_rules! include_image {
+    ($name:literal) => {{
+        static IMAGE: &$crate::Aligned<[u8]> =
+            &$crate::Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/", $name)));
+        &IMAGE.0
+    }};
 }
 
 // Load and store, not `fetch_add`: Cortex-M0 has no atomic read-modify-write.
@@ -286,25 +304,38 @@ pub mod wasi {
 }
 
 /// The reference firmware's measurement (`cargo xtask size`): runs `fib(20)` on the
-/// module `load` gives, prints `size: fib=ok heap=N stack=N` and ends the emulation.
-pub fn measure_fib(load: impl FnOnce(&wisp::Engine) -> Result<wisp::Module, wisp::Error>) -> ! {
+/// module `load` gives, prints `size: fib=ok heap=N stack=N module=N` (the peaks, and
+/// what the module keeps) with `extra` after them, and ends the emulation.
+pub fn measure_fib(
+    load: impl FnOnce(&wisp::Engine) -> Result<wisp::Module, wisp::Error>,
+    extra: &[(&str, usize)],
+) -> ! {
     use wisp::{Config, Engine, Linker, Store};
     let mut config = Config::new();
     config.max_stack_values(256).max_call_depth(64);
     let engine = Engine::new(&config);
+    HEAP.reset_peak();
+    let before = HEAP.used();
+    let mut module_bytes = 0;
     let ok = load(&engine)
         .and_then(|module| {
+            module_bytes = HEAP.used() - before;
             let mut store = Store::new(&engine, ());
             let inst = Linker::new(&engine).instantiate(&mut store, &module)?;
             inst.get_typed_func::<i32, i32>(&store, "fib")?
                 .call(&mut store, 20)
         })
         .is_ok_and(|r| r == 6765);
-    hprintln!(
-        "size: fib={} heap={} stack={}",
+    let mut line = alloc::format!(
+        "size: fib={} heap={} stack={} module={}",
         if ok { "ok" } else { "FAILED" },
         HEAP.peak(),
-        stack_peak()
+        stack_peak(),
+        module_bytes
     );
+    for (k, v) in extra {
+        line += &alloc::format!(" {k}={v}");
+    }
+    hprintln!("{}", line);
     exit(ok)
 }

@@ -18,34 +18,36 @@ use wisp::{
 #[cfg(all(feature = "full", feature = "paged"))]
 use wisp_embedded::{BlockMemory, RamDisk};
 use wisp_firmware::entry;
-use wisp_firmware::{ensure, init_heap, println, HEAP};
+use wisp_firmware::{ensure, include_image, init_heap, println, HEAP};
 
 // `static` data stays in flash: the modules are never copied into RAM as a whole.
+#[allow(unused_macros)]
 macro_rules! out_file {
     ($name:literal) => {
         include_bytes!(concat!(env!("OUT_DIR"), "/", $name))
     };
 }
-static FIB: &[u8] = out_file!("fib.wsi");
-static FIB_FUEL: &[u8] = out_file!("fib_fuel.wsi");
-static HOST: &[u8] = out_file!("host.wsi");
+static FIB: &[u8] = include_image!("fib.wsi");
+static FIB_FUEL: &[u8] = include_image!("fib_fuel.wsi");
+static HOST: &[u8] = include_image!("host.wsi");
 #[cfg(feature = "wasi")]
-static WASI_HELLO: &[u8] = out_file!("wasi_hello.wsi");
+static WASI_HELLO: &[u8] = include_image!("wasi_hello.wsi");
 #[cfg(feature = "full")]
 static FIB_WASM: &[u8] = out_file!("fib.wasm");
 #[cfg(feature = "gc")]
-static TREES: &[u8] = out_file!("trees.wsi");
+static TREES: &[u8] = include_image!("trees.wsi");
 #[cfg(all(feature = "full", feature = "paged"))]
 static TOUCH_WASM: &[u8] = out_file!("touch.wasm");
 #[cfg(feature = "simd")]
-static RELAXED: &[u8] = out_file!("relaxed.wsi");
+static RELAXED: &[u8] = include_image!("relaxed.wsi");
 #[cfg(feature = "simd")]
 static RELAXED_EXPECTED: &[u8] = out_file!("relaxed_expected.bin");
 
-/// A module from an image that `build.rs` wrote with this very source.
-fn image(engine: &Engine, bytes: &[u8]) -> Result<Module, String> {
+/// A module from an image that `build.rs` wrote with this very source, its code run
+/// where it lies in flash.
+fn image(engine: &Engine, bytes: &'static [u8]) -> Result<Module, String> {
     // SAFETY: the images are written at build time by this build of Wisp.
-    unsafe { Module::from_image(engine, bytes) }.map_err(err)
+    unsafe { Module::from_image_in_place(engine, bytes) }.map_err(err)
 }
 
 type Outcome = Result<(), String>;
@@ -66,6 +68,38 @@ fn fib_image_from_flash() -> Outcome {
     let engine = Engine::new(&config());
     let module = image(&engine, FIB)?;
     run_fib(&engine, &module)
+}
+
+/// The heap bytes a module that `load` gives keeps while it lives; `None` if it did not
+/// load.
+fn module_ram(load: impl FnOnce() -> Result<Module, wisp::Error>) -> Option<usize> {
+    let before = HEAP.used();
+    let module = load().ok()?;
+    let ram = HEAP.used() - before;
+    drop(module);
+    Some(ram)
+}
+
+/// The same image with its code copied into RAM (how storage the CPU cannot address is
+/// read), and what that costs against running it in place.
+fn fib_image_copied() -> Outcome {
+    let engine = Engine::new(&config());
+    // SAFETY: as for `image`.
+    let copied = unsafe { Module::from_image(&engine, FIB) }.map_err(err)?;
+    run_fib(&engine, &copied)?;
+    drop(copied);
+    // SAFETY: as above.
+    let copy = module_ram(|| unsafe { Module::from_image(&engine, FIB) });
+    let in_place = module_ram(|| unsafe { Module::from_image_in_place(&engine, FIB) });
+    let (Some(copy), Some(in_place)) = (copy, in_place) else {
+        return Err("the image did not load".into());
+    };
+    ensure!(in_place < copy, "in place {in_place} B, copied {copy} B");
+    println!(
+        "  fib module: {} B of RAM in place, {} B copied",
+        in_place, copy
+    );
+    Ok(())
 }
 
 /// The device decodes, validates and translates the module itself.
@@ -159,6 +193,55 @@ fn host_functions_and_lent_memory() -> Outcome {
     ensure!(
         grow.call(&mut store, 1021).map_err(err)? == 1027,
         "grow to its end"
+    );
+    Ok(())
+}
+
+/// The application gives Wisp every byte it uses as static buffers: the heap (the
+/// module's and instances' structures), linear memory and the stacks each a buffer of
+/// their own, the code where it lies in flash. Once instantiated, calls (host calls and
+/// a 20-deep recursion included) allocate nothing.
+fn the_application_hands_over_all_memory() -> Outcome {
+    let engine = Engine::new(&config());
+    let mut store = Store::new(&engine, Board::default());
+    // 2 KiB: less than `config()`'s limits ask, so they shrink to what it holds (about
+    // 200 cells and 25 frames), which a 20-deep recursion fits.
+    let stacks = wisp_embedded::static_buffer!(2048).ok_or("lent twice")?;
+    store.lend_stacks(stacks).map_err(err)?;
+    // The module's 1,024 one-byte pages.
+    let memory = wisp_embedded::static_buffer!(1024).ok_or("lent twice")?;
+    let mut memory = Some(memory);
+    store.set_memory_provider(move |_| memory.take().map(|b| MemoryBackend::host(b)));
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "sensor", |i: i32| -> i32 { 10 + i * 3 })
+        .map_err(err)?
+        .func_wrap("env", "report", |_: i32, _: i32| {})
+        .map_err(err)?;
+    let host = linker
+        .instantiate(&mut store, &image(&engine, HOST)?)
+        .map_err(err)?;
+    let fib = linker
+        .instantiate(&mut store, &image(&engine, FIB)?)
+        .map_err(err)?;
+    let poll = host
+        .get_typed_func::<i32, i32>(&store, "poll")
+        .map_err(err)?;
+    let fib = fib.get_typed_func::<i32, i32>(&store, "fib").map_err(err)?;
+    let held = HEAP.used();
+    HEAP.reset_peak();
+    for _ in 0..3 {
+        ensure!(poll.call(&mut store, 5).map_err(err)? == 80, "poll");
+        ensure!(fib.call(&mut store, 20).map_err(err)? == 6765, "fib");
+    }
+    ensure!(
+        HEAP.peak() == held && HEAP.used() == held,
+        "calls took heap: peak {} over {held}",
+        HEAP.peak()
+    );
+    println!(
+        "  calls allocated nothing; the heap holds {} bytes of structures",
+        held
     );
     Ok(())
 }
@@ -378,9 +461,14 @@ fn main() -> ! {
     #[cfg(feature = "full")]
     init_heap!(64 * 1024);
     #[cfg(not(feature = "full"))]
-    init_heap!(10 * 1024);
+    init_heap!(7 * 1024);
     wisp_firmware::run(&[
         ("fib_image_from_flash", fib_image_from_flash),
+        ("fib_image_copied", fib_image_copied),
+        (
+            "the_application_hands_over_all_memory",
+            the_application_hands_over_all_memory,
+        ),
         (
             "host_functions_and_lent_memory",
             host_functions_and_lent_memory,

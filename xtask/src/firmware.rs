@@ -78,40 +78,39 @@ pub(crate) fn run(root: &Path, boards: &[String], record: bool) -> Result<(), St
     Ok(())
 }
 
-/// Runs `firmware/tests/spec.rs` and checks or records its counts.
+/// Runs the spec suite on the board (`firmware/tests/spec_v1.rs` and `spec_v2.rs`, a
+/// firmware image each) and checks or records its counts.
 fn spec_on_m4(root: &Path, b: &Board, record: bool) -> Result<(), String> {
-    println!(
-        "\n== the spec suite's wasm-v1 number, memory, control and call scripts on {}",
-        b.name
-    );
-    let out = cargo()
-        .current_dir(root.join("firmware"))
-        .args(["test", "--target", b.target, "--test", "spec"])
-        .args(b.args)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    print!("{text}");
-    if !out.status.success() {
-        eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        return Err("the on-target spec run failed".into());
-    }
-    let rows: Vec<ResultRow> = text
-        .lines()
-        .filter_map(|l| {
+    let mut rows: Vec<ResultRow> = Vec::new();
+    for test in ["spec_v1", "spec_v2"] {
+        println!("\n== the spec suite on {}: {test}", b.name);
+        let out = cargo()
+            .current_dir(root.join("firmware"))
+            .args(["test", "--target", b.target, "--test", test])
+            .args(b.args)
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        print!("{text}");
+        if !out.status.success() {
+            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            return Err(format!("the on-target spec run {test} failed"));
+        }
+        rows.extend(text.lines().filter_map(|l| {
             let mut w = l.strip_prefix("spec ")?.split_whitespace();
+            let group = w.next()?.to_string();
             let file = w.next()?.to_string();
             let mut n = || w.next()?.parse::<u32>().ok();
             let (passed, failed, total) = (n()?, n()?, n()?);
             Some(ResultRow {
-                group: "wasm-v1".into(),
+                group,
                 file,
                 passed,
                 failed,
                 total,
             })
-        })
-        .collect();
+        }));
+    }
     if rows.is_empty() {
         return Err("the on-target spec run printed no results".into());
     }
@@ -135,11 +134,22 @@ fn spec_on_m4(root: &Path, b: &Board, record: bool) -> Result<(), String> {
     let dropped: Vec<String> = rows
         .iter()
         .filter_map(|r| {
-            let base = baseline.iter().find(|b| b.file == r.file)?;
-            (r.passed < base.passed)
-                .then(|| format!("{}: {} passed, baseline {}", r.file, r.passed, base.passed))
+            let base = baseline
+                .iter()
+                .find(|b| b.group == r.group && b.file == r.file)?;
+            (r.passed < base.passed).then(|| {
+                format!(
+                    "{}/{}: {} passed, baseline {}",
+                    r.group, r.file, r.passed, base.passed
+                )
+            })
         })
         .collect();
+    let missing = baseline
+        .iter()
+        .filter(|b| !rows.iter().any(|r| r.group == b.group && r.file == b.file))
+        .map(|b| format!("{}/{}: not run", b.group, b.file));
+    let dropped: Vec<String> = dropped.into_iter().chain(missing).collect();
     if dropped.is_empty() {
         println!("no regressions against {CORTEX_M4_RESULTS} ({RESULTS_HEADER})");
         Ok(())

@@ -13,5 +13,5 @@ static FIB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fib.wasm"));
 fn main() -> ! {
     wisp_firmware::paint_stack();
     init_heap!(16 * 1024);
-    wisp_firmware::measure_fib(|engine| Module::new(engine, FIB))
+    wisp_firmware::measure_fib(|engine| Module::new(engine, FIB), &[])
 }

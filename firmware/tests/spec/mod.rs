@@ -1,38 +1,58 @@
-//! Part of the spec suite on the emulated Cortex-M4: the wasm-v1 numeric, memory, control
-//! and call scripts, encoded on the host by `build.rs` (`build/spec.rs` describes the
-//! records) and run here by the whole interpreter, which decodes and validates each
-//! module on the device. Prints `spec FILE PASSED FAILED TOTAL` per script, which
-//! `cargo xtask firmware` gathers into `spec/results-cortex-m4.csv`.
-#![no_std]
-#![no_main]
-extern crate alloc;
+//! The spec suite on the emulated Cortex-M4 (`spec_v1.rs` and `spec_v2.rs` run a group
+//! each: two firmware images, as both groups' modules do not fit one 4 MiB flash):
+//! scripts encoded on the host by `build.rs` (`build/spec.rs` describes the records). Modules that must load arrive pre-translated, and their code runs where it
+//! lies in flash; modules that must be rejected are decoded and validated here, by the
+//! whole interpreter. A memory that may outgrow the heap lives on a block device (an
+//! emulated SD card: an image file on the host, reached through semihosting) behind a
+//! 2 KiB cache. Prints
+//! `spec GROUP FILE PASSED FAILED TOTAL` per script, which `cargo xtask firmware` gathers into
+//! `spec/results-cortex-m4.csv`.
+
+mod card;
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use card::{memory_for, Card, BLOCK, MAX_PAGES, NEXT_REGION, ON_CARD, ON_HEAP, REGIONS};
+use core::sync::atomic::Ordering::Relaxed;
 use wisp::{
     Config, Engine, Error, Extern, ExternRef, FuncType, Global, GlobalType, Instance, Linker,
     Memory, MemoryType, Module, Mutability, RefType, Store, Table, TableType, Val, ValType, F32,
     F64,
 };
-use wisp_firmware::entry;
+use wisp_embedded::BlockDevice;
 use wisp_firmware::{init_heap, println, HEAP};
 
-include!(concat!(env!("OUT_DIR"), "/spec_scripts.rs"));
+/// A script as `build.rs` encoded it.
+pub struct Script {
+    pub file: &'static str,
+    pub records: &'static [u8],
+    /// The images its records name, 8-byte aligned in flash so that their code runs in
+    /// place.
+    pub images: &'static wisp_firmware::Aligned<[u8]>,
+}
 
 /// A script's state: one store, or a fresh one per module when no directive reaches back
 /// to an earlier instance (RAM holds few 64 KiB memories at once).
 struct Runner {
+    /// The images the script's records name.
+    images: &'static [u8],
+    /// The largest image loaded: its length, and the RAM its module took.
+    largest: (usize, usize),
     engine: Engine,
     store: Store<()>,
     linker: Linker<()>,
     named: Vec<(String, Instance)>,
     last: Option<Instance>,
     shared: bool,
+    /// The store's instances and their modules, to find what a registration names.
+    modules: Vec<(Instance, Module)>,
+    /// The registrations so far: what a fresh store instantiates and registers again.
+    registered: Vec<(String, Module)>,
 }
 
 /// Heap kept back from instances for Wisp's bookkeeping and the runner's own.
-const MARGIN: usize = 8 * 1024;
+pub(crate) const MARGIN: usize = 8 * 1024;
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -54,6 +74,13 @@ impl<'a> Reader<'a> {
         self.at += n;
         &self.b[self.at - n..self.at]
     }
+    /// A module that must load: an image in place, or bytes to decode.
+    fn module(&mut self) -> Source<'a> {
+        match self.u8() {
+            1 => Source::Image(self.u32() as usize, self.u32() as usize),
+            _ => Source::Wasm(self.bytes()),
+        }
+    }
     fn str(&mut self) -> &'a str {
         core::str::from_utf8(self.bytes()).unwrap()
     }
@@ -63,6 +90,13 @@ impl<'a> Reader<'a> {
         self.at += 8;
         (k, v)
     }
+}
+
+/// Where a module comes from: bytes the device decodes, or an image's offset and
+/// length among the script's images.
+enum Source<'a> {
+    Wasm(&'a [u8]),
+    Image(usize, usize),
 }
 
 fn to_val<T>(store: &mut Store<T>, (k, v): (u8, u64)) -> Val {
@@ -109,24 +143,28 @@ fn trap_matches(e: &Error, expected: &str) -> bool {
 }
 
 impl Runner {
-    fn new(shared: bool) -> Self {
+    fn new(shared: bool, images: &'static [u8]) -> Self {
         let mut c = Config::new();
-        // One 64 KiB page at most: growing into the last of the heap would leave
-        // nothing for the allocations that follow (a device sets such a cap too).
-        // No code offsets: a few bytes per instruction of RAM that the scripts need for
-        // their memories.
-        c.max_stack_values(256)
-            .max_call_depth(64)
-            .max_memory_pages(1)
+        // Memories on the heap grow only within the store's budget, those on the card
+        // as far as its region. No code offsets: a few bytes per instruction of RAM
+        // that the scripts need for their memories.
+        // Deep enough for the scripts' deepest recursion (`odd` of 200 in call.wast).
+        c.max_stack_values(1024)
+            .max_call_depth(256)
+            .max_memory_pages(MAX_PAGES)
             .eager_translation(true)
             .code_offsets(false);
         let engine = Engine::new(&c);
         let (store, linker) = Self::fresh(&engine);
         Runner {
+            images,
+            largest: (0, 0),
             engine,
             store,
             linker,
             named: Vec::new(),
+            modules: Vec::new(),
+            registered: Vec::new(),
             last: None,
             shared,
         }
@@ -136,6 +174,8 @@ impl Runner {
     /// module imports it.
     fn fresh(engine: &Engine) -> (Store<()>, Linker<()>) {
         let mut store = Store::new(engine, ());
+        NEXT_REGION.store(0, Relaxed);
+        store.set_memory_provider(memory_for);
         let mut linker = Linker::new(engine);
         linker.allow_shadowing(true);
         let prints: [(&str, &[ValType]); 7] = [
@@ -197,8 +237,29 @@ impl Runner {
     /// what the heap has left but a margin: instances take their memories, tables and
     /// stacks out of it, and one that needs more is refused at instantiation, with the
     /// sizes, instead of running the device out of heap in the middle of a call.
-    fn compile(&mut self, bytes: &[u8]) -> Result<Module, Error> {
-        let m = Module::new(&self.engine, bytes)?;
+    fn compile(&mut self, source: Source) -> Result<Module, Error> {
+        // Loading a module allocates its structures outright; with less than the margin
+        // left (a script whose one store holds many instances), refuse it here instead.
+        if HEAP.capacity().saturating_sub(HEAP.used()) < MARGIN {
+            return Err(Error::Instantiate(format!(
+                "the store's instances fill the heap ({} of {} bytes)",
+                HEAP.used(),
+                HEAP.capacity()
+            )));
+        }
+        let m = match source {
+            Source::Wasm(bytes) => Module::new(&self.engine, bytes)?,
+            Source::Image(at, len) => {
+                let image = self.images.get(at..at + len).unwrap_or(&[]);
+                let before = HEAP.used();
+                // SAFETY: `build.rs` wrote the image with this build of Wisp.
+                let m = unsafe { Module::from_image_in_place(&self.engine, image) }?;
+                if len > self.largest.0 {
+                    self.largest = (len, HEAP.used() - before);
+                }
+                m
+            }
+        };
         let used = self.store.ram_budget().map_or(0, |(used, _)| used);
         let free = HEAP.capacity().saturating_sub(HEAP.used() + MARGIN);
         self.store.set_ram_budget(used + free as u64);
@@ -207,11 +268,36 @@ impl Runner {
             .iter()
             .any(|i| i.module == "spectest" && i.name == "memory");
         if wants_memory && !self.linker.contains("spectest", "memory") {
-            let mem = Memory::new(&mut self.store, MemoryType::new(1, Some(2)))?;
+            let ty = MemoryType::new(1, Some(2));
+            let mem = match memory_for(&ty) {
+                Some(on_card) => Memory::with_backend(&mut self.store, ty, on_card)?,
+                None => Memory::new(&mut self.store, ty)?,
+            };
             self.linker
                 .define(&self.store, "spectest", "memory", Extern::Memory(mem))?;
         }
         Ok(m)
+    }
+
+    /// A fresh store in which the modules registered so far are instantiated and
+    /// registered again (`build/spec.rs` asks for it only where that changes nothing).
+    fn fresh_store(&mut self) -> Result<(), String> {
+        self.store = Store::new(&self.engine, ());
+        (self.store, self.linker) = Self::fresh(&self.engine);
+        self.named.clear();
+        self.last = None;
+        self.modules.clear();
+        for (as_name, m) in &self.registered {
+            let inst = self
+                .linker
+                .instantiate(&mut self.store, m)
+                .map_err(|e| format!("instantiate {as_name} again: {e}"))?;
+            self.linker
+                .instance(&self.store, as_name, inst)
+                .map_err(|e| e.to_string())?;
+            self.modules.push((inst, m.clone()));
+        }
+        Ok(())
     }
 
     /// Runs one record whose kind and line are read; reads all of its fields before
@@ -220,7 +306,7 @@ impl Runner {
         match kind {
             1 => {
                 let name = r.str();
-                let bytes = r.bytes();
+                let bytes = r.module();
                 if !self.shared {
                     // Free the old store's memories before the new module needs RAM.
                     self.store = Store::new(&self.engine, ());
@@ -237,6 +323,9 @@ impl Runner {
                     self.named.push((name.to_string(), inst));
                 }
                 self.last = Some(inst);
+                if self.shared {
+                    self.modules.push((inst, m));
+                }
                 Ok(())
             }
             2 => {
@@ -246,6 +335,9 @@ impl Runner {
                 self.linker
                     .instance(&self.store, as_name, inst)
                     .map_err(|e| e.to_string())?;
+                if let Some((_, m)) = self.modules.iter().find(|(i, _)| *i == inst) {
+                    self.registered.push((as_name.to_string(), m.clone()));
+                }
                 Ok(())
             }
             3 => {
@@ -304,7 +396,7 @@ impl Runner {
             },
             6 => {
                 let m = self
-                    .compile(r.bytes())
+                    .compile(r.module())
                     .map_err(|e| format!("compile: {e}"))?;
                 match self.linker.instantiate(&mut self.store, &m) {
                     Err(Error::Link(_)) => Ok(()),
@@ -312,7 +404,7 @@ impl Runner {
                 }
             }
             7 => {
-                let bytes = r.bytes();
+                let bytes = r.module();
                 let message = r.str();
                 let m = self.compile(bytes).map_err(|e| format!("compile: {e}"))?;
                 match self.linker.instantiate(&mut self.store, &m) {
@@ -326,18 +418,43 @@ impl Runner {
     }
 }
 
-#[entry]
-fn main() -> ! {
+/// Runs the scripts of `group`, prints a line per script and the totals, and ends the
+/// emulation.
+pub fn run(group: &str, scripts: &[Script]) -> ! {
     // All the RAM but the statics and 8 KiB of stack.
     init_heap!(86 * 1024);
+    // The card answers before any memory relies on it.
+    let mut card = Card {
+        region: REGIONS - 1,
+    };
+    let mut block = [0u8; BLOCK];
+    block.iter_mut().enumerate().for_each(|(i, b)| *b = i as u8);
+    let mut back = [0u8; BLOCK];
+    let card_ok = card.write_block(1, &block).is_ok()
+        && card.read_block(1, &mut back).is_ok()
+        && back == block;
+    println!("card: {}", if card_ok { "ok" } else { "FAILED" });
     let (mut all_passed, mut all_failed) = (0, 0);
-    for &(file, script) in SCRIPTS {
+    let mut largest = ("", 0, 0);
+    for &Script {
+        file,
+        records: script,
+        images,
+    } in scripts
+    {
         let mut r = Reader { b: script, at: 1 };
-        let mut runner = Runner::new(script[0] & 1 != 0);
+        let mut runner = Runner::new(script[0] & 1 != 0, &images.0);
         let (mut passed, mut failed, mut shown) = (0u32, 0u32, 0);
         while r.at < script.len() {
             let kind = r.u8();
             let line = r.u32();
+            // Not a directive of the script: no count of its own.
+            if kind == 8 {
+                if let Err(e) = runner.fresh_store() {
+                    println!("  {}:{}: {}", file, line, e);
+                }
+                continue;
+            }
             match runner.record(kind, &mut r) {
                 Ok(()) => passed += 1,
                 Err(e) => {
@@ -355,11 +472,30 @@ fn main() -> ! {
                 }
             }
         }
-        println!("spec {} {} {} {}", file, passed, failed, passed + failed);
+        println!(
+            "spec {} {} {} {} {}",
+            group,
+            file,
+            passed,
+            failed,
+            passed + failed
+        );
 
         all_passed += passed;
         all_failed += failed;
+        if runner.largest.0 > largest.1 {
+            largest = (file, runner.largest.0, runner.largest.1);
+        }
     }
+    println!(
+        "memories: {} on the heap, {} on the card",
+        ON_HEAP.load(Relaxed),
+        ON_CARD.load(Relaxed)
+    );
+    println!(
+        "largest image: {} bytes ({}), run in place; its module took {} bytes of RAM",
+        largest.1, largest.0, largest.2
+    );
     println!("{} passed, {} failed", all_passed, all_failed);
     wisp_firmware::exit(true)
 }
