@@ -34,12 +34,12 @@ const BUILDS: &[Build] = &[
     Build {
         name: "full",
         bin: "size_full",
-        features: "full",
+        features: "full,size",
     },
     Build {
         name: "executor",
         bin: "size_executor",
-        features: "",
+        features: "size",
     },
 ];
 

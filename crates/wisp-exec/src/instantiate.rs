@@ -93,6 +93,25 @@ impl fmt::Display for InstantiateError {
     }
 }
 
+impl InstantiateError {
+    /// What went wrong, without the particulars: for a build that leaves `core::fmt` out.
+    pub fn summary(&self) -> &'static str {
+        match self {
+            InstantiateError::IncompatibleImport { .. } => "incompatible import type",
+            InstantiateError::ImportCount { .. } => "the number of imports does not match",
+            InstantiateError::Resource(_) => "out of memory for the instance",
+            InstantiateError::Limit(LimitError::Memory(_)) | InstantiateError::Memory { .. } => {
+                "cannot allocate a memory"
+            }
+            InstantiateError::Limit(LimitError::Table) | InstantiateError::Table { .. } => {
+                "cannot allocate a table"
+            }
+            InstantiateError::Limit(_) => "the store's limits are reached",
+            InstantiateError::Trap(t) => t.message(),
+        }
+    }
+}
+
 /// A variant shown as the error it wraps (`Limit`, `Trap`) passes on that error's
 /// source; one that adds context (`Table`, `Memory`) gives the wrapped error.
 impl core::error::Error for InstantiateError {

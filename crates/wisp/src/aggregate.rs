@@ -8,7 +8,6 @@ use crate::reference::AnyRef;
 use crate::store::Store;
 use crate::val::Val;
 use crate::Error;
-use alloc::format;
 use alloc::vec::Vec;
 use wisp_store::gc::{self, Layout, Object};
 use wisp_types::{AnyAddr, CompositeType, FieldType, HeapType, RawVal, StorageType, TypeId};
@@ -91,7 +90,7 @@ fn array_element<T>(store: &Store<T>, id: TypeId) -> Result<FieldType, Error> {
 fn field_cells<T>(store: &Store<T>, f: &FieldType, v: &Val) -> Result<[RawVal; 2], Error> {
     let ty = f.storage.unpacked();
     if !v.matches_ty(store, ty) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Usage(message!(
             "the value is not of the field's type {ty}"
         )));
     }
@@ -152,10 +151,10 @@ impl StructRef {
         let id = ty.0.check(store.id)?;
         let types = struct_fields(store, id)?;
         if types.len() != fields.len() {
-            return Err(Error::Usage(format!(
-                "the struct type has {} fields, {} values were given",
-                types.len(),
-                fields.len()
+            return Err(Error::Usage(message!(
+                "the struct type has {wanted} fields, {given} values were given",
+                wanted = types.len(),
+                given = fields.len()
             )));
         }
         let mut cells = Vec::new();
@@ -199,7 +198,7 @@ impl StructRef {
         let store = store.as_context_mut().0;
         let (f, cell) = self.field_at(store, index)?;
         if !f.mutable {
-            return Err(Error::Usage(format!("field {index} is immutable")));
+            return Err(Error::Usage(message!("field {index} is immutable")));
         }
         let c = field_cells(store, &f, &value)?;
         let a = self.0.object(store)?;
@@ -218,7 +217,7 @@ impl StructRef {
         let id = self.ty(store)?.0.index;
         let fields = struct_fields(store, id)?;
         let (cell, _) = gc::layout::field_cell(&fields, index as u32)
-            .ok_or_else(|| Error::Usage(format!("the struct has no field {index}")))?;
+            .ok_or_else(|| Error::Usage(message!("the struct has no field {index}")))?;
         Ok((fields[index], cell as usize))
     }
 
@@ -331,7 +330,7 @@ impl ArrayRef {
             .inner
             .heap
             .array_get(a, index)
-            .map_err(|_| Error::Usage(format!("index {index} is out of bounds")))?;
+            .map_err(|_| Error::Usage(message!("index {index} is out of bounds")))?;
         Ok(field_value(store, &f, [v as u64, (v >> 64) as u64]))
     }
 
@@ -353,7 +352,7 @@ impl ArrayRef {
             .inner
             .heap
             .array_set(a, index, c[0].0 as u128 | (c[1].0 as u128) << 64)
-            .map_err(|_| Error::Usage(format!("index {index} is out of bounds")))
+            .map_err(|_| Error::Usage(message!("index {index} is out of bounds")))
     }
 
     /// The array as an `anyref`.

@@ -4,7 +4,6 @@
 //! sizes. Memories may grow only within what is left.
 
 use crate::error::Error;
-use alloc::format;
 use wisp_exec::StackLimits;
 use wisp_parse::Module;
 use wisp_store::Store as ExecStoreOf;
@@ -76,15 +75,15 @@ impl RamBudget {
         if needs.total() <= left {
             return Ok(());
         }
-        Err(Error::Instantiate(format!(
-            "the instance needs {} bytes of RAM ({} for memories, {} for tables, {} for \
-             globals and segments, {} for the stacks) and the store's budget has {left} \
-             bytes left",
-            needs.total(),
-            needs.memories,
-            needs.tables,
-            needs.other,
-            needs.stacks
+        Err(Error::Instantiate(message!(
+            "the instance needs {total} bytes of RAM ({memories} for memories, {tables} for \
+             tables, {other} for globals and segments, {stacks} for the stacks) and the \
+             store's budget has {left} bytes left",
+            total = needs.total(),
+            memories = needs.memories,
+            tables = needs.tables,
+            other = needs.other,
+            stacks = needs.stacks
         )))
     }
 

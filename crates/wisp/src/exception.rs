@@ -12,7 +12,6 @@ use crate::error::{Error, FrameInfo};
 use crate::handle::Stored;
 use crate::store::Store;
 use crate::val::{Owner, Val};
-use alloc::format;
 use alloc::vec::Vec;
 use core::fmt;
 use wisp_types::{ExnAddr, FuncType, RawVal, ValType};
@@ -28,7 +27,7 @@ impl Tag {
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: FuncType) -> Result<Tag, Error> {
         let store = store.as_context_mut().0;
         if !ty.results().is_empty() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Usage(message!(
                 "a tag's type has no results, and {ty} has"
             )));
         }
@@ -153,7 +152,7 @@ impl Exception {
                 .zip(ty.params())
                 .any(|(v, t)| !v.matches_ty(store, *t))
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::Usage(message!(
                 "the values do not match the tag's type {ty}"
             )));
         }

@@ -11,7 +11,6 @@ use crate::handle::{StoreId, Stored};
 use crate::store::Store;
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
 use crate::val::Val;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_store::{AccessError, ExternVal, GlobalInst, InstanceAddr, MemInst, MemoryBackend};
@@ -190,7 +189,7 @@ impl Instance {
         self.0.check(store.id)?;
         let f = self
             .get_func(store, name)
-            .ok_or_else(|| Error::Usage(format!("no exported function named `{name}`")))?;
+            .ok_or_else(|| Error::Usage(message!("no exported function named `{name}`")))?;
         TypedFunc::new(store, f)
     }
 }
@@ -272,7 +271,7 @@ impl Table {
         let t = store
             .inner
             .new_table(ty, init, max)
-            .map_err(|e| Error::Instantiate(format!("cannot allocate table: {e}")))?;
+            .map_err(|e| Error::Instantiate(message!("cannot allocate table: {e}")))?;
         let addr = store.inner.alloc_table(t);
         Ok(Table(Stored::new(store.id, addr)))
     }
@@ -359,7 +358,7 @@ impl Memory {
         let m = store
             .inner
             .new_memory(ty, max, Some(backend))
-            .map_err(|e| Error::Instantiate(format!("cannot allocate memory: {e}")))?;
+            .map_err(|e| Error::Instantiate(message!("cannot allocate memory: {e}")))?;
         let addr = store.inner.alloc_mem(m);
         Ok(Memory(Stored::new(store.id, addr)))
     }
@@ -413,7 +412,7 @@ impl Memory {
         store
             .inner
             .grow_memory(addr, delta)
-            .map_err(|e| Error::Usage(format!("memory.grow failed: {e}")))
+            .map_err(|e| Error::Usage(message!("memory.grow failed: {e}")))
     }
     /// Copies bytes out of memory at `offset`, whatever the memory's backend. A paged
     /// memory whose device cannot be read through a shared borrow of the store fails

@@ -10,7 +10,6 @@ use crate::store::Store;
 use crate::val::{Owner, Val};
 #[cfg(feature = "coredump")]
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack, TraceFrame};
@@ -156,14 +155,14 @@ impl Func {
                 .zip(ty.params())
                 .any(|(v, t)| !v.matches_ty(store, *t))
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::Usage(message!(
                 "arguments do not match the function's type {ty}"
             )));
         }
         if results.len() != ty.results().len() {
-            return Err(Error::Usage(format!(
-                "expected room for {} results",
-                ty.results().len()
+            return Err(Error::Usage(message!(
+                "expected room for {count} results",
+                count = ty.results().len()
             )));
         }
         Ok(())
@@ -417,7 +416,7 @@ fn check_results<T>(store: &Store<T>, func: FuncAddr, out: &[Val]) -> Result<(),
         .zip(ty.results())
         .any(|(v, t)| !v.matches_ty(store, *t))
     {
-        return Err(Error::msg(format!(
+        return Err(Error::msg(message!(
             "host function returned values that do not match {ty}"
         )));
     }

@@ -26,6 +26,24 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+/// An error message: formatted with its particulars under the `messages` feature;
+/// without it, the format string itself, placeholders and all, which still says what
+/// went wrong and costs no `core::fmt`. Name the particulars in the placeholders.
+macro_rules! message {
+    ($fmt:literal $($args:tt)*) => {{
+        #[cfg(feature = "messages")]
+        let text = alloc::format!($fmt $($args)*);
+        // The particulars are still named (a closure never called), so that they count
+        // as used; nothing of it is compiled in.
+        #[cfg(not(feature = "messages"))]
+        let text = {
+            let _ = || alloc::format!($fmt $($args)*);
+            alloc::string::String::from($fmt)
+        };
+        text
+    }};
+}
+
 #[cfg(feature = "gc")]
 mod aggregate;
 mod budget;

@@ -16,7 +16,6 @@ use crate::module::Module;
 use crate::store::Store;
 use crate::val::Val;
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wisp_exec::InstantiateError;
@@ -84,7 +83,7 @@ impl<T: 'static> Linker<T> {
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
         let key = (module.to_string(), name.to_string());
         if !self.shadowing && self.defs.contains_key(&key) {
-            return Err(Error::Link(format!(
+            return Err(Error::Link(message!(
                 "`{module}::{name}` is defined twice (see Linker::allow_shadowing)"
             )));
         }
@@ -155,9 +154,10 @@ impl<T: 'static> Linker<T> {
             if self.contains(&imp.module, &imp.name) {
                 continue;
             }
-            let message = format!(
-                "unknown import `{}::{}` was called: the program needs a host function Wisp does not have",
-                imp.module, imp.name
+            let message = message!(
+                "unknown import `{module}::{name}` was called: the program needs a host function Wisp does not have",
+                module = imp.module,
+                name = imp.name
             );
             self.func_new(&imp.module, &imp.name, ty, move |_, _, _| {
                 Err(Error::msg(message.clone()))
@@ -177,9 +177,10 @@ impl<T: 'static> Linker<T> {
                 let kind = |t: &ExternType| core::mem::discriminant(t);
                 if let Definition::Host(ty, _) = def {
                     if kind(&imp.ty) != kind(&ExternType::Func(ty.clone())) {
-                        return Err(Error::Link(format!(
-                            "incompatible import type for `{}::{}`: a function is defined",
-                            imp.module, imp.name
+                        return Err(Error::Link(message!(
+                            "incompatible import type for `{module}::{name}`: a function is defined",
+                            module = imp.module,
+                            name = imp.name
                         )));
                     }
                 }
@@ -245,7 +246,7 @@ impl<T: 'static> Linker<T> {
     fn lookup(&self, module: &str, name: &str) -> Result<&Definition<T>, Error> {
         self.defs
             .get(&(module.to_string(), name.to_string()))
-            .ok_or_else(|| Error::Link(format!("unknown import: `{module}::{name}`")))
+            .ok_or_else(|| Error::Link(message!("unknown import: `{module}::{name}`")))
     }
 }
 
@@ -289,14 +290,23 @@ impl Instance {
     ) -> Result<Instance, Error> {
         let wanted = module.imports().len();
         if imports.len() != wanted {
-            return Err(Error::Link(format!(
-                "the module has {wanted} imports; {} were given",
-                imports.len()
+            let given = imports.len();
+            return Err(Error::Link(message!(
+                "the module has {wanted} imports; {given} were given"
             )));
         }
         let defs: Vec<Definition<T>> = imports.iter().map(|e| Definition::Extern(*e)).collect();
         instantiate(store.as_context_mut().0, module, &defs)
     }
+}
+
+/// An instantiation error in words (see the `messages` feature).
+fn instantiate_message(e: &InstantiateError) -> String {
+    #[cfg(feature = "messages")]
+    let text = alloc::format!("{e}");
+    #[cfg(not(feature = "messages"))]
+    let text = String::from(e.summary());
+    text
 }
 
 fn instantiate<'d, T: 'static>(
@@ -309,9 +319,10 @@ fn instantiate<'d, T: 'static>(
         let value = Linker::<T>::resolve(store, def)
             .to_val(store.id)
             .map_err(|_| {
-                Error::Link(format!(
-                    "import `{}::{}` is defined by an object of another store",
-                    imp.module, imp.name
+                Error::Link(message!(
+                    "import `{module}::{name}` is defined by an object of another store",
+                    module = imp.module,
+                    name = imp.name
                 ))
             })?;
         externs.push(value);
@@ -353,10 +364,10 @@ fn instantiate<'d, T: 'static>(
     }
     let done = done.map_err(|e| match e {
         InstantiateError::IncompatibleImport { .. } | InstantiateError::ImportCount { .. } => {
-            Error::Link(format!("{e}"))
+            Error::Link(instantiate_message(&e))
         }
         InstantiateError::Trap(code) => Error::Trap(crate::Trap::new(code)),
-        _ => Error::Instantiate(format!("{e}")),
+        _ => Error::Instantiate(instantiate_message(&e)),
     })?;
     if let (Some(needs), Some(mut budget)) = (needs, store.budget) {
         let mems = &store.inner.instances[done.instance.0 as usize].mems;

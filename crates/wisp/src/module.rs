@@ -182,10 +182,10 @@ impl Module {
         // Epoch interruption runs on the fuel checks too.
         let metered = engine.config.fuel || engine.config.epoch_on();
         if fuel != metered {
-            return Err(Error::Usage(alloc::format!(
-                "the image was compiled {} fuel metering and the engine runs {} it",
-                if fuel { "with" } else { "without" },
-                if metered { "with" } else { "without" },
+            return Err(Error::Usage(message!(
+                "the image was compiled {image} fuel metering and the engine runs {engine} it",
+                image = if fuel { "with" } else { "without" },
+                engine = if metered { "with" } else { "without" },
             )));
         }
         Ok(Module::share(inner))
@@ -288,9 +288,7 @@ impl Module {
             .checked_sub(self.inner.module.num_imported_funcs)
             .filter(|_| idx < self.func_count())
             .ok_or_else(|| {
-                Error::Usage(alloc::format!(
-                    "function {idx} is imported or does not exist"
-                ))
+                Error::Usage(message!("function {idx} is imported or does not exist"))
             })?;
         let code = self.inner.code(defined as usize)?;
         let mut text = String::new();

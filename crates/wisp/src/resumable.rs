@@ -11,7 +11,6 @@ use crate::error::Error;
 use crate::func::{drive, read_packed, write_packed, write_results, Driven, Func};
 use crate::store::Store;
 use crate::val::Val;
-use alloc::format;
 use wisp_exec::Stack;
 use wisp_types::{FuncAddr, FuncType};
 
@@ -94,9 +93,9 @@ impl ResumableInvocation {
         prepare: impl FnOnce(&Store<T>, &mut Stack) -> Result<(), Error>,
     ) -> Result<ResumableCall, Error> {
         if results.len() != self.ty.results().len() {
-            return Err(Error::Usage(format!(
-                "expected room for {} results",
-                self.ty.results().len()
+            return Err(Error::Usage(message!(
+                "expected room for {count} results",
+                count = self.ty.results().len()
             )));
         }
         self.func.0.check(store.id)?;
@@ -174,9 +173,9 @@ impl ResumableInvocationHostTrap {
         self.call.go_on(store, results, |store, stack| {
             let want = store.inner.func_shape(host).results().len();
             if host_results.len() != want {
-                return Err(Error::Usage(format!(
-                    "the host function returns {want} values, {} were given",
-                    host_results.len()
+                return Err(Error::Usage(message!(
+                    "the host function returns {want} values, {given} were given",
+                    given = host_results.len()
                 )));
             }
             write_results(store, stack, host, base, host_results)

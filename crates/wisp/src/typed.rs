@@ -4,7 +4,6 @@ use crate::context::{AsContext, AsContextMut};
 use crate::error::Error;
 use crate::func::Func;
 use crate::val::Val;
-use alloc::format;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
 use wisp_types::{ValType, F32, F64};
@@ -217,7 +216,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         let store = store.as_context().0;
         let ty = func.ty(store);
         if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Usage(message!(
                 "function type {ty} does not match the requested signature"
             )));
         }

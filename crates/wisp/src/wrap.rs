@@ -7,7 +7,6 @@ use crate::error::Error;
 use crate::func::{Caller, Func, HostFunc};
 use crate::typed::{WasmResults, WasmTy};
 use crate::val::Val;
-use alloc::format;
 use wisp_types::sync::{MaybeSendSync, Shared};
 use wisp_types::FuncType;
 
@@ -46,7 +45,7 @@ fn arg<A: WasmTy>(args: &[Val], i: usize) -> Result<A, Error> {
     args.get(i)
         .copied()
         .and_then(A::from_val)
-        .ok_or_else(|| Error::msg(format!("argument {i} has the wrong type")))
+        .ok_or_else(|| Error::msg(message!("argument {i} has the wrong type")))
 }
 
 fn store_results<R: WasmResults>(r: R, out: &mut [Val]) -> Result<(), Error> {
