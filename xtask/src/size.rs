@@ -1,5 +1,6 @@
 //! `cargo xtask size`: builds the reference firmware of `firmware/src/bin/` for a
-//! Cortex-M4 (opt-level "z", fat LTO, abort on panic), measures it, and compares the
+//! Cortex-M4 (opt-level "z", fat LTO, abort on panic; the firmware's `size` feature: no
+//! formatting of panics or errors), measures it, and compares the
 //! numbers with the committed budget `firmware/size-budget.txt`.
 //!
 //! For each build, one line: `NAME flash=BYTES ram=BYTES heap=BYTES stack=BYTES`, where
