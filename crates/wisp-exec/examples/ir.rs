@@ -48,7 +48,7 @@ fn main() {
     let code = m.code(defined as usize).expect("translation failed");
     println!(
         "function {index} {}: {} ops, frame {} cells",
-        module.func_names.get(&index).map_or("", String::as_str),
+        module.func_name(index).unwrap_or(""),
         code.ops.len(),
         code.frame_size
     );

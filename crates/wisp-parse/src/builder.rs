@@ -237,7 +237,9 @@ impl<'a> ModuleBuilder<'a> {
             Payload::CustomSection(c) => {
                 // A malformed name section is ignored, as the spec's appendix asks.
                 if let wasmparser::KnownCustom::Name(names) = c.as_known() {
-                    let _ = read_func_names(names, &mut m.func_names);
+                    let mut found = Vec::new();
+                    let _ = read_func_names(names, &mut found);
+                    m.set_func_names(found);
                 }
             }
             _ => {}
@@ -248,13 +250,13 @@ impl<'a> ModuleBuilder<'a> {
 
 fn read_func_names(
     names: wasmparser::NameSectionReader<'_>,
-    out: &mut alloc::collections::BTreeMap<u32, String>,
+    out: &mut Vec<(u32, String)>,
 ) -> Result<(), ParseError> {
     for n in names {
         if let wasmparser::Name::Function(map) = n? {
             for naming in map {
                 let naming = naming?;
-                out.insert(naming.index, naming.name.to_string());
+                out.push((naming.index, naming.name.to_string()));
             }
         }
     }

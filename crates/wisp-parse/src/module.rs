@@ -1,7 +1,6 @@
 //! Modules. Spec: <https://webassembly.github.io/spec/core/syntax/modules.html>
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::ops::Range;
@@ -35,14 +34,34 @@ pub struct Module {
     pub start: Option<u32>,
     pub elements: Vec<ElementSegment>,
     pub datas: Vec<DataSegment>,
-    /// Function names from the `name` custom section, for backtraces.
-    pub func_names: BTreeMap<u32, String>,
+    /// Function names from the `name` custom section, for backtraces: sorted by
+    /// function index, each index once ([`Module::set_func_names`]).
+    pub func_names: Vec<(u32, String)>,
     /// `bytes` holds only the data segments, and `bodies` are ranges into the bytes the
     /// module was built from ([`crate::ModuleBuilder::finish_without_code`]).
     pub code_dropped: bool,
 }
 
 impl Module {
+    /// The name the `name` section gives function `idx`.
+    pub fn func_name(&self, idx: u32) -> Option<&str> {
+        let i = self
+            .func_names
+            .binary_search_by_key(&idx, |(i, _)| *i)
+            .ok()?;
+        Some(self.func_names[i].1.as_str())
+    }
+
+    /// Sets the function names from `(index, name)` pairs in any order; where an index
+    /// comes more than once, the last name counts (as a map's insert would). Sorting
+    /// keeps it linear-logarithmic whatever order a hostile section uses.
+    pub fn set_func_names(&mut self, mut names: Vec<(u32, String)>) {
+        names.reverse();
+        names.sort_by_key(|(i, _)| *i);
+        names.dedup_by_key(|(i, _)| *i);
+        self.func_names = names;
+    }
+
     pub fn func_type(&self, func_idx: u32) -> Option<&FuncType> {
         self.func_type_at(*self.funcs.get(func_idx as usize)?)
     }
@@ -204,4 +223,23 @@ pub struct DataSegment {
     pub mode: DataMode,
     /// Range of the segment's bytes within the module bytes.
     pub bytes: Range<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Module;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    #[test]
+    fn function_names_sort_and_the_last_of_an_index_counts() {
+        let mut m = Module::default();
+        let names = [(7, "g"), (2, "a"), (7, "h"), (0, "z")];
+        m.set_func_names(names.iter().map(|&(i, n)| (i, n.to_string())).collect());
+        let got: alloc::vec::Vec<(u32, &str)> =
+            m.func_names.iter().map(|(i, n)| (*i, n.as_str())).collect();
+        assert_eq!(got, vec![(0, "z"), (2, "a"), (7, "h")]);
+        assert_eq!(m.func_name(7), Some("h"));
+        assert_eq!(m.func_name(3), None);
+    }
 }

@@ -510,7 +510,7 @@ pub(crate) fn frames<T>(store: &Store<T>, trace: &[TraceFrame]) -> Vec<FrameInfo
                 let at = frame_location(store, fr.func, fr.ip);
                 FrameInfo {
                     func_index: idx,
-                    name: m.func_names.get(&idx).and_then(|n| copy(n)),
+                    name: m.func_name(idx).and_then(copy),
                     module_offset: at.map(|a| a.0),
                     func_offset: at.map(|a| a.1),
                 }

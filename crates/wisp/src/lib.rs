@@ -60,6 +60,7 @@ mod linker;
 mod module;
 mod reference;
 mod resumable;
+mod sorted;
 mod store;
 #[cfg(feature = "wat")]
 mod text;

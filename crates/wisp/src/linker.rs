@@ -13,9 +13,9 @@ use crate::externals::{Extern, Instance};
 use crate::func::{Caller, Func, HostFunc};
 use crate::handle::Stored;
 use crate::module::Module;
+use crate::sorted::SortedMap;
 use crate::store::Store;
 use crate::val::Val;
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wisp_exec::InstantiateError;
@@ -44,7 +44,8 @@ impl<T> Clone for Definition<T> {
 /// Defining a name twice is an error unless [`Linker::allow_shadowing`] is on.
 pub struct Linker<T> {
     engine: Engine,
-    defs: BTreeMap<(String, String), Definition<T>>,
+    /// By module name, then name.
+    defs: SortedMap<(String, String), Definition<T>>,
     shadowing: bool,
 }
 
@@ -63,7 +64,7 @@ impl<T: 'static> Linker<T> {
     pub fn new(engine: &Engine) -> Self {
         Linker {
             engine: engine.clone(),
-            defs: BTreeMap::new(),
+            defs: SortedMap::new(),
             shadowing: false,
         }
     }
@@ -81,13 +82,13 @@ impl<T: 'static> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self, Error> {
-        let key = (module.to_string(), name.to_string());
-        if !self.shadowing && self.defs.contains_key(&key) {
+        if !self.shadowing && self.contains(module, name) {
             return Err(Error::Link(message!(
                 "`{module}::{name}` is defined twice (see Linker::allow_shadowing)"
             )));
         }
-        self.defs.insert(key, def);
+        self.defs
+            .insert((module.to_string(), name.to_string()), def);
         Ok(self)
     }
 
@@ -201,14 +202,19 @@ impl<T: 'static> Linker<T> {
         name: &str,
     ) -> Option<Extern> {
         let store = store.as_context_mut().0;
-        let def = self.defs.get(&(module.to_string(), name.to_string()))?;
+        let def = self.find(module, name)?;
         Some(Self::resolve(store, def))
     }
 
     /// Whether `module::name` is defined.
     pub fn contains(&self, module: &str, name: &str) -> bool {
+        self.find(module, name).is_some()
+    }
+
+    /// The definition of `module::name`, found without building a key.
+    fn find(&self, module: &str, name: &str) -> Option<&Definition<T>> {
         self.defs
-            .contains_key(&(module.to_string(), name.to_string()))
+            .get_by(|(m, n)| (m.as_str(), n.as_str()).cmp(&(module, name)))
     }
 
     /// The definition's value in `store`. A host function is made there once per
@@ -244,8 +250,7 @@ impl<T: 'static> Linker<T> {
 
     /// The definition of an import, or the error for an unknown one.
     fn lookup(&self, module: &str, name: &str) -> Result<&Definition<T>, Error> {
-        self.defs
-            .get(&(module.to_string(), name.to_string()))
+        self.find(module, name)
             .ok_or_else(|| Error::Link(message!("unknown import: `{module}::{name}`")))
     }
 }

@@ -250,7 +250,7 @@ impl Module {
 
     /// The name of function `idx` from the name section, if any.
     pub fn func_name(&self, idx: u32) -> Option<&str> {
-        self.inner.module.func_names.get(&idx).map(|s| s.as_str())
+        self.inner.module.func_name(idx)
     }
 
     /// The number of functions, imported ones first.

@@ -4,7 +4,6 @@ use crate::engine::Engine;
 use crate::func::HostFunc;
 use crate::handle::StoreId;
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 use wisp_exec::{ExecStore, Stack};
@@ -35,7 +34,7 @@ pub struct Store<T> {
     pub(crate) hosts: Vec<HostFunc<T>>,
     /// The functions made in this store for a linker's host definitions, by the address
     /// of the definition's closure (which `hosts` keeps alive, so it is never reused).
-    pub(crate) linked_hosts: BTreeMap<usize, FuncAddr>,
+    pub(crate) linked_hosts: crate::sorted::SortedMap<usize, FuncAddr>,
     pub(crate) stack: Stack,
     pub(crate) engine: Engine,
     /// Fuel left; `None` when the engine does not meter.
@@ -74,7 +73,7 @@ impl<T> Store<T> {
             id: StoreId::fresh(),
             inner,
             hosts: Vec::new(),
-            linked_hosts: BTreeMap::new(),
+            linked_hosts: crate::sorted::SortedMap::new(),
             stack: Stack::new(engine.config.stack),
             engine: engine.clone(),
             fuel: engine.config.fuel.then_some(0),

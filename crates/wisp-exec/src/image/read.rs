@@ -4,7 +4,6 @@ use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
 use crate::ir::{self, canonical, Operand, Slot, TABLE_FINGERPRINT};
 use crate::{Catch, Code, CompiledFunc, CompiledModule, Rare, RefMap};
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wisp_parse::{
@@ -517,10 +516,18 @@ impl<'a> Reader<'a> {
             return Err(self.error("data bytes do not match the segments"));
         }
         m.bytes = self.take(n)?.into_boxed_slice();
-        let mut names = BTreeMap::new();
-        for _ in 0..self.len()? {
+        let n = self.len()?;
+        let mut names = Vec::new();
+        names
+            .try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the function names"))?;
+        for _ in 0..n {
             let idx = self.u32()?;
-            names.insert(idx, self.str()?);
+            // The writer sorts them; checking is cheaper on a device than sorting.
+            if names.last().is_some_and(|&(last, _)| last >= idx) {
+                return Err(self.error("function names out of order"));
+            }
+            names.push((idx, self.str()?));
         }
         m.func_names = names;
         m.code_dropped = true;
