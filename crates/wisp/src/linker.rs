@@ -240,8 +240,11 @@ impl<T: 'static> Linker<T> {
         mut store: impl AsContextMut<Data = T>,
         module: &Module,
     ) -> Result<Instance, Error> {
+        // The module's own imports: `Module::imports` would copy every name and type.
         let defs = module
-            .imports()
+            .inner
+            .module
+            .imports
             .iter()
             .map(|imp| self.lookup(&imp.module, &imp.name))
             .collect::<Result<Vec<_>, Error>>()?;
@@ -293,7 +296,7 @@ impl Instance {
         module: &Module,
         imports: &[Extern],
     ) -> Result<Instance, Error> {
-        let wanted = module.imports().len();
+        let wanted = module.inner.module.imports.len();
         if imports.len() != wanted {
             let given = imports.len();
             return Err(Error::Link(message!(
@@ -320,7 +323,7 @@ fn instantiate<'d, T: 'static>(
     defs: impl IntoIterator<Item = &'d Definition<T>>,
 ) -> Result<Instance, Error> {
     let mut externs = Vec::new();
-    for (imp, def) in module.imports().iter().zip(defs) {
+    for (imp, def) in module.inner.module.imports.iter().zip(defs) {
         let value = Linker::<T>::resolve(store, def)
             .to_val(store.id)
             .map_err(|_| {
