@@ -14,6 +14,18 @@ const COUNTER: &str = r#"(module
   (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
 
+/// An engine whose stacks hold `values` cells and `depth` calls.
+fn engine_with_stacks(values: usize, depth: usize) -> Engine {
+    let mut config = Config::new();
+    config.max_stack_values(values).max_call_depth(depth);
+    Engine::new(&config)
+}
+
+/// `module` instantiated in `store`, with no imports.
+fn link(engine: &Engine, store: &mut Store<()>, module: &Module) -> wisp::Instance {
+    Linker::new(engine).instantiate(store, module).unwrap()
+}
+
 fn leak(bytes: usize) -> &'static mut [u8] {
     Box::leak(vec![0xAAu8; bytes].into_boxed_slice())
 }
@@ -28,9 +40,7 @@ fn memory_lives_in_a_host_buffer_and_grows_up_to_its_end() {
     let base = buf.as_ptr() as usize;
     let mut lent = Some(buf);
     store.set_memory_provider(move |_| lent.take().map(MemoryBackend::host));
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let mem = inst.get_memory(&store, "mem").unwrap();
     assert_eq!(mem.data(&store).as_ptr() as usize, base, "no copy");
     let peek = inst.get_typed_func::<i32, i32>(&store, "peek").unwrap();
@@ -83,9 +93,7 @@ fn one_byte_pages_fit_a_memory_in_a_few_hundred_bytes() {
     let bytes = wat(text);
     let module = Module::new(&engine, &bytes).unwrap();
     let mut store = Store::new(&engine, ());
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let size = inst.get_typed_func::<(), i32>(&store, "size").unwrap();
     let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
     let load = inst.get_typed_func::<i32, i32>(&store, "load").unwrap();
@@ -118,9 +126,7 @@ fn a_call_pauses_when_fuel_runs_out_and_resumes_with_more() {
     let engine = Engine::new(&config);
     let module = Module::new(&engine, wat(FIB)).unwrap();
     let mut store = Store::new(&engine, ());
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let fib = inst.get_func(&store, "fib").unwrap();
     store.set_fuel(5_000).unwrap();
     let mut out = [Val::I32(0)];
@@ -203,16 +209,12 @@ fn an_image_runs_like_its_module_and_damage_is_refused() {
 
 #[test]
 fn a_ram_budget_refuses_an_instance_that_does_not_fit_and_caps_growth() {
-    let mut config = Config::new();
-    config.max_stack_values(1024).max_call_depth(100);
-    let engine = Engine::new(&config);
+    let engine = engine_with_stacks(1024, 100);
     let module = Module::new(&engine, wat(COUNTER)).unwrap();
     let mut store = Store::new(&engine, ());
     // One page, the stacks, and a little over half a page more.
     store.set_ram_budget(65536 + 8192 + 4000 + 40_000);
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let (used, limit) = store.ram_budget().unwrap();
     assert!(used > 65536 && used < limit, "{used} of {limit}");
     let grow = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
@@ -268,9 +270,7 @@ fn an_image_loads_through_a_byte_source() {
         flash.1.get()
     );
     let mut store = Store::new(&engine, ());
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
     assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
     // Damage is found through a source too.
@@ -299,9 +299,7 @@ fn an_image_runs_in_place() {
     // SAFETY: written just above by this build.
     let module = unsafe { Module::from_image_in_place(&engine, placed) }.unwrap();
     let mut store = Store::new(&engine, ());
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
     assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
 
@@ -352,9 +350,7 @@ impl wisp::PagedMemory for Device {
 #[cfg(feature = "paged-memory")]
 #[test]
 fn a_ram_budget_charges_paged_memory_its_cache_and_lets_it_grow_on_its_device() {
-    let mut config = Config::new();
-    config.max_stack_values(1024).max_call_depth(100);
-    let engine = Engine::new(&config);
+    let engine = engine_with_stacks(1024, 100);
     let module = Module::new(&engine, wat(COUNTER)).unwrap();
     let budget = 8192 + 4000 + 20_000;
     // On the heap, a page does not fit the budget.
@@ -374,9 +370,7 @@ fn a_ram_budget_charges_paged_memory_its_cache_and_lets_it_grow_on_its_device() 
             3 * 65536,
         ))))
     });
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let (used, _) = store.ram_budget().unwrap();
     assert!((2048..20_000).contains(&used), "charged {used}");
     let peek = inst.get_typed_func::<i32, i32>(&store, "peek").unwrap();
@@ -401,17 +395,13 @@ fn a_ram_budget_charges_paged_memory_its_cache_and_lets_it_grow_on_its_device() 
 
 #[test]
 fn stacks_in_a_lent_buffer_run_calls_and_trap_past_its_end() {
-    let mut config = Config::new();
-    config.max_stack_values(4096).max_call_depth(1000);
-    let engine = Engine::new(&config);
+    let engine = engine_with_stacks(4096, 1000);
     let module = Module::new(&engine, wat(FIB)).unwrap();
     let mut store = Store::new(&engine, ());
     // Room for about a tenth of the limits: they shrink to what it holds.
     store.lend_stacks(leak(4096)).unwrap();
     let before = store.ram_budget();
-    let inst = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let inst = link(&engine, &mut store, &module);
     let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
     assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
     // fib(n) nests n calls: past what the buffer holds it traps, and the store goes on.
