@@ -2,7 +2,6 @@
 
 use crate::const_eval::{eval, eval128, eval_offset};
 use crate::{CodeRef, CompiledModule, ExecStore};
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use wisp_parse::{DataMode, ElemMode, ExportKind, ImportDesc};
@@ -38,7 +37,7 @@ impl Default for Limits {
 #[non_exhaustive]
 pub enum InstantiateError {
     /// Import `index` has the wrong kind or type. Spec: "incompatible import type".
-    IncompatibleImport { index: usize, detail: String },
+    IncompatibleImport { index: usize, detail: &'static str },
     /// The number of external values does not match the imports.
     ImportCount { expected: usize, given: usize },
     /// Something could not be allocated.
@@ -132,11 +131,8 @@ pub struct Instantiated {
     pub start: Option<FuncAddr>,
 }
 
-fn incompatible(index: usize, detail: &str) -> InstantiateError {
-    InstantiateError::IncompatibleImport {
-        index,
-        detail: detail.into(),
-    }
+fn incompatible(index: usize, detail: &'static str) -> InstantiateError {
+    InstantiateError::IncompatibleImport { index, detail }
 }
 
 /// Checks the external values against the imports, then allocates the instance and runs

@@ -4,16 +4,98 @@
 //! sizes. Memories may grow only within what is left.
 
 use crate::error::Error;
-use wisp_exec::StackLimits;
+use crate::store::Store;
+use alloc::vec::Vec;
+use wisp_exec::{Instantiated, StackLimits};
 use wisp_parse::Module;
+use wisp_store::ExternVal;
 use wisp_store::Store as ExecStoreOf;
 
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RamBudget {
+/// Instantiation in a store with a budget.
+pub(crate) type Instantiate<T> =
+    fn(&mut Store<T>, &crate::Module, &[ExternVal]) -> Result<Instantiated, Error>;
+
+pub(crate) struct RamBudget<T> {
     pub limit: u64,
     pub used: u64,
     /// The stacks are charged with the first instance.
     pub stacks_charged: bool,
+    /// [`instantiate`], installed with the budget: only a program that sets a budget
+    /// links the accounting.
+    pub instantiate: Instantiate<T>,
+}
+
+// Not derived: that would ask `T: Copy`.
+impl<T> Clone for RamBudget<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for RamBudget<T> {}
+
+impl<T> RamBudget<T> {
+    /// A budget of `limit` bytes of which `used` are taken.
+    pub fn new(limit: u64, used: u64, stacks_charged: bool) -> Self {
+        RamBudget {
+            limit,
+            used,
+            stacks_charged,
+            instantiate: instantiate::<T>,
+        }
+    }
+}
+
+/// Instantiates `module` if what its instance needs fits what is left of the store's
+/// budget, and charges it.
+fn instantiate<T>(
+    store: &mut Store<T>,
+    module: &crate::Module,
+    externs: &[ExternVal],
+) -> Result<Instantiated, Error> {
+    let Some(mut budget) = store.budget else {
+        return crate::linker::exec_instantiate(store, module, externs);
+    };
+    let m = &module.inner.module;
+    // The memory provider is asked first, so that what its backends keep in RAM is what
+    // is checked and charged.
+    let premade = store.inner.memory_provider.as_mut().map(|provide| {
+        m.memories[m.num_imported_memories as usize..]
+            .iter()
+            .map(provide)
+            .collect::<Vec<_>>()
+    });
+    let fixed: Vec<Option<usize>> = premade
+        .iter()
+        .flatten()
+        .map(|b| b.as_ref().and_then(|b| b.fixed_ram()))
+        .collect();
+    let stacks =
+        (!budget.stacks_charged && !store.stacks_lent).then_some(store.engine.config.stack);
+    let needs = Needs::of(m, stacks, &fixed);
+    budget.check(&needs)?;
+    // The backends made above go to the memories in order; then the provider is back.
+    let provider = premade.map(|made| {
+        let mut made = made.into_iter();
+        let one_shot: wisp_store::MemoryProvider =
+            alloc::boxed::Box::new(move |_| made.next().flatten());
+        store.inner.memory_provider.replace(one_shot)
+    });
+    let done = crate::linker::exec_instantiate(store, module, externs);
+    if let Some(provider) = provider {
+        store.inner.memory_provider = provider;
+    }
+    let done = done?;
+    let mems = &store.inner.instances[done.instance.0 as usize].mems;
+    // Memories whose RAM is fixed grow on their device, not into the budget.
+    let on_heap: Vec<u32> = mems[m.num_imported_memories as usize..]
+        .iter()
+        .zip(fixed.iter().chain(core::iter::repeat(&None)))
+        .filter(|(_, f)| f.is_none())
+        .map(|(&a, _)| a)
+        .collect();
+    budget.charge(&needs, &mut store.inner, &on_heap);
+    store.budget = Some(budget);
+    Ok(done)
 }
 
 /// What an instance of `m` takes: its defined memories at their initial size (or, for
@@ -68,7 +150,7 @@ impl Needs {
     }
 }
 
-impl RamBudget {
+impl<T> RamBudget<T> {
     /// Refuses `needs` if they do not fit what is left.
     pub fn check(&self, needs: &Needs) -> Result<(), Error> {
         let left = self.limit.saturating_sub(self.used);

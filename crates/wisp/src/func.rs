@@ -69,9 +69,12 @@ impl Func {
     }
 
     /// A function in `store` running the closure `f`, shared with a linker's definition.
+    /// The first one installs host calls in the store: only a program that makes host
+    /// functions links them.
     pub(crate) fn from_host<T>(store: &mut Store<T>, ty: FuncType, f: HostFunc<T>) -> Func {
         let index = store.hosts.len() as u32;
         store.hosts.push(f);
+        store.call_host = Some(call_host::<T>);
         let type_id = store.inner.types.register_func(&ty);
         let addr = store.inner.alloc_func(FuncInst {
             type_id,
@@ -266,7 +269,14 @@ fn drive_stack<T>(
                 func,
                 host_index,
                 base,
-            }) => match call_host(store, stack, func, host_index, base) {
+            }) => match store.call_host.map_or_else(
+                || {
+                    Err(Error::Usage(
+                        "a host call in a store without host functions".into(),
+                    ))
+                },
+                |call| call(store, stack, func, host_index, base),
+            ) {
                 Ok(()) => {}
                 #[cfg(feature = "exceptions")]
                 Err(Error::Exception(e)) => thrown = Some(e.exn.check(store.owner())?),
@@ -316,6 +326,14 @@ fn drive_stack<T>(
         }
     }
 }
+
+/// [`call_host`] for a store's data type.
+pub(crate) type CallHost<T> =
+    fn(&mut Store<T>, &mut Stack, FuncAddr, u32, usize) -> Result<(), Error>;
+
+/// [`Func::from_host`] for a store's data type. A linker's host definitions hold it, so
+/// that a program that defines none does not link host functions.
+pub(crate) type MakeHost<T> = fn(&mut Store<T>, FuncType, HostFunc<T>) -> Func;
 
 /// Runs host function `host_index` on the arguments in cells `base..` and writes its
 /// results there. Up to [`INLINE_VALS`] parameters and results are passed without

@@ -38,10 +38,18 @@ macro_rules! message {
         #[cfg(not(feature = "messages"))]
         let text = {
             let _ = || alloc::format!($fmt $($args)*);
-            alloc::string::String::from($fmt)
+            $crate::template($fmt)
         };
         text
     }};
+}
+
+/// A message's template as the message (`message!` without the `messages` feature): one
+/// call instead of an allocation and copy inlined at every error.
+#[cfg(not(feature = "messages"))]
+#[inline(never)]
+pub(crate) fn template(text: &'static str) -> alloc::string::String {
+    alloc::string::String::from(text)
 }
 
 #[cfg(feature = "gc")]

@@ -10,7 +10,7 @@ use crate::context::{AsContext, AsContextMut};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::externals::{Extern, Instance};
-use crate::func::{Caller, Func, HostFunc};
+use crate::func::{Caller, Func, HostFunc, MakeHost};
 use crate::handle::Stored;
 use crate::module::Module;
 use crate::sorted::SortedMap;
@@ -26,15 +26,16 @@ use wisp_types::{ExternType, FuncType};
 enum Definition<T> {
     /// An object of one store.
     Extern(Extern),
-    /// A host function, made in each store that needs it.
-    Host(FuncType, HostFunc<T>),
+    /// A host function, made in each store that needs it by the function it holds
+    /// ([`Func::from_host`]).
+    Host(FuncType, HostFunc<T>, MakeHost<T>),
 }
 
 impl<T> Clone for Definition<T> {
     fn clone(&self) -> Self {
         match self {
             Definition::Extern(e) => Definition::Extern(*e),
-            Definition::Host(ty, f) => Definition::Host(ty.clone(), f.clone()),
+            Definition::Host(ty, f, make) => Definition::Host(ty.clone(), f.clone(), *make),
         }
     }
 }
@@ -113,7 +114,11 @@ impl<T: 'static> Linker<T> {
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + MaybeSendSync + 'static,
     ) -> Result<&mut Self, Error> {
-        self.insert(module, name, Definition::Host(ty, Shared::new(f)))
+        self.insert(
+            module,
+            name,
+            Definition::Host(ty, Shared::new(f), Func::from_host),
+        )
     }
 
     /// Defines a host function from a closure, typed by its signature (see
@@ -125,7 +130,7 @@ impl<T: 'static> Linker<T> {
         f: impl crate::IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self, Error> {
         let (ty, f) = f.into_host();
-        self.insert(module, name, Definition::Host(ty, f))
+        self.insert(module, name, Definition::Host(ty, f, Func::from_host))
     }
 
     /// Names every export of `instance` under `module` (the spec script's `register`).
@@ -176,7 +181,7 @@ impl<T: 'static> Linker<T> {
             .map(|imp| {
                 let def = self.lookup(&imp.module, &imp.name)?;
                 let kind = |t: &ExternType| core::mem::discriminant(t);
-                if let Definition::Host(ty, _) = def {
+                if let Definition::Host(ty, ..) = def {
                     if kind(&imp.ty) != kind(&ExternType::Func(ty.clone())) {
                         return Err(Error::Link(message!(
                             "incompatible import type for `{module}::{name}`: a function is defined",
@@ -222,12 +227,12 @@ impl<T: 'static> Linker<T> {
     fn resolve(store: &mut Store<T>, def: &Definition<T>) -> Extern {
         match def {
             Definition::Extern(e) => *e,
-            Definition::Host(ty, f) => {
+            Definition::Host(ty, f, make) => {
                 let key = Shared::as_ptr(f) as *const () as usize;
                 if let Some(&addr) = store.linked_hosts.get(&key) {
                     return Extern::Func(Func(Stored::new(store.id, addr)));
                 }
-                let func = Func::from_host(store, ty.clone(), f.clone());
+                let func = make(store, ty.clone(), f.clone());
                 store.linked_hosts.insert(key, func.0.index);
                 Extern::Func(func)
             }
@@ -308,6 +313,22 @@ impl Instance {
     }
 }
 
+/// Instantiates `module` in the store's executor, its errors made the API's.
+pub(crate) fn exec_instantiate<T>(
+    store: &mut Store<T>,
+    module: &Module,
+    externs: &[wisp_store::ExternVal],
+) -> Result<wisp_exec::Instantiated, Error> {
+    let limits = store.engine.config.limits;
+    wisp_exec::instantiate(&mut store.inner, &module.inner, externs, limits).map_err(|e| match e {
+        InstantiateError::IncompatibleImport { .. } | InstantiateError::ImportCount { .. } => {
+            Error::Link(instantiate_message(&e))
+        }
+        InstantiateError::Trap(code) => Error::Trap(crate::Trap::new(code)),
+        _ => Error::Instantiate(instantiate_message(&e)),
+    })
+}
+
 /// An instantiation error in words (see the `messages` feature).
 fn instantiate_message(e: &InstantiateError) -> String {
     #[cfg(feature = "messages")]
@@ -335,60 +356,12 @@ fn instantiate<'d, T: 'static>(
             })?;
         externs.push(value);
     }
-    let m = &module.inner.module;
-    // Under a budget, the memory provider is asked first, so that what its backends
-    // keep in RAM is what is checked and charged.
-    let premade = match (store.budget, store.inner.memory_provider.as_mut()) {
-        (Some(_), Some(provide)) => Some(
-            m.memories[m.num_imported_memories as usize..]
-                .iter()
-                .map(provide)
-                .collect::<Vec<_>>(),
-        ),
-        _ => None,
+    // Under a budget, through the function that setting it installed: a program that
+    // never sets one does not carry the accounting.
+    let done = match store.budget {
+        Some(budget) => (budget.instantiate)(store, module, &externs)?,
+        None => exec_instantiate(store, module, &externs)?,
     };
-    let fixed: Vec<Option<usize>> = premade
-        .iter()
-        .flatten()
-        .map(|b| b.as_ref().and_then(|b| b.fixed_ram()))
-        .collect();
-    let needs = store.budget.map(|b| {
-        let stacks = (!b.stacks_charged && !store.stacks_lent).then_some(store.engine.config.stack);
-        let needs = crate::budget::Needs::of(m, stacks, &fixed);
-        b.check(&needs).map(|()| needs)
-    });
-    let needs = needs.transpose()?;
-    let limits = store.engine.config.limits;
-    // The backends made above go to the memories in order; then the provider is back.
-    let provider = premade.map(|made| {
-        let mut made = made.into_iter();
-        let one_shot: wisp_store::MemoryProvider =
-            alloc::boxed::Box::new(move |_| made.next().flatten());
-        store.inner.memory_provider.replace(one_shot)
-    });
-    let done = wisp_exec::instantiate(&mut store.inner, &module.inner, &externs, limits);
-    if let Some(provider) = provider {
-        store.inner.memory_provider = provider;
-    }
-    let done = done.map_err(|e| match e {
-        InstantiateError::IncompatibleImport { .. } | InstantiateError::ImportCount { .. } => {
-            Error::Link(instantiate_message(&e))
-        }
-        InstantiateError::Trap(code) => Error::Trap(crate::Trap::new(code)),
-        _ => Error::Instantiate(instantiate_message(&e)),
-    })?;
-    if let (Some(needs), Some(mut budget)) = (needs, store.budget) {
-        let mems = &store.inner.instances[done.instance.0 as usize].mems;
-        // Memories whose RAM is fixed grow on their device, not into the budget.
-        let on_heap: Vec<u32> = mems[m.num_imported_memories as usize..]
-            .iter()
-            .zip(fixed.iter().chain(core::iter::repeat(&None)))
-            .filter(|(_, f)| f.is_none())
-            .map(|(&a, _)| a)
-            .collect();
-        budget.charge(&needs, &mut store.inner, &on_heap);
-        store.budget = Some(budget);
-    }
     if let Some(start) = done.start {
         Func(Stored::new(store.id, start)).call(&mut *store, &[], &mut [])?;
     }

@@ -175,7 +175,7 @@ impl Module {
         read: Result<(wisp_exec::CompiledModule, bool), wisp_exec::image::ImageError>,
     ) -> Result<Module, Error> {
         let (inner, fuel) = read.map_err(|e| Error::Compile {
-            message: e.message,
+            message: e.message.into(),
             offset: e.offset,
             kind: crate::CompileErrorKind::Image,
         })?;

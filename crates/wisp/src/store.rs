@@ -32,6 +32,9 @@ pub struct Store<T> {
     pub(crate) id: StoreId,
     pub(crate) inner: ExecStore,
     pub(crate) hosts: Vec<HostFunc<T>>,
+    /// How a host call is served, installed with the first host function: a program
+    /// that defines none does not link host calls.
+    pub(crate) call_host: Option<crate::func::CallHost<T>>,
     /// The functions made in this store for a linker's host definitions, by the address
     /// of the definition's closure (which `hosts` keeps alive, so it is never reused).
     pub(crate) linked_hosts: crate::sorted::SortedMap<usize, FuncAddr>,
@@ -45,7 +48,7 @@ pub struct Store<T> {
     /// Host values behind `externref`s, indexed by their address.
     pub(crate) externs: Vec<HostValue>,
     /// The RAM instances may take, if the embedder set a budget.
-    pub(crate) budget: Option<crate::budget::RamBudget>,
+    pub(crate) budget: Option<crate::budget::RamBudget<T>>,
     /// The stacks are in a buffer the application lent ([`Store::lend_stacks`]), not on
     /// the heap: the budget does not charge them.
     pub(crate) stacks_lent: bool,
@@ -73,6 +76,7 @@ impl<T> Store<T> {
             id: StoreId::fresh(),
             inner,
             hosts: Vec::new(),
+            call_host: None,
             linked_hosts: crate::sorted::SortedMap::new(),
             stack: Stack::new(engine.config.stack),
             engine: engine.clone(),
@@ -206,11 +210,7 @@ impl<T> Store<T> {
     pub fn set_ram_budget(&mut self, bytes: u64) {
         let used = self.budget.map_or(0, |b| b.used);
         let stacks_charged = self.budget.is_some_and(|b| b.stacks_charged);
-        self.budget = Some(crate::budget::RamBudget {
-            limit: bytes,
-            used,
-            stacks_charged,
-        });
+        self.budget = Some(crate::budget::RamBudget::new(bytes, used, stacks_charged));
     }
     /// RAM the store's instances take by its budget, and the budget.
     pub fn ram_budget(&self) -> Option<(u64, u64)> {

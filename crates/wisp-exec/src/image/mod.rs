@@ -35,7 +35,6 @@ pub use read::{read_image, read_image_from, read_image_in_place, ByteSource};
 #[cfg(feature = "compile")]
 pub use write::write_image;
 
-use alloc::string::String;
 use core::fmt;
 
 pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
@@ -46,7 +45,8 @@ pub(crate) const FLAG_FUEL: u32 = 1;
 /// Why an image was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageError {
-    pub message: String,
+    /// What is wrong, in words.
+    pub message: &'static str,
     /// Byte offset in the image.
     pub offset: usize,
 }

@@ -4,7 +4,7 @@ use super::{code, ImageError, FLAG_FUEL, MAGIC, VERSION};
 use crate::ir::{self, canonical, Operand, Slot, TABLE_FINGERPRINT};
 use crate::{Catch, Code, CompiledFunc, CompiledModule, Rare, RefMap};
 use alloc::boxed::Box;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use wisp_parse::{
     ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElementSegment, Export, ExportKind,
@@ -58,7 +58,7 @@ pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), I
 pub fn read_image_in_place(image: &'static [u8]) -> Result<(CompiledModule, bool), ImageError> {
     if !canonical::IS_NATIVE {
         return Err(ImageError {
-            message: crate::exec::NOT_NATIVE.to_string(),
+            message: crate::exec::NOT_NATIVE,
             offset: 0,
         });
     }
@@ -69,10 +69,7 @@ fn read(
     src: &dyn ByteSource,
     place: Option<&'static [u8]>,
 ) -> Result<(CompiledModule, bool), ImageError> {
-    let err = |message: &str, offset| ImageError {
-        message: message.to_string(),
-        offset,
-    };
+    let err = |message: &'static str, offset| ImageError { message, offset };
     let size = src.size();
     let mut head = [0u8; 16];
     if size < 20 {
@@ -158,9 +155,9 @@ struct Reader<'a> {
 type R<T> = Result<T, ImageError>;
 
 impl<'a> Reader<'a> {
-    fn error(&self, message: &str) -> ImageError {
+    fn error(&self, message: &'static str) -> ImageError {
         ImageError {
-            message: message.to_string(),
+            message,
             offset: self.pos,
         }
     }
@@ -588,8 +585,8 @@ impl<'a> Reader<'a> {
         for i in 0..n {
             let at = self.pos + i * canonical::OP_BYTES;
             self.src.read(at, &mut raw);
-            let error = |message: &str| ImageError {
-                message: message.to_string(),
+            let error = |message: &'static str| ImageError {
+                message,
                 offset: at,
             };
             let (tag, mut operands, k) =
@@ -617,7 +614,7 @@ impl<'a> Reader<'a> {
             if let Some(t) = op.target() {
                 if canonical::target_index(i, t.0 as u32, code.len()).is_none() {
                     return Err(ImageError {
-                        message: "branch target out of range".to_string(),
+                        message: "branch target out of range",
                         offset: self.pos + i * canonical::OP_BYTES,
                     });
                 }
