@@ -8,6 +8,7 @@ use crate::externals::{Extern, Instance};
 use crate::handle::Stored;
 use crate::store::Store;
 use crate::val::{Owner, Val};
+use alloc::borrow::Cow;
 #[cfg(feature = "coredump")]
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -89,6 +90,24 @@ impl Func {
         store.inner.func_type(self.0.get(store.id))
     }
 
+    /// The function's type (its store checked by the caller), borrowed unless it names a
+    /// defined type: its shape in the
+    /// registry is then the type itself, and nothing is built or allocated (a call on a
+    /// device should not take heap). Without the `gc` feature no function names one
+    /// (such modules and images are refused), and the building is not linked.
+    pub(crate) fn ty_cow<'s, T>(&self, store: &'s Store<T>) -> Cow<'s, FuncType> {
+        let shape = store.inner.func_shape(self.0.index);
+        let typed_refs = cfg!(feature = "gc")
+            && shape.params().iter().chain(shape.results()).any(
+                |t| matches!(t, ValType::Ref(r) if matches!(r.heap, wisp_types::HeapType::Def(..))),
+            );
+        if typed_refs {
+            Cow::Owned(self.ty(store))
+        } else {
+            Cow::Borrowed(shape)
+        }
+    }
+
     /// Calls the function. `results` must have room for exactly its results.
     // Always inlined, and its body never: out of line, this signature would take
     // arguments from the stack on an AVR (see `CallValues`).
@@ -141,17 +160,7 @@ impl Func {
         results: &[Val],
     ) -> Result<(), Error> {
         self.0.check(store.id)?;
-        let shape = store.inner.func_shape(self.0.index);
-        let typed_refs = shape.params().iter().any(
-            |t| matches!(t, ValType::Ref(r) if matches!(r.heap, wisp_types::HeapType::Def(..))),
-        );
-        let full;
-        let ty = if typed_refs {
-            full = self.ty(store);
-            &full
-        } else {
-            shape
-        };
+        let ty = &*self.ty_cow(store);
         if params.len() != ty.params().len()
             || params
                 .iter()

@@ -214,7 +214,8 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// `func` with the signature `P -> R`, if that is its type.
     pub fn new<T>(store: impl AsContext<Data = T>, func: Func) -> Result<Self, Error> {
         let store = store.as_context().0;
-        let ty = func.ty(store);
+        func.0.check(store.id)?;
+        let ty = func.ty_cow(store);
         if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
             return Err(Error::Usage(message!(
                 "function type {ty} does not match the requested signature"

@@ -80,6 +80,12 @@ fn a_typed_func_called_with_another_store_is_refused() {
         .call(&mut b, &[], &mut [Val::I32(0)])
         .unwrap_err();
     assert!(matches!(err, Error::Usage(_)), "{err}");
+    // Typing it against the other store is refused too, not checked against the type of
+    // whatever function `b` has at that index.
+    let Err(err) = wisp::TypedFunc::<(), i32>::new(&b, who_a.func()) else {
+        panic!("a function of store a typed against store b");
+    };
+    assert!(matches!(err, Error::Usage(_)), "{err}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use crate::{Catch, Code, CompiledFunc, CompiledModule, Rare, RefMap};
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cell::Cell;
 use wisp_parse::{
     ConstExpr, ConstOp, DataMode, DataSegment, ElemMode, ElementSegment, Export, ExportKind,
     GlobalDef, Import, ImportDesc, Module, TableDef,
@@ -47,7 +48,7 @@ pub fn read_image(bytes: &[u8]) -> Result<(CompiledModule, bool), ImageError> {
 
 /// [`read_image`] from any [`ByteSource`]; the code is copied into RAM.
 pub fn read_image_from(src: &dyn ByteSource) -> Result<(CompiledModule, bool), ImageError> {
-    read(src, None)
+    read(src, None, |r, n| r.code_copied(n))
 }
 
 /// [`read_image`] of an image that stays where it is for the program's life (in
@@ -62,12 +63,13 @@ pub fn read_image_in_place(image: &'static [u8]) -> Result<(CompiledModule, bool
             offset: 0,
         });
     }
-    read(&image, Some(image))
+    read(&image, Some(image), |r, n| r.code_in_place(n))
 }
 
 fn read(
     src: &dyn ByteSource,
     place: Option<&'static [u8]>,
+    load: LoadCode,
 ) -> Result<(CompiledModule, bool), ImageError> {
     let err = |message: &'static str, offset| ImageError { message, offset };
     let size = src.size();
@@ -99,24 +101,17 @@ fn read(
         pos: 16,
         kinds: None,
         place,
+        load,
+        failure: Cell::new(("", 0)),
     };
-    let module = r.module()?;
-    let defined = module.funcs.len() - module.num_imported_funcs as usize;
-    if r.len()? != defined {
-        return Err(r.error("function count does not match the code"));
-    }
-    let mut code = Vec::new();
-    code.try_reserve_exact(defined)
-        .map_err(|_| err("out of memory for the functions", 16))?;
-    for _ in 0..defined {
-        code.push(crate::code_cell(r.func()?));
-    }
-    if r.pos != end {
-        return Err(r.error("bytes after the code"));
-    }
+    let read = r.module_and_code();
+    let (module, code) = read.map_err(|Failed| {
+        let (message, offset) = r.failure.get();
+        ImageError { message, offset }
+    })?;
     let module = CompiledModule {
         module,
-        code: code.into_boxed_slice(),
+        code,
         #[cfg(feature = "compile")]
         config: crate::TranslateConfig {
             fuel,
@@ -150,16 +145,52 @@ struct Reader<'a> {
     kinds: Option<Vec<DefKind>>,
     /// The whole image, when its code runs in place.
     place: Option<&'static [u8]>,
+    /// How a function's code is loaded: in place or copied. Chosen by the entry point,
+    /// so that a device that runs images in place does not link the copying decoder.
+    load: LoadCode,
+    /// Why and where reading failed, once it has: a failure is only [`Failed`], so that a
+    /// result is a value and a flag (two registers on a 32-bit device) and each `?` a
+    /// branch.
+    failure: Cell<(&'static str, usize)>,
 }
 
-type R<T> = Result<T, ImageError>;
+/// Loads the code of `n` instructions at the reader's position, without moving it.
+type LoadCode = fn(&Reader<'_>, usize) -> R<Code>;
+
+/// Reading failed; the reader has the reason.
+struct Failed;
+
+type R<T> = Result<T, Failed>;
+
+type Funcs = Box<[crate::CodeCell]>;
 
 impl<'a> Reader<'a> {
-    fn error(&self, message: &'static str) -> ImageError {
-        ImageError {
-            message,
-            offset: self.pos,
+    /// Fails at the reader's position.
+    fn error(&self, message: &'static str) -> Failed {
+        self.fail_at(message, self.pos)
+    }
+    #[cold]
+    fn fail_at(&self, message: &'static str, offset: usize) -> Failed {
+        self.failure.set((message, offset));
+        Failed
+    }
+    /// The module's structures, then its functions' code.
+    fn module_and_code(&mut self) -> R<(Module, Funcs)> {
+        let module = self.module()?;
+        let defined = module.funcs.len() - module.num_imported_funcs as usize;
+        if self.len()? != defined {
+            return Err(self.error("function count does not match the code"));
         }
+        let mut code = Vec::new();
+        code.try_reserve_exact(defined)
+            .map_err(|_| self.fail_at("out of memory for the functions", 16))?;
+        for _ in 0..defined {
+            code.push(crate::code_cell(self.func()?));
+        }
+        if self.pos != self.end {
+            return Err(self.error("bytes after the code"));
+        }
+        Ok((module, code.into_boxed_slice()))
     }
     fn u8(&mut self) -> R<u8> {
         if self.pos >= self.end {
@@ -549,12 +580,7 @@ impl<'a> Reader<'a> {
             .checked_mul(canonical::OP_BYTES)
             .filter(|&b| b <= self.end - self.pos)
             .ok_or_else(|| self.error("image ends early"))?;
-        // `IS_NATIVE` is a constant: where it is false the code for running in place, and
-        // its messages, drop out of the build (an AVR keeps its strings in its 8 KiB of RAM).
-        let ops = match self.place.filter(|_| canonical::IS_NATIVE) {
-            Some(image) => self.code_in_place(&image[self.pos..self.pos + bytes])?,
-            None => self.code_copied(n)?,
-        };
+        let ops = (self.load)(self, n)?;
         self.pos += bytes;
         let handlers = self.handlers(n, frame_size)?;
         let refs = self.ref_map(n, frame_size)?;
@@ -585,10 +611,7 @@ impl<'a> Reader<'a> {
         for i in 0..n {
             let at = self.pos + i * canonical::OP_BYTES;
             self.src.read(at, &mut raw);
-            let error = |message: &'static str| ImageError {
-                message,
-                offset: at,
-            };
+            let error = |message: &'static str| self.fail_at(message, at);
             let (tag, mut operands, k) =
                 canonical::decode(&raw).ok_or_else(|| error("unknown instruction"))?;
             if !crate::exec::op_supported(tag) {
@@ -608,15 +631,22 @@ impl<'a> Reader<'a> {
     }
 
     /// The instructions `bytes`, where they lie, with every branch target checked.
-    fn code_in_place(&self, bytes: &'static [u8]) -> R<Code> {
+    fn code_in_place(&self, n: usize) -> R<Code> {
+        // `IS_NATIVE` is a constant: where it is false the code for running in place, and
+        // its messages, drop out of the build (an AVR keeps its strings in its 8 KiB of RAM).
+        let image = self
+            .place
+            .filter(|_| canonical::IS_NATIVE)
+            .ok_or_else(|| self.error(crate::exec::NOT_NATIVE))?;
+        let bytes = &image[self.pos..self.pos + n * canonical::OP_BYTES];
         let code = Code::in_place(bytes).map_err(|m| self.error(m))?;
         for (i, op) in code.iter().enumerate() {
             if let Some(t) = op.target() {
                 if canonical::target_index(i, t.0 as u32, code.len()).is_none() {
-                    return Err(ImageError {
-                        message: "branch target out of range",
-                        offset: self.pos + i * canonical::OP_BYTES,
-                    });
+                    return Err(self.fail_at(
+                        "branch target out of range",
+                        self.pos + i * canonical::OP_BYTES,
+                    ));
                 }
             }
         }
