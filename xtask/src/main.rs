@@ -22,6 +22,7 @@
 mod asm;
 mod avr;
 mod bench;
+mod breakdown;
 mod capi;
 mod firmware;
 mod fixtures;
@@ -46,7 +47,7 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
                        [--opt-level O]...
        cargo xtask firmware [--board NAME]... [--record]
        cargo xtask test
-       cargo xtask size [--update]
+       cargo xtask size [--update | --breakdown]
        cargo xtask avr
 
   spec            run the spec suite; rewrite spec/results.csv, append to
@@ -109,6 +110,9 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
                   and the executor alone, and fail if a number grew more than 5%
                   over firmware/size-budget.txt
   --update        write the numbers to firmware/size-budget.txt instead
+  --breakdown     print what the executor's flash is made of, by the crate and
+                  module whose source wrote each instruction (inlined code
+                  included; docs/FOOTPRINT.md)
 
   avr             build firmware/avr on nightly for an atmega2560 and run it in
                   simavr: fib(20) from a pre-translated image in program memory
@@ -126,6 +130,7 @@ enum Cmd {
     Firmware { boards: Vec<String>, record: bool },
     Test,
     Size { update: bool },
+    SizeBreakdown,
     Avr,
     Selfhost,
     Capi,
@@ -230,6 +235,7 @@ fn parse_args(args: &[String]) -> Result<Option<Cmd>, String> {
             return match it.next() {
                 None => Ok(Some(Cmd::Size { update: false })),
                 Some("--update") => Ok(Some(Cmd::Size { update: true })),
+                Some("--breakdown") => Ok(Some(Cmd::SizeBreakdown)),
                 Some("-h" | "--help") => Ok(None),
                 Some(arg) => Err(format!("unknown argument `{arg}`")),
             };
@@ -276,6 +282,7 @@ fn main() -> ExitCode {
         }
         Ok(Some(Cmd::Test)) => report(firmware::test_all(&root())),
         Ok(Some(Cmd::Size { update })) => report(size::run(&root(), update)),
+        Ok(Some(Cmd::SizeBreakdown)) => report(size::breakdown(&root())),
         Ok(Some(Cmd::Avr)) => report(avr::run(&root())),
         Ok(Some(Cmd::Selfhost)) => report(selfhost::run(&root())),
         Ok(Some(Cmd::Capi)) => report(capi::run(&root())),

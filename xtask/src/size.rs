@@ -108,6 +108,28 @@ pub(crate) fn run(root: &Path, update: bool) -> Result<(), String> {
     }
 }
 
+/// Builds the executor's reference firmware and prints what its flash is made of.
+pub(crate) fn breakdown(root: &Path) -> Result<(), String> {
+    ensure_rust_target(root, TARGET)?;
+    let dir = root.join("firmware");
+    let b = BUILDS
+        .iter()
+        .find(|b| b.name == "executor")
+        .ok_or("no executor build")?;
+    run_checked(
+        cargo()
+            .current_dir(&dir)
+            .args(["build", "--release", "--target", TARGET, "--bin", b.bin])
+            .args(["--no-default-features", "--features", b.features]),
+    )?;
+    let elf = dir.join("target").join(TARGET).join("release").join(b.bin);
+    crate::breakdown::print(root, &elf)?;
+    let sections = elf_sections(&elf)?;
+    let size = |n: &str| sections.iter().find(|(s, _)| s == n).map_or(0, |(_, z)| *z);
+    println!("{:>8}  .rodata (tables, strings)", size(".rodata"));
+    Ok(())
+}
+
 /// `NAME key=value...` into the name and its numbers.
 fn parse_line(line: &str) -> Option<(&str, Vec<(&str, u64)>)> {
     let mut words = line.split_whitespace();
