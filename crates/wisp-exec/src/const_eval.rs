@@ -100,7 +100,8 @@ pub(crate) fn eval_offset(
     }
 }
 
-fn eval_in(expr: &ConstExpr, cx: &mut impl Context) -> Result<u128, TrapCode> {
+// `dyn`: one copy of the loop serves both contexts (a device keeps one, not two).
+fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
     let mut stack: Vec<u128> = Vec::new();
     for op in &expr.0 {
         let v = match *op {

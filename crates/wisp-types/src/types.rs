@@ -82,6 +82,14 @@ impl FuncType {
             n_params,
         }
     }
+    /// The type whose parameters are the first `n_params` of `params_results` and whose
+    /// results are the rest; `None` if there are fewer.
+    pub fn from_parts(params_results: Vec<ValType>, n_params: usize) -> Option<Self> {
+        (n_params <= params_results.len()).then(|| FuncType {
+            params_results: params_results.into_boxed_slice(),
+            n_params,
+        })
+    }
     pub fn params(&self) -> &[ValType] {
         &self.params_results[..self.n_params]
     }

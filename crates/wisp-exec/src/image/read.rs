@@ -165,11 +165,15 @@ type R<T> = Result<T, Failed>;
 type Funcs = Box<[crate::CodeCell]>;
 
 impl<'a> Reader<'a> {
-    /// Fails at the reader's position.
+    /// Fails at the reader's position. Out of line: one call where each of the reader's
+    /// many failures would store the reason inline.
+    #[cold]
+    #[inline(never)]
     fn error(&self, message: &'static str) -> Failed {
         self.fail_at(message, self.pos)
     }
     #[cold]
+    #[inline(never)]
     fn fail_at(&self, message: &'static str, offset: usize) -> Failed {
         self.failure.set((message, offset));
         Failed
@@ -287,14 +291,18 @@ impl<'a> Reader<'a> {
         };
         let composite = match code::to_def_kind(self.u8()?) {
             Some(DefKind::Func) => {
-                let params = self.val_types()?;
-                let results = self.val_types()?;
-                CompositeType::Func(FuncType::new(params, results))
+                // Parameters and results in one list, as the type keeps them.
+                let mut all = Vec::new();
+                self.val_types(&mut all)?;
+                let n_params = all.len();
+                self.val_types(&mut all)?;
+                let ty = FuncType::from_parts(all, n_params);
+                CompositeType::Func(ty.ok_or_else(|| self.error("bad function type"))?)
             }
             #[cfg(feature = "gc")]
             Some(DefKind::Struct) => {
                 let n = self.len()?;
-                let fields = (0..n).map(|_| self.field()).collect::<R<Vec<_>>>()?;
+                let fields = self.list(n, Self::field)?;
                 CompositeType::Struct(fields.into_boxed_slice())
             }
             #[cfg(feature = "gc")]
@@ -347,9 +355,16 @@ impl<'a> Reader<'a> {
             _ => Err(self.error("not a reference type")),
         }
     }
-    fn val_types(&mut self) -> R<Vec<ValType>> {
+    /// A count, then that many value types, appended to `types`.
+    fn val_types(&mut self, types: &mut Vec<ValType>) -> R<()> {
         let n = self.len()?;
-        (0..n).map(|_| self.val_type()).collect()
+        types
+            .try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the types"))?;
+        for _ in 0..n {
+            types.push(self.val_type()?);
+        }
+        Ok(())
     }
     fn limits(&mut self) -> R<Limits> {
         let min = self.u64()?;
@@ -398,35 +413,34 @@ impl<'a> Reader<'a> {
     }
     fn const_expr(&mut self) -> R<ConstExpr> {
         let n = self.len()?;
-        let mut ops = Vec::with_capacity(n);
-        for _ in 0..n {
-            ops.push(match self.u8()? {
-                0 => ConstOp::I32(self.u32()? as i32),
-                1 => ConstOp::I64(self.u64()? as i64),
-                2 => ConstOp::F32(self.u32()?),
-                3 => ConstOp::F64(self.u64()?),
-                4 => ConstOp::V128(self.u64()? as u128 | (self.u64()? as u128) << 64),
-                5 => ConstOp::RefNull(self.ref_type()?),
-                6 => ConstOp::RefFunc(self.u32()?),
-                7 => ConstOp::GlobalGet(self.u32()?),
-                8 => ConstOp::I32Add,
-                9 => ConstOp::I32Sub,
-                10 => ConstOp::I32Mul,
-                11 => ConstOp::I64Add,
-                12 => ConstOp::I64Sub,
-                13 => ConstOp::I64Mul,
-                14 => ConstOp::RefI31,
-                15 => ConstOp::AnyConvertExtern,
-                16 => ConstOp::ExternConvertAny,
-                17 => ConstOp::StructNew(self.u32()?),
-                18 => ConstOp::StructNewDefault(self.u32()?),
-                19 => ConstOp::ArrayNew(self.u32()?),
-                20 => ConstOp::ArrayNewDefault(self.u32()?),
-                21 => ConstOp::ArrayNewFixed(self.u32()?, self.u32()?),
-                _ => return Err(self.error("unknown constant instruction")),
-            });
-        }
-        Ok(ConstExpr(ops))
+        Ok(ConstExpr(self.list(n, Self::const_op)?))
+    }
+    fn const_op(&mut self) -> R<ConstOp> {
+        Ok(match self.u8()? {
+            0 => ConstOp::I32(self.u32()? as i32),
+            1 => ConstOp::I64(self.u64()? as i64),
+            2 => ConstOp::F32(self.u32()?),
+            3 => ConstOp::F64(self.u64()?),
+            4 => ConstOp::V128(self.u64()? as u128 | (self.u64()? as u128) << 64),
+            5 => ConstOp::RefNull(self.ref_type()?),
+            6 => ConstOp::RefFunc(self.u32()?),
+            7 => ConstOp::GlobalGet(self.u32()?),
+            8 => ConstOp::I32Add,
+            9 => ConstOp::I32Sub,
+            10 => ConstOp::I32Mul,
+            11 => ConstOp::I64Add,
+            12 => ConstOp::I64Sub,
+            13 => ConstOp::I64Mul,
+            14 => ConstOp::RefI31,
+            15 => ConstOp::AnyConvertExtern,
+            16 => ConstOp::ExternConvertAny,
+            17 => ConstOp::StructNew(self.u32()?),
+            18 => ConstOp::StructNewDefault(self.u32()?),
+            19 => ConstOp::ArrayNew(self.u32()?),
+            20 => ConstOp::ArrayNewDefault(self.u32()?),
+            21 => ConstOp::ArrayNewFixed(self.u32()?, self.u32()?),
+            _ => return Err(self.error("unknown constant instruction")),
+        })
     }
 
     // Out of line, like `func`: inlined, their temporaries would share one frame with
@@ -436,17 +450,7 @@ impl<'a> Reader<'a> {
         let mut m = Module::default();
         self.types(&mut m)?;
         for _ in 0..self.len()? {
-            let module = self.str()?;
-            let name = self.str()?;
-            let desc = match self.u8()? {
-                0 => ImportDesc::Func(self.u32()?),
-                1 => ImportDesc::Table(self.table()?),
-                2 => ImportDesc::Memory(self.memory()?),
-                3 => ImportDesc::Global(self.global_type()?),
-                4 => ImportDesc::Tag(self.u32()?),
-                _ => return Err(self.error("unknown import kind")),
-            };
-            m.imports.push(Import { module, name, desc });
+            m.imports.push(self.import()?);
         }
         let n = self.len()?;
         m.num_imported_funcs = self.u32()?;
@@ -463,12 +467,7 @@ impl<'a> Reader<'a> {
         let n = self.len()?;
         m.num_imported_tables = self.u32()?;
         for _ in 0..n {
-            let ty = self.table()?;
-            let init = match self.u8()? {
-                0 => None,
-                _ => Some(self.const_expr()?),
-            };
-            m.tables.push(TableDef { ty, init });
+            m.tables.push(self.table_def()?);
         }
         let n = self.len()?;
         m.num_imported_memories = self.u32()?;
@@ -478,9 +477,7 @@ impl<'a> Reader<'a> {
         let n = self.len()?;
         m.num_imported_globals = self.u32()?;
         for _ in 0..n {
-            let ty = self.global_type()?;
-            let init = self.const_expr()?;
-            m.globals.push(GlobalDef { ty, init });
+            m.globals.push(self.global_def()?);
         }
         let n = self.len()?;
         m.num_imported_tags = self.u32()?;
@@ -495,35 +492,13 @@ impl<'a> Reader<'a> {
             return Err(self.error("more imported tags than tags"));
         }
         for _ in 0..self.len()? {
-            let name = self.str()?;
-            let kind = match self.u8()? {
-                0 => ExportKind::Func,
-                1 => ExportKind::Table,
-                2 => ExportKind::Memory,
-                3 => ExportKind::Global,
-                4 => ExportKind::Tag,
-                _ => return Err(self.error("unknown export kind")),
-            };
-            let index = self.u32()?;
-            m.exports.push(Export { name, kind, index });
+            m.exports.push(self.export()?);
         }
         m.start = self.u32()?.checked_sub(1);
         for _ in 0..self.len()? {
-            let ty = self.ref_type()?;
-            let mode = match self.u8()? {
-                0 => ElemMode::Passive,
-                1 => ElemMode::Declarative,
-                2 => ElemMode::Active {
-                    table: self.u32()?,
-                    offset: self.const_expr()?,
-                },
-                _ => return Err(self.error("unknown element mode")),
-            };
-            let n = self.len()?;
-            let items = (0..n).map(|_| self.const_expr()).collect::<R<_>>()?;
-            m.elements.push(ElementSegment { ty, mode, items });
+            m.elements.push(self.element()?);
         }
-        let mut at = 0;
+        let mut at = 0usize;
         for _ in 0..self.len()? {
             let mode = match self.u8()? {
                 0 => DataMode::Passive,
@@ -533,11 +508,14 @@ impl<'a> Reader<'a> {
                 },
             };
             let n = self.len()?;
+            let start = at;
+            at = at
+                .checked_add(n)
+                .ok_or_else(|| self.error("data bytes too large"))?;
             m.datas.push(DataSegment {
                 mode,
-                bytes: at..at + n,
+                bytes: start..at,
             });
-            at += n;
         }
         let n = self.len()?;
         if n != at {
@@ -564,6 +542,61 @@ impl<'a> Reader<'a> {
             .collect();
         m.shrink_to_fit();
         Ok(m)
+    }
+
+    fn import(&mut self) -> R<Import> {
+        let module = self.str()?;
+        let name = self.str()?;
+        let desc = match self.u8()? {
+            0 => ImportDesc::Func(self.u32()?),
+            1 => ImportDesc::Table(self.table()?),
+            2 => ImportDesc::Memory(self.memory()?),
+            3 => ImportDesc::Global(self.global_type()?),
+            4 => ImportDesc::Tag(self.u32()?),
+            _ => return Err(self.error("unknown import kind")),
+        };
+        Ok(Import { module, name, desc })
+    }
+    fn table_def(&mut self) -> R<TableDef> {
+        let ty = self.table()?;
+        let init = match self.u8()? {
+            0 => None,
+            _ => Some(self.const_expr()?),
+        };
+        Ok(TableDef { ty, init })
+    }
+    fn global_def(&mut self) -> R<GlobalDef> {
+        let ty = self.global_type()?;
+        let init = self.const_expr()?;
+        Ok(GlobalDef { ty, init })
+    }
+    fn export(&mut self) -> R<Export> {
+        let name = self.str()?;
+        let kind = match self.u8()? {
+            0 => ExportKind::Func,
+            1 => ExportKind::Table,
+            2 => ExportKind::Memory,
+            3 => ExportKind::Global,
+            4 => ExportKind::Tag,
+            _ => return Err(self.error("unknown export kind")),
+        };
+        let index = self.u32()?;
+        Ok(Export { name, kind, index })
+    }
+    fn element(&mut self) -> R<ElementSegment> {
+        let ty = self.ref_type()?;
+        let mode = match self.u8()? {
+            0 => ElemMode::Passive,
+            1 => ElemMode::Declarative,
+            2 => ElemMode::Active {
+                table: self.u32()?,
+                offset: self.const_expr()?,
+            },
+            _ => return Err(self.error("unknown element mode")),
+        };
+        let n = self.len()?;
+        let items = self.list(n, Self::const_expr)?;
+        Ok(ElementSegment { ty, mode, items })
     }
 
     #[inline(never)]
@@ -655,14 +688,20 @@ impl<'a> Reader<'a> {
 
     /// A count, then that many of what `each` reads: a list of a reference map.
     fn ref_list<T>(&mut self, each: impl Fn(&mut Self) -> R<T>) -> R<Box<[T]>> {
-        let count = self.len()?;
+        let n = self.len()?;
+        Ok(self.list(n, each)?.into_boxed_slice())
+    }
+
+    /// `n` (a count already checked by `len`) of what `each` reads, in a fallibly
+    /// allocated list.
+    fn list<T>(&mut self, n: usize, mut each: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
         let mut v = Vec::new();
-        v.try_reserve_exact(count)
-            .map_err(|_| self.error("out of memory for the function's reference map"))?;
-        for _ in 0..count {
+        v.try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the module's structures"))?;
+        for _ in 0..n {
             v.push(each(self)?);
         }
-        Ok(v.into_boxed_slice())
+        Ok(v)
     }
 
     /// A function's reference map, checked against its code and frame: the collector
