@@ -178,7 +178,14 @@ fn instantiate_with(
     let ids = store
         .types
         .register_module(&m.types, &m.rec_groups)
-        .map_err(|_| InstantiateError::Resource("the module's types: they are inconsistent"))?;
+        .map_err(|_| {
+            InstantiateError::Resource(if wisp_types::TYPED_REFS {
+                "the module's types: they are inconsistent"
+            } else {
+                "the module's types: typed references, subtypes and recursive groups need \
+                 the `gc` feature"
+            })
+        })?;
     let mut inst = ModuleInst {
         types: ids.clone(),
         ..ModuleInst::default()

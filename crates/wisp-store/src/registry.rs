@@ -89,6 +89,9 @@ impl TypeRegistry {
         types: &[SubType],
         groups: &[u32],
     ) -> Result<Vec<TypeId>, BadType> {
+        if !wisp_types::TYPED_REFS {
+            return self.register_plain(types, groups);
+        }
         let mut ids: Vec<TypeId> = Vec::with_capacity(types.len());
         for (g, &start) in groups.iter().enumerate() {
             let end = groups.get(g + 1).copied().unwrap_or(types.len() as u32);
@@ -110,6 +113,35 @@ impl TypeRegistry {
             return Err(BadType);
         }
         Ok(ids)
+    }
+
+    /// [`register_module`](Self::register_module) without typed references: a group is
+    /// one final function type without supertype, naming no defined type, and so is its
+    /// own key. A module with any other type is refused.
+    fn register_plain(
+        &mut self,
+        types: &[SubType],
+        groups: &[u32],
+    ) -> Result<Vec<TypeId>, BadType> {
+        let plain = |t: &SubType| {
+            let mut abstract_refs = true;
+            t.composite.for_each_ref(|r| {
+                abstract_refs &= !matches!(r.heap, HeapType::Def(..) | HeapType::Id(..))
+            });
+            t.is_final
+                && t.supertype.is_none()
+                && matches!(t.composite, CompositeType::Func(_))
+                && abstract_refs
+        };
+        let singletons =
+            groups.len() == types.len() && groups.iter().enumerate().all(|(i, &g)| g as usize == i);
+        if !singletons || !types.iter().all(plain) {
+            return Err(BadType);
+        }
+        types
+            .iter()
+            .map(|t| self.intern(vec![t.clone()]).map(TypeId))
+            .collect()
     }
 
     /// Registers a function type whose references are in store form (a host function's
@@ -247,6 +279,10 @@ impl TypeRegistry {
     /// Type `id` in store form: references to defined types as [`HeapType::Id`].
     pub fn get(&self, id: TypeId) -> Option<SubType> {
         let e = self.types.get(id.0 as usize)?;
+        if !wisp_types::TYPED_REFS {
+            // No type names another: the key is the store form.
+            return Some(e.key.clone());
+        }
         let first = e.group.0;
         let to_store = |h: HeapType| match h {
             HeapType::Def(rel, k) => HeapType::Id(TypeId(first + rel), k),
@@ -387,6 +423,25 @@ mod tests {
 
     fn func(params: &[ValType]) -> SubType {
         SubType::func(FuncType::new(params.iter().copied(), []))
+    }
+
+    #[test]
+    fn the_plain_path_interns_function_types_and_refuses_the_rest() {
+        let mut r = TypeRegistry::new();
+        let a = r
+            .register_plain(&[func(&[]), func(&[ValType::I32]), func(&[])], &[0, 1, 2])
+            .unwrap();
+        assert_eq!(a[0], a[2]);
+        assert_ne!(a[0], a[1]);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r.func_shape(a[1]).params(), [ValType::I32]);
+        // A recursive group of two, a type naming a defined one, a subtype: refused.
+        assert!(r.register_plain(&[func(&[]), func(&[])], &[0]).is_err());
+        let typed = ValType::Ref(RefType::new(true, HeapType::Def(0, DefKind::Func)));
+        assert!(r.register_plain(&[func(&[typed])], &[0]).is_err());
+        let mut open = func(&[]);
+        open.is_final = false;
+        assert!(r.register_plain(&[open], &[0]).is_err());
     }
 
     #[test]

@@ -26,5 +26,11 @@ pub use types::{
 };
 pub use value::{AnyAddr, ExnAddr, ExternAddr, FuncAddr, RawVal, Val, F32, F64};
 
+/// Whether this build has typed references and garbage collection (the `gc` feature).
+/// Without them every defined type is a final function type in a recursive group of its
+/// own, and its references are abstract (`funcref`, `externref`), so the store's type
+/// registry takes a shorter path that a device links instead of the general one.
+pub const TYPED_REFS: bool = cfg!(feature = "gc");
+
 /// Page size of linear memory (spec: 64 KiB).
 pub const WASM_PAGE_SIZE: u64 = 65536;
