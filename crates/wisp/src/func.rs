@@ -126,6 +126,29 @@ impl Func {
     #[inline(never)]
     fn call_with<T>(&self, store: &mut Store<T>, vals: &mut CallValues<'_>) -> Result<(), Error> {
         self.check_call(store, vals.params, vals.results)?;
+        self.call_checked(store, vals)
+    }
+
+    /// [`Func::call`] with arguments and room for results whose types are already known
+    /// to be the function's (a [`crate::TypedFunc`]'s, checked when it was made): only
+    /// the store is checked, and references' stores as they are written.
+    #[inline(always)]
+    pub(crate) fn call_typed<T>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        self.0.check(store.id)?;
+        self.call_checked(store, &mut CallValues { params, results })
+    }
+
+    #[inline(never)]
+    fn call_checked<T>(
+        &self,
+        store: &mut Store<T>,
+        vals: &mut CallValues<'_>,
+    ) -> Result<(), Error> {
         // A call from inside a host function gets a stack of its own.
         let fresh = Stack::new(store.engine.config.stack);
         let mut stack = core::mem::replace(&mut store.stack, fresh);

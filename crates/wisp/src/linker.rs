@@ -363,7 +363,8 @@ fn instantiate<'d, T: 'static>(
         None => exec_instantiate(store, module, &externs)?,
     };
     if let Some(start) = done.start {
-        Func(Stored::new(store.id, start)).call(&mut *store, &[], &mut [])?;
+        // Validation gave the start function the type [] -> [].
+        Func(Stored::new(store.id, start)).call_typed(store, &[], &mut [])?;
     }
     Ok(Instance(Stored::new(store.id, done.instance)))
 }

@@ -244,12 +244,12 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
             if !params.write_params(&mut args[..n]) {
                 return Err(Error::Usage("argument count mismatch".into()));
             }
-            self.func.call(&mut *store, &args[..n], &mut out[..m])?;
+            self.func.call_typed(store, &args[..n], &mut out[..m])?;
             return R::from_vals(&out[..m]).ok_or_else(mismatch);
         }
         let args = params.into_vals();
         let mut out: Vec<Val> = R::types().into_iter().map(Val::default_of).collect();
-        self.func.call(store, &args, &mut out)?;
+        self.func.call_typed(store, &args, &mut out)?;
         R::from_vals(&out).ok_or_else(mismatch)
     }
 }
