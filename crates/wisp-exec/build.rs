@@ -38,6 +38,7 @@ mod table;
 fn main() {
     generate_from_table();
     println!("cargo::rustc-check-cfg=cfg(wisp_tail_dispatch)");
+    println!("cargo::rustc-check-cfg=cfg(wisp_small)");
     println!("cargo::rerun-if-env-changed=WISP_DISPATCH");
     println!("cargo::rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     // `OPT_LEVEL` is the profile's (with its `CARGO_PROFILE_*` overrides); an
@@ -71,6 +72,11 @@ fn main() {
     };
     if tail {
         println!("cargo::rustc-cfg=wisp_tail_dispatch");
+    }
+    // Builds optimised for size get the smaller of two ways where Wisp has both (see
+    // `src/exec/soft_float.rs`): such builds are for devices, host builds never are.
+    if matches!(opt.as_str(), "s" | "z") {
+        println!("cargo::rustc-cfg=wisp_small");
     }
 }
 

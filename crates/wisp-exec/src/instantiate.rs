@@ -354,7 +354,12 @@ fn instantiate_with(
         inst.elems.push(store.elems.len() as u32 - 1);
     }
     for d in &m.datas {
-        let bytes = m.bytes.get(d.bytes.clone()).unwrap_or(&[]).to_vec();
+        // An active segment is written below and dropped: only a passive one keeps its
+        // bytes, for `memory.init`.
+        let bytes = match d.mode {
+            DataMode::Passive => m.bytes.get(d.bytes.clone()).unwrap_or(&[]).to_vec(),
+            DataMode::Active { .. } => Vec::new(),
+        };
         store.datas.push(DataInst { bytes });
         inst.datas.push(store.datas.len() as u32 - 1);
     }
@@ -386,54 +391,84 @@ fn instantiate_with(
         }
     }
     let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
-    let elem_addrs = inst.elems.clone();
-    let data_addrs = inst.datas.clone();
-    let table_addrs = inst.tables.clone();
-    let mem_addrs = inst.mems.clone();
+    let initialized = init_segments(store, m, &inst);
+    // The instance is allocated even when a segment traps: its functions may already
+    // be in an imported table.
     store.instances.push(inst);
-
-    // Active segments are copied in order, then dropped; declarative ones just dropped.
-    for (seg, &ea) in m.elements.iter().zip(&elem_addrs) {
-        match &seg.mode {
-            ElemMode::Passive => continue,
-            ElemMode::Declarative => {}
-            ElemMode::Active { table, offset } => {
-                let ta = *table_addrs
-                    .get(*table as usize)
-                    .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
-                let is64 = store.tables[ta as usize].ty.table64;
-                let inst = &store.instances[inst_addr.0 as usize];
-                let off = eval_offset(offset, store, inst, is64);
-                let off = usize::try_from(off)
-                    .map_err(|_| InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
-                let items = core::mem::take(&mut store.elems[ea as usize].elements);
-                let t = &mut store.tables[ta as usize].elements;
-                let dst = t
-                    .get_mut(off..)
-                    .and_then(|s| s.get_mut(..items.len()))
-                    .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
-                dst.copy_from_slice(&items);
-            }
-        }
-        store.elems[ea as usize].elements.clear();
-    }
-    for (seg, &da) in m.datas.iter().zip(&data_addrs) {
-        if let DataMode::Active { memory, offset } = &seg.mode {
-            let ma = *mem_addrs
-                .get(*memory as usize)
-                .ok_or(InstantiateError::Trap(TrapCode::MemoryOutOfBounds))?;
-            let is64 = store.mems[ma as usize].ty.memory64;
-            let off = eval_offset(offset, store, &store.instances[inst_addr.0 as usize], is64);
-            let bytes = core::mem::take(&mut store.datas[da as usize].bytes);
-            store.mems[ma as usize]
-                .write(off, &bytes)
-                .map_err(|e| InstantiateError::Trap(access_trap(e)))?;
-        }
-    }
+    initialized?;
     Ok(Instantiated {
         instance: inst_addr,
         start,
     })
+}
+
+/// Copies the active segments into their tables and memories, in order, and drops them
+/// and the declarative ones.
+fn init_segments(
+    store: &mut ExecStore,
+    m: &wisp_parse::Module,
+    inst: &ModuleInst,
+) -> Result<(), InstantiateError> {
+    for (seg, &ea) in m.elements.iter().zip(&inst.elems) {
+        match &seg.mode {
+            ElemMode::Passive => continue,
+            ElemMode::Declarative => {}
+            ElemMode::Active { table, offset } => {
+                let ta = *inst
+                    .tables
+                    .get(*table as usize)
+                    .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
+                let is64 = store.tables[ta as usize].ty.table64;
+                let off = eval_offset(offset, store, inst, is64);
+                let off = usize::try_from(off)
+                    .map_err(|_| InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
+                let items = &store.elems[ea as usize].elements;
+                let t = &mut store.tables[ta as usize].elements;
+                // A segment that does not fit is not dropped: the spec's `table.init`
+                // traps before its `elem.drop`.
+                let dst = t
+                    .get_mut(off..)
+                    .and_then(|s| s.get_mut(..items.len()))
+                    .ok_or(InstantiateError::Trap(TrapCode::TableOutOfBounds))?;
+                dst.copy_from_slice(items);
+            }
+        }
+        store.elems[ea as usize].elements = Vec::new();
+    }
+    for (i, seg) in m.datas.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let written = match inst.mems.get(*memory as usize) {
+                Some(&ma) => {
+                    let is64 = store.mems[ma as usize].ty.memory64;
+                    let off = eval_offset(offset, store, inst, is64);
+                    let bytes = m.bytes.get(seg.bytes.clone()).unwrap_or(&[]);
+                    store.mems[ma as usize]
+                        .write(off, bytes)
+                        .map_err(access_trap)
+                }
+                None => Err(TrapCode::MemoryOutOfBounds),
+            };
+            if let Err(trap) = written {
+                keep_active_data(store, m, inst, i);
+                return Err(InstantiateError::Trap(trap));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After the active data segment `from` trapped: it and the active segments after it
+/// were never dropped (the spec's `memory.init` traps before its `data.drop`), so they
+/// get the bytes that instantiation left out, for a function of the instance that an
+/// imported table already holds.
+#[cold]
+fn keep_active_data(store: &mut ExecStore, m: &wisp_parse::Module, inst: &ModuleInst, from: usize) {
+    for (seg, &da) in m.datas.iter().zip(&inst.datas).skip(from) {
+        if let DataMode::Active { .. } = seg.mode {
+            let bytes = m.bytes.get(seg.bytes.clone()).unwrap_or(&[]);
+            store.datas[da as usize].bytes = bytes.to_vec();
+        }
+    }
 }
 
 /// Refuses a paged memory that the fast family of loads and stores would use (memory 0

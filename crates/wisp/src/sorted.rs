@@ -38,7 +38,17 @@ impl<K: Ord, V> SortedMap<K, V> {
     pub(crate) fn insert(&mut self, key: K, value: V) {
         match self.find(|k| k.cmp(&key)) {
             Ok(i) => self.0[i].1 = value,
-            Err(i) => self.0.insert(i, (key, value)),
+            Err(i) => {
+                // Pushed and swapped down rather than `Vec::insert`, whose overlapping
+                // copy links `memmove` (1.5 KB) into a firmware that needs it nowhere
+                // else; a linker's map is small and filled once.
+                self.0.push((key, value));
+                let mut j = self.0.len() - 1;
+                while j > i {
+                    self.0.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
         }
     }
 }

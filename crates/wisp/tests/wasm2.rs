@@ -294,3 +294,46 @@ fn v128_crosses_the_host_boundary() {
     run.call(&mut store, &[Val::V128(v)], &mut out).unwrap();
     assert_eq!(out, [Val::V128(v.rotate_left(8)), Val::I32(10)]);
 }
+
+/// Instantiation that traps in its data segments leaves the segments it did not reach
+/// undropped (the spec's `memory.init` traps before its `data.drop`), and a function of
+/// the failed instance that an imported table already holds can still read them.
+#[test]
+fn segments_not_reached_by_a_failed_instantiation_keep_their_bytes() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let host = Module::new(&engine, wat(r#"(module (table (export "t") 1 funcref))"#)).unwrap();
+    let host = linker.instantiate(&mut store, &host).unwrap();
+    linker.instance(&mut store, "host", host).unwrap();
+    let failing = Module::new(
+        &engine,
+        wat(r#"(module
+             (import "host" "t" (table 1 funcref))
+             (memory 1)
+             (elem (i32.const 0) func $peek)
+             (data (i32.const 0) "ok")
+             (data (i32.const 65535) "xyz")
+             (data (i32.const 10) "later")
+             (func $peek (param i32 i32) (result i32)
+               (memory.init 1 (i32.const 0) (i32.const 0) (i32.const 3))
+               (memory.init 2 (i32.const 3) (local.get 0) (local.get 1))
+               (i32.add (i32.shl (i32.load8_u (i32.const 0)) (i32.const 8))
+                        (i32.load8_u (i32.const 3)))))"#),
+    )
+    .unwrap();
+    let err = linker.instantiate(&mut store, &failing).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{err}");
+    let table = host.get_table(&store, "t").unwrap();
+    let Some(Val::FuncRef(Some(peek))) = table.get(&store, 0) else {
+        panic!("the element segment ran before the data segment trapped");
+    };
+    // Segments 1 (the one that trapped) and 2 (not reached) still have their bytes.
+    let mut out = [Val::I32(0)];
+    peek.call(&mut store, &[Val::I32(0), Val::I32(5)], &mut out)
+        .unwrap();
+    assert_eq!(out[0].i32(), Some(i32::from(b'x') << 8 | i32::from(b'l')));
+    peek.call(&mut store, &[Val::I32(1), Val::I32(4)], &mut out)
+        .unwrap();
+    assert_eq!(out[0].i32(), Some(i32::from(b'x') << 8 | i32::from(b'a')));
+}

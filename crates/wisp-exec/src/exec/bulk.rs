@@ -147,8 +147,27 @@ pub(super) fn copy_within(m: &mut MemInst, s: Range<u64>, d: Range<u64>) -> Resu
         }
         return Ok(());
     }
-    m.data_mut().copy_within(slice_range(s), d.start as usize);
+    move_within(m.data_mut(), slice_range(s), d.start as usize);
     Ok(())
+}
+
+/// `slice.copy_within(src, dst)`: the ranges may overlap. Size builds move one element
+/// at a time instead, in the direction that reads each before it is overwritten: the
+/// general overlapping copy (`memmove`) is 1.5 KB of `compiler_builtins` that nothing
+/// else on a device needs.
+#[inline(always)]
+fn move_within<T: Copy>(slice: &mut [T], src: Range<usize>, dst: usize) {
+    #[cfg(not(wisp_small))]
+    slice.copy_within(src, dst);
+    #[cfg(wisp_small)]
+    {
+        let n = src.len();
+        let forwards = dst <= src.start;
+        for k in 0..n {
+            let i = if forwards { k } else { n - 1 - k };
+            slice[dst + i] = slice[src.start + i];
+        }
+    }
 }
 
 /// Copies `s` of `src` to `d` of `dst`, two memories, the ranges checked against their
@@ -291,7 +310,7 @@ pub(super) fn table_copy(
         let t = &mut store.tables[da].elements;
         let s = range(src, len, t.len(), TABLE)?;
         let d = range(dst, len, t.len(), TABLE)?;
-        t.copy_within(s, d.start);
+        move_within(t, s, d.start);
         return Ok(());
     }
     let [dt, st] = store.tables.get_disjoint_mut([da, sa]).map_err(|_| TABLE)?;

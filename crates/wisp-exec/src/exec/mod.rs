@@ -34,6 +34,8 @@ mod objects;
 mod paged;
 #[cfg(feature = "simd")]
 mod simd;
+#[cfg(any(wisp_small, test))]
+mod soft_float;
 #[cfg(feature = "exceptions")]
 mod unwind;
 

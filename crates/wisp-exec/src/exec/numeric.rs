@@ -198,6 +198,7 @@ i64_bin! {
     i64_rotl(a, b_) (a as u64).rotate_left((b_ as u64 % 64) as u32);
     i64_rotr(a, b_) (a as u64).rotate_right((b_ as u64 % 64) as u32);
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn i64_div_s(x: u64, y: u64) -> R {
     let (a, d) = (x as i64, y as i64);
@@ -208,10 +209,12 @@ pub fn i64_div_s(x: u64, y: u64) -> R {
         .map(|v| v as u64)
         .ok_or(TrapCode::IntegerOverflow)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn i64_div_u(x: u64, y: u64) -> R {
     x.checked_div(y).ok_or(TrapCode::IntegerDivideByZero)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn i64_rem_s(x: u64, y: u64) -> R {
     let (a, d) = (x as i64, y as i64);
@@ -220,9 +223,51 @@ pub fn i64_rem_s(x: u64, y: u64) -> R {
     }
     Ok(a.wrapping_rem(d) as u64)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn i64_rem_u(x: u64, y: u64) -> R {
     x.checked_rem(y).ok_or(TrapCode::IntegerDivideByZero)
+}
+
+/// 64-bit division in size builds: a loop instead of the toolchain's routines
+/// (`exec/soft_float.rs`).
+#[cfg(wisp_small)]
+#[inline(always)]
+pub fn i64_div_s(x: u64, y: u64) -> R {
+    let (a, d) = (x as i64, y as i64);
+    if d == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    if a == i64::MIN && d == -1 {
+        return Err(TrapCode::IntegerOverflow);
+    }
+    Ok(soft::div_rem_i64(a, d).0 as u64)
+}
+#[cfg(wisp_small)]
+#[inline(always)]
+pub fn i64_div_u(x: u64, y: u64) -> R {
+    if y == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    Ok(soft::div_rem_u64(x, y).0)
+}
+#[cfg(wisp_small)]
+#[inline(always)]
+pub fn i64_rem_s(x: u64, y: u64) -> R {
+    let (a, d) = (x as i64, y as i64);
+    if d == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    // `i64::MIN % -1` is 0, which the division gives: its quotient wraps.
+    Ok(soft::div_rem_i64(a, d).1 as u64)
+}
+#[cfg(wisp_small)]
+#[inline(always)]
+pub fn i64_rem_u(x: u64, y: u64) -> R {
+    if y == 0 {
+        return Err(TrapCode::IntegerDivideByZero);
+    }
+    Ok(soft::div_rem_u64(x, y).1)
 }
 
 // ---- wide arithmetic ----
@@ -259,8 +304,48 @@ pub fn i64_mul_wide_u(a: u64, b: u64) -> (u64, u64) {
 }
 
 // ---- floats ----
+/// The operations every build does the same way: sign bits and arithmetic.
+macro_rules! float_ops {
+    ($from:ident, $to:ident, $bits:ty, $sign:expr,
+     $abs:ident $neg:ident $add:ident $sub:ident $mul:ident $div:ident $copysign:ident) => {
+        #[inline(always)]
+        pub fn $abs(a: u64) -> u64 {
+            (a as $bits & !$sign) as u64
+        }
+        #[inline(always)]
+        pub fn $neg(a: u64) -> u64 {
+            (a as $bits ^ $sign) as u64
+        }
+        #[inline(always)]
+        pub fn $add(a: u64, b: u64) -> u64 {
+            $to($from(a) + $from(b))
+        }
+        #[inline(always)]
+        pub fn $sub(a: u64, b: u64) -> u64 {
+            $to($from(a) - $from(b))
+        }
+        #[inline(always)]
+        pub fn $mul(a: u64, b: u64) -> u64 {
+            $to($from(a) * $from(b))
+        }
+        #[inline(always)]
+        pub fn $div(a: u64, b: u64) -> u64 {
+            $to($from(a) / $from(b))
+        }
+        #[inline(always)]
+        pub fn $copysign(a: u64, b: u64) -> u64 {
+            ((a as $bits & !$sign) | (b as $bits & $sign)) as u64
+        }
+    };
+}
+float_ops!(f32_, cf32, u32, 0x8000_0000u32,
+    f32_abs f32_neg f32_add f32_sub f32_mul f32_div f32_copysign);
+float_ops!(f64_, cf64, u64, 0x8000_0000_0000_0000u64,
+    f64_abs f64_neg f64_add f64_sub f64_mul f64_div f64_copysign);
+
 /// NaN inputs must come out quiet (an arithmetic NaN); `x + x` quiets without changing
 /// a canonical NaN. libm's rounding functions may hand a signalling NaN back unchanged.
+#[cfg(not(wisp_small))]
 macro_rules! quiet_nan {
     ($x:expr, $body:expr) => {
         if $x.is_nan() {
@@ -270,20 +355,13 @@ macro_rules! quiet_nan {
         }
     };
 }
-macro_rules! float_ops {
-    ($t:ty, $from:ident, $to:ident, $bits:ty, $sign:expr, $canonical:expr,
-     $abs:ident $neg:ident $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
-     $add:ident $sub:ident $mul:ident $div:ident $min:ident $max:ident $copysign:ident
-     $eq:ident $ne:ident $lt:ident $gt:ident $le:ident $ge:ident,
+/// Rounding, square roots, `min`, `max` and comparisons on the FPU and with libm.
+#[cfg(not(wisp_small))]
+macro_rules! float_fpu {
+    ($from:ident, $to:ident, $bits:ty, $canonical:expr,
+     $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
+     $min:ident $max:ident $eq:ident $ne:ident $lt:ident $gt:ident $le:ident $ge:ident,
      $lceil:path, $lfloor:path, $ltrunc:path, $lrint:path, $lsqrt:path) => {
-        #[inline(always)]
-        pub fn $abs(a: u64) -> u64 {
-            (a as $bits & !$sign) as u64
-        }
-        #[inline(always)]
-        pub fn $neg(a: u64) -> u64 {
-            (a as $bits ^ $sign) as u64
-        }
         #[inline(always)]
         pub fn $ceil(a: u64) -> u64 {
             let x = $from(a);
@@ -308,22 +386,6 @@ macro_rules! float_ops {
         pub fn $sqrt(a: u64) -> u64 {
             let x = $from(a);
             $to(quiet_nan!(x, $lsqrt(x)))
-        }
-        #[inline(always)]
-        pub fn $add(a: u64, b: u64) -> u64 {
-            $to($from(a) + $from(b))
-        }
-        #[inline(always)]
-        pub fn $sub(a: u64, b: u64) -> u64 {
-            $to($from(a) - $from(b))
-        }
-        #[inline(always)]
-        pub fn $mul(a: u64, b: u64) -> u64 {
-            $to($from(a) * $from(b))
-        }
-        #[inline(always)]
-        pub fn $div(a: u64, b: u64) -> u64 {
-            $to($from(a) / $from(b))
         }
         /// Unlike Rust's `min`, NaN wins and -0 is below +0.
         #[inline(always)]
@@ -351,10 +413,6 @@ macro_rules! float_ops {
             }
         }
         #[inline(always)]
-        pub fn $copysign(a: u64, b: u64) -> u64 {
-            ((a as $bits & !$sign) | (b as $bits & $sign)) as u64
-        }
-        #[inline(always)]
         pub fn $eq(a: u64, b_: u64) -> u64 {
             b($from(a) == $from(b_))
         }
@@ -380,19 +438,109 @@ macro_rules! float_ops {
         }
     };
 }
-float_ops!(f32, f32_, cf32, u32, 0x8000_0000u32, 0x7fc0_0000u32,
-    f32_abs f32_neg f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
-    f32_add f32_sub f32_mul f32_div f32_min f32_max f32_copysign
-    f32_eq f32_ne f32_lt f32_gt f32_le f32_ge,
+#[cfg(not(wisp_small))]
+float_fpu!(f32_, cf32, u32, 0x7fc0_0000u32,
+    f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
+    f32_min f32_max f32_eq f32_ne f32_lt f32_gt f32_le f32_ge,
     libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
-float_ops!(f64, f64_, cf64, u64, 0x8000_0000_0000_0000u64, 0x7ff8_0000_0000_0000u64,
-    f64_abs f64_neg f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
-    f64_add f64_sub f64_mul f64_div f64_min f64_max f64_copysign
-    f64_eq f64_ne f64_lt f64_gt f64_le f64_ge,
+#[cfg(not(wisp_small))]
+float_fpu!(f64_, cf64, u64, 0x7ff8_0000_0000_0000u64,
+    f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
+    f64_min f64_max f64_eq f64_ne f64_lt f64_gt f64_le f64_ge,
     libm::ceil, libm::floor, libm::trunc, libm::rint, libm::sqrt);
+
+/// The same operations in size builds: one soft routine per family for both formats
+/// (`exec/soft_float.rs`).
+#[cfg(wisp_small)]
+macro_rules! float_soft {
+    ($fmt:expr, $canonical:expr,
+     $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
+     $min:ident $max:ident $eq:ident $ne:ident $lt:ident $gt:ident $le:ident $ge:ident) => {
+        #[inline(always)]
+        pub fn $ceil(a: u64) -> u64 {
+            soft::round($fmt, a, soft::Round::Ceil)
+        }
+        #[inline(always)]
+        pub fn $floor(a: u64) -> u64 {
+            soft::round($fmt, a, soft::Round::Floor)
+        }
+        #[inline(always)]
+        pub fn $trunc(a: u64) -> u64 {
+            soft::round($fmt, a, soft::Round::Trunc)
+        }
+        #[inline(always)]
+        pub fn $nearest(a: u64) -> u64 {
+            soft::round($fmt, a, soft::Round::Nearest)
+        }
+        #[inline(always)]
+        pub fn $sqrt(a: u64) -> u64 {
+            soft::sqrt($fmt, a)
+        }
+        /// NaN wins (the positive canonical one, as on the FPU path) and -0 is below +0.
+        #[inline(always)]
+        pub fn $min(a: u64, b_: u64) -> u64 {
+            match soft::compare($fmt, a, b_) {
+                None => $canonical,
+                Some(Ordering::Equal) => a | b_,
+                Some(Ordering::Less) => a,
+                Some(Ordering::Greater) => b_,
+            }
+        }
+        #[inline(always)]
+        pub fn $max(a: u64, b_: u64) -> u64 {
+            match soft::compare($fmt, a, b_) {
+                None => $canonical,
+                Some(Ordering::Equal) => a & b_,
+                Some(Ordering::Less) => b_,
+                Some(Ordering::Greater) => a,
+            }
+        }
+        #[inline(always)]
+        pub fn $eq(a: u64, b_: u64) -> u64 {
+            b(soft::compare($fmt, a, b_) == Some(Ordering::Equal))
+        }
+        #[inline(always)]
+        pub fn $ne(a: u64, b_: u64) -> u64 {
+            b(soft::compare($fmt, a, b_) != Some(Ordering::Equal))
+        }
+        #[inline(always)]
+        pub fn $lt(a: u64, b_: u64) -> u64 {
+            b(soft::compare($fmt, a, b_) == Some(Ordering::Less))
+        }
+        #[inline(always)]
+        pub fn $gt(a: u64, b_: u64) -> u64 {
+            b(soft::compare($fmt, a, b_) == Some(Ordering::Greater))
+        }
+        #[inline(always)]
+        pub fn $le(a: u64, b_: u64) -> u64 {
+            b(matches!(
+                soft::compare($fmt, a, b_),
+                Some(Ordering::Less | Ordering::Equal)
+            ))
+        }
+        #[inline(always)]
+        pub fn $ge(a: u64, b_: u64) -> u64 {
+            b(matches!(
+                soft::compare($fmt, a, b_),
+                Some(Ordering::Greater | Ordering::Equal)
+            ))
+        }
+    };
+}
+#[cfg(wisp_small)]
+use {super::soft_float as soft, core::cmp::Ordering};
+#[cfg(wisp_small)]
+float_soft!(soft::F32, 0x7fc0_0000,
+    f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
+    f32_min f32_max f32_eq f32_ne f32_lt f32_gt f32_le f32_ge);
+#[cfg(wisp_small)]
+float_soft!(soft::F64, 0x7ff8_0000_0000_0000,
+    f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
+    f64_min f64_max f64_eq f64_ne f64_lt f64_gt f64_le f64_ge);
 
 // ---- conversions ----
 /// Truncation traps on NaN and on values outside the open interval (lo, hi).
+#[cfg(not(wisp_small))]
 macro_rules! trunc {
     ($($name:ident: $from:ident -> $t:ty $(as $t2:ty)?, $lo:expr, $hi:expr;)*) => {$(
         #[inline(always)]
@@ -408,6 +556,7 @@ macro_rules! trunc {
         }
     )*};
 }
+#[cfg(not(wisp_small))]
 trunc! {
     i32_trunc_f32_s: f32_ -> i32 as u32, -2147483904.0, 2147483648.0;
     i32_trunc_f32_u: f32_ -> u32, -1.0, 4294967296.0;
@@ -419,6 +568,7 @@ trunc! {
     i64_trunc_f64_u: f64_ -> u64, -1.0, 18446744073709551616.0;
 }
 /// Rust's `as` already saturates and maps NaN to zero, as the spec asks.
+#[cfg(not(wisp_small))]
 macro_rules! sat {
     ($($name:ident: $from:ident -> $t:ty $(as $t2:ty)?;)*) => {$(
         #[inline(always)]
@@ -427,6 +577,7 @@ macro_rules! sat {
         }
     )*};
 }
+#[cfg(not(wisp_small))]
 sat! {
     i32_trunc_sat_f32_s: f32_ -> i32 as u32;
     i32_trunc_sat_f32_u: f32_ -> u32;
@@ -437,18 +588,52 @@ sat! {
     i64_trunc_sat_f64_s: f64_ -> i64;
     i64_trunc_sat_f64_u: f64_ -> u64;
 }
+/// Truncations and conversions in size builds: one soft routine each
+/// (`exec/soft_float.rs`).
+#[cfg(wisp_small)]
+macro_rules! soft_conversions {
+    ($($trunc:ident $sat:ident $convert:ident: $fmt:ident, $int:ident;)*) => {$(
+        #[inline(always)]
+        pub fn $trunc(a: u64) -> R {
+            soft::to_int(soft::$fmt, a, soft::Int::$int, false)
+        }
+        #[inline(always)]
+        pub fn $sat(a: u64) -> u64 {
+            soft::to_int(soft::$fmt, a, soft::Int::$int, true).unwrap_or(0)
+        }
+        #[inline(always)]
+        pub fn $convert(a: u64) -> u64 {
+            soft::from_int(soft::$fmt, a, soft::Int::$int)
+        }
+    )*};
+}
+#[cfg(wisp_small)]
+soft_conversions! {
+    i32_trunc_f32_s i32_trunc_sat_f32_s f32_convert_i32_s: F32, I32;
+    i32_trunc_f32_u i32_trunc_sat_f32_u f32_convert_i32_u: F32, U32;
+    i32_trunc_f64_s i32_trunc_sat_f64_s f64_convert_i32_s: F64, I32;
+    i32_trunc_f64_u i32_trunc_sat_f64_u f64_convert_i32_u: F64, U32;
+    i64_trunc_f32_s i64_trunc_sat_f32_s f32_convert_i64_s: F32, I64;
+    i64_trunc_f32_u i64_trunc_sat_f32_u f32_convert_i64_u: F32, U64;
+    i64_trunc_f64_s i64_trunc_sat_f64_s f64_convert_i64_s: F64, I64;
+    i64_trunc_f64_u i64_trunc_sat_f64_u f64_convert_i64_u: F64, U64;
+}
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f32_convert_i32_s(a: u64) -> u64 {
     cf32(i32_(a) as f32)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f32_convert_i32_u(a: u64) -> u64 {
     cf32(u32_(a) as f32)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f32_convert_i64_s(a: u64) -> u64 {
     cf32(a as i64 as f32)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f32_convert_i64_u(a: u64) -> u64 {
     cf32(a as f32)
@@ -459,24 +644,29 @@ pub fn f32_convert_i64_u(a: u64) -> u64 {
 #[inline(always)]
 pub fn f32_demote_f64(a: u64) -> u64 {
     let x = f64_(a);
-    if x.is_nan() {
+    // By its bits: `is_nan` is a soft-float call where there is no double-precision FPU.
+    if a << 1 > 0x7ff0_0000_0000_0000 << 1 {
         let sign = (a >> 63) << 31;
         return sign | 0x7fc0_0000 | ((a >> 29) & 0x003f_ffff);
     }
     cf32(x as f32)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f64_convert_i32_s(a: u64) -> u64 {
     cf64(i32_(a) as f64)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f64_convert_i32_u(a: u64) -> u64 {
     cf64(u32_(a) as f64)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f64_convert_i64_s(a: u64) -> u64 {
     cf64(a as i64 as f64)
 }
+#[cfg(not(wisp_small))]
 #[inline(always)]
 pub fn f64_convert_i64_u(a: u64) -> u64 {
     cf64(a as f64)
