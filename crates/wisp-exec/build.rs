@@ -38,7 +38,14 @@ mod table;
 fn main() {
     generate_from_table();
     println!("cargo::rustc-check-cfg=cfg(wisp_tail_dispatch)");
-    println!("cargo::rustc-check-cfg=cfg(wisp_small)");
+    for cfg in [
+        "wisp_small",
+        "wisp_soft_float",
+        "wisp_soft_f32",
+        "wisp_soft_div",
+    ] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    }
     println!("cargo::rerun-if-env-changed=WISP_DISPATCH");
     println!("cargo::rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     // `OPT_LEVEL` is the profile's (with its `CARGO_PROFILE_*` overrides); an
@@ -73,10 +80,39 @@ fn main() {
     if tail {
         println!("cargo::rustc-cfg=wisp_tail_dispatch");
     }
-    // Builds optimised for size get the smaller of two ways where Wisp has both (see
-    // `src/exec/soft_float.rs`): such builds are for devices, host builds never are.
-    if matches!(opt.as_str(), "s" | "z") {
-        println!("cargo::rustc-cfg=wisp_small");
+    size_choices(&opt, &arch);
+}
+
+/// Builds optimised for size get the smaller of two ways where Wisp has both: such
+/// builds are for devices, host builds never are. `wisp_small`: every size build.
+/// `wisp_soft_float` and `wisp_soft_f32`: where the target has no FPU for `f64` (for
+/// `f32`), Wisp's own soft float (`src/exec/soft_float.rs`) instead of the toolchain's
+/// routines. `wisp_soft_div`: 64-bit division by a loop where registers are narrower.
+fn size_choices(opt: &str, arch: &str) {
+    if !matches!(opt, "s" | "z") {
+        return;
+    }
+    println!("cargo::rustc-cfg=wisp_small");
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let has = |f: &str| features.split(',').any(|x| x == f);
+    let abi = std::env::var("CARGO_CFG_TARGET_ABI").unwrap_or_default();
+    // Arm does not tell a double-precision FPU apart in `cfg`; the Cortex-M parts
+    // these builds are for mostly have none (an M7's is the exception).
+    let (f32_hw, f64_hw) = match arch {
+        "x86" | "x86_64" => (has("sse2"), has("sse2")),
+        "aarch64" | "wasm32" | "wasm64" | "loongarch64" | "powerpc64" | "s390x" => (true, true),
+        "arm" => (abi.ends_with("hf"), false),
+        "riscv32" | "riscv64" => (has("f"), has("d")),
+        _ => (false, false),
+    };
+    if !f64_hw {
+        println!("cargo::rustc-cfg=wisp_soft_float");
+    }
+    if !f32_hw {
+        println!("cargo::rustc-cfg=wisp_soft_f32");
+    }
+    if std::env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() != Ok("64") {
+        println!("cargo::rustc-cfg=wisp_soft_div");
     }
 }
 

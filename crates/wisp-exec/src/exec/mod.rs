@@ -34,7 +34,7 @@ mod objects;
 mod paged;
 #[cfg(feature = "simd")]
 mod simd;
-#[cfg(any(wisp_small, test))]
+#[cfg(any(wisp_soft_float, wisp_soft_f32, wisp_soft_div, test))]
 mod soft_float;
 #[cfg(feature = "exceptions")]
 mod unwind;

@@ -198,7 +198,7 @@ i64_bin! {
     i64_rotl(a, b_) (a as u64).rotate_left((b_ as u64 % 64) as u32);
     i64_rotr(a, b_) (a as u64).rotate_right((b_ as u64 % 64) as u32);
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_div))]
 #[inline(always)]
 pub fn i64_div_s(x: u64, y: u64) -> R {
     let (a, d) = (x as i64, y as i64);
@@ -209,12 +209,12 @@ pub fn i64_div_s(x: u64, y: u64) -> R {
         .map(|v| v as u64)
         .ok_or(TrapCode::IntegerOverflow)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_div))]
 #[inline(always)]
 pub fn i64_div_u(x: u64, y: u64) -> R {
     x.checked_div(y).ok_or(TrapCode::IntegerDivideByZero)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_div))]
 #[inline(always)]
 pub fn i64_rem_s(x: u64, y: u64) -> R {
     let (a, d) = (x as i64, y as i64);
@@ -223,7 +223,7 @@ pub fn i64_rem_s(x: u64, y: u64) -> R {
     }
     Ok(a.wrapping_rem(d) as u64)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_div))]
 #[inline(always)]
 pub fn i64_rem_u(x: u64, y: u64) -> R {
     x.checked_rem(y).ok_or(TrapCode::IntegerDivideByZero)
@@ -231,7 +231,7 @@ pub fn i64_rem_u(x: u64, y: u64) -> R {
 
 /// 64-bit division in size builds: a loop instead of the toolchain's routines
 /// (`exec/soft_float.rs`).
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_div)]
 #[inline(always)]
 pub fn i64_div_s(x: u64, y: u64) -> R {
     let (a, d) = (x as i64, y as i64);
@@ -243,7 +243,7 @@ pub fn i64_div_s(x: u64, y: u64) -> R {
     }
     Ok(soft::div_rem_i64(a, d).0 as u64)
 }
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_div)]
 #[inline(always)]
 pub fn i64_div_u(x: u64, y: u64) -> R {
     if y == 0 {
@@ -251,7 +251,7 @@ pub fn i64_div_u(x: u64, y: u64) -> R {
     }
     Ok(soft::div_rem_u64(x, y).0)
 }
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_div)]
 #[inline(always)]
 pub fn i64_rem_s(x: u64, y: u64) -> R {
     let (a, d) = (x as i64, y as i64);
@@ -261,7 +261,7 @@ pub fn i64_rem_s(x: u64, y: u64) -> R {
     // `i64::MIN % -1` is 0, which the division gives: its quotient wraps.
     Ok(soft::div_rem_i64(a, d).1 as u64)
 }
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_div)]
 #[inline(always)]
 pub fn i64_rem_u(x: u64, y: u64) -> R {
     if y == 0 {
@@ -304,10 +304,9 @@ pub fn i64_mul_wide_u(a: u64, b: u64) -> (u64, u64) {
 }
 
 // ---- floats ----
-/// The operations every build does the same way: sign bits and arithmetic.
+/// The operations every build does the same way: sign bits.
 macro_rules! float_ops {
-    ($from:ident, $to:ident, $bits:ty, $sign:expr,
-     $abs:ident $neg:ident $add:ident $sub:ident $mul:ident $div:ident $copysign:ident) => {
+    ($bits:ty, $sign:expr, $abs:ident $neg:ident $copysign:ident) => {
         #[inline(always)]
         pub fn $abs(a: u64) -> u64 {
             (a as $bits & !$sign) as u64
@@ -316,6 +315,19 @@ macro_rules! float_ops {
         pub fn $neg(a: u64) -> u64 {
             (a as $bits ^ $sign) as u64
         }
+        #[inline(always)]
+        pub fn $copysign(a: u64, b: u64) -> u64 {
+            ((a as $bits & !$sign) | (b as $bits & $sign)) as u64
+        }
+    };
+}
+float_ops!(u32, 0x8000_0000u32, f32_abs f32_neg f32_copysign);
+float_ops!(u64, 0x8000_0000_0000_0000u64, f64_abs f64_neg f64_copysign);
+
+/// Arithmetic on the FPU.
+#[cfg(not(all(wisp_soft_float, wisp_soft_f32)))]
+macro_rules! float_arith {
+    ($from:ident, $to:ident, $add:ident $sub:ident $mul:ident $div:ident) => {
         #[inline(always)]
         pub fn $add(a: u64, b: u64) -> u64 {
             $to($from(a) + $from(b))
@@ -332,20 +344,42 @@ macro_rules! float_ops {
         pub fn $div(a: u64, b: u64) -> u64 {
             $to($from(a) / $from(b))
         }
+    };
+}
+/// Arithmetic in soft float, where the target has no FPU for the format.
+#[cfg(any(wisp_soft_float, wisp_soft_f32))]
+macro_rules! soft_arith {
+    ($f64:literal, $sign:expr, $add:ident $sub:ident $mul:ident $div:ident) => {
         #[inline(always)]
-        pub fn $copysign(a: u64, b: u64) -> u64 {
-            ((a as $bits & !$sign) | (b as $bits & $sign)) as u64
+        pub fn $add(a: u64, b: u64) -> u64 {
+            soft::add::<$f64>(a, b)
+        }
+        #[inline(always)]
+        pub fn $sub(a: u64, b: u64) -> u64 {
+            soft::add::<$f64>(a, b ^ $sign)
+        }
+        #[inline(always)]
+        pub fn $mul(a: u64, b: u64) -> u64 {
+            soft::mul::<$f64>(a, b)
+        }
+        #[inline(always)]
+        pub fn $div(a: u64, b: u64) -> u64 {
+            soft::div::<$f64>(a, b)
         }
     };
 }
-float_ops!(f32_, cf32, u32, 0x8000_0000u32,
-    f32_abs f32_neg f32_add f32_sub f32_mul f32_div f32_copysign);
-float_ops!(f64_, cf64, u64, 0x8000_0000_0000_0000u64,
-    f64_abs f64_neg f64_add f64_sub f64_mul f64_div f64_copysign);
+#[cfg(not(wisp_soft_f32))]
+float_arith!(f32_, cf32, f32_add f32_sub f32_mul f32_div);
+#[cfg(wisp_soft_f32)]
+soft_arith!(false, 0x8000_0000, f32_add f32_sub f32_mul f32_div);
+#[cfg(not(wisp_soft_float))]
+float_arith!(f64_, cf64, f64_add f64_sub f64_mul f64_div);
+#[cfg(wisp_soft_float)]
+soft_arith!(true, 0x8000_0000_0000_0000, f64_add f64_sub f64_mul f64_div);
 
 /// NaN inputs must come out quiet (an arithmetic NaN); `x + x` quiets without changing
 /// a canonical NaN. libm's rounding functions may hand a signalling NaN back unchanged.
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 macro_rules! quiet_nan {
     ($x:expr, $body:expr) => {
         if $x.is_nan() {
@@ -356,7 +390,7 @@ macro_rules! quiet_nan {
     };
 }
 /// Rounding, square roots, `min`, `max` and comparisons on the FPU and with libm.
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 macro_rules! float_fpu {
     ($from:ident, $to:ident, $bits:ty, $canonical:expr,
      $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
@@ -438,12 +472,12 @@ macro_rules! float_fpu {
         }
     };
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 float_fpu!(f32_, cf32, u32, 0x7fc0_0000u32,
     f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
     f32_min f32_max f32_eq f32_ne f32_lt f32_gt f32_le f32_ge,
     libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 float_fpu!(f64_, cf64, u64, 0x7ff8_0000_0000_0000u64,
     f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
     f64_min f64_max f64_eq f64_ne f64_lt f64_gt f64_le f64_ge,
@@ -451,7 +485,7 @@ float_fpu!(f64_, cf64, u64, 0x7ff8_0000_0000_0000u64,
 
 /// The same operations in size builds: one soft routine per family for both formats
 /// (`exec/soft_float.rs`).
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_float)]
 macro_rules! float_soft {
     ($fmt:expr, $canonical:expr,
      $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
@@ -527,20 +561,22 @@ macro_rules! float_soft {
         }
     };
 }
-#[cfg(wisp_small)]
-use {super::soft_float as soft, core::cmp::Ordering};
-#[cfg(wisp_small)]
+#[cfg(any(wisp_soft_float, wisp_soft_f32, wisp_soft_div))]
+use super::soft_float as soft;
+#[cfg(wisp_soft_float)]
+use core::cmp::Ordering;
+#[cfg(wisp_soft_float)]
 float_soft!(soft::F32, 0x7fc0_0000,
     f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt
     f32_min f32_max f32_eq f32_ne f32_lt f32_gt f32_le f32_ge);
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_float)]
 float_soft!(soft::F64, 0x7ff8_0000_0000_0000,
     f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt
     f64_min f64_max f64_eq f64_ne f64_lt f64_gt f64_le f64_ge);
 
 // ---- conversions ----
 /// Truncation traps on NaN and on values outside the open interval (lo, hi).
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 macro_rules! trunc {
     ($($name:ident: $from:ident -> $t:ty $(as $t2:ty)?, $lo:expr, $hi:expr;)*) => {$(
         #[inline(always)]
@@ -556,7 +592,7 @@ macro_rules! trunc {
         }
     )*};
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 trunc! {
     i32_trunc_f32_s: f32_ -> i32 as u32, -2147483904.0, 2147483648.0;
     i32_trunc_f32_u: f32_ -> u32, -1.0, 4294967296.0;
@@ -568,7 +604,7 @@ trunc! {
     i64_trunc_f64_u: f64_ -> u64, -1.0, 18446744073709551616.0;
 }
 /// Rust's `as` already saturates and maps NaN to zero, as the spec asks.
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 macro_rules! sat {
     ($($name:ident: $from:ident -> $t:ty $(as $t2:ty)?;)*) => {$(
         #[inline(always)]
@@ -577,7 +613,7 @@ macro_rules! sat {
         }
     )*};
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 sat! {
     i32_trunc_sat_f32_s: f32_ -> i32 as u32;
     i32_trunc_sat_f32_u: f32_ -> u32;
@@ -590,7 +626,7 @@ sat! {
 }
 /// Truncations and conversions in size builds: one soft routine each
 /// (`exec/soft_float.rs`).
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_float)]
 macro_rules! soft_conversions {
     ($($trunc:ident $sat:ident $convert:ident: $fmt:ident, $int:ident;)*) => {$(
         #[inline(always)]
@@ -607,7 +643,7 @@ macro_rules! soft_conversions {
         }
     )*};
 }
-#[cfg(wisp_small)]
+#[cfg(wisp_soft_float)]
 soft_conversions! {
     i32_trunc_f32_s i32_trunc_sat_f32_s f32_convert_i32_s: F32, I32;
     i32_trunc_f32_u i32_trunc_sat_f32_u f32_convert_i32_u: F32, U32;
@@ -618,22 +654,22 @@ soft_conversions! {
     i64_trunc_f64_s i64_trunc_sat_f64_s f64_convert_i64_s: F64, I64;
     i64_trunc_f64_u i64_trunc_sat_f64_u f64_convert_i64_u: F64, U64;
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i32_s(a: u64) -> u64 {
     cf32(i32_(a) as f32)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i32_u(a: u64) -> u64 {
     cf32(u32_(a) as f32)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i64_s(a: u64) -> u64 {
     cf32(a as i64 as f32)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i64_u(a: u64) -> u64 {
     cf32(a as f32)
@@ -651,22 +687,22 @@ pub fn f32_demote_f64(a: u64) -> u64 {
     }
     cf32(x as f32)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i32_s(a: u64) -> u64 {
     cf64(i32_(a) as f64)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i32_u(a: u64) -> u64 {
     cf64(u32_(a) as f64)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i64_s(a: u64) -> u64 {
     cf64(a as i64 as f64)
 }
-#[cfg(not(wisp_small))]
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i64_u(a: u64) -> u64 {
     cf64(a as f64)

@@ -1,14 +1,16 @@
 //! Floating-point and 64-bit division routines for size builds (`opt-level` `"s"` or
-//! `"z"`, cfg `wisp_small`): one routine per family of operations, shared by `f32` and
-//! `f64`, instead of the toolchain's one routine per type pair.
+//! `"z"`) on targets without the hardware for them: one routine per family of
+//! operations, shared by `f32` and `f64`, instead of the toolchain's one routine per
+//! type pair. `build.rs` chooses: cfg `wisp_soft_float` (no `f64` FPU: every float
+//! operation but `f32` arithmetic), `wisp_soft_f32` (no FPU at all: `f32` arithmetic
+//! too), `wisp_soft_div` (32-bit registers: 64-bit division).
 //!
 //! The devices such builds are for (a Cortex-M4F, M0, an AVR) have no double-precision
-//! FPU, so every `f64` comparison, conversion, square root and rounding, and every
-//! 64-bit division, is a call into `compiler_builtins` or `libm`: six comparison
-//! routines, sixteen conversion routines and a Goldschmidt square root with its table,
-//! each optimised for speed. These are a few hundred bytes in all, and slower. Host
-//! builds (`opt-level` 2 or 3) never use them; the unit tests check them against the
-//! host's FPU.
+//! FPU, so every `f64` operation and every 64-bit division is a call into
+//! `compiler_builtins` or `libm`: arithmetic, six comparison routines, sixteen
+//! conversion routines, a Goldschmidt square root with its table, each optimised for
+//! speed. These are a few kilobytes fewer, and slower. Host builds (`opt-level` 2 or
+//! 3) never use them; the unit tests check them against the host's FPU.
 //! Spec: <https://webassembly.github.io/spec/core/exec/numerics.html#floating-point-operations>
 
 use core::cmp::Ordering;
@@ -89,6 +91,188 @@ impl Format {
     fn pack(self, e: i32, m: u64) -> u64 {
         (((e + self.bias() - 1) as u64) << self.mant()) + m
     }
+}
+
+/// `m >> k`, with a 1 in the lowest bit if any bit shifted out was (the sticky bit).
+fn shift_sticky(m: u64, k: u32) -> u64 {
+    if k >= 64 {
+        return (m != 0) as u64;
+    }
+    m >> k | (m & ((1 << k) - 1) != 0) as u64
+}
+
+/// Bits below the significand that arithmetic keeps until it rounds: guard, round and
+/// sticky.
+const EXTRA: u32 = 3;
+
+/// The nearest value (ties to even) to `m · 2^(e - mant - EXTRA)`, `m` with its leading
+/// bit at `mant + EXTRA` and the sticky bit in its lowest: an infinity when too large,
+/// a subnormal or zero when too small.
+fn round_pack(f: Format, neg: bool, mut e: i32, mut m: u64) -> u64 {
+    let sign = if neg { f.sign() } else { 0 };
+    if e > f.bias() {
+        return sign | f.inf();
+    }
+    let min_e = 1 - f.bias();
+    if e < min_e {
+        // Subnormal: no leading bit at the lowest exponent, which `pack` then adds
+        // nothing for (and a carry from rounding makes the smallest normal, rightly).
+        m = shift_sticky(m, (min_e - e) as u32);
+        e = min_e;
+    }
+    let low = m & 7;
+    m >>= EXTRA;
+    if low > 4 || (low == 4 && m & 1 != 0) {
+        m += 1;
+    }
+    // A carry out of the significand goes into the exponent, up to infinity.
+    sign | f.pack(e, m)
+}
+
+/// What an operation gives for a NaN operand: that NaN, quiet (as an FPU passes one
+/// on).
+#[inline(always)]
+fn nan_of(f: Format, a: u64, b: u64) -> Option<u64> {
+    if f.is_nan(a) {
+        Some(f.quiet(a))
+    } else if f.is_nan(b) {
+        Some(f.quiet(b))
+    } else {
+        None
+    }
+}
+
+/// The format `F64` stands for: the binary operations take it as a constant, so that
+/// their arguments are the two operands alone (an AVR passes no more in registers).
+const fn format(f64: bool) -> Format {
+    if f64 {
+        F64
+    } else {
+        F32
+    }
+}
+
+/// `a + b` (and `a - b` as `a + -b`), rounded to nearest, in `f64` or `f32`.
+#[inline(never)]
+pub(super) fn add<const F64: bool>(a: u64, b: u64) -> u64 {
+    let f = format(F64);
+    if let Some(nan) = nan_of(f, a, b) {
+        return nan;
+    }
+    let (ma, mb) = (f.magnitude(a), f.magnitude(b));
+    // Order by magnitude: `a` the larger, whose sign the result has unless it cancels.
+    let (a, b, ma, mb) = if ma >= mb {
+        (a, b, ma, mb)
+    } else {
+        (b, a, mb, ma)
+    };
+    let same = f.is_negative(a) == f.is_negative(b);
+    if ma == f.inf() {
+        // ∞ - ∞ is invalid; otherwise the infinity.
+        return if mb == f.inf() && !same {
+            f.canonical_nan()
+        } else {
+            a
+        };
+    }
+    if mb == 0 {
+        // x + ±0 is x, except that -0 + +0 is +0.
+        return if ma == 0 && !same { 0 } else { a };
+    }
+    let (e, xa) = f.unpack(a);
+    let (eb, xb) = f.unpack(b);
+    let lead = f.mant() + EXTRA;
+    let xa = xa << EXTRA;
+    let xb = shift_sticky(xb << EXTRA, (e - eb) as u32);
+    let (e, m) = if same {
+        let m = xa + xb;
+        if m >> (lead + 1) != 0 {
+            (e + 1, shift_sticky(m, 1))
+        } else {
+            (e, m)
+        }
+    } else {
+        let m = xa - xb;
+        if m == 0 {
+            return 0; // exact cancellation: +0
+        }
+        let shift = m.leading_zeros() - (63 - lead);
+        (e - shift as i32, m << shift)
+    };
+    round_pack(f, f.is_negative(a), e, m)
+}
+
+/// `a · b`, rounded to nearest, in `f64` or `f32`.
+#[inline(never)]
+pub(super) fn mul<const F64: bool>(a: u64, b: u64) -> u64 {
+    let f = format(F64);
+    if let Some(nan) = nan_of(f, a, b) {
+        return nan;
+    }
+    let neg = f.is_negative(a) != f.is_negative(b);
+    let sign = if neg { f.sign() } else { 0 };
+    let (ma, mb) = (f.magnitude(a), f.magnitude(b));
+    if ma == f.inf() || mb == f.inf() {
+        // ∞ · 0 is invalid.
+        return if ma == 0 || mb == 0 {
+            f.canonical_nan()
+        } else {
+            sign | f.inf()
+        };
+    }
+    if ma == 0 || mb == 0 {
+        return sign;
+    }
+    let (ea, xa) = f.unpack(a);
+    let (eb, xb) = f.unpack(b);
+    // The product has its leading bit at `2·mant` or one above; keep `mant + EXTRA`
+    // bits below it.
+    let p = xa as u128 * xb as u128;
+    let high = (p >> (2 * f.mant() + 1)) as u32;
+    let cut = f.mant() - EXTRA + high;
+    let m = (p >> cut) as u64 | (p & ((1 << cut) - 1) != 0) as u64;
+    round_pack(f, neg, ea + eb + high as i32, m)
+}
+
+/// `a / b`, rounded to nearest, in `f64` or `f32`.
+#[inline(never)]
+pub(super) fn div<const F64: bool>(a: u64, b: u64) -> u64 {
+    let f = format(F64);
+    if let Some(nan) = nan_of(f, a, b) {
+        return nan;
+    }
+    let neg = f.is_negative(a) != f.is_negative(b);
+    let sign = if neg { f.sign() } else { 0 };
+    let (ma, mb) = (f.magnitude(a), f.magnitude(b));
+    // ∞/∞ and 0/0 are invalid; ∞/x and x/0 infinite; x/∞ and 0/x zero.
+    if (ma == f.inf() && mb == f.inf()) || (ma == 0 && mb == 0) {
+        return f.canonical_nan();
+    }
+    if ma == f.inf() || mb == 0 {
+        return sign | f.inf();
+    }
+    if mb == f.inf() || ma == 0 {
+        return sign;
+    }
+    let (mut e, mut r) = f.unpack(a);
+    let (eb, d) = f.unpack(b);
+    e -= eb;
+    if r < d {
+        r <<= 1;
+        e -= 1;
+    }
+    // Long division, one bit of the quotient a step: `mant + EXTRA + 1` of them, the
+    // first a 1 as `d <= r < 2d`; a remainder left is the sticky bit.
+    let mut q = 0u64;
+    for _ in 0..=f.mant() + EXTRA {
+        q <<= 1;
+        if r >= d {
+            r -= d;
+            q |= 1;
+        }
+        r <<= 1;
+    }
+    round_pack(f, neg, e, q | (r != 0) as u64)
 }
 
 /// IEEE 754 comparison: `None` when either is a NaN, and `-0` equal to `+0`.

@@ -131,6 +131,62 @@ fn comparisons_match_the_fpu() {
     }
 }
 
+/// Pairs of operands: random, nearly equal (cancellation), far apart in exponent, and
+/// around the subnormal and overflow boundaries.
+fn pairs(f: Format, mut check: impl FnMut(u64, u64)) {
+    let mut other = Bits(17);
+    each(f, |a| {
+        let r = other.next();
+        let b = match r % 5 {
+            0 => a ^ ((r >> 8) % 16),
+            1 => a ^ f.sign() ^ ((r >> 8) % 4),
+            2 => f.magnitude(a) >> (f.mant() + (r >> 8) as u32 % 8) << f.mant() | r >> 40 & 0xff,
+            _ if f == F64 => other.f64(),
+            _ => other.f32(),
+        };
+        check(a, b);
+        check(b, a);
+    });
+}
+
+#[test]
+fn arithmetic_matches_the_fpu() {
+    type Op = fn(u64, u64) -> u64;
+    type Host64 = fn(f64, f64) -> f64;
+    type Host32 = fn(f32, f32) -> f32;
+    let ops: [(Op, Op, Host64, Host32); 3] = [
+        (add::<true>, add::<false>, |x, y| x + y, |x, y| x + y),
+        (mul::<true>, mul::<false>, |x, y| x * y, |x, y| x * y),
+        (div::<true>, div::<false>, |x, y| x / y, |x, y| x / y),
+    ];
+    for (i, (soft64, soft32, op64, op32)) in ops.into_iter().enumerate() {
+        pairs(F64, |a, b| {
+            let want = op64(f64::from_bits(a), f64::from_bits(b));
+            let got = soft64(a, b);
+            if want.is_nan() {
+                assert!(
+                    F64.is_nan(got) && got & 1 << 51 != 0,
+                    "op {i}: {a:#x} {b:#x}"
+                );
+            } else {
+                assert_eq!(got, want.to_bits(), "op {i}: {a:#x} {b:#x}");
+            }
+        });
+        pairs(F32, |a, b| {
+            let want = op32(f32::from_bits(a as u32), f32::from_bits(b as u32));
+            let got = soft32(a, b);
+            if want.is_nan() {
+                assert!(
+                    F32.is_nan(got) && got & 1 << 22 != 0,
+                    "op {i}: {a:#x} {b:#x}"
+                );
+            } else {
+                assert_eq!(got, want.to_bits() as u64, "op {i}: {a:#x} {b:#x}");
+            }
+        });
+    }
+}
+
 #[test]
 fn nans_come_out_quiet() {
     let rounds = [Round::Floor, Round::Ceil, Round::Trunc, Round::Nearest];
