@@ -191,8 +191,8 @@ pub struct CompileArgs {
     /// Translate with fuel metering (for Config::consume_fuel and -W fuel/timeout)
     #[arg(long)]
     pub fuel: bool,
-    /// No accumulator forms: slower code that the smallest executor (wisp built without
-    /// its `accumulator` feature) can run
+    /// No accumulator or fused forms: slower code that the smallest executor (wisp built
+    /// without its `accumulator` and `fused` features) can run
     #[arg(long)]
     pub plain: bool,
     /// Accept memories with 1-byte pages (the custom-page-sizes proposal)
@@ -213,7 +213,7 @@ pub struct IrArgs {
     /// Translate with fuel metering, as for -W fuel
     #[arg(long)]
     pub fuel: bool,
-    /// No accumulator forms, as for `wisp compile --plain`
+    /// No accumulator or fused forms, as for `wisp compile --plain`
     #[arg(long)]
     pub plain: bool,
     /// The module (binary or text)

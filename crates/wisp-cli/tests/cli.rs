@@ -112,10 +112,16 @@ fn ir_prints_what_a_function_became() {
         "{out}"
     );
     assert!(out.contains("CallInternal func=defined0 base=s1"), "{out}");
-    // Every function with code, and `--plain` leaves out accumulator forms.
+    // Every function with code, and `--plain` leaves out the accumulator and fused
+    // forms, which the default has.
+    let all = text(&wisp(&["ir", "benches/wat/sieve.wat"]).stdout);
+    assert!(
+        all.contains("I32Store8Imm") && all.contains("Acc "),
+        "{all}"
+    );
     let all = text(&wisp(&["ir", "--plain", "benches/wat/sieve.wat"]).stdout);
     assert!(
-        all.contains("I32Store8Imm") && !all.contains("Acc "),
+        all.contains("I32Store8 ") && !all.contains("Acc ") && !all.contains("Imm "),
         "{all}"
     );
     let o = wisp(&["ir", "examples/fib.wat", "nope"]);

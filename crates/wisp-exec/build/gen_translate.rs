@@ -22,8 +22,10 @@ pub fn generate(rows: &[Row]) -> String {
         let general = |fields: &str| make(&format!("{n}Mem"), fields);
         let fields = r.field_names().join(", ");
         let arm = match how {
-            Translate::Unary => format!("Operator::{n} => self.unary({})?,", make(n, &fields)),
-            Translate::Binary => format!("Operator::{n} => self.binary({})?,", make(n, &fields)),
+            Translate::Unary => format!("Operator::{n} => self.unary_op({})?,", make(n, &fields)),
+            Translate::Binary => {
+                format!("Operator::{n} => self.binary_op({})?,", make(n, &fields))
+            }
             Translate::BinaryImm { imm, is64 } => format!(
                 "Operator::{n} => self.binary_imm({is64}, {}, {})?,",
                 make(n, &fields),

@@ -9,6 +9,11 @@ use crate::table::{row, Row, Ty::*};
 
 /// The feature of the accumulator forms.
 pub const ACC: &str = "accumulator";
+/// The feature of the fused forms (see [`is_fused`]).
+pub const FUSED: &str = "fused";
+/// The feature of the 128-bit SIMD instructions, and of the two-cell forms only a `v128`
+/// needs.
+pub const SIMD: &str = "simd";
 
 pub fn rows() -> Vec<Row> {
     let mut t = control();
@@ -23,6 +28,15 @@ pub fn rows() -> Vec<Row> {
     t.extend(crate::rows_refs::rows());
     t.extend(crate::rows_aggregate::rows());
     t.extend(crate::rows_memories::rows());
+    for r in &mut t {
+        if is_fused(&r.name) {
+            r.feature = match r.feature {
+                None => Some(FUSED),
+                Some(ACC) => Some("accumulator,fused"),
+                other => panic!("{}: a fused form of feature {other:?}", r.name),
+            };
+        }
+    }
     // The instructions every build has come first, so that a build without the optional
     // families (the device executor) dispatches over a dense range of discriminants: its
     // `match` jump table then ends at the last instruction it has, instead of holding an
@@ -31,6 +45,21 @@ pub fn rows() -> Vec<Row> {
     // so each group keeps the order it is written in.
     t.sort_by_key(|r| r.feature.is_some());
     t
+}
+
+/// Whether a row is a fused form: what the translator makes of a constant operand (the
+/// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
+/// (`…Idx`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
+/// `BrI64…`) and of a copy before a branch (`CopyBr`), with their accumulator forms.
+/// They save dispatches; a build without the `fused` feature (the smallest executor)
+/// leaves them out and runs code translated without them (`TranslateConfig::fused`).
+fn is_fused(name: &str) -> bool {
+    let base = name.strip_suffix("Acc").unwrap_or(name);
+    base.ends_with("Imm")
+        || base.ends_with("Idx")
+        || base.starts_with("BrI32")
+        || base.starts_with("BrI64")
+        || matches!(base, "I32AddShl2" | "I32AddShl3" | "CopyBr")
 }
 
 fn control() -> Vec<Row> {
@@ -129,7 +158,8 @@ fn control() -> Vec<Row> {
         .acc("base", "I32AddShl3Acc")
         .acc_renamed("index", "I32AccShl3", &[]),
         row("Copy2", &[("dst", Slot), ("src", Slot)], "data::copy2")
-            .doc("Copies two cells: a `v128`, or a value of unknown type in a wide function."),
+            .doc("Copies two cells: a `v128`, or a value of unknown type in a wide function.")
+            .feature(SIMD),
         row(
             "CopyCells",
             &[("dst", Slot), ("src", Slot), ("len", Count)],
@@ -182,19 +212,22 @@ fn control() -> Vec<Row> {
             &[("dst", Slot), ("index", Global)],
             "data::global_get2",
         )
-        .doc("`global.get` of a `v128` global: two cells."),
+        .doc("`global.get` of a `v128` global: two cells.")
+        .feature(SIMD),
         row(
             "GlobalSet2",
             &[("src", Slot), ("index", Global)],
             "data::global_set2",
         )
-        .doc("`global.set` of a `v128` global: two cells."),
+        .doc("`global.set` of a `v128` global: two cells.")
+        .feature(SIMD),
         row(
             "Select2",
             &[("dst", Slot), ("cond", Slot), ("if_true", Slot)],
             "data::select2",
         )
-        .doc("`select` of two-cell values: followed by `Arg { a: if_false, .. }`."),
+        .doc("`select` of two-cell values: followed by `Arg { a: if_false, .. }`.")
+        .feature(SIMD),
     ]
 }
 

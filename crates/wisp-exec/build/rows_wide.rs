@@ -23,6 +23,10 @@
 
 use crate::table::{row, Row, Translate, Ty::*};
 
+/// The feature of these rows: without it a module using them is invalid, and an image
+/// that does is refused.
+const WIDE: &str = "wide-arithmetic";
+
 pub fn rows() -> Vec<Row> {
     let mut t = Vec::new();
     for (name, f, wasm) in [
@@ -41,7 +45,8 @@ pub fn rows() -> Vec<Row> {
                  b: rhs_hi }}` that follows; the low half of the result to `dst`, the \
                  high half to the cell after it."
             ))
-            .translate(Translate::FourToTwo),
+            .translate(Translate::FourToTwo)
+            .feature(WIDE),
         );
     }
     for (name, f, wasm) in [
@@ -59,7 +64,8 @@ pub fn rows() -> Vec<Row> {
                 "`{wasm}`: the 128-bit product, its low half to `dst`, its high half to \
                  the cell after it."
             ))
-            .translate(Translate::TwoToTwo),
+            .translate(Translate::TwoToTwo)
+            .feature(WIDE),
         );
     }
     t

@@ -66,6 +66,8 @@ fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, Par
     // memories or a 64-bit one.
     features.multi_memory &= cfg!(feature = "multi-memory");
     features.memory64 &= cfg!(feature = "memory64");
+    // And without the wide-arithmetic handlers, a module that uses them.
+    features.wide_arithmetic &= cfg!(feature = "wide-arithmetic");
     let mut validator = ModuleValidator::new(features);
     let mut builder = ModuleBuilder::new(bytes);
     // The parser needs the features too: with memory64 on it accepts 64-bit encodings of

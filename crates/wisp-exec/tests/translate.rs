@@ -429,3 +429,58 @@ fn wide_arithmetic_results_take_two_heights() {
         "{code:#?}"
     );
 }
+
+/// The code of the module's first defined function, translated plain: without the
+/// accumulator and fused forms.
+fn plain_ops(text: &str) -> Vec<Op<InstrIdx>> {
+    let buf = wast::parser::ParseBuffer::new(text).unwrap();
+    let bytes = wast::parser::parse::<wast::Wat>(&buf)
+        .unwrap()
+        .encode()
+        .unwrap();
+    let config = TranslateConfig {
+        accumulator: false,
+        fused: false,
+        ..TranslateConfig::default()
+    };
+    let m = compile(&bytes, Default::default(), config).unwrap();
+    wisp_exec::ir::unfinish(&m.code(0).unwrap().ops)
+}
+
+#[test]
+fn plain_code_has_no_fused_forms() {
+    // Every pattern the fused forms are made from: a constant operand, a comparison
+    // feeding a branch, an address sum feeding a load, a shift feeding an add, a store
+    // of a constant, a copy before a jump.
+    let text = r#"(module (memory 1)
+        (func (param i32 i32) (result i32)
+          (block $out
+            (loop $top
+              (br_if $out (i32.lt_s (local.get 0) (i32.const 10)))
+              (br_if $top (i32.ge_u (local.get 0) (local.get 1)))
+              (i32.store (local.get 0) (i32.const 7))
+              (local.set 1 (i32.load (i32.add (local.get 0) (local.get 1))))
+              (local.set 0 (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 2))))
+              (local.set 0 (i32.add (local.get 0) (i32.const 1)))))
+          (local.get 0)))"#;
+    let fused = ops(text);
+    let plain = plain_ops(text);
+    let is_fused = |op: &Op<InstrIdx>| {
+        let name = format!("{op:?}");
+        let name = name.split([' ', '{', '(']).next().unwrap_or("");
+        name.ends_with("Imm")
+            || name.ends_with("Idx")
+            || name.starts_with("BrI32")
+            || name.starts_with("BrI64")
+            || name.starts_with("I32AddShl")
+            || name.starts_with("CopyBr")
+            || name.ends_with("Acc")
+    };
+    // The default translation uses them (so the test sees the patterns)...
+    assert!(
+        fused.iter().filter(|op| is_fused(op)).count() >= 5,
+        "{fused:#?}"
+    );
+    // ...and the plain one none.
+    assert!(!plain.iter().any(is_fused), "{plain:#?}");
+}

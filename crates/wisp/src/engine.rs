@@ -81,9 +81,9 @@ impl Config {
         self.eager = on;
         self
     }
-    /// Translate without the accumulator forms of instructions: slower, but the code
-    /// (and an image of it, `Module::to_image`) runs on an executor built without
-    /// wisp's `accumulator` feature, the smallest one.
+    /// Translate without the accumulator and fused forms of instructions: slower, but
+    /// the code (and an image of it, `Module::to_image`) runs on an executor built
+    /// without wisp's `accumulator` and `fused` features, the smallest one.
     #[cfg(feature = "compile")]
     pub fn plain_code(&mut self, on: bool) -> &mut Self {
         self.plain_code = on;
@@ -142,6 +142,7 @@ impl Config {
         TranslateConfig {
             fuel: self.fuel || self.epoch_on(),
             accumulator: !self.plain_code,
+            fused: !self.plain_code,
             offsets: !self.no_offsets,
         }
     }

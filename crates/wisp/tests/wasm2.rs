@@ -337,3 +337,42 @@ fn segments_not_reached_by_a_failed_instantiation_keep_their_bytes() {
         .unwrap();
     assert_eq!(out[0].i32(), Some(i32::from(b'x') << 8 | i32::from(b'a')));
 }
+
+/// Code translated plain (`Config::plain_code`: no accumulator or fused forms, what the
+/// smallest executor runs) computes what the default translation does.
+#[test]
+fn plain_code_computes_what_the_default_code_does() {
+    let text = r#"(module (memory 1)
+        (func (export "run") (param i32 i32) (result i64)
+          (local i64)
+          (block $out
+            (loop $top
+              (br_if $out (i32.ge_u (local.get 0) (local.get 1)))
+              (i32.store (i32.shl (local.get 0) (i32.const 2)) (i32.mul (local.get 0) (i32.const 3)))
+              (local.set 2 (i64.add (local.get 2)
+                (i64.extend_i32_u (i32.load (i32.add (i32.const 0) (i32.shl (local.get 0) (i32.const 2)))))))
+              (if (i32.eqz (i32.and (local.get 0) (i32.const 1)))
+                (then (local.set 2 (i64.sub (local.get 2) (i64.const 1)))))
+              (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+              (br $top)))
+          (local.get 2)))"#;
+    let run = |plain: bool, n: i32| {
+        let mut config = Config::new();
+        config.plain_code(plain);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, wat(text)).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let f = inst
+            .get_typed_func::<(i32, i32), i64>(&store, "run")
+            .unwrap();
+        f.call(&mut store, (0, n)).unwrap()
+    };
+    for n in [0, 1, 2, 7, 100, 1000] {
+        let want: i64 = (0..n as i64).map(|i| 3 * i - i64::from(i % 2 == 0)).sum();
+        assert_eq!(run(false, n), want, "default, n = {n}");
+        assert_eq!(run(true, n), want, "plain, n = {n}");
+    }
+}

@@ -274,30 +274,36 @@ pub fn i64_rem_u(x: u64, y: u64) -> R {
 // <https://github.com/WebAssembly/wide-arithmetic/blob/main/proposals/wide-arithmetic/Overview.md>
 // A 128-bit integer is a pair of `i64`s, low half first; results are `(lo, hi)`.
 
+#[cfg(feature = "wide-arithmetic")]
 #[inline(always)]
 fn u128_(lo: u64, hi: u64) -> u128 {
     (hi as u128) << 64 | lo as u128
 }
+#[cfg(feature = "wide-arithmetic")]
 #[inline(always)]
 fn halves(v: u128) -> (u64, u64) {
     (v as u64, (v >> 64) as u64)
 }
 /// `i64.add128`: the sum modulo 2¹²⁸.
+#[cfg(feature = "wide-arithmetic")]
 #[inline(always)]
 pub fn i64_add128(lo1: u64, hi1: u64, lo2: u64, hi2: u64) -> (u64, u64) {
     halves(u128_(lo1, hi1).wrapping_add(u128_(lo2, hi2)))
 }
 /// `i64.sub128`: the difference modulo 2¹²⁸.
+#[cfg(feature = "wide-arithmetic")]
 #[inline(always)]
 pub fn i64_sub128(lo1: u64, hi1: u64, lo2: u64, hi2: u64) -> (u64, u64) {
     halves(u128_(lo1, hi1).wrapping_sub(u128_(lo2, hi2)))
 }
 /// `i64.mul_wide_s`: the signed product, which always fits in 128 bits.
+#[cfg(feature = "wide-arithmetic")]
 #[inline(always)]
 pub fn i64_mul_wide_s(a: u64, b: u64) -> (u64, u64) {
     halves((a as i64 as i128 * b as i64 as i128) as u128)
 }
 /// `i64.mul_wide_u`: the unsigned product, which always fits in 128 bits.
+#[cfg(feature = "wide-arithmetic")]
 #[inline(always)]
 pub fn i64_mul_wide_u(a: u64, b: u64) -> (u64, u64) {
     halves(a as u128 * b as u128)

@@ -30,9 +30,10 @@ pub const IS_NATIVE: bool = core::mem::size_of::<Op>() == OP_BYTES
 
 /// Why code that uses an instruction this build leaves out is refused.
 pub const UNSUPPORTED: &str = "the image uses instructions this build of Wisp leaves out \
-    (SIMD, the accumulator forms, exceptions, GC, several or 64-bit memories: features \
-    `simd`, `accumulator`, `exceptions`, `gc`, `multi-memory`, `memory64`; for the \
-    accumulator forms, compile the image with `--plain`)";
+    (SIMD, the accumulator or fused forms, exceptions, GC, several or 64-bit memories, wide \
+    arithmetic: features `simd`, `accumulator`, `fused`, `exceptions`, `gc`, `multi-memory`, \
+    `memory64`, `wide-arithmetic`; for the accumulator and fused forms, compile the image \
+    with `--plain`)";
 
 /// Whether operand `k` of the instruction with discriminant `tag` is 64 bits wide:
 /// only the value of `Const64` is.

@@ -58,7 +58,11 @@ impl Translator<'_> {
         if dst != Some(slot) {
             return None;
         }
-        self.ops[idx].fuse_branch(negate).map(|op| (idx, op))
+        // `eqz` and its branch are one plain `BrIfEqz`/`BrIfNez`, which every build has;
+        // a comparison and its branch a fused form.
+        let op = self.ops[idx].fuse_branch(negate)?;
+        let plain = matches!(op, Op::BrIfEqz { .. } | Op::BrIfNez { .. });
+        (plain || self.fused()).then_some((idx, op))
     }
 
     /// Pops the condition and emits a branch to `target` taken when it is non-zero

@@ -134,17 +134,22 @@ pub struct TranslateConfig {
     /// Use the accumulator forms of instructions (`Op::acc_form`): faster, but an
     /// executor built without the `accumulator` feature cannot run them.
     pub accumulator: bool,
+    /// Use the fused forms of instructions (an immediate operand, a comparison with its
+    /// branch, an address sum with its load): faster, but an executor built without the
+    /// `fused` feature cannot run them.
+    pub fused: bool,
     /// Keep each function's map from instructions to module offsets, for backtraces
     /// and coredumps (about three bytes per Wasm instruction).
     pub offsets: bool,
 }
 
-/// No fuel; accumulator forms on.
+/// No fuel; accumulator and fused forms on.
 impl Default for TranslateConfig {
     fn default() -> Self {
         TranslateConfig {
             fuel: false,
             accumulator: true,
+            fused: true,
             offsets: true,
         }
     }
@@ -367,7 +372,9 @@ fn translate_as(
     #[cfg(not(feature = "exceptions"))]
     let frame_size = t.frame_cells();
     thread_jumps(&mut t.ops);
-    fuse_copy_br(&mut t.ops);
+    if t.fused() {
+        fuse_copy_br(&mut t.ops);
+    }
     if config.accumulator && cfg!(feature = "accumulator") {
         use_accumulator(&mut t.ops, &t.handlers);
     }
@@ -662,6 +669,12 @@ impl Translator<'_> {
         let idx = self.emit(op);
         self.push(Operand::Temp);
         self.fusable = Some(idx);
+    }
+
+    /// Whether to make fused forms of instructions: the configuration asks for them
+    /// and this build's executor has them.
+    fn fused(&self) -> bool {
+        self.config.fused && cfg!(feature = "fused")
     }
 
     /// Starts a new basic block: with fuel on, it is charged as a whole on entry.

@@ -453,7 +453,7 @@ impl Translator<'_> {
     /// `i32.add` whose right operand was just computed, for this use alone, by a shift
     /// left by 2 or 3: one `I32AddShl*`. Returns false (and does nothing) otherwise.
     fn visit_add_shl(&mut self) -> Result<bool, TranslateError> {
-        let Some(idx) = self.fusable else {
+        let Some(idx) = self.fusable.filter(|_| self.fused()) else {
             return Ok(false);
         };
         let Some(top) = self.stack.len().checked_sub(1) else {
@@ -486,7 +486,7 @@ impl Translator<'_> {
     /// If the value on top of the stack was just computed by an `i32.add` for this use
     /// alone: the instruction's index, its destination and its operands.
     fn fusable_add(&mut self) -> Option<(usize, Slot, Slot, Slot)> {
-        let idx = self.fusable?;
+        let idx = self.fusable.filter(|_| self.fused())?;
         let top = self.stack.len().checked_sub(1)?;
         if self.stack[top] != Operand::Temp || idx + 1 != self.ops.len() {
             return None;
@@ -524,12 +524,13 @@ impl Translator<'_> {
     /// A load from `memarg`; when the address was just computed by an `i32.add` for this
     /// use alone and the offset is 0, the add and the load become one `idx` instruction.
     /// Memories other than a 32-bit memory 0 take the `general` form.
+    #[inline(never)]
     fn load(
         &mut self,
         memarg: &MemArg,
-        plain: impl FnOnce(Slot, Slot, MemOffset) -> Op,
-        idx: impl FnOnce(Slot, Slot, Slot) -> Op,
-        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
+        plain: fn(Slot, Slot, MemOffset) -> Op,
+        idx: fn(Slot, Slot, Slot) -> Op,
+        general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         let offset = match self.access(memarg)? {
             Access::Fast(offset) => offset,
@@ -551,13 +552,14 @@ impl Translator<'_> {
 
     /// A store of `width` bytes. A constant value is stored from the instruction itself
     /// (`imm`) when the bytes it writes are those of its 32-bit sign extension.
+    #[inline(never)]
     fn store(
         &mut self,
         memarg: &MemArg,
         width: u32,
-        plain: impl FnOnce(Slot, Slot, MemOffset) -> Op,
-        imm: impl FnOnce(Slot, Imm32, MemOffset) -> Op,
-        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
+        plain: fn(Slot, Slot, MemOffset) -> Op,
+        imm: fn(Slot, Imm32, MemOffset) -> Op,
+        general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         let offset = match self.access(memarg)? {
             Access::Fast(offset) => offset,
@@ -570,7 +572,9 @@ impl Translator<'_> {
             }
         };
         let constant = match self.stack.last() {
-            Some(&Operand::Const(c)) if width <= 4 || c as u32 as i32 as i64 as u64 == c => {
+            Some(&Operand::Const(c))
+                if self.fused() && (width <= 4 || c as u32 as i32 as i64 as u64 == c) =>
+            {
                 Some(Imm32(c as u32))
             }
             _ => None,
@@ -588,12 +592,14 @@ impl Translator<'_> {
     }
 
     /// A lane extraction.
-    fn extract(&mut self, lane: u8, make: impl FnOnce(Slot, Slot, Lane) -> Op) -> TResult {
+    #[inline(never)]
+    fn extract(&mut self, lane: u8, make: fn(Slot, Slot, Lane) -> Op) -> TResult {
         self.unary(|dst, src| make(dst, src, Lane(lane as u32)))
     }
 
     /// A lane replacement; the lane follows in an `Arg`.
-    fn replace(&mut self, lane: u8, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+    #[inline(never)]
+    fn replace(&mut self, lane: u8, make: fn(Slot, Slot, Slot) -> Op) -> TResult {
         let (_, value) = self.pop_read()?;
         let (pos, src) = self.pop_read()?;
         let dst = self.slot(pos);
@@ -607,11 +613,12 @@ impl Translator<'_> {
     }
 
     /// A SIMD load.
+    #[inline(never)]
     fn v_load(
         &mut self,
         memarg: &MemArg,
-        make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
-        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
+        make: fn(Slot, Slot, MemOffset) -> Op,
+        general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         match self.access(memarg)? {
             Access::Fast(offset) => self.unary(|dst, addr| make(dst, addr, offset)),
@@ -624,12 +631,13 @@ impl Translator<'_> {
     }
 
     /// A SIMD load of one lane; the vector and the lane follow in an `Arg`.
+    #[inline(never)]
     fn v_load_lane(
         &mut self,
         memarg: &MemArg,
         lane: u8,
-        make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
-        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
+        make: fn(Slot, Slot, MemOffset) -> Op,
+        general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         let access = self.access(memarg)?;
         let (_, vector) = self.pop_read()?;
@@ -653,12 +661,13 @@ impl Translator<'_> {
     }
 
     /// A SIMD store of one lane; the lane follows in an `Arg`.
+    #[inline(never)]
     fn v_store_lane(
         &mut self,
         memarg: &MemArg,
         lane: u8,
-        make: impl FnOnce(Slot, Slot, MemOffset) -> Op,
-        general: impl FnOnce(Slot, Slot, MemIdx) -> Op,
+        make: fn(Slot, Slot, MemOffset) -> Op,
+        general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         let access = self.access(memarg)?;
         let (_, value) = self.pop_read()?;
@@ -686,6 +695,20 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// [`Self::unary`] for the operator table's families: out of line and not generic,
+    /// one copy for all of them, so that the `match` over operators stays small (its
+    /// frame too: a device translating on its own stack felt each arm's temporaries).
+    #[inline(never)]
+    fn unary_op(&mut self, make: fn(Slot, Slot) -> Op) -> TResult {
+        self.unary(make)
+    }
+
+    /// [`Self::binary`] for the operator table's families, as [`Self::unary_op`].
+    #[inline(never)]
+    fn binary_op(&mut self, make: fn(Slot, Slot, Slot) -> Op) -> TResult {
+        self.binary(make)
+    }
+
     pub(super) fn binary(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
         let (_, rhs) = self.pop_read()?;
         let (pos, lhs) = self.pop_read()?;
@@ -696,7 +719,8 @@ impl Translator<'_> {
 
     /// Four operands to two results (`i64.add128`, `i64.sub128`): the left pair in the
     /// instruction, the right pair in an `Arg` after it.
-    fn four_to_two(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+    #[inline(never)]
+    fn four_to_two(&mut self, make: fn(Slot, Slot, Slot) -> Op) -> TResult {
         let (_, rhs_hi) = self.pop_read()?;
         let (_, rhs_lo) = self.pop_read()?;
         let (_, lhs_hi) = self.pop_read()?;
@@ -712,7 +736,8 @@ impl Translator<'_> {
     }
 
     /// Two operands to two results (`i64.mul_wide_s`, `i64.mul_wide_u`).
-    fn two_to_two(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) -> TResult {
+    #[inline(never)]
+    fn two_to_two(&mut self, make: fn(Slot, Slot, Slot) -> Op) -> TResult {
         let (_, rhs) = self.pop_read()?;
         let (pos, lhs) = self.pop_read()?;
         let dst = self.slot(pos);
@@ -739,13 +764,14 @@ impl Translator<'_> {
     }
 
     /// A constant right operand that fits in 32 bits becomes an immediate.
+    #[inline(never)]
     fn binary_imm(
         &mut self,
         is64: bool,
-        make: impl FnOnce(Slot, Slot, Slot) -> Op,
-        make_imm: impl FnOnce(Slot, Slot, Imm32) -> Op,
+        make: fn(Slot, Slot, Slot) -> Op,
+        make_imm: fn(Slot, Slot, Imm32) -> Op,
     ) -> TResult {
-        if let Some(&Operand::Const(c)) = self.stack.last() {
+        if let Some(&Operand::Const(c)) = self.stack.last().filter(|_| self.fused()) {
             if !is64 || c as i64 == c as i32 as i64 {
                 self.pop()?;
                 let (pos, lhs) = self.pop_read()?;

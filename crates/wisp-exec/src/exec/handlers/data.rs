@@ -39,6 +39,7 @@ pub(in crate::exec) unsafe fn copy(h: &mut Hot, _: &mut Cx<'_>, dst: Slot, src: 
     Flow::Next
 }
 
+#[cfg(feature = "simd")]
 /// # Safety
 /// The handler contract (`handlers/mod.rs`); both operands span two slots.
 #[inline(always)]
@@ -198,6 +199,7 @@ pub(in crate::exec) unsafe fn select(
     Flow::Next
 }
 
+#[cfg(feature = "simd")]
 /// `select` of two-cell values.
 ///
 /// # Safety
@@ -282,6 +284,7 @@ pub(in crate::exec) unsafe fn global_set_acc(
     Flow::Next
 }
 
+#[cfg(feature = "simd")]
 /// `global.get` of a `v128`: two cells.
 ///
 /// # Safety
@@ -300,6 +303,7 @@ pub(in crate::exec) unsafe fn global_get2(
     Flow::Next
 }
 
+#[cfg(feature = "simd")]
 /// `global.set` of a `v128`: two cells.
 ///
 /// # Safety

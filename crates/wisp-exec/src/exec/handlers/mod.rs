@@ -27,6 +27,7 @@ pub(super) mod memory;
 pub(super) mod reference;
 #[cfg(feature = "simd")]
 pub(super) mod vector;
+#[cfg(feature = "wide-arithmetic")]
 pub(super) mod wide;
 
 #[cfg(all(not(wisp_tail_dispatch), feature = "tail-call"))]
@@ -87,6 +88,7 @@ impl Hot {
     /// # Safety
     /// As for [`Hot::get`], for `s` and the slot after it.
     #[inline(always)]
+    #[cfg(any(feature = "simd", feature = "wide-arithmetic"))]
     pub(super) unsafe fn set2(&mut self, s: Slot, lo: u64, hi: u64) {
         // SAFETY: see the function's contract.
         unsafe { self.set(s, lo) };
