@@ -8,6 +8,7 @@
 //! takes its out-of-bounds path, which hands it to [`PagedMemory`] instead of trapping.
 
 use crate::limits::ResourceLimiter;
+#[cfg(feature = "paged")]
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
@@ -50,7 +51,9 @@ pub enum MemoryBackend {
     /// A buffer the host lent for the memory's whole life (`len` bytes of it are in use),
     /// so that no allocator is needed and the size is known at link time.
     Host { buf: &'static mut [u8], len: usize },
-    /// Paged storage behind a trait object; every access is a call.
+    /// Paged storage behind a trait object; every access is a call (the `paged`
+    /// feature: a build without it has no paged paths in its memory operations).
+    #[cfg(feature = "paged")]
     Paged(Box<dyn PagedMemory>),
     /// Pages from the kernel that cost nothing until touched (Linux, the `mmap` feature):
     /// the default on such hosts, so an untouched 4 GiB memory takes no RAM.
@@ -65,6 +68,7 @@ impl MemoryBackend {
     pub fn fixed_ram(&self) -> Option<usize> {
         match self {
             MemoryBackend::Host { .. } => Some(0),
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => Some(p.ram_bytes()),
             _ => None,
         }
@@ -90,6 +94,7 @@ impl fmt::Debug for MemoryBackend {
         match self {
             MemoryBackend::Vec(v) => write!(f, "Vec({} bytes)", v.len()),
             MemoryBackend::Host { buf, len } => write!(f, "Host({len} of {} bytes)", buf.len()),
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => write!(f, "Paged({} bytes)", p.size()),
             #[cfg(all(feature = "mmap", target_os = "linux"))]
             MemoryBackend::Mapped(m) => write!(f, "{m:?}"),
@@ -182,6 +187,7 @@ impl MemInst {
         match &mut m.backend {
             MemoryBackend::Vec(v) => v.clear(),
             MemoryBackend::Host { len, .. } => *len = 0,
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(_) => {}
             #[cfg(all(feature = "mmap", target_os = "linux"))]
             MemoryBackend::Mapped(m) => *m = crate::mapped::Mapping::empty(),
@@ -199,7 +205,10 @@ impl MemInst {
 
     /// Whether the bytes live behind a [`PagedMemory`] rather than in one slice.
     pub fn is_paged(&self) -> bool {
-        matches!(self.backend, MemoryBackend::Paged(_))
+        #[cfg(feature = "paged")]
+        return matches!(self.backend, MemoryBackend::Paged(_));
+        #[cfg(not(feature = "paged"))]
+        false
     }
 
     /// The memory's bytes, when they are one slice in RAM; empty for a paged memory.
@@ -207,6 +216,7 @@ impl MemInst {
         match &self.backend {
             MemoryBackend::Vec(v) => v,
             MemoryBackend::Host { buf, len } => &buf[..*len],
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(_) => &[],
             #[cfg(all(feature = "mmap", target_os = "linux"))]
             MemoryBackend::Mapped(m) => m.as_slice(),
@@ -218,6 +228,7 @@ impl MemInst {
         match &mut self.backend {
             MemoryBackend::Vec(v) => v,
             MemoryBackend::Host { buf, len } => &mut buf[..*len],
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(_) => &mut [],
             #[cfg(all(feature = "mmap", target_os = "linux"))]
             MemoryBackend::Mapped(m) => m.as_mut_slice(),
@@ -238,6 +249,7 @@ impl MemInst {
     /// The current size in bytes, whatever the backend.
     pub fn size_bytes(&self) -> u64 {
         match &self.backend {
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => p.size(),
             _ => self.data().len() as u64,
         }
@@ -259,6 +271,7 @@ impl MemInst {
     pub fn read(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError> {
         self.check(addr, buf.len())?;
         match &mut self.backend {
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => p.read(addr, buf),
             _ => {
                 let a = addr as usize;
@@ -273,6 +286,7 @@ impl MemInst {
     pub fn read_shared(&self, addr: u64, buf: &mut [u8]) -> Result<(), AccessError> {
         self.check(addr, buf.len())?;
         match &self.backend {
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => p.read_shared(addr, buf),
             _ => {
                 let a = addr as usize;
@@ -286,6 +300,7 @@ impl MemInst {
     pub fn write(&mut self, addr: u64, buf: &[u8]) -> Result<(), AccessError> {
         self.check(addr, buf.len())?;
         match &mut self.backend {
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => p.write(addr, buf),
             _ => {
                 let a = addr as usize;
@@ -363,6 +378,7 @@ impl MemInst {
                 buf[*len..bytes].fill(0);
                 *len = bytes;
             }
+            #[cfg(feature = "paged")]
             MemoryBackend::Paged(p) => {
                 if bytes > p.size() {
                     p.grow(bytes)?;

@@ -39,22 +39,33 @@ impl Format {
             F64 => 52,
         }
     }
-    /// Bits of the exponent.
-    fn exp(self) -> u32 {
-        match self {
-            F32 => 8,
-            F64 => 11,
-        }
-    }
+    // Constants by format rather than computed: a 64-bit shift by a variable is a
+    // dozen instructions on a 32-bit core.
     fn sign(self) -> u64 {
-        1 << (self.mant() + self.exp())
+        match self {
+            F32 => 1 << 31,
+            F64 => 1 << 63,
+        }
     }
     /// The bits of `+∞`, above which the magnitudes are NaNs.
     fn inf(self) -> u64 {
-        ((1 << self.exp()) - 1) << self.mant()
+        match self {
+            F32 => 0x7f80_0000,
+            F64 => 0x7ff0_0000_0000_0000,
+        }
     }
     fn bias(self) -> i32 {
-        (1 << (self.exp() - 1)) - 1
+        match self {
+            F32 => 127,
+            F64 => 1023,
+        }
+    }
+    /// The significand's leading bit, just above the stored ones.
+    fn lead(self) -> u64 {
+        match self {
+            F32 => 1 << 23,
+            F64 => 1 << 52,
+        }
     }
     /// The magnitude's bits: the value without its sign.
     fn magnitude(self, a: u64) -> u64 {
@@ -68,19 +79,19 @@ impl Format {
     }
     /// A NaN with its quiet bit set, as an FPU passes one on (the payload kept).
     fn quiet(self, a: u64) -> u64 {
-        a | 1 << (self.mant() - 1)
+        a | self.lead() >> 1
     }
     /// The positive canonical NaN.
     fn canonical_nan(self) -> u64 {
-        self.inf() | 1 << (self.mant() - 1)
+        self.inf() | self.lead() >> 1
     }
     /// The unbiased exponent and the significand with its leading bit, of a finite
     /// non-zero value; subnormals are normalised.
     fn unpack(self, a: u64) -> (i32, u64) {
         let raw = (self.magnitude(a) >> self.mant()) as i32;
-        let frac = a & ((1 << self.mant()) - 1);
+        let frac = a & (self.lead() - 1);
         if raw != 0 {
-            return (raw - self.bias(), frac | 1 << self.mant());
+            return (raw - self.bias(), frac | self.lead());
         }
         let shift = frac.leading_zeros() - (63 - self.mant());
         (1 - self.bias() - shift as i32, frac << shift)
@@ -326,7 +337,7 @@ pub(super) fn round(f: Format, a: u64, mode: Round) -> u64 {
             Round::Floor => neg,
             Round::Ceil => !neg,
             Round::Trunc => false,
-            Round::Nearest => e == -1 && mag & ((1 << f.mant()) - 1) != 0,
+            Round::Nearest => e == -1 && mag & (f.lead() - 1) != 0,
         };
         let one = (f.bias() as u64) << f.mant();
         return sign | if up { one } else { 0 };
