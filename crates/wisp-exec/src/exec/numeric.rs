@@ -24,18 +24,22 @@ fn c32(v: i32) -> u64 {
 fn b(v: bool) -> u64 {
     v as u64
 }
+#[cfg(not(all(wisp_soft_float, wisp_soft_f32)))]
 #[inline(always)]
 fn f32_(x: u64) -> f32 {
     f32::from_bits(x as u32)
 }
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 fn f64_(x: u64) -> f64 {
     f64::from_bits(x)
 }
+#[cfg(not(all(wisp_soft_float, wisp_soft_f32)))]
 #[inline(always)]
 fn cf32(v: f32) -> u64 {
     v.to_bits() as u64
 }
+#[cfg(not(wisp_soft_float))]
 #[inline(always)]
 fn cf64(v: f64) -> u64 {
     v.to_bits()
@@ -685,12 +689,16 @@ pub fn f32_convert_i64_u(a: u64) -> u64 {
 /// (Cortex-M4F, M0) return other NaNs, which the spec's canonical-NaN rule refuses.
 #[inline(always)]
 pub fn f32_demote_f64(a: u64) -> u64 {
+    #[cfg(not(wisp_soft_float))]
     let x = f64_(a);
     // By its bits: `is_nan` is a soft-float call where there is no double-precision FPU.
     if a << 1 > 0x7ff0_0000_0000_0000 << 1 {
         let sign = (a >> 63) << 31;
         return sign | 0x7fc0_0000 | ((a >> 29) & 0x003f_ffff);
     }
+    #[cfg(wisp_soft_float)]
+    return soft::demote(a);
+    #[cfg(not(wisp_soft_float))]
     cf32(x as f32)
 }
 #[cfg(not(wisp_soft_float))]
@@ -715,12 +723,15 @@ pub fn f64_convert_i64_u(a: u64) -> u64 {
 }
 #[inline(always)]
 pub fn f64_promote_f32(a: u64) -> u64 {
-    let x = f32_(a);
-    if x.is_nan() {
+    // By its bits, as in `f32_demote_f64`.
+    if a as u32 & 0x7fff_ffff > 0x7f80_0000 {
         let sign = ((a >> 31) & 1) << 63;
         return sign | 0x7ff8_0000_0000_0000 | ((a & 0x003f_ffff) << 29);
     }
-    cf64(x as f64)
+    #[cfg(wisp_soft_float)]
+    return soft::promote(a);
+    #[cfg(not(wisp_soft_float))]
+    cf64(f32_(a) as f64)
 }
 
 /// An `i64` index or length of a 64-bit table, as the 32 bits the table instructions

@@ -236,13 +236,18 @@ pub(super) fn mul<const F64: bool>(a: u64, b: u64) -> u64 {
     }
     let (ea, xa) = f.unpack(a);
     let (eb, xb) = f.unpack(b);
-    // The product has its leading bit at `2·mant` or one above; keep `mant + EXTRA`
-    // bits below it.
-    let p = xa as u128 * xb as u128;
-    let high = (p >> (2 * f.mant() + 1)) as u32;
-    let cut = f.mant() - EXTRA + high;
-    let m = (p >> cut) as u64 | (p & ((1 << cut) - 1) != 0) as u64;
-    round_pack(f, neg, ea + eb + high as i32, m)
+    // Both significands moved up to bit 63: the product's high half then has its
+    // leading bit at 63 or 62 whatever the format, and the low half is all sticky.
+    let up = 63 - f.mant();
+    let p = (xa << up) as u128 * (xb << up) as u128;
+    let (hi, lo) = ((p >> 64) as u64, p as u64);
+    let (e, hi) = if hi >> 63 != 0 {
+        (ea + eb + 1, hi)
+    } else {
+        (ea + eb, hi << 1)
+    };
+    let m = shift_sticky(hi, up - EXTRA) | (lo != 0) as u64;
+    round_pack(f, neg, e, m)
 }
 
 /// `a / b`, rounded to nearest, in `f64` or `f32`.
@@ -501,6 +506,39 @@ pub(super) fn from_int(f: Format, v: u64, from: Int) -> u64 {
     };
     let sign = if neg { f.sign() } else { 0 };
     sign | f.pack(top, m)
+}
+
+/// `f32.demote_f64` of a value that is not a NaN (whose payload the caller moves):
+/// rounded to nearest, to an infinity when too large, to a subnormal or zero when too
+/// small.
+#[inline(never)]
+pub(super) fn demote(a: u64) -> u64 {
+    let neg = F64.is_negative(a);
+    let mag = F64.magnitude(a);
+    let sign = if neg { F32.sign() } else { 0 };
+    if mag == 0 || mag == F64.inf() {
+        return sign | if mag == 0 { 0 } else { F32.inf() };
+    }
+    let (e, m) = F64.unpack(a);
+    // The significand's 53 bits to `f32`'s 24 and the ones `round_pack` rounds by.
+    round_pack(
+        F32,
+        neg,
+        e,
+        shift_sticky(m, F64.mant() - F32.mant() - EXTRA),
+    )
+}
+
+/// `f64.promote_f32` of a value that is not a NaN: exact.
+#[inline(never)]
+pub(super) fn promote(a: u64) -> u64 {
+    let mag = F32.magnitude(a);
+    let sign = if F32.is_negative(a) { F64.sign() } else { 0 };
+    if mag == 0 || mag == F32.inf() {
+        return sign | if mag == 0 { 0 } else { F64.inf() };
+    }
+    let (e, m) = F32.unpack(a);
+    sign | F64.pack(e, m << (F64.mant() - F32.mant()))
 }
 
 /// Unsigned 64-bit division, quotient and remainder, `d` not zero: one bit a step, from

@@ -270,6 +270,36 @@ fn square_roots_match_the_fpu() {
     });
 }
 
+#[test]
+fn demotion_matches_the_fpu() {
+    each(F64, |a| {
+        let x = f64::from_bits(a);
+        if !x.is_nan() {
+            assert_eq!(demote(a), (x as f32).to_bits() as u64, "{a:#x}");
+        }
+    });
+    // Around the smallest subnormal and the largest finite `f32`, where rounding
+    // decides between zero, a subnormal, a normal and infinity.
+    let mut bits = Bits(13);
+    for e in [0x369u64, 0x36a, 0x36b, 0x380, 0x381, 0x46f, 0x470] {
+        for _ in 0..2000 {
+            let a = e << 52 | bits.next() >> 12;
+            let x = f64::from_bits(a);
+            assert_eq!(demote(a), (x as f32).to_bits() as u64, "{a:#x}");
+        }
+    }
+}
+
+#[test]
+fn promotion_matches_the_fpu() {
+    each(F32, |a| {
+        let x = f32::from_bits(a as u32);
+        if !x.is_nan() {
+            assert_eq!(promote(a), (x as f64).to_bits(), "{a:#x}");
+        }
+    });
+}
+
 use Int::{I32, I64, U32, U64};
 
 #[test]
