@@ -162,6 +162,8 @@ struct Failed;
 
 type R<T> = Result<T, Failed>;
 
+const OUT_OF_MEMORY: &str = "out of memory for the module's structures";
+
 type Funcs = Box<[crate::CodeCell]>;
 
 impl<'a> Reader<'a> {
@@ -320,16 +322,22 @@ impl<'a> Reader<'a> {
     /// The type section: recursive groups of types. Their references to each other
     /// are checked once all are read.
     fn types(&mut self, m: &mut Module) -> R<()> {
-        for _ in 0..self.len()? {
+        let groups = self.count(&mut m.rec_groups)?;
+        for _ in 0..groups {
             let n = self.len()?;
             if n == 0 {
                 return Err(self.error("empty recursive group"));
             }
             m.rec_groups.push(m.types.len() as u32);
+            // Amortised, not exact: the groups come one at a time.
+            m.types
+                .try_reserve(n)
+                .map_err(|_| self.error(OUT_OF_MEMORY))?;
             for _ in 0..n {
                 m.types.push(self.sub_type()?);
             }
         }
+        m.types.shrink_to_fit();
         let kinds: Vec<DefKind> = m.types.iter().map(|t| t.composite.kind()).collect();
         let names_a_type = |h: HeapType| match h {
             HeapType::Def(i, k) => kinds.get(i as usize) == Some(&k),
@@ -449,10 +457,10 @@ impl<'a> Reader<'a> {
     fn module(&mut self) -> R<Module> {
         let mut m = Module::default();
         self.types(&mut m)?;
-        for _ in 0..self.len()? {
+        for _ in 0..self.count(&mut m.imports)? {
             m.imports.push(self.import()?);
         }
-        let n = self.len()?;
+        let n = self.count(&mut m.funcs)?;
         m.num_imported_funcs = self.u32()?;
         for _ in 0..n {
             let t = self.u32()?;
@@ -464,22 +472,22 @@ impl<'a> Reader<'a> {
         if m.num_imported_funcs as usize > m.funcs.len() {
             return Err(self.error("more imported functions than functions"));
         }
-        let n = self.len()?;
+        let n = self.count(&mut m.tables)?;
         m.num_imported_tables = self.u32()?;
         for _ in 0..n {
             m.tables.push(self.table_def()?);
         }
-        let n = self.len()?;
+        let n = self.count(&mut m.memories)?;
         m.num_imported_memories = self.u32()?;
         for _ in 0..n {
             m.memories.push(self.memory()?);
         }
-        let n = self.len()?;
+        let n = self.count(&mut m.globals)?;
         m.num_imported_globals = self.u32()?;
         for _ in 0..n {
             m.globals.push(self.global_def()?);
         }
-        let n = self.len()?;
+        let n = self.count(&mut m.tags)?;
         m.num_imported_tags = self.u32()?;
         for _ in 0..n {
             let t = self.u32()?;
@@ -491,15 +499,15 @@ impl<'a> Reader<'a> {
         if m.num_imported_tags as usize > m.tags.len() {
             return Err(self.error("more imported tags than tags"));
         }
-        for _ in 0..self.len()? {
+        for _ in 0..self.count(&mut m.exports)? {
             m.exports.push(self.export()?);
         }
         m.start = self.u32()?.checked_sub(1);
-        for _ in 0..self.len()? {
+        for _ in 0..self.count(&mut m.elements)? {
             m.elements.push(self.element()?);
         }
         let mut at = 0usize;
-        for _ in 0..self.len()? {
+        for _ in 0..self.count(&mut m.datas)? {
             let mode = match self.u8()? {
                 0 => DataMode::Passive,
                 _ => DataMode::Active {
@@ -536,11 +544,9 @@ impl<'a> Reader<'a> {
             names.push((idx, self.str()?));
         }
         m.func_names = names;
+        // Every function's code is in the image: no body to point at (nor 8 bytes of RAM
+        // a function for an empty range saying so).
         m.code_dropped = true;
-        m.bodies = (0..m.funcs.len() - m.num_imported_funcs as usize)
-            .map(|_| 0..0)
-            .collect();
-        m.shrink_to_fit();
         Ok(m)
     }
 
@@ -692,12 +698,21 @@ impl<'a> Reader<'a> {
         Ok(self.list(n, each)?.into_boxed_slice())
     }
 
+    /// A count, with room for that many more in `v`: exact and fallible, as a device's
+    /// heap may not have it (and no list needs shrinking after).
+    fn count<T>(&mut self, v: &mut Vec<T>) -> R<usize> {
+        let n = self.len()?;
+        v.try_reserve_exact(n)
+            .map_err(|_| self.error(OUT_OF_MEMORY))?;
+        Ok(n)
+    }
+
     /// `n` (a count already checked by `len`) of what `each` reads, in a fallibly
     /// allocated list.
     fn list<T>(&mut self, n: usize, mut each: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
         let mut v = Vec::new();
         v.try_reserve_exact(n)
-            .map_err(|_| self.error("out of memory for the module's structures"))?;
+            .map_err(|_| self.error(OUT_OF_MEMORY))?;
         for _ in 0..n {
             v.push(each(self)?);
         }
