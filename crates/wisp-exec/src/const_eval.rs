@@ -5,7 +5,9 @@ use crate::ExecStore;
 use alloc::vec::Vec;
 use wisp_parse::{ConstExpr, ConstOp};
 use wisp_store::ModuleInst;
-use wisp_types::{cells, RawVal, TrapCode};
+#[cfg(feature = "gc")]
+use wisp_types::cells;
+use wisp_types::{RawVal, TrapCode};
 
 /// What an expression reads and makes: the instance's globals and functions, and
 /// (only while an instance is built) new heap objects.
@@ -14,6 +16,7 @@ trait Context {
     fn store(&self) -> &ExecStore;
     /// A `struct.new*` or `array.new*` of the instance's type `t`, its operands popped
     /// from `stack`.
+    #[cfg(feature = "gc")]
     fn alloc(&mut self, t: u32, op: &ConstOp, stack: &mut Vec<u128>) -> Result<u128, TrapCode>;
 }
 
@@ -39,11 +42,6 @@ impl Context for Building<'_> {
             .ok_or(TrapCode::OutOfMemory)?;
         Ok(crate::aggregate::const_alloc(self.store, id, op, stack)? as u128)
     }
-    // Validation refuses allocations without the GC proposal.
-    #[cfg(not(feature = "gc"))]
-    fn alloc(&mut self, _: u32, _: &ConstOp, _: &mut Vec<u128>) -> Result<u128, TrapCode> {
-        Err(TrapCode::OutOfMemory)
-    }
 }
 
 /// A segment's offset: validation allows no allocation there.
@@ -59,6 +57,7 @@ impl Context for Reading<'_> {
     fn store(&self) -> &ExecStore {
         self.store
     }
+    #[cfg(feature = "gc")]
     fn alloc(&mut self, _: u32, _: &ConstOp, _: &mut Vec<u128>) -> Result<u128, TrapCode> {
         Err(TrapCode::OutOfMemory)
     }
@@ -105,6 +104,7 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
     let mut stack: Vec<u128> = Vec::new();
     for op in &expr.0 {
         let v = match *op {
+            #[cfg(feature = "gc")]
             ConstOp::StructNew(t)
             | ConstOp::StructNewDefault(t)
             | ConstOp::ArrayNew(t)
@@ -116,6 +116,7 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
             ConstOp::F64(v) => v as u128,
             ConstOp::V128(v) => v,
             ConstOp::RefNull(_) => 0,
+            #[cfg(feature = "gc")]
             ConstOp::RefI31 | ConstOp::AnyConvertExtern | ConstOp::ExternConvertAny => {
                 let c = stack.pop().unwrap_or(0) as u64;
                 (match *op {
@@ -157,6 +158,10 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
                     _ => a.wrapping_mul(b),
                 }) as u128
             }
+            // The GC proposal's, which validation and the image reader refuse without
+            // it.
+            #[cfg(not(feature = "gc"))]
+            _ => return Err(TrapCode::OutOfMemory),
         };
         stack.push(v);
     }

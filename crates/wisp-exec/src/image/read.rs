@@ -263,6 +263,9 @@ impl<'a> Reader<'a> {
         if c != code::DEF {
             return code::to_heap(c).ok_or_else(|| self.error("unknown heap type"));
         }
+        if !wisp_types::TYPED_REFS {
+            return Err(self.error("typed references need the `gc` feature"));
+        }
         let i = self.u32()?;
         let k = code::to_def_kind(self.u8()?).ok_or_else(|| self.error("unknown type kind"))?;
         if self
@@ -338,6 +341,10 @@ impl<'a> Reader<'a> {
             }
         }
         m.types.shrink_to_fit();
+        if !wisp_types::TYPED_REFS {
+            // `heap_type` took no reference to a defined type: nothing to check.
+            return Ok(());
+        }
         let kinds: Vec<DefKind> = m.types.iter().map(|t| t.composite.kind()).collect();
         let names_a_type = |h: HeapType| match h {
             HeapType::Def(i, k) => kinds.get(i as usize) == Some(&k),
@@ -439,13 +446,22 @@ impl<'a> Reader<'a> {
             11 => ConstOp::I64Add,
             12 => ConstOp::I64Sub,
             13 => ConstOp::I64Mul,
+            // The GC proposal's; a build without it refuses them as unknown.
+            #[cfg(feature = "gc")]
             14 => ConstOp::RefI31,
+            #[cfg(feature = "gc")]
             15 => ConstOp::AnyConvertExtern,
+            #[cfg(feature = "gc")]
             16 => ConstOp::ExternConvertAny,
+            #[cfg(feature = "gc")]
             17 => ConstOp::StructNew(self.u32()?),
+            #[cfg(feature = "gc")]
             18 => ConstOp::StructNewDefault(self.u32()?),
+            #[cfg(feature = "gc")]
             19 => ConstOp::ArrayNew(self.u32()?),
+            #[cfg(feature = "gc")]
             20 => ConstOp::ArrayNewDefault(self.u32()?),
+            #[cfg(feature = "gc")]
             21 => ConstOp::ArrayNewFixed(self.u32()?, self.u32()?),
             _ => return Err(self.error("unknown constant instruction")),
         })
