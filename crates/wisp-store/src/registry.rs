@@ -138,10 +138,12 @@ impl TypeRegistry {
         if !singletons || !types.iter().all(plain) {
             return Err(BadType);
         }
-        types
-            .iter()
-            .map(|t| self.intern(vec![t.clone()]).map(TypeId))
-            .collect()
+        // A loop, not a `collect` into a `Result`, whose adapter costs a device flash.
+        let mut ids = Vec::with_capacity(types.len());
+        for t in types {
+            ids.push(TypeId(self.intern(vec![t.clone()])?));
+        }
+        Ok(ids)
     }
 
     /// Registers a function type whose references are in store form (a host function's

@@ -246,13 +246,13 @@ impl<T: 'static> Linker<T> {
         module: &Module,
     ) -> Result<Instance, Error> {
         // The module's own imports: `Module::imports` would copy every name and type.
-        let defs = module
-            .inner
-            .module
-            .imports
-            .iter()
-            .map(|imp| self.lookup(&imp.module, &imp.name))
-            .collect::<Result<Vec<_>, Error>>()?;
+        // A loop, not a `collect` into a `Result`: the adapter that would take is
+        // several hundred bytes of a device's flash.
+        let imports = &module.inner.module.imports;
+        let mut defs = Vec::with_capacity(imports.len());
+        for imp in imports {
+            defs.push(self.lookup(&imp.module, &imp.name)?);
+        }
         instantiate(store.as_context_mut().0, module, defs)
     }
 
