@@ -9,6 +9,16 @@ use wisp_store::ModuleInst;
 use wisp_types::cells;
 use wisp_types::{RawVal, TrapCode};
 
+/// A constant's bits: 128 for a `v128` (and for the GC proposal's allocations, which
+/// take their operands so), 64 without either, which a 32-bit device computes in half
+/// the instructions.
+#[cfg(any(feature = "simd", feature = "gc"))]
+type Bits = u128;
+#[cfg(not(any(feature = "simd", feature = "gc")))]
+type Bits = u64;
+// Casts to and from `Bits` are to the same type in one build or the other, which the
+// functions below allow (`clippy::unnecessary_cast`, `clippy::useless_conversion`).
+
 /// What an expression reads and makes: the instance's globals and functions, and
 /// (only while an instance is built) new heap objects.
 trait Context {
@@ -75,16 +85,18 @@ pub(crate) fn eval(
 }
 
 /// Like [`eval`], for any type: a `v128` fills all 128 bits.
+#[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
 pub(crate) fn eval128(
     expr: &ConstExpr,
     store: &mut ExecStore,
     inst: &ModuleInst,
 ) -> Result<u128, TrapCode> {
-    eval_in(expr, &mut Building { store, inst })
+    eval_in(expr, &mut Building { store, inst }).map(u128::from)
 }
 
 /// A segment's offset, which reads globals at most: an `i64` for a 64-bit memory or
 /// table (`is64`), an `i32` otherwise.
+#[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
 pub(crate) fn eval_offset(
     expr: &ConstExpr,
     store: &ExecStore,
@@ -100,8 +112,9 @@ pub(crate) fn eval_offset(
 }
 
 // `dyn`: one copy of the loop serves both contexts (a device keeps one, not two).
-fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
-    let mut stack: Vec<u128> = Vec::new();
+#[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<Bits, TrapCode> {
+    let mut stack: Vec<Bits> = Vec::new();
     for op in &expr.0 {
         let v = match *op {
             #[cfg(feature = "gc")]
@@ -110,10 +123,11 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
             | ConstOp::ArrayNew(t)
             | ConstOp::ArrayNewDefault(t)
             | ConstOp::ArrayNewFixed(t, _) => cx.alloc(t, op, &mut stack)?,
-            ConstOp::I32(v) => v as u32 as u128,
-            ConstOp::I64(v) => v as u64 as u128,
-            ConstOp::F32(v) => v as u128,
-            ConstOp::F64(v) => v as u128,
+            ConstOp::I32(v) => v as u32 as Bits,
+            ConstOp::I64(v) => v as u64 as Bits,
+            ConstOp::F32(v) => v as Bits,
+            ConstOp::F64(v) => v as Bits,
+            #[cfg(feature = "simd")]
             ConstOp::V128(v) => v,
             ConstOp::RefNull(_) => 0,
             #[cfg(feature = "gc")]
@@ -123,19 +137,19 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
                     ConstOp::RefI31 => cells::ref_i31(c as u32),
                     ConstOp::AnyConvertExtern => cells::any_convert_extern(c),
                     _ => cells::extern_convert_any(c),
-                }) as u128
+                }) as Bits
             }
             ConstOp::RefFunc(f) => cx
                 .inst()
                 .funcs
                 .get(f as usize)
-                .map_or(0, |a| RawVal::from_ref_addr(Some(a.0)).0 as u128),
+                .map_or(0, |a| RawVal::from_ref_addr(Some(a.0)).0 as Bits),
             ConstOp::GlobalGet(g) => cx
                 .inst()
                 .globals
                 .get(g as usize)
                 .and_then(|a| cx.store().globals.get(*a as usize))
-                .map_or(0, |g| g.value.0 as u128 | (g.hi.0 as u128) << 64),
+                .map_or(0, |g| (g.value.0 as u128 | (g.hi.0 as u128) << 64) as Bits),
             ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                 let (b, a) = (
                     stack.pop().unwrap_or(0) as u32,
@@ -145,7 +159,7 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
                     ConstOp::I32Add => a.wrapping_add(b),
                     ConstOp::I32Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }) as u128
+                }) as Bits
             }
             ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
                 let (b, a) = (
@@ -156,11 +170,11 @@ fn eval_in(expr: &ConstExpr, cx: &mut dyn Context) -> Result<u128, TrapCode> {
                     ConstOp::I64Add => a.wrapping_add(b),
                     ConstOp::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }) as u128
+                }) as Bits
             }
-            // The GC proposal's, which validation and the image reader refuse without
-            // it.
-            #[cfg(not(feature = "gc"))]
+            // The GC proposal's and `v128.const`, which validation and the image reader
+            // refuse without their features.
+            #[cfg(not(all(feature = "gc", feature = "simd")))]
             _ => return Err(TrapCode::OutOfMemory),
         };
         stack.push(v);

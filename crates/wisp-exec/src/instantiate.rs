@@ -187,9 +187,11 @@ fn instantiate_with(
             })
         })?;
     let mut inst = ModuleInst {
-        types: ids.clone(),
+        types: ids,
         ..ModuleInst::default()
     };
+    // The instance's own list, read while its other lists fill.
+    let ids = &inst.types;
     // Spec: <https://webassembly.github.io/spec/core/valid/types.html#import-subtyping>
     for (i, (imp, ext)) in m.imports.iter().zip(externs).enumerate() {
         match (&imp.desc, *ext) {
@@ -212,7 +214,7 @@ fn instantiate_with(
                     min: have.elements.len() as u64,
                     max: have.ty.limits.max,
                 };
-                if have.ty.element != ref_in_store(&ids, t.element)
+                if have.ty.element != ref_in_store(ids, t.element)
                     || have.ty.table64 != t.table64
                     || !have_limits.matches(&t.limits)
                 {
@@ -244,7 +246,7 @@ fn instantiate_with(
                     .get(a as usize)
                     .ok_or(incompatible(i, "no global"))?;
                 // Spec: <https://webassembly.github.io/spec/core/valid/matching.html#globals>
-                let want = val_in_store(&ids, t.content);
+                let want = val_in_store(ids, t.content);
                 let matches = match t.mutability {
                     Mutability::Const => store.types.val_matches(have.ty.content, want),
                     Mutability::Var => have.ty.content == want,
@@ -301,7 +303,7 @@ fn instantiate_with(
         let v = eval128(&g.init, store, &inst).map_err(InstantiateError::Trap)?;
         let a = store.alloc_global(GlobalInst {
             ty: GlobalType {
-                content: val_in_store(&ids, g.ty.content),
+                content: val_in_store(ids, g.ty.content),
                 mutability: g.ty.mutability,
             },
             value: RawVal(v as u64),
@@ -318,7 +320,7 @@ fn instantiate_with(
             None => RawVal(0),
         };
         let ty = TableType {
-            element: ref_in_store(&ids, t.ty.element),
+            element: ref_in_store(ids, t.ty.element),
             ..t.ty
         };
         let table = store
@@ -349,7 +351,7 @@ fn instantiate_with(
         for x in &e.items {
             elements.push(eval(x, store, &inst).map_err(InstantiateError::Trap)?);
         }
-        let ty = ref_in_store(&ids, e.ty);
+        let ty = ref_in_store(ids, e.ty);
         store.elems.push(ElemInst { ty, elements });
         inst.elems.push(store.elems.len() as u32 - 1);
     }

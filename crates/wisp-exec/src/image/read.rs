@@ -436,6 +436,8 @@ impl<'a> Reader<'a> {
             1 => ConstOp::I64(self.u64()? as i64),
             2 => ConstOp::F32(self.u32()?),
             3 => ConstOp::F64(self.u64()?),
+            // `v128.const`; a build without SIMD refuses it as unknown.
+            #[cfg(feature = "simd")]
             4 => ConstOp::V128(self.u64()? as u128 | (self.u64()? as u128) << 64),
             5 => ConstOp::RefNull(self.ref_type()?),
             6 => ConstOp::RefFunc(self.u32()?),
