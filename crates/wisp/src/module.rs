@@ -179,6 +179,9 @@ impl Module {
             offset: e.offset,
             kind: crate::CompileErrorKind::Image,
         })?;
+        // Shared first: an error below then drops the module through the `Arc`'s
+        // out-of-line drop instead of an inlined copy of the module's drop glue.
+        let module = Module::share(inner);
         // Epoch interruption runs on the fuel checks too.
         let metered = engine.config.fuel || engine.config.epoch_on();
         if fuel != metered {
@@ -188,7 +191,7 @@ impl Module {
                 engine = if metered { "with" } else { "without" },
             )));
         }
-        Ok(Module::share(inner))
+        Ok(module)
     }
 
     fn func_type(&self, idx: u32) -> FuncType {

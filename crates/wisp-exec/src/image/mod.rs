@@ -28,6 +28,7 @@
 //! API.
 
 mod read;
+mod utf8;
 #[cfg(feature = "compile")]
 mod write;
 

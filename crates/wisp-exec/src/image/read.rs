@@ -66,6 +66,10 @@ pub fn read_image_in_place(image: &'static [u8]) -> Result<(CompiledModule, bool
     read(&image, Some(image), |r, n| r.code_in_place(n))
 }
 
+// Out of line, so the module is built where the caller keeps it: inlined into the
+// API's loader, its fields were scattered over registers and stack slots and then
+// stored one by one into the shared allocation (and dropped one by one on an error).
+#[inline(never)]
 fn read(
     src: &dyn ByteSource,
     place: Option<&'static [u8]>,
@@ -123,7 +127,9 @@ fn read(
 
 /// The checksum of the first `end` bytes, read a piece at a time.
 fn checksum(src: &dyn ByteSource, end: usize) -> u32 {
-    let mut buf = [0u8; 64];
+    // Small enough to be zeroed in place: a larger buffer calls `memclr4`, which a
+    // device's firmware links for nothing else.
+    let mut buf = [0u8; 16];
     let mut h = super::checksum(&[]);
     let mut at = 0;
     while at < end {
@@ -245,8 +251,16 @@ impl<'a> Reader<'a> {
     }
     fn str(&mut self) -> R<String> {
         let n = self.len()?;
-        let s = self.take(n)?;
-        String::from_utf8(s).map_err(|_| self.error("name is not UTF-8"))
+        if n > self.end - self.pos {
+            return Err(self.error("image ends early"));
+        }
+        let mut s = String::new();
+        s.try_reserve_exact(n)
+            .map_err(|_| self.error("out of memory for the image's names"))?;
+        // Decoded as it is read, with no copy of the bytes first.
+        let bytes = (0..n).map_while(|_| self.u8().ok());
+        super::utf8::decode(bytes, &mut s).ok_or_else(|| self.error("name is not UTF-8"))?;
+        Ok(s)
     }
     fn val_type(&mut self) -> R<ValType> {
         let c = self.u8()?;
