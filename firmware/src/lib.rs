@@ -99,7 +99,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
     #[cfg(feature = "size")]
     {
         let _ = info;
-        say(&["panic"]);
+        say(&[b"panic"]);
         exit(false)
     }
     #[cfg(not(feature = "size"))]
@@ -112,27 +112,13 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 
 /// Writes `parts` and a newline to the host's console, without `core::fmt` (which the
 /// reference firmware leaves out of its flash).
-pub fn say(parts: &[&str]) {
+pub fn say(parts: &[&[u8]]) {
     if let Ok(mut out) = semihosting::hio::hstdout() {
         for p in parts {
-            let _ = out.write_all(p.as_bytes());
+            let _ = out.write_all(p);
         }
         let _ = out.write_all(b"\n");
     }
-}
-
-/// `n` in decimal, written into `buf`.
-pub fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    core::str::from_utf8(&buf[at..]).unwrap_or("?")
 }
 
 /// Fails with a message unless `cond`.
@@ -367,15 +353,25 @@ pub fn measure_fib(
         ("stack", stack_peak()),
         ("module", module_bytes),
     ];
-    let mut bufs = [[0u8; 20]; 8];
-    let mut parts: [&str; 34] = [""; 34];
-    parts[0] = "size: fib=";
-    parts[1] = if ok { "ok" } else { "FAILED" };
-    let mut n = 2;
-    for ((k, v), buf) in numbers.iter().chain(extra).zip(&mut bufs) {
-        parts[n..n + 4].copy_from_slice(&[" ", k, "=", decimal(*v, buf)]);
-        n += 4;
+    // Written a piece at a time, a number a digit at a time: a buffer, even a small
+    // one, is zeroed through `memclr`, which the executor does not otherwise need.
+    if let Ok(mut out) = semihosting::hio::hstdout() {
+        let _ = out.write_all(b"size: fib=");
+        let _ = out.write_all(if ok { b"ok" } else { b"FAILED" });
+        for (k, v) in numbers.iter().chain(extra) {
+            for part in [b" ", k.as_bytes(), b"="] {
+                let _ = out.write_all(part);
+            }
+            let mut unit = 1;
+            while v / unit >= 10 {
+                unit *= 10;
+            }
+            while unit > 0 {
+                let _ = out.write_all(&[b'0' + (v / unit % 10) as u8]);
+                unit /= 10;
+            }
+        }
+        let _ = out.write_all(b"\n");
     }
-    say(&parts[..n]);
     exit(ok)
 }

@@ -39,7 +39,7 @@ pub use limits::{
     ResourceLimiter, StoreLimits, StoreLimitsBuilder, DEFAULT_INSTANCES, DEFAULT_MEMORIES,
     DEFAULT_TABLES,
 };
-pub use memory::{AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
+pub use memory::{fill_bytes, AccessError, GrowError, MemInst, MemoryBackend, PagedMemory};
 pub use registry::{heap_in_store, ref_in_store, val_in_store, BadType, TypeRegistry};
 pub use table::{TableInst, MAX_TABLE_LEN};
 /// What may cross threads (`Send` bounds that only targets with threads ask for).

@@ -375,7 +375,7 @@ impl MemInst {
                         capacity: buf.len() as u64,
                     });
                 }
-                buf[*len..bytes].fill(0);
+                fill_bytes(&mut buf[*len..bytes], 0);
                 *len = bytes;
             }
             #[cfg(feature = "paged")]
@@ -393,4 +393,12 @@ impl MemInst {
         }
         Ok(())
     }
+}
+
+/// `bytes.fill(value)`, out of line: `memory.fill` and the zeroing of a grown memory then
+/// both call `memset`, where a constant zero would call `memclr` too (on a device, each is
+/// a routine of its own).
+#[inline(never)]
+pub fn fill_bytes(bytes: &mut [u8], value: u8) {
+    bytes.fill(value);
 }

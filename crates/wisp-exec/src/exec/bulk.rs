@@ -87,7 +87,7 @@ pub(super) fn fill(m: &mut MemInst, d: Range<u64>, value: u8) -> Result<(), Trap
         let chunk = [value; CHUNK];
         return chunked(d, |at, n| m.write(at, &chunk[..n]));
     }
-    m.data_mut()[slice_range(d)].fill(value);
+    wisp_store::fill_bytes(&mut m.data_mut()[slice_range(d)], value);
     Ok(())
 }
 
