@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use wisp_exec::{RunError, RunResult, Stack, TraceFrame};
 use wisp_store::{FuncInst, FuncKind};
 use wisp_types::sync::{MaybeSendSync, Shared};
-use wisp_types::{FuncAddr, FuncType, TrapCode, ValType};
+use wisp_types::{FuncAddr, FuncType, RawVal, TrapCode, ValType};
 
 /// A host function's closure, shared by the linker's definition and every store that
 /// made a function of it.
@@ -124,30 +124,35 @@ impl Func {
 
     /// [`Func::call`]'s body, its slices behind one pointer (see [`CallValues`]).
     #[inline(never)]
-    fn call_with<T>(&self, store: &mut Store<T>, vals: &mut CallValues<'_>) -> Result<(), Error> {
+    fn call_with<T>(
+        &self,
+        store: &mut Store<T>,
+        vals: &mut CallValues<'_, Val>,
+    ) -> Result<(), Error> {
         self.check_call(store, vals.params, vals.results)?;
         self.call_checked(store, vals)
     }
 
     /// [`Func::call`] with arguments and room for results whose types are already known
     /// to be the function's (a [`crate::TypedFunc`]'s, checked when it was made): only
-    /// the store is checked, and references' stores as they are written.
+    /// the store is checked, and references' stores as they are written. The values are
+    /// [`Val`]s, or for numbers the operand stack's own cells (see [`CallValue`]).
     #[inline(always)]
-    pub(crate) fn call_typed<T>(
+    pub(crate) fn call_typed<T, V: CallValue>(
         &self,
         store: &mut Store<T>,
-        params: &[Val],
-        results: &mut [Val],
+        params: &[V],
+        results: &mut [V],
     ) -> Result<(), Error> {
         self.0.check(store.id)?;
         self.call_checked(store, &mut CallValues { params, results })
     }
 
     #[inline(never)]
-    fn call_checked<T>(
+    fn call_checked<T, V: CallValue>(
         &self,
         store: &mut Store<T>,
-        vals: &mut CallValues<'_>,
+        vals: &mut CallValues<'_, V>,
     ) -> Result<(), Error> {
         // A call from inside a host function gets a stack of its own.
         let fresh = Stack::new(store.engine.config.stack);
@@ -158,18 +163,18 @@ impl Func {
         r
     }
 
-    fn call_on<T>(
+    fn call_on<T, V: CallValue>(
         &self,
         store: &mut Store<T>,
         stack: &mut Stack,
-        params: &[Val],
-        results: &mut [Val],
+        params: &[V],
+        results: &mut [V],
     ) -> Result<(), Error> {
-        write_packed(stack, 0, params, store.owner())?;
+        V::write(stack, params, store.owner())?;
         drive(store, stack, Some(self.0.index), false)?;
         // The shape is enough to read values back: a reference needs only its kind.
         let shape = store.inner.func_shape(self.0.index);
-        read_packed(stack, 0, shape.results(), results, &store.owner());
+        V::read(stack, shape.results(), results, &store.owner());
         Ok(())
     }
 
@@ -217,9 +222,46 @@ impl Func {
 /// id, the length of `results` arrived as garbage. Behind one pointer (to four values,
 /// which argument promotion leaves alone) they need 14. `cargo xtask avr` checks that
 /// no function of the firmware reads arguments from the stack.
-struct CallValues<'a> {
-    params: &'a [Val],
-    results: &'a mut [Val],
+struct CallValues<'a, V> {
+    params: &'a [V],
+    results: &'a mut [V],
+}
+
+/// How a call's arguments and results are given: as [`Val`]s, or as the operand
+/// stack's cells, which a typed call of numbers writes and reads directly (it needs
+/// neither the conversions of references nor the store's heap, and a device that makes
+/// only such calls does not link them).
+pub(crate) trait CallValue: Sized {
+    /// Writes `vals` into the stack's first cells.
+    fn write(stack: &mut Stack, vals: &[Self], store: Owner<'_>) -> Result<(), Error>;
+    /// Reads results of `types` back from the stack's first cells into `out`.
+    fn read(stack: &mut Stack, types: &[ValType], out: &mut [Self], store: &Owner<'_>);
+}
+
+impl CallValue for Val {
+    fn write(stack: &mut Stack, vals: &[Val], store: Owner<'_>) -> Result<(), Error> {
+        write_packed(stack, 0, vals, store)
+    }
+    fn read(stack: &mut Stack, types: &[ValType], out: &mut [Val], store: &Owner<'_>) {
+        read_packed(stack, 0, types, out, store)
+    }
+}
+
+/// A number's cell: every type it can hold (`i32`, `i64`, `f32`, `f64`) takes one.
+impl CallValue for RawVal {
+    fn write(stack: &mut Stack, vals: &[RawVal], _: Owner<'_>) -> Result<(), Error> {
+        let cells = stack
+            .cells(0, vals.len())
+            .ok_or_else(|| Error::Trap(crate::Trap::new(TrapCode::StackOverflow)))?;
+        cells.copy_from_slice(vals);
+        Ok(())
+    }
+    fn read(stack: &mut Stack, _: &[ValType], out: &mut [RawVal], _: &Owner<'_>) {
+        // The results were written there, so the cells exist.
+        if let Some(cells) = stack.cells(0, out.len()) {
+            out.copy_from_slice(cells);
+        }
+    }
 }
 
 /// Where a run on a stack stopped.

@@ -364,7 +364,11 @@ fn instantiate<'d, T: 'static>(
     };
     if let Some(start) = done.start {
         // Validation gave the start function the type [] -> [].
-        Func(Stored::new(store.id, start)).call_typed(store, &[], &mut [])?;
+        Func(Stored::new(store.id, start)).call_typed::<_, wisp_types::RawVal>(
+            store,
+            &[],
+            &mut [],
+        )?;
     }
     Ok(Instance(Stored::new(store.id, done.instance)))
 }

@@ -6,7 +6,7 @@ use crate::func::Func;
 use crate::val::Val;
 use alloc::vec::Vec;
 use core::marker::PhantomData;
-use wisp_types::{ValType, F32, F64};
+use wisp_types::{RawVal, ValType, F32, F64};
 
 /// A Rust type that is a Wasm value type.
 pub trait WasmTy: Sized {
@@ -16,12 +16,59 @@ pub trait WasmTy: Sized {
     fn into_val(self) -> Val;
     /// The value, if `v` is of this type.
     fn from_val(v: Val) -> Option<Self>;
+    /// Whether the type is a number (`i32`, `i64`, `f32`, `f64`): a typed call then
+    /// passes the value as the 64-bit cell the operand stack holds (see
+    /// [`WasmTy::to_bits`]) instead of as a [`Val`].
+    #[doc(hidden)]
+    const NUMBER: bool = false;
+    /// The value's cell, when [`WasmTy::NUMBER`]: an `i32` or `f32` in the low 32
+    /// bits, a float as its IEEE 754 bits.
+    #[doc(hidden)]
+    fn to_bits(self) -> u64 {
+        number_bits(self.into_val())
+    }
+    /// The value a cell holds, when [`WasmTy::NUMBER`].
+    #[doc(hidden)]
+    fn from_bits(bits: u64) -> Option<Self> {
+        Self::from_val(number_from_bits(bits, Self::TY)?)
+    }
+}
+
+/// A number's cell (zero for anything else, which no cell is asked of).
+fn number_bits(v: Val) -> u64 {
+    match v {
+        Val::I32(x) => x as u32 as u64,
+        Val::I64(x) => x as u64,
+        Val::F32(x) => x.0 as u64,
+        Val::F64(x) => x.0,
+        _ => 0,
+    }
+}
+
+/// The number of type `ty` a cell holds.
+fn number_from_bits(bits: u64, ty: ValType) -> Option<Val> {
+    Some(match ty {
+        ValType::I32 => Val::I32(bits as u32 as i32),
+        ValType::I64 => Val::I64(bits as i64),
+        ValType::F32 => Val::F32(F32(bits as u32)),
+        ValType::F64 => Val::F64(F64(bits)),
+        _ => return None,
+    })
 }
 
 macro_rules! wasm_ty {
-    ($($t:ty => $vt:ident, $into:expr, $from:pat => $out:expr;)*) => {$(
+    ($($t:ty => $vt:ident, $into:expr, $from:pat => $out:expr, $bits:expr, $of_bits:expr;)*) => {$(
         impl WasmTy for $t {
             const TY: ValType = ValType::$vt;
+            const NUMBER: bool = true;
+            #[allow(clippy::redundant_closure_call)]
+            fn to_bits(self) -> u64 {
+                ($bits)(self)
+            }
+            #[allow(clippy::redundant_closure_call)]
+            fn from_bits(bits: u64) -> Option<Self> {
+                Some(($of_bits)(bits))
+            }
             fn into_val(self) -> Val {
                 #[allow(clippy::redundant_closure_call)]
                 ($into)(self)
@@ -36,12 +83,18 @@ macro_rules! wasm_ty {
     )*};
 }
 wasm_ty! {
-    i32 => I32, Val::I32, Val::I32(x) => x;
-    u32 => I32, |x: u32| Val::I32(x as i32), Val::I32(x) => x as u32;
-    i64 => I64, Val::I64, Val::I64(x) => x;
-    u64 => I64, |x: u64| Val::I64(x as i64), Val::I64(x) => x as u64;
-    f32 => F32, |x: f32| Val::F32(F32::from_float(x)), Val::F32(x) => x.to_float();
-    f64 => F64, |x: f64| Val::F64(F64::from_float(x)), Val::F64(x) => x.to_float();
+    i32 => I32, Val::I32, Val::I32(x) => x,
+        |x: i32| x as u32 as u64, |b: u64| b as u32 as i32;
+    u32 => I32, |x: u32| Val::I32(x as i32), Val::I32(x) => x as u32,
+        |x: u32| x as u64, |b: u64| b as u32;
+    i64 => I64, Val::I64, Val::I64(x) => x,
+        |x: i64| x as u64, |b: u64| b as i64;
+    u64 => I64, |x: u64| Val::I64(x as i64), Val::I64(x) => x as u64,
+        |x: u64| x, |b: u64| b;
+    f32 => F32, |x: f32| Val::F32(F32::from_float(x)), Val::F32(x) => x.to_float(),
+        |x: f32| x.to_bits() as u64, |b: u64| f32::from_bits(b as u32);
+    f64 => F64, |x: f64| Val::F64(F64::from_float(x)), Val::F64(x) => x.to_float(),
+        |x: f64| x.to_bits(), f64::from_bits;
 }
 
 /// Parameter lists: a single value type or a tuple of them.
@@ -65,6 +118,16 @@ pub trait WasmParams: Sized {
         }
         out.copy_from_slice(&vals);
         true
+    }
+    /// Whether every value is a number ([`WasmTy::NUMBER`]): a typed call then passes
+    /// them as the operand stack's cells.
+    #[doc(hidden)]
+    const NUMBERS: bool = false;
+    /// Writes the values' cells into `out`, which has room for exactly them; asked
+    /// only of [`WasmParams::NUMBERS`] lists.
+    #[doc(hidden)]
+    fn write_cells(self, out: &mut [RawVal]) {
+        let _ = out;
     }
 }
 /// Result lists: a single value type or a tuple of them.
@@ -91,6 +154,16 @@ pub trait WasmResults: Sized {
         out.copy_from_slice(&vals);
         true
     }
+    /// Whether every value is a number ([`WasmTy::NUMBER`]): a typed call then reads
+    /// them from the operand stack's cells.
+    #[doc(hidden)]
+    const NUMBERS: bool = false;
+    /// The values the cells hold; asked only of [`WasmResults::NUMBERS`] lists.
+    #[doc(hidden)]
+    fn read_cells(cells: &[RawVal]) -> Option<Self> {
+        let _ = cells;
+        None
+    }
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -105,6 +178,12 @@ impl<A: WasmTy> WasmParams for A {
     }
     fn write_params(self, out: &mut [Val]) -> bool {
         <A as WasmResults>::write_vals(self, out)
+    }
+    const NUMBERS: bool = A::NUMBER;
+    fn write_cells(self, out: &mut [RawVal]) {
+        if let [slot] = out {
+            *slot = RawVal(self.to_bits());
+        }
     }
 }
 impl<A: WasmTy> WasmResults for A {
@@ -129,6 +208,10 @@ impl<A: WasmTy> WasmResults for A {
             _ => false,
         }
     }
+    const NUMBERS: bool = A::NUMBER;
+    fn read_cells(cells: &[RawVal]) -> Option<Self> {
+        A::from_bits(cells.first()?.0)
+    }
 }
 
 macro_rules! tuples {
@@ -146,6 +229,13 @@ macro_rules! tuples {
             }
             fn write_params(self, out: &mut [Val]) -> bool {
                 <Self as WasmResults>::write_vals(self, out)
+            }
+            const NUMBERS: bool = true $(&& $n::NUMBER)*;
+            #[allow(unused_variables)]
+            fn write_cells(self, out: &mut [RawVal]) {
+                $(if let Some(slot) = out.get_mut($i) {
+                    *slot = RawVal(self.$i.to_bits());
+                })*
             }
         }
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
@@ -171,6 +261,11 @@ macro_rules! tuples {
                 }
                 $(out[$i] = self.$i.into_val();)*
                 true
+            }
+            const NUMBERS: bool = true $(&& $n::NUMBER)*;
+            #[allow(unused_variables)]
+            fn read_cells(cells: &[RawVal]) -> Option<Self> {
+                Some(($($n::from_bits(cells.get($i)?.0)?,)*))
             }
         }
     )*};
@@ -238,6 +333,15 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         // device's stack pays for each (a `Val` is 16 to 24 bytes).
         const INLINE: usize = 4;
         let (n, m) = (P::count(), R::count());
+        if P::NUMBERS && R::NUMBERS && n <= INLINE && m <= INLINE {
+            // Numbers go as the operand stack's cells: no `Val` is packed or unpacked
+            // (on a device, the conversions of every type are then not linked).
+            let mut args = [RawVal(0); INLINE];
+            let mut out = [RawVal(0); INLINE];
+            params.write_cells(&mut args[..n]);
+            self.func.call_typed(store, &args[..n], &mut out[..m])?;
+            return R::read_cells(&out[..m]).ok_or_else(mismatch);
+        }
         if n <= INLINE && m <= INLINE {
             let mut args = [Val::I32(0); INLINE];
             let mut out = [Val::I32(0); INLINE];

@@ -4,7 +4,7 @@ mod common;
 use common::{instantiate, wat};
 use wisp::{
     Caller, Config, Engine, Error, Extern, FuncType, Global, GlobalType, Linker, Module,
-    Mutability, Store, TrapCode, Val, ValType,
+    Mutability, Store, TrapCode, Val, ValType, F32, F64,
 };
 
 #[test]
@@ -363,4 +363,71 @@ fn text_modules_files_and_validation() {
         .to_string();
     assert!(e.contains("none.wasm"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A typed call of numbers passes them as the operand stack's cells, not as `Val`s:
+/// every number type, signs, extremes and NaN payloads arrive and come back bit for
+/// bit, as an untyped call of the same function gives them.
+#[test]
+fn typed_calls_of_numbers_keep_every_bit() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        wat(r#"(module
+          (func (export "same") (param i32 i64 f32 f64) (result i32 i64 f32 f64)
+            local.get 0 local.get 1 local.get 2 local.get 3)
+          (func (export "u") (param i32 i64) (result i64 i32)
+            (i64.extend_i32_u (local.get 0))
+            (i32.wrap_i64 (local.get 1)))
+          (func (export "neg") (param f64) (result f64) (f64.neg (local.get 0))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let same = inst
+        .get_typed_func::<(i32, i64, f32, f64), (i32, i64, f32, f64)>(&store, "same")
+        .unwrap();
+    let untyped = inst.get_func(&store, "same").unwrap();
+    let quiet_nan_with_payload = f32::from_bits(0x7fc0_1234);
+    let signalling_nan = f64::from_bits(0x7ff0_0000_0000_0001);
+    for args in [
+        (0, 0, 0.0, 0.0),
+        (-1, -1, -0.0, -0.0),
+        (i32::MIN, i64::MIN, f32::MIN_POSITIVE, f64::MAX),
+        (i32::MAX, i64::MAX, quiet_nan_with_payload, signalling_nan),
+    ] {
+        let r = same.call(&mut store, args).unwrap();
+        assert_eq!((r.0, r.1), (args.0, args.1));
+        assert_eq!(r.2.to_bits(), args.2.to_bits());
+        assert_eq!(r.3.to_bits(), args.3.to_bits());
+        let mut out = [Val::I32(0), Val::I64(0), Val::F32(F32(0)), Val::F64(F64(0))];
+        let vals = [
+            Val::I32(args.0),
+            Val::I64(args.1),
+            Val::F32(F32::from_float(args.2)),
+            Val::F64(F64::from_float(args.3)),
+        ];
+        untyped.call(&mut store, &vals, &mut out).unwrap();
+        match out {
+            [Val::I32(a), Val::I64(b), Val::F32(c), Val::F64(d)] => {
+                assert_eq!((a, b), (r.0, r.1));
+                assert_eq!(c.0, r.2.to_bits());
+                assert_eq!(d.0, r.3.to_bits());
+            }
+            other => panic!("untyped results {other:?}"),
+        }
+    }
+    let u = inst
+        .get_typed_func::<(u32, u64), (u64, u32)>(&store, "u")
+        .unwrap();
+    assert_eq!(
+        u.call(&mut store, (u32::MAX, u64::MAX)).unwrap(),
+        (u32::MAX as u64, u32::MAX)
+    );
+    let neg = inst.get_typed_func::<f64, f64>(&store, "neg").unwrap();
+    assert_eq!(neg.call(&mut store, 1.5).unwrap(), -1.5);
+    // The wrong signature is still refused when the typed function is made.
+    assert!(inst.get_typed_func::<f64, f32>(&store, "neg").is_err());
 }
