@@ -5,9 +5,9 @@
 //!
 //! The hot loop lives in [`exec`] and nowhere else. Wasm calls never recurse on the host's
 //! stack: a call pushes a [`stack::Frame`] on a heap vector, so recursion depth is bounded
-//! by configuration, not by the host thread's stack. A call to a host function returns to
-//! the embedder with [`RunResult::HostCall`], which runs it and resumes the loop; that is
-//! also how fuel exhaustion and, later, yielding host calls leave and re-enter it.
+//! by configuration, not by the host thread's stack. A call to a host function runs it
+//! through the embedder's [`Host`] from inside the loop; a host function that fails, and
+//! running out of fuel, leave the loop with its frames kept, to be resumed.
 // `unsafe` only in the dispatch loop (`exec`), which allows it.
 #![deny(unsafe_code)]
 #![no_std]
@@ -34,7 +34,7 @@ pub use compile::{compile, compile_eager};
 #[cfg(feature = "exceptions")]
 pub use exec::run_throwing;
 pub use exec::{
-    collect_garbage, op_tag, run, Code, FrameState, RunError, RunResult, TraceFrame, Trap,
+    collect_garbage, op_tag, run, Code, FrameState, Host, RunError, RunResult, TraceFrame, Trap,
 };
 pub use instantiate::{instantiate, InstantiateError, Instantiated, Limits};
 pub use stack::{Stack, StackLimits};

@@ -21,8 +21,9 @@ pub enum FuncKind<C> {
     /// A function defined in a module, closed over its module instance.
     Wasm { instance: InstanceAddr, code: C },
     /// A host function; the index names it in the embedder's own table, so that the
-    /// store does not need to know the embedder's closure types.
-    Host { index: u32 },
+    /// store does not need to know the embedder's closure types. A call makes room for
+    /// `cells` cells at its frame: its parameters' or its results', whichever take more.
+    Host { index: u32, cells: u32 },
 }
 
 /// A global instance. A `v128` keeps its upper half in `hi`.

@@ -1,33 +1,70 @@
 //! Functions: calling Wasm from the host, and host functions called from Wasm.
 
 use crate::context::{AsContext, AsContextMut};
-#[cfg(feature = "coredump")]
-use crate::coredump::CoreDump;
-use crate::error::{Error, FrameInfo, Trap};
+use crate::drive::drive;
+use crate::error::{Error, FrameInfo};
 use crate::externals::{Extern, Instance};
 use crate::handle::Stored;
 use crate::store::Store;
 use crate::val::{Owner, Val};
 use alloc::borrow::Cow;
-#[cfg(feature = "coredump")]
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wisp_exec::{RunError, RunResult, Stack, TraceFrame};
+use wisp_exec::{Stack, TraceFrame};
 use wisp_store::{FuncInst, FuncKind};
 use wisp_types::sync::{MaybeSendSync, Shared};
 use wisp_types::{FuncAddr, FuncType, RawVal, TrapCode, ValType};
 
 /// A host function's closure, shared by the linker's definition and every store that
-/// made a function of it.
+/// made a function of it. Public only as a part of [`crate::IntoFunc`], and unnameable
+/// outside the crate.
+#[doc(hidden)]
+pub enum HostFunc<T> {
+    /// One that takes and returns [`Val`]s.
+    Vals(ValsFn<T>),
+    /// A wrapped closure of numbers only ([`crate::WasmTy::NUMBER`]): it reads its
+    /// arguments from the operand stack's cells and writes its results over them, with
+    /// no conversion to [`Val`]s and back. It gets the first `cells` of the frame
+    /// (its parameters' or its results', whichever are more).
+    Cells { f: CellsFn<T>, cells: usize },
+}
+
+impl<T> HostFunc<T> {
+    /// Tells the closure apart from every other living one (its address).
+    pub(crate) fn key(&self) -> usize {
+        match self {
+            HostFunc::Vals(f) => Shared::as_ptr(f) as *const () as usize,
+            HostFunc::Cells { f, .. } => Shared::as_ptr(f) as *const () as usize,
+        }
+    }
+}
+
+impl<T> Clone for HostFunc<T> {
+    fn clone(&self) -> Self {
+        match self {
+            HostFunc::Vals(f) => HostFunc::Vals(f.clone()),
+            HostFunc::Cells { f, cells } => HostFunc::Cells {
+                f: f.clone(),
+                cells: *cells,
+            },
+        }
+    }
+}
+
+/// [`HostFunc::Vals`]'s closure.
 #[cfg(target_has_atomic = "ptr")]
-pub(crate) type HostFunc<T> =
+pub(crate) type ValsFn<T> =
     Shared<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync>;
-/// A host function's closure, shared by the linker's definition and every store that
-/// made a function of it.
+/// [`HostFunc::Vals`]'s closure.
 #[cfg(not(target_has_atomic = "ptr"))]
-pub(crate) type HostFunc<T> =
-    Shared<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
+pub(crate) type ValsFn<T> = Shared<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error>>;
+/// [`HostFunc::Cells`]'s closure.
+#[cfg(target_has_atomic = "ptr")]
+pub(crate) type CellsFn<T> =
+    Shared<dyn Fn(Caller<'_, T>, &mut [RawVal]) -> Result<(), Error> + Send + Sync>;
+/// [`HostFunc::Cells`]'s closure.
+#[cfg(not(target_has_atomic = "ptr"))]
+pub(crate) type CellsFn<T> = Shared<dyn Fn(Caller<'_, T>, &mut [RawVal]) -> Result<(), Error>>;
 
 /// A function in a store: Wasm code or a host closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +103,7 @@ impl Func {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + MaybeSendSync + 'static,
     ) -> Func {
         let store = store.as_context_mut().0;
-        Func::from_host(store, ty, Shared::new(f))
+        Func::from_host(store, ty, HostFunc::Vals(Shared::new(f)))
     }
 
     /// A function in `store` running the closure `f`, shared with a linker's definition.
@@ -77,9 +114,11 @@ impl Func {
         store.hosts.push(f);
         store.call_host = Some(call_host::<T>);
         let type_id = store.inner.types.register_func(&ty);
+        let count = |ts: &[ValType]| ts.iter().map(|t| t.cells() as u32).sum::<u32>();
+        let cells = count(ty.params()).max(count(ty.results()));
         let addr = store.inner.alloc_func(FuncInst {
             type_id,
-            kind: FuncKind::Host { index },
+            kind: FuncKind::Host { index, cells },
         });
         Func(Stored::new(store.id, addr))
     }
@@ -264,143 +303,6 @@ impl CallValue for RawVal {
     }
 }
 
-/// Where a run on a stack stopped.
-pub(crate) enum Driven {
-    /// The outermost function returned.
-    Done,
-    /// A resumable call ran out of fuel; the stack holds it.
-    OutOfFuel,
-    /// A host function of a resumable call failed; the stack waits for its results.
-    HostTrap {
-        /// What it returned.
-        error: Error,
-        /// The host function.
-        func: FuncAddr,
-        /// Where its results go.
-        base: usize,
-    },
-}
-
-/// Runs the loop on `stack`, starting a call of `next` or, with `None`, resuming what
-/// the stack holds, and serves host calls until the outermost function returns.
-/// With `resumable`, running out of fuel or a failing host function pauses the call
-/// instead of ending it.
-pub(crate) fn drive<T>(
-    store: &mut Store<T>,
-    stack: &mut Stack,
-    next: Option<FuncAddr>,
-    resumable: bool,
-) -> Result<Driven, Error> {
-    // A host function that calls Wasm again waits with its caller's stack out of the
-    // collector's sight: only the outermost run may collect (`Heap::suspended`).
-    store.inner.heap.suspended += 1;
-    let r = drive_stack(store, stack, next, resumable);
-    store.inner.heap.suspended -= 1;
-    // A paused resumable call keeps its frames, roots too, until it goes on.
-    if matches!(r, Ok(Driven::OutOfFuel | Driven::HostTrap { .. })) {
-        store.inner.heap.suspended += 1;
-    }
-    r
-}
-
-fn drive_stack<T>(
-    store: &mut Store<T>,
-    stack: &mut Stack,
-    mut next: Option<FuncAddr>,
-    resumable: bool,
-) -> Result<Driven, Error> {
-    let epoch = store.engine.config.epoch_on();
-    // With epoch interruption the loop runs in slices of fuel, looking at the epoch
-    // between them; `stuck` is set when a slice ran nothing (code charging more than a
-    // slice, from an image translated before blocks were cut to `MAX_BLOCK_FUEL`): the
-    // next one is then large enough for any charge.
-    let mut stuck = false;
-    // An exception a host function threw, to unwind from its call site.
-    #[cfg(feature = "exceptions")]
-    let mut thrown: Option<wisp_types::ExnAddr> = None;
-    loop {
-        // Read each time: a host function may have called back into Wasm, spending fuel.
-        let total = store.fuel.unwrap_or(u64::MAX);
-        let given = match (epoch, stuck) {
-            (false, _) => total,
-            (true, false) => total.min(crate::engine::EPOCH_SLICE),
-            (true, true) => total.min(u64::from(u32::MAX)),
-        };
-        let mut fuel = given;
-        #[cfg(feature = "exceptions")]
-        let r = match thrown.take() {
-            Some(exn) => wisp_exec::run_throwing(&mut store.inner, stack, exn, &mut fuel),
-            None => wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel),
-        };
-        #[cfg(not(feature = "exceptions"))]
-        let r = wisp_exec::run(&mut store.inner, stack, next.take(), &mut fuel);
-        if let Some(f) = &mut store.fuel {
-            *f -= given - fuel;
-        }
-        match r {
-            Ok(RunResult::Done) => return Ok(Driven::Done),
-            Ok(RunResult::HostCall {
-                func,
-                host_index,
-                base,
-            }) => match store.call_host.map_or_else(
-                || {
-                    Err(Error::Usage(
-                        "a host call in a store without host functions".into(),
-                    ))
-                },
-                |call| call(store, stack, func, host_index, base),
-            ) {
-                Ok(()) => {}
-                #[cfg(feature = "exceptions")]
-                Err(Error::Exception(e)) => thrown = Some(e.exn.check(store.owner())?),
-                Err(e) => {
-                    let error = e.with_host_backtrace(|| frames(store, &stack.backtrace()));
-                    if resumable && !matches!(error, Error::Exit(_)) {
-                        return Ok(Driven::HostTrap { error, func, base });
-                    }
-                    stack.reset();
-                    return Err(error);
-                }
-            },
-            // A slice ran out, not the store's fuel: look at the epoch and go on.
-            Err(RunError::Trap(t)) if t.code == TrapCode::OutOfFuel && given < total => {
-                if store.past_deadline() {
-                    let t = wisp_exec::Trap {
-                        code: TrapCode::Interrupt,
-                        trace: stack.fuel_backtrace(),
-                    };
-                    stack.reset();
-                    return Err(Error::Trap(trap_info(store, t)));
-                }
-                stuck = fuel == given;
-            }
-            Err(RunError::Trap(t)) if resumable && t.code == TrapCode::OutOfFuel => {
-                return Ok(Driven::OutOfFuel)
-            }
-            Err(RunError::Trap(mut t)) => {
-                if t.code == TrapCode::OutOfFuel {
-                    // Its frames are still on the stack (see `wisp_exec::run`).
-                    t.trace = stack.fuel_backtrace();
-                }
-                #[cfg_attr(not(feature = "coredump"), allow(unused_mut))]
-                let mut trap = trap_info(store, t);
-                #[cfg(feature = "coredump")]
-                if store.engine.config.coredump {
-                    trap.coredump = Some(Box::new(CoreDump::capture(store, stack)));
-                }
-                stack.reset();
-                return Err(Error::Trap(trap));
-            }
-            Err(RunError::Translate { error, .. }) => return Err(error.into()),
-            Err(RunError::Exception { exn, trace }) => {
-                stack.reset();
-                return Err(uncaught(store, exn, &trace));
-            }
-        }
-    }
-}
-
 /// [`call_host`] for a store's data type.
 pub(crate) type CallHost<T> =
     fn(&mut Store<T>, &mut Stack, FuncAddr, u32, usize) -> Result<(), Error>;
@@ -410,11 +312,7 @@ pub(crate) type CallHost<T> =
 pub(crate) type MakeHost<T> = fn(&mut Store<T>, FuncType, HostFunc<T>) -> Func;
 
 /// Runs host function `host_index` on the arguments in cells `base..` and writes its
-/// results there. Up to [`INLINE_VALS`] parameters and results are passed without
-/// allocating: a Wasm loop calling the host should cost a call, not two `Vec`s. Out of
-/// line, so that those buffers take stack only during a host call: on a device every
-/// call into Wasm would otherwise carry them.
-#[inline(never)]
+/// results there.
 fn call_host<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
@@ -422,11 +320,39 @@ fn call_host<T>(
     host_index: u32,
     base: usize,
 ) -> Result<(), Error> {
-    let f = store.hosts[host_index as usize].clone();
+    let instance = calling_instance(store, stack);
+    match store.hosts.get(host_index as usize).cloned() {
+        Some(HostFunc::Cells { f, cells }) => {
+            // `enter` made room for them.
+            let cells = stack
+                .cells(base, cells)
+                .ok_or_else(|| Error::Trap(crate::Trap::new(TrapCode::StackOverflow)))?;
+            f(Caller { store, instance }, cells)
+        }
+        Some(HostFunc::Vals(f)) => call_host_vals(store, stack, func, &f, base, instance),
+        None => Err(Error::msg(
+            "a host call of a function the store does not hold",
+        )),
+    }
+}
+
+/// [`call_host`] of a closure on [`Val`]s. Up to [`INLINE_VALS`] parameters and results
+/// are passed without allocating: a Wasm loop calling the host should cost a call, not
+/// two `Vec`s. Out of line, so that those buffers take stack only during such a call: on
+/// a device every call into Wasm would otherwise carry them.
+#[inline(never)]
+fn call_host_vals<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    func: FuncAddr,
+    f: &ValsFn<T>,
+    base: usize,
+    instance: Option<Instance>,
+) -> Result<(), Error> {
     let ty = store.inner.func_shape(func);
     let (np, nr) = (ty.params().len(), ty.results().len());
     if np > INLINE_VALS || nr > INLINE_VALS {
-        return call_host_boxed(store, stack, func, &f, base);
+        return call_host_boxed(store, stack, func, f, base, instance);
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
@@ -436,7 +362,6 @@ fn call_host<T>(
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
-    let instance = calling_instance(store, stack);
     let r = f(Caller { store, instance }, &args[..np], &mut out[..nr]);
     // The parameters are held only for the call (they are on the Wasm stack too).
     release(store, params_held);
@@ -467,8 +392,9 @@ fn call_host_boxed<T>(
     store: &mut Store<T>,
     stack: &mut Stack,
     func: FuncAddr,
-    f: &HostFunc<T>,
+    f: &ValsFn<T>,
     base: usize,
+    instance: Option<Instance>,
 ) -> Result<(), Error> {
     let ty = store.inner.func_shape(func).clone();
     let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
@@ -476,7 +402,6 @@ fn call_host_boxed<T>(
     read_packed(stack, base, ty.params(), &mut args, &store.owner());
     let params_held = held..roots(store);
     let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
-    let instance = calling_instance(store, stack);
     let r = f(Caller { store, instance }, &args, &mut out);
     release(store, params_held);
     r?;
@@ -563,28 +488,6 @@ fn calling_instance<T>(store: &Store<T>, stack: &Stack) -> Option<Instance> {
     Some(Instance(Stored::new(store.id, addr)))
 }
 
-/// The error for an exception no Wasm frame caught.
-#[cfg(feature = "exceptions")]
-fn uncaught<T>(store: &Store<T>, exn: wisp_types::ExnAddr, trace: &[TraceFrame]) -> Error {
-    crate::Exception::from_addr(store, exn, frames(store, trace)).into()
-}
-
-/// Without exception handling nothing throws (such modules are invalid), so this is
-/// never reached.
-#[cfg(not(feature = "exceptions"))]
-fn uncaught<T>(_: &Store<T>, _: wisp_types::ExnAddr, _: &[TraceFrame]) -> Error {
-    Error::Usage("an exception in a build without exception handling".into())
-}
-
-/// Names the functions of a trap's trace.
-fn trap_info<T>(store: &Store<T>, t: wisp_exec::Trap) -> Trap {
-    Trap {
-        code: t.code,
-        backtrace: frames(store, &t.trace),
-        coredump: None,
-    }
-}
-
 /// Names the functions of a trace, and finds where in their code each was.
 pub(crate) fn frames<T>(store: &Store<T>, trace: &[TraceFrame]) -> Vec<FrameInfo> {
     // Every allocation may fail here: a trap for want of stack often comes when the
@@ -607,7 +510,7 @@ pub(crate) fn frames<T>(store: &Store<T>, trace: &[TraceFrame]) -> Vec<FrameInfo
                     func_offset: at.map(|a| a.1),
                 }
             }
-            FuncKind::Host { index } => FrameInfo {
+            FuncKind::Host { index, .. } => FrameInfo {
                 func_index: *index,
                 name: copy("<host function>"),
                 module_offset: None,

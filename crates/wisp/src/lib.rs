@@ -58,6 +58,7 @@ mod budget;
 mod context;
 #[cfg_attr(not(feature = "coredump"), allow(dead_code))]
 mod coredump;
+mod drive;
 mod engine;
 mod error;
 mod exception;

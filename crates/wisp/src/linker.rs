@@ -117,7 +117,7 @@ impl<T: 'static> Linker<T> {
         self.insert(
             module,
             name,
-            Definition::Host(ty, Shared::new(f), Func::from_host),
+            Definition::Host(ty, HostFunc::Vals(Shared::new(f)), Func::from_host),
         )
     }
 
@@ -228,7 +228,7 @@ impl<T: 'static> Linker<T> {
         match def {
             Definition::Extern(e) => *e,
             Definition::Host(ty, f, make) => {
-                let key = Shared::as_ptr(f) as *const () as usize;
+                let key = f.key();
                 if let Some(&addr) = store.linked_hosts.get(&key) {
                     return Extern::Func(Func(Stored::new(store.id, addr)));
                 }

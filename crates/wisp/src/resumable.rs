@@ -7,8 +7,9 @@
 //! the embedder resumes the call later with the function's results.
 
 use crate::context::AsContextMut;
+use crate::drive::{drive, Driven};
 use crate::error::Error;
-use crate::func::{drive, read_packed, write_packed, write_results, Driven, Func};
+use crate::func::{read_packed, write_packed, write_results, Func};
 use crate::store::Store;
 use crate::val::Val;
 use wisp_exec::Stack;

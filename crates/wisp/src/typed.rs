@@ -164,6 +164,12 @@ pub trait WasmResults: Sized {
         let _ = cells;
         None
     }
+    /// Writes the values' cells into the first of `out`; asked only of
+    /// [`WasmResults::NUMBERS`] lists.
+    #[doc(hidden)]
+    fn write_result_cells(self, out: &mut [RawVal]) {
+        let _ = out;
+    }
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -211,6 +217,11 @@ impl<A: WasmTy> WasmResults for A {
     const NUMBERS: bool = A::NUMBER;
     fn read_cells(cells: &[RawVal]) -> Option<Self> {
         A::from_bits(cells.first()?.0)
+    }
+    fn write_result_cells(self, out: &mut [RawVal]) {
+        if let Some(slot) = out.first_mut() {
+            *slot = RawVal(self.to_bits());
+        }
     }
 }
 
@@ -267,6 +278,9 @@ macro_rules! tuples {
             fn read_cells(cells: &[RawVal]) -> Option<Self> {
                 Some(($($n::from_bits(cells.get($i)?.0)?,)*))
             }
+            fn write_result_cells(self, out: &mut [RawVal]) {
+                <Self as WasmParams>::write_cells(self, out)
+            }
         }
     )*};
 }
@@ -304,6 +318,15 @@ pub struct TypedFunc<P, R> {
     func: Func,
     _sig: PhantomData<fn(P) -> R>,
 }
+
+/// A handle, copied like [`Func`] whatever `P` and `R` are.
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P, R> Copy for TypedFunc<P, R> {}
 
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// `func` with the signature `P -> R`, if that is its type.

@@ -4,11 +4,11 @@
 
 use crate::context::AsContextMut;
 use crate::error::Error;
-use crate::func::{Caller, Func, HostFunc};
+use crate::func::{Caller, CellsFn, Func, HostFunc, ValsFn};
 use crate::typed::{WasmResults, WasmTy};
 use crate::val::Val;
 use wisp_types::sync::{MaybeSendSync, Shared};
-use wisp_types::FuncType;
+use wisp_types::{FuncType, RawVal};
 
 /// What a wrapped closure may return: results, or results and a possible error.
 pub trait HostResults {
@@ -48,6 +48,14 @@ fn arg<A: WasmTy>(args: &[Val], i: usize) -> Result<A, Error> {
         .ok_or_else(|| Error::msg(message!("argument {i} has the wrong type")))
 }
 
+/// Argument `i` from the cells of a closure of numbers ([`HostFunc::Cells`]).
+fn cell<A: WasmTy>(cells: &[RawVal], i: usize) -> Result<A, Error> {
+    cells
+        .get(i)
+        .and_then(|c| A::from_bits(c.0))
+        .ok_or_else(|| Error::msg(message!("argument {i} has the wrong type")))
+}
+
 fn store_results<R: WasmResults>(r: R, out: &mut [Val]) -> Result<(), Error> {
     if r.write_vals(out) {
         Ok(())
@@ -68,11 +76,20 @@ macro_rules! into_func {
             #[allow(unused_variables)]
             fn into_host(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new([$($a::TY),*], R::Results::types());
-                let f: HostFunc<T> = Shared::new(move |_caller, args: &[Val], out: &mut [Val]| {
+                if true $(&& $a::NUMBER)* && R::Results::NUMBERS {
+                    let cells = ty.params().len().max(ty.results().len());
+                    let f: CellsFn<T> = Shared::new(move |_caller, cells: &mut [RawVal]| {
+                        let r = self($(cell::<$a>(cells, $i)?),*).into_results()?;
+                        r.write_result_cells(cells);
+                        Ok(())
+                    });
+                    return (ty, HostFunc::Cells { f, cells });
+                }
+                let f: ValsFn<T> = Shared::new(move |_caller, args: &[Val], out: &mut [Val]| {
                     let r = self($(arg::<$a>(args, $i)?),*).into_results()?;
                     store_results(r, out)
                 });
-                (ty, f)
+                (ty, HostFunc::Vals(f))
             }
         }
 
@@ -84,11 +101,20 @@ macro_rules! into_func {
             #[allow(unused_variables)]
             fn into_host(self) -> (FuncType, HostFunc<T>) {
                 let ty = FuncType::new([$($a::TY),*], R::Results::types());
-                let f: HostFunc<T> = Shared::new(move |caller, args: &[Val], out: &mut [Val]| {
+                if true $(&& $a::NUMBER)* && R::Results::NUMBERS {
+                    let cells = ty.params().len().max(ty.results().len());
+                    let f: CellsFn<T> = Shared::new(move |caller, cells: &mut [RawVal]| {
+                        let r = self(caller, $(cell::<$a>(cells, $i)?),*).into_results()?;
+                        r.write_result_cells(cells);
+                        Ok(())
+                    });
+                    return (ty, HostFunc::Cells { f, cells });
+                }
+                let f: ValsFn<T> = Shared::new(move |caller, args: &[Val], out: &mut [Val]| {
                     let r = self(caller, $(arg::<$a>(args, $i)?),*).into_results()?;
                     store_results(r, out)
                 });
-                (ty, f)
+                (ty, HostFunc::Vals(f))
             }
         }
     )*};

@@ -94,13 +94,35 @@ pub enum RunError {
 pub enum RunResult {
     /// The outermost function returned; its results are in cells `0..n`.
     Done,
-    /// A host function was called: its arguments are in cells `base..`, its results go
-    /// there too, and then [`run`] resumes the caller.
-    HostCall {
+    /// Host function `func`, called with its arguments in cells `base..`, failed
+    /// ([`Host::call`] returned `false`; the embedder holds the error). The run is
+    /// suspended at its call: [`run`] with no function resumes the caller once the
+    /// results are in cells `base..`, and `run_throwing` unwinds from it.
+    HostFailed { func: FuncAddr, base: usize },
+}
+
+/// The embedder as the loop sees it: the store it runs on, and what runs host
+/// functions. A host function runs from inside the loop, with no return to the
+/// embedder, so that a Wasm loop calling the host pays for a call, not for leaving and
+/// entering the executor.
+pub trait Host {
+    /// The store the loop runs on. Asked again after every host call (a host function
+    /// gets the whole embedder, store included).
+    fn store(&mut self) -> &mut ExecStore;
+    /// Runs host function `host_index` (function instance `func`) on the arguments in
+    /// `stack`'s cells `base..` and writes its results there. `fuel` is what is left of
+    /// the run's fuel, which the host may change (a host function that runs Wasm spends
+    /// it too). The suspended caller is `stack`'s current frame (`Stack::backtrace`,
+    /// `Stack::current_instance`). `false` if it failed: the run stops with
+    /// [`RunResult::HostFailed`].
+    fn call(
+        &mut self,
+        stack: &mut Stack,
         func: FuncAddr,
         host_index: u32,
         base: usize,
-    },
+        fuel: &mut u64,
+    ) -> bool;
 }
 
 /// Collects the garbage of `store`'s heap now, with no call under way: the roots are
@@ -110,10 +132,11 @@ pub fn collect_garbage(store: &mut ExecStore) {
     gc::collect_idle(store);
 }
 
-/// Starts a call of `func` with arguments already in cells `0..n_params`.
-/// Returns `HostCall` at once if `func` is a host function.
+/// Starts a call of `func` with arguments already in cells `0..n_params`, or with
+/// `None` resumes what `stack` holds (a run that ran out of fuel, or whose host call
+/// failed and has its results now), on `host`'s store.
 pub fn run(
-    store: &mut ExecStore,
+    host: &mut dyn Host,
     stack: &mut Stack,
     func: Option<FuncAddr>,
     fuel: &mut u64,
@@ -121,18 +144,22 @@ pub fn run(
     let mut state = match func {
         Some(f) => {
             stack.reset();
-            match enter(store, stack, f, 0, None)? {
-                Entered::Host(r) => return Ok(r),
+            match enter(host.store(), stack, f, 0, None)? {
+                Entered::Host { func, index, base } => {
+                    return Ok(match host.call(stack, func, index, base, fuel) {
+                        true => RunResult::Done,
+                        false => RunResult::HostFailed { func, base },
+                    });
+                }
                 Entered::Wasm(regs) => regs,
             }
         }
-        // Resume after a host call or when given more fuel.
         None => match stack.regs.take() {
             Some(r) => r,
             None => return Ok(RunResult::Done),
         },
     };
-    let result = execute(store, stack, &mut state, fuel, None);
+    let result = execute(host, stack, &mut state, fuel, None);
     keep_if_suspended(stack, state, result)
 }
 
@@ -141,7 +168,7 @@ pub fn run(
 /// uncaught.
 #[cfg(feature = "exceptions")]
 pub fn run_throwing(
-    store: &mut ExecStore,
+    host: &mut dyn Host,
     stack: &mut Stack,
     exn: ExnAddr,
     fuel: &mut u64,
@@ -150,20 +177,20 @@ pub fn run_throwing(
         let trace = Vec::new();
         return Err(RunError::Exception { exn, trace });
     };
-    let result = execute(store, stack, &mut state, fuel, Some(Thrown::Exn(exn)));
+    let result = execute(host, stack, &mut state, fuel, Some(Thrown::Exn(exn)));
     keep_if_suspended(stack, state, result)
 }
 
-/// Keeps the registers of a run that may be resumed (one waiting for a host call or
-/// for more fuel) or looked at (a trap's frames, for a coredump: the caller resets the
-/// stack when it is done with them). Any other end forgets the run's frames.
+/// Keeps the registers of a run that may be resumed (one whose host call failed, or
+/// that wants more fuel) or looked at (a trap's frames, for a coredump: the caller
+/// resets the stack when it is done with them). Any other end forgets the run's frames.
 fn keep_if_suspended(
     stack: &mut Stack,
     state: Regs,
     result: Result<RunResult, RunError>,
 ) -> Result<RunResult, RunError> {
     match &result {
-        Ok(RunResult::HostCall { .. }) | Err(RunError::Trap(_)) => stack.regs = Some(state),
+        Ok(RunResult::HostFailed { .. }) | Err(RunError::Trap(_)) => stack.regs = Some(state),
         _ => stack.reset(),
     }
     result
@@ -171,7 +198,12 @@ fn keep_if_suspended(
 
 enum Entered {
     Wasm(Regs),
-    Host(RunResult),
+    /// Host function `index`, its frame at `base`.
+    Host {
+        func: FuncAddr,
+        index: u32,
+        base: usize,
+    },
 }
 
 /// A trap with its backtrace, except for running out of fuel: that ends every slice of
@@ -270,7 +302,7 @@ fn trace(stack: &Stack, regs: Option<&Regs>) -> Vec<TraceFrame> {
 }
 
 /// Sets up a call of `func` whose frame starts at cell `base`. `caller` is saved as the
-/// return frame when the callee is Wasm code.
+/// return frame when the callee is Wasm code; a host function is only made room for.
 fn enter(
     store: &ExecStore,
     stack: &mut Stack,
@@ -283,18 +315,15 @@ fn enter(
         .get(func.0 as usize)
         .ok_or_else(|| trap(stack, caller, TrapCode::UndefinedElement))?;
     match &f.kind {
-        FuncKind::Host { index } => {
-            let cells = |ts: &[wisp_types::ValType]| ts.iter().map(|t| t.cells()).sum::<usize>();
-            let ty = store.types.func_shape(f.type_id);
-            let n = cells(ty.params()).max(cells(ty.results()));
-            if !stack.reserve(base, n) {
+        FuncKind::Host { index, cells } => {
+            if !stack.reserve(base, *cells as usize) {
                 return Err(trap(stack, caller, TrapCode::StackOverflow));
             }
-            Ok(Entered::Host(RunResult::HostCall {
+            Ok(Entered::Host {
                 func,
-                host_index: *index,
+                index: *index,
                 base,
-            }))
+            })
         }
         FuncKind::Wasm { instance, code } => {
             let c: &CompiledFunc = code
@@ -361,7 +390,10 @@ fn effective(addr: u64, offset: u32, width: usize, len: usize) -> Option<usize> 
 /// The machine state a handler reaches through its `cx` argument: everything but the hot
 /// registers, which travel as arguments.
 pub(super) struct Cx<'a> {
+    /// `host`'s store, taken from it again after each host call ([`Cx::call_host`]).
     store: &'a mut ExecStore,
+    /// The embedder, reached only in a host call: `store` is borrowed from it meanwhile.
+    host: *mut (dyn Host + 'a),
     stack: &'a mut Stack,
     /// The current frame; `ip` is up to date only when control has left the loop.
     regs: Regs,
@@ -418,9 +450,9 @@ impl Cx<'_> {
     }
 }
 
-/// Runs until the outermost function returns, a host function is called, or a trap.
+/// Runs until the outermost function returns, a host function fails, or a trap.
 fn execute(
-    store: &mut ExecStore,
+    host: &mut dyn Host,
     stack: &mut Stack,
     saved: &mut Regs,
     fuel: &mut u64,
@@ -429,8 +461,13 @@ fn execute(
     let ip = saved.ip;
     // SAFETY: `enter` reserved `base + frame_size` cells for the current frame.
     let sp = unsafe { stack.values.as_mut_ptr().add(saved.base) };
+    let host: *mut (dyn Host + '_) = host;
     let mut cx = Cx {
-        store,
+        // SAFETY: `host` is valid for the whole run (it comes from a reference that
+        // outlives `cx`); the store it lends is used only until the next host call,
+        // which takes it back (`Cx::call_host`).
+        store: unsafe { host_store(host) },
+        host,
         stack,
         regs: *saved,
         fuel,
@@ -458,4 +495,35 @@ fn execute(
     }
     *saved = cx.regs;
     cx.result
+}
+
+/// The store `host` lends, for as long as the caller chooses.
+///
+/// # Safety
+/// `host` is valid for `'a`, and the store is not used after `host` is used again
+/// (a host call): it must then be taken anew.
+unsafe fn host_store<'a>(host: *mut (dyn Host + 'a)) -> &'a mut ExecStore {
+    // SAFETY: the caller's contract: `host` is valid, and nothing else uses it while
+    // the store is lent.
+    let store: *mut ExecStore = unsafe { (*host).store() };
+    // SAFETY: as above; the store lives as long as `host`.
+    unsafe { &mut *store }
+}
+
+impl Cx<'_> {
+    /// Runs host function `index` (`func`) with its frame at `base`, the running frame
+    /// (`regs`) its suspended caller. `false` if it failed.
+    #[inline(never)]
+    fn call_host(&mut self, func: FuncAddr, index: u32, base: usize) -> bool {
+        // The caller, for the host: its instance and a backtrace.
+        self.stack.regs = Some(self.regs);
+        // SAFETY: `host` is valid for the run (`execute`). `self.store`, borrowed from
+        // it, is not used during the call and is taken anew right after it.
+        let ok = unsafe { (*self.host).call(self.stack, func, index, base, &mut *self.fuel) };
+        self.stack.regs = None;
+        // SAFETY: as above: the host call is over, and the old store is never used
+        // again.
+        self.store = unsafe { host_store(self.host) };
+        ok
+    }
 }

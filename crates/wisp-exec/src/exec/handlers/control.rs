@@ -650,9 +650,13 @@ out_of_line! {
                 cx.result = Err(e);
                 return None;
             }
-            Ok(Entered::Host(r)) => {
-                cx.result = Ok(r);
-                return None;
+            // The host function runs here; then the caller goes on, as after a return
+            // (its memory may have grown meanwhile).
+            Ok(Entered::Host { func, index, base }) => {
+                if !cx.call_host(func, index, base) {
+                    cx.result = Ok(RunResult::HostFailed { func, base });
+                    return None;
+                }
             }
             Ok(Entered::Wasm(r)) => cx.regs = r,
         }

@@ -1,0 +1,218 @@
+//! Host functions called from inside the loop: fuel settled around each call, a memory
+//! the host grew, Wasm called back from the host, numbers passed as cells, and a host
+//! function that swaps the store it was lent.
+
+mod common;
+use common::wat;
+use std::sync::{Arc, Mutex};
+use wisp::{Caller, Config, Engine, Error, Extern, Linker, Module, Store, TrapCode};
+
+/// A loop calling `env.tick` `n` times, spending fuel between the calls.
+const TICKS: &str = r#"(module
+  (import "env" "tick" (func $tick))
+  (func (export "run") (param $n i32)
+    (loop $next
+      (call $tick)
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $next (local.get $n)))))"#;
+
+fn fuel_engine() -> Engine {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    Engine::new(&config)
+}
+
+#[test]
+fn each_host_call_sees_the_fuel_spent_before_it() {
+    let engine = fuel_engine();
+    let module = Module::new(&engine, wat(TICKS)).unwrap();
+    let mut store = Store::new(&engine, Vec::<u64>::new());
+    store.set_fuel(1_000_000).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "tick", |mut caller: Caller<'_, Vec<u64>>| {
+            let fuel = caller.store().get_fuel().unwrap();
+            caller.data_mut().push(fuel);
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, ()>(&store, "run").unwrap();
+    run.call(&mut store, 10).unwrap();
+    let seen = store.data().clone();
+    assert_eq!(seen.len(), 10);
+    assert!(
+        seen[0] < 1_000_000,
+        "the first call saw no fuel spent: {seen:?}"
+    );
+    // The loop's body costs the same each time round.
+    let steps: Vec<u64> = seen.windows(2).map(|w| w[0] - w[1]).collect();
+    assert!(steps.iter().all(|&s| s > 0 && s == steps[0]), "{seen:?}");
+    assert!(store.get_fuel().unwrap() < seen[9]);
+}
+
+#[test]
+fn a_host_function_that_takes_the_fuel_stops_its_caller() {
+    let engine = fuel_engine();
+    let module = Module::new(&engine, wat(TICKS)).unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    store.set_fuel(1_000_000).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "tick", |mut caller: Caller<'_, u32>| {
+            *caller.data_mut() += 1;
+            if *caller.data() == 3 {
+                caller.store().set_fuel(0).unwrap();
+            }
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, ()>(&store, "run").unwrap();
+    let e = run.call(&mut store, 10).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::OutOfFuel), "{e}");
+    assert_eq!(*store.data(), 3);
+    assert_eq!(store.get_fuel(), Some(0));
+}
+
+#[test]
+fn a_memory_the_host_grew_is_seen_by_its_caller() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        wat(r#"(module
+          (import "env" "grow" (func $grow (result i32)))
+          (memory (export "memory") 1)
+          (func (export "run") (result i32)
+            (drop (call $grow))
+            (i32.store (i32.const 70000) (i32.const 1234))
+            (i32.load (i32.const 70000))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "grow",
+            |mut caller: Caller<'_, ()>| -> Result<i32, Error> {
+                let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+                    return Err(Error::msg("no memory"));
+                };
+                Ok(memory.grow(caller.store(), 1)? as i32)
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<(), i32>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 1234);
+}
+
+#[test]
+fn a_host_function_calls_back_into_wasm_in_a_loop_with_fuel() {
+    let engine = fuel_engine();
+    let module = Module::new(
+        &engine,
+        wat(r#"(module
+          (import "env" "twice_square" (func $host (param i64) (result i64)))
+          (func (export "square") (param i64) (result i64)
+            (i64.mul (local.get 0) (local.get 0)))
+          (func (export "run") (param $n i64) (result i64)
+            (local $sum i64)
+            (loop $next
+              (local.set $sum (i64.add (local.get $sum) (call $host (local.get $n))))
+              (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+              (br_if $next (i64.ne (local.get $n) (i64.const 0))))
+            (local.get $sum)))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, None::<wisp::TypedFunc<i64, i64>>);
+    store.set_fuel(1_000_000).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "twice_square",
+            |mut caller: Caller<'_, Option<wisp::TypedFunc<i64, i64>>>, x: i64| {
+                let square = caller.data().expect("set before the call");
+                Ok::<_, Error>(2 * square.call(caller.store(), x)?)
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    *store.data_mut() = Some(instance.get_typed_func(&store, "square").unwrap());
+    let run = instance.get_typed_func::<i64, i64>(&store, "run").unwrap();
+    let want: i64 = (1..=50).map(|x: i64| 2 * x * x).sum();
+    assert_eq!(run.call(&mut store, 50).unwrap(), want);
+    let spent = 1_000_000 - store.get_fuel().unwrap();
+    // Spending again from what is left costs the same: nothing was charged twice or
+    // forgotten around the host calls.
+    assert_eq!(run.call(&mut store, 50).unwrap(), want);
+    assert_eq!(1_000_000 - store.get_fuel().unwrap(), 2 * spent);
+}
+
+#[test]
+fn numbers_cross_a_wrapped_host_function_bit_for_bit() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        wat(r#"(module
+          (import "env" "rotate" (func $rotate (param i64 f32 f64) (result f64 i64 f32)))
+          (func (export "run") (result i64 i64 i32)
+            (local $a f64) (local $b i64) (local $c f32)
+            (call $rotate
+              (i64.const -2)
+              (f32.reinterpret_i32 (i32.const 0x7fa00001))
+              (f64.reinterpret_i64 (i64.const 0xfff4000000000003)))
+            (local.set $c) (local.set $b) (local.set $a)
+            (i64.reinterpret_f64 (local.get $a))
+            (local.get $b)
+            (i32.reinterpret_f32 (local.get $c))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "rotate", |a: i64, b: f32, c: f64| (c, a, b))
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance
+        .get_typed_func::<(), (i64, i64, i32)>(&store, "run")
+        .unwrap();
+    assert_eq!(
+        run.call(&mut store, ()).unwrap(),
+        (0xfff4000000000003u64 as i64, -2, 0x7fa00001)
+    );
+}
+
+/// A store that holds another one, for the host function to swap them.
+struct Nest(Option<Box<Store<Nest>>>);
+
+#[test]
+fn a_host_function_that_swaps_its_store_is_refused() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat(TICKS)).unwrap();
+    let calls = Arc::new(Mutex::new(0));
+    let mut linker = Linker::new(&engine);
+    let counted = calls.clone();
+    linker
+        .func_wrap("env", "tick", move |mut caller: Caller<'_, Nest>| {
+            *counted.lock().unwrap() += 1;
+            if let Some(mut other) = caller.data_mut().0.take() {
+                std::mem::swap(caller.store(), &mut *other);
+                // The store it was called with lives on, in the one now in its place.
+                caller.data_mut().0 = Some(other);
+            }
+        })
+        .unwrap();
+    let other = Store::new(&engine, Nest(None));
+    let mut store = Store::new(&engine, Nest(Some(Box::new(other))));
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, ()>(&store, "run").unwrap();
+    let e = run.call(&mut store, 10).unwrap_err();
+    assert!(e.to_string().contains("replaced the store"), "{e}");
+    assert_eq!(*calls.lock().unwrap(), 1);
+    // The store it was called with still works.
+    let mut first = *store.data_mut().0.take().unwrap();
+    *first.data_mut() = Nest(None);
+    run.call(&mut first, 5).unwrap();
+    assert_eq!(*calls.lock().unwrap(), 6);
+}
