@@ -41,14 +41,21 @@ pub(crate) fn drive<T>(
 ) -> Result<Driven, Error> {
     // A host function that calls Wasm again waits with its caller's stack out of the
     // collector's sight: only the outermost run may collect (`Heap::suspended`).
+    let limit = (store.engine.config.nested_calls).unwrap_or(crate::engine::DEFAULT_NESTED_CALLS);
+    if store.nesting >= limit {
+        return Err(Error::Trap(Trap::new(TrapCode::StackOverflow)));
+    }
     let id = store.id;
+    store.nesting += 1;
     store.inner.heap.suspended += 1;
     let r = drive_stack(store, stack, next, resumable);
     // A host function that swapped the store (refused: see `Driver::call`) took this
-    // one's count away with it; that store never collects again, which is safe.
+    // one's counts away with it; that store never collects again, which is safe, and
+    // has that many fewer nested calls left.
     if store.id != id {
         return r;
     }
+    store.nesting -= 1;
     store.inner.heap.suspended -= 1;
     // A paused resumable call keeps its frames, roots too, until it goes on.
     if matches!(r, Ok(Driven::OutOfFuel | Driven::HostTrap { .. })) {

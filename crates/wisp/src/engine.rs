@@ -25,6 +25,9 @@ pub struct Config {
     #[cfg(feature = "compile")]
     pub(crate) no_offsets: bool,
     pub(crate) stack: StackLimits,
+    /// Calls into Wasm under way at once in a store; `None` for
+    /// [`DEFAULT_NESTED_CALLS`].
+    pub(crate) nested_calls: Option<u32>,
     pub(crate) limits: Limits,
     /// The byte budget of each store's heap; `None` for the default.
     #[cfg(any(feature = "gc", feature = "exceptions"))]
@@ -122,6 +125,15 @@ impl Config {
         self.stack.max_frames = frames;
         self
     }
+    /// How many calls into Wasm may be under way at once in a store: a host function
+    /// that calls Wasm makes one more, and a call beyond these traps with "call stack
+    /// exhausted". Each nesting takes the host thread's stack (Wasm calls themselves do
+    /// not: see [`Config::max_call_depth`]), so that a guest whose host function calls it
+    /// back cannot overflow it. [`DEFAULT_NESTED_CALLS`] unless set.
+    pub fn max_nested_calls(&mut self, calls: u32) -> &mut Self {
+        self.nested_calls = Some(calls);
+        self
+    }
     /// The value-stack size, in 8-byte cells, before "call stack exhausted".
     pub fn max_stack_values(&mut self, cells: usize) -> &mut Self {
         self.stack.max_values = cells;
@@ -151,6 +163,11 @@ impl Config {
 /// How much fuel a run gets between two looks at the epoch, with epoch interruption
 /// on: a look costs an atomic load, so a slice is a few hundred microseconds of Wasm.
 pub const EPOCH_SLICE: u64 = 100_000;
+
+/// How many calls into Wasm may be under way at once in a store unless
+/// [`Config::max_nested_calls`] says otherwise: a few kilobytes of the host thread's stack
+/// each, well within a 2 MiB thread even in a debug build.
+pub const DEFAULT_NESTED_CALLS: u32 = 100;
 
 impl Config {
     /// Whether epoch interruption is on.

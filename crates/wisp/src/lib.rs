@@ -81,7 +81,7 @@ mod wrap;
 pub use aggregate::{ArrayRef, ArrayType, StructRef, StructType};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use coredump::CoreDump;
-pub use engine::{Config, Engine, EPOCH_SLICE};
+pub use engine::{Config, Engine, DEFAULT_NESTED_CALLS, EPOCH_SLICE};
 pub use error::{CompileErrorKind, Error, FrameInfo, HostError, Trap};
 
 /// A result whose error is Wisp's [`Error`] (wasmtime's `Result`): `wisp::Result<i32>` is

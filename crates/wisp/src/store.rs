@@ -39,6 +39,8 @@ pub struct Store<T> {
     /// of the definition's closure (which `hosts` keeps alive, so it is never reused).
     pub(crate) linked_hosts: crate::sorted::SortedMap<usize, FuncAddr>,
     pub(crate) stack: Stack,
+    /// Calls into Wasm under way (more than one when a host function called Wasm).
+    pub(crate) nesting: u32,
     pub(crate) engine: Engine,
     /// Fuel left; `None` when the engine does not meter.
     pub(crate) fuel: Option<u64>,
@@ -79,6 +81,7 @@ impl<T> Store<T> {
             call_host: None,
             linked_hosts: crate::sorted::SortedMap::new(),
             stack: Stack::new(engine.config.stack),
+            nesting: 0,
             engine: engine.clone(),
             fuel: engine.config.fuel.then_some(0),
             #[cfg(target_has_atomic = "ptr")]

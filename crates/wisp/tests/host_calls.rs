@@ -216,3 +216,45 @@ fn a_host_function_that_swaps_its_store_is_refused() {
     run.call(&mut first, 5).unwrap();
     assert_eq!(*calls.lock().unwrap(), 6);
 }
+
+/// `f(n)` calls the host, which calls `f(n - 1)`: a guest that nests host calls as
+/// deep as it likes.
+#[test]
+fn a_guest_calling_itself_through_the_host_stops_at_the_nesting_limit() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        wat(r#"(module
+          (import "env" "again" (func $again (param i32) (result i32)))
+          (func (export "f") (param i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0))
+              (then (i32.const 0))
+              (else (i32.add (i32.const 1)
+                             (call $again (i32.sub (local.get 0) (i32.const 1))))))))"#),
+    )
+    .unwrap();
+    type Data = Option<wisp::TypedFunc<i32, i32>>;
+    let mut store = Store::new(&engine, None);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "again", |mut caller: Caller<'_, Data>, x: i32| {
+            let f = caller.data().expect("set before the call");
+            f.call(caller.store(), x)
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+    *store.data_mut() = Some(f);
+    // The outermost call and 99 nested ones.
+    let deepest = wisp::DEFAULT_NESTED_CALLS as i32 - 1;
+    assert_eq!(f.call(&mut store, deepest).unwrap(), deepest);
+    // A million would overflow the host thread's stack.
+    let e = f.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::StackOverflow), "{e}");
+    // Every level was unwound: the store is as deep as before.
+    assert_eq!(f.call(&mut store, deepest).unwrap(), deepest);
+    assert_eq!(
+        f.call(&mut store, deepest + 1).unwrap_err().trap_code(),
+        Some(TrapCode::StackOverflow)
+    );
+}
