@@ -405,6 +405,13 @@ pub(super) struct Cx<'a> {
     /// [`Cx::switch_instance`] whenever the running instance changes.
     code: *const crate::CodeCell,
     defined: *const FuncAddr,
+    /// The running instance's global addresses, and the store's global instances, both
+    /// set by [`Cx::switch_instance`]: `global.get` and `global.set` reach a global
+    /// through these two instead of through the store and the instance. The store's
+    /// globals move only when some are added, which only a host call or instantiation
+    /// does (both in a host function), after which `switch_instance` runs again.
+    globals: *const u32,
+    global_insts: *mut wisp_store::GlobalInst,
     /// The callee and frame base of a call taking the general path.
     pending_call: (FuncAddr, usize),
     /// What a throw threw, for the unwinder.
@@ -437,15 +444,12 @@ impl Cx<'_> {
         {
             self.code = code.module.code_cells();
             let imported = code.module.module.num_imported_funcs as usize;
-            if let Some(funcs) = self
-                .store
-                .instances
-                .get(instance.0 as usize)
-                .map(|i| &i.funcs)
-            {
-                self.defined = funcs[imported.min(funcs.len())..].as_ptr();
+            if let Some(inst) = self.store.instances.get(instance.0 as usize) {
+                self.defined = inst.funcs[imported.min(inst.funcs.len())..].as_ptr();
+                self.globals = inst.globals.as_ptr();
             }
         }
+        self.global_insts = self.store.globals.as_mut_ptr();
         mem0(self.store, self.regs.instance)
     }
 }
@@ -474,6 +478,8 @@ fn execute(
         result: Ok(RunResult::Done),
         code: ptr::null(),
         defined: ptr::null(),
+        globals: ptr::null(),
+        global_insts: ptr::null_mut(),
         pending_call: (FuncAddr(0), 0),
         thrown: Thrown::Exn(ExnAddr(0)),
     };

@@ -21,9 +21,14 @@ pub(in crate::exec) unsafe fn zero_locals(
     start: Slot,
     end: Slot,
 ) -> Flow {
+    // Volatile stores: as a plain loop LLVM makes a call of `memset` of any length,
+    // about 50 instructions for the one or two locals most functions declare, and every
+    // handler register saved around it.
     for i in start.0..end.0 {
         // SAFETY: the declared locals are slots of the running frame.
-        unsafe { h.set(Slot(i), 0) };
+        let cell = unsafe { h.sp.add(Slot(i).index()) };
+        // SAFETY: as above.
+        unsafe { cell.write_volatile(RawVal(0)) };
     }
     Flow::Next
 }
@@ -226,17 +231,21 @@ pub(in crate::exec) unsafe fn select2(
 /// Global `index` of the running instance.
 ///
 /// # Safety
-/// `cx.regs.instance` is a live instance and validation checked `index` against its
-/// global count.
+/// The running function's instance is the one `Cx::switch_instance` last cached, and
+/// validation checked `index` against its global count.
 #[inline(always)]
 unsafe fn global<'a>(cx: &'a mut Cx<'_>, index: GlobalIdx) -> &'a mut GlobalInst {
-    // SAFETY: see the function's contract; global addresses are never stale (the store
-    // only adds globals).
-    let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
+    // SAFETY: see the function's contract: `cx.globals` holds the instance's global
+    // addresses, at least `index + 1` of them.
+    let at = unsafe { cx.globals.add(index.0 as usize) };
     // SAFETY: as above.
-    let a = *unsafe { inst.globals.get_unchecked(index.0 as usize) };
-    // SAFETY: as above.
-    unsafe { cx.store.globals.get_unchecked_mut(a as usize) }
+    let a = unsafe { *at };
+    // SAFETY: `a` is a global of the store, whose globals `cx.global_insts` points to
+    // (they have not moved since: see `Cx::global_insts`).
+    let g = unsafe { cx.global_insts.add(a as usize) };
+    // SAFETY: as above; no other reference to the store's globals is live while a
+    // handler runs.
+    unsafe { &mut *g }
 }
 
 /// # Safety
@@ -296,10 +305,11 @@ pub(in crate::exec) unsafe fn global_get2(
     dst: Slot,
     index: GlobalIdx,
 ) -> Flow {
-    let a = cx.store.instances[cx.regs.instance as usize].globals[index.0 as usize];
-    let g = &cx.store.globals[a as usize];
+    // SAFETY: the handler contract.
+    let g = unsafe { global(cx, index) };
+    let (lo, hi) = (g.value.0, g.hi.0);
     // SAFETY: `dst` spans two slots of the running frame.
-    unsafe { h.set2(dst, g.value.0, g.hi.0) };
+    unsafe { h.set2(dst, lo, hi) };
     Flow::Next
 }
 
@@ -315,10 +325,10 @@ pub(in crate::exec) unsafe fn global_set2(
     src: Slot,
     index: GlobalIdx,
 ) -> Flow {
-    let a = cx.store.instances[cx.regs.instance as usize].globals[index.0 as usize];
-    let g = &mut cx.store.globals[a as usize];
     // SAFETY: `src` spans two slots of the running frame.
     let (lo, hi) = unsafe { h.get2(src, src.plus(1)) };
+    // SAFETY: the handler contract.
+    let g = unsafe { global(cx, index) };
     (g.value, g.hi) = (RawVal(lo), RawVal(hi));
     Flow::Next
 }
