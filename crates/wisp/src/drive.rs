@@ -77,6 +77,7 @@ fn drive_stack<T>(
         total: 0,
         given: 0,
         stuck: false,
+        whole: true,
         failed: None,
     };
     // An exception a host function threw, to unwind from its call site.
@@ -123,7 +124,7 @@ fn drive_stack<T>(
                     stack.reset();
                     return Err(Error::Trap(trap_info(store, t)));
                 }
-                driver.stuck = fuel == given;
+                driver.stuck = fuel == given && driver.whole;
             }
             Err(RunError::Trap(t)) if resumable && t.code == TrapCode::OutOfFuel => {
                 return Ok(Driven::OutOfFuel)
@@ -168,6 +169,9 @@ struct Driver<'s, T> {
     /// translated before blocks were cut to `MAX_BLOCK_FUEL`): the next one is then
     /// large enough for any charge.
     stuck: bool,
+    /// The slice was given whole (not what a host call left of one, which may be less
+    /// than the next block's charge without anything being stuck).
+    whole: bool,
     /// The error of the host function that failed.
     failed: Option<Error>,
 }
@@ -176,6 +180,7 @@ impl<T> Driver<'_, T> {
     /// Starts a slice of fuel: all the store has, or with epoch interruption at most
     /// [`crate::EPOCH_SLICE`].
     fn slice(&mut self) -> u64 {
+        self.whole = true;
         self.total = self.store.fuel.unwrap_or(u64::MAX);
         self.given = match (self.epoch, self.stuck) {
             (false, _) => self.total,
@@ -190,6 +195,21 @@ impl<T> Driver<'_, T> {
         if let Some(f) = &mut self.store.fuel {
             *f -= self.given - left;
         }
+    }
+
+    /// Goes on with the slice after a host call, which may have spent or set the
+    /// store's fuel, `left` having been left of the slice before it: with epoch
+    /// interruption the slice keeps what was left of it (a loop that calls the host
+    /// must still reach the slice's end, where the epoch is looked at), otherwise the
+    /// loop gets all the store has.
+    fn resume_slice(&mut self, left: u64) -> u64 {
+        self.whole = false;
+        self.total = self.store.fuel.unwrap_or(u64::MAX);
+        self.given = match self.epoch {
+            false => self.total,
+            true => self.total.min(left),
+        };
+        self.given
     }
 }
 
@@ -221,7 +241,7 @@ impl<T> wisp_exec::Host for Driver<'_, T> {
                 "a host function replaced the store it was called with".into(),
             ));
         }
-        *fuel = self.slice();
+        *fuel = self.resume_slice(*fuel);
         match r {
             Ok(()) => true,
             Err(e) => {

@@ -258,3 +258,44 @@ fn a_guest_calling_itself_through_the_host_stops_at_the_nesting_limit() {
         Some(TrapCode::StackOverflow)
     );
 }
+
+/// A runaway loop that calls the host on every turn still reaches the end of its slice
+/// of fuel, where the epoch is looked at.
+#[test]
+fn a_loop_calling_the_host_stops_when_the_epoch_deadline_passes() {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        wat(r#"(module
+          (import "env" "tick" (func $tick))
+          (func (export "spin") (loop $l (call $tick) (br $l))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, 0u64);
+    store.set_epoch_deadline(1);
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("env", "tick", |mut caller: Caller<'_, u64>| {
+            *caller.data_mut() += 1;
+            // Far more turns than the ticker's 50 ms take: fail rather than hang.
+            if *caller.data() > 200_000_000 {
+                return Err(Error::msg("the deadline passed unnoticed"));
+            }
+            Ok(())
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let spin = instance.get_typed_func::<(), ()>(&store, "spin").unwrap();
+    let ticker = {
+        let engine = engine.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            engine.increment_epoch();
+        })
+    };
+    let e = spin.call(&mut store, ()).unwrap_err();
+    ticker.join().unwrap();
+    assert_eq!(e.trap_code(), Some(TrapCode::Interrupt), "{e}");
+}
