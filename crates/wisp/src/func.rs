@@ -351,22 +351,41 @@ fn call_host_vals<T>(
 ) -> Result<(), Error> {
     let ty = store.inner.func_shape(func);
     let (np, nr) = (ty.params().len(), ty.results().len());
+    let at = (func, base);
     if np > INLINE_VALS || nr > INLINE_VALS {
-        return call_host_boxed(store, stack, func, f, base, instance);
+        let (mut args, mut out) = (alloc::vec![Val::I32(0); np], alloc::vec![Val::I32(0); nr]);
+        return run_on_vals(store, stack, at, f, instance, &mut args, &mut out);
     }
     let mut args = [Val::I32(0); INLINE_VALS];
     let mut out = [Val::I32(0); INLINE_VALS];
+    let (args, out) = (&mut args[..np], &mut out[..nr]);
+    run_on_vals(store, stack, at, f, instance, args, out)
+}
+
+/// Runs `f` for host function `at.0` with its frame at cell `at.1`: reads its arguments
+/// into `args`, gives it `out` (as many as its parameters and results) for its results,
+/// and writes those back.
+fn run_on_vals<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    (func, base): (FuncAddr, usize),
+    f: &ValsFn<T>,
+    instance: Option<Instance>,
+    args: &mut [Val],
+    out: &mut [Val],
+) -> Result<(), Error> {
+    let ty = store.inner.func_shape(func);
     let held = roots(store);
-    read_packed(stack, base, ty.params(), &mut args[..np], &store.owner());
+    read_packed(stack, base, ty.params(), args, &store.owner());
     let params_held = held..roots(store);
     for (v, t) in out.iter_mut().zip(ty.results()) {
         *v = Val::default_of(*t);
     }
-    let r = f(Caller { store, instance }, &args[..np], &mut out[..nr]);
+    let r = f(Caller { store, instance }, args, out);
     // The parameters are held only for the call (they are on the Wasm stack too).
     release(store, params_held);
     r?;
-    write_results(store, stack, func, base, &out[..nr])
+    write_results(store, stack, func, base, out)
 }
 
 /// The host's holds on heap objects now (see `AnyRef`); none without objects.
@@ -387,26 +406,6 @@ fn release<T>(store: &mut Store<T>, held: core::ops::Range<usize>) {
 
 /// Parameters and results passed on the host's stack; more go in `Vec`s.
 const INLINE_VALS: usize = 8;
-
-fn call_host_boxed<T>(
-    store: &mut Store<T>,
-    stack: &mut Stack,
-    func: FuncAddr,
-    f: &ValsFn<T>,
-    base: usize,
-    instance: Option<Instance>,
-) -> Result<(), Error> {
-    let ty = store.inner.func_shape(func).clone();
-    let mut args: Vec<Val> = ty.params().iter().map(|t| Val::default_of(*t)).collect();
-    let held = roots(store);
-    read_packed(stack, base, ty.params(), &mut args, &store.owner());
-    let params_held = held..roots(store);
-    let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_of(*t)).collect();
-    let r = f(Caller { store, instance }, &args, &mut out);
-    release(store, params_held);
-    r?;
-    write_results(store, stack, func, base, &out)
-}
 
 /// Checks a host function's results and writes them where its caller expects them.
 pub(crate) fn write_results<T>(

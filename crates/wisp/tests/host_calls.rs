@@ -299,3 +299,39 @@ fn a_loop_calling_the_host_stops_when_the_epoch_deadline_passes() {
     ticker.join().unwrap();
     assert_eq!(e.trap_code(), Some(TrapCode::Interrupt), "{e}");
 }
+
+/// More parameters and results than go on the host's stack (eight): they go in `Vec`s.
+#[test]
+fn a_host_function_of_many_values_gets_and_returns_them_all() {
+    let engine = Engine::default();
+    let ten = "i64 i64 i64 i64 i64 i64 i64 i64 i64 i64";
+    let gets: String = (0..10).map(|i| format!("(local.get {i})")).collect();
+    let module = Module::new(
+        &engine,
+        wat(&format!(
+            r#"(module
+              (import "env" "reverse" (func $reverse (param {ten}) (result {ten})))
+              (func (export "run") (param {ten}) (result {ten}) (call $reverse {gets})))"#
+        )),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let ty = wisp::FuncType::new([wisp::ValType::I64; 10], [wisp::ValType::I64; 10]);
+    linker
+        .func_new("env", "reverse", ty, |_, args, results| {
+            for (r, a) in results.iter_mut().zip(args.iter().rev()) {
+                *r = *a;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    let args: Vec<wisp::Val> = (0..10).map(|i| wisp::Val::I64(i * 1_000_000_007)).collect();
+    let mut out = vec![wisp::Val::I64(0); 10];
+    run.call(&mut store, &args, &mut out).unwrap();
+    let want: Vec<i64> = (0..10).rev().map(|i| i * 1_000_000_007).collect();
+    let got: Vec<i64> = out.iter().map(|v| v.i64().unwrap()).collect();
+    assert_eq!(got, want);
+}
