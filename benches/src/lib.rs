@@ -19,6 +19,10 @@ pub mod synthetic;
 /// The compiled Rust workloads (`workloads/`, built by `cargo xtask fixtures`).
 pub const WORKLOADS_WASM: &[u8] = include_bytes!("../workloads.wasm");
 
+/// The C kernels (`c/kernels.c`, built by `cargo xtask fixtures --workloads`): freestanding
+/// C, no libc and no imports.
+pub const KERNELS_WASM: &[u8] = include_bytes!("../kernels.wasm");
+
 /// Where a workload's module comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum Source {
@@ -26,6 +30,8 @@ pub enum Source {
     Wat(&'static str),
     /// An export of [`WORKLOADS_WASM`].
     Rust,
+    /// An export of [`KERNELS_WASM`].
+    C,
 }
 
 /// One benchmark workload: a module exporting `func: (i32) -> i32`, called with `arg`.
@@ -53,6 +59,7 @@ impl Workload {
         match self.source {
             Source::Wat(text) => wat_to_wasm(text).unwrap_or_else(|e| panic!("{}: {e}", self.name)),
             Source::Rust => WORKLOADS_WASM.to_vec(),
+            Source::C => KERNELS_WASM.to_vec(),
         }
     }
 
@@ -72,6 +79,16 @@ const fn rust(name: &'static str, func: &'static str, arg: i32, expected: u32) -
         name,
         source: Source::Rust,
         func,
+        arg,
+        expected: expected as i32,
+    }
+}
+
+const fn c(name: &'static str, arg: i32, expected: u32) -> Workload {
+    Workload {
+        name,
+        source: Source::C,
+        func: name,
         arg,
         expected: expected as i32,
     }
@@ -107,6 +124,12 @@ pub const ASYNCIFY: Workload = Workload {
     expected: -1_076_540_849,
 };
 
+/// What `nbody(40_000)`, `spectral(250)` and `lz77crc(2)` return: the C kernels compiled
+/// natively by clang (`-ffp-contract=off`, so no fused multiply-adds) give the same.
+const NBODY: u32 = 601_597_724;
+const SPECTRAL: u32 = 2_515_736_800;
+const LZ77CRC: u32 = 294_671_430;
+
 /// Every workload, in the order they are benchmarked. The Rust workloads' checksums are
 /// what `cargo test --release` in `workloads/` prints for the same arguments (natively).
 pub const WORKLOADS: &[Workload] = &[
@@ -122,6 +145,9 @@ pub const WORKLOADS: &[Workload] = &[
     rust("stackvm", "stackvm", 10_000, 1_029_741_230),
     rust("markdown", "markdown", 40, 1_828_457_814),
     rust("mixed", "mixed", 60, 3_991_955),
+    c("nbody", 40_000, NBODY),
+    c("spectral", 250, SPECTRAL),
+    c("lz77crc", 2, LZ77CRC),
 ];
 
 /// The module and arguments of the call benchmarks (`benches/calls.rs`).

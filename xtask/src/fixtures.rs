@@ -1,6 +1,6 @@
 //! `cargo xtask fixtures`: builds the WASI test programs of `tests/fixtures/` into
-//! `tests/fixtures/NAME.wasm`, and the benchmark workloads of `benches/workloads/` into
-//! `benches/workloads.wasm`; both are committed so that tests and benchmarks need no wasm
+//! `tests/fixtures/NAME.wasm`, and the benchmark workloads of `benches/workloads/` and
+//! `benches/c/` into `benches/workloads.wasm` and `benches/kernels.wasm`; all are committed so that tests and benchmarks need no wasm
 //! toolchain.
 //!
 //! The Rust programs are the binaries of the package in `tests/fixtures/rust/`; the C
@@ -53,6 +53,7 @@ pub fn run(root: &Path, selection: Selection) -> Result<(), String> {
     }
     if all || selection == Selection::Workloads {
         built.push(workloads(root)?);
+        built.push(c_kernels(root)?);
     }
     if all {
         built.extend(c(&fixtures)?);
@@ -111,6 +112,21 @@ fn workloads(root: &Path) -> Result<PathBuf, String> {
     let to = root.join("benches/workloads.wasm");
     std::fs::copy(&from, &to)
         .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))?;
+    Ok(to)
+}
+
+/// Compiles `benches/c/kernels.c` to `benches/kernels.wasm`: freestanding (no libc, no
+/// imports), so it needs clang and wasm-ld but not wasi-libc.
+fn c_kernels(root: &Path) -> Result<PathBuf, String> {
+    let from = root.join("benches/c/kernels.c");
+    let to = root.join("benches/kernels.wasm");
+    let mut cc = Command::new("clang");
+    cc.args(["--target=wasm32", "-nostdlib", "-Wl,--no-entry"])
+        .args(C_FLAGS)
+        .arg("-o")
+        .arg(&to)
+        .arg(&from);
+    run_checked(&mut cc).map_err(|e| format!("{e} (clang and lld are the Debian packages)"))?;
     Ok(to)
 }
 

@@ -5,7 +5,7 @@
 //! `spec/history.csv` (per-group totals, one row per run) and `docs/spec-progress.svg`.
 //!
 //! `fixtures` builds the WASI test programs of `tests/fixtures/` and the benchmark
-//! workloads of `benches/workloads/` (see `fixtures.rs`).
+//! workloads of `benches/workloads/` and `benches/c/` (see `fixtures.rs`).
 //!
 //! `asm` checks that the release build's instruction handlers tail-call each other,
 //! in the release profile and in others on request (see `asm.rs`).
@@ -59,9 +59,9 @@ const USAGE: &str = "usage: cargo xtask spec [--check] [--group NAME]... [-v]
 
   fixtures        build the WASI test programs of tests/fixtures/ (Rust, C and
                   C++) into tests/fixtures/NAME.wasm, and the benchmark workloads of
-                  benches/workloads/ into benches/workloads.wasm, installing
-                  missing toolchain parts where it can
-  --workloads     only the benchmark workloads (needs no C toolchain)
+                  benches/workloads/ and benches/c/ into benches/workloads.wasm and
+                  benches/kernels.wasm, installing missing toolchain parts where it can
+  --workloads     only the benchmark workloads (clang and lld, no wasi-libc)
   --wasm3         only the programs that use tail calls and exception handling
                   (clang 22, a pinned nightly, LLVM's C++ runtime sources from PyPI)
 
