@@ -31,16 +31,18 @@ pub fn generate(rows: &[Row]) -> String {
                 make(n, &fields),
                 make(imm, "dst, lhs, imm")
             ),
-            Translate::Load { idx } => format!(
-                "Operator::{n} {{ memarg }} => self.load(&memarg, {}, {}, {})?,",
+            Translate::Load { idx, disp } => format!(
+                "Operator::{n} {{ memarg }} => self.load(&memarg, {}, ({}, {}), {})?,",
                 make(n, &fields),
                 make(idx, "dst, base, index"),
+                make(disp, "dst, base, disp"),
                 general("dst, addr, memory")
             ),
-            Translate::Store { imm, width } => format!(
-                "Operator::{n} {{ memarg }} => self.store(&memarg, {width}, {}, {}, {})?,",
+            Translate::Store { imm, disp, width } => format!(
+                "Operator::{n} {{ memarg }} => self.store(&memarg, {width}, {}, ({}, {}), {})?,",
                 make(n, &fields),
                 make(imm, "addr, value, offset"),
+                make(disp, "base, value, disp"),
                 general("addr, value, memory")
             ),
             Translate::Extract => {

@@ -49,7 +49,7 @@ pub fn rows() -> Vec<Row> {
 
 /// Whether a row is a fused form: what the translator makes of a constant operand (the
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
-/// (`…Idx`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
+/// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
 /// `BrI64…`) and of a copy before a branch (`CopyBr`), with their accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
 /// leaves them out and runs code translated without them (`TranslateConfig::fused`).
@@ -57,6 +57,7 @@ fn is_fused(name: &str) -> bool {
     let base = name.strip_suffix("Acc").unwrap_or(name);
     base.ends_with("Imm")
         || base.ends_with("Idx")
+        || base.ends_with("Disp")
         || base.starts_with("BrI32")
         || base.starts_with("BrI64")
         || matches!(base, "I32AddShl2" | "I32AddShl3" | "CopyBr")

@@ -1,17 +1,19 @@
 //! The rows of loads and stores of memory 0: one call per Wasm operator gives its plain
-//! row and its specialised forms (`Idx`, `Imm`, `Acc`, `AccValue`).
+//! row and its specialised forms (`Idx`, `Disp`, `Imm`, `Acc`, `AccValue`).
 
 use crate::rows::{to_snake, ACC};
 use crate::table::{row, wasm_name, Row, Translate, Ty::*};
 
 /// A load of `width` bytes converted to a cell by `conv` (in `handlers::memory`), its
-/// form with the address the sum of two slots (`Idx`), and their accumulator forms.
+/// forms with the address the sum of two slots (`Idx`) or of a slot and a constant
+/// (`Disp`), and their accumulator forms.
 fn load(t: &mut Vec<Row>, name: &str, width: u32, conv: &str) {
     let (idx, acc, idx_acc) = (
         format!("{name}Idx"),
         format!("{name}Acc"),
         format!("{name}IdxAcc"),
     );
+    let (disp, disp_acc) = (format!("{name}Disp"), format!("{name}DispAcc"));
     let w = wasm_name(&to_snake(name));
     let conv = format!("memory::{conv}");
     let _ = width; // the conversion's argument type gives it
@@ -26,7 +28,10 @@ fn load(t: &mut Vec<Row>, name: &str, width: u32, conv: &str) {
         .acc_result()
         .retarget()
         .acc("addr", &acc)
-        .translate(Translate::Load { idx: idx.clone() }),
+        .translate(Translate::Load {
+            idx: idx.clone(),
+            disp: disp.clone(),
+        }),
     );
     t.push(
         row(
@@ -42,6 +47,34 @@ fn load(t: &mut Vec<Row>, name: &str, width: u32, conv: &str) {
         .retarget()
         .acc("base", &idx_acc)
         .acc_renamed("index", &idx_acc, &[("index", "base")]),
+    );
+    t.push(
+        row(
+            &disp,
+            &[("dst", Slot), ("base", Slot), ("disp", Imm32)],
+            "memory::load_disp",
+        )
+        .args(&[&conv])
+        .doc(format!(
+            "`{w}` at the `i32` sum of `base` and `disp` (an `i32.add` of a constant just \
+             before it, offset 0)."
+        ))
+        .acc_result()
+        .retarget()
+        .acc("base", &disp_acc),
+    );
+    t.push(
+        row(
+            &disp_acc,
+            &[("dst", Slot), ("disp", Imm32)],
+            "memory::load_disp_acc",
+        )
+        .args(&[&conv])
+        .doc(format!(
+            "`{w}` at the `i32` sum of the accumulator and `disp`."
+        ))
+        .feature(ACC)
+        .acc_result(),
     );
     t.push(
         row(
@@ -78,6 +111,7 @@ fn store(t: &mut Vec<Row>, name: &str, width: u32) {
         format!("{name}ImmAcc"),
         format!("{name}AccValue"),
     );
+    let disp = format!("{name}Disp");
     let n = format!("{width}");
     t.push(
         row(
@@ -90,8 +124,20 @@ fn store(t: &mut Vec<Row>, name: &str, width: u32) {
         .acc("value", &acc_value)
         .translate(Translate::Store {
             imm: imm.clone(),
+            disp: disp.clone(),
             width,
         }),
+    );
+    t.push(
+        row(
+            &disp,
+            &[("base", Slot), ("value", Slot), ("disp", Imm32)],
+            &format!("memory::store_disp::<{n}>"),
+        )
+        .doc(format!(
+            "`{w}` at the `i32` sum of `base` and `disp` (an `i32.add` of a constant just \
+             before a `local.get` of the value, offset 0)."
+        )),
     );
     t.push(
         row(

@@ -84,10 +84,16 @@ pub enum Translate {
     /// `binary`, or the form `imm` when the right operand is a constant that fits
     /// (any 32 bits; for `i64`, a sign-extended 32-bit value).
     BinaryImm { imm: String, is64: bool },
-    /// A load from `memarg`; the form `idx` when the address is an `i32.add` of two slots.
-    Load { idx: String },
-    /// A store of `width` bytes; the form `imm` for a constant value.
-    Store { imm: String, width: u32 },
+    /// A load from `memarg`; the form `idx` when the address is an `i32.add` of two slots,
+    /// `disp` when it is one of a slot and a constant.
+    Load { idx: String, disp: String },
+    /// A store of `width` bytes; the form `imm` for a constant value, `disp` when the
+    /// address is an `i32.add` of a slot and a constant.
+    Store {
+        imm: String,
+        disp: String,
+        width: u32,
+    },
     /// A SIMD lane extraction, the lane in the operator.
     Extract,
     /// A SIMD lane replacement; the lane follows in an `Arg`.
@@ -310,11 +316,16 @@ pub fn check(rows: &[Row]) {
             }
         }
         match &r.translate {
-            Some(Translate::BinaryImm { imm, .. }) | Some(Translate::Store { imm, .. }) => {
+            Some(Translate::BinaryImm { imm, .. }) => {
                 get(imm, &r.name);
             }
-            Some(Translate::Load { idx }) => {
+            Some(Translate::Store { imm, disp, .. }) => {
+                get(imm, &r.name);
+                get(disp, &r.name);
+            }
+            Some(Translate::Load { idx, disp }) => {
                 get(idx, &r.name);
+                get(disp, &r.name);
             }
             _ => {}
         }

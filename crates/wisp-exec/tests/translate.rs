@@ -460,6 +460,7 @@ fn plain_code_has_no_fused_forms() {
               (br_if $top (i32.ge_u (local.get 0) (local.get 1)))
               (i32.store (local.get 0) (i32.const 7))
               (local.set 1 (i32.load (i32.add (local.get 0) (local.get 1))))
+              (local.set 1 (i32.load (i32.add (local.get 0) (i32.const 8))))
               (local.set 0 (i32.add (local.get 1) (i32.shl (local.get 0) (i32.const 2))))
               (local.set 0 (i32.add (local.get 0) (i32.const 1)))))
           (local.get 0)))"#;
@@ -470,6 +471,7 @@ fn plain_code_has_no_fused_forms() {
         let name = name.split([' ', '{', '(']).next().unwrap_or("");
         name.ends_with("Imm")
             || name.ends_with("Idx")
+            || name.ends_with("Disp")
             || name.starts_with("BrI32")
             || name.starts_with("BrI64")
             || name.starts_with("I32AddShl")
@@ -483,4 +485,30 @@ fn plain_code_has_no_fused_forms() {
     );
     // ...and the plain one none.
     assert!(!plain.iter().any(is_fused), "{plain:#?}");
+}
+
+#[test]
+fn an_address_plus_a_constant_is_part_of_its_load_or_store() {
+    // `p + 16` feeding a load of offset 0, and one feeding a store of a local: the sum
+    // goes into the access. With an offset, or a computed value, it stays apart.
+    let code = ops(r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store (i32.add (local.get 0) (i32.const 16)) (local.get 1))
+            (i32.store offset=8 (i32.add (local.get 0) (i32.const 16)) (local.get 1))
+            (f64.load (i32.add (local.get 0) (i32.const -8)))
+            (drop)
+            (i32.load (i32.add (local.get 0) (i32.const 16)))))"#);
+    let name = |op: &Op<InstrIdx>| format!("{op:?}");
+    assert!(name(&code[0]).starts_with("I32StoreDisp"), "{code:#?}");
+    assert!(name(&code[1]).starts_with("I32AddImm"), "{code:#?}");
+    assert!(name(&code[2]).starts_with("I32StoreAcc"), "{code:#?}");
+    assert_eq!(
+        code[3],
+        Op::F64LoadDisp {
+            dst: Slot(2),
+            base: Slot(0),
+            disp: Imm32(-8i32 as u32)
+        },
+        "{code:#?}"
+    );
+    assert!(name(&code[4]).contains("LoadDisp"), "{code:#?}");
 }

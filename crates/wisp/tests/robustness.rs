@@ -207,3 +207,36 @@ fn fuel_spent_by_reentrant_calls_is_kept() {
         "the nested loop's fuel was lost: spent {spent}"
     );
 }
+
+#[test]
+fn an_address_sum_that_wraps_reaches_low_memory_as_wasm_says() {
+    // `i32.add` wraps: 0xffff_fff0 + 24 is address 8, in bounds. An access that adds the
+    // constant itself must wrap the same way, and not see an address past 4 GiB.
+    let (mut store, instance) = instantiate(
+        &Config::new(),
+        r#"(module (memory 1)
+          (func (export "rw") (param i32 i64) (result i64)
+            (i64.store (i32.add (local.get 0) (i32.const 24)) (local.get 1))
+            (i64.load (i32.add (local.get 0) (i32.const 24))))
+          (func (export "byte") (param i32) (result i32)
+            (i32.load8_u (i32.add (local.get 0) (i32.const 24))))
+          (func (export "far") (param i32) (result i32)
+            (i32.load (i32.add (local.get 0) (i32.const 65534)))))"#,
+    );
+    let rw = instance
+        .get_typed_func::<(i32, i64), i64>(&mut store, "rw")
+        .unwrap();
+    assert_eq!(
+        rw.call(&mut store, (-16, 0x1122334455667788)).unwrap(),
+        0x1122334455667788
+    );
+    let byte = instance
+        .get_typed_func::<i32, i32>(&mut store, "byte")
+        .unwrap();
+    assert_eq!(byte.call(&mut store, -16).unwrap(), 0x88);
+    let far = instance
+        .get_typed_func::<i32, i32>(&mut store, "far")
+        .unwrap();
+    let err = far.call(&mut store, 0).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{err}");
+}

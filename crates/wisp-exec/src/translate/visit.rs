@@ -25,6 +25,23 @@ enum Access {
     General(MemIdx, u64),
 }
 
+/// Makes a load from the sum of two slots (`dst, base, index`).
+type MakeIdx = fn(Slot, Slot, Slot) -> Op;
+/// Makes a load or store at the sum of a slot and a constant (`dst, base, disp` or
+/// `base, value, disp`).
+type MakeDisp = fn(Slot, Slot, Imm32) -> Op;
+/// Makes a store of a constant (`addr, value, offset`).
+type MakeStoreImm = fn(Slot, Imm32, MemOffset) -> Op;
+
+/// What an `i32.add` just before a memory access adds.
+#[derive(Clone, Copy)]
+enum Sum {
+    /// Two slots.
+    Slots(Slot, Slot),
+    /// A slot and a constant.
+    Imm(Slot, Imm32),
+}
+
 impl Translator<'_> {
     // Inlined into its one caller: out of line it would add its frame to the deepest
     // path of translation, which on a device is stack.
@@ -483,17 +500,32 @@ impl Translator<'_> {
         Ok(true)
     }
 
-    /// If the value on top of the stack was just computed by an `i32.add` for this use
-    /// alone: the instruction's index, its destination and its operands.
-    fn fusable_add(&mut self) -> Option<(usize, Slot, Slot, Slot)> {
+    /// If the value `depth` below the top of the stack was computed by the last
+    /// instruction, an `i32.add`, for this use alone: the instruction's index and what it
+    /// adds.
+    fn fusable_add(&self, depth: usize) -> Option<(usize, Sum)> {
         let idx = self.fusable.filter(|_| self.fused())?;
-        let top = self.stack.len().checked_sub(1)?;
-        if self.stack[top] != Operand::Temp || idx + 1 != self.ops.len() {
+        let at = self.stack.len().checked_sub(1 + depth)?;
+        if self.stack[at] != Operand::Temp || idx + 1 != self.ops.len() {
             return None;
         }
         match self.ops[idx] {
-            Op::I32Add { dst, lhs, rhs } if dst == self.slot(top) => Some((idx, dst, lhs, rhs)),
+            Op::I32Add { dst, lhs, rhs } if dst == self.slot(at) => {
+                Some((idx, Sum::Slots(lhs, rhs)))
+            }
+            Op::I32AddImm { dst, lhs, imm } if dst == self.slot(at) => {
+                Some((idx, Sum::Imm(lhs, imm)))
+            }
             _ => None,
+        }
+    }
+
+    /// Puts `op` in place of instruction `at`, the last one, which it takes over: a trap
+    /// in it is then reported at the Wasm instruction being translated.
+    fn replace_last(&mut self, at: usize, op: Op) {
+        self.ops[at] = op;
+        if let Some(map) = &mut self.offsets {
+            map.record(at as u32, self.offset as u32);
         }
     }
 
@@ -522,14 +554,15 @@ impl Translator<'_> {
     }
 
     /// A load from `memarg`; when the address was just computed by an `i32.add` for this
-    /// use alone and the offset is 0, the add and the load become one `idx` instruction.
-    /// Memories other than a 32-bit memory 0 take the `general` form.
+    /// use alone and the offset is 0, the add and the load become one instruction: `idx`
+    /// for a sum of two slots, `disp` for a slot and a constant. Memories other than a
+    /// 32-bit memory 0 take the `general` form.
     #[inline(never)]
     fn load(
         &mut self,
         memarg: &MemArg,
         plain: fn(Slot, Slot, MemOffset) -> Op,
-        idx: fn(Slot, Slot, Slot) -> Op,
+        (idx, disp): (MakeIdx, MakeDisp),
         general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         let offset = match self.access(memarg)? {
@@ -540,10 +573,16 @@ impl Translator<'_> {
                 return Ok(());
             }
         };
-        match self.fusable_add().filter(|_| offset.0 == 0) {
-            // `i32.add` then the load: one instruction, same slot.
-            Some((at, dst, base, index)) => {
-                self.ops[at] = idx(dst, base, index);
+        // `i32.add` then the load: one instruction, same slot.
+        match self.fusable_add(0).filter(|_| offset.0 == 0) {
+            Some((at, Sum::Slots(base, index))) => {
+                let dst = self.slot(self.stack.len() - 1);
+                self.replace_last(at, idx(dst, base, index));
+                Ok(())
+            }
+            Some((at, Sum::Imm(base, imm))) => {
+                let dst = self.slot(self.stack.len() - 1);
+                self.replace_last(at, disp(dst, base, imm));
                 Ok(())
             }
             None => self.unary(|dst, addr| plain(dst, addr, offset)),
@@ -551,14 +590,16 @@ impl Translator<'_> {
     }
 
     /// A store of `width` bytes. A constant value is stored from the instruction itself
-    /// (`imm`) when the bytes it writes are those of its 32-bit sign extension.
+    /// (`imm`) when the bytes it writes are those of its 32-bit sign extension. When the
+    /// address was just computed by an `i32.add` of a constant for this use alone, the
+    /// value is a local and the offset 0, the add and the store become one `disp`.
     #[inline(never)]
     fn store(
         &mut self,
         memarg: &MemArg,
         width: u32,
         plain: fn(Slot, Slot, MemOffset) -> Op,
-        imm: fn(Slot, Imm32, MemOffset) -> Op,
+        (imm, disp): (MakeStoreImm, MakeDisp),
         general: fn(Slot, Slot, MemIdx) -> Op,
     ) -> TResult {
         let offset = match self.access(memarg)? {
@@ -571,6 +612,15 @@ impl Translator<'_> {
                 return Ok(());
             }
         };
+        if let (Some((at, Sum::Imm(base, d))), Some(&Operand::Local(value))) = (
+            self.fusable_add(1).filter(|_| offset.0 == 0),
+            self.stack.last(),
+        ) {
+            self.pop()?;
+            self.pop()?;
+            self.replace_last(at, disp(base, value, d));
+            return Ok(());
+        }
         let constant = match self.stack.last() {
             Some(&Operand::Const(c))
                 if self.fused() && (width <= 4 || c as u32 as i32 as i64 as u64 == c) =>

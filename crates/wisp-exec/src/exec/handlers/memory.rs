@@ -163,6 +163,43 @@ pub(in crate::exec) unsafe fn load_idx_acc<const W: usize>(
     unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
 }
 
+/// A load from the `i32` sum of `base` and a constant: an `i32.add` and a load of
+/// offset 0. The sum wraps as the `i32.add` did, which the load's own offset would not.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn load_disp<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    base: Slot,
+    disp: Imm32,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: `base` is a slot of the running frame.
+    let addr = (unsafe { h.get(base) } as u32).wrapping_add(disp.0) as u64;
+    // SAFETY: the handler contract.
+    unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
+}
+
+/// A load from the `i32` sum of the accumulator and a constant.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn load_disp_acc<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    disp: Imm32,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    let addr = (h.acc as u32).wrapping_add(disp.0) as u64;
+    // SAFETY: the handler contract.
+    unsafe { load_at(h, cx, dst, addr, MemOffset(0), conv) }
+}
+
 /// A store of the low `W` bytes of `value` at `addr + offset`.
 ///
 /// # Safety
@@ -179,6 +216,25 @@ pub(in crate::exec) unsafe fn store<const W: usize>(
     let (a, v) = unsafe { h.get2(addr, value) };
     // SAFETY: the handler contract.
     unsafe { write::<W, 8>(h, cx, a, offset, v.to_le_bytes()) }
+}
+
+/// A store at the `i32` sum of `base` and a constant (see [`load_disp`]).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn store_disp<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    base: Slot,
+    value: Slot,
+    disp: Imm32,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (b, v) = unsafe { h.get2(base, value) };
+    let addr = (b as u32).wrapping_add(disp.0) as u64;
+    // SAFETY: the handler contract.
+    unsafe { write::<W, 8>(h, cx, addr, MemOffset(0), v.to_le_bytes()) }
 }
 
 /// A store of a constant.
