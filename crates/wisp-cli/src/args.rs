@@ -1,6 +1,6 @@
 //! The command line, in wasmtime's spelling wherever it has one: `wisp [run] [OPTIONS]
-//! WASM [ARGS]...`, `-W fuel=N,timeout=D,...`, `-S inherit-env`, `--dir HOST::GUEST`,
-//! `--env NAME[=VALUE]`, `--argv0`, `--preload NAME=MODULE`.
+//! WASM [ARGS]...`, `-W fuel=N,timeout=D,...`, `-C cache=y`, `-S inherit-env`,
+//! `--dir HOST::GUEST`, `--env NAME[=VALUE]`, `--argv0`, `--preload NAME=MODULE`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -32,6 +32,13 @@ const WASM_OPTIONS: &str = "\
                           as one that fails, naming it, if it is ever called
   gc-zeal[=N]             collect garbage before every (N-th) allocation of a struct,
                           array or exception (slow: for finding lost references)
+
+-C options (comma-separated, repeatable):
+  cache[=y|n]             remember that a module validated, by the SHA-256 of its bytes,
+                          and skip validating the same bytes next time (default: for
+                          modules of 1 MiB and more; y: for every module)
+  cache-dir=DIR           the cache's directory (default: $WISP_CACHE_DIR,
+                          $XDG_CACHE_HOME/wisp or ~/.cache/wisp; keep it your own)
 
 -S options (comma-separated, repeatable):
   inherit-env[=y|n]       give the program every environment variable of wisp's own
@@ -101,6 +108,9 @@ pub struct RunArgs {
     /// --help)
     #[arg(short = 'W', value_name = "OPT[=VAL,...]", value_parser = parse_wasm_opts)]
     pub wasm: Vec<WasmOpts>,
+    /// Compilation settings: cache, cache-dir (see --help)
+    #[arg(short = 'C', value_name = "OPT[=VAL,...]", value_parser = parse_compile_opts)]
+    pub compile: Vec<CompileOpts>,
     /// WASI settings: inherit-env (see --help)
     #[arg(short = 'S', value_name = "OPT[=VAL,...]", value_parser = parse_wasi_opts)]
     pub wasi: Vec<WasiOpts>,
@@ -150,6 +160,13 @@ pub struct WasmOpts {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DebugOpts {
     pub coredump: Option<PathBuf>,
+}
+
+/// `-C` settings; each field set only if given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CompileOpts {
+    pub cache: Option<bool>,
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// `-S` settings; each field set only if given.
@@ -253,6 +270,10 @@ pub struct Options {
     pub memory_dir: Option<PathBuf>,
     /// Where to write a coredump if the program traps.
     pub coredump: Option<PathBuf>,
+    /// When to use the image cache.
+    pub cache: crate::cache::Use,
+    /// The image cache's directory, if not the default.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -292,6 +313,14 @@ impl RunArgs {
             o.max_call_depth = w.max_call_depth.or(o.max_call_depth);
             o.unknown_imports_trap = w.unknown_imports_trap.unwrap_or(o.unknown_imports_trap);
             o.gc_zeal = w.gc_zeal.unwrap_or(o.gc_zeal);
+        }
+        for c in self.compile {
+            o.cache = match c.cache {
+                Some(true) => crate::cache::Use::Always,
+                Some(false) => crate::cache::Use::Never,
+                None => o.cache,
+            };
+            o.cache_dir = c.cache_dir.or(o.cache_dir);
         }
         for s in self.wasi {
             o.inherit_env = s.inherit_env.unwrap_or(o.inherit_env);
@@ -398,6 +427,19 @@ fn parse_wasm_opts(v: &str) -> Result<WasmOpts, String> {
                      max-table-elements, max-call-depth, unknown-imports-trap, gc-zeal)"
                 ))
             }
+        }
+    }
+    Ok(o)
+}
+
+fn parse_compile_opts(v: &str) -> Result<CompileOpts, String> {
+    let mut o = CompileOpts::default();
+    for (name, val) in pairs(v) {
+        match (name, val) {
+            ("cache", _) => o.cache = Some(flag(name, val)?),
+            ("cache-dir", Some(dir)) if !dir.is_empty() => o.cache_dir = Some(dir.into()),
+            ("cache-dir", _) => return Err("cache-dir needs a directory (cache-dir=DIR)".into()),
+            _ => return Err(format!("unknown -C option `{name}` (cache, cache-dir)")),
         }
     }
     Ok(o)

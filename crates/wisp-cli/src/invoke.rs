@@ -1,7 +1,7 @@
 //! Loading a module, giving it WASI, and running it or calling one of its exports.
 
 use crate::args::Options;
-use crate::output;
+use crate::{cache, output};
 use std::process::ExitCode;
 use wisp::{
     CompileErrorKind, Config, Engine, Error, Linker, Module, Store, StoreLimitsBuilder, Val,
@@ -66,7 +66,7 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
     let module = if image {
         load_image(&engine, &bytes, o)?
     } else {
-        compile(&engine, &bytes, &o.file)?
+        compile_cached(&engine, &config, &bytes, o)?
     };
 
     let argv0 = o.argv0.clone().unwrap_or_else(|| o.file.clone());
@@ -166,6 +166,38 @@ fn try_run(o: &Options) -> Result<Vec<Val>, Error> {
 
 /// The first bytes of an image that `wisp compile` wrote.
 const IMAGE_MAGIC: &[u8] = b"\0wsi";
+
+/// The module compiled as [`compile`] does, but without validating it again when the
+/// module cache says this build validated the same bytes before (`cache.rs`); a module
+/// that validates is recorded there.
+fn compile_cached(
+    engine: &Engine,
+    config: &Config,
+    bytes: &[u8],
+    o: &Options,
+) -> Result<Module, Error> {
+    let wanted = match o.cache {
+        cache::Use::Never => false,
+        cache::Use::Always => true,
+        cache::Use::Large => bytes.len() >= cache::DEFAULT_MIN_BYTES,
+    };
+    let Some(dir) = cache::directory(o.cache_dir.as_deref()).filter(|_| wanted) else {
+        return compile(engine, bytes, &o.file);
+    };
+    let entry = cache::Entry::new(&dir, bytes, &format!("{config:?}"));
+    if entry.validated() {
+        // SAFETY: the entry is named by the SHA-256 of these bytes and of this build and
+        // configuration, and is made only after `Module::new` accepted them here.
+        #[allow(unsafe_code)]
+        let known = unsafe { Module::from_binary_unchecked(engine, bytes) };
+        if let Ok(module) = known {
+            return Ok(module);
+        }
+    }
+    let module = compile(engine, bytes, &o.file)?;
+    entry.record();
+    Ok(module)
+}
 
 /// Decodes, validates and compiles a module; errors name the file.
 fn compile(engine: &Engine, bytes: &[u8], file: &str) -> Result<Module, Error> {

@@ -1,10 +1,12 @@
 //! The `wisp` command: `wisp [run] WASM [ARGS]...`, `wisp wast`, `wisp compile`,
 //! `wisp ir` (see `wisp help`).
 
-// `unsafe` only where `wisp run` loads an image, which is trusted code (`invoke.rs`).
+// `unsafe` only where `wisp run` loads an image, which is trusted code (`invoke.rs`,
+// `cache.rs`).
 #![deny(unsafe_code)]
 
 mod args;
+mod cache;
 mod compile;
 mod invoke;
 mod ir;

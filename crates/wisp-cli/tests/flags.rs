@@ -279,3 +279,92 @@ fn a_trap_writes_a_coredump_that_wasm_tools_reads() {
     assert!(!text(&o.stderr).contains("coredump"));
     assert!(wisp(&["-D", "coredump", &program]).status.code() == Some(2));
 }
+
+/// The `.valid` entries of a cache directory.
+fn cache_entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "valid"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_module_cache_skips_validation_only_for_the_same_bytes() {
+    let dir = std::env::temp_dir().join(format!("wisp-flags-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = format!("cache=y,cache-dir={}", dir.display());
+    let first = wisp(&["run", "-C", &cache, "examples/hello.wasm"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert_eq!(
+        cache_entries(&dir).len(),
+        1,
+        "the first run records the module"
+    );
+    let second = wisp(&["run", "-C", &cache, "examples/hello.wasm"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(second.stdout, first.stdout);
+    assert!(!second.stdout.is_empty());
+    assert_eq!(cache_entries(&dir).len(), 1, "a hit records nothing new");
+
+    // A module one byte away from a cached one is validated: an `i32.const 7` turned
+    // into an `i64.const 7` makes `f` return the wrong type.
+    let good = "(module (func (export \"f\") (result i32) (i32.const 7)))";
+    let bytes = {
+        let buf = wisp_wast::wast::parser::ParseBuffer::new(good).unwrap();
+        let mut wat = wisp_wast::wast::parser::parse::<wisp_wast::wast::Wat>(&buf).unwrap();
+        wat.encode().unwrap()
+    };
+    let at = bytes.windows(2).rposition(|w| w == [0x41, 7]).unwrap();
+    let mut bad = bytes.clone();
+    bad[at] = 0x42;
+    let good_path = dir.join("good.wasm");
+    let bad_path = dir.join("bad.wasm");
+    std::fs::write(&good_path, &bytes).unwrap();
+    std::fs::write(&bad_path, &bad).unwrap();
+    let (good_path, bad_path) = (good_path.to_str().unwrap(), bad_path.to_str().unwrap());
+    let o = wisp(&["-C", &cache, "--invoke", "f", good_path]);
+    assert_eq!(text(&o.stdout), "7\n", "{}", text(&o.stderr));
+    let o = wisp(&["-C", &cache, "--invoke", "f", good_path]);
+    assert_eq!(text(&o.stdout), "7\n", "{}", text(&o.stderr));
+    let o = wisp(&["-C", &cache, "--invoke", "f", bad_path]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stderr).contains("type mismatch"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        cache_entries(&dir).len(),
+        2,
+        "an invalid module is not recorded"
+    );
+
+    // Off, nothing is read or written; a cache that cannot be written is no error.
+    let off = dir.join("off");
+    let o = wisp(&[
+        "-C",
+        &format!("cache=n,cache-dir={}", off.display()),
+        "examples/hello.wasm",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!off.exists());
+    let file = dir.join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let o = wisp(&[
+        "-C",
+        &format!("cache=y,cache-dir={}", file.display()),
+        "examples/hello.wasm",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, first.stdout);
+
+    let o = wisp(&["-C", "cache-dir", "examples/hello.wasm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("cache-dir needs a directory"));
+    let o = wisp(&["-C", "colour=blue", "examples/hello.wasm"]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

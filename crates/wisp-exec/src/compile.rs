@@ -12,7 +12,26 @@ pub fn compile(
     features: Features,
     config: TranslateConfig,
 ) -> Result<CompiledModule, ParseError> {
-    let module = decode(bytes, features)?.finish();
+    lazy(decode(bytes, features, Validate::Yes)?, config)
+}
+
+/// [`compile`] without validation: for a module this build has validated before with
+/// the same features (a cache that remembers it, keyed by the module's bytes). The
+/// sections are still decoded and checked as the builder needs them, but function bodies
+/// are not validated, and the translator and the loop trust that they are valid: given
+/// an invalid one, they may go wrong in any way, which is why the API that calls this is
+/// `unsafe`.
+pub fn compile_prevalidated(
+    bytes: &[u8],
+    features: Features,
+    config: TranslateConfig,
+) -> Result<CompiledModule, ParseError> {
+    lazy(decode(bytes, features, Validate::No)?, config)
+}
+
+/// The module with every function to be translated on its first call.
+fn lazy(builder: ModuleBuilder<'_>, config: TranslateConfig) -> Result<CompiledModule, ParseError> {
+    let module = builder.finish();
     let code = (0..module.bodies.len())
         .map(|_| crate::code_cell_empty())
         .collect();
@@ -31,7 +50,7 @@ pub fn compile_eager(
     features: Features,
     config: TranslateConfig,
 ) -> Result<CompiledModule, ParseError> {
-    let module = decode(bytes, features)?.finish_without_code();
+    let module = decode(bytes, features, Validate::Yes)?.finish_without_code();
     let code = module
         .bodies
         .iter()
@@ -50,8 +69,20 @@ pub fn compile_eager(
     })
 }
 
-/// One pass over `bytes`, feeding each payload to the validator and the builder.
-fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, ParseError> {
+/// Whether [`decode`] validates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Validate {
+    Yes,
+    No,
+}
+
+/// One pass over `bytes`, feeding each payload to the validator (unless told not to)
+/// and the builder.
+fn decode(
+    bytes: &[u8],
+    mut features: Features,
+    validate: Validate,
+) -> Result<ModuleBuilder<'_>, ParseError> {
     // Without the SIMD handlers, a module that uses SIMD is invalid here.
     features.simd &= cfg!(feature = "simd");
     // Likewise without the unwinder, a module that throws.
@@ -76,7 +107,9 @@ fn decode(bytes: &[u8], mut features: Features) -> Result<ModuleBuilder<'_>, Par
     parser.set_features(features.to_wasmparser());
     for payload in parser.parse_all(bytes) {
         let payload = payload?;
-        validator.payload(&payload)?;
+        if validate == Validate::Yes {
+            validator.payload(&payload)?;
+        }
         builder.payload(&payload)?;
     }
     Ok(builder)

@@ -30,7 +30,7 @@ mod stack;
 pub mod translate;
 
 #[cfg(feature = "compile")]
-pub use compile::{compile, compile_eager};
+pub use compile::{compile, compile_eager, compile_prevalidated};
 #[cfg(feature = "exceptions")]
 pub use exec::run_throwing;
 pub use exec::{

@@ -87,6 +87,25 @@ impl Module {
         Self::new(engine, bytes).map(drop)
     }
 
+    /// [`Module::new`] of a binary module without validating it, as wasmtime's
+    /// `Module::from_binary_unchecked`: for a cache that has seen this build validate the
+    /// same bytes with the same configuration (`wisp run` keeps one). Sections are still
+    /// decoded, and functions are translated on their first call (even with eager
+    /// translation configured); only the validation of their bodies is skipped, which is
+    /// most of the time a large module takes to load.
+    ///
+    /// # Safety
+    /// `bytes` must be a module that [`Module::new`] accepts on an engine of this build
+    /// with the same configuration. The translator and the loop rely on the code being
+    /// valid: an invalid body may make them read or write outside the frame.
+    #[cfg(feature = "compile")]
+    #[allow(unsafe_code)]
+    pub unsafe fn from_binary_unchecked(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let c = &engine.config;
+        let inner = wisp_exec::compile_prevalidated(bytes, c.features, c.translate_config())?;
+        Ok(Module::share(inner))
+    }
+
     /// Reads the module in the file at `path`: binary, or text (`.wat`) with the `wat`
     /// feature, whose errors then name the file and the line.
     #[cfg(feature = "std")]

@@ -156,3 +156,25 @@ fn hundreds_of_megabytes_of_linear_memory() {
     let mem = instance.get_memory(&store, "m").unwrap();
     assert_eq!(mem.data(&store).len(), 384 << 20);
 }
+
+#[test]
+fn a_module_validated_before_loads_without_validation_and_runs_alike() {
+    let bytes = big_module(2_000, 20);
+    let engine = Engine::default();
+    Module::validate(&engine, &bytes).unwrap();
+    // SAFETY: validated just above, by this build and engine.
+    let module = unsafe { Module::from_binary_unchecked(&engine, &bytes) }.unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    let mut out = [Val::I32(0)];
+    run.call(&mut store, &[Val::I32(5)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I32(5 + 2_000 * 20));
+    assert_eq!(out[0], call_once(&bytes, false, "run", &[Val::I32(5)]));
+    // The sections are still decoded: a module cut short is refused, not trusted.
+    let cut = &bytes[..bytes.len() / 2];
+    // SAFETY: it never reaches the translator: decoding fails first.
+    assert!(unsafe { Module::from_binary_unchecked(&engine, cut) }.is_err());
+}
