@@ -106,11 +106,18 @@ fn decode(
     let mut parser = Parser::new(0);
     parser.set_features(features.to_wasmparser());
     for payload in parser.parse_all(bytes) {
-        let payload = payload?;
-        if validate == Validate::Yes {
-            validator.payload(&payload)?;
+        let step = payload.map_err(ParseError::from).and_then(|payload| {
+            if validate == Validate::Yes {
+                validator.payload(&payload)?;
+            }
+            builder.payload(&payload)
+        });
+        if let Err(e) = step {
+            // Function bodies the validator set aside come before this error.
+            validator.finish()?;
+            return Err(e);
         }
-        builder.payload(&payload)?;
     }
+    validator.finish()?;
     Ok(builder)
 }

@@ -10,6 +10,11 @@
 #![forbid(unsafe_code)]
 #![no_std]
 extern crate alloc;
+#[cfg(feature = "parallel")]
+extern crate std;
+
+#[cfg(feature = "parallel")]
+mod parallel;
 
 mod features;
 
@@ -21,26 +26,65 @@ use wasmparser::{BinaryReader, FuncValidatorAllocations, Payload, ValidPayload};
 use wisp_parse::{ParseError, ParseErrorKind};
 
 /// Validates one module, payload by payload.
-pub struct ModuleValidator {
+pub struct ModuleValidator<'a> {
     inner: wasmparser::Validator,
     allocs: FuncValidatorAllocations,
+    /// With the `parallel` feature, the bodies of a large code section, validated
+    /// together on every core when the section ends.
+    #[cfg(feature = "parallel")]
+    pending: parallel::Pending<'a>,
+    #[cfg(not(feature = "parallel"))]
+    pending: core::marker::PhantomData<&'a ()>,
 }
 
-impl ModuleValidator {
+impl<'a> ModuleValidator<'a> {
     pub fn new(features: Features) -> Self {
         ModuleValidator {
             inner: wasmparser::Validator::new_with_features(features.to_wasmparser()),
             allocs: FuncValidatorAllocations::default(),
+            pending: Default::default(),
         }
     }
 
-    /// Validates one payload; a function body is validated at once.
-    pub fn payload(&mut self, payload: &Payload<'_>) -> Result<(), ParseError> {
-        if let ValidPayload::Func(func, body) = self.inner.payload(payload)? {
+    /// Validates one payload. A function body is validated at once, or with the
+    /// `parallel` feature, in a large code section, with the section's other bodies
+    /// before the next payload: errors come out in the module's order either way.
+    pub fn payload(&mut self, payload: &Payload<'a>) -> Result<(), ParseError> {
+        #[cfg(feature = "parallel")]
+        {
+            if let Payload::CodeSectionStart { size, .. } = payload {
+                self.pending.start(*size);
+            } else if !matches!(payload, Payload::CodeSectionEntry(_)) {
+                self.finish()?;
+            }
+        }
+        let valid = match self.inner.payload(payload) {
+            Ok(v) => v,
+            Err(e) => {
+                // A body before this entry fails first.
+                self.finish()?;
+                return Err(e.into());
+            }
+        };
+        if let ValidPayload::Func(func, body) = valid {
+            #[cfg(feature = "parallel")]
+            if self.pending.is_on() {
+                self.pending.push(func, body);
+                return Ok(());
+            }
             let mut v = func.into_validator(core::mem::take(&mut self.allocs));
             validate_body(&mut v, &body)?;
             self.allocs = v.into_allocations();
         }
+        Ok(())
+    }
+
+    /// Validates the bodies set aside, if any: the first error in the module's order.
+    /// The module's decoder calls it before it reports an error of its own, which a
+    /// body earlier in the module must come before.
+    pub fn finish(&mut self) -> Result<(), ParseError> {
+        #[cfg(feature = "parallel")]
+        self.pending.validate()?;
         Ok(())
     }
 }

@@ -26,6 +26,12 @@ fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
 /// `funcs` functions of type (i32) -> i32, each adding 1 to its argument `adds` times
 /// and then calling the next one (the last returns). `run` is the first.
 fn big_module(funcs: u32, adds: u32) -> Vec<u8> {
+    big_module_with(funcs, adds, &[]).0
+}
+
+/// [`big_module`], with the functions in `invalid` made invalid (their first addition
+/// adds an `i64`); also the byte offset of each one's fault.
+fn big_module_with(funcs: u32, adds: u32, invalid: &[u32]) -> (Vec<u8>, Vec<usize>) {
     let mut m = b"\0asm\x01\0\0\0".to_vec();
     section(1, &[1, 0x60, 1, 0x7f, 1, 0x7f], &mut m);
     let mut fs = Vec::new();
@@ -35,10 +41,18 @@ fn big_module(funcs: u32, adds: u32) -> Vec<u8> {
     section(7, &[1, 3, b'r', b'u', b'n', 0, 0], &mut m);
     let mut code = Vec::new();
     leb(funcs, &mut code);
+    let mut faults = Vec::new();
     for i in 0..funcs {
         let mut body = vec![0u8]; // no locals
         for _ in 0..adds {
             body.extend_from_slice(&[0x20, 0, 0x41, 1, 0x6a, 0x21, 0]);
+        }
+        if invalid.contains(&i) {
+            body[3] = 0x42;
+            // Where the `i32.add` of the `i64` lands: the section's id and size, the
+            // body's size, then the body.
+            let size_len = leb_len(body.len() as u32 + 2);
+            faults.push(m.len() + 1 + 5 + code.len() + size_len + 5);
         }
         body.extend_from_slice(&[0x20, 0]);
         if i + 1 < funcs {
@@ -49,8 +63,18 @@ fn big_module(funcs: u32, adds: u32) -> Vec<u8> {
         leb(body.len() as u32, &mut code);
         code.extend_from_slice(&body);
     }
+    let at = m.len();
     section(10, &code, &mut m);
-    m
+    // The section's size took as many bytes as `leb` needed, not the 5 assumed above.
+    let size_len = m.len() - at - 1 - code.len();
+    let faults = faults.into_iter().map(|f| f - 5 + size_len).collect();
+    (m, faults)
+}
+
+fn leb_len(v: u32) -> usize {
+    let mut out = Vec::new();
+    leb(v, &mut out);
+    out.len()
 }
 
 #[test]
@@ -177,4 +201,34 @@ fn a_module_validated_before_loads_without_validation_and_runs_alike() {
     let cut = &bytes[..bytes.len() / 2];
     // SAFETY: it never reaches the translator: decoding fails first.
     assert!(unsafe { Module::from_binary_unchecked(&engine, cut) }.is_err());
+}
+
+#[test]
+fn an_invalid_body_in_a_large_module_is_the_first_error_in_module_order() {
+    // Large enough that the bodies are validated on several threads (with `std`); the
+    // first invalid body in the module is the one reported, wherever the threads split.
+    let engine = Engine::default();
+    for invalid in [&[2_999][..], &[40, 2_990], &[1_500, 1_501], &[0, 2_999]] {
+        let (bytes, faults) = big_module_with(3_000, 20, invalid);
+        assert!(bytes.len() > 300 << 10, "{} bytes", bytes.len());
+        let err = Module::new(&engine, &bytes).map(drop).unwrap_err();
+        let wisp::Error::Compile {
+            offset, message, ..
+        } = &err
+        else {
+            panic!("{err}");
+        };
+        assert!(message.contains("type mismatch"), "{message}");
+        assert_eq!(*offset, faults[0], "{invalid:?}: {message}");
+    }
+    // A body error comes before an error in a later section: cut the module inside its
+    // last body, past an invalid one.
+    let (bytes, faults) = big_module_with(3_000, 20, &[100]);
+    let err = Module::new(&engine, &bytes[..bytes.len() - 3])
+        .map(drop)
+        .unwrap_err();
+    let wisp::Error::Compile { offset, .. } = &err else {
+        panic!("{err}");
+    };
+    assert_eq!(*offset, faults[0], "{err}");
 }
