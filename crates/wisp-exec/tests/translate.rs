@@ -84,15 +84,7 @@ fn local_set_takes_the_result_directly() {
     let code = ops(r#"(module (func (param i32 i32) (result i32) (local i32)
             (local.set 2 (i32.mul (local.get 0) (local.get 1)))
             (local.get 2)))"#);
-    // The callee zeroes its declared locals itself.
-    assert_eq!(
-        code[0],
-        Op::ZeroLocals {
-            start: Slot(2),
-            end: Slot(3)
-        }
-    );
-    let code = &code[1..];
+    // Local 2 is set before anything reads it, so it is not zeroed first.
     assert_eq!(
         code[0],
         Op::I32Mul {
@@ -103,6 +95,43 @@ fn local_set_takes_the_result_directly() {
     );
     // The one result is copied into place by the return itself.
     assert_eq!(code[1..], [Op::ReturnCopy { src: Slot(2) }]);
+}
+
+#[test]
+fn locals_are_zeroed_unless_the_first_instructions_set_them() {
+    // Locals 1 and 4 are set before any read; 2 is read first; 3 is set only after a
+    // branch; the reference local 5 is always zeroed (the collector reads it). The
+    // range is narrowed at its ends only: 1 goes, 4 stays inside it.
+    let code = ops(r#"(module (func (param i32) (result i32)
+            (local i32 i32 i32 i32 externref)
+            (local.set 1 (i32.const 5))
+            (local.set 4 (i32.add (local.get 1) (local.get 2)))
+            (if (local.get 0) (then (local.set 3 (i32.const 1))))
+            (i32.add (local.get 3) (local.get 4))))"#);
+    assert_eq!(
+        code[0],
+        Op::ZeroLocals {
+            start: Slot(2),
+            end: Slot(6)
+        },
+        "{code:#?}"
+    );
+    // Every declared number set first: no zeroing at all.
+    let code = ops(r#"(module (global $sp (mut i32) (i32.const 1024))
+            (func (result i32) (local i32 i64)
+            (local.set 0 (i32.sub (global.get $sp) (i32.const 16)))
+            (local.set 1 (i64.const 3))
+            (global.set $sp (local.get 0))
+            (i32.wrap_i64 (local.get 1))))"#);
+    assert!(
+        !code.iter().any(|op| matches!(op, Op::ZeroLocals { .. })),
+        "{code:#?}"
+    );
+    // A read before the set: zeroed.
+    let code = ops(r#"(module (func (result i32) (local i32)
+            (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+            (local.get 0)))"#);
+    assert!(matches!(code[0], Op::ZeroLocals { .. }), "{code:#?}");
 }
 
 #[test]

@@ -240,3 +240,36 @@ fn an_address_sum_that_wraps_reaches_low_memory_as_wasm_says() {
     let err = far.call(&mut store, 0).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{err}");
 }
+
+#[test]
+fn locals_left_unset_by_a_function_s_first_instructions_read_as_zero() {
+    // `dirty` leaves non-zero values in the stack cells that `clean`'s locals take next;
+    // `clean` sets locals 0 and 3 at once (they need no zeroing) and reads 1, 2 and 4
+    // after a branch, which must find them zero.
+    let (mut store, instance) = instantiate(
+        &Config::new(),
+        r#"(module
+          (func $dirty (param i32) (result i32) (local i32 i32 i32 i32 i32 i32)
+            (local.set 1 (i32.const 11)) (local.set 2 (i32.const 12))
+            (local.set 3 (i32.const 13)) (local.set 4 (i32.const 14))
+            (local.set 5 (i32.const 15)) (local.set 6 (i32.const 16))
+            (i32.add (local.get 0)
+              (i32.add (local.get 1) (i32.add (local.get 3) (local.get 6)))))
+          (func $clean (param i32) (result i32) (local i32 i32 i32 i64 i32)
+            (local.set 1 (i32.const 100))
+            (local.set 4 (i64.const 7))
+            (if (local.get 0) (then (local.set 3 (i32.const 1000))))
+            (i32.add (local.get 1)
+              (i32.add (local.get 2)
+                (i32.add (local.get 3)
+                  (i32.add (i32.wrap_i64 (local.get 4)) (local.get 5))))))
+          (func (export "run") (param i32) (result i32)
+            (drop (call $dirty (i32.const 1)))
+            (call $clean (local.get 0))))"#,
+    );
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    assert_eq!(run.call(&mut store, 0).unwrap(), 107);
+    assert_eq!(run.call(&mut store, 1).unwrap(), 1107);
+}

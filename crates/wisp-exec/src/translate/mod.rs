@@ -319,16 +319,23 @@ fn translate_as(
         offset: body_offset,
         offsets: config.offsets.then(Default::default),
         handlers: Vec::new(),
+        prefix: None,
         refs,
         #[cfg(feature = "exceptions")]
         eh: exceptions::Pending::new(kept),
     };
     // The callee zeroes its own declared locals, so a call needs no loop for them; and
-    // the cells kept for `rethrow`, which the collector reads as references.
+    // the cells kept for `rethrow`, which the collector reads as references. The range
+    // shrinks, or the instruction goes, where the prefix ends (see `Prefix`). Pushed
+    // without an offset: it cannot trap.
     if cells + kept as u64 > param_cells {
-        t.emit(Op::ZeroLocals {
+        t.ops.push(Op::ZeroLocals {
             start: Slot(param_cells as u32),
             end: Slot(cells as u32 + kept),
+        });
+        t.prefix = Some(Prefix {
+            params: ty.params().len(),
+            set: alloc::vec![false; t.local_types.len() - ty.params().len()],
         });
     }
     let n_results = t.results.len() as u32;
@@ -350,7 +357,10 @@ fn translate_as(
         let seen = observer.is_some().then(|| op.clone());
         let results = t.results_of(&op);
         let done = match t.reserve(RESERVE) {
-            Ok(()) => t.visit(op),
+            Ok(()) => {
+                t.prefix_step(&op);
+                t.visit(op)
+            }
             Err(e) => Err(e),
         };
         done.map_err(|e| (e, offset as usize))?;
@@ -467,6 +477,155 @@ fn use_accumulator(ops: &mut [Op], handlers: &[Catch]) {
 
 pub(crate) type TResult = Result<(), TranslateError>;
 
+/// The body's first operators, while they run straight on: no branch, call, trap or
+/// exception, and no read of a declared local that they have not set. Most locals of
+/// compiled code are set there (a stack pointer taken from a global, a counter set to
+/// zero), and zeroing them on entry, as the spec's default values need, is wasted. So
+/// where the prefix ends, the function's first instruction (`ZeroLocals`) is narrowed to
+/// leave out the locals at either end of its range that the prefix set, and removed if
+/// none is left; nothing before that point can tell (the prefix cannot trap or call, and
+/// its instructions record no offsets, so that the removal moves nothing another table
+/// names). Only numbers count as set: the collector reads reference locals, and a
+/// `v128` is zeroed as a whole.
+struct Prefix {
+    /// Parameters, which are not zeroed.
+    params: usize,
+    /// For each declared local, whether the prefix has set it.
+    set: Vec<bool>,
+}
+
+impl Translator<'_> {
+    /// Notes what `op` does to the locals if the prefix goes on through it, or ends the
+    /// prefix before it.
+    fn prefix_step(&mut self, op: &wasmparser::Operator<'_>) {
+        use wasmparser::Operator as O;
+        let Some(prefix) = &mut self.prefix else {
+            return;
+        };
+        let declared = |i: u32| (i as usize).checked_sub(prefix.params);
+        let goes_on = match *op {
+            O::LocalGet { local_index } => {
+                declared(local_index).is_none_or(|d| prefix.set.get(d) == Some(&true))
+            }
+            O::LocalSet { local_index } | O::LocalTee { local_index } => {
+                let number = self.local_types.get(local_index as usize).is_some_and(|t| {
+                    use wisp_types::ValType as V;
+                    matches!(t, V::I32 | V::I64 | V::F32 | V::F64)
+                });
+                if let Some(s) = declared(local_index).and_then(|d| prefix.set.get_mut(d)) {
+                    *s |= number;
+                }
+                true
+            }
+            _ => straight(op),
+        };
+        if !goes_on {
+            self.end_prefix();
+        }
+    }
+
+    /// Narrows or removes the first instruction, `ZeroLocals`, to the locals the prefix
+    /// did not set.
+    fn end_prefix(&mut self) {
+        let Some(prefix) = self.prefix.take() else {
+            return;
+        };
+        let Some(&Op::ZeroLocals { start, end }) = self.ops.first() else {
+            return;
+        };
+        let unset = |i: &usize| !prefix.set[i - prefix.params];
+        let first = (prefix.params..self.local_types.len()).find(unset);
+        let last = (prefix.params..self.local_types.len()).rfind(unset);
+        let (mut from, mut to) = (end.0, end.0);
+        if let (Some(a), Some(b)) = (first, last) {
+            from = self.local_slots[a].0;
+            to = self.local_slots[b].0 + self.local_types[b].cells() as u32;
+        }
+        // The cells kept for `rethrow`s, after the locals, are always zeroed.
+        let locals_end = self
+            .local_slots
+            .last()
+            .zip(self.local_types.last())
+            .map_or(start.0, |(s, t)| s.0 + t.cells() as u32);
+        if end.0 > locals_end {
+            to = end.0;
+            from = from.min(locals_end);
+        }
+        if from < to {
+            self.ops[0] = Op::ZeroLocals {
+                start: Slot(from),
+                end: Slot(to),
+            };
+            return;
+        }
+        self.ops.remove(0);
+        if let Some(f) = &mut self.fuel_op {
+            *f -= 1;
+        }
+        if let Some(f) = &mut self.fusable {
+            *f -= 1;
+        }
+    }
+}
+
+/// Whether `op` neither branches, calls, traps nor throws, nor touches a local: what a
+/// prefix goes on through.
+fn straight(op: &wasmparser::Operator<'_>) -> bool {
+    use wasmparser::Operator as O;
+    matches!(
+        op,
+        O::I32Const { .. }
+            | O::I64Const { .. }
+            | O::F32Const { .. }
+            | O::F64Const { .. }
+            | O::GlobalGet { .. }
+            | O::GlobalSet { .. }
+            | O::Drop
+            | O::Nop
+            | O::I32Add
+            | O::I32Sub
+            | O::I32Mul
+            | O::I32And
+            | O::I32Or
+            | O::I32Xor
+            | O::I32Shl
+            | O::I32ShrS
+            | O::I32ShrU
+            | O::I32Eqz
+            | O::I32Eq
+            | O::I32Ne
+            | O::I32LtS
+            | O::I32LtU
+            | O::I32GtS
+            | O::I32GtU
+            | O::I32LeS
+            | O::I32LeU
+            | O::I32GeS
+            | O::I32GeU
+            | O::I64Add
+            | O::I64Sub
+            | O::I64Mul
+            | O::I64And
+            | O::I64Or
+            | O::I64Xor
+            | O::I64Shl
+            | O::I64ShrS
+            | O::I64ShrU
+            | O::I64Eqz
+            | O::I64Eq
+            | O::I64Ne
+            | O::I64ExtendI32S
+            | O::I64ExtendI32U
+            | O::I32WrapI64
+            | O::F64Add
+            | O::F64Sub
+            | O::F64Mul
+            | O::F32Add
+            | O::F32Sub
+            | O::F32Mul
+    )
+}
+
 struct Translator<'m> {
     module: &'m Module,
     config: TranslateConfig,
@@ -510,6 +669,8 @@ struct Translator<'m> {
     offsets: Option<crate::offsets::OffsetMapBuilder>,
     /// The exception handlers, innermost first (each is added at its `try`'s end).
     handlers: Vec<Catch>,
+    /// While the body's first operators are translated: which locals they have set.
+    prefix: Option<Prefix>,
     /// The reference map being built.
     refs: refs::MapBuilder,
     /// What only the end of the function can finish: handlers that go to the
@@ -581,7 +742,8 @@ impl Translator<'_> {
         self.fusable = None;
         self.ops.push(op);
         let at = self.ops.len() - 1;
-        if let Some(map) = &mut self.offsets {
+        // The prefix's instructions cannot trap, and may yet move (`end_prefix`).
+        if let (Some(map), None) = (&mut self.offsets, &self.prefix) {
             map.record(at as u32, self.offset as u32);
         }
         at
