@@ -5,15 +5,25 @@
 use crate::rows::{to_snake, ACC};
 use crate::table::{row, wasm_name, Row, Translate, Ty::*};
 
-/// A one-operand instruction that cannot trap: `dst = f(src)`.
+/// A one-operand instruction that cannot trap: `dst = f(src)`, and its form with `src`
+/// in the accumulator (a conversion or a square root of what was just computed).
 fn unary(t: &mut Vec<Row>, name: &str, f: &str) {
+    let acc = format!("{name}Acc");
     t.push(
         row(name, &[("dst", Slot), ("src", Slot)], "arith::unary")
             .args(&[&format!("numeric::{f}")])
             .doc(format!("`{}`.", wasm_name(f)))
             .acc_result()
             .retarget()
+            .acc("src", &acc)
             .translate(Translate::Unary),
+    );
+    t.push(
+        row(&acc, &[("dst", Slot)], "arith::unary_acc")
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!("`{}` of the accumulator.", wasm_name(f)))
+            .feature(ACC)
+            .acc_result(),
     );
 }
 
@@ -29,7 +39,8 @@ fn unary_trap(t: &mut Vec<Row>, name: &str, f: &str) {
     );
 }
 
-/// A two-operand float instruction and its form with `lhs` in the accumulator.
+/// A two-operand float instruction and its form with `lhs` in the accumulator; a
+/// subtraction or division also its form with `rhs` there (`AccR`), for `a - f(b)`.
 fn binary(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool) {
     let acc = format!("{name}Acc");
     let mut r = row(
@@ -44,13 +55,34 @@ fn binary(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool) {
     .acc("lhs", &acc)
     .translate(Translate::Binary);
     r.commutative = commutative;
-    t.push(r);
+    if name.ends_with("Sub") || name.ends_with("Div") {
+        r = r.acc("rhs", format!("{name}AccR"));
+        t.push(r);
+        acc_rhs(t, name, f);
+    } else {
+        t.push(r);
+    }
     t.push(
         row(&acc, &[("dst", Slot), ("rhs", Slot)], "arith::binary_acc")
             .args(&[&format!("numeric::{f}")])
             .doc(format!("`{}` with `lhs` in the accumulator.", wasm_name(f)))
             .feature(ACC)
             .acc_result(),
+    );
+}
+
+/// The form of `name` with `rhs` in the accumulator: `dst = f(lhs, acc)`.
+fn acc_rhs(t: &mut Vec<Row>, name: &str, f: &str) {
+    t.push(
+        row(
+            &format!("{name}AccR"),
+            &[("dst", Slot), ("lhs", Slot)],
+            "arith::binary_acc_rhs",
+        )
+        .args(&[&format!("numeric::{f}")])
+        .doc(format!("`{}` with `rhs` in the accumulator.", wasm_name(f)))
+        .feature(ACC)
+        .acc_result(),
     );
 }
 
@@ -85,7 +117,14 @@ fn binary_imm(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool, trap: bo
             is64: name.starts_with("I64"),
         });
     plain.commutative = commutative;
+    let sub = name.ends_with("Sub");
+    if sub {
+        plain = plain.acc("rhs", format!("{name}AccR"));
+    }
     t.push(plain);
+    if sub {
+        acc_rhs(t, name, f);
+    }
     t.push(
         row(
             &imm,

@@ -157,12 +157,12 @@ fn overwritten_local_is_saved_first() {
             value: Imm32(5)
         }
     );
+    // The 5 just written is the right operand: it comes from the accumulator.
     assert_eq!(
         code[2],
-        Op::I32Sub {
+        Op::I32SubAccR {
             dst: Slot(1),
             lhs: Slot(1),
-            rhs: Slot(0)
         }
     );
 }

@@ -46,6 +46,23 @@ pub(in crate::exec) unsafe fn unary(
     Flow::Next
 }
 
+/// `dst = f(acc)`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn unary_acc(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    f: impl Fn(u64) -> u64,
+) -> Flow {
+    let v = f(h.acc);
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
+    Flow::Next
+}
+
 /// `dst = f(src)`, or a trap.
 ///
 /// # Safety
@@ -98,6 +115,25 @@ pub(in crate::exec) unsafe fn binary_acc(
 ) -> Flow {
     // SAFETY: `rhs` is a slot of the running frame.
     let v = f(h.acc, unsafe { h.get(rhs) });
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
+    Flow::Next
+}
+
+/// `dst = f(lhs, acc)`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn binary_acc_rhs(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    lhs: Slot,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: `lhs` is a slot of the running frame.
+    let v = f(unsafe { h.get(lhs) }, h.acc);
     // SAFETY: `dst` is a slot of the running frame.
     unsafe { h.out(dst, v) };
     Flow::Next
