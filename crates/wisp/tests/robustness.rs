@@ -273,3 +273,38 @@ fn locals_left_unset_by_a_function_s_first_instructions_read_as_zero() {
     assert_eq!(run.call(&mut store, 0).unwrap(), 107);
     assert_eq!(run.call(&mut store, 1).unwrap(), 1107);
 }
+
+#[test]
+fn a_trap_names_the_instruction_that_trapped_when_a_constant_moved_before_it() {
+    // The constant 1.0 is written before the load (so that the division finds the load's
+    // value in the accumulator), and the loads of a sum before the add; a trap in each
+    // load still names the load's own offset.
+    let text = r#"(module (memory 1)
+          (func (export "f") (param i32) (result f64)
+            (f64.div (f64.const 1) (f64.load (local.get 0))))
+          (func (export "g") (param i32) (result f64)
+            (f64.sub (f64.const 2)
+              (f64.add (f64.load (local.get 0)) (f64.load offset=8 (local.get 0))))))"#;
+    let bytes = common::wat(text);
+    // The byte offsets of the loads: opcode 0x2b, alignment 3, offset 0 or 8.
+    let loads: Vec<usize> = bytes
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| w[0] == 0x2b && w[1] == 3 && (w[2] == 0 || w[2] == 8))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(loads.len(), 3, "{bytes:x?}");
+    let (mut store, instance) = instantiate(&Config::new(), text);
+    for (name, at, load) in [("f", 65_535, loads[0]), ("g", 65_524, loads[2])] {
+        let func = instance
+            .get_typed_func::<i32, f64>(&mut store, name)
+            .unwrap();
+        let err = func.call(&mut store, at).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{err}");
+        assert_eq!(
+            err.backtrace()[0].module_offset,
+            Some(load),
+            "{name}: {err}"
+        );
+    }
+}

@@ -320,6 +320,7 @@ fn translate_as(
         offsets: config.offsets.then(Default::default),
         handlers: Vec::new(),
         prefix: None,
+        block_pc: 0,
         refs,
         #[cfg(feature = "exceptions")]
         eh: exceptions::Pending::new(kept),
@@ -559,6 +560,7 @@ impl Translator<'_> {
             return;
         }
         self.ops.remove(0);
+        self.block_pc = self.block_pc.saturating_sub(1);
         if let Some(f) = &mut self.fuel_op {
             *f -= 1;
         }
@@ -566,6 +568,32 @@ impl Translator<'_> {
             *f -= 1;
         }
     }
+}
+
+/// The name of `op`'s instruction.
+fn name_of(op: &Op) -> &'static str {
+    crate::ir::NAMES
+        .get(crate::op_tag(op) as usize)
+        .copied()
+        .unwrap_or("")
+}
+
+/// Whether `op` is a numeric instruction or a load: one of `i32`, `i64`, `f32` or `f64`.
+fn is_numeric(op: &Op) -> bool {
+    let name = name_of(op);
+    ["I32", "I64", "F32", "F64"]
+        .iter()
+        .any(|t| name.starts_with(t))
+}
+
+/// Whether `op`, a numeric instruction, may trap: a load, an integer division or
+/// remainder, a float-to-integer truncation that does not saturate.
+fn may_trap(op: &Op) -> bool {
+    let name = name_of(op);
+    let int = name.starts_with("I32") || name.starts_with("I64");
+    name.contains("Load")
+        || (int && (name.contains("Div") || name.contains("Rem")))
+        || (int && name.contains("Trunc") && !name.contains("Sat"))
 }
 
 /// Whether `op` neither branches, calls, traps nor throws, nor touches a local: what a
@@ -671,6 +699,8 @@ struct Translator<'m> {
     handlers: Vec<Catch>,
     /// While the body's first operators are translated: which locals they have set.
     prefix: Option<Prefix>,
+    /// Where the current basic block starts: where branches may land.
+    block_pc: usize,
     /// The reference map being built.
     refs: refs::MapBuilder,
     /// What only the end of the function can finish: handlers that go to the
@@ -814,10 +844,61 @@ impl Translator<'_> {
             Operand::Local(l) => l,
             Operand::Const(c) => {
                 let dst = self.slot(pos);
-                self.emit_const(dst, c);
+                if !self.const_before_last(dst, c) {
+                    self.emit_const(dst, c);
+                }
                 dst
             }
         }
+    }
+
+    /// Writes constant `c` into `dst` *before* the last instructions, if they just
+    /// computed the value above the constant on the stack: then the instruction that
+    /// reads both finds that value in the accumulator (`1.0 / f(x)`, `a - k * b`), where
+    /// a constant written in between would have taken its place. It goes before the chain
+    /// of instructions that fed each other the value (so that they keep passing it in the
+    /// accumulator too), within the basic block, none of them reading or writing `dst`
+    /// (the constant's stack slot, below their result). Moving them on breaks no table:
+    /// nothing after the block's start is named yet but their offsets, which keep their
+    /// places, so only instructions that cannot trap move more than one place.
+    fn const_before_last(&mut self, dst: Slot, c: u64) -> bool {
+        let Some(last) = self.fusable.filter(|&i| i + 1 == self.ops.len()) else {
+            return false;
+        };
+        // Only numeric instructions: no safepoint (whose table entry names the place
+        // after it) and no call moves.
+        let clear = |op: &Op| {
+            let (operands, n) = op.operands();
+            op.acc_result().is_some() && is_numeric(op) && !operands[..n].contains(&(dst.0 as u64))
+        };
+        if !clear(&self.ops[last]) {
+            return false;
+        }
+        let mut at = last;
+        while at > self.block_pc && last - at < 16 {
+            let (before, op) = (self.ops[at - 1], self.ops[at]);
+            let feeds = before
+                .acc_result()
+                .is_some_and(|x| op.acc_form(x).is_some());
+            if !feeds || !clear(&before) || may_trap(&op) || may_trap(&before) {
+                break;
+            }
+            at -= 1;
+        }
+        let constant = if c >> 32 == 0 {
+            Op::Const32 {
+                dst,
+                value: Imm32(c as u32),
+            }
+        } else {
+            Op::Const64 {
+                dst,
+                value: Imm64(c),
+            }
+        };
+        self.ops.insert(at, constant);
+        self.fusable = Some(last + 1);
+        true
     }
 
     /// Pops one operand and returns its position and the slot to read it from.
@@ -842,6 +923,7 @@ impl Translator<'_> {
     /// Starts a new basic block: with fuel on, it is charged as a whole on entry.
     fn start_basic_block(&mut self) {
         self.fusable = None;
+        self.block_pc = self.ops.len();
         if self.config.fuel {
             self.fuel_op = Some(self.emit(Op::ConsumeFuel { amount: 0 }));
         }
