@@ -190,6 +190,22 @@ fn attributes(o: &mut String, rows: &[Row]) {
     }
     *o += "_ => None,\n}\n}\n\n";
 
+    *o += "/// Whether this is arithmetic that cannot trap (a body in `handlers::arith` that\n\
+           /// does not trap), or else a load: what the translator may move a constant\n\
+           /// before (`Translator::const_before_last`). `None` for anything else.\n\
+           pub fn movable(&self) -> Option<Movable> {\nSome(match *self {\n";
+    for r in rows {
+        let class = if r.body.starts_with("arith::") && !r.body.contains("trap") {
+            "Movable::Pure"
+        } else if r.body.starts_with("memory::load") || r.body.starts_with("arith::") {
+            "Movable::Traps"
+        } else {
+            continue;
+        };
+        let _ = writeln!(o, "Op::{} {{ .. }} => {class},", r.name);
+    }
+    *o += "_ => return None,\n})\n}\n\n";
+
     *o += "/// The result slot of an instruction that computes one value from its operands\n\
            /// alone, so that the translator may point it elsewhere.\n\
            pub fn dst_mut(&mut self) -> Option<&mut Slot> {\nmatch self {\n";

@@ -71,8 +71,10 @@ pub struct CompiledFunc {
 pub struct Rare {
     /// The exception handlers, innermost first.
     pub handlers: Box<[Catch]>,
-    /// Where the frame's references are, if the function has any.
-    pub refs: Option<RefMap>,
+    /// Where the frame's references are, if the function has any. Behind a pointer of
+    /// its own: most functions have none but keep their offsets here, and the map's
+    /// three lists would make every `Rare` twice the size.
+    pub refs: Option<Box<RefMap>>,
     /// Where each instruction came from in the module, if translation kept it.
     pub offsets: Option<offsets::OffsetMap>,
 }
@@ -104,7 +106,7 @@ impl CompiledFunc {
 
     /// Where the frame's references are, if the function has any.
     pub fn refs(&self) -> Option<&RefMap> {
-        self.rare.as_deref()?.refs.as_ref()
+        self.rare.as_deref()?.refs.as_deref()
     }
 }
 

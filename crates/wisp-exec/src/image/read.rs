@@ -658,7 +658,7 @@ impl<'a> Reader<'a> {
         let rare = (!handlers.is_empty() || refs.is_some()).then(|| {
             Box::new(Rare {
                 handlers,
-                refs,
+                refs: refs.map(Box::new),
                 offsets: None,
             })
         });

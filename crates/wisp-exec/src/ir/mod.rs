@@ -35,6 +35,15 @@ pub use operand::{
 
 include!(concat!(env!("OUT_DIR"), "/ops.rs"));
 
+/// What [`Op::movable`] says of an instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movable {
+    /// Arithmetic that cannot trap.
+    Pure,
+    /// Arithmetic that may trap, or a load.
+    Traps,
+}
+
 /// The most operands an instruction has.
 pub const MAX_OPERANDS: usize = 3;
 

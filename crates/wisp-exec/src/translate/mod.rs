@@ -394,7 +394,7 @@ fn translate_as(
     let rare = (!t.handlers.is_empty() || refs.is_some() || offsets.is_some()).then(|| {
         Box::new(Rare {
             handlers: t.handlers.into_boxed_slice(),
-            refs,
+            refs: refs.map(Box::new),
             offsets,
         })
     });
@@ -568,32 +568,6 @@ impl Translator<'_> {
             *f -= 1;
         }
     }
-}
-
-/// The name of `op`'s instruction.
-fn name_of(op: &Op) -> &'static str {
-    crate::ir::NAMES
-        .get(crate::op_tag(op) as usize)
-        .copied()
-        .unwrap_or("")
-}
-
-/// Whether `op` is a numeric instruction or a load: one of `i32`, `i64`, `f32` or `f64`.
-fn is_numeric(op: &Op) -> bool {
-    let name = name_of(op);
-    ["I32", "I64", "F32", "F64"]
-        .iter()
-        .any(|t| name.starts_with(t))
-}
-
-/// Whether `op`, a numeric instruction, may trap: a load, an integer division or
-/// remainder, a float-to-integer truncation that does not saturate.
-fn may_trap(op: &Op) -> bool {
-    let name = name_of(op);
-    let int = name.starts_with("I32") || name.starts_with("I64");
-    name.contains("Load")
-        || (int && (name.contains("Div") || name.contains("Rem")))
-        || (int && name.contains("Trunc") && !name.contains("Sat"))
 }
 
 /// Whether `op` neither branches, calls, traps nor throws, nor touches a local: what a
@@ -869,8 +843,11 @@ impl Translator<'_> {
         // after it) and no call moves.
         let clear = |op: &Op| {
             let (operands, n) = op.operands();
-            op.acc_result().is_some() && is_numeric(op) && !operands[..n].contains(&(dst.0 as u64))
+            op.acc_result().is_some()
+                && op.movable().is_some()
+                && !operands[..n].contains(&(dst.0 as u64))
         };
+        let may_trap = |op: &Op| op.movable() != Some(crate::ir::Movable::Pure);
         if !clear(&self.ops[last]) {
             return false;
         }
