@@ -50,7 +50,8 @@ pub fn rows() -> Vec<Row> {
 /// Whether a row is a fused form: what the translator makes of a constant operand (the
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
-/// `BrI64…`) and of a copy before a branch (`CopyBr`), with their accumulator forms.
+/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`),
+/// with their accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
 /// leaves them out and runs code translated without them (`TranslateConfig::fused`).
 fn is_fused(name: &str) -> bool {
@@ -60,7 +61,10 @@ fn is_fused(name: &str) -> bool {
         || base.ends_with("Disp")
         || base.starts_with("BrI32")
         || base.starts_with("BrI64")
-        || matches!(base, "I32AddShl2" | "I32AddShl3" | "CopyBr")
+        || matches!(
+            base,
+            "I32AddShl2" | "I32AddShl3" | "CopyBr" | "CallInternalCopy"
+        )
 }
 
 fn control() -> Vec<Row> {
@@ -117,6 +121,15 @@ fn control() -> Vec<Row> {
         .doc(
             "A call of the module's own defined function `func` (counted without the \
                  imported ones), so it runs in the same instance.",
+        ),
+        row(
+            "CallInternalCopy",
+            &[("func", DefinedFunc), ("base", Slot), ("src", Slot)],
+            "control::call_internal_copy",
+        )
+        .doc(
+            "`CallInternal` after copying the cell `src` to `base`: a `Copy` of the first \
+                 argument fused with the call.",
         ),
         row(
             "CallIndirect",

@@ -541,3 +541,36 @@ fn an_address_plus_a_constant_is_part_of_its_load_or_store() {
     );
     assert!(name(&code[4]).contains("LoadDisp"), "{code:#?}");
 }
+
+#[test]
+fn a_call_takes_its_first_argument_s_copy_with_it() {
+    // `f(x)` with `x` a local: the copy into the callee's frame is part of the call; a
+    // loop back to the call runs both.
+    let code = ops_of(
+        r#"(module
+          (func $f (param i32) (result i32) (local.get 0))
+          (func (param i32) (result i32)
+            (loop $l
+              (local.set 0 (call $f (local.get 0)))
+              (br_if $l (local.get 0)))
+            (local.get 0)))"#,
+        1,
+    );
+    assert!(
+        matches!(
+            code[0],
+            Op::CallInternalCopy {
+                base: Slot(1),
+                src: Slot(0),
+                ..
+            }
+        ),
+        "{code:#?}"
+    );
+    assert!(
+        !code
+            .iter()
+            .any(|op| matches!(op, Op::Copy { dst: Slot(1), .. })),
+        "{code:#?}"
+    );
+}

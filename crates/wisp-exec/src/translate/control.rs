@@ -573,12 +573,29 @@ impl Translator<'_> {
             .func_type(func)
             .ok_or(TranslateError::Unknown("function"))?
             .clone();
+        let before = self.ops.len();
         let base = self.prepare_call(ty.params(), ty.results())?;
         match func.checked_sub(self.module.num_imported_funcs) {
-            Some(defined) => self.emit(Op::CallInternal {
-                func: DefinedFuncIdx(defined),
-                base,
-            }),
+            // The first argument's copy, just made for this call, and the call: one
+            // instruction (no branch lands between them).
+            Some(defined) => match self.ops.last() {
+                Some(&Op::Copy { dst, src })
+                    if dst == base && self.ops.len() > before && self.fused() =>
+                {
+                    let at = self.ops.len() - 1;
+                    self.ops[at] = Op::CallInternalCopy {
+                        func: DefinedFuncIdx(defined),
+                        base,
+                        src,
+                    };
+                    self.fusable = None;
+                    at
+                }
+                _ => self.emit(Op::CallInternal {
+                    func: DefinedFuncIdx(defined),
+                    base,
+                }),
+            },
             None => self.emit(Op::Call {
                 func: FuncIdx(func),
                 base,

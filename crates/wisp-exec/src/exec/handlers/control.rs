@@ -441,6 +441,26 @@ pub(in crate::exec) unsafe fn call_internal(
     unsafe { call_code(h, cx, code, callee, at) }
 }
 
+/// [`call_internal`] after copying the first argument into place.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn call_internal_copy(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    func: DefinedFuncIdx,
+    base: Slot,
+    src: Slot,
+) -> Flow {
+    // SAFETY: `src` is a slot of the running frame.
+    let v = unsafe { h.get(src) };
+    // SAFETY: `base` is a slot of the running frame.
+    unsafe { h.set(base, v) };
+    // SAFETY: the handler contract.
+    unsafe { call_internal(h, cx, func, base) }
+}
+
 /// # Safety
 /// The handler contract (`handlers/mod.rs`); an `Arg { a: table, .. }` follows.
 #[inline(always)]
