@@ -50,8 +50,9 @@ pub fn rows() -> Vec<Row> {
 /// Whether a row is a fused form: what the translator makes of a constant operand (the
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
-/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`),
-/// with their accumulator forms.
+/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), and
+/// of the globals an instance defines (`GlobalGetOwn`, `GlobalSetOwn`), with their
+/// accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
 /// leaves them out and runs code translated without them (`TranslateConfig::fused`).
 fn is_fused(name: &str) -> bool {
@@ -63,7 +64,12 @@ fn is_fused(name: &str) -> bool {
         || base.starts_with("BrI64")
         || matches!(
             base,
-            "I32AddShl2" | "I32AddShl3" | "CopyBr" | "CallInternalCopy"
+            "I32AddShl2"
+                | "I32AddShl3"
+                | "CopyBr"
+                | "CallInternalCopy"
+                | "GlobalGetOwn"
+                | "GlobalSetOwn"
         )
 }
 
@@ -221,6 +227,31 @@ fn control() -> Vec<Row> {
         )
         .doc("`global.set`.")
         .acc("src", "GlobalSetAcc"),
+        row(
+            "GlobalGetOwn",
+            &[("dst", Slot), ("index", Global)],
+            "data::global_get_own",
+        )
+        .doc(
+            "`global.get` of a global the instance defines, `index` counted without the \
+             imported ones: one load from the instance's first global.",
+        )
+        .acc_result()
+        .retarget(),
+        row(
+            "GlobalSetOwn",
+            &[("src", Slot), ("index", Global)],
+            "data::global_set_own",
+        )
+        .doc("`global.set` of a global the instance defines (see `GlobalGetOwn`).")
+        .acc("src", "GlobalSetOwnAcc"),
+        row(
+            "GlobalSetOwnAcc",
+            &[("index", Global)],
+            "data::global_set_own_acc",
+        )
+        .doc("`GlobalSetOwn` of the accumulator.")
+        .feature(ACC),
         row(
             "GlobalGet2",
             &[("dst", Slot), ("index", Global)],

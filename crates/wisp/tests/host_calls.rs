@@ -335,3 +335,64 @@ fn a_host_function_of_many_values_gets_and_returns_them_all() {
     let got: Vec<i64> = out.iter().map(|v| v.i64().unwrap()).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn an_instance_keeps_its_own_globals_while_a_host_call_makes_more() {
+    // `run` moves its two defined globals (after one it imports) around calls of a host
+    // function that instantiates a module of eight globals each time: the store's
+    // globals grow and move, and the running instance must still reach its own.
+    let engine = Engine::default();
+    let many = Module::new(
+        &engine,
+        wat(r#"(module
+          (global (mut i32) (i32.const 1)) (global (mut i32) (i32.const 2))
+          (global (mut i64) (i64.const 3)) (global (mut i32) (i32.const 4))
+          (global (mut i32) (i32.const 5)) (global (mut i32) (i32.const 6))
+          (global (mut i32) (i32.const 7)) (global (mut i32) (i32.const 8)))"#),
+    )
+    .unwrap();
+    let provider = Module::new(
+        &engine,
+        wat(r#"(module (global (export "base") (mut i32) (i32.const 1000)))"#),
+    )
+    .unwrap();
+    let main = Module::new(
+        &engine,
+        wat(r#"(module
+          (import "env" "spawn" (func $spawn))
+          (import "env" "base" (global $base (mut i32)))
+          (global $a (mut i32) (i32.const 10))
+          (global $b (mut i64) (i64.const 20))
+          (func (export "run") (param $n i32) (result i64)
+            (loop $next
+              (global.set $a (i32.add (global.get $a) (i32.const 1)))
+              (call $spawn)
+              (global.set $b (i64.add (global.get $b) (i64.extend_i32_u (global.get $a))))
+              (global.set $base (i32.add (global.get $base) (i32.const 1)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $next (local.get $n)))
+            (i64.add (global.get $b)
+              (i64.mul (i64.extend_i32_u (global.get $base)) (i64.const 1000000)))))"#),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::new(&engine);
+    let spawn_engine = engine.clone();
+    linker
+        .func_wrap("env", "spawn", move |mut caller: Caller<'_, u32>| {
+            let linker = Linker::new(&spawn_engine);
+            linker.instantiate(&mut caller, &many).unwrap();
+            *caller.data_mut() += 1;
+        })
+        .unwrap();
+    let base = Linker::new(&engine)
+        .instantiate(&mut store, &provider)
+        .unwrap();
+    linker.instance(&store, "env", base).unwrap();
+    let instance = linker.instantiate(&mut store, &main).unwrap();
+    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+    // $a goes 11..=110, $b = 20 + (11 + ... + 110), $base = 1100.
+    let expected = 20 + (11..=110).sum::<i64>() + 1100 * 1_000_000;
+    assert_eq!(run.call(&mut store, 100).unwrap(), expected);
+    assert_eq!(*store.data(), 100);
+}

@@ -412,6 +412,11 @@ pub(super) struct Cx<'a> {
     /// does (both in a host function), after which `switch_instance` runs again.
     globals: *const u32,
     global_insts: *mut wisp_store::GlobalInst,
+    /// The running instance's first defined global in the store's globals, also set by
+    /// `switch_instance`: instantiation allocates an instance's defined globals in a
+    /// row, so `GlobalGetOwn` reaches one with a single load from here.
+    #[cfg(feature = "fused")]
+    own_globals: *mut wisp_store::GlobalInst,
     /// The callee and frame base of a call taking the general path.
     pending_call: (FuncAddr, usize),
     /// What a throw threw, for the unwinder.
@@ -436,6 +441,7 @@ impl Cx<'_> {
     #[cold]
     #[inline(never)]
     fn switch_instance(&mut self) -> (*mut u8, usize) {
+        let mut own = 0;
         if let Some(FuncKind::Wasm { instance, code }) = self
             .store
             .funcs
@@ -444,12 +450,26 @@ impl Cx<'_> {
         {
             self.code = code.module.code_cells();
             let imported = code.module.module.num_imported_funcs as usize;
+            let imported_globals = code.module.module.num_imported_globals as usize;
             if let Some(inst) = self.store.instances.get(instance.0 as usize) {
                 self.defined = inst.funcs[imported.min(inst.funcs.len())..].as_ptr();
                 self.globals = inst.globals.as_ptr();
+                // With no defined global, nothing reads it.
+                own = inst
+                    .globals
+                    .get(imported_globals)
+                    .map_or(0, |&a| a as usize);
             }
         }
         self.global_insts = self.store.globals.as_mut_ptr();
+        // `wrapping_add`: with no defined global (`own` is 0 then) the pointer is never
+        // read, and the store may have no globals at all.
+        #[cfg(feature = "fused")]
+        {
+            self.own_globals = self.global_insts.wrapping_add(own);
+        }
+        #[cfg(not(feature = "fused"))]
+        let _ = own;
         mem0(self.store, self.regs.instance)
     }
 }
@@ -480,6 +500,8 @@ fn execute(
         defined: ptr::null(),
         globals: ptr::null(),
         global_insts: ptr::null_mut(),
+        #[cfg(feature = "fused")]
+        own_globals: ptr::null_mut(),
         pending_call: (FuncAddr(0), 0),
         thrown: Thrown::Exn(ExnAddr(0)),
     };

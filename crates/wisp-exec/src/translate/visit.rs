@@ -267,6 +267,8 @@ impl Translator<'_> {
                 if self.global_is_v128(index) {
                     self.emit(Op::GlobalGet2 { dst, index });
                     self.push(Operand::Temp);
+                } else if let Some(index) = self.own_global(index) {
+                    self.push_result(Op::GlobalGetOwn { dst, index });
                 } else {
                     self.push_result(Op::GlobalGet { dst, index });
                 }
@@ -276,6 +278,8 @@ impl Translator<'_> {
                 let index = GlobalIdx(global_index);
                 if self.global_is_v128(index) {
                     self.emit(Op::GlobalSet2 { src, index });
+                } else if let Some(index) = self.own_global(index) {
+                    self.emit(Op::GlobalSetOwn { src, index });
                 } else {
                     self.emit(Op::GlobalSet { src, index });
                 }
@@ -831,6 +835,15 @@ impl Translator<'_> {
             }
         }
         self.binary(make)
+    }
+
+    /// Global `index` counted among those the module defines, if it defines it and the
+    /// fused forms are on: `GlobalGetOwn` and `GlobalSetOwn` reach it from the
+    /// instance's first defined global, which instantiation allocates with the others in
+    /// a row.
+    fn own_global(&self, index: GlobalIdx) -> Option<GlobalIdx> {
+        let imported = self.module.num_imported_globals;
+        (self.fused() && index.0 >= imported).then(|| GlobalIdx(index.0 - imported))
     }
 
     fn global_is_v128(&self, index: GlobalIdx) -> bool {

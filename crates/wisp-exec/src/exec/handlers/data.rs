@@ -293,6 +293,70 @@ pub(in crate::exec) unsafe fn global_set_acc(
     Flow::Next
 }
 
+/// Defined global `index` of the running instance.
+///
+/// # Safety
+/// The running function's module defines more than `index` globals (the translator's
+/// word), and no other reference to the store's globals is live.
+#[cfg(feature = "fused")]
+#[inline(always)]
+unsafe fn own_global<'a>(cx: &'a mut Cx<'_>, index: GlobalIdx) -> &'a mut GlobalInst {
+    // SAFETY: `cx.own_globals` is the instance's first defined global, and its defined
+    // globals follow it in the store (see `Cx::own_globals`); they have not moved since.
+    let g = unsafe { cx.own_globals.add(index.0 as usize) };
+    // SAFETY: as above; no other reference to the store's globals is live while a
+    // handler runs.
+    unsafe { &mut *g }
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_get_own(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: GlobalIdx,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let v = unsafe { own_global(cx, index) }.value.0;
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_set_own(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    src: Slot,
+    index: GlobalIdx,
+) -> Flow {
+    // SAFETY: `src` is a slot of the running frame.
+    let v = unsafe { h.get(src) };
+    // SAFETY: the handler contract.
+    unsafe { own_global(cx, index) }.value = RawVal(v);
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(all(feature = "fused", feature = "accumulator"))]
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_set_own_acc(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    index: GlobalIdx,
+) -> Flow {
+    // SAFETY: the handler contract.
+    unsafe { own_global(cx, index).value = RawVal(h.acc) };
+    Flow::Next
+}
+
 #[cfg(feature = "simd")]
 /// `global.get` of a `v128`: two cells.
 ///
