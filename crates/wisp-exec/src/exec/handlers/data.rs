@@ -248,6 +248,39 @@ unsafe fn global<'a>(cx: &'a mut Cx<'_>, index: GlobalIdx) -> &'a mut GlobalInst
     unsafe { &mut *g }
 }
 
+/// Finds a global of the running instance by index (as `global` and `own_global` do).
+type FindGlobal = for<'a, 'c> unsafe fn(&'a mut Cx<'c>, GlobalIdx) -> &'a mut GlobalInst;
+
+/// `global.get` through `find`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and `find`'s.
+#[inline(always)]
+unsafe fn get_global(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: GlobalIdx,
+    find: FindGlobal,
+) -> Flow {
+    // SAFETY: the function's contract.
+    let v = unsafe { find(cx, index) }.value.0;
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
+    Flow::Next
+}
+
+/// `global.set` of `v` through `find`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and `find`'s.
+#[inline(always)]
+unsafe fn set_global(cx: &mut Cx<'_>, index: GlobalIdx, v: u64, find: FindGlobal) -> Flow {
+    // SAFETY: the function's contract.
+    unsafe { find(cx, index) }.value = RawVal(v);
+    Flow::Next
+}
+
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
@@ -257,11 +290,8 @@ pub(in crate::exec) unsafe fn global_get(
     dst: Slot,
     index: GlobalIdx,
 ) -> Flow {
-    // SAFETY: the handler contract.
-    let v = unsafe { global(cx, index) }.value.0;
-    // SAFETY: `dst` is a slot of the running frame.
-    unsafe { h.out(dst, v) };
-    Flow::Next
+    // SAFETY: the handler contract; `global`'s is the translator's word on `index`.
+    unsafe { get_global(h, cx, dst, index, global) }
 }
 
 /// # Safety
@@ -275,9 +305,8 @@ pub(in crate::exec) unsafe fn global_set(
 ) -> Flow {
     // SAFETY: `src` is a slot of the running frame.
     let v = unsafe { h.get(src) };
-    // SAFETY: the handler contract.
-    unsafe { global(cx, index) }.value = RawVal(v);
-    Flow::Next
+    // SAFETY: as for `global_get`.
+    unsafe { set_global(cx, index, v, global) }
 }
 
 /// # Safety
@@ -288,9 +317,8 @@ pub(in crate::exec) unsafe fn global_set_acc(
     cx: &mut Cx<'_>,
     index: GlobalIdx,
 ) -> Flow {
-    // SAFETY: the handler contract.
-    unsafe { global(cx, index).value = RawVal(h.acc) };
-    Flow::Next
+    // SAFETY: as for `global_get`.
+    unsafe { set_global(cx, index, h.acc, global) }
 }
 
 /// Defined global `index` of the running instance.
@@ -319,11 +347,8 @@ pub(in crate::exec) unsafe fn global_get_own(
     dst: Slot,
     index: GlobalIdx,
 ) -> Flow {
-    // SAFETY: the handler contract.
-    let v = unsafe { own_global(cx, index) }.value.0;
-    // SAFETY: `dst` is a slot of the running frame.
-    unsafe { h.out(dst, v) };
-    Flow::Next
+    // SAFETY: the handler contract; `own_global`'s is the translator's word on `index`.
+    unsafe { get_global(h, cx, dst, index, own_global) }
 }
 
 /// # Safety
@@ -338,9 +363,8 @@ pub(in crate::exec) unsafe fn global_set_own(
 ) -> Flow {
     // SAFETY: `src` is a slot of the running frame.
     let v = unsafe { h.get(src) };
-    // SAFETY: the handler contract.
-    unsafe { own_global(cx, index) }.value = RawVal(v);
-    Flow::Next
+    // SAFETY: as for `global_get_own`.
+    unsafe { set_global(cx, index, v, own_global) }
 }
 
 /// # Safety
@@ -352,9 +376,8 @@ pub(in crate::exec) unsafe fn global_set_own_acc(
     cx: &mut Cx<'_>,
     index: GlobalIdx,
 ) -> Flow {
-    // SAFETY: the handler contract.
-    unsafe { own_global(cx, index).value = RawVal(h.acc) };
-    Flow::Next
+    // SAFETY: as for `global_get_own`.
+    unsafe { set_global(cx, index, h.acc, own_global) }
 }
 
 #[cfg(feature = "simd")]
