@@ -27,8 +27,9 @@ pub(crate) struct Pending<'a> {
 impl<'a> Pending<'a> {
     /// A code section of `size` bytes starts.
     pub(crate) fn start(&mut self, size: u32) {
-        let cores = thread::available_parallelism().map_or(1, |n| n.get());
-        self.on = size >= PARALLEL_FROM_BYTES && cores > 1;
+        // Asking for the cores reads the cgroup's files: only for a section that needs it.
+        self.on = size >= PARALLEL_FROM_BYTES
+            && thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     }
 
     pub(crate) fn is_on(&self) -> bool {
