@@ -574,3 +574,91 @@ fn a_call_takes_its_first_argument_s_copy_with_it() {
         "{code:#?}"
     );
 }
+
+/// How many instructions write constant `value` (raw bits) anywhere.
+fn const_writes(code: &[Op<InstrIdx>], value: u64) -> usize {
+    code.iter()
+        .filter(|op| match op {
+            Op::Const32 { value: v, .. } => v.0 as u64 == value,
+            Op::Const64 { value: v, .. } => v.0 == value,
+            _ => false,
+        })
+        .count()
+}
+
+#[test]
+fn a_loop_reads_its_float_constants_from_cells_written_before_it() {
+    let half = 0.5f64.to_bits();
+    let code = ops(r#"(module (func (param f64 i32) (result f64) (local f64)
+            (loop
+              (local.set 2 (f64.add (local.get 2) (f64.div (f64.const 0.5) (local.get 0))))
+              (local.set 2 (f64.mul (local.get 2) (f64.const 0.5)))
+              (br_if 0 (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))))
+            (local.get 2)))"#);
+    // Written once, before the loop (whose first instruction is the division).
+    assert_eq!(const_writes(&code, half), 1, "{code:#?}");
+    let at = code
+        .iter()
+        .position(|op| matches!(op, Op::Const64 { .. }))
+        .unwrap();
+    let back = code.iter().filter_map(|op| op.target()).min().unwrap();
+    assert!(at < back.0 as usize, "{code:#?}");
+    // Its cell is past the locals and below the operand stack, which starts one later.
+    let Op::Const64 { dst, .. } = code[at] else {
+        unreachable!()
+    };
+    assert_eq!(dst, Slot(3), "{code:#?}");
+    let writes_cell = |op: &Op<InstrIdx>| op.clone().dst_mut().is_some_and(|d| *d == Slot(3));
+    assert!(!code.iter().any(writes_cell), "{code:#?}");
+}
+
+#[test]
+fn a_loop_that_control_may_skip_to_keeps_its_constants_inline() {
+    // The loop sits in an `if`: writing the cell there would not cover later loops, so
+    // the constant is written where it is read, on every iteration.
+    let half = 0.5f64.to_bits();
+    let code = ops(r#"(module (func (param f64 i32) (result f64) (local f64)
+            (if (local.get 1) (then
+              (loop
+                (local.set 2 (f64.div (f64.const 0.5) (local.get 0)))
+                (br_if 0 (local.tee 1 (i32.sub (local.get 1) (i32.const 1)))))))
+            (local.get 2)))"#);
+    let at = code
+        .iter()
+        .position(|op| matches!(op, Op::Const64 { .. }))
+        .unwrap();
+    let back = code.iter().filter_map(|op| op.target()).min().unwrap();
+    assert_eq!(const_writes(&code, half), 1, "{code:#?}");
+    assert!(at >= back.0 as usize, "{code:#?}");
+}
+
+#[test]
+fn a_local_known_to_hold_zero_is_not_set_to_zero_again() {
+    // The second `local.set 1 (i32.const 0)` repeats what the first did on the only
+    // path that reaches it.
+    let code = ops(r#"(module (func (param i32) (result i32) (local i32)
+            (local.set 1 (i32.const 0))
+            (block
+              (br_if 0 (i32.lt_u (local.get 0) (i32.const 2)))
+              (local.set 1 (i32.const 0))
+              (loop
+                (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+            (i32.add (local.get 0) (local.get 1))))"#);
+    assert_eq!(const_writes(&code, 0), 1, "{code:#?}");
+    // After a merge, or a set to something else, the zero is written again.
+    for text in [
+        r#"(module (func (param i32) (result i32) (local i32)
+            (local.set 1 (i32.const 0))
+            (if (local.get 0) (then (local.set 1 (i32.const 5))))
+            (local.set 1 (i32.const 0))
+            (local.get 1)))"#,
+        r#"(module (func (param i32) (result i32) (local i32)
+            (local.set 1 (local.get 0))
+            (local.set 1 (i32.const 0))
+            (local.get 1)))"#,
+    ] {
+        let code = ops(text);
+        assert!(const_writes(&code, 0) >= 1, "{code:#?}");
+    }
+}

@@ -20,6 +20,9 @@ mod control;
 mod error;
 #[cfg(feature = "exceptions")]
 mod exceptions;
+mod passes;
+mod pool;
+mod prefix;
 #[cfg(feature = "gc")]
 mod reference;
 mod refs;
@@ -305,6 +308,7 @@ fn translate_as(
         // where no callee's frame reaches.
         n_locals: cells as u32 + kept,
         local_slots,
+        pool: Default::default(),
         local_types,
         local_v128,
         wide,
@@ -320,6 +324,7 @@ fn translate_as(
         offsets: config.offsets.then(Default::default),
         handlers: Vec::new(),
         prefix: None,
+        zeros: None,
         block_pc: 0,
         refs,
         #[cfg(feature = "exceptions")]
@@ -334,10 +339,11 @@ fn translate_as(
             start: Slot(param_cells as u32),
             end: Slot(cells as u32 + kept),
         });
-        t.prefix = Some(Prefix {
+        t.prefix = Some(prefix::Prefix {
             params: ty.params().len(),
             set: alloc::vec![false; t.local_types.len() - ty.params().len()],
         });
+        t.zeros = Some(prefix::Zeros::at_entry(ty.params().len(), &t.local_types));
     }
     let n_results = t.results.len() as u32;
     t.ctrl.push(Ctrl::new(
@@ -360,6 +366,10 @@ fn translate_as(
         let done = match t.reserve(RESERVE) {
             Ok(()) => {
                 t.prefix_step(&op);
+                t.zeros_step(&op);
+                if let wasmparser::Operator::Loop { .. } = op {
+                    t.plan_pool(&reader);
+                }
                 t.visit(op)
             }
             Err(e) => Err(e),
@@ -382,12 +392,13 @@ fn translate_as(
     let frame_size = t.finish_handlers().map_err(|e| (e, body_offset))?;
     #[cfg(not(feature = "exceptions"))]
     let frame_size = t.frame_cells();
-    thread_jumps(&mut t.ops);
+    passes::thread_jumps(&mut t.ops);
     if t.fused() {
-        fuse_copy_br(&mut t.ops);
+        passes::fuse_copy_br(&mut t.ops);
     }
     if config.accumulator && cfg!(feature = "accumulator") {
-        use_accumulator(&mut t.ops, &t.handlers);
+        let landing = passes::landings(&t.ops, &t.handlers);
+        passes::use_accumulator(&mut t.ops, &landing);
     }
     let refs = t.refs.finish();
     let offsets = t.offsets.and_then(crate::offsets::OffsetMapBuilder::finish);
@@ -407,226 +418,7 @@ fn translate_as(
     })
 }
 
-/// Rewrites unconditional jumps whose target makes them redundant. (With fuel on, a
-/// block's first instruction is `ConsumeFuel`, so no charged instruction is skipped.)
-/// - A jump to a return is the return itself: the `br` out of an `if` arm into the
-///   function's end costs nothing then.
-/// - A jump back to a loop's exit test, when the exit is just after the jump, becomes
-///   the opposite test jumping into the body: one instruction per iteration less.
-fn thread_jumps(ops: &mut [Op]) {
-    for i in 0..ops.len() {
-        let Op::Br { target } = ops[i] else { continue };
-        let Some(&at_target) = ops.get(target.0 as usize) else {
-            continue;
-        };
-        if let Op::Return {} | Op::ReturnCopy { .. } = at_target {
-            ops[i] = at_target;
-            continue;
-        }
-        let exits_here = at_target.target().is_some_and(|t| t.0 as usize == i + 1);
-        if exits_here && !matches!(at_target, Op::Br { .. }) {
-            if let Some(mut rotated) = at_target.negate_branch() {
-                if let Some(t) = rotated.target_mut() {
-                    *t = InstrIdx(target.0 + 1);
-                }
-                ops[i] = rotated;
-            }
-        }
-    }
-}
-
-/// A `Copy` followed by a `Br` becomes a `CopyBr` that does both. The `Br` stays, for
-/// branches that jump to it directly.
-fn fuse_copy_br(ops: &mut [Op]) {
-    for i in 1..ops.len() {
-        if let (Op::Copy { dst, src }, Op::Br { target }) = (ops[i - 1], ops[i]) {
-            ops[i - 1] = Op::CopyBr { dst, src, target };
-        }
-    }
-}
-
-/// An instruction that reads the result of the one just before it takes it from the
-/// accumulator, a machine register, instead of from its slot: the slot was written a
-/// moment ago, and reading it back would wait for the store (about five cycles on x86)
-/// on what is often the loop's critical path. Not where a branch lands, since the
-/// accumulator then holds whatever ran last on the other path; nor after calls and
-/// other instructions that do not set it (`Op::acc_result`).
-fn use_accumulator(ops: &mut [Op], handlers: &[Catch]) {
-    let mut landing = alloc::vec![false; ops.len() + 1];
-    landing[0] = true;
-    for op in ops.iter() {
-        if let Some(t) = op.target() {
-            landing[t.0 as usize] = true;
-        }
-    }
-    for c in handlers.iter().filter(|c| c.kind & Catch::DELEGATE == 0) {
-        if let Some(l) = landing.get_mut(c.target as usize) {
-            *l = true;
-        }
-    }
-    for i in 1..ops.len() {
-        if landing[i] {
-            continue;
-        }
-        if let Some(x) = ops[i - 1].acc_result() {
-            if let Some(op) = ops[i].acc_form(x) {
-                ops[i] = op;
-            }
-        }
-    }
-}
-
 pub(crate) type TResult = Result<(), TranslateError>;
-
-/// The body's first operators, while they run straight on: no branch, call, trap or
-/// exception, and no read of a declared local that they have not set. Most locals of
-/// compiled code are set there (a stack pointer taken from a global, a counter set to
-/// zero), and zeroing them on entry, as the spec's default values need, is wasted. So
-/// where the prefix ends, the function's first instruction (`ZeroLocals`) is narrowed to
-/// leave out the locals at either end of its range that the prefix set, and removed if
-/// none is left; nothing before that point can tell (the prefix cannot trap or call, and
-/// its instructions record no offsets, so that the removal moves nothing another table
-/// names). Only numbers count as set: the collector reads reference locals, and a
-/// `v128` is zeroed as a whole.
-struct Prefix {
-    /// Parameters, which are not zeroed.
-    params: usize,
-    /// For each declared local, whether the prefix has set it.
-    set: Vec<bool>,
-}
-
-impl Translator<'_> {
-    /// Notes what `op` does to the locals if the prefix goes on through it, or ends the
-    /// prefix before it.
-    fn prefix_step(&mut self, op: &wasmparser::Operator<'_>) {
-        use wasmparser::Operator as O;
-        let Some(prefix) = &mut self.prefix else {
-            return;
-        };
-        let declared = |i: u32| (i as usize).checked_sub(prefix.params);
-        let goes_on = match *op {
-            O::LocalGet { local_index } => {
-                declared(local_index).is_none_or(|d| prefix.set.get(d) == Some(&true))
-            }
-            O::LocalSet { local_index } | O::LocalTee { local_index } => {
-                let number = self.local_types.get(local_index as usize).is_some_and(|t| {
-                    use wisp_types::ValType as V;
-                    matches!(t, V::I32 | V::I64 | V::F32 | V::F64)
-                });
-                if let Some(s) = declared(local_index).and_then(|d| prefix.set.get_mut(d)) {
-                    *s |= number;
-                }
-                true
-            }
-            _ => straight(op),
-        };
-        if !goes_on {
-            self.end_prefix();
-        }
-    }
-
-    /// Narrows or removes the first instruction, `ZeroLocals`, to the locals the prefix
-    /// did not set.
-    fn end_prefix(&mut self) {
-        let Some(prefix) = self.prefix.take() else {
-            return;
-        };
-        let Some(&Op::ZeroLocals { start, end }) = self.ops.first() else {
-            return;
-        };
-        let unset = |i: &usize| !prefix.set[i - prefix.params];
-        let first = (prefix.params..self.local_types.len()).find(unset);
-        let last = (prefix.params..self.local_types.len()).rfind(unset);
-        let (mut from, mut to) = (end.0, end.0);
-        if let (Some(a), Some(b)) = (first, last) {
-            from = self.local_slots[a].0;
-            to = self.local_slots[b].0 + self.local_types[b].cells() as u32;
-        }
-        // The cells kept for `rethrow`s, after the locals, are always zeroed.
-        let locals_end = self
-            .local_slots
-            .last()
-            .zip(self.local_types.last())
-            .map_or(start.0, |(s, t)| s.0 + t.cells() as u32);
-        if end.0 > locals_end {
-            to = end.0;
-            from = from.min(locals_end);
-        }
-        if from < to {
-            self.ops[0] = Op::ZeroLocals {
-                start: Slot(from),
-                end: Slot(to),
-            };
-            return;
-        }
-        self.ops.remove(0);
-        self.block_pc = self.block_pc.saturating_sub(1);
-        if let Some(f) = &mut self.fuel_op {
-            *f -= 1;
-        }
-        if let Some(f) = &mut self.fusable {
-            *f -= 1;
-        }
-    }
-}
-
-/// Whether `op` neither branches, calls, traps nor throws, nor touches a local: what a
-/// prefix goes on through.
-fn straight(op: &wasmparser::Operator<'_>) -> bool {
-    use wasmparser::Operator as O;
-    matches!(
-        op,
-        O::I32Const { .. }
-            | O::I64Const { .. }
-            | O::F32Const { .. }
-            | O::F64Const { .. }
-            | O::GlobalGet { .. }
-            | O::GlobalSet { .. }
-            | O::Drop
-            | O::Nop
-            | O::I32Add
-            | O::I32Sub
-            | O::I32Mul
-            | O::I32And
-            | O::I32Or
-            | O::I32Xor
-            | O::I32Shl
-            | O::I32ShrS
-            | O::I32ShrU
-            | O::I32Eqz
-            | O::I32Eq
-            | O::I32Ne
-            | O::I32LtS
-            | O::I32LtU
-            | O::I32GtS
-            | O::I32GtU
-            | O::I32LeS
-            | O::I32LeU
-            | O::I32GeS
-            | O::I32GeU
-            | O::I64Add
-            | O::I64Sub
-            | O::I64Mul
-            | O::I64And
-            | O::I64Or
-            | O::I64Xor
-            | O::I64Shl
-            | O::I64ShrS
-            | O::I64ShrU
-            | O::I64Eqz
-            | O::I64Eq
-            | O::I64Ne
-            | O::I64ExtendI32S
-            | O::I64ExtendI32U
-            | O::I32WrapI64
-            | O::F64Add
-            | O::F64Sub
-            | O::F64Mul
-            | O::F32Add
-            | O::F32Sub
-            | O::F32Mul
-    )
-}
 
 struct Translator<'m> {
     module: &'m Module,
@@ -638,6 +430,8 @@ struct Translator<'m> {
     n_locals: u32,
     /// The first cell of each local.
     local_slots: Vec<Slot>,
+    /// Constants kept in cells between the locals and the operand stack (`pool.rs`).
+    pool: pool::Pool,
     /// The type of each local.
     local_types: Vec<wisp_types::ValType>,
     /// Which locals are `v128`s.
@@ -672,7 +466,9 @@ struct Translator<'m> {
     /// The exception handlers, innermost first (each is added at its `try`'s end).
     handlers: Vec<Catch>,
     /// While the body's first operators are translated: which locals they have set.
-    prefix: Option<Prefix>,
+    prefix: Option<prefix::Prefix>,
+    /// Until control first merges: which declared locals are known to hold zero.
+    zeros: Option<prefix::Zeros>,
     /// Where the current basic block starts: where branches may land.
     block_pc: usize,
     /// The reference map being built.
@@ -687,7 +483,7 @@ struct Translator<'m> {
 impl Translator<'_> {
     /// Cells of the frame: locals, then the operand stack at its deepest.
     fn frame_cells(&self) -> u64 {
-        self.n_locals as u64 + self.max_height as u64 * self.width() as u64
+        self.stack_base() as u64 + self.max_height as u64 * self.width() as u64
     }
 
     /// Cells per operand-stack height.
@@ -699,8 +495,13 @@ impl Translator<'_> {
         }
     }
 
+    /// The first cell of the operand stack: after the locals and the pool.
+    fn stack_base(&self) -> u32 {
+        self.n_locals + self.pool.cells()
+    }
+
     fn slot(&self, pos: usize) -> Slot {
-        Slot(self.n_locals + pos as u32 * self.width())
+        Slot(self.stack_base() + pos as u32 * self.width())
     }
 
     /// The cells of local `index`, and whether it is a `v128`.
@@ -817,6 +618,9 @@ impl Translator<'_> {
             Operand::Temp => self.slot(pos),
             Operand::Local(l) => l,
             Operand::Const(c) => {
+                if let Some(cell) = self.pooled(c) {
+                    return cell;
+                }
                 let dst = self.slot(pos);
                 if !self.const_before_last(dst, c) {
                     self.emit_const(dst, c);

@@ -291,6 +291,7 @@ impl Translator<'_> {
     /// brings the chains up to date first.
     pub(super) fn ref_head(&mut self, height: usize) -> Result<u32, TranslateError> {
         let height = height.min(self.stack.len());
+        let base = self.stack_base();
         let s = &mut self.stack;
         s.heads.truncate(s.valid_to);
         while s.heads.len() < height {
@@ -298,10 +299,7 @@ impl Translator<'_> {
             let below = s.heads.last().copied().unwrap_or(0);
             let how = s.traces[pos];
             let head = if how != Trace::No && s.values[pos] == Operand::Temp {
-                let c = cell(
-                    self.n_locals + pos as u32 * if self.wide { 2 } else { 1 },
-                    how,
-                )?;
+                let c = cell(base + pos as u32 * if self.wide { 2 } else { 1 }, how)?;
                 self.refs
                     .nodes
                     .try_reserve(1)

@@ -931,6 +931,9 @@ impl Translator<'_> {
 
     fn visit_local_set(&mut self, index: u32, tee: bool) -> TResult {
         let (local, two) = self.local(index)?;
+        if self.set_known_zero(index, tee) {
+            return Ok(());
+        }
         let top_pos = self
             .stack
             .len()
