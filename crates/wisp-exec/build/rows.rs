@@ -50,8 +50,9 @@ pub fn rows() -> Vec<Row> {
 /// Whether a row is a fused form: what the translator makes of a constant operand (the
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
-/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), and
-/// of the globals an instance defines (`GlobalGetOwn`, `GlobalSetOwn`), with their
+/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of two
+/// counters stepped together (`I32AddImm2`), and of the globals an instance defines
+/// (`GlobalGetOwn`, `GlobalSetOwn`, and the steps of one, `…AddImm`), with their
 /// accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
 /// leaves them out and runs code translated without them (`TranslateConfig::fused`).
@@ -70,6 +71,7 @@ fn is_fused(name: &str) -> bool {
                 | "CallInternalCopy"
                 | "GlobalGetOwn"
                 | "GlobalSetOwn"
+                | "I32AddImm2"
         )
 }
 
@@ -253,6 +255,26 @@ fn control() -> Vec<Row> {
         .doc("`GlobalSetOwn` of the accumulator.")
         .feature(ACC),
         row(
+            "GlobalOwnAddImm",
+            &[("dst", Slot), ("index", Global), ("imm", Imm32)],
+            "data::global_own_add_imm",
+        )
+        .doc(
+            "An `i32` global the instance defines, plus `imm`, written back and into `dst`: \
+             how a function with a frame in memory moves the shadow-stack pointer on \
+             entry (`global.set (local.tee (i32.sub (global.get) (i32.const)))`).",
+        )
+        .acc_result(),
+        row(
+            "GlobalSetOwnAddImm",
+            &[("src", Slot), ("index", Global), ("imm", Imm32)],
+            "data::global_set_own_add_imm",
+        )
+        .doc(
+            "`global.set` of `src + imm` (`i32`) on a global the instance defines: the \
+             shadow-stack pointer moved back on exit.",
+        ),
+        row(
             "GlobalGet2",
             &[("dst", Slot), ("index", Global)],
             "data::global_get2",
@@ -369,6 +391,16 @@ fn variables_and_memory() -> Vec<Row> {
 /// The accumulator forms of the instructions above that are not in a family.
 fn fused_address() -> Vec<Row> {
     vec![
+        row(
+            "I32AddImm2",
+            &[("dst", Slot), ("also", Slot), ("imms", ImmPair)],
+            "arith::add_imm2",
+        )
+        .doc(
+            "Two `i32` counters stepped in place, `first` by the first immediate, then \
+             `dst` by the second: the ends of loops that move two indices.",
+        )
+        .acc_result(),
         row(
             "I32AddShl2Acc",
             &[("dst", Slot), ("index", Slot)],

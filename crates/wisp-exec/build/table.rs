@@ -23,6 +23,8 @@ pub enum Ty {
     Imm32,
     /// A 64-bit constant (`Imm64`).
     Imm64,
+    /// Two 16-bit immediates (`ImmPair`).
+    ImmPair,
     /// An index into the module's functions, imports included (`FuncIdx`).
     Func,
     /// An index into the module's defined functions (`DefinedFuncIdx`).
@@ -56,6 +58,7 @@ impl Ty {
             Ty::Target => "T",
             Ty::Imm32 => "Imm32",
             Ty::Imm64 => "Imm64",
+            Ty::ImmPair => "ImmPair",
             Ty::Func => "FuncIdx",
             Ty::DefinedFunc => "DefinedFuncIdx",
             Ty::Table => "TableIdx",

@@ -662,3 +662,83 @@ fn a_local_known_to_hold_zero_is_not_set_to_zero_again() {
         assert!(const_writes(&code, 0) >= 1, "{code:#?}");
     }
 }
+
+#[test]
+fn two_counters_stepped_in_place_are_one_instruction() {
+    use wisp_exec::ir::ImmPair;
+    let code = ops(r#"(module (func (param i32 i32 i32)
+            (loop
+              (local.set 0 (i32.add (local.get 0) (i32.const 8)))
+              (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+              (br_if 0 (i32.ne (local.get 1) (local.get 2))))))"#);
+    let pair = ImmPair::new(Imm32(8), Imm32(-1i32 as u32)).unwrap();
+    assert!(
+        code.contains(&Op::I32AddImm2 {
+            dst: Slot(1),
+            also: Slot(0),
+            imms: pair
+        }),
+        "{code:#?}"
+    );
+    assert_eq!((pair.first() as i64, pair.second() as i64), (8, -1));
+    // A step that does not fit in 16 bits, or a block boundary between, keeps two.
+    for text in [
+        r#"(module (func (param i32 i32)
+            (local.set 0 (i32.add (local.get 0) (i32.const 40000)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))))"#,
+        r#"(module (func (param i32 i32)
+            (local.set 0 (i32.add (local.get 0) (i32.const 4)))
+            (loop (local.set 1 (i32.add (local.get 1) (i32.const 1))))))"#,
+    ] {
+        let code = ops(text);
+        assert!(
+            !code.iter().any(|op| matches!(op, Op::I32AddImm2 { .. })),
+            "{code:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_shadow_stack_pointer_moves_in_one_instruction_on_entry_and_exit() {
+    use wisp_exec::ir::GlobalIdx;
+    let code = ops(
+        r#"(module (memory 1) (global $sp (mut i32) (i32.const 1024))
+            (func (param i32) (local i32)
+              (global.set $sp (local.tee 1 (i32.sub (global.get $sp) (i32.const 16))))
+              (i32.store (local.get 1) (local.get 0))
+              (global.set $sp (i32.add (local.get 1) (i32.const 16)))))"#,
+    );
+    assert_eq!(
+        code.first(),
+        Some(&Op::GlobalOwnAddImm {
+            dst: Slot(1),
+            index: GlobalIdx(0),
+            imm: Imm32(-16i32 as u32)
+        }),
+        "{code:#?}"
+    );
+    assert!(
+        code.contains(&Op::GlobalSetOwnAddImm {
+            src: Slot(1),
+            index: GlobalIdx(0),
+            imm: Imm32(16)
+        }),
+        "{code:#?}"
+    );
+    // An imported global, or another global's value, is not fused.
+    for text in [
+        r#"(module (import "env" "sp" (global $sp (mut i32))) (func (local i32)
+              (global.set $sp (local.tee 0 (i32.sub (global.get $sp) (i32.const 16))))))"#,
+        r#"(module (global $a (mut i32) (i32.const 0)) (global $b (mut i32) (i32.const 0))
+            (func (local i32)
+              (global.set $b (local.tee 0 (i32.sub (global.get $a) (i32.const 16))))))"#,
+    ] {
+        let code = ops(text);
+        assert!(
+            !code
+                .iter()
+                .any(|op| matches!(op, Op::GlobalOwnAddImm { .. })),
+            "{code:#?}"
+        );
+    }
+}

@@ -664,20 +664,76 @@ soft_conversions! {
     i64_trunc_f64_s i64_trunc_sat_f64_s f64_convert_i64_s: F64, I64;
     i64_trunc_f64_u i64_trunc_sat_f64_u f64_convert_i64_u: F64, U64;
 }
+/// Signed 64-bit integer to float conversions through a register zeroed first, on
+/// x86-64. `cvtsi2sd`/`cvtsi2ss` write only the low lane of their destination and so
+/// wait for whatever last wrote that register: in a handler, some earlier handler's
+/// float result (a division, say), which chained each iteration of a loop to the one
+/// before at the divider's latency (`1.0 / (i as f64)`, the spectral kernel). LLVM
+/// breaks such false dependencies within a function, but takes the registers a
+/// function starts with as written long ago, and every handler starts afresh. `xorps`
+/// of a register with itself is the idiom the CPU knows not to wait on.
+#[cfg(all(target_arch = "x86_64", not(wisp_soft_float), not(miri)))]
+mod fresh {
+    #[inline(always)]
+    pub fn f64_from(v: i64) -> f64 {
+        let r: f64;
+        // SAFETY: two SSE2 instructions (baseline on x86-64) on registers only: no
+        // memory, stack or flags are touched, and `r` is only written.
+        unsafe {
+            core::arch::asm!(
+                "xorps {r}, {r}",
+                "cvtsi2sd {r}, {v}",
+                v = in(reg) v,
+                r = out(xmm_reg) r,
+                options(pure, nomem, nostack, preserves_flags),
+            );
+        }
+        r
+    }
+
+    #[inline(always)]
+    pub fn f32_from(v: i64) -> f32 {
+        let r: f32;
+        // SAFETY: as in `f64_from`.
+        unsafe {
+            core::arch::asm!(
+                "xorps {r}, {r}",
+                "cvtsi2ss {r}, {v}",
+                v = in(reg) v,
+                r = out(xmm_reg) r,
+                options(pure, nomem, nostack, preserves_flags),
+            );
+        }
+        r
+    }
+}
+/// Elsewhere the conversion instructions write their whole destination (and Miri runs
+/// no assembly).
+#[cfg(all(any(not(target_arch = "x86_64"), miri), not(wisp_soft_float)))]
+mod fresh {
+    #[inline(always)]
+    pub fn f64_from(v: i64) -> f64 {
+        v as f64
+    }
+    #[inline(always)]
+    pub fn f32_from(v: i64) -> f32 {
+        v as f32
+    }
+}
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i32_s(a: u64) -> u64 {
-    cf32(i32_(a) as f32)
+    cf32(fresh::f32_from(i32_(a) as i64))
 }
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i32_u(a: u64) -> u64 {
-    cf32(u32_(a) as f32)
+    cf32(fresh::f32_from(u32_(a) as i64))
 }
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f32_convert_i64_s(a: u64) -> u64 {
-    cf32(a as i64 as f32)
+    cf32(fresh::f32_from(a as i64))
 }
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
@@ -704,17 +760,17 @@ pub fn f32_demote_f64(a: u64) -> u64 {
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i32_s(a: u64) -> u64 {
-    cf64(i32_(a) as f64)
+    cf64(fresh::f64_from(i32_(a) as i64))
 }
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i32_u(a: u64) -> u64 {
-    cf64(u32_(a) as f64)
+    cf64(fresh::f64_from(u32_(a) as i64))
 }
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]
 pub fn f64_convert_i64_s(a: u64) -> u64 {
-    cf64(a as i64 as f64)
+    cf64(fresh::f64_from(a as i64))
 }
 #[cfg(not(wisp_soft_float))]
 #[inline(always)]

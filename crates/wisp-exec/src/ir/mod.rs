@@ -29,8 +29,8 @@ pub mod field;
 mod operand;
 
 pub use operand::{
-    CastTarget, DataIdx, DefinedFuncIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, InstrIdx, Lane,
-    MemIdx, MemOffset, Offset, Operand, Slot, TableIdx, TagIdx, Target, TypeIdx,
+    CastTarget, DataIdx, DefinedFuncIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, ImmPair,
+    InstrIdx, Lane, MemIdx, MemOffset, Offset, Operand, Slot, TableIdx, TagIdx, Target, TypeIdx,
 };
 
 include!(concat!(env!("OUT_DIR"), "/ops.rs"));

@@ -250,6 +250,49 @@ impl fmt::Display for Imm32 {
     }
 }
 
+/// Two 16-bit immediates in one operand, each sign-extended where it is used: the
+/// steps of two counters that one instruction moves (`I32AddImm2`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct ImmPair(pub u32);
+
+impl ImmPair {
+    /// The pair of `first` and `second`, if both fit in 16 signed bits.
+    pub fn new(first: Imm32, second: Imm32) -> Option<ImmPair> {
+        let a = i16::try_from(first.0 as i32).ok()?;
+        let b = i16::try_from(second.0 as i32).ok()?;
+        Some(ImmPair(a as u16 as u32 | (b as u16 as u32) << 16))
+    }
+
+    /// The first immediate, as a cell (sign-extended).
+    #[inline(always)]
+    pub const fn first(self) -> u64 {
+        self.0 as u16 as i16 as i64 as u64
+    }
+
+    /// The second immediate, as a cell (sign-extended).
+    #[inline(always)]
+    pub const fn second(self) -> u64 {
+        (self.0 >> 16) as u16 as i16 as i64 as u64
+    }
+}
+
+impl Operand for ImmPair {
+    const ZERO: Self = ImmPair(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(ImmPair)
+    }
+}
+
+impl fmt::Display for ImmPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{},{}", self.first() as i64, self.second() as i64)
+    }
+}
+
 /// A 64-bit constant.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 #[repr(transparent)]

@@ -4,7 +4,7 @@
 use super::Op;
 use super::{Operand, TResult, TranslateError, Translator};
 use crate::ir::{
-    DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Lane, MemIdx, MemOffset, Slot, TableIdx,
+    DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, ImmPair, Lane, MemIdx, MemOffset, Slot, TableIdx,
 };
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
@@ -274,6 +274,9 @@ impl Translator<'_> {
                 }
             }
             Operator::GlobalSet { global_index } => {
+                if self.fuse_global_step(GlobalIdx(global_index))? {
+                    return Ok(());
+                }
                 let (_, src) = self.pop_read()?;
                 let index = GlobalIdx(global_index);
                 if self.global_is_v128(index) {
@@ -837,6 +840,73 @@ impl Translator<'_> {
         self.binary(make)
     }
 
+    /// `global.set` of an own `i32` global to a step from a value (fused forms only):
+    /// - the global's own value plus a constant, also kept in a local
+    ///   (`global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 16)))`,
+    ///   a frame's entry) becomes one `GlobalOwnAddImm`;
+    /// - a slot plus a constant just computed for it (`global.set $sp (i32.add
+    ///   (local.get $fp) (i32.const 16))`, the exit) becomes one `GlobalSetOwnAddImm`.
+    ///
+    /// Returns whether it did; the instructions it folds cannot trap, so the offsets
+    /// they leave behind name nothing that can fail.
+    fn fuse_global_step(&mut self, index: GlobalIdx) -> Result<bool, TranslateError> {
+        let Some(own) = self.own_global(index).filter(|_| self.fused()) else {
+            return Ok(false);
+        };
+        let (Some(&top), Some(last)) = (self.stack.last(), self.ops.len().checked_sub(1)) else {
+            return Ok(false);
+        };
+        let step = |op: &Op| match *op {
+            Op::I32AddImm { dst, lhs, imm } => Some((dst, lhs, imm)),
+            Op::I32SubImm { dst, lhs, imm } => Some((dst, lhs, Imm32(imm.0.wrapping_neg()))),
+            _ => None,
+        };
+        let Some((dst, lhs, imm)) = step(&self.ops[last]).filter(|_| last >= self.block_pc) else {
+            return Ok(false);
+        };
+        let top_slot = self.slot(self.stack.len() - 1);
+        match top {
+            Operand::Temp if self.fusable == Some(last) && dst == top_slot => {
+                self.pop()?;
+                self.replace_last(
+                    last,
+                    Op::GlobalSetOwnAddImm {
+                        src: lhs,
+                        index: own,
+                        imm,
+                    },
+                );
+                self.fusable = None;
+                Ok(true)
+            }
+            Operand::Local(local) if local == dst && last > self.block_pc => {
+                let get = self.ops[last - 1];
+                if get
+                    != (Op::GlobalGetOwn {
+                        dst: lhs,
+                        index: own,
+                    })
+                    || lhs == local
+                {
+                    return Ok(false);
+                }
+                self.pop()?;
+                self.ops.pop();
+                self.replace_last(
+                    last - 1,
+                    Op::GlobalOwnAddImm {
+                        dst: local,
+                        index: own,
+                        imm,
+                    },
+                );
+                self.fusable = None;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// Global `index` counted among those the module defines, if it defines it and the
     /// fused forms are on: `GlobalGetOwn` and `GlobalSetOwn` reach it from the
     /// instance's first defined global, which instantiation allocates with the others in
@@ -925,6 +995,37 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Instruction `at`, the last, just became a step of a local in place
+    /// (`l = l + k`, `l = l - k`): if the one before it stepped another local in place, in the same
+    /// basic block, and both steps fit in 16 bits, the two become one `I32AddImm2`.
+    /// Neither can trap, so the offset left behind for the second names nothing.
+    fn pair_steps(&mut self, at: usize) {
+        let in_place = |op: &Op| match *op {
+            Op::I32AddImm { dst, lhs, imm } if dst == lhs => Some((dst, imm)),
+            Op::I32SubImm { dst, lhs, imm } if dst == lhs => {
+                Some((dst, Imm32(imm.0.wrapping_neg())))
+            }
+            _ => None,
+        };
+        if !self.fused() || at == 0 || at <= self.block_pc || at + 1 != self.ops.len() {
+            return;
+        }
+        let (Some((first, a)), Some((dst, b))) =
+            (in_place(&self.ops[at - 1]), in_place(&self.ops[at]))
+        else {
+            return;
+        };
+        let Some(imms) = ImmPair::new(a, b) else {
+            return;
+        };
+        self.ops.pop();
+        self.ops[at - 1] = Op::I32AddImm2 {
+            dst,
+            also: first,
+            imms,
+        };
+    }
+
     /// How far below the top a `local.set` looks for aliases before it materializes
     /// them instead: deeper stacks are rare.
     const LONG_ALIAS_SCAN: usize = 64;
@@ -967,6 +1068,7 @@ impl Translator<'_> {
                     if tee {
                         self.push(Operand::Local(local));
                     }
+                    self.pair_steps(idx);
                     return Ok(());
                 }
             }

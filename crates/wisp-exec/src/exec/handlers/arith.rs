@@ -8,6 +8,8 @@
 #![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
+#[cfg(feature = "fused")]
+use crate::ir::ImmPair;
 use crate::ir::{Imm32, Slot};
 use wisp_types::TrapCode;
 
@@ -98,6 +100,30 @@ pub(in crate::exec) unsafe fn binary(
     let (a, b) = unsafe { h.get2(lhs, rhs) };
     // SAFETY: `dst` is a slot of the running frame.
     unsafe { h.out(dst, f(a, b)) };
+    Flow::Next
+}
+
+/// `also += imms.first(); dst += imms.second()`, both `i32`, one after the other.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn add_imm2(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    also: Slot,
+    imms: ImmPair,
+) -> Flow {
+    // SAFETY: `also` is a slot of the running frame.
+    let a = crate::exec::numeric::i32_add(unsafe { h.get(also) }, imms.first());
+    // SAFETY: as above.
+    unsafe { h.set(also, a) };
+    // SAFETY: `dst` is a slot of the running frame.
+    let b = crate::exec::numeric::i32_add(unsafe { h.get(dst) }, imms.second());
+    // SAFETY: as above.
+    unsafe { h.out(dst, b) };
     Flow::Next
 }
 

@@ -380,6 +380,43 @@ pub(in crate::exec) unsafe fn global_set_own_acc(
     unsafe { set_global(cx, index, h.acc, own_global) }
 }
 
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_own_add_imm(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dst: Slot,
+    index: GlobalIdx,
+    imm: Imm32,
+) -> Flow {
+    // SAFETY: as for `global_get_own`.
+    let g = unsafe { own_global(cx, index) };
+    let v = crate::exec::numeric::i32_add(g.value.0, imm.0 as u64);
+    g.value = RawVal(v);
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, v) };
+    Flow::Next
+}
+
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn global_set_own_add_imm(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    src: Slot,
+    index: GlobalIdx,
+    imm: Imm32,
+) -> Flow {
+    // SAFETY: `src` is a slot of the running frame.
+    let v = crate::exec::numeric::i32_add(unsafe { h.get(src) }, imm.0 as u64);
+    // SAFETY: as for `global_get_own`.
+    unsafe { set_global(cx, index, v, own_global) }
+}
+
 #[cfg(feature = "simd")]
 /// `global.get` of a `v128`: two cells.
 ///
