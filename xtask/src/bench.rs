@@ -253,9 +253,22 @@ fn read_estimates(dir: &Path, since: SystemTime) -> Result<Vec<Estimate>, String
 
 /// How many processes measure each engine and workload's peak; the median is kept.
 /// The peak resident set of the same run moves by about 2% from process to process
-/// (page-granular heap growth, where the loader places things), as much as the
-/// engines differ on the small workloads.
+/// (the shared pages of the executable and libc that the kernel maps ahead in blocks),
+/// as much as the engines differ on the small workloads; the process's own memory
+/// (`VmHWM - RssFile`) moves by a few pages.
 const PEAK_RUNS: usize = 5;
+
+/// One `peak` run's figures: (`VmHWM`, `VmHWM - RssFile`) in KiB.
+fn parse_peak(stdout: &str) -> Option<(u64, u64)> {
+    let field = |name: &str| -> Option<u64> {
+        stdout
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+    };
+    let hwm = field("vmhwm_kib")?;
+    Some((hwm, hwm.checked_sub(field("rssfile_kib")?)?))
+}
 
 /// `peak --list`, then `peak ENGINE WORKLOAD` [`PEAK_RUNS`] times per pair, each its own
 /// process. Returns the workloads' calls (`name` → `fib(25)`) too, for the tables.
@@ -273,21 +286,22 @@ fn peak_memory(peak: &Path) -> Result<(Vec<(String, String)>, Vec<Peak>), String
     let mut peaks = Vec::new();
     for (workload, _) in &calls {
         let mut kib = [None; 3];
-        for (slot, engine) in kib.iter_mut().zip(PEAK_ENGINES) {
+        let mut own = [None; 3];
+        for ((slot, own_slot), engine) in kib.iter_mut().zip(own.iter_mut()).zip(PEAK_ENGINES) {
             let mut runs = Vec::with_capacity(PEAK_RUNS);
+            let mut own_runs = Vec::with_capacity(PEAK_RUNS);
             for _ in 0..PEAK_RUNS {
                 let out = Command::new(peak)
                     .args([engine, workload])
                     .output()
                     .map_err(|e| format!("{}: {e}", peak.display()))?;
-                let stdout = String::from_utf8_lossy(&out.stdout);
-                let run: Option<u64> = stdout
-                    .split_whitespace()
-                    .find_map(|f| f.strip_prefix("vmhwm_kib="))
-                    .and_then(|v| v.parse().ok())
+                let run = parse_peak(&String::from_utf8_lossy(&out.stdout))
                     .filter(|_| out.status.success());
                 match run {
-                    Some(k) => runs.push(k),
+                    Some((k, o)) => {
+                        runs.push(k);
+                        own_runs.push(o);
+                    }
                     None => {
                         eprintln!(
                             "{workload:<18} {engine:<6} FAILED: {}",
@@ -297,14 +311,19 @@ fn peak_memory(peak: &Path) -> Result<(Vec<(String, String)>, Vec<Peak>), String
                     }
                 }
             }
-            *slot = median(&mut runs).filter(|_| runs.len() == PEAK_RUNS);
-            if let Some(k) = slot {
-                println!("{workload:<18} {engine:<6} {k:>8} KiB (median of {runs:?})");
+            let complete = runs.len() == PEAK_RUNS;
+            *slot = median(&mut runs).filter(|_| complete);
+            *own_slot = median(&mut own_runs).filter(|_| complete);
+            if let (Some(k), Some(o)) = (slot, own_slot) {
+                println!(
+                    "{workload:<18} {engine:<6} {k:>8} KiB, own {o:>7} KiB (medians of {runs:?}, {own_runs:?})"
+                );
             }
         }
         peaks.push(Peak {
             workload: workload.clone(),
             kib,
+            own,
         });
     }
     Ok((calls, peaks))
@@ -385,6 +404,14 @@ mod tests {
         );
         let got: Vec<_> = best.iter().map(|b| (b.function.as_str(), b.ns)).collect();
         assert_eq!(got, [("wisp", 3.0), ("wasmi", 4.0)]);
+    }
+
+    #[test]
+    fn peak_output_parsed() {
+        let line = "vmhwm_kib=4900 rssfile_kib=4650 elapsed_ms=2.50 result=75025\n";
+        assert_eq!(parse_peak(line), Some((4900, 250)));
+        assert_eq!(parse_peak("vmhwm_kib=4900 elapsed_ms=1"), None);
+        assert_eq!(parse_peak("vmhwm_kib=10 rssfile_kib=20"), None);
     }
 
     #[test]
