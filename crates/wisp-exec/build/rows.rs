@@ -23,6 +23,8 @@ pub fn rows() -> Vec<Row> {
     t.extend(crate::rows_simd::rows());
     crate::rows_numeric::compare_and_branch(&mut t);
     t.extend(fused_address());
+    t.extend(crate::rows_numeric::xor_shifted());
+    t.extend(crate::rows_numeric::step_and_branch());
     t.extend(crate::rows_wide::rows());
     t.extend(crate::rows_v3::rows());
     t.extend(crate::rows_refs::rows());
@@ -51,7 +53,9 @@ pub fn rows() -> Vec<Row> {
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
 /// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of two
-/// counters stepped together (`I32AddImm2`), and of the globals an instance defines
+/// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
+/// test (`BrIfNezStep`, `BrI32…Step`), of a byte loaded for a `br_table`
+/// (`BrTableLoad8U`), and of the globals an instance defines
 /// (`GlobalGetOwn`, `GlobalSetOwn`, and the steps of one, `…AddImm`), with their
 /// accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
@@ -72,6 +76,8 @@ fn is_fused(name: &str) -> bool {
                 | "GlobalGetOwn"
                 | "GlobalSetOwn"
                 | "I32AddImm2"
+                | "BrIfNezStep"
+                | "BrTableLoad8U"
         )
 }
 
@@ -115,6 +121,16 @@ fn control() -> Vec<Row> {
         )
         .doc("`br_table`: followed by `len + 1` `Br`s, the last one the default.")
         .acc("index", "BrTableAcc"),
+        row(
+            "BrTableLoad8U",
+            &[("addr", Slot), ("offset", Offset), ("len", Count)],
+            "control::br_table_load8u",
+        )
+        .doc(
+            "`br_table` on the byte `i32.load8_u` reads at `addr + offset` from memory 0: \
+             an interpreter's dispatch on its next opcode, or a `match` on a byte. Traps \
+             as the load does.",
+        ),
         row("Return", &[], "control::return_")
             .doc("Returns; the results are already in slots `0..n`."),
         row("ReturnCopy", &[("src", Slot)], "control::return_copy")

@@ -380,3 +380,103 @@ pub fn compare_and_branch(t: &mut Vec<Row>) {
     let eqz = t.iter_mut().find(|r| r.name == "I32Eqz").expect("i32.eqz");
     eqz.fuses = Some(("BrIfEqz".into(), vec![("cond", "src")]));
 }
+
+/// `xor` of a value and another one shifted or rotated by a constant, the step hash
+/// functions (SHA-2's sigmas, SipHash's rounds) and xorshift generators repeat: the shift
+/// feeding the `xor` folds into it (`I32XorRotlImm`: `dst = lhs ^ rotl(src, amount)`, the
+/// source and the amount in one operand), with
+/// `lhs` in the accumulator as the form that chains them (`Σ1 = rotl(e, 26) ^ rotl(e, 21)
+/// ^ rotl(e, 7)` is a rotate and two `I32XorRotlImmAcc`).
+pub fn xor_shifted() -> Vec<Row> {
+    let mut t = Vec::new();
+    for ty in ["I32", "I64"] {
+        let l = ty.to_lowercase();
+        for (shift, f) in [("Rotl", "rotl"), ("ShrU", "shr_u"), ("Shl", "shl")] {
+            let name = format!("{ty}Xor{shift}Imm");
+            let acc = format!("{name}Acc");
+            let (xor, shifter) = (format!("numeric::{l}_xor"), format!("numeric::{l}_{f}"));
+            let w = wasm_name(&format!("{l}_{f}"));
+            t.push(
+                row(
+                    &name,
+                    &[("dst", Slot), ("lhs", Slot), ("src", ShiftedSlot)],
+                    "arith::binary_shifted",
+                )
+                .args(&[&xor, &shifter])
+                .doc(format!(
+                    "`{l}.xor` of `lhs` and `{w}` of `src`'s slot by its amount."
+                ))
+                .acc_result()
+                .retarget()
+                .acc("lhs", &acc),
+            );
+            t.push(
+                row(
+                    &acc,
+                    &[("dst", Slot), ("src", ShiftedSlot)],
+                    "arith::binary_shifted_acc",
+                )
+                .args(&[&xor, &shifter])
+                .doc(format!("`{name}` with `lhs` in the accumulator."))
+                .feature(ACC)
+                .acc_result(),
+            );
+        }
+    }
+    t
+}
+
+/// A loop's counter stepped in place by a constant just before the exit test that reads
+/// it (`i -= 1; br_if (i != 0)`, `i += 1; br_if (i != n)`): one instruction that steps
+/// and branches. The translator makes them from a step and the test in its accumulator
+/// form (`passes::fused_step`), leaving the test where it was, which the step-branch
+/// skips when it does not jump.
+pub fn step_and_branch() -> Vec<Row> {
+    let counter = ("counter", SteppedSlot);
+    let target = ("target", Target);
+    let mut t = vec![row("BrIfNezStep", &[counter, target], "steps::br_step_nez")
+        .doc("Steps `counter` in place, then jumps if it is not zero.")
+        .feature(ACC)];
+    for (c, f) in [("Ne", "i32_ne"), ("LtU", "i32_lt_u"), ("GtU", "i32_gt_u")] {
+        t.push(
+            row(
+                &format!("BrI32{c}Step"),
+                &[counter, ("rhs", Slot), target],
+                "steps::br_step_cmp",
+            )
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!(
+                "Steps `counter` in place, then jumps if `{}` of it and `rhs` holds.",
+                wasm_name(f)
+            ))
+            .feature(ACC),
+        );
+    }
+    t.push(
+        row(
+            "BrI32NeImmStep",
+            &[counter, ("imm", Imm32), target],
+            "steps::br_step_cmp_imm",
+        )
+        .args(&["numeric::i32_ne"])
+        .doc("Steps `counter` in place, then jumps if it is not `imm`.")
+        .feature(ACC),
+    );
+    for (c, f) in [("Ne", "i32_ne"), ("LtU", "i32_lt_u"), ("GtU", "i32_gt_u")] {
+        t.push(
+            row(
+                &format!("BrI32{c}Add"),
+                &[("counter", SlotPair), ("rhs", Slot), target],
+                "steps::br_add_cmp",
+            )
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!(
+                "Adds `counter`'s second slot to its first in place, then jumps if `{}` of \
+                 the sum and `rhs` holds.",
+                wasm_name(f)
+            ))
+            .feature(ACC),
+        );
+    }
+    t
+}

@@ -25,6 +25,12 @@ pub enum Ty {
     Imm64,
     /// Two 16-bit immediates (`ImmPair`).
     ImmPair,
+    /// A slot and a shift amount (`ShiftedSlot`).
+    ShiftedSlot,
+    /// A slot and a 16-bit step (`SteppedSlot`).
+    SteppedSlot,
+    /// Two 16-bit slots (`SlotPair`).
+    SlotPair,
     /// An index into the module's functions, imports included (`FuncIdx`).
     Func,
     /// An index into the module's defined functions (`DefinedFuncIdx`).
@@ -59,6 +65,9 @@ impl Ty {
             Ty::Imm32 => "Imm32",
             Ty::Imm64 => "Imm64",
             Ty::ImmPair => "ImmPair",
+            Ty::ShiftedSlot => "ShiftedSlot",
+            Ty::SteppedSlot => "SteppedSlot",
+            Ty::SlotPair => "SlotPair",
             Ty::Func => "FuncIdx",
             Ty::DefinedFunc => "DefinedFuncIdx",
             Ty::Table => "TableIdx",

@@ -72,3 +72,114 @@ fn two_counters_stepped_together_wrap_like_two_adds() {
         assert_eq!(steps.call(&mut store, (n, a, b)).unwrap(), expected);
     }
 }
+
+/// Loops whose counter steps just before the exit test, in each shape the translator
+/// fuses, with the counter wrapping and compared against itself.
+const LOOPS: &str = r#"(module
+  (func (export "down") (param $n i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (local.get $n)))
+    (local.get $sum))
+  (func (export "up_ne") (param $i i32) (param $end i32) (result i32)
+    (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 7)))
+      (br_if $l (i32.ne (local.get $i) (local.get $end))))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $i)))
+  (func (export "up_lt") (param $i i32) (param $end i32) (result i32)
+    (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 32767)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $end))))
+    (i32.xor (local.get $count) (local.get $i)))
+  (func (export "down_gt") (param $i i32) (param $floor i32) (result i32)
+    (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 32768)))
+      (br_if $l (i32.gt_u (local.get $i) (local.get $floor))))
+    (i32.xor (local.get $count) (local.get $i)))
+  (func (export "up_imm") (param $i i32) (result i32)
+    (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (i32.const 100))))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $i)))
+  ;; Stepped by a slot: the sieve's j += i, and the step on the left (i + j).
+  (func (export "by_slot") (param $j i32) (param $i i32) (param $n i32) (result i32)
+    (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $j (i32.add (local.get $i) (local.get $j)))
+      (br_if $l (i32.lt_u (local.get $j) (local.get $n))))
+    (i32.xor (i32.shl (local.get $count) (i32.const 16)) (local.get $j)))
+  (func (export "by_self") (param $j i32) (param $n i32) (result i32)
+    (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $j (i32.add (local.get $j) (local.get $j)))
+      (br_if $l (i32.ne (local.get $j) (local.get $n))))
+    (i32.xor (i32.shl (local.get $count) (i32.const 16)) (local.get $j)))
+  (func (export "self") (param $i i32) (result i32)
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (if (i32.ne (local.get $i) (local.get $i)) (then (return (i32.const -1))))
+    (local.get $i))
+)"#;
+
+#[test]
+fn counters_stepped_before_the_exit_test_run_as_two_instructions_would() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, LOOPS);
+        let one = |name| inst.get_typed_func::<i32, i32>(&store, name).unwrap();
+        let two = |name| {
+            inst.get_typed_func::<(i32, i32), i32>(&store, name)
+                .unwrap()
+        };
+        let (down, up_imm, self_) = (one("down"), one("up_imm"), one("self"));
+        let (up_ne, up_lt, down_gt, by_self) =
+            (two("up_ne"), two("up_lt"), two("down_gt"), two("by_self"));
+        let by_slot = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, "by_slot")
+            .unwrap();
+        assert_eq!(down.call(&mut store, 100).unwrap(), 5050);
+        assert_eq!(down.call(&mut store, 1).unwrap(), 1);
+        assert_eq!(up_imm.call(&mut store, 0).unwrap(), 100_100);
+        assert_eq!(up_imm.call(&mut store, 99).unwrap(), 1100);
+        assert_eq!(self_.call(&mut store, i32::MAX).unwrap(), i32::MIN);
+        // i steps by 7 from -70 to 0: ten steps.
+        assert_eq!(up_ne.call(&mut store, (-70, 0)).unwrap(), 10_000);
+        // Unsigned: from 0 up by 32767 until at or past 100 000 (four steps).
+        assert_eq!(up_lt.call(&mut store, (0, 100_000)).unwrap(), 4 ^ 131_068);
+        // Wraps past zero and around the whole range: 10 - 32768 is near the top,
+        // unsigned, and i comes back to 10 after 2^17 steps.
+        let mut i = 10u32;
+        let mut count = 0;
+        loop {
+            count += 1;
+            i = i.wrapping_sub(32768);
+            if i <= 20 {
+                break;
+            }
+        }
+        // From 3 by 10 until at or past 95: ten steps, ending at 103.
+        assert_eq!(
+            by_slot.call(&mut store, (3, 10, 95)).unwrap(),
+            10 << 16 ^ 103
+        );
+        // Doubling 1 until it wraps to 0: 32 steps.
+        assert_eq!(by_self.call(&mut store, (1, 0)).unwrap(), 32 << 16);
+        assert_eq!(
+            down_gt.call(&mut store, (10, 20)).unwrap(),
+            count ^ i as i32,
+            "{count} steps"
+        );
+    }
+}

@@ -40,7 +40,7 @@ use core::fmt;
 
 pub(crate) const MAGIC: [u8; 4] = *b"\0wsi";
 /// Bumped whenever the layout or the IR changes meaning.
-pub(crate) const VERSION: u32 = 11;
+pub(crate) const VERSION: u32 = 12;
 pub(crate) const FLAG_FUEL: u32 = 1;
 
 /// Why an image was refused.

@@ -293,6 +293,139 @@ impl fmt::Display for ImmPair {
     }
 }
 
+/// A slot and a shift amount (0 to 63) in one operand, the amount in the top 6 bits:
+/// the shifted source of an instruction that already names two other slots
+/// (`I32XorRotlImm`), within the three operands an instruction has.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct ShiftedSlot(pub u32);
+
+impl ShiftedSlot {
+    /// Bits of the slot.
+    const SLOT_BITS: u32 = 26;
+
+    /// `slot` with `amount`, if the slot fits in 26 bits and the amount in 6.
+    pub fn new(slot: Slot, amount: u32) -> Option<ShiftedSlot> {
+        (slot.0 >> Self::SLOT_BITS == 0 && amount < 64)
+            .then_some(ShiftedSlot(slot.0 | amount << Self::SLOT_BITS))
+    }
+
+    /// The slot.
+    #[inline(always)]
+    pub const fn slot(self) -> Slot {
+        Slot(self.0 & ((1 << Self::SLOT_BITS) - 1))
+    }
+
+    /// The shift amount, as a cell.
+    #[inline(always)]
+    pub const fn amount(self) -> u64 {
+        (self.0 >> Self::SLOT_BITS) as u64
+    }
+}
+
+impl Operand for ShiftedSlot {
+    const ZERO: Self = ShiftedSlot(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(ShiftedSlot)
+    }
+}
+
+impl fmt::Display for ShiftedSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.slot(), self.amount())
+    }
+}
+
+/// A slot of the first 65 536 and a signed 16-bit step in one operand: the counter a
+/// loop steps in place just before its exit test, in the instruction that does both
+/// (`BrI32NeStep`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct SteppedSlot(pub u32);
+
+impl SteppedSlot {
+    /// `slot` stepped by `step`, if the slot fits in 16 bits and the step in 16 signed.
+    pub fn new(slot: Slot, step: Imm32) -> Option<SteppedSlot> {
+        let slot = u16::try_from(slot.0).ok()?;
+        let step = i16::try_from(step.0 as i32).ok()?;
+        Some(SteppedSlot(slot as u32 | (step as u16 as u32) << 16))
+    }
+
+    /// The slot.
+    #[inline(always)]
+    pub const fn slot(self) -> Slot {
+        Slot(self.0 & 0xffff)
+    }
+
+    /// The step, as a cell (sign-extended).
+    #[inline(always)]
+    pub const fn step(self) -> u64 {
+        (self.0 >> 16) as u16 as i16 as i64 as u64
+    }
+}
+
+impl Operand for SteppedSlot {
+    const ZERO: Self = SteppedSlot(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(SteppedSlot)
+    }
+}
+
+impl fmt::Display for SteppedSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{:+}", self.slot(), self.step() as i64)
+    }
+}
+
+/// Two slots of the first 65 536 in one operand: a loop's counter and the slot it is
+/// stepped by, in the instruction that steps it and tests it (`BrI32LtUAdd`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct SlotPair(pub u32);
+
+impl SlotPair {
+    /// `first` and `second`, if both fit in 16 bits.
+    pub fn new(first: Slot, second: Slot) -> Option<SlotPair> {
+        let a = u16::try_from(first.0).ok()?;
+        let b = u16::try_from(second.0).ok()?;
+        Some(SlotPair(a as u32 | (b as u32) << 16))
+    }
+
+    /// The first slot.
+    #[inline(always)]
+    pub const fn first(self) -> Slot {
+        Slot(self.0 & 0xffff)
+    }
+
+    /// The second slot.
+    #[inline(always)]
+    pub const fn second(self) -> Slot {
+        Slot(self.0 >> 16)
+    }
+}
+
+impl Operand for SlotPair {
+    const ZERO: Self = SlotPair(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(SlotPair)
+    }
+}
+
+impl fmt::Display for SlotPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}+={}", self.first(), self.second())
+    }
+}
+
 /// A 64-bit constant.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 #[repr(transparent)]

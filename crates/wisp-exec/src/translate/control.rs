@@ -2,7 +2,7 @@
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
 use super::{Ctrl, CtrlKind, Op, Operand, TResult, TranslateError, Translator};
-use crate::ir::{DefinedFuncIdx, FuncIdx, InstrIdx, Slot, TypeIdx};
+use crate::ir::{DefinedFuncIdx, FuncIdx, InstrIdx, MemOffset, Slot, TypeIdx};
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::BlockType;
 
@@ -363,12 +363,22 @@ impl Translator<'_> {
     }
 
     pub(super) fn visit_br_table(&mut self, targets: Vec<u32>, default: u32) -> TResult {
+        let load = self.byte_load_for_table();
         let (_, index) = self.pop_read()?;
         // Below the index's slot, so the index is not overwritten.
         self.materialize_carried(default)?;
         let len = targets.len() as u32;
         self.reserve(targets.len() + 2)?;
-        self.emit(Op::BrTable { index, len });
+        match load {
+            // Nothing came between the load and the table: the table loads the byte
+            // itself, in the load's place, which keeps the load's offset for its trap.
+            Some((at, addr, offset)) if at + 1 == self.ops.len() => {
+                self.ops[at] = Op::BrTableLoad8U { addr, offset, len };
+            }
+            _ => {
+                self.emit(Op::BrTable { index, len });
+            }
+        }
         // All targets carry the same number of values (validation checks their types).
         let arity = self.frame_at(default)?.branch_arity() as usize;
         let in_place = self.top_in_place(arity);
@@ -414,6 +424,22 @@ impl Translator<'_> {
         }
         self.unreachable_rest();
         Ok(())
+    }
+
+    /// If the index on top of the stack is a byte the last instruction just loaded, for
+    /// this use alone (`i32.load8_u` from memory 0): that instruction and what it reads.
+    fn byte_load_for_table(&self) -> Option<(usize, Slot, MemOffset)> {
+        let at = self.fusable.filter(|_| self.fused())?;
+        let top = self.stack.len().checked_sub(1)?;
+        if self.stack[top] != Operand::Temp || at + 1 != self.ops.len() {
+            return None;
+        }
+        match self.ops[at] {
+            Op::I32Load8U { dst, addr, offset } if dst == self.slot(top) => {
+                Some((at, addr, offset))
+            }
+            _ => None,
+        }
     }
 
     /// Moves the results into the first cells of the frame, packed by type, and returns.

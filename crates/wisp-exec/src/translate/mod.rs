@@ -20,6 +20,7 @@ mod control;
 mod error;
 #[cfg(feature = "exceptions")]
 mod exceptions;
+mod fuse;
 mod passes;
 mod pool;
 mod prefix;
@@ -398,7 +399,8 @@ fn translate_as(
     }
     if config.accumulator && cfg!(feature = "accumulator") {
         let landing = passes::landings(&t.ops, &t.handlers);
-        passes::use_accumulator(&mut t.ops, &landing);
+        let steps = t.fused();
+        passes::use_accumulator(&mut t.ops, &landing, steps);
     }
     let refs = t.refs.finish();
     let offsets = t.offsets.and_then(crate::offsets::OffsetMapBuilder::finish);

@@ -2,7 +2,7 @@
 //! `translate_as` runs them.
 
 use super::Op;
-use crate::ir::InstrIdx;
+use crate::ir::{Imm32, InstrIdx, Slot, SlotPair, SteppedSlot};
 use crate::Catch;
 use alloc::vec::Vec;
 
@@ -50,7 +50,10 @@ pub(super) fn fuse_copy_br(ops: &mut [Op]) {
 /// on what is often the loop's critical path. Not where a branch lands, since the
 /// accumulator then holds whatever ran last on the other path; nor after calls and
 /// other instructions that do not set it (`Op::acc_result`).
-pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool]) {
+///
+/// With `steps` (fused forms on), a test that now reads a counter's step from the
+/// accumulator takes the step with it ([`fused_step`]), in the same walk.
+pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], steps: bool) {
     for i in 1..ops.len() {
         if landing[i] {
             continue;
@@ -58,9 +61,83 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool]) {
         if let Some(x) = ops[i - 1].acc_result() {
             if let Some(op) = ops[i].acc_form(x) {
                 ops[i] = op;
+                if let Some(fused) = steps.then(|| fused_step(ops[i - 1], op)).flatten() {
+                    ops[i - 1] = fused;
+                }
             }
         }
     }
+}
+
+/// The instruction that does `step` and then `test`, to go in the step's place: a counter
+/// stepped in place by a constant or a slot (`i = i + k`, `i = i - k`, `j = j + i`)
+/// just before an exit test that takes it from the accumulator (`BrI32NeStep`,
+/// `BrI32LtUAdd`, …), one dispatch per iteration less. The test stays where it was, as
+/// nothing jumps to it (it reads the accumulator), and the step-branch skips it when it
+/// does not jump. Counters (and the slots they are stepped by) beyond the first 65 536
+/// slots and steps beyond 16 bits keep the two instructions.
+fn fused_step(step: Op, test: Op) -> Option<Op> {
+    let by_slot = |dst: Slot, lhs: Slot, rhs: Slot| match () {
+        () if dst == lhs => SlotPair::new(dst, rhs),
+        () if dst == rhs => SlotPair::new(dst, lhs),
+        () => None,
+    };
+    match step {
+        Op::I32Add { dst, lhs, rhs } => {
+            let counter = by_slot(dst, lhs, rhs)?;
+            Some(match test {
+                Op::BrI32NeAcc { rhs, target } => Op::BrI32NeAdd {
+                    counter,
+                    rhs,
+                    target,
+                },
+                Op::BrI32LtUAcc { rhs, target } => Op::BrI32LtUAdd {
+                    counter,
+                    rhs,
+                    target,
+                },
+                Op::BrI32GtUAcc { rhs, target } => Op::BrI32GtUAdd {
+                    counter,
+                    rhs,
+                    target,
+                },
+                _ => return None,
+            })
+        }
+        Op::I32AddImm { dst, lhs, imm } if dst == lhs => by_imm(SteppedSlot::new(dst, imm)?, test),
+        Op::I32SubImm { dst, lhs, imm } if dst == lhs => {
+            by_imm(SteppedSlot::new(dst, Imm32(imm.0.wrapping_neg()))?, test)
+        }
+        _ => None,
+    }
+}
+
+/// The step-and-branch instruction for a counter stepped by a constant and `test`.
+fn by_imm(counter: SteppedSlot, test: Op) -> Option<Op> {
+    Some(match test {
+        Op::BrIfNezAcc { target } => Op::BrIfNezStep { counter, target },
+        Op::BrI32NeAcc { rhs, target } => Op::BrI32NeStep {
+            counter,
+            rhs,
+            target,
+        },
+        Op::BrI32LtUAcc { rhs, target } => Op::BrI32LtUStep {
+            counter,
+            rhs,
+            target,
+        },
+        Op::BrI32GtUAcc { rhs, target } => Op::BrI32GtUStep {
+            counter,
+            rhs,
+            target,
+        },
+        Op::BrI32NeImmAcc { imm, target } => Op::BrI32NeImmStep {
+            counter,
+            imm,
+            target,
+        },
+        _ => return None,
+    })
 }
 
 /// For each instruction (and the end): whether control can arrive there other than from

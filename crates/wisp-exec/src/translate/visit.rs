@@ -1,10 +1,11 @@
 //! The operator-by-operator translation, dispatched from wasmparser's `Operator`.
 //! Spec: <https://webassembly.github.io/spec/core/syntax/instructions.html>
 
+use super::fuse::Sum;
 use super::Op;
 use super::{Operand, TResult, TranslateError, Translator};
 use crate::ir::{
-    DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, ImmPair, Lane, MemIdx, MemOffset, Slot, TableIdx,
+    DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Lane, MemIdx, MemOffset, Slot, TableIdx,
 };
 use alloc::vec::Vec;
 use wisp_parse::wasmparser::{MemArg, MemArgTarget, Operator};
@@ -32,15 +33,6 @@ type MakeIdx = fn(Slot, Slot, Slot) -> Op;
 type MakeDisp = fn(Slot, Slot, Imm32) -> Op;
 /// Makes a store of a constant (`addr, value, offset`).
 type MakeStoreImm = fn(Slot, Imm32, MemOffset) -> Op;
-
-/// What an `i32.add` just before a memory access adds.
-#[derive(Clone, Copy)]
-enum Sum {
-    /// Two slots.
-    Slots(Slot, Slot),
-    /// A slot and a constant.
-    Imm(Slot, Imm32),
-}
 
 impl Translator<'_> {
     // Inlined into its one caller: out of line it would add its frame to the deepest
@@ -86,6 +78,9 @@ impl Translator<'_> {
             return r;
         }
         if matches!(op, Operator::I32Add) && self.visit_add_shl()? {
+            return Ok(());
+        }
+        if matches!(op, Operator::I32Xor | Operator::I64Xor) && self.visit_xor_shifted()? {
             return Ok(());
         }
         if self.visit_family(&op)? {
@@ -474,68 +469,6 @@ impl Translator<'_> {
         Ok((a, b, c))
     }
 
-    /// `i32.add` whose right operand was just computed, for this use alone, by a shift
-    /// left by 2 or 3: one `I32AddShl*`. Returns false (and does nothing) otherwise.
-    fn visit_add_shl(&mut self) -> Result<bool, TranslateError> {
-        let Some(idx) = self.fusable.filter(|_| self.fused()) else {
-            return Ok(false);
-        };
-        let Some(top) = self.stack.len().checked_sub(1) else {
-            return Ok(false);
-        };
-        if self.stack[top] != Operand::Temp || idx + 1 != self.ops.len() {
-            return Ok(false);
-        }
-        let (index, shift) = match self.ops[idx] {
-            Op::I32ShlImm { dst, lhs, imm }
-                if dst == self.slot(top) && (imm.0 == 2 || imm.0 == 3) =>
-            {
-                (lhs, imm)
-            }
-            _ => return Ok(false),
-        };
-        // The shift is the last instruction, so its operand still holds its value.
-        self.ops.pop();
-        self.pop()?;
-        let (pos, base) = self.pop_read()?;
-        let dst = self.slot(pos);
-        self.push_result(if shift.0 == 2 {
-            Op::I32AddShl2 { dst, base, index }
-        } else {
-            Op::I32AddShl3 { dst, base, index }
-        });
-        Ok(true)
-    }
-
-    /// If the value `depth` below the top of the stack was computed by the last
-    /// instruction, an `i32.add`, for this use alone: the instruction's index and what it
-    /// adds.
-    fn fusable_add(&self, depth: usize) -> Option<(usize, Sum)> {
-        let idx = self.fusable.filter(|_| self.fused())?;
-        let at = self.stack.len().checked_sub(1 + depth)?;
-        if self.stack[at] != Operand::Temp || idx + 1 != self.ops.len() {
-            return None;
-        }
-        match self.ops[idx] {
-            Op::I32Add { dst, lhs, rhs } if dst == self.slot(at) => {
-                Some((idx, Sum::Slots(lhs, rhs)))
-            }
-            Op::I32AddImm { dst, lhs, imm } if dst == self.slot(at) => {
-                Some((idx, Sum::Imm(lhs, imm)))
-            }
-            _ => None,
-        }
-    }
-
-    /// Puts `op` in place of instruction `at`, the last one, which it takes over: a trap
-    /// in it is then reported at the Wasm instruction being translated.
-    fn replace_last(&mut self, at: usize, op: Op) {
-        self.ops[at] = op;
-        if let Some(map) = &mut self.offsets {
-            map.record(at as u32, self.offset as u32);
-        }
-    }
-
     /// Whether memory `mem` takes the fast family: memory 0 with 32-bit addresses.
     pub(super) fn is_fast_memory(&self, mem: u32) -> bool {
         mem == 0 && self.module.memories.first().is_some_and(|m| !m.memory64)
@@ -840,78 +773,11 @@ impl Translator<'_> {
         self.binary(make)
     }
 
-    /// `global.set` of an own `i32` global to a step from a value (fused forms only):
-    /// - the global's own value plus a constant, also kept in a local
-    ///   (`global.set $sp (local.tee $fp (i32.sub (global.get $sp) (i32.const 16)))`,
-    ///   a frame's entry) becomes one `GlobalOwnAddImm`;
-    /// - a slot plus a constant just computed for it (`global.set $sp (i32.add
-    ///   (local.get $fp) (i32.const 16))`, the exit) becomes one `GlobalSetOwnAddImm`.
-    ///
-    /// Returns whether it did; the instructions it folds cannot trap, so the offsets
-    /// they leave behind name nothing that can fail.
-    fn fuse_global_step(&mut self, index: GlobalIdx) -> Result<bool, TranslateError> {
-        let Some(own) = self.own_global(index).filter(|_| self.fused()) else {
-            return Ok(false);
-        };
-        let (Some(&top), Some(last)) = (self.stack.last(), self.ops.len().checked_sub(1)) else {
-            return Ok(false);
-        };
-        let step = |op: &Op| match *op {
-            Op::I32AddImm { dst, lhs, imm } => Some((dst, lhs, imm)),
-            Op::I32SubImm { dst, lhs, imm } => Some((dst, lhs, Imm32(imm.0.wrapping_neg()))),
-            _ => None,
-        };
-        let Some((dst, lhs, imm)) = step(&self.ops[last]).filter(|_| last >= self.block_pc) else {
-            return Ok(false);
-        };
-        let top_slot = self.slot(self.stack.len() - 1);
-        match top {
-            Operand::Temp if self.fusable == Some(last) && dst == top_slot => {
-                self.pop()?;
-                self.replace_last(
-                    last,
-                    Op::GlobalSetOwnAddImm {
-                        src: lhs,
-                        index: own,
-                        imm,
-                    },
-                );
-                self.fusable = None;
-                Ok(true)
-            }
-            Operand::Local(local) if local == dst && last > self.block_pc => {
-                let get = self.ops[last - 1];
-                if get
-                    != (Op::GlobalGetOwn {
-                        dst: lhs,
-                        index: own,
-                    })
-                    || lhs == local
-                {
-                    return Ok(false);
-                }
-                self.pop()?;
-                self.ops.pop();
-                self.replace_last(
-                    last - 1,
-                    Op::GlobalOwnAddImm {
-                        dst: local,
-                        index: own,
-                        imm,
-                    },
-                );
-                self.fusable = None;
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
-    }
-
     /// Global `index` counted among those the module defines, if it defines it and the
     /// fused forms are on: `GlobalGetOwn` and `GlobalSetOwn` reach it from the
     /// instance's first defined global, which instantiation allocates with the others in
     /// a row.
-    fn own_global(&self, index: GlobalIdx) -> Option<GlobalIdx> {
+    pub(super) fn own_global(&self, index: GlobalIdx) -> Option<GlobalIdx> {
         let imported = self.module.num_imported_globals;
         (self.fused() && index.0 >= imported).then(|| GlobalIdx(index.0 - imported))
     }
@@ -993,37 +859,6 @@ impl Translator<'_> {
         });
         self.push(Operand::Temp);
         Ok(())
-    }
-
-    /// Instruction `at`, the last, just became a step of a local in place
-    /// (`l = l + k`, `l = l - k`): if the one before it stepped another local in place, in the same
-    /// basic block, and both steps fit in 16 bits, the two become one `I32AddImm2`.
-    /// Neither can trap, so the offset left behind for the second names nothing.
-    fn pair_steps(&mut self, at: usize) {
-        let in_place = |op: &Op| match *op {
-            Op::I32AddImm { dst, lhs, imm } if dst == lhs => Some((dst, imm)),
-            Op::I32SubImm { dst, lhs, imm } if dst == lhs => {
-                Some((dst, Imm32(imm.0.wrapping_neg())))
-            }
-            _ => None,
-        };
-        if !self.fused() || at == 0 || at <= self.block_pc || at + 1 != self.ops.len() {
-            return;
-        }
-        let (Some((first, a)), Some((dst, b))) =
-            (in_place(&self.ops[at - 1]), in_place(&self.ops[at]))
-        else {
-            return;
-        };
-        let Some(imms) = ImmPair::new(a, b) else {
-            return;
-        };
-        self.ops.pop();
-        self.ops[at - 1] = Op::I32AddImm2 {
-            dst,
-            also: first,
-            imms,
-        };
     }
 
     /// How far below the top a `local.set` looks for aliases before it materializes

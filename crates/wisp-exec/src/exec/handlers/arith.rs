@@ -8,9 +8,9 @@
 #![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
-#[cfg(feature = "fused")]
-use crate::ir::ImmPair;
 use crate::ir::{Imm32, Slot};
+#[cfg(feature = "fused")]
+use crate::ir::{ImmPair, ShiftedSlot};
 use wisp_types::TrapCode;
 
 /// Writes `v` to `dst` and the accumulator, or traps.
@@ -274,4 +274,49 @@ pub(in crate::exec) unsafe fn binary_trap_imm_acc(
     let v = f(h.acc, imm.cell());
     // SAFETY: the handler contract.
     unsafe { out_or_trap(h, cx, dst, v) }
+}
+
+/// `dst = f(lhs, shift(src, amount))`: a bitwise operation of a value and another one
+/// shifted or rotated by a constant, as hash functions and random number generators mix
+/// their state (`s ^ rotl(e, 21)`, `x ^ (x >> 17)`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn binary_shifted(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    lhs: Slot,
+    src: ShiftedSlot,
+    f: impl Fn(u64, u64) -> u64,
+    shift: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, b) = unsafe { h.get2(lhs, src.slot()) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, f(a, shift(b, src.amount()))) };
+    Flow::Next
+}
+
+/// `dst = f(acc, shift(src, amount))`.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn binary_shifted_acc(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    src: ShiftedSlot,
+    f: impl Fn(u64, u64) -> u64,
+    shift: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: `src`'s slot is a slot of the running frame.
+    let b = unsafe { h.get(src.slot()) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, f(h.acc, shift(b, src.amount()))) };
+    Flow::Next
 }

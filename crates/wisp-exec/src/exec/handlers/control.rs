@@ -11,6 +11,8 @@ use super::{trap, Cx, Flow, Hot};
 #[cfg(wisp_tail_dispatch)]
 use crate::exec::dispatch::Exit;
 use crate::exec::{enter, Entered, RunResult};
+#[cfg(feature = "fused")]
+use crate::ir::MemOffset;
 use crate::ir::{DefinedFuncIdx, FuncIdx, Imm32, Offset, Op, Slot, TypeIdx};
 use crate::stack::{Frame, Regs};
 use crate::CompiledFunc;
@@ -214,6 +216,29 @@ pub(in crate::exec) unsafe fn br_table(h: &mut Hot, _: &mut Cx<'_>, index: Slot,
     let i = unsafe { h.get(index) };
     // SAFETY: the handler contract.
     unsafe { br_table_at(h, i, len) }
+}
+
+/// `br_table` on the byte at `addr + offset` in memory 0, or the load's trap.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), with `len + 1` `Br`s after the instruction.
+#[cfg(feature = "fused")]
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_table_load8u(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: Slot,
+    offset: MemOffset,
+    len: u32,
+) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
+    // SAFETY: the handler contract.
+    match unsafe { super::memory::read::<1>(h, cx, a, offset) } {
+        // SAFETY: the handler contract.
+        Ok([byte]) => unsafe { br_table_at(h, byte as u64, len) },
+        Err(t) => trap(h, cx, t),
+    }
 }
 
 /// # Safety

@@ -25,6 +25,8 @@ pub(super) mod memories;
 pub(super) mod memory;
 #[cfg(feature = "gc")]
 pub(super) mod reference;
+#[cfg(all(feature = "fused", feature = "accumulator"))]
+pub(super) mod steps;
 #[cfg(feature = "simd")]
 pub(super) mod vector;
 #[cfg(feature = "wide-arithmetic")]

@@ -1,0 +1,147 @@
+//! Instructions the translator fuses compute what the separate ones do, checked against
+//! Rust and against code translated without fused forms:
+//! - an `xor` of a value and a shifted or rotated one (`I32XorRotlImm` and its kin),
+//!   with amounts at and past the width (Wasm takes them modulo the width);
+//! - a `br_table` on a byte just loaded (`BrTableLoad8U`), including the load's trap.
+
+mod common;
+use common::instantiate;
+use wisp::Config;
+
+const MODULE: &str = r#"(module
+  ;; SHA-256's big sigma 1: a rotate, then two folded into xors in a chain.
+  (func (export "sigma1") (param $e i32) (result i32)
+    (i32.xor
+      (i32.xor (i32.rotl (local.get $e) (i32.const 26)) (i32.rotl (local.get $e) (i32.const 21)))
+      (i32.rotl (local.get $e) (i32.const 7))))
+  ;; Xorshift: each step shifts the value the step before left in the local.
+  (func (export "xorshift32") (param $x i32) (result i32)
+    (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 13))))
+    (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 17))))
+    (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 5))))
+  ;; SipHash's half round: the rotated value below a local read after it.
+  (func (export "sip") (param $v0 i64) (param $v1 i64) (result i64)
+    (i64.xor (i64.rotl (local.get $v1) (i64.const 13)) (local.get $v0)))
+  (func (export "sip_self") (param $v i64) (result i64)
+    (i64.xor (i64.shr_u (local.get $v) (i64.const 33)) (local.get $v)))
+  ;; Amounts past the width, and the widest.
+  (func (export "wide32") (param $a i32) (param $b i32) (result i32)
+    (i32.xor
+      (i32.xor (local.get $a) (i32.shl (local.get $b) (i32.const 37)))
+      (i32.xor (i32.rotl (local.get $a) (i32.const -1)) (i32.shr_u (local.get $b) (i32.const 31)))))
+  (func (export "wide64") (param $a i64) (param $b i64) (result i64)
+    (i64.xor
+      (i64.xor (local.get $a) (i64.shr_u (local.get $b) (i64.const 65)))
+      (i64.xor (i64.rotl (local.get $a) (i64.const 63)) (i64.shl (local.get $b) (i64.const 128)))))
+)"#;
+
+fn sigma1(e: i32) -> i32 {
+    e.rotate_left(26) ^ e.rotate_left(21) ^ e.rotate_left(7)
+}
+
+fn xorshift32(mut x: i32) -> i32 {
+    x ^= x << 13;
+    x ^= ((x as u32) >> 17) as i32;
+    x ^ (x << 5)
+}
+
+fn wide32(a: i32, b: i32) -> i32 {
+    (a ^ (b << 5)) ^ (a.rotate_left(31) ^ ((b as u32) >> 31) as i32)
+}
+
+fn wide64(a: i64, b: i64) -> i64 {
+    (a ^ ((b as u64) >> 1) as i64) ^ a.rotate_left(63) ^ b
+}
+
+#[test]
+fn xor_of_a_shifted_value_computes_what_the_two_instructions_do() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    let samples: [i64; 8] = [
+        0,
+        1,
+        -1,
+        i64::MIN,
+        i64::MAX,
+        0x0123_4567_89ab_cdef,
+        -0x7edc_ba98_7654_3211,
+        0x8000_0001,
+    ];
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, MODULE);
+        let f32s = |name| inst.get_typed_func::<i32, i32>(&store, name).unwrap();
+        let (sigma, xs) = (f32s("sigma1"), f32s("xorshift32"));
+        let w32 = inst
+            .get_typed_func::<(i32, i32), i32>(&store, "wide32")
+            .unwrap();
+        let w64 = inst
+            .get_typed_func::<(i64, i64), i64>(&store, "wide64")
+            .unwrap();
+        let sip = inst
+            .get_typed_func::<(i64, i64), i64>(&store, "sip")
+            .unwrap();
+        let sip_self = inst.get_typed_func::<i64, i64>(&store, "sip_self").unwrap();
+        for &a in &samples {
+            let a32 = a as i32;
+            assert_eq!(sigma.call(&mut store, a32).unwrap(), sigma1(a32), "{a:#x}");
+            assert_eq!(xs.call(&mut store, a32).unwrap(), xorshift32(a32), "{a:#x}");
+            assert_eq!(
+                sip_self.call(&mut store, a).unwrap(),
+                ((a as u64) >> 33) as i64 ^ a
+            );
+            for &b in &samples {
+                let b32 = b as i32;
+                assert_eq!(w32.call(&mut store, (a32, b32)).unwrap(), wide32(a32, b32));
+                assert_eq!(w64.call(&mut store, (a, b)).unwrap(), wide64(a, b));
+                assert_eq!(sip.call(&mut store, (a, b)).unwrap(), b.rotate_left(13) ^ a);
+            }
+        }
+    }
+}
+
+/// A byte-code interpreter: `run(pc)` dispatches on the byte at `pc` until opcode 0.
+const INTERPRETER: &str = r#"(module
+  (memory (export "memory") 1)
+  ;; 1: acc += 1, 2: acc *= 2, 3: acc -= 3, 0 or anything else: stop.
+  (data (i32.const 100) "\01\02\02\01\03\02\00")
+  (data (i32.const 200) "\01\01\09")
+  (func (export "run") (param $pc i32) (result i32)
+    (local $acc i32)
+    (loop $next
+      (block $stop
+        (block $sub
+          (block $double
+            (block $inc
+              (br_table $stop $inc $double $sub $stop (i32.load8_u (local.get $pc))))
+            (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+            (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+            (br $next))
+          (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+          (br $next))
+        (local.set $acc (i32.sub (local.get $acc) (i32.const 3)))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+)"#;
+
+#[test]
+fn a_table_on_a_byte_just_loaded_dispatches_and_traps_as_the_load_would() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, INTERPRETER);
+        let run = inst.get_typed_func::<i32, i32>(&store, "run").unwrap();
+        // ((0 + 1) * 2 * 2 + 1 - 3) * 2 = 4
+        assert_eq!(run.call(&mut store, 100).unwrap(), 4);
+        // Opcode 9 takes the default, which stops.
+        assert_eq!(run.call(&mut store, 200).unwrap(), 2);
+        // The last byte of memory is 0; one past it traps in the load.
+        assert_eq!(run.call(&mut store, 65535).unwrap(), 0);
+        let err = run.call(&mut store, 65536).unwrap_err();
+        assert!(
+            err.to_string().contains("out of bounds memory access"),
+            "{err}"
+        );
+    }
+}
