@@ -54,7 +54,7 @@ pub fn rows() -> Vec<Row> {
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
 /// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of two
 /// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
-/// test (`BrIfNezStep`, `BrI32…Step`), of a byte loaded for a `br_table`
+/// test (`BrIfNezStep`, `BrI32…Step`, and `BrI32…Copy` after a copy), of a byte loaded for a `br_table`
 /// (`BrTableLoad8U`), and of the globals an instance defines
 /// (`GlobalGetOwn`, `GlobalSetOwn`, and the steps of one, `…AddImm`), with their
 /// accumulator forms.

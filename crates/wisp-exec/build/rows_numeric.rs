@@ -428,7 +428,7 @@ pub fn xor_shifted() -> Vec<Row> {
 
 /// A loop's counter stepped in place by a constant just before the exit test that reads
 /// it (`i -= 1; br_if (i != 0)`, `i += 1; br_if (i != n)`): one instruction that steps
-/// and branches. The translator makes them from a step and the test in its accumulator
+/// and branches; and a counter copied into place just before the test (`BrI32LtUCopy`). The translator makes them from a step and the test in its accumulator
 /// form (`passes::fused_step`), leaving the test where it was, which the step-branch
 /// skips when it does not jump.
 pub fn step_and_branch() -> Vec<Row> {
@@ -462,6 +462,22 @@ pub fn step_and_branch() -> Vec<Row> {
         .doc("Steps `counter` in place, then jumps if it is not `imm`.")
         .feature(ACC),
     );
+    for (c, f) in [("Ne", "i32_ne"), ("LtU", "i32_lt_u")] {
+        t.push(
+            row(
+                &format!("BrI32{c}Copy"),
+                &[("moved", SlotPair), ("rhs", Slot), target],
+                "steps::br_copy_cmp",
+            )
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!(
+                "Copies `moved`'s second slot into its first, then jumps if `{}` of the \
+                 value and `rhs` holds: a loop's latch after the copy that carries its \
+                 counter.",
+                wasm_name(f)
+            )),
+        );
+    }
     for (c, f) in [("Ne", "i32_ne"), ("LtU", "i32_lt_u"), ("GtU", "i32_gt_u")] {
         t.push(
             row(

@@ -878,3 +878,34 @@ fn a_table_on_a_loaded_byte_loads_it_itself() {
         );
     }
 }
+
+#[test]
+fn a_value_copied_only_to_be_returned_is_returned_from_where_it_is() {
+    let code = ops(r#"(module (func (param i32) (result i32)
+            (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+              (then (local.get 0))
+              (else (i32.add (local.get 0) (i32.const 7))))))"#);
+    assert_eq!(code[1], Op::ReturnCopy { src: Slot(0) }, "{code:#?}");
+    assert!(
+        !code.iter().any(|op| matches!(op, Op::Copy { .. })),
+        "{code:#?}"
+    );
+}
+
+#[test]
+fn a_test_of_a_value_just_copied_copies_and_branches_in_one_instruction() {
+    use wisp_exec::ir::SlotPair;
+    let code = ops(r#"(module (func (param i32 i32 i32)
+            (loop
+              (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+              (local.set 0 (local.get 1))
+              (br_if 0 (i32.lt_u (local.get 0) (local.get 2))))))"#);
+    assert!(
+        code.contains(&Op::BrI32LtUCopy {
+            moved: SlotPair::new(Slot(0), Slot(1)).unwrap(),
+            rhs: Slot(2),
+            target: InstrIdx(0)
+        }),
+        "{code:#?}"
+    );
+}

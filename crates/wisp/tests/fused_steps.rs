@@ -126,6 +126,26 @@ const LOOPS: &str = r#"(module
       (local.set $j (i32.add (local.get $j) (local.get $j)))
       (br_if $l (i32.ne (local.get $j) (local.get $n))))
     (i32.xor (i32.shl (local.get $count) (i32.const 16)) (local.get $j)))
+  ;; A counter copied into place just before the test (a latch), and before a loop
+  ;; whose first instruction is the test (which the back edge jumps to).
+  (func (export "latch") (param $next i32) (param $n i32) (result i32)
+    (local $i i32) (local $count i32)
+    (loop $l
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $next (i32.add (local.get $next) (i32.const 3)))
+      (local.set $i (local.get $next))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $i)))
+  (func (export "header") (param $j i32) (param $n i32) (result i32)
+    (local $i i32) (local $count i32)
+    (local.set $i (local.get $j))
+    (block $exit
+      (loop $l
+        (br_if $exit (i32.lt_u (local.get $i) (local.get $n)))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 5)))
+        (br $l)))
+    (i32.add (i32.mul (local.get $count) (i32.const 1000)) (local.get $i)))
   (func (export "self") (param $i i32) (result i32)
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (if (i32.ne (local.get $i) (local.get $i)) (then (return (i32.const -1))))
@@ -146,6 +166,7 @@ fn counters_stepped_before_the_exit_test_run_as_two_instructions_would() {
         let (down, up_imm, self_) = (one("down"), one("up_imm"), one("self"));
         let (up_ne, up_lt, down_gt, by_self) =
             (two("up_ne"), two("up_lt"), two("down_gt"), two("by_self"));
+        let (latch, header) = (two("latch"), two("header"));
         let by_slot = inst
             .get_typed_func::<(i32, i32, i32), i32>(&store, "by_slot")
             .unwrap();
@@ -169,6 +190,12 @@ fn counters_stepped_before_the_exit_test_run_as_two_instructions_would() {
                 break;
             }
         }
+        // 0 by 3 until at or past 10: four steps, ending at 12.
+        assert_eq!(latch.call(&mut store, (0, 10)).unwrap(), 4012);
+        assert_eq!(latch.call(&mut store, (100, 10)).unwrap(), 1103);
+        // 22 down by 5 until below 10: three steps (17, 12, 7).
+        assert_eq!(header.call(&mut store, (22, 10)).unwrap(), 3007);
+        assert_eq!(header.call(&mut store, (3, 10)).unwrap(), 3);
         // From 3 by 10 until at or past 95: ten steps, ending at 103.
         assert_eq!(
             by_slot.call(&mut store, (3, 10, 95)).unwrap(),

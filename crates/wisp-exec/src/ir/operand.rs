@@ -422,7 +422,7 @@ impl Operand for SlotPair {
 
 impl fmt::Display for SlotPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}+={}", self.first(), self.second())
+        write!(f, "{},{}", self.first(), self.second())
     }
 }
 

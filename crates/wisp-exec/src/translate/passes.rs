@@ -35,11 +35,31 @@ pub(super) fn thread_jumps(ops: &mut [Op]) {
 }
 
 /// A `Copy` followed by a `Br` becomes a `CopyBr` that does both. The `Br` stays, for
-/// branches that jump to it directly.
+/// branches that jump to it directly. A `Copy` followed by the return of what it wrote
+/// (an `if` arm's value, then the function's end) returns its source instead: the
+/// frame goes with the return, so nothing reads the copy. A `Copy` followed by a test of
+/// what it wrote (a loop's latch) becomes a `BrI32LtUCopy` or `BrI32NeCopy`, which skips
+/// the test when it does not jump; the test stays for branches to it.
 pub(super) fn fuse_copy_br(ops: &mut [Op]) {
     for i in 1..ops.len() {
-        if let (Op::Copy { dst, src }, Op::Br { target }) = (ops[i - 1], ops[i]) {
-            ops[i - 1] = Op::CopyBr { dst, src, target };
+        match (ops[i - 1], ops[i]) {
+            (Op::Copy { dst, src }, Op::Br { target }) => {
+                ops[i - 1] = Op::CopyBr { dst, src, target };
+            }
+            (Op::Copy { dst, src }, Op::ReturnCopy { src: returned }) if returned == dst => {
+                ops[i - 1] = Op::ReturnCopy { src };
+            }
+            (Op::Copy { dst, src }, Op::BrI32LtU { lhs, rhs, target }) if lhs == dst => {
+                if let Some(moved) = SlotPair::new(dst, src) {
+                    ops[i - 1] = Op::BrI32LtUCopy { moved, rhs, target };
+                }
+            }
+            (Op::Copy { dst, src }, Op::BrI32Ne { lhs, rhs, target }) if lhs == dst => {
+                if let Some(moved) = SlotPair::new(dst, src) {
+                    ops[i - 1] = Op::BrI32NeCopy { moved, rhs, target };
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -25,7 +25,7 @@ pub(super) mod memories;
 pub(super) mod memory;
 #[cfg(feature = "gc")]
 pub(super) mod reference;
-#[cfg(all(feature = "fused", feature = "accumulator"))]
+#[cfg(feature = "fused")]
 pub(super) mod steps;
 #[cfg(feature = "simd")]
 pub(super) mod vector;

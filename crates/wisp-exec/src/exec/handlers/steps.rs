@@ -1,7 +1,12 @@
-//! A loop counter's step fused with the exit test after it (`BrIfNezStep`,
-//! `BrI32NeStep`, …; `translate::passes::fused_step`): the instruction takes the test's
-//! place in the dispatch sequence, and the test stays in the code after it, skipped.
+//! A loop counter's step, or its copy, fused with the exit test after it
+//! (`BrIfNezStep`, `BrI32NeStep`, `BrI32LtUCopy`, …; `translate::passes`): the
+//! instruction takes the step's place, and the test stays in the code after it,
+//! skipped when the instruction does not jump.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
+
+// The step forms come with the accumulator forms (they are made where a test gets its
+// accumulator form); a build without those has only the copy forms.
+#![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{Cx, Flow, Hot};
 use crate::ir::{Imm32, Offset, Slot, SlotPair, SteppedSlot};
@@ -116,6 +121,30 @@ pub(in crate::exec) unsafe fn br_add_cmp(
     let v = crate::exec::numeric::i32_add(a, step);
     // SAFETY: as above.
     unsafe { h.out(counter.first(), v) };
+    // SAFETY: the handler contract.
+    unsafe { br_or_skip(h, f(v, b) != 0, target) }
+}
+
+/// Copies `moved`'s second slot into its first, then jumps if comparison `f` of the value
+/// and `rhs` holds (`i = next; br_if (i < n)`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`br_or_skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_copy_cmp(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    moved: SlotPair,
+    rhs: Slot,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the slots are slots of the running frame.
+    let v = unsafe { h.get(moved.second()) };
+    // SAFETY: as above.
+    unsafe { h.out(moved.first(), v) };
+    // SAFETY: as above; read after the copy, which `rhs` may be.
+    let b = unsafe { h.get(rhs) };
     // SAFETY: the handler contract.
     unsafe { br_or_skip(h, f(v, b) != 0, target) }
 }
