@@ -25,6 +25,8 @@ pub fn rows() -> Vec<Row> {
     t.extend(fused_address());
     t.extend(crate::rows_numeric::xor_shifted());
     t.extend(crate::rows_numeric::step_and_branch());
+    t.extend(crate::rows_numeric::mul_add());
+    t.extend(crate::rows_numeric::load_and_branch());
     t.extend(crate::rows_wide::rows());
     t.extend(crate::rows_v3::rows());
     t.extend(crate::rows_refs::rows());
@@ -55,7 +57,7 @@ pub fn rows() -> Vec<Row> {
 /// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of two
 /// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
 /// test (`BrIfNezStep`, `BrI32…Step`, and `BrI32…Copy` after a copy), of a byte loaded for a `br_table`
-/// (`BrTableLoad8U`), and of the globals an instance defines
+/// (`BrTableLoad8U`) or a test (`BrIfNezLoad8U`, …), of a product feeding a sum (`F64AccMulAdd`), and of the globals an instance defines
 /// (`GlobalGetOwn`, `GlobalSetOwn`, and the steps of one, `…AddImm`), with their
 /// accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
@@ -78,6 +80,10 @@ fn is_fused(name: &str) -> bool {
                 | "I32AddImm2"
                 | "BrIfNezStep"
                 | "BrTableLoad8U"
+                | "F64AccMulAdd"
+                | "F64SubAccMul"
+                | "BrIfNezLoad8U"
+                | "BrIfEqzLoad8U"
         )
 }
 

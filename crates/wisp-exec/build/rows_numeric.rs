@@ -496,3 +496,74 @@ pub fn step_and_branch() -> Vec<Row> {
     }
     t
 }
+
+/// A product feeding a sum in the accumulator (`sum + a * b`, `x - a * b`), as dot
+/// products and integrators compute: one instruction in the product's place, made in
+/// `use_accumulator`'s walk when the product is a temporary that only the sum reads. It
+/// rounds twice, as the two instructions do (no fused multiply-add); the sum stays in
+/// the code after it, skipped.
+pub fn mul_add() -> Vec<Row> {
+    vec![
+        row(
+            "F64AccMulAdd",
+            &[("dst", Slot), ("rhs", Slot), ("addend", Slot)],
+            "steps::acc_mul_add",
+        )
+        .args(&["numeric::f64_mul", "numeric::f64_add"])
+        .doc("`acc * rhs + addend` in `f64`, each rounded; skips the instruction after it.")
+        .feature(ACC),
+        row(
+            "F64SubAccMul",
+            &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)],
+            "steps::sub_acc_mul",
+        )
+        .args(&["numeric::f64_mul", "numeric::f64_sub"])
+        .doc("`lhs - acc * rhs` in `f64`, each rounded; skips the instruction after it.")
+        .feature(ACC),
+    ]
+}
+
+/// A byte loaded from memory 0 for a test alone (`while a[i] == b[j]`, `if !seen[i]`):
+/// one instruction that loads, tests and jumps, in the load's place, made in
+/// `use_accumulator`'s walk when the byte went to a temporary. It traps as the load
+/// does; the test stays in the code after it, skipped.
+pub fn load_and_branch() -> Vec<Row> {
+    let target = ("target", Target);
+    let mut t = vec![row(
+        "BrI32NeLoad8UIdx",
+        &[("addr", SlotPair), ("rhs", Slot), target],
+        "steps::br_cmp_byte_idx",
+    )
+    .args(&["numeric::i32_ne"])
+    .doc(
+        "Jumps if the byte at the `i32` sum of `addr`'s two slots is not `rhs`; traps as \
+         `i32.load8_u` does.",
+    )
+    .feature(ACC)];
+    for (name, nonzero) in [("Nez", true), ("Eqz", false)] {
+        let when = if nonzero { "not zero" } else { "zero" };
+        t.push(
+            row(
+                &format!("BrIf{name}Load8UIdx"),
+                &[("addr", SlotPair), target],
+                "steps::br_if_byte_idx",
+            )
+            .args(&[if nonzero { "true" } else { "false" }])
+            .doc(format!(
+                "Jumps if the byte at the `i32` sum of `addr`'s two slots is {when}."
+            ))
+            .feature(ACC),
+        );
+        t.push(
+            row(
+                &format!("BrIf{name}Load8U"),
+                &[("addr", Slot), ("offset", Offset), target],
+                "steps::br_if_byte",
+            )
+            .args(&[if nonzero { "true" } else { "false" }])
+            .doc(format!("Jumps if the byte at `addr + offset` is {when}."))
+            .feature(ACC),
+        );
+    }
+    t
+}

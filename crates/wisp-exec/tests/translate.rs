@@ -909,3 +909,59 @@ fn a_test_of_a_value_just_copied_copies_and_branches_in_one_instruction() {
         "{code:#?}"
     );
 }
+
+#[test]
+fn a_product_only_a_sum_reads_is_part_of_the_sum() {
+    // sum + load(a) * b: the load leaves the factor in the accumulator, the product
+    // goes to a temporary the add alone reads.
+    let code = ops(r#"(module (memory 1) (func (param i32 f64 f64) (result f64)
+            (f64.add (local.get 2) (f64.mul (f64.load (local.get 0)) (local.get 1)))))"#);
+    assert!(
+        code.iter().any(|op| matches!(
+            op,
+            Op::F64AccMulAdd {
+                rhs: Slot(1),
+                addend: Slot(2),
+                ..
+            }
+        )),
+        "{code:#?}"
+    );
+    // A product kept in a local is written, so it stays a multiplication.
+    let code = ops(
+        r#"(module (memory 1) (func (param i32 f64 f64) (result f64) (local f64)
+            (f64.add (local.get 2) (local.tee 3 (f64.mul (f64.load (local.get 0)) (local.get 1))))))"#,
+    );
+    assert!(
+        !code.iter().any(|op| matches!(op, Op::F64AccMulAdd { .. })),
+        "{code:#?}"
+    );
+}
+
+#[test]
+fn a_byte_loaded_only_for_a_test_is_loaded_by_the_test() {
+    use wisp_exec::ir::SlotPair;
+    let code = ops(r#"(module (memory 1) (func (param i32 i32 i32) (result i32)
+            (block (br_if 0 (i32.ne (i32.load8_u (i32.add (local.get 0) (local.get 1)))
+                                    (local.get 2))))
+            (block (br_if 0 (i32.load8_u offset=5 (local.get 0))))
+            (i32.const 0)))"#);
+    assert!(
+        code.iter().any(
+            |op| matches!(op, Op::BrI32NeLoad8UIdx { addr, rhs: Slot(2), .. }
+            if *addr == SlotPair::new(Slot(0), Slot(1)).unwrap())
+        ),
+        "{code:#?}"
+    );
+    assert!(
+        code.iter().any(|op| matches!(
+            op,
+            Op::BrIfNezLoad8U {
+                addr: Slot(0),
+                offset: MemOffset(5),
+                ..
+            }
+        )),
+        "{code:#?}"
+    );
+}

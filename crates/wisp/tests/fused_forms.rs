@@ -2,7 +2,10 @@
 //! Rust and against code translated without fused forms:
 //! - an `xor` of a value and a shifted or rotated one (`I32XorRotlImm` and its kin),
 //!   with amounts at and past the width (Wasm takes them modulo the width);
-//! - a `br_table` on a byte just loaded (`BrTableLoad8U`), including the load's trap.
+//! - a `br_table` on a byte just loaded (`BrTableLoad8U`), including the load's trap;
+//! - a product feeding a sum (`F64AccMulAdd`, `F64SubAccMul`), rounded twice;
+//! - a byte loaded for a test alone (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`, …), including
+//!   the load's trap and where it is reported.
 
 mod common;
 use common::instantiate;
@@ -139,6 +142,137 @@ fn a_table_on_a_byte_just_loaded_dispatches_and_traps_as_the_load_would() {
         // The last byte of memory is 0; one past it traps in the load.
         assert_eq!(run.call(&mut store, 65535).unwrap(), 0);
         let err = run.call(&mut store, 65536).unwrap_err();
+        assert!(
+            err.to_string().contains("out of bounds memory access"),
+            "{err}"
+        );
+    }
+}
+
+/// Dot products: `sum + a * b` and `sum - a * b` over memory, where each product is
+/// computed from a value just loaded (so the product reads it from the accumulator).
+const DOT: &str = r#"(module
+  (memory 1)
+  (func (export "set") (param $i i32) (param $v f64)
+    (f64.store (i32.shl (local.get $i) (i32.const 3)) (local.get $v)))
+  (func (export "dot") (param $n i32) (param $sign f64) (result f64)
+    (local $i i32) (local $sum f64)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $sum
+          (f64.add (local.get $sum)
+            (f64.mul (f64.load (i32.shl (local.get $i) (i32.const 4)))
+                     (f64.mul (local.get $sign)
+                              (f64.load offset=8 (i32.shl (local.get $i) (i32.const 4)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $sum))
+  (func (export "residual") (param $x f64) (param $a f64) (param $b f64) (result f64)
+    (f64.sub (local.get $x) (f64.mul (f64.add (local.get $a) (f64.const 0)) (local.get $b))))
+  (func (export "mul_add") (param $a f64) (param $b f64) (param $c f64) (result f64)
+    (f64.add (f64.mul (f64.add (local.get $a) (f64.const 0)) (local.get $b)) (local.get $c)))
+)"#;
+
+#[test]
+fn a_product_feeding_a_sum_rounds_twice_as_the_two_instructions_do() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    // (1 + 2^-52)(1 - 2^-52) = 1 - 2^-104 rounds to 1: one rounding more than a fused
+    // multiply-add, which would give -2^-104 for the sum with -1.
+    let (a, b) = (1.0 + f64::EPSILON, 1.0 - f64::EPSILON);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, DOT);
+        let set = inst
+            .get_typed_func::<(i32, f64), ()>(&store, "set")
+            .unwrap();
+        let dot = inst
+            .get_typed_func::<(i32, f64), f64>(&store, "dot")
+            .unwrap();
+        let three = |name| {
+            inst.get_typed_func::<(f64, f64, f64), f64>(&store, name)
+                .unwrap()
+        };
+        let (residual, mul_add) = (three("residual"), three("mul_add"));
+        assert_eq!(mul_add.call(&mut store, (a, b, -1.0)).unwrap(), 0.0);
+        assert_eq!(residual.call(&mut store, (1.0, a, b)).unwrap(), 0.0);
+        assert!(mul_add
+            .call(&mut store, (f64::INFINITY, 0.0, 1.0))
+            .unwrap()
+            .is_nan());
+        let values = [1.5, -2.0, 0.25, 8.0, 3.0, -0.5, 1e300, 1e10];
+        for (i, v) in values.iter().enumerate() {
+            set.call(&mut store, (i as i32, *v)).unwrap();
+        }
+        for sign in [1.0, -1.0] {
+            let mut expected = 0.0;
+            for pair in values.chunks(2) {
+                expected += pair[0] * (sign * pair[1]);
+            }
+            assert_eq!(dot.call(&mut store, (4, sign)).unwrap(), expected);
+        }
+    }
+}
+
+/// Byte loops: the length of the common prefix of two strings, and a count of the
+/// non-zero bytes before the first zero.
+const BYTES: &str = r#"(module
+  (memory (export "memory") 1)
+  (data (i32.const 16) "abcdefgh\00")
+  (data (i32.const 48) "abcdeXgh\00")
+  (func (export "common") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (br_if $done (i32.ne (i32.load8_u (i32.add (local.get $a) (local.get $i)))
+                             (i32.load8_u (i32.add (local.get $b) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $i))
+  (func (export "strlen") (param $p i32) (result i32)
+    (local $n i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (i32.load8_u offset=0 (local.get $p))))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $l)))
+    (local.get $n))
+)"#;
+
+#[test]
+fn a_byte_loaded_for_a_test_is_tested_and_traps_as_the_load_would() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, BYTES);
+        let common = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, "common")
+            .unwrap();
+        let strlen = inst.get_typed_func::<i32, i32>(&store, "strlen").unwrap();
+        assert_eq!(common.call(&mut store, (16, 48, 8)).unwrap(), 5);
+        assert_eq!(common.call(&mut store, (16, 16, 8)).unwrap(), 8);
+        assert_eq!(common.call(&mut store, (16, 48, 3)).unwrap(), 3);
+        assert_eq!(strlen.call(&mut store, 16).unwrap(), 8);
+        assert_eq!(strlen.call(&mut store, 20).unwrap(), 4);
+        // Memory past 65 500 holds zeros: the loop stops at the first.
+        assert_eq!(strlen.call(&mut store, 65_500).unwrap(), 0);
+        // The address is the i32 sum of the two slots: from -1 it is 0xffff_ffff, past
+        // the end, and the first load traps.
+        assert_eq!(common.call(&mut store, (1, 1, 3)).unwrap(), 3);
+        let err = common.call(&mut store, (-1, -1, 1)).unwrap_err();
+        assert!(
+            err.to_string().contains("out of bounds memory access"),
+            "{err}"
+        );
+        // The same string compared with itself up to the end of memory traps there.
+        let err = common.call(&mut store, (65_530, 65_530, 10)).unwrap_err();
+        assert!(
+            err.to_string().contains("out of bounds memory access"),
+            "{err}"
+        );
+        let err = strlen.call(&mut store, 65_536).unwrap_err();
         assert!(
             err.to_string().contains("out of bounds memory access"),
             "{err}"

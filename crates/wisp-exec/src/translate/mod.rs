@@ -399,8 +399,8 @@ fn translate_as(
     }
     if config.accumulator && cfg!(feature = "accumulator") {
         let landing = passes::landings(&t.ops, &t.handlers);
-        let steps = t.fused();
-        passes::use_accumulator(&mut t.ops, &landing, steps);
+        let temps = t.fused().then(|| Slot(t.stack_base()));
+        passes::use_accumulator(&mut t.ops, &landing, temps);
     }
     let refs = t.refs.finish();
     let offsets = t.offsets.and_then(crate::offsets::OffsetMapBuilder::finish);

@@ -71,9 +71,11 @@ pub(super) fn fuse_copy_br(ops: &mut [Op]) {
 /// accumulator then holds whatever ran last on the other path; nor after calls and
 /// other instructions that do not set it (`Op::acc_result`).
 ///
-/// With `steps` (fused forms on), a test that now reads a counter's step from the
-/// accumulator takes the step with it ([`fused_step`]), in the same walk.
-pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], steps: bool) {
+/// With fused forms on (`temps`, the first slot of the operand stack), an instruction
+/// that now reads the one before from the accumulator may take it over, in the same
+/// walk: a test takes a counter's step ([`fused_step`]) or the byte it tests
+/// ([`fused_byte_test`]), a sum the product it adds ([`fused_mul_add`]).
+pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Slot>) {
     for i in 1..ops.len() {
         if landing[i] {
             continue;
@@ -81,11 +83,35 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], steps: bool) {
         if let Some(x) = ops[i - 1].acc_result() {
             if let Some(op) = ops[i].acc_form(x) {
                 ops[i] = op;
-                if let Some(fused) = steps.then(|| fused_step(ops[i - 1], op)).flatten() {
+                let fused = temps.and_then(|temps| {
+                    let prev = ops[i - 1];
+                    fused_step(prev, op)
+                        .or_else(|| fused_mul_add(prev, op, temps))
+                        .or_else(|| fused_byte_test(prev, op, temps))
+                });
+                if let Some(fused) = fused {
                     ops[i - 1] = fused;
                 }
             }
         }
+    }
+}
+
+/// The instruction that does `product` and then `sum`, which reads it from the
+/// accumulator, to go in the product's place (`F64AccMulAdd`, `F64SubAccMul`): if the
+/// product went to an operand-stack temporary (at or above `temps`), only the sum reads
+/// it, so it need not be written.
+fn fused_mul_add(product: Op, sum: Op, temps: Slot) -> Option<Op> {
+    let Op::F64MulAcc { dst: temp, rhs } = product else {
+        return None;
+    };
+    if temp.0 < temps.0 {
+        return None;
+    }
+    match sum {
+        Op::F64AddAcc { dst, rhs: addend } => Some(Op::F64AccMulAdd { dst, rhs, addend }),
+        Op::F64SubAccR { dst, lhs } => Some(Op::F64SubAccMul { dst, lhs, rhs }),
+        _ => None,
     }
 }
 
@@ -158,6 +184,37 @@ fn by_imm(counter: SteppedSlot, test: Op) -> Option<Op> {
         },
         _ => return None,
     })
+}
+
+/// The instruction that loads a byte and tests it (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`,
+/// …), to go in the load's place, if the load went to an operand-stack temporary (at or
+/// above `temps`) that only the test reads. It traps as the load, at the load's place.
+fn fused_byte_test(load: Op, test: Op, temps: Slot) -> Option<Op> {
+    match load {
+        Op::I32Load8UIdx { dst, base, index } if dst.0 >= temps.0 => {
+            let addr = SlotPair::new(base, index)?;
+            Some(match test {
+                Op::BrI32NeAcc { rhs, target } => Op::BrI32NeLoad8UIdx { addr, rhs, target },
+                Op::BrIfNezAcc { target } => Op::BrIfNezLoad8UIdx { addr, target },
+                Op::BrIfEqzAcc { target } => Op::BrIfEqzLoad8UIdx { addr, target },
+                _ => return None,
+            })
+        }
+        Op::I32Load8U { dst, addr, offset } if dst.0 >= temps.0 => Some(match test {
+            Op::BrIfNezAcc { target } => Op::BrIfNezLoad8U {
+                addr,
+                offset,
+                target,
+            },
+            Op::BrIfEqzAcc { target } => Op::BrIfEqzLoad8U {
+                addr,
+                offset,
+                target,
+            },
+            _ => return None,
+        }),
+        _ => None,
+    }
 }
 
 /// For each instruction (and the end): whether control can arrive there other than from

@@ -1,15 +1,16 @@
-//! A loop counter's step, or its copy, fused with the exit test after it
-//! (`BrIfNezStep`, `BrI32NeStep`, `BrI32LtUCopy`, …; `translate::passes`): the
-//! instruction takes the step's place, and the test stays in the code after it,
-//! skipped when the instruction does not jump.
+//! Pairs fused into the first one's place, the second left in the code after it and
+//! skipped (`translate::passes`): a loop counter's step, or its copy, with the exit test
+//! after it (`BrIfNezStep`, `BrI32NeStep`, `BrI32LtUCopy`, …), which jumps or skips;
+//! a product with the sum that reads it (`F64AccMulAdd`, `F64SubAccMul`); a byte load
+//! with the test that reads it (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`, …).
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
 // The step forms come with the accumulator forms (they are made where a test gets its
 // accumulator form); a build without those has only the copy forms.
 #![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
-use super::{Cx, Flow, Hot};
-use crate::ir::{Imm32, Offset, Slot, SlotPair, SteppedSlot};
+use super::{trap, Cx, Flow, Hot};
+use crate::ir::{Imm32, MemOffset, Offset, Slot, SlotPair, SteppedSlot};
 
 /// Steps `counter` in place (an `i32` add), leaving the new value in it and the
 /// accumulator, and returns it.
@@ -147,4 +148,154 @@ pub(in crate::exec) unsafe fn br_copy_cmp(
     let b = unsafe { h.get(rhs) };
     // SAFETY: the handler contract.
     unsafe { br_or_skip(h, f(v, b) != 0, target) }
+}
+
+/// Goes on past the instruction after this one, which this one took over.
+///
+/// # Safety
+/// The instruction after this one is there and has an instruction after it.
+#[inline(always)]
+unsafe fn skip(h: &mut Hot) -> Flow {
+    // SAFETY: see the function's contract.
+    h.ip = unsafe { h.ip.add(1) };
+    Flow::Next
+}
+
+/// `dst = add(mul(acc, rhs), addend)`, then skips the sum it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn acc_mul_add(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    rhs: Slot,
+    addend: Slot,
+    mul: impl Fn(u64, u64) -> u64,
+    add: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (b, c) = unsafe { h.get2(rhs, addend) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, add(mul(h.acc, b), c)) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// `dst = sub(lhs, mul(acc, rhs))`, then skips the difference it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn sub_acc_mul(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    lhs: Slot,
+    rhs: Slot,
+    mul: impl Fn(u64, u64) -> u64,
+    sub: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, b) = unsafe { h.get2(lhs, rhs) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, sub(a, mul(h.acc, b))) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// The byte at `addr + offset` in memory 0, or the load's trap.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+unsafe fn byte(h: &mut Hot, cx: &mut Cx<'_>, addr: u64, offset: MemOffset) -> Result<u64, Flow> {
+    // SAFETY: the handler contract.
+    match unsafe { super::memory::read::<1>(h, cx, addr, offset) } {
+        Ok([b]) => Ok(b as u64),
+        Err(t) => Err(trap(h, cx, t)),
+    }
+}
+
+/// The `i32` sum of `addr`'s two slots, as `I32Load8UIdx` computes its address.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+unsafe fn sum_address(h: &Hot, addr: SlotPair) -> u64 {
+    // SAFETY: the slots are slots of the running frame.
+    let (b, i) = unsafe { h.get2(addr.first(), addr.second()) };
+    b.wrapping_add(i) as u32 as u64
+}
+
+/// Jumps if comparison `f` of the byte at the sum of `addr`'s slots and `rhs` holds.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`br_or_skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_cmp_byte_idx(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: SlotPair,
+    rhs: Slot,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let a = unsafe { sum_address(h, addr) };
+    // SAFETY: the handler contract.
+    let b = match unsafe { byte(h, cx, a, MemOffset(0)) } {
+        Ok(b) => b,
+        Err(flow) => return flow,
+    };
+    // SAFETY: `rhs` is a slot of the running frame.
+    let r = unsafe { h.get(rhs) };
+    // SAFETY: the handler contract.
+    unsafe { br_or_skip(h, f(b, r) != 0, target) }
+}
+
+/// Jumps if the byte at the sum of `addr`'s slots is not zero (`nonzero`) or is zero.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`br_or_skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_if_byte_idx(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: SlotPair,
+    target: Offset,
+    nonzero: bool,
+) -> Flow {
+    // SAFETY: the handler contract.
+    let a = unsafe { sum_address(h, addr) };
+    // SAFETY: the handler contract.
+    match unsafe { byte(h, cx, a, MemOffset(0)) } {
+        // SAFETY: the handler contract.
+        Ok(b) => unsafe { br_or_skip(h, (b != 0) == nonzero, target) },
+        Err(flow) => flow,
+    }
+}
+
+/// Jumps if the byte at `addr + offset` is not zero (`nonzero`) or is zero.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`br_or_skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_if_byte(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    addr: Slot,
+    offset: MemOffset,
+    target: Offset,
+    nonzero: bool,
+) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
+    // SAFETY: the handler contract.
+    match unsafe { byte(h, cx, a, offset) } {
+        // SAFETY: the handler contract.
+        Ok(b) => unsafe { br_or_skip(h, (b != 0) == nonzero, target) },
+        Err(flow) => flow,
+    }
 }
