@@ -54,7 +54,9 @@ pub fn rows() -> Vec<Row> {
 /// Whether a row is a fused form: what the translator makes of a constant operand (the
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
-/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of two
+/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of an
+/// argument's step before a call (`CallInternalStep`), of a sum returned
+/// (`ReturnI32Add`), of two
 /// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
 /// test (`BrIfNezStep`, `BrI32…Step`, and `BrI32…Copy` after a copy), of a byte loaded for a `br_table`
 /// (`BrTableLoad8U`) or a test (`BrIfNezLoad8U`, …), of a product feeding a sum (`F64AccMulAdd`), and of the globals an instance defines
@@ -75,6 +77,8 @@ fn is_fused(name: &str) -> bool {
                 | "I32AddShl3"
                 | "CopyBr"
                 | "CallInternalCopy"
+                | "CallInternalStep"
+                | "ReturnI32Add"
                 | "GlobalGetOwn"
                 | "GlobalSetOwn"
                 | "I32AddImm2"
@@ -141,6 +145,13 @@ fn control() -> Vec<Row> {
             .doc("Returns; the results are already in slots `0..n`."),
         row("ReturnCopy", &[("src", Slot)], "control::return_copy")
             .doc("Copies the one result cell from `src` into slot 0, then returns."),
+        row(
+            "ReturnI32Add",
+            &[("lhs", Slot), ("rhs", Slot)],
+            "steps::return_binary",
+        )
+        .args(&["numeric::i32_add"])
+        .doc("Returns `i32.add` of `lhs` and `rhs` as the one result (`return a + b`)."),
         row("Call", &[("func", Func), ("base", Slot)], "control::call")
             .doc("`call`: the callee's frame starts at `base`, where its arguments are."),
         row(
@@ -160,6 +171,15 @@ fn control() -> Vec<Row> {
         .doc(
             "`CallInternal` after copying the cell `src` to `base`: a `Copy` of the first \
                  argument fused with the call.",
+        ),
+        row(
+            "CallInternalStep",
+            &[("func", DefinedFunc), ("base", Slot), ("arg", SteppedSlot)],
+            "steps::call_internal_step",
+        )
+        .doc(
+            "`CallInternal` after writing `arg`'s slot plus its step (`i32`) to `base`: the \
+                 one argument computed just before the call (`f(n - 1)`), fused with it.",
         ),
         row(
             "CallIndirect",

@@ -1,23 +1,9 @@
 //! What the translator emits for small functions: slot folding, immediates, fusion.
 
+mod common;
+use common::{ops, ops_of};
 use wisp_exec::ir::{Imm32, InstrIdx, MemOffset, Op, Slot};
 use wisp_exec::{compile, TranslateConfig};
-
-fn ops(text: &str) -> Vec<Op<InstrIdx>> {
-    ops_of(text, 0)
-}
-
-/// The code of the module's `func`th defined function.
-fn ops_of(text: &str, func: usize) -> Vec<Op<InstrIdx>> {
-    let buf = wast::parser::ParseBuffer::new(text).unwrap();
-    let bytes = wast::parser::parse::<wast::Wat>(&buf)
-        .unwrap()
-        .encode()
-        .unwrap();
-    let m = compile(&bytes, Default::default(), TranslateConfig::default()).unwrap();
-    // Branch targets are stored relative to the branch; the tests read them absolute.
-    wisp_exec::ir::unfinish(&m.code(func).unwrap().ops)
-}
 
 #[test]
 fn fib_folds_locals_and_constants() {
@@ -33,20 +19,31 @@ fn fib_folds_locals_and_constants() {
         },
         "{code:#?}"
     );
-    // Call arguments are computed straight into the callee's frame.
-    assert!(code.contains(&Op::I32SubImm {
-        dst: Slot(1),
-        lhs: Slot(0),
-        imm: Imm32(1)
-    }));
-    assert!(code.contains(&Op::I32SubImm {
-        dst: Slot(2),
-        lhs: Slot(0),
-        imm: Imm32(2)
-    }));
-    // The `then` arm returns straight away instead of jumping to the function's end.
-    assert_eq!(code[2], Op::ReturnCopy { src: Slot(1) }, "{code:#?}");
-    assert_eq!(code.len(), 9, "{code:#?}");
+    // Call arguments are computed straight into the callee's frame, by the call itself
+    // when the one argument is a step (`n - 1`).
+    let minus = |k: i32| wisp_exec::ir::SteppedSlot::new(Slot(0), Imm32(-k as u32)).unwrap();
+    for (base, k) in [(Slot(1), 1), (Slot(2), 2)] {
+        assert!(
+            code.iter()
+                .any(|op| matches!(op, Op::CallInternalStep { base: b, arg, .. }
+                if *b == base && *arg == minus(k))),
+            "{code:#?}"
+        );
+    }
+    // The `then` arm returns `n` straight away: no copy into the result's slot, no jump
+    // to the function's end; and the sum is returned by the add.
+    assert_eq!(code[1], Op::ReturnCopy { src: Slot(0) }, "{code:#?}");
+    assert!(
+        code.iter().any(|op| matches!(
+            op,
+            Op::ReturnI32Add {
+                lhs: Slot(1),
+                rhs: Slot(2)
+            }
+        )),
+        "{code:#?}"
+    );
+    assert_eq!(code.len(), 7, "{code:#?}");
 }
 
 #[test]
@@ -741,227 +738,4 @@ fn the_shadow_stack_pointer_moves_in_one_instruction_on_entry_and_exit() {
             "{code:#?}"
         );
     }
-}
-
-#[test]
-fn a_shift_feeding_an_xor_is_part_of_it() {
-    use wisp_exec::ir::ShiftedSlot;
-    // Σ1: the first rotate stays, the other two fold into the xors that read them.
-    let code = ops(r#"(module (func (param i32) (result i32)
-            (i32.xor
-              (i32.xor (i32.rotl (local.get 0) (i32.const 26))
-                       (i32.rotl (local.get 0) (i32.const 21)))
-              (i32.rotl (local.get 0) (i32.const 7)))))"#);
-    let folded: Vec<_> = code
-        .iter()
-        .filter_map(|op| match *op {
-            Op::I32XorRotlImm { src, .. } | Op::I32XorRotlImmAcc { src, .. } => Some(src),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        folded,
-        [
-            ShiftedSlot::new(Slot(0), 21).unwrap(),
-            ShiftedSlot::new(Slot(0), 7).unwrap()
-        ],
-        "{code:#?}"
-    );
-    assert_eq!(
-        code.iter()
-            .filter(|op| matches!(op, Op::I32RotlImm { .. }))
-            .count(),
-        1
-    );
-    // The shifted value below a local, and an amount taken modulo 64.
-    let code = ops(r#"(module (func (param i64 i64) (result i64)
-            (i64.xor (i64.shl (local.get 1) (i64.const 70)) (local.get 0))))"#);
-    assert!(
-        code.contains(&Op::I64XorShlImm {
-            dst: Slot(2),
-            lhs: Slot(0),
-            src: ShiftedSlot::new(Slot(1), 6).unwrap()
-        }),
-        "{code:#?}"
-    );
-    // A shift whose result is also kept (teed) or that another instruction separates
-    // from the xor stays a shift.
-    for text in [
-        r#"(module (func (param i32 i32) (result i32)
-            (i32.xor (local.get 0) (local.tee 1 (i32.rotl (local.get 0) (i32.const 3))))))"#,
-        r#"(module (func (param i32 i32) (result i32)
-            (i32.xor (i32.rotl (local.get 0) (i32.const 3)) (i32.add (local.get 1) (i32.const 1)))))"#,
-    ] {
-        let code = ops(text);
-        assert!(
-            code.iter()
-                .any(|op| matches!(op, Op::I32RotlImm { .. } | Op::I32RotlImmAcc { .. })),
-            "{code:#?}"
-        );
-    }
-}
-
-#[test]
-fn a_counter_stepped_before_the_exit_test_branches_in_the_same_instruction() {
-    use wisp_exec::ir::SteppedSlot;
-    let code = ops(r#"(module (func (param i32 i32)
-            (loop
-              (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-              (br_if 0 (local.get 0)))
-            (loop
-              (local.set 1 (i32.add (local.get 1) (i32.const 3)))
-              (br_if 0 (i32.ne (local.get 1) (i32.const 300))))))"#);
-    let down = SteppedSlot::new(Slot(0), Imm32(-1i32 as u32)).unwrap();
-    let up = SteppedSlot::new(Slot(1), Imm32(3)).unwrap();
-    assert!(
-        matches!(code[..], [
-            Op::BrIfNezStep { counter: c0, target: InstrIdx(0) },
-            Op::BrIfNezAcc { target: InstrIdx(0) },
-            Op::BrI32NeImmStep { counter: c1, imm: Imm32(300), target: InstrIdx(2) },
-            Op::BrI32NeImmAcc { .. },
-            ..
-        ] if c0 == down && c1 == up),
-        "{code:#?}"
-    );
-    let code = ops(r#"(module (func (param i32 i32 i32)
-            (loop
-              (local.set 0 (i32.add (local.get 1) (local.get 0)))
-              (br_if 0 (i32.lt_u (local.get 0) (local.get 2))))))"#);
-    assert!(
-        code.contains(&Op::BrI32LtUAdd {
-            counter: wisp_exec::ir::SlotPair::new(Slot(0), Slot(1)).unwrap(),
-            rhs: Slot(2),
-            target: InstrIdx(0)
-        }),
-        "{code:#?}"
-    );
-    // A step that is not in place, or too large, keeps its own instruction.
-    for text in [
-        r#"(module (func (param i32 i32)
-            (loop (local.set 1 (i32.add (local.get 0) (i32.const 1)))
-                  (br_if 0 (local.get 1)))))"#,
-        r#"(module (func (param i32)
-            (loop (local.set 0 (i32.add (local.get 0) (i32.const 40000)))
-                  (br_if 0 (local.get 0)))))"#,
-    ] {
-        let code = ops(text);
-        assert!(
-            !code.iter().any(|op| matches!(op, Op::BrIfNezStep { .. })),
-            "{code:#?}"
-        );
-    }
-}
-
-#[test]
-fn a_table_on_a_loaded_byte_loads_it_itself() {
-    let code = ops(r#"(module (memory 1) (func (param i32)
-            (block (block (br_table 0 1 (i32.load8_u offset=3 (local.get 0)))))))"#);
-    assert!(
-        code.contains(&Op::BrTableLoad8U {
-            addr: Slot(0),
-            offset: MemOffset(3),
-            len: 1
-        }),
-        "{code:#?}"
-    );
-    // A byte kept in a local, or a 16-bit load, goes through its slot.
-    for text in [
-        r#"(module (memory 1) (func (param i32) (local i32)
-            (block (block (br_table 0 1 (local.tee 1 (i32.load8_u (local.get 0))))))))"#,
-        r#"(module (memory 1) (func (param i32)
-            (block (block (br_table 0 1 (i32.load16_u (local.get 0)))))))"#,
-    ] {
-        let code = ops(text);
-        assert!(
-            !code.iter().any(|op| matches!(op, Op::BrTableLoad8U { .. })),
-            "{code:#?}"
-        );
-    }
-}
-
-#[test]
-fn a_value_copied_only_to_be_returned_is_returned_from_where_it_is() {
-    let code = ops(r#"(module (func (param i32) (result i32)
-            (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
-              (then (local.get 0))
-              (else (i32.add (local.get 0) (i32.const 7))))))"#);
-    assert_eq!(code[1], Op::ReturnCopy { src: Slot(0) }, "{code:#?}");
-    assert!(
-        !code.iter().any(|op| matches!(op, Op::Copy { .. })),
-        "{code:#?}"
-    );
-}
-
-#[test]
-fn a_test_of_a_value_just_copied_copies_and_branches_in_one_instruction() {
-    use wisp_exec::ir::SlotPair;
-    let code = ops(r#"(module (func (param i32 i32 i32)
-            (loop
-              (local.set 1 (i32.add (local.get 1) (i32.const 3)))
-              (local.set 0 (local.get 1))
-              (br_if 0 (i32.lt_u (local.get 0) (local.get 2))))))"#);
-    assert!(
-        code.contains(&Op::BrI32LtUCopy {
-            moved: SlotPair::new(Slot(0), Slot(1)).unwrap(),
-            rhs: Slot(2),
-            target: InstrIdx(0)
-        }),
-        "{code:#?}"
-    );
-}
-
-#[test]
-fn a_product_only_a_sum_reads_is_part_of_the_sum() {
-    // sum + load(a) * b: the load leaves the factor in the accumulator, the product
-    // goes to a temporary the add alone reads.
-    let code = ops(r#"(module (memory 1) (func (param i32 f64 f64) (result f64)
-            (f64.add (local.get 2) (f64.mul (f64.load (local.get 0)) (local.get 1)))))"#);
-    assert!(
-        code.iter().any(|op| matches!(
-            op,
-            Op::F64AccMulAdd {
-                rhs: Slot(1),
-                addend: Slot(2),
-                ..
-            }
-        )),
-        "{code:#?}"
-    );
-    // A product kept in a local is written, so it stays a multiplication.
-    let code = ops(
-        r#"(module (memory 1) (func (param i32 f64 f64) (result f64) (local f64)
-            (f64.add (local.get 2) (local.tee 3 (f64.mul (f64.load (local.get 0)) (local.get 1))))))"#,
-    );
-    assert!(
-        !code.iter().any(|op| matches!(op, Op::F64AccMulAdd { .. })),
-        "{code:#?}"
-    );
-}
-
-#[test]
-fn a_byte_loaded_only_for_a_test_is_loaded_by_the_test() {
-    use wisp_exec::ir::SlotPair;
-    let code = ops(r#"(module (memory 1) (func (param i32 i32 i32) (result i32)
-            (block (br_if 0 (i32.ne (i32.load8_u (i32.add (local.get 0) (local.get 1)))
-                                    (local.get 2))))
-            (block (br_if 0 (i32.load8_u offset=5 (local.get 0))))
-            (i32.const 0)))"#);
-    assert!(
-        code.iter().any(
-            |op| matches!(op, Op::BrI32NeLoad8UIdx { addr, rhs: Slot(2), .. }
-            if *addr == SlotPair::new(Slot(0), Slot(1)).unwrap())
-        ),
-        "{code:#?}"
-    );
-    assert!(
-        code.iter().any(|op| matches!(
-            op,
-            Op::BrIfNezLoad8U {
-                addr: Slot(0),
-                offset: MemOffset(5),
-                ..
-            }
-        )),
-        "{code:#?}"
-    );
 }

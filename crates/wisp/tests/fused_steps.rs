@@ -210,3 +210,40 @@ fn counters_stepped_before_the_exit_test_run_as_two_instructions_would() {
         );
     }
 }
+
+/// A call whose one argument is a step just computed (`f(n - 1)`), and a sum returned.
+const CALLS: &str = r#"(module
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "steps") (param $x i32) (result i32)
+    (i32.xor
+      (i32.xor (call $id (i32.add (local.get $x) (i32.const 32767)))
+               (call $id (i32.sub (local.get $x) (i32.const 32768))))
+      (call $id (i32.add (local.get $x) (i32.const 32768)))))
+  ;; Deep enough to exhaust the call stack: the trap comes from the fused call.
+  (func $down (export "down") (param $n i32) (result i32)
+    (i32.add (call $down (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
+)"#;
+
+#[test]
+fn a_call_of_a_step_and_a_returned_sum_compute_what_the_instructions_do() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, CALLS);
+        let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+        let steps = inst.get_typed_func::<i32, i32>(&store, "steps").unwrap();
+        let down = inst.get_typed_func::<i32, i32>(&store, "down").unwrap();
+        assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+        for x in [0, -1, i32::MAX, i32::MIN, 12345] {
+            let expected = x.wrapping_add(32767) ^ x.wrapping_sub(32768) ^ x.wrapping_add(32768);
+            assert_eq!(steps.call(&mut store, x).unwrap(), expected, "{x}");
+        }
+        let err = down.call(&mut store, 0).unwrap_err();
+        assert!(err.to_string().contains("call stack exhausted"), "{err}");
+    }
+}

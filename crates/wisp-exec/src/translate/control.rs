@@ -600,11 +600,30 @@ impl Translator<'_> {
             .ok_or(TranslateError::Unknown("function"))?
             .clone();
         let before = self.ops.len();
+        let step = self.step_just_made();
         let base = self.prepare_call(ty.params(), ty.results())?;
-        match func.checked_sub(self.module.num_imported_funcs) {
+        let arg = step
+            .filter(|&(dst, _)| dst == base && self.ops.len() == before)
+            .map(|(_, arg)| arg);
+        match (func.checked_sub(self.module.num_imported_funcs), arg) {
+            // The one argument, a step just computed into place for this call, and the
+            // call: one instruction, at the call's offset (the step cannot trap).
+            (Some(defined), Some(arg)) => {
+                let at = self.ops.len() - 1;
+                self.replace_last(
+                    at,
+                    Op::CallInternalStep {
+                        func: DefinedFuncIdx(defined),
+                        base,
+                        arg,
+                    },
+                );
+                self.fusable = None;
+                at
+            }
             // The first argument's copy, just made for this call, and the call: one
             // instruction (no branch lands between them).
-            Some(defined) => match self.ops.last() {
+            (Some(defined), None) => match self.ops.last() {
                 Some(&Op::Copy { dst, src })
                     if dst == base && self.ops.len() > before && self.fused() =>
                 {
@@ -622,7 +641,7 @@ impl Translator<'_> {
                     base,
                 }),
             },
-            None => self.emit(Op::Call {
+            (None, _) => self.emit(Op::Call {
                 func: FuncIdx(func),
                 base,
             }),
@@ -630,6 +649,21 @@ impl Translator<'_> {
         self.call_safepoint(ty.results().len())?;
         self.unpack_results(base, ty.results());
         Ok(())
+    }
+
+    /// If the last instruction just stepped a slot by a constant into a temporary (`n - 1`),
+    /// fused forms on: the temporary, and the source with its step.
+    fn step_just_made(&self) -> Option<(Slot, crate::ir::SteppedSlot)> {
+        let last = self.fusable.filter(|_| self.fused())?;
+        if last + 1 != self.ops.len() {
+            return None;
+        }
+        let (dst, lhs, step) = match self.ops[last] {
+            Op::I32AddImm { dst, lhs, imm } => (dst, lhs, imm),
+            Op::I32SubImm { dst, lhs, imm } => (dst, lhs, crate::ir::Imm32(imm.0.wrapping_neg())),
+            _ => return None,
+        };
+        Some((dst, crate::ir::SteppedSlot::new(lhs, step)?))
     }
 
     /// Function type `ty` of the module.

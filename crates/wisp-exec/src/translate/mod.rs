@@ -21,6 +21,7 @@ mod error;
 #[cfg(feature = "exceptions")]
 mod exceptions;
 mod fuse;
+mod memory;
 mod passes;
 mod pool;
 mod prefix;

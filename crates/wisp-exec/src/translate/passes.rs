@@ -37,7 +37,8 @@ pub(super) fn thread_jumps(ops: &mut [Op]) {
 /// A `Copy` followed by a `Br` becomes a `CopyBr` that does both. The `Br` stays, for
 /// branches that jump to it directly. A `Copy` followed by the return of what it wrote
 /// (an `if` arm's value, then the function's end) returns its source instead: the
-/// frame goes with the return, so nothing reads the copy. A `Copy` followed by a test of
+/// frame goes with the return, so nothing reads the copy; an `i32.add` followed by the
+/// return of its result is one `ReturnI32Add`. A `Copy` followed by a test of
 /// what it wrote (a loop's latch) becomes a `BrI32LtUCopy` or `BrI32NeCopy`, which skips
 /// the test when it does not jump; the test stays for branches to it.
 pub(super) fn fuse_copy_br(ops: &mut [Op]) {
@@ -48,6 +49,9 @@ pub(super) fn fuse_copy_br(ops: &mut [Op]) {
             }
             (Op::Copy { dst, src }, Op::ReturnCopy { src: returned }) if returned == dst => {
                 ops[i - 1] = Op::ReturnCopy { src };
+            }
+            (Op::I32Add { dst, lhs, rhs }, Op::ReturnCopy { src: returned }) if returned == dst => {
+                ops[i - 1] = Op::ReturnI32Add { lhs, rhs };
             }
             (Op::Copy { dst, src }, Op::BrI32LtU { lhs, rhs, target }) if lhs == dst => {
                 if let Some(moved) = SlotPair::new(dst, src) {

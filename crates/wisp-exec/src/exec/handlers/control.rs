@@ -275,7 +275,7 @@ pub(in crate::exec) unsafe fn copy_br(
 /// # Safety
 /// The handler contract (`handlers/mod.rs`).
 #[inline(always)]
-unsafe fn do_return(h: &mut Hot, cx: &mut Cx<'_>) -> Flow {
+pub(super) unsafe fn do_return(h: &mut Hot, cx: &mut Cx<'_>) -> Flow {
     match cx.stack.frames.last() {
         Some(&f) if f.instance == cx.regs.instance => {
             cx.stack.frames.pop();

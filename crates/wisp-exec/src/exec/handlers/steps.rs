@@ -2,7 +2,9 @@
 //! skipped (`translate::passes`): a loop counter's step, or its copy, with the exit test
 //! after it (`BrIfNezStep`, `BrI32NeStep`, `BrI32LtUCopy`, …), which jumps or skips;
 //! a product with the sum that reads it (`F64AccMulAdd`, `F64SubAccMul`); a byte load
-//! with the test that reads it (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`, …).
+//! with the test that reads it (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`, …). And two fused
+//! with a call or a return, which need no skipping: an argument's step with the call
+//! (`CallInternalStep`), a sum with its return (`ReturnI32Add`).
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#control-instructions>
 
 // The step forms come with the accumulator forms (they are made where a test gets its
@@ -10,7 +12,7 @@
 #![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
-use crate::ir::{Imm32, MemOffset, Offset, Slot, SlotPair, SteppedSlot};
+use crate::ir::{DefinedFuncIdx, Imm32, MemOffset, Offset, Slot, SlotPair, SteppedSlot};
 
 /// Steps `counter` in place (an `i32` add), leaving the new value in it and the
 /// accumulator, and returns it.
@@ -298,4 +300,45 @@ pub(in crate::exec) unsafe fn br_if_byte(
         Ok(b) => unsafe { br_or_skip(h, (b != 0) == nonzero, target) },
         Err(flow) => flow,
     }
+}
+
+/// [`super::control::call_internal`] after writing the one argument, a step from another slot.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn call_internal_step(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    func: DefinedFuncIdx,
+    base: Slot,
+    arg: SteppedSlot,
+) -> Flow {
+    // SAFETY: `arg`'s slot is a slot of the running frame.
+    let v = crate::exec::numeric::i32_add(unsafe { h.get(arg.slot()) }, arg.step());
+    // SAFETY: `base` is a slot of the running frame.
+    unsafe { h.set(base, v) };
+    // SAFETY: the handler contract.
+    unsafe { super::control::call_internal(h, cx, func, base) }
+}
+
+/// Returns `f` of `lhs` and `rhs` as the one result: an add and the `ReturnCopy` of
+/// its result, fused (`translate::passes::fuse_copy_br`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn return_binary(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    lhs: Slot,
+    rhs: Slot,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, b) = unsafe { h.get2(lhs, rhs) };
+    // SAFETY: every frame has a slot 0 (a function with a result has at least one cell).
+    unsafe { h.set(Slot(0), f(a, b)) };
+    // SAFETY: the handler contract.
+    unsafe { super::control::do_return(h, cx) }
 }
