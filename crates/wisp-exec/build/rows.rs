@@ -26,6 +26,7 @@ pub fn rows() -> Vec<Row> {
     t.extend(crate::rows_numeric::xor_shifted());
     t.extend(crate::rows_numeric::step_and_branch());
     t.extend(crate::rows_numeric::mul_add());
+    t.extend(crate::rows_numeric::int_pairs());
     t.extend(crate::rows_numeric::load_and_branch());
     t.extend(crate::rows_wide::rows());
     t.extend(crate::rows_v3::rows());
@@ -59,7 +60,7 @@ pub fn rows() -> Vec<Row> {
 /// (`ReturnI32Add`), of two
 /// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
 /// test (`BrIfNezStep`, `BrI32…Step`, and `BrI32…Copy` after a copy), of a byte loaded for a `br_table`
-/// (`BrTableLoad8U`) or a test (`BrIfNezLoad8U`, …), of a product feeding a sum (`F64AccMulAdd`), and of the globals an instance defines
+/// (`BrTableLoad8U`) or a test (`BrIfNezLoad8U`, …), of a product feeding a sum (`F64AccMulAdd`, `I32MulImmAdd`), of a bit field taken out (`I32ShrUAndImm`), and of the globals an instance defines
 /// (`GlobalGetOwn`, `GlobalSetOwn`, and the steps of one, `…AddImm`), with their
 /// accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
@@ -86,6 +87,8 @@ fn is_fused(name: &str) -> bool {
                 | "BrTableLoad8U"
                 | "F64AccMulAdd"
                 | "F64SubAccMul"
+                | "I32MulImmAdd"
+                | "I32AccMulImmAdd"
                 | "BrIfNezLoad8U"
                 | "BrIfEqzLoad8U"
         )

@@ -523,6 +523,69 @@ pub fn mul_add() -> Vec<Row> {
     ]
 }
 
+/// An `i32` product by a constant feeding a sum (`i * n + j` indexing a row-major array,
+/// `v * 10 + digit` parsing a number, a multiplicative hash), and a bit field taken out
+/// of a word (`(x >> k) & mask`, decoders and packed flags): one instruction in the
+/// first one's place, made in `use_accumulator`'s walk when the first result is a
+/// temporary only the second reads or one the second overwrites; the second stays in
+/// the code after it, skipped.
+pub fn int_pairs() -> Vec<Row> {
+    let mut t = vec![
+        row(
+            "I32MulImmAdd",
+            &[("dst", Slot), ("src", SlotPair), ("imm", Imm32)],
+            "steps::mul_imm_add",
+        )
+        .args(&["numeric::i32_mul", "numeric::i32_add"])
+        .doc("`src.0 * imm + src.1` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
+        row(
+            "I32AccMulImmAdd",
+            &[("dst", Slot), ("addend", Slot), ("imm", Imm32)],
+            "steps::acc_mul_imm_add",
+        )
+        .args(&["numeric::i32_mul", "numeric::i32_add"])
+        .doc("`acc * imm + addend` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
+        row(
+            "I32ShrUAndImm",
+            &[("dst", Slot), ("src", ShiftedSlot), ("imm", Imm32)],
+            "steps::shifted_and_imm",
+        )
+        .args(&["numeric::i32_shr_u", "numeric::i32_and"])
+        .doc("`(src >> amount) & imm` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
+    ];
+    // A masked test (`b & 0xff == b'['`, `c & 0xe0 != 0xc0`): an `and` by a constant
+    // whose result only a comparison with another constant reads, both constants in 16
+    // signed bits.
+    for (c, f) in [
+        ("Ne", "i32_ne"),
+        ("Eq", "i32_eq"),
+        ("GtU", "i32_gt_u"),
+        ("LtU", "i32_lt_u"),
+    ] {
+        t.push(
+            row(
+                &format!("BrI32And{c}Imm"),
+                &[("lhs", Slot), ("imms", ImmPair), ("target", Target)],
+                "steps::br_and_cmp_imm",
+            )
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!(
+                "Jumps if `{}` of `lhs & imms.0` and `imms.1` holds; else skips the \
+                 instruction after it.",
+                wasm_name(f)
+            ))
+            .feature(ACC),
+        );
+    }
+    t
+}
+
 /// A byte loaded from memory 0 for a test alone (`while a[i] == b[j]`, `if !seen[i]`):
 /// one instruction that loads, tests and jumps, in the load's place, made in
 /// `use_accumulator`'s walk when the byte went to a temporary. It traps as the load

@@ -229,3 +229,62 @@ fn a_byte_loaded_only_for_a_test_is_loaded_by_the_test() {
         "{code:#?}"
     );
 }
+
+#[test]
+fn integer_pairs_are_fused_where_the_first_result_is_dead() {
+    use wisp_exec::ir::{ImmPair, ShiftedSlot, SlotPair};
+    // A product feeding a sum, its slot a temporary or the sum's own; then one of the
+    // value just computed, in the accumulator.
+    let code = ops(r#"(module (func (param i32 i32) (result i32)
+            (local.set 1 (i32.add (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))
+            (local.set 0 (i32.add (i32.mul (local.get 1) (i32.const -100)) (local.get 0)))
+            (i32.xor (local.get 0) (i32.const 1))))"#);
+    let fused: Vec<_> = code
+        .iter()
+        .filter_map(|op| match *op {
+            Op::I32MulImmAdd { dst, src, imm } => Some((dst, Some(src), imm)),
+            Op::I32AccMulImmAdd { dst, addend, imm } => {
+                Some((dst, SlotPair::new(Slot(9), addend), imm))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        fused,
+        [
+            (Slot(1), SlotPair::new(Slot(0), Slot(1)), Imm32(10)),
+            (
+                Slot(0),
+                SlotPair::new(Slot(9), Slot(0)),
+                Imm32(-100i32 as u32)
+            )
+        ],
+        "{code:#?}"
+    );
+    // A product kept in a local that is read again is not taken over.
+    let code = ops(r#"(module (func (param i32 i32) (result i32) (local i32)
+            (i32.add (local.tee 2 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))
+            (local.get 2) (i32.add)))"#);
+    assert!(
+        !code.iter().any(|op| matches!(op, Op::I32MulImmAdd { .. })),
+        "{code:#?}"
+    );
+    // A bit field, the amount taken modulo 32; and a masked test.
+    let code = ops(r#"(module (func (param i32) (result i32)
+            (if (result i32) (i32.ne (i32.and (local.get 0) (i32.const 0xe0)) (i32.const 0xc0))
+              (then (i32.and (i32.shr_u (local.get 0) (i32.const 35)) (i32.const 7)))
+              (else (i32.const 0)))))"#);
+    assert!(
+        code.iter()
+            .any(|op| matches!(*op, Op::I32ShrUAndImm { src, imm, .. }
+            if src == ShiftedSlot::new(Slot(0), 3).unwrap() && imm == Imm32(7))),
+        "{code:#?}"
+    );
+    assert!(
+        code.iter().any(
+            |op| matches!(*op, Op::BrI32AndEqImm { lhs: Slot(0), imms, .. }
+            if imms == ImmPair::new(Imm32(0xe0), Imm32(0xc0)).unwrap())
+        ),
+        "{code:#?}"
+    );
+}

@@ -5,7 +5,9 @@
 //! - a `br_table` on a byte just loaded (`BrTableLoad8U`), including the load's trap;
 //! - a product feeding a sum (`F64AccMulAdd`, `F64SubAccMul`), rounded twice;
 //! - a byte loaded for a test alone (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`, …), including
-//!   the load's trap and where it is reported.
+//!   the load's trap and where it is reported;
+//! - integer pairs: a product by a constant feeding a sum (`I32MulImmAdd`), a bit field
+//!   taken out (`I32ShrUAndImm`), a masked test (`BrI32AndNeImm`, …).
 
 mod common;
 use common::instantiate;
@@ -277,5 +279,94 @@ fn a_byte_loaded_for_a_test_is_tested_and_traps_as_the_load_would() {
             err.to_string().contains("out of bounds memory access"),
             "{err}"
         );
+    }
+}
+
+/// Integer pairs: a product by a constant feeding a sum (row-major indexing, digits to a
+/// number), a bit field taken out, and a byte tested under a mask.
+const INTS: &str = r#"(module
+  (func (export "index") (param $i i32) (param $j i32) (result i32)
+    (i32.add (i32.mul (local.get $i) (i32.const -100)) (local.get $j)))
+  ;; The product's slot is the sum's: `$v` is overwritten.
+  (func (export "digits") (param $v i32) (param $d i32) (result i32)
+    (local.set $v (i32.add (i32.mul (local.get $v) (i32.const 10)) (local.get $d)))
+    (local.get $v))
+  ;; The product of a value just computed (its accumulator form).
+  (func (export "hash") (param $h i32) (param $b i32) (result i32)
+    (i32.add (i32.mul (i32.xor (local.get $h) (local.get $b)) (i32.const 16777619))
+             (local.get $b)))
+  (func (export "field") (param $x i32) (param $k i32) (result i32)
+    (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 37)) (i32.const 3))
+             (local.get $k)))
+  (func (export "masked") (param $c i32) (result i32)
+    (local $n i32)
+    (if (i32.ne (i32.and (local.get $c) (i32.const 0xe0)) (i32.const 0xc0))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+    (if (i32.eq (i32.and (local.get $c) (i32.const -32)) (i32.const -64))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 2)))))
+    (if (i32.gt_u (i32.and (local.get $c) (i32.const 255)) (i32.const 127))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 4)))))
+    (if (i32.lt_u (i32.and (local.get $c) (i32.const -2)) (i32.const -3))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 8)))))
+    (local.get $n))
+)"#;
+
+fn masked(c: i32) -> i32 {
+    let mut n = 0;
+    if c & 0xe0 != 0xc0 {
+        n += 1;
+    }
+    if c & -32 == -64 {
+        n += 2;
+    }
+    if (c & 255) as u32 > 127 {
+        n += 4;
+    }
+    if ((c & -2) as u32) < (-3i32) as u32 {
+        n += 8;
+    }
+    n
+}
+
+#[test]
+fn integer_pairs_compute_what_the_two_instructions_do() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    let values = [
+        0,
+        1,
+        -1,
+        7,
+        0xc3,
+        0xe5,
+        -64,
+        -63,
+        -3,
+        -4,
+        i32::MAX,
+        i32::MIN,
+        0x1234_5678,
+    ];
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, INTS);
+        let two = |name| {
+            inst.get_typed_func::<(i32, i32), i32>(&store, name)
+                .unwrap()
+        };
+        let (index, digits, hash, field) = (two("index"), two("digits"), two("hash"), two("field"));
+        let mask = inst.get_typed_func::<i32, i32>(&store, "masked").unwrap();
+        for &a in &values {
+            assert_eq!(mask.call(&mut store, a).unwrap(), masked(a), "masked({a})");
+            for &b in &values {
+                let m = a.wrapping_mul(-100).wrapping_add(b);
+                assert_eq!(index.call(&mut store, (a, b)).unwrap(), m);
+                let d = a.wrapping_mul(10).wrapping_add(b);
+                assert_eq!(digits.call(&mut store, (a, b)).unwrap(), d);
+                let h = (a ^ b).wrapping_mul(16777619).wrapping_add(b);
+                assert_eq!(hash.call(&mut store, (a, b)).unwrap(), h);
+                let f = ((((a as u32) >> 5) & 3) as i32).wrapping_add(b);
+                assert_eq!(field.call(&mut store, (a, b)).unwrap(), f);
+            }
+        }
     }
 }

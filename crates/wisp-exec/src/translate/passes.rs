@@ -2,7 +2,7 @@
 //! `translate_as` runs them.
 
 use super::Op;
-use crate::ir::{Imm32, InstrIdx, Slot, SlotPair, SteppedSlot};
+use crate::ir::{Imm32, ImmPair, InstrIdx, ShiftedSlot, Slot, SlotPair, SteppedSlot};
 use crate::Catch;
 use alloc::vec::Vec;
 
@@ -78,7 +78,8 @@ pub(super) fn fuse_copy_br(ops: &mut [Op]) {
 /// With fused forms on (`temps`, the first slot of the operand stack), an instruction
 /// that now reads the one before from the accumulator may take it over, in the same
 /// walk: a test takes a counter's step ([`fused_step`]) or the byte it tests
-/// ([`fused_byte_test`]), a sum the product it adds ([`fused_mul_add`]).
+/// ([`fused_byte_test`]), a sum the product it adds ([`fused_mul_add`],
+/// [`fused_int_pair`]), a mask the shift before it.
 pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Slot>) {
     for i in 1..ops.len() {
         if landing[i] {
@@ -91,6 +92,7 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Sl
                     let prev = ops[i - 1];
                     fused_step(prev, op)
                         .or_else(|| fused_mul_add(prev, op, temps))
+                        .or_else(|| fused_int_pair(prev, op, temps))
                         .or_else(|| fused_byte_test(prev, op, temps))
                 });
                 if let Some(fused) = fused {
@@ -115,6 +117,67 @@ fn fused_mul_add(product: Op, sum: Op, temps: Slot) -> Option<Op> {
     match sum {
         Op::F64AddAcc { dst, rhs: addend } => Some(Op::F64AccMulAdd { dst, rhs, addend }),
         Op::F64SubAccR { dst, lhs } => Some(Op::F64SubAccMul { dst, lhs, rhs }),
+        _ => None,
+    }
+}
+
+/// The instruction that does `first` and then `second`, which reads it from the
+/// accumulator, to go in the first one's place (`I32MulImmAdd`, `I32AccMulImmAdd`,
+/// `I32ShrUAndImm`): if the first result went to an operand-stack temporary (at or
+/// above `temps`), only the second reads it; if to the slot the second writes, the
+/// second overwrites it. Either way it need not be written.
+fn fused_int_pair(first: Op, second: Op, temps: Slot) -> Option<Op> {
+    let dead = |temp: Slot, dst: Slot| temp.0 >= temps.0 || temp == dst;
+    match (first, second) {
+        (Op::I32MulImm { dst: t, lhs, imm }, Op::I32AddAcc { dst, rhs })
+            if dead(t, dst) && rhs != t =>
+        {
+            let src = SlotPair::new(lhs, rhs)?;
+            Some(Op::I32MulImmAdd { dst, src, imm })
+        }
+        (Op::I32MulImmAcc { dst: t, imm }, Op::I32AddAcc { dst, rhs })
+            if dead(t, dst) && rhs != t =>
+        {
+            Some(Op::I32AccMulImmAdd {
+                dst,
+                addend: rhs,
+                imm,
+            })
+        }
+        (
+            Op::I32AndImm {
+                dst: t,
+                lhs,
+                imm: mask,
+            },
+            test,
+        ) if t.0 >= temps.0 => {
+            let (k, target) = match test {
+                Op::BrI32NeImmAcc { imm, target }
+                | Op::BrI32EqImmAcc { imm, target }
+                | Op::BrI32GtUImmAcc { imm, target }
+                | Op::BrI32LtUImmAcc { imm, target } => (imm, target),
+                _ => return None,
+            };
+            let imms = ImmPair::new(mask, k)?;
+            Some(match test {
+                Op::BrI32NeImmAcc { .. } => Op::BrI32AndNeImm { lhs, imms, target },
+                Op::BrI32EqImmAcc { .. } => Op::BrI32AndEqImm { lhs, imms, target },
+                Op::BrI32GtUImmAcc { .. } => Op::BrI32AndGtUImm { lhs, imms, target },
+                _ => Op::BrI32AndLtUImm { lhs, imms, target },
+            })
+        }
+        (
+            Op::I32ShrUImm {
+                dst: t,
+                lhs,
+                imm: amount,
+            },
+            Op::I32AndImmAcc { dst, imm },
+        ) if dead(t, dst) => {
+            let src = ShiftedSlot::new(lhs, amount.0 & 31)?;
+            Some(Op::I32ShrUAndImm { dst, src, imm })
+        }
         _ => None,
     }
 }

@@ -1,7 +1,8 @@
 //! Pairs fused into the first one's place, the second left in the code after it and
 //! skipped (`translate::passes`): a loop counter's step, or its copy, with the exit test
 //! after it (`BrIfNezStep`, `BrI32NeStep`, `BrI32LtUCopy`, …), which jumps or skips;
-//! a product with the sum that reads it (`F64AccMulAdd`, `F64SubAccMul`); a byte load
+//! a product with the sum that reads it (`F64AccMulAdd`, `F64SubAccMul`, `I32MulImmAdd`),
+//! a shift with the mask after it (`I32ShrUAndImm`); a byte load
 //! with the test that reads it (`BrI32NeLoad8UIdx`, `BrIfNezLoad8U`, …). And two fused
 //! with a call or a return, which need no skipping: an argument's step with the call
 //! (`CallInternalStep`), a sum with its return (`ReturnI32Add`).
@@ -12,7 +13,9 @@
 #![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{trap, Cx, Flow, Hot};
-use crate::ir::{DefinedFuncIdx, Imm32, MemOffset, Offset, Slot, SlotPair, SteppedSlot};
+use crate::ir::{
+    DefinedFuncIdx, Imm32, ImmPair, MemOffset, Offset, ShiftedSlot, Slot, SlotPair, SteppedSlot,
+};
 
 /// Steps `counter` in place (an `i32` add), leaving the new value in it and the
 /// accumulator, and returns it.
@@ -205,6 +208,92 @@ pub(in crate::exec) unsafe fn sub_acc_mul(
     unsafe { h.out(dst, sub(a, mul(h.acc, b))) };
     // SAFETY: the handler contract.
     unsafe { skip(h) }
+}
+
+/// `dst = add(mul(src.first, imm), src.second)`, then skips the sum it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn mul_imm_add(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    src: SlotPair,
+    imm: Imm32,
+    mul: impl Fn(u64, u64) -> u64,
+    add: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, c) = unsafe { h.get2(src.first(), src.second()) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, add(mul(a, imm.cell()), c)) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// `dst = add(mul(acc, imm), addend)`, then skips the sum it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn acc_mul_imm_add(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    addend: Slot,
+    imm: Imm32,
+    mul: impl Fn(u64, u64) -> u64,
+    add: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: `addend` is a slot of the running frame.
+    let c = unsafe { h.get(addend) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, add(mul(h.acc, imm.cell()), c)) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// `dst = and(shift(src, amount), imm)`, then skips the `and` it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn shifted_and_imm(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    src: ShiftedSlot,
+    imm: Imm32,
+    shift: impl Fn(u64, u64) -> u64,
+    and: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the source is a slot of the running frame.
+    let a = unsafe { h.get(src.slot()) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, and(shift(a, src.amount()), imm.cell())) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// Jumps if comparison `f` of `lhs & imms.first()` and `imms.second()` holds, else
+/// skips the test it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`br_or_skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_and_cmp_imm(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    lhs: Slot,
+    imms: ImmPair,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: `lhs` is a slot of the running frame.
+    let a = unsafe { h.get(lhs) };
+    // SAFETY: the handler contract.
+    unsafe { br_or_skip(h, f(a & imms.first(), imms.second()) != 0, target) }
 }
 
 /// The byte at `addr + offset` in memory 0, or the load's trap.
