@@ -144,6 +144,16 @@ fn control() -> Vec<Row> {
              an interpreter's dispatch on its next opcode, or a `match` on a byte. Traps \
              as the load does.",
         ),
+        row(
+            "BrTableTarget",
+            &[("target", Target), ("tag", Raw)],
+            "control::br_table_target",
+        )
+        .doc(
+            "An entry of a `br_table` that jumps: a `Br` that also holds the \
+             discriminant of the instruction at `target` (`ir::cache_table_targets`), so \
+             that the table dispatches it without loading it first.",
+        ),
         row("Return", &[], "control::return_")
             .doc("Returns; the results are already in slots `0..n`."),
         row("ReturnCopy", &[("src", Slot)], "control::return_copy")

@@ -317,6 +317,39 @@ fn an_image_runs_in_place() {
     assert!(unsafe { Module::from_image_in_place(&engine, leak_aligned(&bad, 0)) }.is_err());
 }
 
+/// A `br_table` whose entries hold their targets' discriminants (`BrTableTarget`): an
+/// image keeps them, in place and copied.
+#[test]
+fn an_image_with_a_branch_table_runs_in_place_and_copied() {
+    const SWITCH: &str = r#"(module
+      (func (export "switch") (param i32) (result i32)
+        (block $d (block $c (block $b (block $a
+          (br_table $a $b $c $d (local.get 0)))
+          (return (i32.const 10)))
+          (return (i32.add (local.get 0) (i32.const 20))))
+          (return (i32.mul (local.get 0) (i32.const 30))))
+        (i32.const -1)))"#;
+    let engine = Engine::default();
+    let image = Module::new(&engine, wat(SWITCH))
+        .unwrap()
+        .to_image()
+        .unwrap();
+    let placed = leak_aligned(&image, 0);
+    // SAFETY: written just above by this build.
+    let in_place = unsafe { Module::from_image_in_place(&engine, placed) }.unwrap();
+    // SAFETY: as above.
+    let copied = unsafe { Module::from_image(&engine, &image) }.unwrap();
+    for module in [in_place, copied] {
+        let mut store = Store::new(&engine, ());
+        let inst = link(&engine, &mut store, &module);
+        let switch = inst.get_typed_func::<i32, i32>(&store, "switch").unwrap();
+        let got: Vec<i32> = (0..6)
+            .map(|i| switch.call(&mut store, i).unwrap())
+            .collect();
+        assert_eq!(got, [10, 21, 60, -1, -1, -1]);
+    }
+}
+
 /// Paged storage standing in for a block device: its pages are not the heap's, and it
 /// says it keeps a 2 KiB cache in RAM.
 #[cfg(feature = "paged-memory")]

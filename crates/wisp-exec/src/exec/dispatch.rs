@@ -152,6 +152,9 @@ pub(super) struct Hot {
 pub(super) enum Flow {
     /// To the instruction at `ip`.
     Next,
+    /// To the instruction at `ip`, whose discriminant is known (`BrTableTarget`): the
+    /// dispatch need not load it.
+    NextTagged(u32),
     /// Out of the loop; `Cx::result` says why.
     Stop,
     /// Into the general call sequence, for `cx.pending_call`.
@@ -177,6 +180,9 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
     match flow {
         // SAFETY: see the function's contract.
         Flow::Next => unsafe { run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
+        // SAFETY: as above, and the discriminant is the instruction's (translator
+        // invariant; an image's are computed anew or checked when it is read).
+        Flow::NextTagged(t) => unsafe { run_tagged(t, h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
         Flow::Stop => Exit::Stop,
         // SAFETY: the slow paths take what they need from `cx`, which the contract
         // covers too.
@@ -196,7 +202,7 @@ pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
 #[inline(always)]
 fn after(h: &mut Hot, cx: &mut Cx<'_>, flow: Flow) -> Option<Exit> {
     let slow = match flow {
-        Flow::Next => return None,
+        Flow::Next | Flow::NextTagged(_) => return None,
         Flow::Stop => return Some(Exit::Stop),
         Flow::CallSlow => call_slow(cx),
         Flow::ReturnSlow => return_slow(cx),
@@ -231,6 +237,27 @@ pub(super) unsafe fn run(
     let t = unsafe { tag(ip) };
     // SAFETY: the table covers every tag.
     let handler = *unsafe { HANDLERS.get_unchecked(t) };
+    // SAFETY: the registers describe the running frame (see the function's contract).
+    unsafe { handler(ip, sp, mem, mem_len, acc, cx) }
+}
+
+/// Runs from `ip`, whose instruction has discriminant `t`, until a handler stops.
+///
+/// # Safety
+/// As for [`run`], and `t` is the discriminant of the instruction at `ip`.
+#[cfg(wisp_tail_dispatch)]
+#[inline(always)]
+unsafe fn run_tagged(
+    t: u32,
+    ip: *const Op,
+    sp: *mut RawVal,
+    mem: *mut u8,
+    mem_len: usize,
+    acc: u64,
+    cx: &mut Cx<'_>,
+) -> Exit {
+    // SAFETY: `t` is an instruction's discriminant, and the table covers every one.
+    let handler = *unsafe { HANDLERS.get_unchecked(t as usize) };
     // SAFETY: the registers describe the running frame (see the function's contract).
     unsafe { handler(ip, sp, mem, mem_len, acc, cx) }
 }

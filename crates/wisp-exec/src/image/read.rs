@@ -698,6 +698,7 @@ impl<'a> Reader<'a> {
                 .ok_or_else(|| error("operand out of range"))?;
             ops.push(op);
         }
+        ir::cache_table_targets(&mut ops);
         Ok(Code::from(ops.into_boxed_slice()))
     }
 
@@ -720,6 +721,10 @@ impl<'a> Reader<'a> {
                     ));
                 }
             }
+        }
+        // Checked after the targets, which it follows.
+        if !ir::table_targets_cached(&code) {
+            return Err(self.error("a br_table entry names another instruction than its target's"));
         }
         Ok(code)
     }

@@ -56,10 +56,61 @@ pub fn operand_count(tag: u16) -> Option<usize> {
 
 /// Finishes translated code: branch targets become byte offsets from the branch.
 pub fn finish(ops: alloc::vec::Vec<Op<InstrIdx>>) -> alloc::boxed::Box<[Op]> {
-    ops.into_iter()
+    let mut done: alloc::boxed::Box<[Op]> = ops
+        .into_iter()
         .enumerate()
         .map(|(i, op)| crate::exec::with_target(op, |t| Offset::between(i, t)))
-        .collect()
+        .collect();
+    cache_table_targets(&mut done);
+    done
+}
+
+/// The instructions of a `br_table` (`BrTable`, `BrTableAcc`, `BrTableLoad8U`) at `i`
+/// and its entries, the `len + 1` after it: `Some(i + len + 2)`, where they end.
+fn table_end(ops: &[Op], i: usize) -> Option<usize> {
+    let len = match ops[i] {
+        Op::BrTable { len, .. } | Op::BrTableAcc { len } | Op::BrTableLoad8U { len, .. } => len,
+        _ => return None,
+    };
+    Some((i + 2).saturating_add(len as usize).min(ops.len()))
+}
+
+/// The discriminant of the instruction `target` reaches from instruction `from`, if it is
+/// in the code.
+fn tag_at(ops: &[Op], from: usize, target: Offset) -> Option<u32> {
+    let to = target.from_instr(from).0 as usize;
+    ops.get(to).map(|op| u32::from(crate::exec::op_tag(op)))
+}
+
+/// Makes each entry of a `br_table` that jumps (`Br`) a `BrTableTarget`, which holds the
+/// discriminant of the instruction it jumps to: the table then dispatches that
+/// instruction with one dependent load fewer (the last step of finishing code, once
+/// nothing changes the instructions any more). Every `BrTableTarget` already in the code
+/// (an image's) has its discriminant computed anew: the dispatch trusts it.
+pub fn cache_table_targets(ops: &mut [Op]) {
+    let mut i = 0;
+    while i < ops.len() {
+        let end = table_end(ops, i).unwrap_or(i + 1);
+        for j in i..end {
+            if let Op::Br { target } | Op::BrTableTarget { target, .. } = ops[j] {
+                let in_table = j > i || matches!(ops[j], Op::BrTableTarget { .. });
+                ops[j] = match tag_at(ops, j, target) {
+                    Some(tag) if in_table => Op::BrTableTarget { target, tag },
+                    _ => Op::Br { target },
+                };
+            }
+        }
+        i = end;
+    }
+}
+
+/// Whether every `BrTableTarget` in code that is not ours to change (an image's, in
+/// place) holds the discriminant of the instruction it jumps to.
+pub fn table_targets_cached(ops: &[Op]) -> bool {
+    ops.iter().enumerate().all(|(j, op)| match *op {
+        Op::BrTableTarget { target, tag } => tag_at(ops, j, target) == Some(tag),
+        _ => true,
+    })
 }
 
 /// Finished code with its branch targets as instruction indices again, for images,
@@ -173,5 +224,70 @@ mod tests {
         assert_eq!(done[0].target(), Some(super::Offset(32)));
         assert_eq!(done[1].target(), Some(super::Offset(-16)));
         assert_eq!(unfinish(&done), ops);
+    }
+
+    #[test]
+    fn table_entries_hold_their_targets_discriminants() {
+        use super::{cache_table_targets, finish, table_targets_cached, InstrIdx, Op, Slot};
+        use crate::exec::op_tag;
+        let br = |t| Op::Br {
+            target: InstrIdx(t),
+        };
+        let ops = alloc::vec![
+            Op::BrTable {
+                index: Slot(0),
+                len: 2
+            },
+            br(4),
+            Op::Return {},
+            br(5),
+            Op::Copy {
+                dst: Slot(1),
+                src: Slot(0)
+            },
+            br(0),
+        ];
+        let mut done = finish(ops);
+        let tags: alloc::vec::Vec<_> = done
+            .iter()
+            .map(|op| match *op {
+                Op::BrTableTarget { tag, .. } => Some(tag),
+                _ => None,
+            })
+            .collect();
+        // The table's jumps, not its other entries nor a jump outside it.
+        let (copy, jump) = (op_tag(&done[4]) as u32, op_tag(&done[5]) as u32);
+        assert_eq!(tags, [None, Some(copy), None, Some(jump), None, None]);
+        assert_eq!(done[1].target(), Some(super::Offset(48)));
+        assert!(table_targets_cached(&done));
+        // A wrong one (a damaged image's) is told apart, and computed anew.
+        done[3] = Op::BrTableTarget {
+            target: super::Offset(-16),
+            tag: jump,
+        };
+        assert!(!table_targets_cached(&done));
+        cache_table_targets(&mut done);
+        assert!(table_targets_cached(&done));
+        assert_eq!(
+            done[3],
+            Op::BrTableTarget {
+                target: super::Offset(-16),
+                tag: op_tag(&done[2]) as u32
+            }
+        );
+        // One that jumps out of the code is a plain jump again (the target check
+        // refuses it).
+        done[3] = Op::BrTableTarget {
+            target: super::Offset(160),
+            tag: 0,
+        };
+        assert!(!table_targets_cached(&done));
+        cache_table_targets(&mut done);
+        assert_eq!(
+            done[3],
+            Op::Br {
+                target: super::Offset(160)
+            }
+        );
     }
 }

@@ -196,6 +196,13 @@ unsafe fn br_table_at(h: &mut Hot, index: u64, len: u32) -> Flow {
     let at = unsafe { h.ip.add((index as u32).min(len) as usize) };
     // SAFETY: `at` points at one of them.
     match unsafe { *at } {
+        Op::BrTableTarget { target, tag } => {
+            // SAFETY: as for a `Br`, below.
+            h.ip = unsafe { at.add(1) };
+            // SAFETY: as below.
+            unsafe { h.jump(target) };
+            return Flow::NextTagged(tag);
+        }
         Op::Br { target } => {
             // SAFETY: the function goes on past the `Br`, to the rest of the table or a
             // landing pad.
@@ -206,6 +213,24 @@ unsafe fn br_table_at(h: &mut Hot, index: u64, len: u32) -> Flow {
         _ => h.ip = at,
     }
     Flow::Next
+}
+
+/// A table's entry reached other than through its table: a `Br` whose target's
+/// discriminant is known.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), `tag` the discriminant of the instruction
+/// at `target`.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_table_target(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    target: Offset,
+    tag: u32,
+) -> Flow {
+    // SAFETY: the handler contract: `target` is this branch's.
+    unsafe { h.jump(target) };
+    Flow::NextTagged(tag)
 }
 
 /// # Safety
