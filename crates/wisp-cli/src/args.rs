@@ -36,7 +36,7 @@ const WASM_OPTIONS: &str = "\
 -C options (comma-separated, repeatable):
   cache[=y|n]             remember that a module validated, by the SHA-256 of its bytes,
                           and skip validating the same bytes next time (default: for
-                          modules of 1 MiB and more; y: for every module)
+                          modules of 32 KiB and more; y: for every module)
   cache-dir=DIR           the cache's directory (default: $WISP_CACHE_DIR,
                           $XDG_CACHE_HOME/wisp or ~/.cache/wisp; keep it your own)
 

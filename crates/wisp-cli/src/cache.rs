@@ -22,9 +22,10 @@
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// Modules smaller than this are not cached by default: they validate in less time
-/// than hashing and looking up would save.
-pub const DEFAULT_MIN_BYTES: usize = 1 << 20;
+/// Modules smaller than this are not cached by default: they validate in about the time
+/// that hashing and looking up would save. Measured on 2 cores: a 62 KB program starts
+/// in 3.3 ms with its entry and 3.7 ms without, a 0.6 MB one in 4.5 ms and 6.5 ms.
+pub const DEFAULT_MIN_BYTES: usize = 32 << 10;
 
 /// When `wisp run` uses the cache (`-C cache`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

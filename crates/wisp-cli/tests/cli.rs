@@ -105,13 +105,22 @@ fn ir_prints_what_a_function_became() {
     let o = wisp(&["ir", "examples/fib.wat", "fib"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let out = text(&o.stdout);
-    assert!(out.starts_with("function 0 fib: 9 instructions\n"), "{out}");
+    assert!(out.starts_with("function 0 fib: 7 instructions\n"), "{out}");
     // `if (n < 2)` is one compare-and-branch, its target an instruction index.
     assert!(
         out.contains("    0  BrI32GeUImm lhs=s0 imm=2 target=@3\n"),
         "{out}"
     );
-    assert!(out.contains("CallInternal func=defined0 base=s1"), "{out}");
+    // `fib(n - 1)`: the call steps its argument itself.
+    assert!(
+        out.contains("CallInternalStep func=defined0 base=s1 arg=s0-1"),
+        "{out}"
+    );
+    let plain = text(&wisp(&["ir", "--plain", "examples/fib.wat", "fib"]).stdout);
+    assert!(
+        plain.contains("CallInternal func=defined0 base=s1"),
+        "{plain}"
+    );
     // Every function with code, and `--plain` leaves out the accumulator and fused
     // forms, which the default has.
     let all = text(&wisp(&["ir", "benches/wat/sieve.wat"]).stdout);

@@ -368,3 +368,25 @@ fn the_module_cache_skips_validation_only_for_the_same_bytes() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn by_default_the_cache_records_modules_of_32_kib_and_more() {
+    let dir = std::env::temp_dir().join(format!("wisp-flags-default-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let env = [("WISP_CACHE_DIR", dir.to_str().unwrap())];
+    // examples/hello.wasm is 61 KiB: recorded.
+    let hello = root().join("examples/hello.wasm");
+    assert!(std::fs::metadata(hello).unwrap().len() >= 32 << 10);
+    let o = wisp_with(&["run", "examples/hello.wasm"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(cache_entries(&dir).len(), 1);
+    // A small module is validated each time, and not recorded.
+    let small = scratch(
+        "small.wat",
+        "(module (func (export \"f\") (result i32) (i32.const 7)))",
+    );
+    let o = wisp_with(&["--invoke", "f", &small], &env);
+    assert_eq!(text(&o.stdout), "7\n", "{}", text(&o.stderr));
+    assert_eq!(cache_entries(&dir).len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
