@@ -233,12 +233,9 @@ pub(super) unsafe fn run(
     acc: u64,
     cx: &mut Cx<'_>,
 ) -> Exit {
-    // SAFETY: `ip` points at an instruction.
-    let t = unsafe { tag(ip) };
-    // SAFETY: the table covers every tag.
-    let handler = *unsafe { HANDLERS.get_unchecked(t) };
-    // SAFETY: the registers describe the running frame (see the function's contract).
-    unsafe { handler(ip, sp, mem, mem_len, acc, cx) }
+    // SAFETY: `ip` points at an instruction, whose discriminant this is; the rest is
+    // the function's contract.
+    unsafe { run_tagged(tag(ip) as u32, ip, sp, mem, mem_len, acc, cx) }
 }
 
 /// Runs from `ip`, whose instruction has discriminant `t`, until a handler stops.
