@@ -76,6 +76,39 @@ impl OffsetMapBuilder {
         self.last = Some((index, offset));
     }
 
+    /// Moves every recorded instruction one index down, for code whose first
+    /// instruction is removed once translated. Only the first pair's instruction delta
+    /// is counted from zero; an instruction recorded at index 0 stays there.
+    pub fn drop_first_instruction(&mut self) {
+        let mut rest = &self.bytes[..];
+        let Some((&b, tail)) = rest.split_first() else {
+            return;
+        };
+        rest = tail;
+        let (di, doff) = if b & SHORT != 0 {
+            (u32::from(b >> 5 & 3), u32::from(b & 31))
+        } else {
+            match (read_leb(&mut rest), read_leb(&mut rest)) {
+                (Some(di), Some(doff)) => (di, doff),
+                _ => return,
+            }
+        };
+        let mut bytes = Vec::with_capacity(self.bytes.len());
+        let di = di.saturating_sub(1);
+        if di < 4 && doff < 32 {
+            bytes.push(SHORT | (di as u8) << 5 | doff as u8);
+        } else {
+            bytes.push(0);
+            write_leb(&mut bytes, di);
+            write_leb(&mut bytes, doff);
+        }
+        bytes.extend_from_slice(rest);
+        self.bytes = bytes;
+        if let Some((i, _)) = &mut self.last {
+            *i = i.saturating_sub(1);
+        }
+    }
+
     /// The map, if anything was recorded.
     pub fn finish(self) -> Option<OffsetMap> {
         (!self.bytes.is_empty()).then(|| OffsetMap(self.bytes.into_boxed_slice()))
@@ -127,5 +160,28 @@ mod tests {
         assert_eq!(m.lookup(14), Some(100_002));
         assert_eq!(m.lookup(u32::MAX), Some(100_002));
         assert!(OffsetMapBuilder::default().finish().is_none());
+    }
+
+    #[test]
+    fn dropping_the_first_instruction_moves_every_index_down() {
+        // A short first pair, and a long one (an offset delta past 31).
+        for first in [20, 5000] {
+            let mut b = OffsetMapBuilder::default();
+            b.record(1, first);
+            b.record(3, first + 4);
+            b.record(9, first + 100);
+            b.drop_first_instruction();
+            b.record(10, first + 101);
+            let m = b.finish().unwrap();
+            assert_eq!(m.lookup(0), Some(first));
+            assert_eq!(m.lookup(1), Some(first));
+            assert_eq!(m.lookup(2), Some(first + 4));
+            assert_eq!(m.lookup(7), Some(first + 4));
+            assert_eq!(m.lookup(8), Some(first + 100));
+            assert_eq!(m.lookup(10), Some(first + 101));
+        }
+        let mut empty = OffsetMapBuilder::default();
+        empty.drop_first_instruction();
+        assert!(empty.finish().is_none());
     }
 }

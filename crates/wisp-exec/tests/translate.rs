@@ -129,6 +129,43 @@ fn locals_are_zeroed_unless_the_first_instructions_set_them() {
             (local.set 0 (i32.add (local.get 0) (i32.const 1)))
             (local.get 0)))"#);
     assert!(matches!(code[0], Op::ZeroLocals { .. }), "{code:#?}");
+    // Set on every path, past branches, calls and loops before the read: not zeroed.
+    let code = ops(
+        r#"(module (func $f (param i32) (result i32) (local i32 i64 f64)
+            (call $f (i32.const 0)) (drop)
+            (if (local.get 0)
+              (then (local.set 1 (i32.const 1)))
+              (else (local.set 1 (i32.const 2)) (local.set 2 (i64.const 1))))
+            (block $b
+              (local.set 3 (f64.const 1))
+              (br_if $b (local.get 0))
+              (local.set 2 (i64.const 2)))
+            (loop $l (br_if $l (i32.eqz (local.get 1))))
+            (drop (local.get 3))
+            (local.get 1)))"#,
+    );
+    assert!(
+        !code.iter().any(|op| matches!(op, Op::ZeroLocals { .. })),
+        "{code:#?}"
+    );
+    // The same with the i64 read after the block that may skip its set: that one is.
+    let code = ops(
+        r#"(module (func $f (param i32) (result i64) (local i32 i64 f64)
+            (local.set 1 (i32.const 1))
+            (block $b
+              (br_if $b (local.get 0))
+              (local.set 2 (i64.const 2)))
+            (local.set 3 (f64.const 1))
+            (local.get 2)))"#,
+    );
+    assert_eq!(
+        code[0],
+        Op::ZeroLocals {
+            start: Slot(2),
+            end: Slot(3)
+        },
+        "{code:#?}"
+    );
 }
 
 #[test]
@@ -303,16 +340,17 @@ fn a_copy_before_a_jump_is_one_instruction() {
     let code = ops(r#"(module (func (param i32) (local i32)
             (loop (local.set 1 (local.get 0)) (br 0))))"#);
     // The `Br` stays for branches that land on it; the `CopyBr` before it does both.
+    // (Local 1 is set before it is read: nothing zeroes it first.)
     assert_eq!(
-        code[1..3],
+        code[0..2],
         [
             Op::CopyBr {
                 dst: Slot(1),
                 src: Slot(0),
-                target: InstrIdx(1)
+                target: InstrIdx(0)
             },
             Op::Br {
-                target: InstrIdx(1)
+                target: InstrIdx(0)
             }
         ],
         "{code:#?}"

@@ -1,6 +1,6 @@
 //! Declared locals hold their default value wherever a function may read them before
 //! setting them, though the translator leaves out of the zeroing on entry the locals it
-//! can tell are set first (`translate::prefix`). Each check runs right after a function
+//! can tell are set first (`translate::prefix`, `translate::assigned`). Each check runs right after a function
 //! that leaves other values in the same frame cells, so a local wrongly left unzeroed
 //! reads those.
 
@@ -53,6 +53,39 @@ const MODULE: &str = r#"(module
       (then (local.set 1 (i32.const 1)))
       (else (local.set 1 (i32.const 2))))
     (local.get 1))
+  ;; Set to zero where the translator knows it holds zero already (after a call, so
+  ;; past the prefix), which writes nothing: the entry must still zero it.
+  (func $zero_again (param i32) (result i32) (local i32)
+    (call $nothing)
+    (local.set 1 (i32.const 0))
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
+  (func $nothing)
+  ;; A legacy handler, entered before the body set anything.
+  (func $legacy (param i32) (result i32) (local i32)
+    try
+      (if (local.get 0) (then (throw $e)))
+      (local.set 1 (i32.const 6))
+    catch $e
+    end
+    (local.get 1))
+  ;; Set only in code no path reaches.
+  (func $dead (result i32) (local i32)
+    (block $b (br $b) (block (local.set 0 (i32.const 8))))
+    (local.get 0))
+  ;; Set on every path, one of which leaves the block early.
+  (func $early (param i32) (result i32) (local i32)
+    (block $b
+      (if (local.get 0) (then (local.set 1 (i32.const 9)) (br $b)))
+      (local.set 1 (i32.const 4)))
+    (local.get 1))
+  (func (export "zero_again") (param i32) (result i32)
+    (call $dirty) (call $zero_again (local.get 0)))
+  (func (export "legacy") (param i32) (result i32) (call $dirty) (call $legacy (local.get 0)))
+  (func (export "dead") (result i32) (call $dirty) (call $dead))
+  (func (export "early") (param i32) (result i32) (call $dirty) (call $early (local.get 0)))
   (func (export "one_arm") (param i32) (result i32) (call $dirty) (call $one_arm (local.get 0)))
   (func (export "skipped") (param i32) (result i64) (call $dirty) (call $skipped (local.get 0)))
   (func (export "loop_carried") (param i32) (result i32)
@@ -71,6 +104,7 @@ fn a_local_read_before_any_set_holds_its_default() {
         let i32_fn = |name| inst.get_typed_func::<i32, i32>(&store, name).unwrap();
         let (one_arm, loop_carried) = (i32_fn("one_arm"), i32_fn("loop_carried"));
         let (caught, always) = (i32_fn("caught"), i32_fn("always"));
+        let (zero_again, legacy, early) = (i32_fn("zero_again"), i32_fn("legacy"), i32_fn("early"));
         let skipped = inst.get_typed_func::<i32, i64>(&store, "skipped").unwrap();
         let table = inst.get_typed_func::<i32, f64>(&store, "table").unwrap();
         assert_eq!(one_arm.call(&mut store, 0).unwrap(), 0);
@@ -85,5 +119,12 @@ fn a_local_read_before_any_set_holds_its_default() {
         assert_eq!(caught.call(&mut store, 0).unwrap(), 3);
         assert_eq!(always.call(&mut store, 0).unwrap(), 2);
         assert_eq!(always.call(&mut store, 1).unwrap(), 1);
+        assert_eq!(zero_again.call(&mut store, 3).unwrap(), 6);
+        assert_eq!(legacy.call(&mut store, 1).unwrap(), 0);
+        assert_eq!(legacy.call(&mut store, 0).unwrap(), 6);
+        let dead = inst.get_typed_func::<(), i32>(&store, "dead").unwrap();
+        assert_eq!(dead.call(&mut store, ()).unwrap(), 0);
+        assert_eq!(early.call(&mut store, 1).unwrap(), 9);
+        assert_eq!(early.call(&mut store, 0).unwrap(), 4);
     }
 }

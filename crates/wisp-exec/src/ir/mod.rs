@@ -56,9 +56,18 @@ pub fn operand_count(tag: u16) -> Option<usize> {
 
 /// Finishes translated code: branch targets become byte offsets from the branch.
 pub fn finish(ops: alloc::vec::Vec<Op<InstrIdx>>) -> alloc::boxed::Box<[Op]> {
+    finish_skipping(ops, 0)
+}
+
+/// [`finish`] without the first `skip` instructions, which no branch may target.
+pub(crate) fn finish_skipping(
+    ops: alloc::vec::Vec<Op<InstrIdx>>,
+    skip: usize,
+) -> alloc::boxed::Box<[Op]> {
     let mut done: alloc::boxed::Box<[Op]> = ops
         .into_iter()
         .enumerate()
+        .skip(skip)
         .map(|(i, op)| crate::exec::with_target(op, |t| Offset::between(i, t)))
         .collect();
     cache_table_targets(&mut done);

@@ -16,6 +16,7 @@
 
 #[cfg(feature = "gc")]
 mod aggregate;
+mod assigned;
 mod control;
 mod error;
 #[cfg(feature = "exceptions")]
@@ -327,6 +328,7 @@ fn translate_as(
         handlers: Vec::new(),
         prefix: None,
         zeros: None,
+        assigned: None,
         block_pc: 0,
         refs,
         #[cfg(feature = "exceptions")]
@@ -346,6 +348,12 @@ fn translate_as(
             set: alloc::vec![false; t.local_types.len() - ty.params().len()],
         });
         t.zeros = Some(prefix::Zeros::at_entry(ty.params().len(), &t.local_types));
+        let len = body.range().end.saturating_sub(body.range().start) as usize;
+        t.assigned = Some(assigned::Assigned::new(
+            ty.params().len(),
+            t.local_types.len(),
+            len,
+        ));
     }
     let n_results = t.results.len() as u32;
     t.ctrl.push(Ctrl::new(
@@ -367,6 +375,9 @@ fn translate_as(
         let results = t.results_of(&op);
         let done = match t.reserve(RESERVE) {
             Ok(()) => {
+                if let Some(a) = &mut t.assigned {
+                    a.step(&op);
+                }
                 t.prefix_step(&op);
                 t.zeros_step(&op);
                 if let wasmparser::Operator::Loop { .. } = op {
@@ -394,6 +405,17 @@ fn translate_as(
     let frame_size = t.finish_handlers().map_err(|e| (e, body_offset))?;
     #[cfg(not(feature = "exceptions"))]
     let frame_size = t.frame_cells();
+    // `ZeroLocals` left zeroing nothing goes, unless something names instruction
+    // indices that its removal would move (handlers, safepoints) or a branch lands on it.
+    let drop_first = t.zero_only_read_first()
+        && t.handlers.is_empty()
+        && t.refs.has_no_safepoints()
+        && !t.ops.iter().any(|op| op.target() == Some(InstrIdx(0)));
+    if drop_first {
+        if let Some(o) = &mut t.offsets {
+            o.drop_first_instruction();
+        }
+    }
     passes::thread_jumps(&mut t.ops);
     if t.fused() {
         passes::fuse_copy_br(&mut t.ops);
@@ -413,7 +435,9 @@ fn translate_as(
         })
     });
     Ok(CompiledFunc {
-        ops: crate::ir::finish(t.ops).into(),
+        // Finished code's branch targets are offsets from the branch, which dropping the
+        // first instruction does not change.
+        ops: crate::ir::finish_skipping(t.ops, usize::from(drop_first)).into(),
         n_params: param_cells as u32,
         frame_size: u32::try_from(frame_size)
             .map_err(|_| at_body(TranslateError::FrameTooLarge { cells: frame_size }))?,
@@ -472,6 +496,9 @@ struct Translator<'m> {
     prefix: Option<prefix::Prefix>,
     /// Until control first merges: which declared locals are known to hold zero.
     zeros: Option<prefix::Zeros>,
+    /// Which declared locals some path reads before setting (while `ZeroLocals` may
+    /// still be narrowed).
+    assigned: Option<assigned::Assigned>,
     /// Where the current basic block starts: where branches may land.
     block_pc: usize,
     /// The reference map being built.

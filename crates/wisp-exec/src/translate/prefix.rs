@@ -124,6 +124,55 @@ impl Translator<'_> {
 }
 
 impl Translator<'_> {
+    /// At the body's end: narrows the first instruction, `ZeroLocals`, to the locals some
+    /// path may read before setting ([`super::assigned`]), every local that is not a
+    /// number (the collector reads references; a `v128` is zeroed whole) and the cells
+    /// kept for `rethrow`s after the locals. True if it is left zeroing nothing, when the
+    /// caller may drop it.
+    pub(super) fn zero_only_read_first(&mut self) -> bool {
+        let Some(read_first) = self
+            .assigned
+            .take()
+            .and_then(super::assigned::Assigned::finish)
+        else {
+            return false;
+        };
+        let Some(&Op::ZeroLocals { start, end }) = self.ops.first() else {
+            return false;
+        };
+        let params = self.local_types.len() - read_first.len();
+        let zero = |d: &usize| read_first[*d] || !is_number(self.local_types[params + *d]);
+        let first = (0..read_first.len()).find(zero);
+        let last = (0..read_first.len()).rfind(zero);
+        let locals_end = self
+            .local_slots
+            .last()
+            .zip(self.local_types.last())
+            .map_or(start.0, |(s, t)| s.0 + t.cells() as u32);
+        let (mut from, mut to) = match (first, last) {
+            (Some(a), Some(b)) => (
+                self.local_slots[params + a].0,
+                self.local_slots[params + b].0 + self.local_types[params + b].cells() as u32,
+            ),
+            _ => (locals_end, locals_end),
+        };
+        // The cells kept for `rethrow`s, after the locals, are always zeroed.
+        if end.0 > locals_end {
+            from = from.min(locals_end);
+            to = end.0;
+        }
+        // Both ranges cover every cell that needs zeroing: so does their intersection.
+        let (from, to) = (from.max(start.0), to.min(end.0));
+        if from >= to {
+            return true;
+        }
+        self.ops[0] = Op::ZeroLocals {
+            start: Slot(from),
+            end: Slot(to),
+        };
+        false
+    }
+
     /// Stops knowing which locals are zero where control may merge (`op` is translated
     /// next; called after [`Translator::prefix_step`], which may just have ended the prefix).
     pub(super) fn zeros_step(&mut self, op: &wasmparser::Operator<'_>) {
@@ -162,6 +211,10 @@ impl Translator<'_> {
             return false;
         };
         if *known && top_is_zero && self.prefix.is_none() {
+            // The zero may be the default the entry writes: keep it written.
+            if let Some(a) = &mut self.assigned {
+                a.relies_on_default(index);
+            }
             if !tee {
                 self.stack.pop();
             }
@@ -228,4 +281,11 @@ fn straight(op: &wasmparser::Operator<'_>) -> bool {
             | O::F32Sub
             | O::F32Mul
     )
+}
+
+/// Whether a local of type `t` is a number, which the collector does not read and a set
+/// writes whole.
+fn is_number(t: wisp_types::ValType) -> bool {
+    use wisp_types::ValType as V;
+    matches!(t, V::I32 | V::I64 | V::F32 | V::F64)
 }

@@ -118,6 +118,12 @@ impl MapBuilder {
         Ok(b)
     }
 
+    /// Whether the map names no instruction: it has no safepoint, or it will not be
+    /// kept at all (no references anywhere, see [`MapBuilder::finish`]).
+    pub(super) fn has_no_safepoints(&self) -> bool {
+        self.points.is_empty() || (self.locals.is_empty() && self.nodes.is_empty())
+    }
+
     /// The map, or `None` if the function has no references anywhere.
     pub(super) fn finish(self) -> Option<RefMap> {
         if self.locals.is_empty() && self.nodes.is_empty() {
