@@ -549,6 +549,45 @@ pub fn int_pairs() -> Vec<Row> {
         .doc("`acc * imm + addend` in `i32`; skips the instruction after it.")
         .feature(ACC)
         .acc_result(),
+        // A masked value added to another (`(x & 0xff) + base`).
+        row(
+            "I32AndImmAdd",
+            &[("dst", Slot), ("src", SlotPair), ("imm", Imm32)],
+            "steps::mul_imm_add",
+        )
+        .args(&["numeric::i32_and", "numeric::i32_add"])
+        .doc("`(src.0 & imm) + src.1` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
+        // A step of a multiplicative hash (`h = (h ^ byte) * 16777619`), and a
+        // difference masked (`(a - b) & 0xffff`).
+        row(
+            "I32XorMulImm",
+            &[("dst", Slot), ("src", SlotPair), ("imm", Imm32)],
+            "steps::pair_then_imm",
+        )
+        .args(&["numeric::i32_xor", "numeric::i32_mul"])
+        .doc("`(src.0 ^ src.1) * imm` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
+        row(
+            "I32AccXorMulImm",
+            &[("dst", Slot), ("rhs", Slot), ("imm", Imm32)],
+            "steps::acc_then_imm",
+        )
+        .args(&["numeric::i32_xor", "numeric::i32_mul"])
+        .doc("`(acc ^ rhs) * imm` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
+        row(
+            "I32SubAndImm",
+            &[("dst", Slot), ("src", SlotPair), ("imm", Imm32)],
+            "steps::pair_then_imm",
+        )
+        .args(&["numeric::i32_sub", "numeric::i32_and"])
+        .doc("`(src.0 - src.1) & imm` in `i32`; skips the instruction after it.")
+        .feature(ACC)
+        .acc_result(),
         row(
             "I32ShrUAndImm",
             &[("dst", Slot), ("src", ShiftedSlot), ("imm", Imm32)],

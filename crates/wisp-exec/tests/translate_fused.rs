@@ -269,6 +269,45 @@ fn integer_pairs_are_fused_where_the_first_result_is_dead() {
         !code.iter().any(|op| matches!(op, Op::I32MulImmAdd { .. })),
         "{code:#?}"
     );
+    // A step of a hash, in both forms; a masked value added; a difference masked.
+    let code = ops(r#"(module (func (param i32 i32) (result i32)
+            (local.set 0 (i32.mul (i32.xor (local.get 0) (local.get 1)) (i32.const 31)))
+            (local.set 0 (i32.mul (i32.xor (i32.add (local.get 1) (i32.const 1)) (local.get 0))
+                                  (i32.const 33)))
+            (local.set 1 (i32.add (i32.and (local.get 0) (i32.const 255)) (local.get 1)))
+            (i32.and (i32.sub (local.get 0) (local.get 1)) (i32.const 0xffff))))"#);
+    let pair = |a, b| SlotPair::new(Slot(a), Slot(b));
+    let has = |want: Op| code.contains(&want);
+    assert!(
+        has(Op::I32XorMulImm {
+            dst: Slot(0),
+            src: pair(0, 1).unwrap(),
+            imm: Imm32(31)
+        }),
+        "{code:#?}"
+    );
+    assert!(
+        has(Op::I32AccXorMulImm {
+            dst: Slot(0),
+            rhs: Slot(0),
+            imm: Imm32(33)
+        }),
+        "{code:#?}"
+    );
+    assert!(
+        has(Op::I32AndImmAdd {
+            dst: Slot(1),
+            src: pair(0, 1).unwrap(),
+            imm: Imm32(255)
+        }),
+        "{code:#?}"
+    );
+    assert!(
+        code.iter()
+            .any(|op| matches!(*op, Op::I32SubAndImm { src, imm, .. }
+            if Some(src) == pair(0, 1) && imm == Imm32(0xffff))),
+        "{code:#?}"
+    );
     // A bit field, the amount taken modulo 32; and a masked test.
     let code = ops(r#"(module (func (param i32) (result i32)
             (if (result i32) (i32.ne (i32.and (local.get 0) (i32.const 0xe0)) (i32.const 0xc0))

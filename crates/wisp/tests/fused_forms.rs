@@ -298,6 +298,17 @@ const INTS: &str = r#"(module
   (func (export "field") (param $x i32) (param $k i32) (result i32)
     (i32.add (i32.and (i32.shr_u (local.get $x) (i32.const 37)) (i32.const 3))
              (local.get $k)))
+  ;; A step of FNV-1a, and one of a value just computed (its accumulator form).
+  (func (export "fnv") (param $h i32) (param $b i32) (result i32)
+    (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $b)) (i32.const 16777619)))
+    (local.get $h))
+  (func (export "fnv_acc") (param $h i32) (param $b i32) (result i32)
+    (i32.mul (i32.xor (i32.add (local.get $b) (i32.const 1)) (local.get $h))
+             (i32.const -7)))
+  (func (export "low_byte") (param $x i32) (param $base i32) (result i32)
+    (i32.add (i32.and (local.get $x) (i32.const 255)) (local.get $base)))
+  (func (export "wrap_diff") (param $a i32) (param $b i32) (result i32)
+    (i32.and (i32.sub (local.get $a) (local.get $b)) (i32.const 0xffff)))
   (func (export "masked") (param $c i32) (result i32)
     (local $n i32)
     (if (i32.ne (i32.and (local.get $c) (i32.const 0xe0)) (i32.const 0xc0))
@@ -354,6 +365,8 @@ fn integer_pairs_compute_what_the_two_instructions_do() {
                 .unwrap()
         };
         let (index, digits, hash, field) = (two("index"), two("digits"), two("hash"), two("field"));
+        let (fnv, fnv_acc) = (two("fnv"), two("fnv_acc"));
+        let (low_byte, wrap_diff) = (two("low_byte"), two("wrap_diff"));
         let mask = inst.get_typed_func::<i32, i32>(&store, "masked").unwrap();
         for &a in &values {
             assert_eq!(mask.call(&mut store, a).unwrap(), masked(a), "masked({a})");
@@ -366,6 +379,14 @@ fn integer_pairs_compute_what_the_two_instructions_do() {
                 assert_eq!(hash.call(&mut store, (a, b)).unwrap(), h);
                 let f = ((((a as u32) >> 5) & 3) as i32).wrapping_add(b);
                 assert_eq!(field.call(&mut store, (a, b)).unwrap(), f);
+                let x = (a ^ b).wrapping_mul(16777619);
+                assert_eq!(fnv.call(&mut store, (a, b)).unwrap(), x);
+                let x = (b.wrapping_add(1) ^ a).wrapping_mul(-7);
+                assert_eq!(fnv_acc.call(&mut store, (a, b)).unwrap(), x);
+                let x = (a & 255).wrapping_add(b);
+                assert_eq!(low_byte.call(&mut store, (a, b)).unwrap(), x);
+                let x = a.wrapping_sub(b) & 0xffff;
+                assert_eq!(wrap_diff.call(&mut store, (a, b)).unwrap(), x);
             }
         }
     }

@@ -123,7 +123,7 @@ fn fused_mul_add(product: Op, sum: Op, temps: Slot) -> Option<Op> {
 
 /// The instruction that does `first` and then `second`, which reads it from the
 /// accumulator, to go in the first one's place (`I32MulImmAdd`, `I32AccMulImmAdd`,
-/// `I32ShrUAndImm`): if the first result went to an operand-stack temporary (at or
+/// `I32AndImmAdd`, `I32XorMulImm`, `I32AccXorMulImm`, `I32SubAndImm`, `I32ShrUAndImm`): if the first result went to an operand-stack temporary (at or
 /// above `temps`), only the second reads it; if to the slot the second writes, the
 /// second overwrites it. Either way it need not be written.
 fn fused_int_pair(first: Op, second: Op, temps: Slot) -> Option<Op> {
@@ -134,6 +134,23 @@ fn fused_int_pair(first: Op, second: Op, temps: Slot) -> Option<Op> {
         {
             let src = SlotPair::new(lhs, rhs)?;
             Some(Op::I32MulImmAdd { dst, src, imm })
+        }
+        (Op::I32AndImm { dst: t, lhs, imm }, Op::I32AddAcc { dst, rhs })
+            if dead(t, dst) && rhs != t =>
+        {
+            let src = SlotPair::new(lhs, rhs)?;
+            Some(Op::I32AndImmAdd { dst, src, imm })
+        }
+        (Op::I32Xor { dst: t, lhs, rhs }, Op::I32MulImmAcc { dst, imm }) if dead(t, dst) => {
+            let src = SlotPair::new(lhs, rhs)?;
+            Some(Op::I32XorMulImm { dst, src, imm })
+        }
+        (Op::I32XorAcc { dst: t, rhs }, Op::I32MulImmAcc { dst, imm }) if dead(t, dst) => {
+            Some(Op::I32AccXorMulImm { dst, rhs, imm })
+        }
+        (Op::I32Sub { dst: t, lhs, rhs }, Op::I32AndImmAcc { dst, imm }) if dead(t, dst) => {
+            let src = SlotPair::new(lhs, rhs)?;
+            Some(Op::I32SubAndImm { dst, src, imm })
         }
         (Op::I32MulImmAcc { dst: t, imm }, Op::I32AddAcc { dst, rhs })
             if dead(t, dst) && rhs != t =>

@@ -210,7 +210,8 @@ pub(in crate::exec) unsafe fn sub_acc_mul(
     unsafe { skip(h) }
 }
 
-/// `dst = add(mul(src.first, imm), src.second)`, then skips the sum it took over.
+/// `dst = add(mul(src.first, imm), src.second)`, then skips the sum it took over; with
+/// `and` for `mul`, `I32AndImmAdd`.
 ///
 /// # Safety
 /// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
@@ -250,6 +251,52 @@ pub(in crate::exec) unsafe fn acc_mul_imm_add(
     let c = unsafe { h.get(addend) };
     // SAFETY: `dst` is a slot of the running frame.
     unsafe { h.out(dst, add(mul(h.acc, imm.cell()), c)) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// `dst = then(first(src.first, src.second), imm)`, then skips the instruction it took
+/// over (`I32XorMulImm`, `I32SubAndImm`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn pair_then_imm(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    src: SlotPair,
+    imm: Imm32,
+    first: impl Fn(u64, u64) -> u64,
+    then: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: the operands are slots of the running frame.
+    let (a, b) = unsafe { h.get2(src.first(), src.second()) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, then(first(a, b), imm.cell())) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
+/// `dst = then(first(acc, rhs), imm)`, then skips the instruction it took over
+/// (`I32AccXorMulImm`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn acc_then_imm(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dst: Slot,
+    rhs: Slot,
+    imm: Imm32,
+    first: impl Fn(u64, u64) -> u64,
+    then: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: `rhs` is a slot of the running frame.
+    let b = unsafe { h.get(rhs) };
+    // SAFETY: `dst` is a slot of the running frame.
+    unsafe { h.out(dst, then(first(h.acc, b), imm.cell())) };
     // SAFETY: the handler contract.
     unsafe { skip(h) }
 }
