@@ -60,7 +60,7 @@ pub fn rows() -> Vec<Row> {
 /// (`ReturnI32Add`), of two
 /// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
 /// test (`BrIfNezStep`, `BrI32…Step`, and `BrI32…Copy` after a copy), of a byte loaded for a `br_table`
-/// (`BrTableLoad8U`) or a test (`BrIfNezLoad8U`, …), of a product or a mask feeding a sum (`F64AccMulAdd`, `I32MulImmAdd`, `I32AndImmAdd`), of a step of a hash (`I32XorMulImm`), of a bit field taken out (`I32ShrUAndImm`, `I32SubAndImm`), and of the globals an instance defines
+/// (`BrTableLoad8U`) or a test (`BrIfNezLoad8U`, …), of a product or a mask feeding a sum (`F64AccMulAdd`, `I32MulImmAdd`, `I32AndImmAdd`), of a step of a hash (`I32XorMulImm`), of two loads from one address (`I32Load2`), of a bit field taken out (`I32ShrUAndImm`, `I32SubAndImm`), and of the globals an instance defines
 /// (`GlobalGetOwn`, `GlobalSetOwn`, and the steps of one, `…AddImm`), with their
 /// accumulator forms.
 /// They save dispatches; a build without the `fused` feature (the smallest executor)
@@ -90,6 +90,7 @@ fn is_fused(name: &str) -> bool {
                 | "I32MulImmAdd"
                 | "I32AccMulImmAdd"
                 | "I32AndImmAdd"
+                | "I32Load2"
                 | "BrIfNezLoad8U"
                 | "BrIfEqzLoad8U"
         )

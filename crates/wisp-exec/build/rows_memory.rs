@@ -217,4 +217,19 @@ pub fn memory_access(t: &mut Vec<Row>) {
     for &(name, width) in STORES {
         store(t, name, width);
     }
+    // Two fields of one struct read one after the other (`v.ptr`, `v.len`).
+    t.push(
+        row(
+            "I32Load2",
+            &[("dsts", SlotPair), ("addr", Slot), ("offsets", ImmPair)],
+            "memory::load_pair",
+        )
+        .args(&["memory::u32_le"])
+        .doc(
+            "Two 32-bit loads from `addr`, at `offsets.0` into `dsts.0` and then at \
+             `offsets.1` into `dsts.1`, which stays in the accumulator; skips the \
+             instruction after it, the second load.",
+        )
+        .feature(ACC),
+    );
 }

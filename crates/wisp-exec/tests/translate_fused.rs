@@ -270,42 +270,52 @@ fn integer_pairs_are_fused_where_the_first_result_is_dead() {
         "{code:#?}"
     );
     // A step of a hash, in both forms; a masked value added; a difference masked.
-    let code = ops(r#"(module (func (param i32 i32) (result i32)
-            (local.set 0 (i32.mul (i32.xor (local.get 0) (local.get 1)) (i32.const 31)))
-            (local.set 0 (i32.mul (i32.xor (i32.add (local.get 1) (i32.const 1)) (local.get 0))
-                                  (i32.const 33)))
-            (local.set 1 (i32.add (i32.and (local.get 0) (i32.const 255)) (local.get 1)))
-            (i32.and (i32.sub (local.get 0) (local.get 1)) (i32.const 0xffff))))"#);
-    let pair = |a, b| SlotPair::new(Slot(a), Slot(b));
-    let has = |want: Op| code.contains(&want);
+    let fn2 = |body: &str| {
+        ops(&format!(
+            "(module (func (param i32 i32) (result i32) {body}))"
+        ))
+    };
+    let pair = |a, b| SlotPair::new(Slot(a), Slot(b)).unwrap();
+    let code = fn2(
+        "(local.set 0 (i32.mul (i32.xor (local.get 0) (local.get 1)) (i32.const 31)))
+            (local.get 0)",
+    );
     assert!(
-        has(Op::I32XorMulImm {
+        code.contains(&Op::I32XorMulImm {
             dst: Slot(0),
-            src: pair(0, 1).unwrap(),
+            src: pair(0, 1),
             imm: Imm32(31)
         }),
         "{code:#?}"
     );
-    assert!(
-        has(Op::I32AccXorMulImm {
-            dst: Slot(0),
-            rhs: Slot(0),
-            imm: Imm32(33)
-        }),
-        "{code:#?}"
+    let code = fn2(
+        "(i32.mul (i32.xor (i32.add (local.get 1) (i32.const 1)) (local.get 0))
+            (i32.const 33))",
     );
     assert!(
-        has(Op::I32AndImmAdd {
+        code.iter().any(
+            |op| matches!(*op, Op::I32AccXorMulImm { rhs: Slot(0), imm, .. }
+            if imm == Imm32(33))
+        ),
+        "{code:#?}"
+    );
+    let code = fn2(
+        "(local.set 1 (i32.add (i32.and (local.get 0) (i32.const 255)) (local.get 1)))
+            (i32.mul (local.get 1) (local.get 0))",
+    );
+    assert!(
+        code.contains(&Op::I32AndImmAdd {
             dst: Slot(1),
-            src: pair(0, 1).unwrap(),
+            src: pair(0, 1),
             imm: Imm32(255)
         }),
         "{code:#?}"
     );
+    let code = fn2("(i32.and (i32.sub (local.get 0) (local.get 1)) (i32.const 0xffff))");
     assert!(
         code.iter()
             .any(|op| matches!(*op, Op::I32SubAndImm { src, imm, .. }
-            if Some(src) == pair(0, 1) && imm == Imm32(0xffff))),
+            if src == pair(0, 1) && imm == Imm32(0xffff))),
         "{code:#?}"
     );
     // A bit field, the amount taken modulo 32; and a masked test.
@@ -326,4 +336,41 @@ fn integer_pairs_are_fused_where_the_first_result_is_dead() {
         ),
         "{code:#?}"
     );
+}
+
+#[test]
+fn two_loads_from_one_address_are_one_instruction() {
+    use wisp_exec::ir::{ImmPair, SlotPair};
+    let code = ops(
+        r#"(module (memory 1) (func (param i32) (result i32) (local i32 i32)
+            (local.set 1 (i32.load offset=4 (local.get 0)))
+            (local.set 2 (i32.load offset=8 (local.get 0)))
+            (i32.add (local.get 1) (local.get 2))))"#,
+    );
+    assert!(
+        code.contains(&Op::I32Load2 {
+            dsts: SlotPair::new(Slot(1), Slot(2)).unwrap(),
+            addr: Slot(0),
+            offsets: ImmPair::new(Imm32(4), Imm32(8)).unwrap(),
+        }),
+        "{code:#?}"
+    );
+    // Not where the first load overwrites the address the second reads, nor past 16-bit
+    // offsets.
+    for text in [
+        r#"(module (memory 1) (func (param i32) (result i32) (local i32)
+            (local.set 0 (i32.load offset=4 (local.get 0)))
+            (local.set 1 (i32.load offset=8 (local.get 0)))
+            (i32.add (local.get 0) (local.get 1))))"#,
+        r#"(module (memory 1) (func (param i32) (result i32) (local i32 i32)
+            (local.set 1 (i32.load offset=40000 (local.get 0)))
+            (local.set 2 (i32.load offset=8 (local.get 0)))
+            (i32.add (local.get 1) (local.get 2))))"#,
+    ] {
+        let code = ops(text);
+        assert!(
+            !code.iter().any(|op| matches!(op, Op::I32Load2 { .. })),
+            "{code:#?}"
+        );
+    }
 }

@@ -308,3 +308,40 @@ fn a_trap_names_the_instruction_that_trapped_when_a_constant_moved_before_it() {
         );
     }
 }
+
+#[test]
+fn two_loads_from_one_address_trap_at_the_one_that_missed() {
+    // The two `i32.load`s are one instruction (`I32Load2`); each still traps at its own
+    // offset, and the first's value is what the first load read.
+    let text = r#"(module (memory 1)
+          (func (export "f") (param i32) (result i32)
+            (local i32 i32)
+            (local.set 1 (i32.load offset=4 (local.get 0)))
+            (local.set 2 (i32.load offset=12 (local.get 0)))
+            (i32.sub (local.get 1) (local.get 2))))"#;
+    let bytes = common::wat(text);
+    // The byte offsets of the loads: opcode 0x28, alignment 2, offset 4 or 12.
+    let loads: Vec<usize> = bytes
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| w[0] == 0x28 && w[1] == 2 && (w[2] == 4 || w[2] == 12))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(loads.len(), 2, "{bytes:x?}");
+    for config in [Config::new(), {
+        let mut plain = Config::new();
+        plain.plain_code(true);
+        plain
+    }] {
+        let (mut store, instance) = instantiate(&config, text);
+        let func = instance
+            .get_typed_func::<i32, i32>(&mut store, "f")
+            .unwrap();
+        assert_eq!(func.call(&mut store, 0).unwrap(), 0);
+        for (at, load) in [(65_531, loads[0]), (65_523, loads[1]), (65_528, loads[1])] {
+            let err = func.call(&mut store, at).unwrap_err();
+            assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{err}");
+            assert_eq!(err.backtrace()[0].module_offset, Some(load), "{at}: {err}");
+        }
+    }
+}

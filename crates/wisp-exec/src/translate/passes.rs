@@ -85,6 +85,12 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Sl
         if landing[i] {
             continue;
         }
+        if temps.is_some() {
+            if let Some(pair) = fused_load_pair(ops[i - 1], ops[i]) {
+                ops[i - 1] = pair;
+                continue;
+            }
+        }
         if let Some(x) = ops[i - 1].acc_result() {
             if let Some(op) = ops[i].acc_form(x) {
                 ops[i] = op;
@@ -101,6 +107,49 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Sl
             }
         }
     }
+}
+
+/// The instruction that does two 32-bit loads from one address slot, `first` and then
+/// `second`, to go in the first one's place (`I32Load2`): if the first does not write the
+/// address (the second reads it after), and both offsets, as `i32`s, fit in 16 signed
+/// bits (`ImmPair` sign-extends them back to the same 32 bits). The second
+/// stays, skipped; it cannot read the first's result from the accumulator, so nothing
+/// else changes it.
+fn fused_load_pair(first: Op, second: Op) -> Option<Op> {
+    let (Op::I32Load {
+        dst: d1,
+        addr: a1,
+        offset: o1,
+    }
+    | Op::F32Load {
+        dst: d1,
+        addr: a1,
+        offset: o1,
+    }) = first
+    else {
+        return None;
+    };
+    let (Op::I32Load {
+        dst: d2,
+        addr: a2,
+        offset: o2,
+    }
+    | Op::F32Load {
+        dst: d2,
+        addr: a2,
+        offset: o2,
+    }) = second
+    else {
+        return None;
+    };
+    if a1 != a2 || d1 == a1 {
+        return None;
+    }
+    Some(Op::I32Load2 {
+        dsts: SlotPair::new(d1, d2)?,
+        addr: a1,
+        offsets: ImmPair::new(Imm32(o1.0), Imm32(o2.0))?,
+    })
 }
 
 /// The instruction that does `product` and then `sum`, which reads it from the

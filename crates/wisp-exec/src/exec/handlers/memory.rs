@@ -6,7 +6,7 @@
 
 use super::{trap, Cx, Flow, Hot};
 use crate::exec::{effective, paged};
-use crate::ir::{Imm32, MemOffset, Slot};
+use crate::ir::{Imm32, ImmPair, MemOffset, Slot, SlotPair};
 use core::ptr;
 use wisp_types::TrapCode;
 
@@ -84,6 +84,50 @@ unsafe fn load_at<const W: usize>(
         Ok(b) => {
             // SAFETY: `dst` is a slot of the running frame.
             unsafe { h.out(dst, conv(b)) };
+            Flow::Next
+        }
+        Err(t) => trap(h, cx, t),
+    }
+}
+
+/// Two loads from `addr`, at `offsets.first` into `dsts.first` and then at
+/// `offsets.second` into `dsts.second`: the second is the next instruction's, which this
+/// one took over, so `ip` moves past that instruction before it, and a trap there is
+/// reported at it. The address is read once: the first load does not write its slot
+/// (`passes::fused_load_pair`).
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`); the instruction after this one is there and
+/// has an instruction after it.
+#[inline(always)]
+pub(in crate::exec) unsafe fn load_pair<const W: usize>(
+    h: &mut Hot,
+    cx: &mut Cx<'_>,
+    dsts: SlotPair,
+    addr: Slot,
+    offsets: ImmPair,
+    conv: impl Fn([u8; W]) -> u64,
+) -> Flow {
+    // SAFETY: `addr` is a slot of the running frame.
+    let a = unsafe { h.get(addr) };
+    // `ImmPair` gives back the 32 bits of each offset it took (`fused_load_pair`).
+    let (first, second) = (
+        MemOffset(offsets.first() as u32),
+        MemOffset(offsets.second() as u32),
+    );
+    // SAFETY: the handler contract.
+    match unsafe { read::<W>(h, cx, a, first) } {
+        // SAFETY: `dsts` are slots of the running frame.
+        Ok(b) => unsafe { h.out(dsts.first(), conv(b)) },
+        Err(t) => return trap(h, cx, t),
+    }
+    // SAFETY: see the function's contract.
+    h.ip = unsafe { h.ip.add(1) };
+    // SAFETY: the handler contract.
+    match unsafe { read::<W>(h, cx, a, second) } {
+        Ok(b) => {
+            // SAFETY: as above.
+            unsafe { h.out(dsts.second(), conv(b)) };
             Flow::Next
         }
         Err(t) => trap(h, cx, t),
