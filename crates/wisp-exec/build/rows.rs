@@ -55,7 +55,7 @@ pub fn rows() -> Vec<Row> {
 /// Whether a row is a fused form: what the translator makes of a constant operand (the
 /// `…Imm` forms, an immediate in the instruction), of an `i32.add` feeding a load
 /// (`…Idx`, `…Disp`), a store (`…Disp`) or a `shl` (`I32AddShl*`), of a comparison feeding a branch (`BrI32…`,
-/// `BrI64…`), of a copy before a branch (`CopyBr`) or a call (`CallInternalCopy`), of an
+/// `BrI64…`), of a copy before a branch (`CopyBr`), of two copies (`CopyPair`, `CopyPairBr`) or a call (`CallInternalCopy`), of an
 /// argument's step before a call (`CallInternalStep`), of a sum returned
 /// (`ReturnI32Add`), of two
 /// counters stepped together (`I32AddImm2`), of a counter's step before the loop's exit
@@ -77,6 +77,8 @@ fn is_fused(name: &str) -> bool {
             "I32AddShl2"
                 | "I32AddShl3"
                 | "CopyBr"
+                | "CopyPair"
+                | "CopyPairBr"
                 | "CallInternalCopy"
                 | "CallInternalStep"
                 | "ReturnI32Add"
@@ -211,6 +213,21 @@ fn control() -> Vec<Row> {
             "control::copy_br",
         )
         .doc("A `Copy` and then a `Br`: the value a block leaves, and the jump out."),
+        row(
+            "CopyPair",
+            &[("dsts", SlotPair), ("srcs", SlotPair)],
+            "steps::copy_pair",
+        )
+        .doc(
+            "Two `Copy`s, the first and then the second (values moved at a block's end); \
+             skips the instruction after it, the second.",
+        ),
+        row(
+            "CopyPairBr",
+            &[("dsts", SlotPair), ("srcs", SlotPair), ("target", Target)],
+            "control::copy_pair_br",
+        )
+        .doc("A `Copy` and then a `CopyBr`: two values a loop carries, and the jump back."),
         row(
             "I32AddShl2",
             &[("dst", Slot), ("base", Slot), ("index", Slot)],

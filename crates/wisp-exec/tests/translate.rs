@@ -339,20 +339,51 @@ fn array_addresses_are_one_instruction() {
 fn a_copy_before_a_jump_is_one_instruction() {
     let code = ops(r#"(module (func (param i32) (local i32)
             (loop (local.set 1 (local.get 0)) (br 0))))"#);
-    // The `Br` stays for branches that land on it; the `CopyBr` before it does both.
-    // (Local 1 is set before it is read: nothing zeroes it first.)
+    // The `CopyBr` does both. The `Br` stays for branches that land on it, and as it
+    // jumps to the `CopyBr`, it is a copy of it. (Local 1 is set before it is read:
+    // nothing zeroes it first.)
+    let copy_br = Op::CopyBr {
+        dst: Slot(1),
+        src: Slot(0),
+        target: InstrIdx(0),
+    };
+    assert_eq!(code[0..2], [copy_br, copy_br], "{code:#?}");
+}
+
+#[test]
+fn two_copies_are_one_instruction_and_a_jump_to_copies_copies() {
+    use wisp_exec::ir::SlotPair;
+    let pair = |a, b| SlotPair::new(Slot(a), Slot(b)).unwrap();
+    // Two values a loop carries, moved at its latch; an `if` arm jumps to the latch.
+    let code = ops(r#"(module (func (param i32 i32 i32) (result i32)
+            (loop $l
+              (if (local.get 0) (then (local.set 0 (i32.const 0)) (br $l)))
+              (local.set 1 (local.get 2))
+              (local.set 2 (local.get 0))
+              (br $l))
+            (local.get 1)))"#);
+    let latch = Op::CopyPairBr {
+        dsts: pair(1, 2),
+        srcs: pair(2, 0),
+        target: InstrIdx(0),
+    };
     assert_eq!(
-        code[0..2],
-        [
-            Op::CopyBr {
-                dst: Slot(1),
-                src: Slot(0),
-                target: InstrIdx(0)
-            },
-            Op::Br {
-                target: InstrIdx(0)
-            }
-        ],
+        code.iter().filter(|op| **op == latch).count(),
+        1,
+        "{code:#?}"
+    );
+    // Two copies in a row: the second reads what the first wrote.
+    let code = ops(
+        r#"(module (func (param i32 i32 i32) (result i32) (local i32)
+            (local.set 3 (local.get 1))
+            (local.set 0 (local.get 3))
+            (i32.add (local.get 0) (i32.mul (local.get 3) (local.get 2)))))"#,
+    );
+    assert!(
+        code.contains(&Op::CopyPair {
+            dsts: pair(3, 0),
+            srcs: pair(1, 3)
+        }),
         "{code:#?}"
     );
 }

@@ -391,3 +391,48 @@ fn integer_pairs_compute_what_the_two_instructions_do() {
         }
     }
 }
+
+#[test]
+fn two_copies_in_one_instruction_copy_in_order() {
+    // Each turn moves locals down a chain (`CopyPair`, the second copy reading what the
+    // first wrote), and the latch copies two more and jumps back (`CopyPairBr`).
+    let text = r#"(module (func (export "f") (param i32 i32 i32) (result i32) (local i32 i32 i32)
+      (block $out
+        (loop $l
+          (br_if $out (i32.eqz (local.get 0)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (local.set 3 (local.get 1))
+          (local.set 4 (local.get 3))
+          (local.set 5 (i32.add (local.get 3) (local.get 2)))
+          (local.set 1 (local.get 2))
+          (local.set 2 (local.get 5))
+          (br $l)))
+      (i32.add (local.get 4) (i32.mul (local.get 2) (i32.const 100)))))"#;
+    let expected = |mut n: u32, mut l1: u32, mut l2: u32| {
+        let mut l4 = 0u32;
+        while n != 0 {
+            n -= 1;
+            let l3 = l1;
+            l4 = l3;
+            let l5 = l3.wrapping_add(l2);
+            l1 = l2;
+            l2 = l5;
+        }
+        l4.wrapping_add(l2.wrapping_mul(100))
+    };
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, text);
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, "f")
+            .unwrap();
+        for (n, a, b) in [(0, 1, 2), (1, 1, 2), (5, 1, 2), (8, 3, -7), (31, 1, 1)] {
+            assert_eq!(
+                f.call(&mut store, (n, a, b)).unwrap() as u32,
+                expected(n as u32, a as u32, b as u32),
+                "f({n}, {a}, {b})"
+            );
+        }
+    }
+}

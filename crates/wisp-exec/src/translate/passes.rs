@@ -40,7 +40,9 @@ pub(super) fn thread_jumps(ops: &mut [Op]) {
 /// frame goes with the return, so nothing reads the copy; an `i32.add` followed by the
 /// return of its result is one `ReturnI32Add`. A `Copy` followed by a test of
 /// what it wrote (a loop's latch) becomes a `BrI32LtUCopy` or `BrI32NeCopy`, which skips
-/// the test when it does not jump; the test stays for branches to it.
+/// the test when it does not jump; the test stays for branches to it. Two copies are
+/// one `CopyPair`, and a copy before a `CopyBr` a `CopyPairBr`; a `Br` to either of
+/// those is a copy of it.
 pub(super) fn fuse_copy_br(ops: &mut [Op]) {
     for i in 1..ops.len() {
         match (ops[i - 1], ops[i]) {
@@ -64,6 +66,37 @@ pub(super) fn fuse_copy_br(ops: &mut [Op]) {
                 }
             }
             _ => {}
+        }
+    }
+    // Then two copies in a row (values moved at a block's end, a loop's carried values),
+    // where the first loop left both: the second stays, skipped or for branches to it.
+    for i in 1..ops.len() {
+        let (Op::Copy { dst: d1, src: s1 }, second) = (ops[i - 1], ops[i]) else {
+            continue;
+        };
+        let fused = match second {
+            Op::Copy { dst: d2, src: s2 } => SlotPair::new(d1, d2)
+                .zip(SlotPair::new(s1, s2))
+                .map(|(dsts, srcs)| Op::CopyPair { dsts, srcs }),
+            Op::CopyBr {
+                dst: d2,
+                src: s2,
+                target,
+            } => SlotPair::new(d1, d2)
+                .zip(SlotPair::new(s1, s2))
+                .map(|(dsts, srcs)| Op::CopyPairBr { dsts, srcs, target }),
+            _ => None,
+        };
+        if let Some(fused) = fused {
+            ops[i - 1] = fused;
+        }
+    }
+    // A jump to copies and a jump (a loop's latch reached from an `if` arm) is those
+    // copies and that jump, one dispatch less.
+    for i in 0..ops.len() {
+        let Op::Br { target } = ops[i] else { continue };
+        if let Some(&(Op::CopyBr { .. } | Op::CopyPairBr { .. })) = ops.get(target.0 as usize) {
+            ops[i] = ops[target.0 as usize];
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::exec::dispatch::Exit;
 use crate::exec::{enter, Entered, RunResult};
 #[cfg(feature = "fused")]
 use crate::ir::MemOffset;
-use crate::ir::{DefinedFuncIdx, FuncIdx, Imm32, Offset, Op, Slot, TypeIdx};
+use crate::ir::{DefinedFuncIdx, FuncIdx, Imm32, Offset, Op, Slot, SlotPair, TypeIdx};
 use crate::stack::{Frame, Regs};
 use crate::CompiledFunc;
 use wisp_store::FuncKind;
@@ -288,6 +288,31 @@ pub(in crate::exec) unsafe fn copy_br(
     let v = unsafe { h.get(src) };
     // SAFETY: `dst` is a slot of the running frame.
     unsafe { h.set(dst, v) };
+    // SAFETY: the handler contract: `target` is this branch's.
+    unsafe { h.jump(target) };
+    Flow::Next
+}
+
+/// `dsts.first = srcs.first`, then `dsts.second = srcs.second`, then the jump.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`).
+#[inline(always)]
+pub(in crate::exec) unsafe fn copy_pair_br(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dsts: SlotPair,
+    srcs: SlotPair,
+    target: Offset,
+) -> Flow {
+    // SAFETY: the slots are the running frame's.
+    let v = unsafe { h.get(srcs.first()) };
+    // SAFETY: as above.
+    unsafe { h.set(dsts.first(), v) };
+    // SAFETY: as above; read after the first write, which it may depend on.
+    let v = unsafe { h.get(srcs.second()) };
+    // SAFETY: as above.
+    unsafe { h.set(dsts.second(), v) };
     // SAFETY: the handler contract: `target` is this branch's.
     unsafe { h.jump(target) };
     Flow::Next

@@ -166,6 +166,30 @@ unsafe fn skip(h: &mut Hot) -> Flow {
     Flow::Next
 }
 
+/// `dsts.first = srcs.first`, then `dsts.second = srcs.second` (which may read the
+/// first's result), then skips the second copy it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn copy_pair(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    dsts: SlotPair,
+    srcs: SlotPair,
+) -> Flow {
+    // SAFETY: the slots are the running frame's.
+    let v = unsafe { h.get(srcs.first()) };
+    // SAFETY: as above.
+    unsafe { h.set(dsts.first(), v) };
+    // SAFETY: as above; read after the first write, which it may depend on.
+    let v = unsafe { h.get(srcs.second()) };
+    // SAFETY: as above.
+    unsafe { h.out(dsts.second(), v) };
+    // SAFETY: the handler contract.
+    unsafe { skip(h) }
+}
+
 /// `dst = add(mul(acc, rhs), addend)`, then skips the sum it took over.
 ///
 /// # Safety
