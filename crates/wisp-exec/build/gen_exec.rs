@@ -43,7 +43,7 @@ fn tail_handler(o: &mut String, r: &Row) {
         "{cfg}#[cfg(wisp_tail_dispatch)]\n\
          #[inline(never)]\n\
          #[allow(non_snake_case)]\n\
-         unsafe fn {name}(ip: *const Op, sp: *mut RawVal, mem: *mut u8, mem_len: usize, acc: u64, cx: &mut Cx<'_>) -> Exit {{\n\
+         unsafe fn {name}(ip: *const Op, sp: *mut RawVal, mem: *mut u8, acc: u64, facc: f64, cx: &mut Cx<'_>) -> Exit {{\n\
          // SAFETY: `ip` points at an instruction of the running function.\n\
          let op = unsafe {{ *ip }};\n\
          let {pat} = op else {{\n\
@@ -52,9 +52,11 @@ fn tail_handler(o: &mut String, r: &Row) {
          }};\n\
          // SAFETY: the function's code goes on past every instruction but its last, a return.\n\
          let next = unsafe {{ ip.add(1) }};\n\
-         let mut h = Hot {{ ip: next, sp, mem, mem_len, acc }};\n\
+         let mut h = Hot {{ ip: next, sp, mem, acc, facc }};\n\
+         {read}\
          // SAFETY: the registers describe the running frame (the handler contract, `exec/mod.rs`).\n\
          let flow = unsafe {{ {call} }};\n\
+         {write}\
          // SAFETY: as above; `flow` says where the body left them.\n\
          unsafe {{ then(h, cx, flow) }}\n\
          }}\n\n",
@@ -62,6 +64,17 @@ fn tail_handler(o: &mut String, r: &Row) {
         name = r.name,
         pat = format_args!("Op::{} {{ {} }}", r.name, r.field_names().join(", ")),
         call = call(r),
+        read = if r.reads_facc {
+            "// Its `f64` operand is in the float register; the bits the body reads fold away.\n\
+             h.acc = h.facc.to_bits();\n"
+        } else {
+            ""
+        },
+        write = if r.writes_facc {
+            "h.facc = f64::from_bits(h.acc);\n"
+        } else {
+            ""
+        },
     );
 }
 
@@ -91,8 +104,8 @@ fn loop_backend(o: &mut String, rows: &[Row]) {
            /// # Safety\n\
            /// The registers describe the current frame as `execute` sets them up.\n\
            #[cfg(not(wisp_tail_dispatch))]\n\
-           pub(crate) unsafe fn run(ip: *const Op, sp: *mut RawVal, mem: *mut u8, mem_len: usize, acc: u64, cx: &mut Cx<'_>) -> Exit {\n\
-           let mut h = Hot { ip, sp, mem, mem_len, acc };\n\
+           pub(crate) unsafe fn run(ip: *const Op, sp: *mut RawVal, mem: *mut u8, acc: u64, _facc: f64, cx: &mut Cx<'_>) -> Exit {\n\
+           let mut h = Hot { ip, sp, mem, acc };\n\
            loop {\n\
            // SAFETY: `h.ip` points at an instruction of the running function.\n\
            let op = unsafe { *h.ip };\n\

@@ -62,6 +62,13 @@ fn tables(o: &mut String, rows: &[Row]) {
         for (n, t) in &r.fields {
             let _ = write!(text, " {n}:{}", t.rust());
         }
+        // Which register an accumulator form reads is part of what the code means.
+        if r.reads_facc {
+            text.push_str(" <f");
+        }
+        if r.writes_facc {
+            text.push_str(" >f");
+        }
         text.push(';');
         for b in text.bytes() {
             h = (h ^ b as u32).wrapping_mul(0x0100_0193);
@@ -189,6 +196,26 @@ fn attributes(o: &mut String, rows: &[Row]) {
         let _ = writeln!(o, "Op::{} {{ dst, .. }} => Some(dst),", r.name);
     }
     *o += "_ => None,\n}\n}\n\n";
+
+    *o += "/// Whether this instruction also leaves its `f64` result in the float accumulator.\n\
+           pub fn writes_float_acc(&self) -> bool {\nmatches!(self, ";
+    let w: Vec<String> = rows
+        .iter()
+        .filter(|r| r.writes_facc)
+        .map(|r| format!("Op::{} {{ .. }}", r.name))
+        .collect();
+    *o += &w.join(" | ");
+    *o += ")\n}\n\n";
+    *o += "/// Whether this accumulator form reads an `f64` from the float accumulator, so that\n\
+           /// it may only follow an instruction that [`writes_float_acc`](Op::writes_float_acc).\n\
+           pub fn reads_float_acc(&self) -> bool {\nmatches!(self, ";
+    let r: Vec<String> = rows
+        .iter()
+        .filter(|r| r.reads_facc)
+        .map(|r| format!("Op::{} {{ .. }}", r.name))
+        .collect();
+    *o += &r.join(" | ");
+    *o += ")\n}\n\n";
 
     *o += "/// Whether this is arithmetic that cannot trap (a body in `handlers::arith` that\n\
            /// does not trap), or else a load: what the translator may move a constant\n\

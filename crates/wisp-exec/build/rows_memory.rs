@@ -98,6 +98,12 @@ fn load(t: &mut Vec<Row>, name: &str, width: u32, conv: &str) {
         .feature(ACC)
         .acc_result(),
     );
+    // An `f64` loaded is often the operand of the arithmetic right after it.
+    if name == "F64Load" {
+        for r in t.iter_mut().rev().take(6) {
+            r.writes_facc = true;
+        }
+    }
 }
 
 /// A store of the low `width` bytes of `value`, its form storing a constant (`Imm`, the

@@ -3,28 +3,34 @@
 //! compare-and-branch rows.
 
 use crate::rows::{to_snake, ACC};
-use crate::table::{row, wasm_name, Row, Translate, Ty::*};
+use crate::table::{f64_result_and_operand, row, wasm_name, Row, Translate, Ty::*};
 
 /// A one-operand instruction that cannot trap: `dst = f(src)`, and its form with `src`
 /// in the accumulator (a conversion or a square root of what was just computed).
 fn unary(t: &mut Vec<Row>, name: &str, f: &str) {
     let acc = format!("{name}Acc");
-    t.push(
-        row(name, &[("dst", Slot), ("src", Slot)], "arith::unary")
-            .args(&[&format!("numeric::{f}")])
-            .doc(format!("`{}`.", wasm_name(f)))
-            .acc_result()
-            .retarget()
-            .acc("src", &acc)
-            .translate(Translate::Unary),
-    );
-    t.push(
-        row(&acc, &[("dst", Slot)], "arith::unary_acc")
-            .args(&[&format!("numeric::{f}")])
-            .doc(format!("`{}` of the accumulator.", wasm_name(f)))
-            .feature(ACC)
-            .acc_result(),
-    );
+    let (f64_out, f64_in) = f64_result_and_operand(f);
+    let mut plain = row(name, &[("dst", Slot), ("src", Slot)], "arith::unary")
+        .args(&[&format!("numeric::{f}")])
+        .doc(format!("`{}`.", wasm_name(f)))
+        .acc_result()
+        .retarget()
+        .acc("src", &acc)
+        .translate(Translate::Unary);
+    let mut acc_form = row(&acc, &[("dst", Slot)], "arith::unary_acc")
+        .args(&[&format!("numeric::{f}")])
+        .doc(format!("`{}` of the accumulator.", wasm_name(f)))
+        .feature(ACC)
+        .acc_result();
+    if f64_out {
+        plain = plain.writes_facc();
+        acc_form = acc_form.writes_facc();
+    }
+    if f64_in {
+        acc_form = acc_form.reads_facc();
+    }
+    t.push(plain);
+    t.push(acc_form);
 }
 
 /// A one-operand instruction that may trap.
@@ -43,6 +49,11 @@ fn unary_trap(t: &mut Vec<Row>, name: &str, f: &str) {
 /// subtraction or division also its form with `rhs` there (`AccR`), for `a - f(b)`.
 fn binary(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool) {
     let acc = format!("{name}Acc");
+    let f64_in = f.starts_with("f64_");
+    let compares = ["Eq", "Ne", "Lt", "Gt", "Le", "Ge"]
+        .iter()
+        .any(|c| name.ends_with(c));
+    let f64_out = f64_in && !compares;
     let mut r = row(
         name,
         &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)],
@@ -55,6 +66,7 @@ fn binary(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool) {
     .acc("lhs", &acc)
     .translate(Translate::Binary);
     r.commutative = commutative;
+    r.writes_facc = f64_out;
     if name.ends_with("Sub") || name.ends_with("Div") {
         r = r.acc("rhs", format!("{name}AccR"));
         t.push(r);
@@ -62,28 +74,31 @@ fn binary(t: &mut Vec<Row>, name: &str, f: &str, commutative: bool) {
     } else {
         t.push(r);
     }
-    t.push(
-        row(&acc, &[("dst", Slot), ("rhs", Slot)], "arith::binary_acc")
-            .args(&[&format!("numeric::{f}")])
-            .doc(format!("`{}` with `lhs` in the accumulator.", wasm_name(f)))
-            .feature(ACC)
-            .acc_result(),
-    );
+    let mut acc_form = row(&acc, &[("dst", Slot), ("rhs", Slot)], "arith::binary_acc")
+        .args(&[&format!("numeric::{f}")])
+        .doc(format!("`{}` with `lhs` in the accumulator.", wasm_name(f)))
+        .feature(ACC)
+        .acc_result();
+    acc_form.writes_facc = f64_out;
+    acc_form.reads_facc = f64_in;
+    t.push(acc_form);
 }
 
 /// The form of `name` with `rhs` in the accumulator: `dst = f(lhs, acc)`.
 fn acc_rhs(t: &mut Vec<Row>, name: &str, f: &str) {
-    t.push(
-        row(
-            &format!("{name}AccR"),
-            &[("dst", Slot), ("lhs", Slot)],
-            "arith::binary_acc_rhs",
-        )
-        .args(&[&format!("numeric::{f}")])
-        .doc(format!("`{}` with `rhs` in the accumulator.", wasm_name(f)))
-        .feature(ACC)
-        .acc_result(),
-    );
+    let (f64_out, f64_in) = f64_result_and_operand(f);
+    let mut r = row(
+        &format!("{name}AccR"),
+        &[("dst", Slot), ("lhs", Slot)],
+        "arith::binary_acc_rhs",
+    )
+    .args(&[&format!("numeric::{f}")])
+    .doc(format!("`{}` with `rhs` in the accumulator.", wasm_name(f)))
+    .feature(ACC)
+    .acc_result();
+    r.writes_facc = f64_out;
+    r.reads_facc = f64_in;
+    t.push(r);
 }
 
 /// A two-operand integer instruction with its immediate form (the right operand a
@@ -511,7 +526,9 @@ pub fn mul_add() -> Vec<Row> {
         )
         .args(&["numeric::f64_mul", "numeric::f64_add"])
         .doc("`acc * rhs + addend` in `f64`, each rounded; skips the instruction after it.")
-        .feature(ACC),
+        .feature(ACC)
+        .reads_facc()
+        .writes_facc(),
         row(
             "F64SubAccMul",
             &[("dst", Slot), ("lhs", Slot), ("rhs", Slot)],
@@ -519,7 +536,9 @@ pub fn mul_add() -> Vec<Row> {
         )
         .args(&["numeric::f64_mul", "numeric::f64_sub"])
         .doc("`lhs - acc * rhs` in `f64`, each rounded; skips the instruction after it.")
-        .feature(ACC),
+        .feature(ACC)
+        .reads_facc()
+        .writes_facc(),
     ]
 }
 

@@ -149,6 +149,13 @@ pub struct Row {
     pub feature: Option<&'static str>,
     /// Leaves its result (`dst`) in the accumulator as well as in its slot.
     pub acc_result: bool,
+    /// Its result is an `f64`, which it also leaves in the float accumulator (a float
+    /// register, where the tail backend has one), for a form that reads it there: an
+    /// `acc_result`, or a fused form that skips one.
+    pub writes_facc: bool,
+    /// An accumulator form whose accumulator operand is an `f64`, which it reads from the
+    /// float accumulator: it may only follow an instruction that `writes_facc`.
+    pub reads_facc: bool,
     /// Computes one value into `dst` from its operands alone, so the translator may
     /// point `dst` elsewhere (`x = a + b; local.set l` becomes `l = a + b`).
     pub retarget: bool,
@@ -190,6 +197,8 @@ pub fn row(name: &str, fields: &[(&'static str, Ty)], body: &str) -> Row {
         args: Vec::new(),
         feature: None,
         acc_result: false,
+        writes_facc: false,
+        reads_facc: false,
         retarget: false,
         commutative: false,
         mirror: None,
@@ -216,6 +225,16 @@ impl Row {
     }
     pub fn acc_result(mut self) -> Row {
         self.acc_result = true;
+        self
+    }
+    /// See [`Row::writes_facc`].
+    pub fn writes_facc(mut self) -> Row {
+        self.writes_facc = true;
+        self
+    }
+    /// See [`Row::reads_facc`].
+    pub fn reads_facc(mut self) -> Row {
+        self.reads_facc = true;
         self
     }
     pub fn retarget(mut self) -> Row {
@@ -265,6 +284,17 @@ pub fn wasm_name(f: &str) -> String {
     f.replacen('_', ".", 1)
 }
 
+/// Whether a semantics function returns an `f64` and whether its (last) operand is
+/// one, from its Wasm name: the result type comes first (`f64_convert_i32_s`), and the
+/// operand type, where it differs, is the last type named (`i32_trunc_sat_f64_s`).
+pub fn f64_result_and_operand(f: &str) -> (bool, bool) {
+    let types: Vec<&str> = f
+        .split('_')
+        .filter(|w| matches!(*w, "i32" | "i64" | "f32" | "f64"))
+        .collect();
+    (types.first() == Some(&"f64"), types.last() == Some(&"f64"))
+}
+
 /// Checks what the generators rely on: unique names, every referenced form present with
 /// the fields it is given, accumulator forms behind the `accumulator` feature.
 pub fn check(rows: &[Row]) {
@@ -278,6 +308,7 @@ pub fn check(rows: &[Row]) {
     };
     for r in rows {
         assert!(r.fields.len() <= 3, "{}: at most three operands", r.name);
+
         assert!(!r.doc.is_empty(), "{}: every row is documented", r.name);
         // The generated code finds a branch's target by this name.
         for &(name, ty) in &r.fields {

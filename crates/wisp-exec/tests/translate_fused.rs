@@ -374,3 +374,31 @@ fn two_loads_from_one_address_are_one_instruction() {
         );
     }
 }
+
+#[test]
+fn an_f64_is_read_from_the_float_accumulator_only_after_what_leaves_it_there() {
+    // A product feeding a sum: the sum reads the product from the float register.
+    let code = ops(r#"(module (func (param f64 f64) (result f64)
+            (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 1))))"#);
+    assert!(
+        code.iter().any(|op| matches!(op, Op::F64AddAcc { .. })),
+        "{code:#?}"
+    );
+    // An `i64` load reinterpreted: the integer accumulator has it, the float one does
+    // not, so the sum reads its slot.
+    let code = ops(r#"(module (memory 1) (func (param i32 f64) (result f64)
+            (f64.add (f64.reinterpret_i64 (i64.load (local.get 0))) (local.get 1))))"#);
+    assert!(
+        code.iter().any(|op| matches!(op, Op::F64Add { .. }))
+            && !code.iter().any(|op| op.reads_float_acc()),
+        "{code:#?}"
+    );
+    // The other way is fine: an `f64` result is in the integer accumulator too.
+    let code = ops(r#"(module (func (param f64 f64) (result i64)
+            (i64.and (i64.reinterpret_f64 (f64.mul (local.get 0) (local.get 1)))
+                     (i64.const 0xff))))"#);
+    assert!(
+        code.iter().any(|op| matches!(op, Op::I64AndImmAcc { .. })),
+        "{code:#?}"
+    );
+}

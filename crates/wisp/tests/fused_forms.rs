@@ -436,3 +436,89 @@ fn two_copies_in_one_instruction_copy_in_order() {
         }
     }
 }
+
+/// Float chains through the float accumulator, and values that cross between it and the
+/// integer one by reinterpretation, in both directions.
+const FLOATS: &str = r#"(module
+  (memory 1)
+  (func (export "chain") (param $x f64) (param $n i32) (result f64)
+    (loop $l
+      (local.set $x (f64.add (f64.mul (local.get $x) (f64.const 0.999999)) (f64.const 0.5)))
+      (local.set $x (f64.sqrt (f64.sub (f64.div (local.get $x) (f64.const 1.000001)) (f64.const 0.25))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $x))
+  (func (export "bits_then_float") (param $b i64) (param $y f64) (result f64)
+    (f64.add (f64.reinterpret_i64 (i64.add (local.get $b) (i64.const 1))) (local.get $y)))
+  (func (export "float_then_bits") (param $x f64) (param $y f64) (result i64)
+    (i64.and (i64.reinterpret_f64 (f64.mul (local.get $x) (local.get $y)))
+             (i64.const 0x000f_ffff_ffff_ffff)))
+  (func (export "load_then_float") (param $b i64) (result f64)
+    (i64.store (i32.const 8) (local.get $b))
+    (f64.neg (f64.abs (f64.load (i32.const 8)))))
+  (func (export "copysign_bits") (param $x f64) (param $y f64) (result i64)
+    (i64.reinterpret_f64 (f64.neg (f64.copysign (local.get $x) (local.get $y)))))
+  (func (export "compare") (param $x f64) (param $y f64) (result i32)
+    (f64.lt (f64.mul (local.get $x) (local.get $y)) (local.get $y)))
+)"#;
+
+#[test]
+fn float_results_passed_in_the_float_register_keep_their_values_and_bits() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    let nan_bits: i64 = 0x7ff4_0000_0000_0abc; // a signalling NaN with a payload
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, FLOATS);
+        let chain = inst
+            .get_typed_func::<(f64, i32), f64>(&store, "chain")
+            .unwrap();
+        let mut x = 3.0f64;
+        for _ in 0..1000 {
+            x = x * 0.999999 + 0.5;
+            x = (x / 1.000001 - 0.25).sqrt();
+        }
+        assert_eq!(
+            chain.call(&mut store, (3.0, 1000)).unwrap().to_bits(),
+            x.to_bits()
+        );
+        let btf = inst
+            .get_typed_func::<(i64, f64), f64>(&store, "bits_then_float")
+            .unwrap();
+        let b = 1.5f64.to_bits() as i64;
+        assert_eq!(
+            btf.call(&mut store, (b, 2.0)).unwrap(),
+            f64::from_bits(b as u64 + 1) + 2.0
+        );
+        let ftb = inst
+            .get_typed_func::<(f64, f64), i64>(&store, "float_then_bits")
+            .unwrap();
+        assert_eq!(
+            ftb.call(&mut store, (1.25, -3.5)).unwrap(),
+            ((1.25f64 * -3.5).to_bits() & 0x000f_ffff_ffff_ffff) as i64
+        );
+        let ltf = inst
+            .get_typed_func::<i64, f64>(&store, "load_then_float")
+            .unwrap();
+        assert_eq!(ltf.call(&mut store, b).unwrap(), -1.5);
+        let nan = ltf.call(&mut store, nan_bits).unwrap().to_bits();
+        assert_eq!(
+            nan,
+            (nan_bits as u64) | (1 << 63),
+            "abs and neg keep a NaN's payload"
+        );
+        let csb = inst
+            .get_typed_func::<(f64, f64), i64>(&store, "copysign_bits")
+            .unwrap();
+        let x = f64::from_bits(nan_bits as u64);
+        assert_eq!(
+            csb.call(&mut store, (x, -1.0)).unwrap() as u64,
+            nan_bits as u64,
+            "copysign and neg keep a NaN's payload"
+        );
+        let cmp = inst
+            .get_typed_func::<(f64, f64), i32>(&store, "compare")
+            .unwrap();
+        assert_eq!(cmp.call(&mut store, (0.5, 4.0)).unwrap(), 1);
+        assert_eq!(cmp.call(&mut store, (2.0, 4.0)).unwrap(), 0);
+        assert_eq!(cmp.call(&mut store, (f64::NAN, 4.0)).unwrap(), 0);
+    }
+}

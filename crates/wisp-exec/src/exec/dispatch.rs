@@ -128,8 +128,7 @@ pub fn with_target<T: Target, U: Target>(
 
 /// A handler of the tail backend.
 #[cfg_attr(not(wisp_tail_dispatch), allow(dead_code))]
-pub(super) type Handler =
-    unsafe fn(*const Op, *mut RawVal, *mut u8, usize, u64, &mut Cx<'_>) -> Exit;
+pub(super) type Handler = unsafe fn(*const Op, *mut RawVal, *mut u8, u64, f64, &mut Cx<'_>) -> Exit;
 
 /// The hot registers: what a body reads and changes besides the machine (`Cx`). The
 /// handlers keep them in a local, which LLVM keeps in machine registers.
@@ -139,12 +138,35 @@ pub(super) struct Hot {
     pub ip: *const Op,
     /// The current frame's first cell.
     pub sp: *mut RawVal,
-    /// Memory 0 of the running instance, reloaded only where it can change: on calls
-    /// and returns between instances and after `memory.grow`.
+    /// The base of memory 0 of the running instance (its length is `Cx::mem_len`),
+    /// reloaded only where it can change: on calls and returns between instances and
+    /// after `memory.grow`.
     pub mem: *mut u8,
-    pub mem_len: usize,
     /// The accumulator: the result of the last instruction that leaves one there.
     pub acc: u64,
+    /// The float accumulator: the same result when it is an `f64`, in a float register
+    /// (`Op::writes_float_acc`), so that float arithmetic on the result of the float
+    /// arithmetic before it does not move it through an integer register and back,
+    /// which lengthens a chain of dependent operations by some six cycles a step on
+    /// x86-64. Only the tail backend has it: the loop backend's forms read `acc`.
+    #[cfg(wisp_tail_dispatch)]
+    pub facc: f64,
+}
+
+impl Hot {
+    /// The registers at `ip` in a frame just entered or returned to, where neither
+    /// accumulator holds anything yet.
+    #[inline(always)]
+    pub(super) fn at(ip: *const Op, sp: *mut RawVal, mem: *mut u8) -> Hot {
+        Hot {
+            ip,
+            sp,
+            mem,
+            acc: 0,
+            #[cfg(wisp_tail_dispatch)]
+            facc: 0.0,
+        }
+    }
 }
 
 /// Where control goes after a body.
@@ -179,10 +201,10 @@ pub(super) enum Flow {
 pub(super) unsafe fn then(h: Hot, cx: &mut Cx<'_>, flow: Flow) -> Exit {
     match flow {
         // SAFETY: see the function's contract.
-        Flow::Next => unsafe { run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
+        Flow::Next => unsafe { run(h.ip, h.sp, h.mem, h.acc, h.facc, cx) },
         // SAFETY: as above, and the discriminant is the instruction's (translator
         // invariant; an image's are computed anew or checked when it is read).
-        Flow::NextTagged(t) => unsafe { run_tagged(t, h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
+        Flow::NextTagged(t) => unsafe { run_tagged(t, h.ip, h.sp, h.mem, h.acc, h.facc, cx) },
         Flow::Stop => Exit::Stop,
         // SAFETY: the slow paths take what they need from `cx`, which the contract
         // covers too.
@@ -229,13 +251,13 @@ pub(super) unsafe fn run(
     ip: *const Op,
     sp: *mut RawVal,
     mem: *mut u8,
-    mem_len: usize,
     acc: u64,
+    facc: f64,
     cx: &mut Cx<'_>,
 ) -> Exit {
     // SAFETY: `ip` points at an instruction, whose discriminant this is; the rest is
     // the function's contract.
-    unsafe { run_tagged(tag(ip) as u32, ip, sp, mem, mem_len, acc, cx) }
+    unsafe { run_tagged(tag(ip) as u32, ip, sp, mem, acc, facc, cx) }
 }
 
 /// Runs from `ip`, whose instruction has discriminant `t`, until a handler stops.
@@ -249,14 +271,14 @@ unsafe fn run_tagged(
     ip: *const Op,
     sp: *mut RawVal,
     mem: *mut u8,
-    mem_len: usize,
     acc: u64,
+    facc: f64,
     cx: &mut Cx<'_>,
 ) -> Exit {
     // SAFETY: `t` is an instruction's discriminant, and the table covers every one.
     let handler = *unsafe { HANDLERS.get_unchecked(t as usize) };
     // SAFETY: the registers describe the running frame (see the function's contract).
-    unsafe { handler(ip, sp, mem, mem_len, acc, cx) }
+    unsafe { handler(ip, sp, mem, acc, facc, cx) }
 }
 
 /// An instruction this build has no handler for (see `supported`) traps. Images that
@@ -266,8 +288,8 @@ unsafe fn unsupported(
     ip: *const Op,
     _: *mut RawVal,
     _: *mut u8,
-    _: usize,
     _: u64,
+    _: f64,
     cx: &mut Cx<'_>,
 ) -> Exit {
     cx.regs.ip = ip;

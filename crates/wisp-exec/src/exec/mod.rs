@@ -417,6 +417,13 @@ pub(super) struct Cx<'a> {
     /// row, so `GlobalGetOwn` reaches one with a single load from here.
     #[cfg(feature = "fused")]
     own_globals: *mut wisp_store::GlobalInst,
+    /// The length in bytes of the running instance's memory 0, whose base the handlers
+    /// keep in a register (`Hot::mem`); set with it by [`Cx::switch_instance`] and after
+    /// `memory.grow`. Kept here rather than in a seventh register: x86-64 LLVM folds the
+    /// load of the next handler's address into the tail jump only for calls that pass
+    /// at most six registers, and the float accumulator is one of them. A bounds check
+    /// compares with it in memory, which costs no more than with a register.
+    mem_len: usize,
     /// The callee and frame base of a call taking the general path.
     pending_call: (FuncAddr, usize),
     /// What a throw threw, for the unwinder.
@@ -436,11 +443,11 @@ pub(super) enum Thrown {
 
 impl Cx<'_> {
     /// Points the per-instance caches at the instance of the running function
-    /// (`regs.func`) and returns its memory 0. Out of line: it runs on entry, and on
-    /// calls and returns that cross instances.
+    /// (`regs.func`) and returns the base of its memory 0 (setting `mem_len`). Out of
+    /// line: it runs on entry, and on calls and returns that cross instances.
     #[cold]
     #[inline(never)]
-    fn switch_instance(&mut self) -> (*mut u8, usize) {
+    fn switch_instance(&mut self) -> *mut u8 {
         let mut own = 0;
         if let Some(FuncKind::Wasm { instance, code }) = self
             .store
@@ -470,7 +477,9 @@ impl Cx<'_> {
         }
         #[cfg(not(feature = "fused"))]
         let _ = own;
-        mem0(self.store, self.regs.instance)
+        let (mem, mem_len) = mem0(self.store, self.regs.instance);
+        self.mem_len = mem_len;
+        mem
     }
 }
 
@@ -502,24 +511,25 @@ fn execute(
         global_insts: ptr::null_mut(),
         #[cfg(feature = "fused")]
         own_globals: ptr::null_mut(),
+        mem_len: 0,
         pending_call: (FuncAddr(0), 0),
         thrown: Thrown::Exn(ExnAddr(0)),
     };
-    let (mem, mem_len) = cx.switch_instance();
+    let mem = cx.switch_instance();
     let start = match thrown {
-        None => Some((ip, sp, mem, mem_len)),
+        None => Some((ip, sp, mem)),
         #[cfg(feature = "exceptions")]
         Some(t) => {
             cx.thrown = t;
-            unwind::unwind(&mut cx).map(|h| (h.ip, h.sp, h.mem, h.mem_len))
+            unwind::unwind(&mut cx).map(|h| (h.ip, h.sp, h.mem))
         }
         #[cfg(not(feature = "exceptions"))]
         Some(_) => None,
     };
-    if let Some((ip, sp, mem, mem_len)) = start {
+    if let Some((ip, sp, mem)) = start {
         // SAFETY: the registers describe the frame `saved` describes, set up by `enter`,
         // or the handler's the unwinder found.
-        unsafe { dispatch::run(ip, sp, mem, mem_len, 0, &mut cx) };
+        unsafe { dispatch::run(ip, sp, mem, 0, 0.0, &mut cx) };
     }
     *saved = cx.regs;
     cx.result

@@ -59,14 +59,8 @@ pub(super) fn unwind(cx: &mut Cx<'_>) -> Option<Hot> {
                 cx.regs = Regs { ip: target, ..regs };
                 // SAFETY: the catching frame was reserved when it was entered.
                 let sp = unsafe { cx.stack.values.as_mut_ptr().add(regs.base) };
-                let (mem, mem_len) = cx.switch_instance();
-                return Some(Hot {
-                    ip: target,
-                    sp,
-                    mem,
-                    mem_len,
-                    acc: 0,
-                });
+                let mem = cx.switch_instance();
+                return Some(Hot::at(target, sp, mem));
             }
         }
         if depth == 0 {

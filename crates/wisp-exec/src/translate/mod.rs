@@ -688,9 +688,7 @@ impl Translator<'_> {
         let mut at = last;
         while at > self.block_pc && last - at < 16 {
             let (before, op) = (self.ops[at - 1], self.ops[at]);
-            let feeds = before
-                .acc_result()
-                .is_some_and(|x| op.acc_form(x).is_some());
+            let feeds = passes::acc_form_after(&before, op).is_some();
             if !feeds || !clear(&before) || may_trap(&op) || may_trap(&before) {
                 break;
             }

@@ -124,8 +124,8 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Sl
                 continue;
             }
         }
-        if let Some(x) = ops[i - 1].acc_result() {
-            if let Some(op) = ops[i].acc_form(x) {
+        if let Some(op) = acc_form_after(&ops[i - 1], ops[i]) {
+            {
                 ops[i] = op;
                 let fused = temps.and_then(|temps| {
                     let prev = ops[i - 1];
@@ -140,6 +140,15 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Sl
             }
         }
     }
+}
+
+/// `op` in the accumulator form that reads the result of `prev`, the instruction just
+/// before it, if it has one. A form that reads an `f64` from the float accumulator
+/// follows only an instruction that leaves it there; the integer accumulator holds
+/// every result, so the other forms follow any instruction with one.
+pub(super) fn acc_form_after(prev: &Op, op: Op) -> Option<Op> {
+    let form = op.acc_form(prev.acc_result()?)?;
+    (!form.reads_float_acc() || prev.writes_float_acc()).then_some(form)
 }
 
 /// The instruction that does two 32-bit loads from one address slot, `first` and then

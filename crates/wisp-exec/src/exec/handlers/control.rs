@@ -727,7 +727,9 @@ macro_rules! out_of_line {
         pub(in crate::exec) unsafe fn $tail(cx: &mut Cx<'_>) -> Exit {
             match $slow(cx) {
                 // SAFETY: `$slow` returns the registers of a frame it set up.
-                Some(h) => unsafe { crate::exec::dispatch::run(h.ip, h.sp, h.mem, h.mem_len, h.acc, cx) },
+                Some(h) => unsafe {
+                    crate::exec::dispatch::run(h.ip, h.sp, h.mem, h.acc, h.facc, cx)
+                },
                 None => Exit::Stop,
             }
         }
@@ -757,8 +759,8 @@ out_of_line! {
         }
         // SAFETY: `enter` reserved the callee's frame at `base`.
         let sp = unsafe { cx.stack.values.as_mut_ptr().add(cx.regs.base) };
-        let (mem, mem_len) = cx.switch_instance();
-        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len, acc: 0 })
+        let mem = cx.switch_instance();
+        Some(Hot::at(cx.regs.ip, sp, mem))
     }
 }
 
@@ -772,8 +774,8 @@ out_of_line! {
         cx.regs = Regs { ip: f.ret, base: f.base, instance: f.instance, func: f.func };
         // SAFETY: the caller's frame was reserved when it was entered.
         let sp = unsafe { cx.stack.values.as_mut_ptr().add(f.base) };
-        let (mem, mem_len) = cx.switch_instance();
-        Some(Hot { ip: f.ret, sp, mem, mem_len, acc: 0 })
+        let mem = cx.switch_instance();
+        Some(Hot::at(f.ret, sp, mem))
     }
 }
 
@@ -807,8 +809,8 @@ out_of_line! {
         cx.regs = Regs { ip: c.ops.as_ptr(), base, instance: instance.0, func: callee };
         // SAFETY: the frame was reserved just above.
         let sp = unsafe { cx.stack.values.as_mut_ptr().add(base) };
-        let (mem, mem_len) = cx.switch_instance();
-        Some(Hot { ip: cx.regs.ip, sp, mem, mem_len, acc: 0 })
+        let mem = cx.switch_instance();
+        Some(Hot::at(cx.regs.ip, sp, mem))
     }
 }
 

@@ -482,7 +482,7 @@ pub(in crate::exec) unsafe fn memory_grow(
     let r = bulk::memory_grow(cx.store, cx.regs.instance, unsafe { h.get(delta) } as u32);
     // SAFETY: as above.
     unsafe { h.set(dst, r) };
-    (h.mem, h.mem_len) = mem0(cx.store, cx.regs.instance);
+    (h.mem, cx.mem_len) = mem0(cx.store, cx.regs.instance);
     Flow::Next
 }
 

@@ -1,4 +1,4 @@
-//! Loads and stores of memory 0 through the `mem`/`mem_len` registers: the fast path,
+//! Loads and stores of memory 0 through the `mem` register and `Cx::mem_len`: the fast path,
 //! with accesses that miss (out of bounds, or a paged memory) going to `exec::paged`.
 //! Spec: <https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions>
 // The accumulator forms' bodies go unused in a build without them.
@@ -13,7 +13,7 @@ use wisp_types::TrapCode;
 /// The `W` bytes at `addr + offset` of memory 0.
 ///
 /// # Safety
-/// `mem`/`mem_len` describe memory 0 of the running instance.
+/// `mem` and `cx.mem_len` describe memory 0 of the running instance.
 #[inline(always)]
 pub(in crate::exec) unsafe fn read<const W: usize>(
     h: &Hot,
@@ -21,7 +21,7 @@ pub(in crate::exec) unsafe fn read<const W: usize>(
     addr: u64,
     offset: MemOffset,
 ) -> Result<[u8; W], TrapCode> {
-    match effective(addr, offset.0, W, h.mem_len) {
+    match effective(addr, offset.0, W, cx.mem_len) {
         Some(ea) => {
             // SAFETY: `ea + W <= mem_len`, checked by `effective`.
             let at = unsafe { h.mem.add(ea) };
@@ -40,7 +40,7 @@ pub(in crate::exec) unsafe fn read<const W: usize>(
 /// handler, which then called the next handler instead of jumping to it.
 ///
 /// # Safety
-/// `mem`/`mem_len` describe memory 0 of the running instance.
+/// `mem` and `cx.mem_len` describe memory 0 of the running instance.
 #[inline(always)]
 pub(in crate::exec) unsafe fn write<const W: usize, const N: usize>(
     h: &Hot,
@@ -50,7 +50,7 @@ pub(in crate::exec) unsafe fn write<const W: usize, const N: usize>(
     bytes: [u8; N],
 ) -> Flow {
     const { assert!(W <= N) };
-    match effective(addr, offset.0, W, h.mem_len) {
+    match effective(addr, offset.0, W, cx.mem_len) {
         Some(ea) => {
             // SAFETY: `ea + W <= mem_len`, checked by `effective`.
             let at = unsafe { h.mem.add(ea) };

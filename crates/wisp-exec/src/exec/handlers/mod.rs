@@ -11,7 +11,7 @@
 //! Every body is an `unsafe fn` with one contract, the handler contract: `h` describes
 //! the running frame as `exec/mod.rs` lists its invariants (slots below the frame size
 //! and reserved, branch targets inside the function, `ip` at the next instruction,
-//! `mem`/`mem_len` memory 0 of the running instance).
+//! `mem` and `Cx::mem_len` memory 0 of the running instance).
 
 #[cfg(feature = "gc")]
 pub(super) mod aggregate;
