@@ -53,10 +53,10 @@ fn tail_handler(o: &mut String, r: &Row) {
          // SAFETY: the function's code goes on past every instruction but its last, a return.\n\
          let next = unsafe {{ ip.add(1) }};\n\
          let mut h = Hot {{ ip: next, sp, mem, acc, facc }};\n\
-         {read}\
+         {before}\
          // SAFETY: the registers describe the running frame (the handler contract, `exec/mod.rs`).\n\
          let flow = unsafe {{ {call} }};\n\
-         {write}\
+         {after}\
          // SAFETY: as above; `flow` says where the body left them.\n\
          unsafe {{ then(h, cx, flow) }}\n\
          }}\n\n",
@@ -64,18 +64,38 @@ fn tail_handler(o: &mut String, r: &Row) {
         name = r.name,
         pat = format_args!("Op::{} {{ {} }}", r.name, r.field_names().join(", ")),
         call = call(r),
-        read = if r.reads_facc {
-            "// Its `f64` operand is in the float register; the bits the body reads fold away.\n\
-             h.acc = h.facc.to_bits();\n"
-        } else {
-            ""
-        },
-        write = if r.writes_facc {
-            "h.facc = f64::from_bits(h.acc);\n"
-        } else {
-            ""
-        },
+        before = float_acc_before(r),
+        after = float_acc_after(r),
     );
+}
+
+/// What a handler does before its body for the float accumulator (`Row::reads_facc`,
+/// `Row::writes_facc`): the body works on the integer one, whose value the handler
+/// keeps to hand on unchanged where the float one replaces it, and which a reading
+/// form's body takes from the float one. LLVM folds the conversions between bits and
+/// `f64` away, so the body's arithmetic happens in the float register.
+fn float_acc_before(r: &Row) -> &'static str {
+    match (r.reads_facc, r.writes_facc) {
+        (false, false) => "",
+        (false, true) => "let keep = h.acc;\n",
+        (true, _) => "let keep = h.acc;\nh.acc = h.facc.to_bits();\n",
+    }
+}
+
+/// What a handler does after its body for the float accumulator: a writing form moves
+/// its result there and hands on the integer accumulator as it came (no instruction
+/// after it reads that one), and a reading form without a result of its own does the
+/// same with the integer one.
+fn float_acc_after(r: &Row) -> &'static str {
+    if r.writes_facc {
+        "h.facc = f64::from_bits(h.acc);\nh.acc = keep;\n"
+    } else if r.reads_facc && !r.acc_result {
+        "h.acc = keep;\n"
+    } else if r.reads_facc {
+        "let _ = keep;\n"
+    } else {
+        ""
+    }
 }
 
 fn tables(o: &mut String, rows: &[Row]) {

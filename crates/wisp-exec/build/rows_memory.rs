@@ -183,6 +183,12 @@ fn store(t: &mut Vec<Row>, name: &str, width: u32) {
         .doc(format!("`{w}` of the accumulator."))
         .feature(ACC),
     );
+    // An `f64` stored is often the result of the arithmetic right before it.
+    if name == "F64Store" {
+        if let Some(r) = t.last_mut() {
+            r.reads_facc = true;
+        }
+    }
 }
 
 /// The scalar loads: name, width in bytes, conversion to a cell.

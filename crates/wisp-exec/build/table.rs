@@ -149,12 +149,13 @@ pub struct Row {
     pub feature: Option<&'static str>,
     /// Leaves its result (`dst`) in the accumulator as well as in its slot.
     pub acc_result: bool,
-    /// Its result is an `f64`, which it also leaves in the float accumulator (a float
-    /// register, where the tail backend has one), for a form that reads it there: an
-    /// `acc_result`, or a fused form that skips one.
+    /// Its result is an `f64`, which it leaves in the float accumulator (a float register,
+    /// where the tail backend has one) instead of the integer one, for a form that reads
+    /// it there: an `acc_result`, or a fused form that skips one.
     pub writes_facc: bool,
     /// An accumulator form whose accumulator operand is an `f64`, which it reads from the
-    /// float accumulator: it may only follow an instruction that `writes_facc`.
+    /// float accumulator. Forms that read it follow only instructions that write it, and
+    /// the other forms only other instructions.
     pub reads_facc: bool,
     /// Computes one value into `dst` from its operands alone, so the translator may
     /// point `dst` elsewhere (`x = a + b; local.set l` becomes `l = a + b`).

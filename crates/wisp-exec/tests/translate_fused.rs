@@ -393,12 +393,20 @@ fn an_f64_is_read_from_the_float_accumulator_only_after_what_leaves_it_there() {
             && !code.iter().any(|op| op.reads_float_acc()),
         "{code:#?}"
     );
-    // The other way is fine: an `f64` result is in the integer accumulator too.
+    // Nor the other way: an `f64` result is not in the integer accumulator.
     let code = ops(r#"(module (func (param f64 f64) (result i64)
             (i64.and (i64.reinterpret_f64 (f64.mul (local.get 0) (local.get 1)))
                      (i64.const 0xff))))"#);
     assert!(
-        code.iter().any(|op| matches!(op, Op::I64AndImmAcc { .. })),
+        code.iter().any(|op| matches!(op, Op::I64AndImm { .. })),
+        "{code:#?}"
+    );
+    // An `f64` stored right after it is computed is stored from the float register.
+    let code = ops(r#"(module (memory 1) (func (param i32 f64)
+            (f64.store (local.get 0) (f64.mul (local.get 1) (local.get 1)))))"#);
+    assert!(
+        code.iter()
+            .any(|op| matches!(op, Op::F64StoreAccValue { .. })),
         "{code:#?}"
     );
 }

@@ -459,6 +459,9 @@ const FLOATS: &str = r#"(module
     (i64.reinterpret_f64 (f64.neg (f64.copysign (local.get $x) (local.get $y)))))
   (func (export "compare") (param $x f64) (param $y f64) (result i32)
     (f64.lt (f64.mul (local.get $x) (local.get $y)) (local.get $y)))
+  (func (export "store_product") (param $x f64) (param $y f64) (result i64)
+    (f64.store (i32.const 16) (f64.mul (local.get $x) (local.get $y)))
+    (i64.load (i32.const 16)))
 )"#;
 
 #[test]
@@ -520,5 +523,12 @@ fn float_results_passed_in_the_float_register_keep_their_values_and_bits() {
         assert_eq!(cmp.call(&mut store, (0.5, 4.0)).unwrap(), 1);
         assert_eq!(cmp.call(&mut store, (2.0, 4.0)).unwrap(), 0);
         assert_eq!(cmp.call(&mut store, (f64::NAN, 4.0)).unwrap(), 0);
+        let sp = inst
+            .get_typed_func::<(f64, f64), i64>(&store, "store_product")
+            .unwrap();
+        assert_eq!(
+            sp.call(&mut store, (1.5, -2.25)).unwrap() as u64,
+            (1.5f64 * -2.25).to_bits()
+        );
     }
 }

@@ -144,11 +144,12 @@ pub(super) struct Hot {
     pub mem: *mut u8,
     /// The accumulator: the result of the last instruction that leaves one there.
     pub acc: u64,
-    /// The float accumulator: the same result when it is an `f64`, in a float register
-    /// (`Op::writes_float_acc`), so that float arithmetic on the result of the float
-    /// arithmetic before it does not move it through an integer register and back,
-    /// which lengthens a chain of dependent operations by some six cycles a step on
-    /// x86-64. Only the tail backend has it: the loop backend's forms read `acc`.
+    /// The float accumulator: the result instead of `acc` when it is an `f64`, in a
+    /// float register (`Op::writes_float_acc`), so that float arithmetic on the result
+    /// of the float arithmetic before it does not move it through an integer register
+    /// and back, which lengthens a chain of dependent operations by some six cycles a
+    /// step on x86-64. Only the tail backend has it: the loop backend's forms read
+    /// `acc`, which its bodies write for every result.
     #[cfg(wisp_tail_dispatch)]
     pub facc: f64,
 }

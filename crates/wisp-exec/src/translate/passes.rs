@@ -143,12 +143,13 @@ pub(super) fn use_accumulator(ops: &mut [Op], landing: &[bool], temps: Option<Sl
 }
 
 /// `op` in the accumulator form that reads the result of `prev`, the instruction just
-/// before it, if it has one. A form that reads an `f64` from the float accumulator
-/// follows only an instruction that leaves it there; the integer accumulator holds
-/// every result, so the other forms follow any instruction with one.
+/// before it, if it has one. An `f64` result is in the float accumulator and nowhere
+/// else, so a form that reads that one follows only an instruction that writes it,
+/// and any other form only an instruction that does not (an `f64` reinterpreted as an
+/// `i64` is read from its slot).
 pub(super) fn acc_form_after(prev: &Op, op: Op) -> Option<Op> {
     let form = op.acc_form(prev.acc_result()?)?;
-    (!form.reads_float_acc() || prev.writes_float_acc()).then_some(form)
+    (form.reads_float_acc() == prev.writes_float_acc()).then_some(form)
 }
 
 /// The instruction that does two 32-bit loads from one address slot, `first` and then
