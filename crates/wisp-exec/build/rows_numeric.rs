@@ -641,6 +641,31 @@ pub fn int_pairs() -> Vec<Row> {
             .feature(ACC),
         );
     }
+    // A masked test whose masked value is kept, or whose constants need all 16 bits
+    // (`while cur != NIL` over `u16` links, `crc & 0x8000 != 0`): the `and` writes its
+    // slot as well.
+    for (c, f) in [
+        ("Ne", "i32_ne"),
+        ("Eq", "i32_eq"),
+        ("GtU", "i32_gt_u"),
+        ("LtU", "i32_lt_u"),
+        ("GeU", "i32_ge_u"),
+    ] {
+        t.push(
+            row(
+                &format!("BrI32And{c}Mask"),
+                &[("slots", SlotPair), ("imms", MaskPair), ("target", Target)],
+                "steps::br_and_mask",
+            )
+            .args(&[&format!("numeric::{f}")])
+            .doc(format!(
+                "`slots.0 = slots.1 & imms.mask`, and jumps if `{}` of it and `imms.value` \
+                 holds; else skips the instruction after it.",
+                wasm_name(f)
+            ))
+            .feature(ACC),
+        );
+    }
     t
 }
 

@@ -25,6 +25,8 @@ pub enum Ty {
     Imm64,
     /// Two 16-bit immediates (`ImmPair`).
     ImmPair,
+    /// A 16-bit mask and a 16-bit value, zero-extended (`MaskPair`).
+    MaskPair,
     /// A slot and a shift amount (`ShiftedSlot`).
     ShiftedSlot,
     /// A slot and a 16-bit step (`SteppedSlot`).
@@ -65,6 +67,7 @@ impl Ty {
             Ty::Imm32 => "Imm32",
             Ty::Imm64 => "Imm64",
             Ty::ImmPair => "ImmPair",
+            Ty::MaskPair => "MaskPair",
             Ty::ShiftedSlot => "ShiftedSlot",
             Ty::SteppedSlot => "SteppedSlot",
             Ty::SlotPair => "SlotPair",

@@ -410,3 +410,25 @@ fn an_f64_is_read_from_the_float_accumulator_only_after_what_leaves_it_there() {
         "{code:#?}"
     );
 }
+
+#[test]
+fn a_masked_test_that_keeps_the_masked_value_is_one_instruction() {
+    // `cur as u16 != NIL` with `cur` kept: the mask needs 16 unsigned bits, and the
+    // masked value goes to a local the loop reads after the test.
+    let code = ops(r#"(module (func (param i32) (result i32) (local i32)
+            (block $done (loop $l
+              (br_if $done (i32.eq (local.tee 1 (i32.and (local.get 0) (i32.const 0xffff)))
+                                   (i32.const 0xffff)))
+              (local.set 0 (i32.add (local.get 1) (i32.const 3)))
+              (br $l)))
+            (local.get 1)))"#);
+    assert!(
+        code.iter().any(|op| matches!(
+            op,
+            Op::BrI32AndEqMask { slots, imms, .. }
+                if slots.first() == Slot(1) && slots.second() == Slot(0)
+                    && imms.mask() == 0xffff && imms.value() == 0xffff
+        )),
+        "{code:#?}"
+    );
+}

@@ -532,3 +532,107 @@ fn float_results_passed_in_the_float_register_keep_their_values_and_bits() {
         );
     }
 }
+
+/// Masked tests that keep the masked value, or whose constants need 16 unsigned bits
+/// (`BrI32AndNeMask` and its kin): a walk along `u16` links ending at `0xffff`, and each
+/// comparison once with the masked value read after it.
+const MASKS: &str = r#"(module
+  (memory 1)
+  ;; next[i] at 2 * i, a u16; count the links from `start` until 0xffff.
+  (func (export "walk") (param $start i32) (result i32)
+    (local $cur i32) (local $n i32)
+    (local.set $cur (local.get $start))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eq (local.tee $cur (i32.and (local.get $cur) (i32.const 0xffff)))
+                             (i32.const 0xffff)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $cur (i32.load16_u (i32.shl (local.get $cur) (i32.const 1))))
+        (br $l)))
+    (local.get $n))
+  (func (export "link") (param $i i32) (param $next i32)
+    (i32.store16 (i32.shl (local.get $i) (i32.const 1)) (local.get $next)))
+  (func (export "tests") (param $c i32) (result i32)
+    (local $m i32) (local $n i32)
+    (if (i32.ne (local.tee $m (i32.and (local.get $c) (i32.const 0xffff))) (i32.const 0xffff))
+      (then (local.set $n (i32.add (local.get $n) (local.get $m)))))
+    (if (i32.gt_u (local.tee $m (i32.and (local.get $c) (i32.const 0xff00))) (i32.const 0x8000))
+      (then (local.set $n (i32.xor (local.get $n) (local.get $m)))))
+    (if (i32.lt_u (local.tee $m (i32.and (local.get $c) (i32.const 0xfff0))) (i32.const 0xfff0))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 3)))))
+    (if (i32.ge_u (local.tee $m (i32.and (local.get $c) (i32.const 0x00ff))) (i32.const 0x0080))
+      (then (local.set $n (i32.sub (local.get $n) (local.get $m)))))
+    (if (i32.and (local.get $c) (i32.const 0x8000))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 100)))))
+    (if (i32.eqz (i32.and (local.get $c) (i32.const 0x8001)))
+      (then (local.set $n (i32.add (local.get $n) (i32.const 1000)))))
+    (i32.add (local.get $n) (local.get $m)))
+)"#;
+
+fn tests(c: i32) -> i32 {
+    let mut n = 0i32;
+    let mut m = c & 0xffff;
+    if m != 0xffff {
+        n = n.wrapping_add(m);
+    }
+    m = c & 0xff00;
+    if m as u32 > 0x8000 {
+        n ^= m;
+    }
+    m = c & 0xfff0;
+    if (m as u32) < 0xfff0 {
+        n = n.wrapping_add(3);
+    }
+    m = c & 0xff;
+    if m as u32 >= 0x80 {
+        n = n.wrapping_sub(m);
+    }
+    if c & 0x8000 != 0 {
+        n = n.wrapping_add(100);
+    }
+    if c & 0x8001 == 0 {
+        n = n.wrapping_add(1000);
+    }
+    n.wrapping_add(m)
+}
+
+#[test]
+fn masked_tests_that_keep_the_masked_value_compute_what_the_two_instructions_do() {
+    let mut plain = Config::new();
+    plain.plain_code(true);
+    for config in [Config::new(), plain] {
+        let (mut store, inst) = instantiate(&config, MASKS);
+        let link = inst
+            .get_typed_func::<(i32, i32), ()>(&store, "link")
+            .unwrap();
+        let walk = inst.get_typed_func::<i32, i32>(&store, "walk").unwrap();
+        let t = inst.get_typed_func::<i32, i32>(&store, "tests").unwrap();
+        // 0 -> 5 -> 3 -> 0xffff; the high bits of a start are masked off.
+        for (i, next) in [(0, 5), (5, 3), (3, 0xffff)] {
+            link.call(&mut store, (i, next)).unwrap();
+        }
+        assert_eq!(walk.call(&mut store, 0).unwrap(), 3);
+        assert_eq!(walk.call(&mut store, 0x7_0005).unwrap(), 2);
+        assert_eq!(walk.call(&mut store, -1).unwrap(), 0);
+        for c in [
+            0,
+            1,
+            0x7f,
+            0x80,
+            0xff,
+            0x8000,
+            0x8001,
+            0x80ff,
+            0xfff0,
+            0xffef,
+            0xffff,
+            0x1_ffff,
+            -1,
+            i32::MIN,
+            i32::MAX,
+            0x1234_5678,
+        ] {
+            assert_eq!(t.call(&mut store, c).unwrap(), tests(c), "tests({c:#x})");
+        }
+    }
+}

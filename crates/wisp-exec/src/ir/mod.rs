@@ -30,8 +30,8 @@ mod operand;
 
 pub use operand::{
     CastTarget, DataIdx, DefinedFuncIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, ImmPair,
-    InstrIdx, Lane, MemIdx, MemOffset, Offset, Operand, ShiftedSlot, Slot, SlotPair, SteppedSlot,
-    TableIdx, TagIdx, Target, TypeIdx,
+    InstrIdx, Lane, MaskPair, MemIdx, MemOffset, Offset, Operand, ShiftedSlot, Slot, SlotPair,
+    SteppedSlot, TableIdx, TagIdx, Target, TypeIdx,
 };
 
 include!(concat!(env!("OUT_DIR"), "/ops.rs"));

@@ -293,6 +293,50 @@ impl fmt::Display for ImmPair {
     }
 }
 
+/// A mask and a value to compare with, two 16-bit immediates zero-extended, in one
+/// operand: a masked test that keeps the masked value (`x as u16 != u16::MAX`, where the
+/// mask is `0xffff`), in `BrI32AndNeMask` and its kin.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct MaskPair(pub u32);
+
+impl MaskPair {
+    /// The pair of `mask` and `value`, if both fit in 16 unsigned bits.
+    pub fn new(mask: Imm32, value: Imm32) -> Option<MaskPair> {
+        let a = u16::try_from(mask.0).ok()?;
+        let b = u16::try_from(value.0).ok()?;
+        Some(MaskPair(a as u32 | (b as u32) << 16))
+    }
+
+    /// The mask, as a cell.
+    #[inline(always)]
+    pub const fn mask(self) -> u64 {
+        (self.0 & 0xffff) as u64
+    }
+
+    /// The value compared with, as a cell.
+    #[inline(always)]
+    pub const fn value(self) -> u64 {
+        (self.0 >> 16) as u64
+    }
+}
+
+impl Operand for MaskPair {
+    const ZERO: Self = MaskPair(0);
+    fn to_bits(self) -> u64 {
+        self.0 as u64
+    }
+    fn from_bits(bits: u64) -> Option<Self> {
+        u32::try_from(bits).ok().map(MaskPair)
+    }
+}
+
+impl fmt::Display for MaskPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#x},{}", self.mask(), self.value())
+    }
+}
+
 /// A slot and a shift amount (0 to 63) in one operand, the amount in the top 6 bits:
 /// the shifted source of an instruction that already names two other slots
 /// (`I32XorRotlImm`), within the three operands an instruction has.

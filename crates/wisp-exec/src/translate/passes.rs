@@ -2,7 +2,7 @@
 //! `translate_as` runs them.
 
 use super::Op;
-use crate::ir::{Imm32, ImmPair, InstrIdx, ShiftedSlot, Slot, SlotPair, SteppedSlot};
+use crate::ir::{Imm32, ImmPair, InstrIdx, MaskPair, ShiftedSlot, Slot, SlotPair, SteppedSlot};
 use crate::Catch;
 use alloc::vec::Vec;
 
@@ -215,9 +215,12 @@ fn fused_mul_add(product: Op, sum: Op, temps: Slot) -> Option<Op> {
 
 /// The instruction that does `first` and then `second`, which reads it from the
 /// accumulator, to go in the first one's place (`I32MulImmAdd`, `I32AccMulImmAdd`,
-/// `I32AndImmAdd`, `I32XorMulImm`, `I32AccXorMulImm`, `I32SubAndImm`, `I32ShrUAndImm`): if the first result went to an operand-stack temporary (at or
-/// above `temps`), only the second reads it; if to the slot the second writes, the
-/// second overwrites it. Either way it need not be written.
+/// `I32AndImmAdd`, `I32XorMulImm`, `I32AccXorMulImm`, `I32SubAndImm`, `I32ShrUAndImm`):
+/// if the first result went to an operand-stack temporary (at or above `temps`), only
+/// the second reads it; if to the slot the second writes, the second overwrites it.
+/// Either way it need not be written. A masked test (`BrI32AndNeImm`, ...) is made the
+/// same way; where the masked value is kept, or a constant needs 16 unsigned bits, the
+/// form that also writes it (`BrI32AndNeMask`, ...).
 fn fused_int_pair(first: Op, second: Op, temps: Slot) -> Option<Op> {
     let dead = |temp: Slot, dst: Slot| temp.0 >= temps.0 || temp == dst;
     match (first, second) {
@@ -260,20 +263,62 @@ fn fused_int_pair(first: Op, second: Op, temps: Slot) -> Option<Op> {
                 imm: mask,
             },
             test,
-        ) if t.0 >= temps.0 => {
+        ) => {
             let (k, target) = match test {
                 Op::BrI32NeImmAcc { imm, target }
                 | Op::BrI32EqImmAcc { imm, target }
                 | Op::BrI32GtUImmAcc { imm, target }
-                | Op::BrI32LtUImmAcc { imm, target } => (imm, target),
+                | Op::BrI32LtUImmAcc { imm, target }
+                | Op::BrI32GeUImmAcc { imm, target } => (imm, target),
+                Op::BrIfNezAcc { target } | Op::BrIfEqzAcc { target } => (Imm32(0), target),
                 _ => return None,
             };
-            let imms = ImmPair::new(mask, k)?;
+            let dead = t.0 >= temps.0;
+            if let (true, Some(imms)) = (dead, ImmPair::new(mask, k)) {
+                match test {
+                    Op::BrI32NeImmAcc { .. } => {
+                        return Some(Op::BrI32AndNeImm { lhs, imms, target })
+                    }
+                    Op::BrI32EqImmAcc { .. } => {
+                        return Some(Op::BrI32AndEqImm { lhs, imms, target })
+                    }
+                    Op::BrI32GtUImmAcc { .. } => {
+                        return Some(Op::BrI32AndGtUImm { lhs, imms, target })
+                    }
+                    Op::BrI32LtUImmAcc { .. } => {
+                        return Some(Op::BrI32AndLtUImm { lhs, imms, target })
+                    }
+                    _ => {}
+                }
+            }
+            // The masked value kept, or constants of 16 unsigned bits.
+            let (slots, imms) = (SlotPair::new(t, lhs)?, MaskPair::new(mask, k)?);
             Some(match test {
-                Op::BrI32NeImmAcc { .. } => Op::BrI32AndNeImm { lhs, imms, target },
-                Op::BrI32EqImmAcc { .. } => Op::BrI32AndEqImm { lhs, imms, target },
-                Op::BrI32GtUImmAcc { .. } => Op::BrI32AndGtUImm { lhs, imms, target },
-                _ => Op::BrI32AndLtUImm { lhs, imms, target },
+                Op::BrI32NeImmAcc { .. } | Op::BrIfNezAcc { .. } => Op::BrI32AndNeMask {
+                    slots,
+                    imms,
+                    target,
+                },
+                Op::BrI32EqImmAcc { .. } | Op::BrIfEqzAcc { .. } => Op::BrI32AndEqMask {
+                    slots,
+                    imms,
+                    target,
+                },
+                Op::BrI32GtUImmAcc { .. } => Op::BrI32AndGtUMask {
+                    slots,
+                    imms,
+                    target,
+                },
+                Op::BrI32LtUImmAcc { .. } => Op::BrI32AndLtUMask {
+                    slots,
+                    imms,
+                    target,
+                },
+                _ => Op::BrI32AndGeUMask {
+                    slots,
+                    imms,
+                    target,
+                },
             })
         }
         (

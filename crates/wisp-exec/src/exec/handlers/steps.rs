@@ -14,7 +14,8 @@
 
 use super::{trap, Cx, Flow, Hot};
 use crate::ir::{
-    DefinedFuncIdx, Imm32, ImmPair, MemOffset, Offset, ShiftedSlot, Slot, SlotPair, SteppedSlot,
+    DefinedFuncIdx, Imm32, ImmPair, MaskPair, MemOffset, Offset, ShiftedSlot, Slot, SlotPair,
+    SteppedSlot,
 };
 
 /// Steps `counter` in place (an `i32` add), leaving the new value in it and the
@@ -365,6 +366,28 @@ pub(in crate::exec) unsafe fn br_and_cmp_imm(
     let a = unsafe { h.get(lhs) };
     // SAFETY: the handler contract.
     unsafe { br_or_skip(h, f(a & imms.first(), imms.second()) != 0, target) }
+}
+
+/// `slots.0 = slots.1 & imms.mask`, then jumps if `f(slots.0, imms.value)` holds, else
+/// skips the test it took over.
+///
+/// # Safety
+/// The handler contract (`handlers/mod.rs`), and [`br_or_skip`]'s.
+#[inline(always)]
+pub(in crate::exec) unsafe fn br_and_mask(
+    h: &mut Hot,
+    _: &mut Cx<'_>,
+    slots: SlotPair,
+    imms: MaskPair,
+    target: Offset,
+    f: impl Fn(u64, u64) -> u64,
+) -> Flow {
+    // SAFETY: both slots are slots of the running frame.
+    let v = unsafe { h.get(slots.second()) } & imms.mask();
+    // SAFETY: as above.
+    unsafe { h.set(slots.first(), v) };
+    // SAFETY: the handler contract.
+    unsafe { br_or_skip(h, f(v, imms.value()) != 0, target) }
 }
 
 /// The byte at `addr + offset` in memory 0, or the load's trap.
