@@ -39,11 +39,7 @@ pub(super) struct Zeros {
 impl Zeros {
     /// At the entry: every numeric declared local holds zero.
     pub(super) fn at_entry(params: usize, locals: &[wisp_types::ValType]) -> Zeros {
-        use wisp_types::ValType as V;
-        let known = locals[params..]
-            .iter()
-            .map(|t| matches!(t, V::I32 | V::I64 | V::F32 | V::F64))
-            .collect();
+        let known = locals[params..].iter().map(|&t| is_number(t)).collect();
         Zeros { params, known }
     }
 }
@@ -62,10 +58,10 @@ impl Translator<'_> {
                 declared(local_index).is_none_or(|d| prefix.set.get(d) == Some(&true))
             }
             O::LocalSet { local_index } | O::LocalTee { local_index } => {
-                let number = self.local_types.get(local_index as usize).is_some_and(|t| {
-                    use wisp_types::ValType as V;
-                    matches!(t, V::I32 | V::I64 | V::F32 | V::F64)
-                });
+                let number = self
+                    .local_types
+                    .get(local_index as usize)
+                    .is_some_and(|&t| is_number(t));
                 if let Some(s) = declared(local_index).and_then(|d| prefix.set.get_mut(d)) {
                     *s |= number;
                 }
