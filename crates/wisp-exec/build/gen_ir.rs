@@ -197,25 +197,22 @@ fn attributes(o: &mut String, rows: &[Row]) {
     }
     *o += "_ => None,\n}\n}\n\n";
 
-    *o += "/// Whether this instruction also leaves its `f64` result in the float accumulator.\n\
-           pub fn writes_float_acc(&self) -> bool {\nmatches!(self, ";
-    let w: Vec<String> = rows
-        .iter()
-        .filter(|r| r.writes_facc)
-        .map(|r| format!("Op::{} {{ .. }}", r.name))
-        .collect();
-    *o += &w.join(" | ");
-    *o += ")\n}\n\n";
-    *o += "/// Whether this accumulator form reads an `f64` from the float accumulator, so that\n\
-           /// it may only follow an instruction that [`writes_float_acc`](Op::writes_float_acc).\n\
-           pub fn reads_float_acc(&self) -> bool {\nmatches!(self, ";
-    let r: Vec<String> = rows
-        .iter()
-        .filter(|r| r.reads_facc)
-        .map(|r| format!("Op::{} {{ .. }}", r.name))
-        .collect();
-    *o += &r.join(" | ");
-    *o += ")\n}\n\n";
+    predicate(
+        o,
+        rows,
+        "/// Whether this instruction leaves its `f64` result in the float accumulator \
+         /// (instead of the integer one).",
+        "writes_float_acc",
+        |r| r.writes_facc,
+    );
+    predicate(
+        o,
+        rows,
+        "/// Whether this accumulator form reads an `f64` from the float accumulator, so that \
+         /// it may only follow an instruction that [`writes_float_acc`](Op::writes_float_acc).",
+        "reads_float_acc",
+        |r| r.reads_facc,
+    );
 
     *o += "/// Whether this is arithmetic that cannot trap (a body in `handlers::arith` that\n\
            /// does not trap), or else a load: what the translator may move a constant\n\
@@ -361,4 +358,18 @@ fn display(o: &mut String, rows: &[Row]) {
         let _ = writeln!(o, "{} => write!(f, \"{}{fmt}\"),", pattern(r), r.name);
     }
     *o += "}\n}\n}\n";
+}
+
+/// `pub fn {name}(&self) -> bool`, true for the instructions of the rows `pick` takes.
+fn predicate(o: &mut String, rows: &[Row], doc: &str, name: &str, pick: impl Fn(&Row) -> bool) {
+    let arms: Vec<String> = rows
+        .iter()
+        .filter(|r| pick(r))
+        .map(|r| format!("Op::{} {{ .. }}", r.name))
+        .collect();
+    let _ = write!(
+        o,
+        "{doc}\npub fn {name}(&self) -> bool {{\nmatches!(self, {})\n}}\n\n",
+        arms.join(" | ")
+    );
 }
