@@ -75,10 +75,14 @@ fn tail_handler(o: &mut String, r: &Row) {
 /// form's body takes from the float one. LLVM folds the conversions between bits and
 /// `f64` away, so the body's arithmetic happens in the float register.
 fn float_acc_before(r: &Row) -> &'static str {
-    match (r.reads_facc, r.writes_facc) {
+    // The integer accumulator is handed on unchanged by a form that writes the float one
+    // or reads it without a result of its own.
+    let keep = r.writes_facc || (r.reads_facc && !r.acc_result);
+    match (keep, r.reads_facc) {
         (false, false) => "",
-        (false, true) => "let keep = h.acc;\n",
-        (true, _) => "let keep = h.acc;\nh.acc = h.facc.to_bits();\n",
+        (true, false) => "let keep = h.acc;\n",
+        (false, true) => "h.acc = h.facc.to_bits();\n",
+        (true, true) => "let keep = h.acc;\nh.acc = h.facc.to_bits();\n",
     }
 }
 
@@ -91,8 +95,6 @@ fn float_acc_after(r: &Row) -> &'static str {
         "h.facc = f64::from_bits(h.acc);\nh.acc = keep;\n"
     } else if r.reads_facc && !r.acc_result {
         "h.acc = keep;\n"
-    } else if r.reads_facc {
-        "let _ = keep;\n"
     } else {
         ""
     }
