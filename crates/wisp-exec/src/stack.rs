@@ -67,6 +67,11 @@ pub struct Stack {
     pub(crate) frames: Cells<Frame>,
     pub(crate) regs: Option<Regs>,
     pub(crate) limits: StackLimits,
+    /// How many frames a call may push without asking the allocator or passing
+    /// `limits.max_frames`: the smaller of the two, kept here so that the call fast
+    /// path compares with one number. Never more than `frames`' capacity, which never
+    /// shrinks; `reserve_frame` raises it.
+    frame_room: usize,
 }
 
 impl Stack {
@@ -76,6 +81,7 @@ impl Stack {
             frames: Cells::new(),
             regs: None,
             limits,
+            frame_room: 0,
         }
     }
 
@@ -89,11 +95,13 @@ impl Stack {
             max_values: values.capacity(),
             max_frames: frames.capacity(),
         };
+        let frame_room = frames.capacity();
         Some(Stack {
             values,
             frames,
             regs: None,
             limits,
+            frame_room,
         })
     }
 
@@ -147,7 +155,15 @@ impl Stack {
         } else {
             1
         };
-        self.frames.try_reserve(n).is_ok()
+        let reserved = self.frames.try_reserve(n).is_ok();
+        self.frame_room = self.frames.capacity().min(self.limits.max_frames);
+        reserved
+    }
+
+    /// Whether one more frame fits without growing the call stack or passing its limit.
+    #[inline(always)]
+    pub(crate) fn has_frame_room(&self) -> bool {
+        self.frames.len() < self.frame_room
     }
 
     /// Forgets any suspended execution.

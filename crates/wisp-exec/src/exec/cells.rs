@@ -106,6 +106,20 @@ impl<T: Copy + 'static> Cells<T> {
         true
     }
 
+    /// Appends `value` where there is room for it without growing.
+    ///
+    /// # Safety
+    /// `self.len() < self.capacity()`.
+    #[inline(always)]
+    pub(crate) unsafe fn push_within_capacity(&mut self, value: T) {
+        debug_assert!(self.len < self.cap);
+        // SAFETY: `len < cap` (the function's contract): the slot is inside the block.
+        let slot = unsafe { self.ptr.as_ptr().add(self.len) };
+        // SAFETY: as above, and the block is ours to write.
+        unsafe { slot.write(value) };
+        self.len += 1;
+    }
+
     pub(crate) fn pop(&mut self) -> Option<T> {
         self.len = self.len.checked_sub(1)?;
         // SAFETY: the element at the old last index was written.

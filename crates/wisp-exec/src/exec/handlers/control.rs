@@ -375,22 +375,20 @@ unsafe fn enter_fast(
     at: usize,
     ret: *const Op,
 ) -> Option<*mut wisp_types::RawVal> {
-    let frames = &mut cx.stack.frames;
     // SAFETY: see the function's contract.
     let frame_size = unsafe { (*c).frame_size };
-    let fits = at + frame_size as usize <= cx.stack.values.len()
-        && frames.len() < frames.capacity().min(cx.stack.limits.max_frames);
+    let fits = at + frame_size as usize <= cx.stack.values.len() && cx.stack.has_frame_room();
     if !fits {
         return None;
     }
-    // Within capacity: this push never reallocates, nor fails.
-    let pushed = frames.push(Frame {
+    let frame = Frame {
         ret,
         base: cx.regs.base,
         instance: cx.regs.instance,
         func: cx.regs.func,
-    });
-    debug_assert!(pushed);
+    };
+    // SAFETY: `has_frame_room` says the push fits the call stack's capacity.
+    unsafe { cx.stack.frames.push_within_capacity(frame) };
     cx.regs.base = at;
     cx.regs.func = callee;
     // SAFETY: cells `at..at + frame_size` lie inside the value stack (checked above).
@@ -571,21 +569,28 @@ unsafe fn indirect_callee(
     let Some((table, _)) = (unsafe { h.arg() }) else {
         return Err(TrapCode::Unreachable);
     };
-    let inst = &cx.store.instances[cx.regs.instance as usize];
-    let ta = inst.tables[table as usize];
+    // SAFETY: `cx.regs.instance` is the address of a live module instance.
+    let inst = unsafe { cx.store.instances.get_unchecked(cx.regs.instance as usize) };
+    // SAFETY: validation checked the table index against the module's tables, one
+    // address each in the instance.
+    let ta = unsafe { *inst.tables.get_unchecked(table as usize) };
+    // SAFETY: table addresses are never stale.
+    let table = unsafe { cx.store.tables.get_unchecked(ta as usize) };
     // SAFETY: `index` is a slot of the running frame.
     let i = unsafe { h.get(index) } as u32;
-    let Some(cell) = cx.store.tables[ta as usize].elements.get(i as usize) else {
+    let Some(cell) = table.elements.get(i as usize) else {
         return Err(TrapCode::UndefinedElement);
     };
     let Some(callee) = cell.as_ref_addr() else {
         return Err(TrapCode::UninitializedElement);
     };
     // Equal types are one id; a subtype (WebAssembly 3.0) needs the registry.
-    let (have, want) = (
-        cx.store.funcs[callee as usize].type_id,
-        inst.types[ty.0 as usize],
-    );
+    // SAFETY: a table holds addresses of the store's function instances, which are never
+    // stale.
+    let have = unsafe { cx.store.funcs.get_unchecked(callee as usize) }.type_id;
+    // SAFETY: validation checked `ty` against the module's types, one id each in the
+    // instance.
+    let want = unsafe { *inst.types.get_unchecked(ty.0 as usize) };
     if have != want && !cx.store.types.is_subtype(have, want) {
         return Err(TrapCode::BadSignature);
     }
