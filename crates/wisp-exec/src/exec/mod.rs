@@ -362,7 +362,7 @@ fn enter(
 /// Out of line: it runs only on entry, after `memory.grow` and between instances.
 #[cold]
 #[inline(never)]
-fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, usize) {
+fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, MemLen) {
     let addr = store
         .instances
         .get(instance as usize)
@@ -370,17 +370,42 @@ fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, usize) {
     match addr.and_then(|a| store.mems.get_mut(a as usize)) {
         Some(m) => {
             let d = m.data_mut();
-            (d.as_mut_ptr(), d.len())
+            (d.as_mut_ptr(), MemLen::new(d.len()))
         }
-        None => (ptr::null_mut(), 0),
+        None => (ptr::null_mut(), MemLen::new(0)),
+    }
+}
+
+/// The length of memory 0 as its bounds checks use it.
+#[derive(Clone, Copy)]
+pub(super) struct MemLen {
+    /// Every access of at most 8 bytes at an address below this one is in bounds: the
+    /// common check compares the address alone, without first adding the width.
+    fast: usize,
+    /// The length in bytes.
+    len: usize,
+}
+
+impl MemLen {
+    fn new(len: usize) -> MemLen {
+        MemLen {
+            fast: len.saturating_sub(7),
+            len,
+        }
     }
 }
 
 /// The effective address of an access of `width` bytes, if it is in bounds.
 #[inline(always)]
-fn effective(addr: u64, offset: u32, width: usize, len: usize) -> Option<usize> {
+fn effective(addr: u64, offset: u32, width: usize, len: MemLen) -> Option<usize> {
     let ea = addr as u32 as u64 + offset as u64;
-    if ea + width as u64 > len as u64 {
+    if width <= 8 && ea < len.fast as u64 {
+        return Some(ea as usize);
+    }
+    // The last bytes of memory, a wide access, or a trap; without the hint LLVM may
+    // compute both comparisons and combine them, which lengthens the common path.
+    core::hint::cold_path();
+    if ea + width as u64 > len.len as u64 {
         None
     } else {
         Some(ea as usize)
@@ -423,7 +448,7 @@ pub(super) struct Cx<'a> {
     /// load of the next handler's address into the tail jump only for calls that pass
     /// at most six registers, and the float accumulator is one of them. A bounds check
     /// compares with it in memory, which costs no more than with a register.
-    mem_len: usize,
+    mem_len: MemLen,
     /// The callee and frame base of a call taking the general path.
     pending_call: (FuncAddr, usize),
     /// What a throw threw, for the unwinder.
@@ -511,7 +536,7 @@ fn execute(
         global_insts: ptr::null_mut(),
         #[cfg(feature = "fused")]
         own_globals: ptr::null_mut(),
-        mem_len: 0,
+        mem_len: MemLen::new(0),
         pending_call: (FuncAddr(0), 0),
         thrown: Thrown::Exn(ExnAddr(0)),
     };
