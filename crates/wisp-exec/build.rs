@@ -24,6 +24,8 @@ mod rows_memories;
 mod rows_memory;
 #[path = "build/rows_numeric.rs"]
 mod rows_numeric;
+#[path = "build/rows_pairs.rs"]
+mod rows_pairs;
 #[path = "build/rows_refs.rs"]
 mod rows_refs;
 #[path = "build/rows_simd.rs"]

@@ -218,7 +218,7 @@ fn attributes(o: &mut String, rows: &[Row]) {
            /// does not trap), or else a load: what the translator may move a constant\n\
            /// before (`Translator::const_before_last`). `None` for anything else.\n\
            pub fn movable(&self) -> Option<Movable> {\nSome(match *self {\n";
-    for r in rows {
+    for r in rows.iter().filter(|r| r.pair.is_none()) {
         let class = if r.body.starts_with("arith::") && !r.body.contains("trap") {
             "Movable::Pure"
         } else if r.body.starts_with("memory::load") || r.body.starts_with("arith::") {
@@ -229,6 +229,51 @@ fn attributes(o: &mut String, rows: &[Row]) {
         let _ = writeln!(o, "Op::{} {{ .. }} => {class},", r.name);
     }
     *o += "_ => return None,\n})\n}\n\n";
+
+    *o += "/// The pair (see `build/rows_pairs.rs`) of this instruction and `second`: one\n\
+           /// instruction in this one's place that also runs `second` when control reaches\n\
+           /// it next. `None` if the table has no such pair.\n\
+           pub fn paired(self, second: &Op<T>) -> Option<Op<T>> {\nSome(match (self, second) {\n";
+    for r in rows {
+        if let Some(y) = &r.pair {
+            let first = r.name.strip_suffix(&format!("Then{y}")).expect("pair name");
+            let _ = writeln!(
+                o,
+                "(Op::{first} {{ {f} }}, Op::{y} {{ .. }}) => Op::{} {{ {f} }},",
+                r.name,
+                f = r.field_names().join(", ")
+            );
+        }
+    }
+    *o += "_ => return None,\n})\n}\n\n";
+
+    *o += "/// The first instruction of a pair as itself (the pair's fields are its own);\n\
+           /// any other instruction unchanged. What code means without its pairs.\n\
+           pub fn unpaired(self) -> Op<T> {\nmatch self {\n";
+    for r in rows {
+        if let Some(y) = &r.pair {
+            let first = r.name.strip_suffix(&format!("Then{y}")).expect("pair name");
+            let _ = writeln!(
+                o,
+                "Op::{} {{ {f} }} => Op::{first} {{ {f} }},",
+                r.name,
+                f = r.field_names().join(", ")
+            );
+        }
+    }
+    *o += "other => other,\n}\n}\n\n";
+
+    let firsts: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.name.strip_suffix(&format!("Then{}", r.pair.as_ref()?)))
+        .collect();
+    predicate(
+        o,
+        rows,
+        "/// Whether some pair ([`Op::paired`]) begins with this instruction.",
+        "begins_pair",
+        |r| firsts.contains(&r.name.as_str()),
+    );
 
     *o += "/// The result slot of an instruction that computes one value from its operands\n\
            /// alone, so that the translator may point it elsewhere.\n\

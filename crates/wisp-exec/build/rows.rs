@@ -42,6 +42,8 @@ pub fn rows() -> Vec<Row> {
             };
         }
     }
+    let pairs = crate::rows_pairs::pairs(&t);
+    t.extend(pairs);
     // The instructions every build has come first, so that a build without the optional
     // families (the device executor) dispatches over a dense range of discriminants: its
     // `match` jump table then ends at the last instruction it has, instead of holding an

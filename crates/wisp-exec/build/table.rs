@@ -179,6 +179,10 @@ pub struct Row {
     pub translate: Option<Translate>,
     /// It reads or writes a `v128`, so its function is translated wide.
     pub vector: bool,
+    /// A pair (`rows_pairs.rs`): this row is the first instruction's fields and body, and
+    /// its handler also runs the named second instruction when that is the one control
+    /// reaches next.
+    pub pair: Option<String>,
 }
 
 impl Row {
@@ -211,6 +215,7 @@ pub fn row(name: &str, fields: &[(&'static str, Ty)], body: &str) -> Row {
         acc_forms: Vec::new(),
         translate: None,
         vector: false,
+        pair: None,
     }
 }
 
@@ -392,6 +397,14 @@ pub fn check(rows: &[Row]) {
         }
         if r.retarget || r.acc_result {
             assert_eq!(r.fields.first().map(|f| f.0), Some("dst"), "{}", r.name);
+        }
+        if let Some(second) = &r.pair {
+            let second = get(second, &r.name);
+            assert!(
+                second.pair.is_none() && !second.vector && !r.vector,
+                "{}: a pair of two plain scalar instructions",
+                r.name
+            );
         }
     }
 }

@@ -432,3 +432,29 @@ fn a_masked_test_that_keeps_the_masked_value_is_one_instruction() {
         "{code:#?}"
     );
 }
+
+#[test]
+fn a_loop_of_a_store_and_its_step_and_test_is_one_dispatch() {
+    // The store is the first of a pair whose second is the step-and-test after it; the
+    // step-and-test stays where it was, for the pair to find, unchanged.
+    let text = r#"(module (memory 1) (func (param i32 i32) (local i32)
+            (local.set 2 (local.get 1))
+            (block $done (loop $l
+              (br_if $done (i32.ge_u (local.get 2) (local.get 0)))
+              (i32.store8 (local.get 2) (i32.const 1))
+              (local.set 2 (i32.add (local.get 2) (local.get 1)))
+              (br $l)))))"#;
+    let paired = common::paired_ops_of(text, 0);
+    let at = paired
+        .iter()
+        .position(|op| matches!(op, Op::I32Store8ImmThenBrI32LtUAdd { .. }))
+        .unwrap_or_else(|| panic!("{paired:#?}"));
+    assert!(
+        matches!(paired[at + 1], Op::BrI32LtUAdd { target, .. } if target == InstrIdx(at as u32)),
+        "{paired:#?}"
+    );
+    // Without its pairs the code is what it was.
+    let plain = ops(text);
+    assert!(matches!(plain[at], Op::I32Store8Imm { .. }), "{plain:#?}");
+    assert_eq!(plain.len(), paired.len());
+}

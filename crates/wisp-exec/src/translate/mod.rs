@@ -425,6 +425,9 @@ fn translate_as(
         let temps = t.fused().then(|| Slot(t.stack_base()));
         passes::use_accumulator(&mut t.ops, &landing, temps);
     }
+    if t.fused() {
+        passes::pair_up(&mut t.ops);
+    }
     let refs = t.refs.finish();
     let offsets = t.offsets.and_then(crate::offsets::OffsetMapBuilder::finish);
     let rare = (!t.handlers.is_empty() || refs.is_some() || offsets.is_some()).then(|| {

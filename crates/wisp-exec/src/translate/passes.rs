@@ -455,3 +455,32 @@ pub(super) fn landings(ops: &[Op], handlers: &[Catch]) -> Vec<bool> {
     }
     landing
 }
+
+/// Makes pairs (`Op::paired`, one handler for two instructions, `build/rows_pairs.rs`):
+/// each instruction with the one that runs after it, tried in the order it most
+/// likely does: the next one, its branch target, the one after the next (where it
+/// skips a test it took over). Whichever runs, the pair's handler checks at run time
+/// that it is the second it names, so a pair never changes what the code does; but a
+/// second must keep its discriminant for the check to find it, so an instruction
+/// that is some pair's second is never made a first, nor the other way round.
+pub(super) fn pair_up(ops: &mut [Op]) {
+    let n = ops.len();
+    let mut first = alloc::vec![false; n];
+    let mut second = alloc::vec![false; n];
+    for i in 0..n {
+        if second[i] || !ops[i].begins_pair() {
+            continue;
+        }
+        let target = ops[i].target().map(|t| t.0 as usize);
+        for j in [Some(i + 1), target, Some(i + 2)].into_iter().flatten() {
+            if j >= n || j == i || first[j] {
+                continue;
+            }
+            if let Some(pair) = ops[i].paired(&ops[j]) {
+                ops[i] = pair;
+                (first[i], second[j]) = (true, true);
+                break;
+            }
+        }
+    }
+}

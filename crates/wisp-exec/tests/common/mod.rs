@@ -11,6 +11,15 @@ pub fn ops(text: &str) -> Vec<Op<InstrIdx>> {
 
 /// The code of the module's `func`th defined function.
 pub fn ops_of(text: &str, func: usize) -> Vec<Op<InstrIdx>> {
+    // The forms without pairs, which `paired_ops_of` shows.
+    paired_ops_of(text, func)
+        .into_iter()
+        .map(Op::unpaired)
+        .collect()
+}
+
+/// [`ops_of`] with its pairs (`Op::paired`).
+pub fn paired_ops_of(text: &str, func: usize) -> Vec<Op<InstrIdx>> {
     let buf = wast::parser::ParseBuffer::new(text).unwrap();
     let bytes = wast::parser::parse::<wast::Wat>(&buf)
         .unwrap()
