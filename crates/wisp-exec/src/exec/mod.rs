@@ -362,7 +362,7 @@ fn enter(
 /// Out of line: it runs only on entry, after `memory.grow` and between instances.
 #[cold]
 #[inline(never)]
-fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, MemLen) {
+fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, usize) {
     let addr = store
         .instances
         .get(instance as usize)
@@ -370,9 +370,9 @@ fn mem0(store: &mut ExecStore, instance: u32) -> (*mut u8, MemLen) {
     match addr.and_then(|a| store.mems.get_mut(a as usize)) {
         Some(m) => {
             let d = m.data_mut();
-            (d.as_mut_ptr(), MemLen::new(d.len()))
+            (d.as_mut_ptr(), d.len())
         }
-        None => (ptr::null_mut(), MemLen::new(0)),
+        None => (ptr::null_mut(), 0),
     }
 }
 
@@ -387,6 +387,7 @@ pub(super) struct MemLen {
 }
 
 impl MemLen {
+    #[inline(always)]
     fn new(len: usize) -> MemLen {
         MemLen {
             fast: len.saturating_sub(7),
@@ -467,6 +468,14 @@ pub(super) enum Thrown {
 }
 
 impl Cx<'_> {
+    /// Memory 0 of the running instance again, after `memory.grow`: its base, and its
+    /// length into `mem_len`.
+    pub(super) fn reload_mem0(&mut self) -> *mut u8 {
+        let (mem, len) = mem0(self.store, self.regs.instance);
+        self.mem_len = MemLen::new(len);
+        mem
+    }
+
     /// Points the per-instance caches at the instance of the running function
     /// (`regs.func`) and returns the base of its memory 0 (setting `mem_len`). Out of
     /// line: it runs on entry, and on calls and returns that cross instances.
@@ -502,9 +511,7 @@ impl Cx<'_> {
         }
         #[cfg(not(feature = "fused"))]
         let _ = own;
-        let (mem, mem_len) = mem0(self.store, self.regs.instance);
-        self.mem_len = mem_len;
-        mem
+        self.reload_mem0()
     }
 }
 

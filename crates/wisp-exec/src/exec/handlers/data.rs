@@ -6,7 +6,7 @@
 #![cfg_attr(not(feature = "accumulator"), allow(dead_code))]
 
 use super::{check, trap, Cx, Flow, Hot};
-use crate::exec::{bulk, mem0};
+use crate::exec::bulk;
 use crate::ir::{DataIdx, ElemIdx, FuncIdx, GlobalIdx, Imm32, Imm64, Slot, TableIdx};
 use crate::ExecStore;
 use wisp_store::GlobalInst;
@@ -482,7 +482,7 @@ pub(in crate::exec) unsafe fn memory_grow(
     let r = bulk::memory_grow(cx.store, cx.regs.instance, unsafe { h.get(delta) } as u32);
     // SAFETY: as above.
     unsafe { h.set(dst, r) };
-    (h.mem, cx.mem_len) = mem0(cx.store, cx.regs.instance);
+    h.mem = cx.reload_mem0();
     Flow::Next
 }
 

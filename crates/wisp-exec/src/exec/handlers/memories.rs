@@ -237,7 +237,7 @@ pub(in crate::exec) unsafe fn memory_grow(
         Ok(v) => {
             // SAFETY: `dst` is a slot of the running frame.
             unsafe { h.set(dst, v) };
-            (h.mem, cx.mem_len) = crate::exec::mem0(cx.store, cx.regs.instance);
+            h.mem = cx.reload_mem0();
             Flow::Next
         }
         Err(t) => trap(h, cx, t),
