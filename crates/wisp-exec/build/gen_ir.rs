@@ -230,43 +230,35 @@ fn attributes(o: &mut String, rows: &[Row]) {
     }
     *o += "_ => return None,\n})\n}\n\n";
 
+    // (pair, first, second, fields) of each pair row.
+    let pairs: Vec<(&str, &str, &str, String)> = rows
+        .iter()
+        .filter_map(|r| {
+            let y = r.pair.as_deref()?;
+            let first = r.name.strip_suffix(&format!("Then{y}")).expect("pair name");
+            Some((r.name.as_str(), first, y, r.field_names().join(", ")))
+        })
+        .collect();
     *o += "/// The pair (see `build/rows_pairs.rs`) of this instruction and `second`: one\n\
            /// instruction in this one's place that also runs `second` when control reaches\n\
            /// it next. `None` if the table has no such pair.\n\
            pub fn paired(self, second: &Op<T>) -> Option<Op<T>> {\nSome(match (self, second) {\n";
-    for r in rows {
-        if let Some(y) = &r.pair {
-            let first = r.name.strip_suffix(&format!("Then{y}")).expect("pair name");
-            let _ = writeln!(
-                o,
-                "(Op::{first} {{ {f} }}, Op::{y} {{ .. }}) => Op::{} {{ {f} }},",
-                r.name,
-                f = r.field_names().join(", ")
-            );
-        }
+    for (pair, first, y, f) in &pairs {
+        let _ = writeln!(
+            o,
+            "(Op::{first} {{ {f} }}, Op::{y} {{ .. }}) => Op::{pair} {{ {f} }},"
+        );
     }
-    *o += "_ => return None,\n})\n}\n\n";
-
-    *o += "/// The first instruction of a pair as itself (the pair's fields are its own);\n\
+    *o += "_ => return None,\n})\n}\n\n\
+           /// The first instruction of a pair as itself (the pair's fields are its own);\n\
            /// any other instruction unchanged. What code means without its pairs.\n\
            pub fn unpaired(self) -> Op<T> {\nmatch self {\n";
-    for r in rows {
-        if let Some(y) = &r.pair {
-            let first = r.name.strip_suffix(&format!("Then{y}")).expect("pair name");
-            let _ = writeln!(
-                o,
-                "Op::{} {{ {f} }} => Op::{first} {{ {f} }},",
-                r.name,
-                f = r.field_names().join(", ")
-            );
-        }
+    for (pair, first, _, f) in &pairs {
+        let _ = writeln!(o, "Op::{pair} {{ {f} }} => Op::{first} {{ {f} }},");
     }
     *o += "other => other,\n}\n}\n\n";
 
-    let firsts: Vec<&str> = rows
-        .iter()
-        .filter_map(|r| r.name.strip_suffix(&format!("Then{}", r.pair.as_ref()?)))
-        .collect();
+    let firsts: Vec<&str> = pairs.iter().map(|p| p.1).collect();
     predicate(
         o,
         rows,
