@@ -235,6 +235,7 @@ fn attributes(o: &mut String, rows: &[Row]) {
         .iter()
         .filter_map(|r| {
             let y = r.pair.as_deref()?;
+            // ok: build time; `rows_pairs.rs` names every pair `{first}Then{second}`.
             let first = r.name.strip_suffix(&format!("Then{y}")).expect("pair name");
             Some((r.name.as_str(), first, y, r.field_names().join(", ")))
         })
